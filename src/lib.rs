@@ -1,0 +1,4 @@
+//! bianzhi: a keyboard-driven terminal client for real-name staffing administration
+//! (机构编制实名制), with its local cache, its sync protocol and a reference server.
+
+pub mod model;

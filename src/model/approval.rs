@@ -1,0 +1,332 @@
+//! What deciding a request would do: the effect preview an operator reads before
+//! deciding (`空编 3 → 2`), the warnings it raises, and the check the server makes before
+//! it accepts an approval. One function serves both sides, so they cannot disagree.
+
+use super::quota::{Figures, PostFigure, QuotaFigure};
+use super::retirement::{retirement_month, Rule};
+use super::{Approval, ApprovalKind, OrgId, Person, YearMonth};
+use serde::Serialize;
+
+/// What the request is judged against.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The unit's own figures now.
+    pub figures: &'a Figures,
+    /// The person the request names, if any.
+    pub person: Option<&'a Person>,
+    /// Another unit whose books already hold the same ID number (一人一编).
+    pub on_other_books: Option<OrgId>,
+    pub today: YearMonth,
+}
+
+/// One figure before and after: `空编 3 → 2`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub what: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} → {}", self.what, self.before, self.after)
+    }
+}
+
+/// A reason to hesitate before approving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Warning {
+    /// Approval would take more places than are usable.
+    Overdraws { wanted: i64, usable: i64 },
+    /// The unit is full or over for this staffing type: new requests are frozen.
+    Frozen,
+    /// The post slot has no free post.
+    PostsOverdrawn { approved: i64, actual: i64 },
+    /// The person has reached the statutory retirement age.
+    PastRetirement { month: YearMonth },
+    /// The person is already on another unit's books.
+    OnOtherBooks { org_id: OrgId },
+    /// The request lacks what it needs (staffing type, post, person).
+    Incomplete(&'static str),
+}
+
+impl Warning {
+    /// Whether the server refuses an approval carrying this warning.
+    pub fn blocks_approval(&self) -> bool {
+        !matches!(self, Warning::PastRetirement { .. })
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Warning::Overdraws { wanted, usable } => format!("超出可使用编制：申请{wanted}名，可使用{usable}名"),
+            Warning::Frozen => "该单位此类编制满编或超编，用编已冻结".into(),
+            Warning::PostsOverdrawn { approved, actual } => {
+                format!("领导职数已满：核定{approved}名，实配{actual}名")
+            }
+            Warning::PastRetirement { month } => format!("此人已到法定退休年龄（{month}）"),
+            Warning::OnOtherBooks { org_id } => format!("此人已在其他单位（编号{org_id}）在编"),
+            Warning::Incomplete(what) => format!("申请缺少{what}"),
+        }
+    }
+}
+
+/// The preview shown before deciding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Effect {
+    pub changes: Vec<Change>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Effect {
+    pub fn blocks_approval(&self) -> bool {
+        self.warnings.iter().any(Warning::blocks_approval)
+    }
+}
+
+fn change(what: impl Into<String>, before: impl ToString, after: impl ToString) -> Change {
+    Change { what: what.into(), before: before.to_string(), after: after.to_string() }
+}
+
+fn quota_changes(label: &str, before: QuotaFigure, after: QuotaFigure) -> Vec<Change> {
+    let mut out = Vec::new();
+    let prefix = |s: &str| format!("{label}{s}");
+    if before.actual != after.actual {
+        out.push(change(prefix("实有"), before.actual, after.actual));
+    }
+    if before.reserved != after.reserved {
+        out.push(change(prefix("已批未用"), before.reserved, after.reserved));
+    }
+    if before.over > 0 || after.over > 0 {
+        out.push(change(prefix("超编"), before.over, after.over));
+    }
+    if before.vacant != after.vacant || (before.over == 0 && after.over == 0) {
+        out.push(change(prefix("空编"), before.vacant, after.vacant));
+    }
+    if before.usable != after.usable {
+        out.push(change(prefix("可使用"), before.usable, after.usable));
+    }
+    out
+}
+
+/// The unit's figures after the request is approved.
+pub fn figures_after(a: &Approval, ctx: &Context) -> Figures {
+    let mut after = ctx.figures.clone();
+    let set_quota = |after: &mut Figures, t, f: QuotaFigure| {
+        if let Some(slot) = after.quota.iter_mut().find(|(k, _)| *k == t) {
+            slot.1 = f;
+        } else {
+            after.add_quota(t, f);
+        }
+    };
+    match a.kind {
+        ApprovalKind::StaffingPlan => {
+            if let Some(t) = a.staffing_type {
+                let f = ctx.figures.quota_of(t);
+                set_quota(&mut after, t, QuotaFigure::unit(f.approved, f.actual, f.reserved + a.amount as i64));
+            }
+        }
+        ApprovalKind::Entry => {
+            if let Some(t) = a.staffing_type {
+                let f = ctx.figures.quota_of(t);
+                // An entry uses up a place an approved plan held back, if there is one.
+                let reserved = (f.reserved - 1).max(0);
+                set_quota(&mut after, t, QuotaFigure::unit(f.approved, f.actual + 1, reserved));
+            }
+        }
+        ApprovalKind::Exit => {
+            if let Some(p) = ctx.person {
+                if let Some(t) = p.staffing_type.filter(|_| p.occupies_quota()) {
+                    let f = ctx.figures.quota_of(t);
+                    set_quota(&mut after, t, QuotaFigure::unit(f.approved, f.actual - 1, f.reserved));
+                }
+                if let Some(s) = p.leader_post {
+                    let f = ctx.figures.post_of(s);
+                    if let Some(slot) = after.posts.iter_mut().find(|(k, _)| *k == s) {
+                        slot.1 = PostFigure::unit(f.approved, f.actual - 1);
+                    }
+                }
+            }
+        }
+        ApprovalKind::LeaderPost => {
+            if let Some(s) = a.post {
+                let f = ctx.figures.post_of(s);
+                let g = PostFigure::unit(f.approved, f.actual + 1);
+                match after.posts.iter_mut().find(|(k, _)| *k == s) {
+                    Some(slot) => slot.1 = g,
+                    None => after.add_post(s, g),
+                }
+            }
+        }
+        ApprovalKind::Reorganisation => {}
+    }
+    after
+}
+
+/// Previews a request: the figures it changes and the warnings it raises.
+pub fn preview(a: &Approval, ctx: &Context) -> Effect {
+    let mut effect = Effect::default();
+    let after = figures_after(a, ctx);
+    match a.kind {
+        ApprovalKind::StaffingPlan | ApprovalKind::Entry => {
+            let Some(t) = a.staffing_type else {
+                effect.warnings.push(Warning::Incomplete("编制类型"));
+                return effect;
+            };
+            let before = ctx.figures.quota_of(t);
+            effect.changes = quota_changes(t.zh(), before, after.quota_of(t));
+            let wanted = a.amount.max(1) as i64;
+            // An entry may use a place its approved plan reserved; a plan needs free places.
+            let available = match a.kind {
+                ApprovalKind::Entry => before.usable + before.reserved.min(before.vacant),
+                _ => before.usable,
+            };
+            if before.is_frozen() {
+                effect.warnings.push(Warning::Frozen);
+            }
+            if wanted > available {
+                effect.warnings.push(Warning::Overdraws { wanted, usable: available });
+            }
+        }
+        ApprovalKind::Exit => {
+            if let Some(p) = ctx.person {
+                if let Some(t) = p.staffing_type {
+                    effect.changes = quota_changes(t.zh(), ctx.figures.quota_of(t), after.quota_of(t));
+                }
+                if let Some(s) = p.leader_post {
+                    let (b, f) = (ctx.figures.post_of(s), after.post_of(s));
+                    effect.changes.push(change(format!("{s}职数"), format!("{}/{}", b.actual, b.approved), format!("{}/{}", f.actual, f.approved)));
+                }
+            } else {
+                effect.warnings.push(Warning::Incomplete("人员"));
+            }
+        }
+        ApprovalKind::LeaderPost => {
+            let Some(s) = a.post else {
+                effect.warnings.push(Warning::Incomplete("职数级别"));
+                return effect;
+            };
+            let (b, f) = (ctx.figures.post_of(s), after.post_of(s));
+            effect.changes.push(change(format!("{s}职数"), format!("{}/{}", b.actual, b.approved), format!("{}/{}", f.actual, f.approved)));
+            if b.actual >= b.approved {
+                effect.warnings.push(Warning::PostsOverdrawn { approved: b.approved, actual: b.actual });
+            }
+        }
+        ApprovalKind::Reorganisation => {
+            if let Some(n) = &a.new_name {
+                effect.changes.push(change("名称", "（现名）", n));
+            }
+            if let Some(l) = a.new_level {
+                effect.changes.push(change("机构规格", "（现规格）", l.zh()));
+            }
+            if let Some(p) = a.new_parent_id {
+                effect.changes.push(change("隶属", "（现上级）", format!("单位{p}")));
+            }
+        }
+    }
+    if matches!(a.kind, ApprovalKind::Entry | ApprovalKind::LeaderPost) {
+        if let Some(p) = ctx.person {
+            if let Some(b) = p.birth_date {
+                let month = retirement_month(Rule::for_person(p.sex, p.post_type), YearMonth::of(b));
+                if month <= ctx.today {
+                    effect.warnings.push(Warning::PastRetirement { month });
+                }
+            }
+        }
+    }
+    if a.kind == ApprovalKind::Entry {
+        if let Some(org_id) = ctx.on_other_books {
+            effect.warnings.push(Warning::OnOtherBooks { org_id });
+        }
+    }
+    effect
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use chrono::NaiveDate;
+
+    pub(crate) fn request(kind: ApprovalKind) -> Approval {
+        Approval {
+            id: 1,
+            kind,
+            org_id: 10,
+            person_id: None,
+            staffing_type: Some(StaffingType::Administrative),
+            amount: 1,
+            post: None,
+            new_name: None,
+            new_level: None,
+            new_parent_id: None,
+            exit_kind: None,
+            doc_no: None,
+            summary: String::new(),
+            submitted_by: "单位".into(),
+            submitted_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            status: ApprovalStatus::Pending,
+            decided_by: None,
+            decided_on: None,
+            comment: None,
+            plan_used: 0,
+        }
+    }
+
+    fn figures(approved: i64, actual: i64, reserved: i64) -> Figures {
+        let mut f = Figures::default();
+        f.add_quota(StaffingType::Administrative, QuotaFigure::unit(approved, actual, reserved));
+        f
+    }
+
+    fn ctx(f: &Figures) -> Context<'_> {
+        Context { figures: f, person: None, on_other_books: None, today: YearMonth::new(2026, 11) }
+    }
+
+    #[test]
+    fn plan_reserves_places() {
+        let f = figures(10, 7, 0);
+        let mut a = request(ApprovalKind::StaffingPlan);
+        a.amount = 2;
+        let e = preview(&a, &ctx(&f));
+        assert!(e.changes.iter().any(|c| c.to_string() == "行政编制可使用 3 → 1"), "{:?}", e.changes);
+        assert!(e.warnings.is_empty());
+        a.amount = 4;
+        let e = preview(&a, &ctx(&f));
+        assert_eq!(e.warnings, vec![Warning::Overdraws { wanted: 4, usable: 3 }]);
+        assert!(e.blocks_approval());
+    }
+
+    #[test]
+    fn entry_lowers_the_vacancy() {
+        let f = figures(10, 7, 0);
+        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        assert!(e.changes.iter().any(|c| c.to_string() == "行政编制空编 3 → 2"));
+        assert!(!e.blocks_approval());
+    }
+
+    #[test]
+    fn entry_may_use_a_reserved_place_but_not_a_frozen_unit() {
+        let f = figures(10, 9, 1);
+        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+        let after = figures_after(&request(ApprovalKind::Entry), &ctx(&f)).quota_of(StaffingType::Administrative);
+        assert_eq!((after.actual, after.reserved, after.vacant), (10, 0, 0));
+        let f = figures(10, 10, 0);
+        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        assert!(e.warnings.contains(&Warning::Frozen));
+    }
+
+    #[test]
+    fn leader_post_shows_fill() {
+        let mut f = Figures::default();
+        let slot = PostSlot { level: Level::SectionFull, rank: PostRank::Chief };
+        f.add_post(slot, PostFigure::unit(3, 2));
+        let mut a = request(ApprovalKind::LeaderPost);
+        a.post = Some(slot);
+        let e = preview(&a, &ctx(&f));
+        assert_eq!(e.changes[0].to_string(), "正科级正职职数 2/3 → 3/3");
+        assert!(e.warnings.is_empty());
+        f.posts[0].1 = PostFigure::unit(3, 3);
+        assert!(preview(&a, &ctx(&f)).blocks_approval());
+    }
+}

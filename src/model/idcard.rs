@@ -1,0 +1,135 @@
+//! GB 11643 citizen ID numbers and GB 32100 unified social credit codes.
+
+use super::Sex;
+use chrono::NaiveDate;
+
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK: &[u8; 11] = b"10X98765432";
+
+/// What is wrong with an ID number, in words an operator understands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdProblem {
+    #[error("身份证号应为18位，实为{0}位")]
+    Length(usize),
+    #[error("身份证号前17位应全为数字")]
+    NotDigits,
+    #[error("身份证号校验码错误（应为{expected}）")]
+    CheckCharacter { expected: char },
+    #[error("身份证号中的出生日期无效")]
+    BadBirthDate,
+}
+
+/// The check character for the first 17 digits.
+pub fn id_check_char(first17: &[u8]) -> char {
+    let sum: u32 = first17.iter().zip(ID_WEIGHTS).map(|(d, w)| (d - b'0') as u32 * w).sum();
+    ID_CHECK[(sum % 11) as usize] as char
+}
+
+/// The facts an ID number encodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdFacts {
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+}
+
+/// Validates an 18-character ID number and reads its birth date and sex.
+pub fn parse_id(id: &str) -> Result<IdFacts, IdProblem> {
+    let b = id.as_bytes();
+    if b.len() != 18 || !id.is_ascii() {
+        return Err(IdProblem::Length(id.chars().count()));
+    }
+    if !b[..17].iter().all(u8::is_ascii_digit) {
+        return Err(IdProblem::NotDigits);
+    }
+    let expected = id_check_char(&b[..17]);
+    if b[17].to_ascii_uppercase() as char != expected {
+        return Err(IdProblem::CheckCharacter { expected });
+    }
+    let num = |r: std::ops::Range<usize>| id[r].parse::<u32>().unwrap_or(0);
+    let birth_date = NaiveDate::from_ymd_opt(num(6..10) as i32, num(10..12), num(12..14))
+        .ok_or(IdProblem::BadBirthDate)?;
+    let sex = if num(16..17) % 2 == 1 { Sex::Male } else { Sex::Female };
+    Ok(IdFacts { birth_date, sex })
+}
+
+/// Builds a valid ID number from an area code (6 digits), a birth date and a sequence
+/// (0..=999, odd for men, even for women).
+pub fn make_id(area: &str, birth: NaiveDate, seq: u32) -> String {
+    let mut s = format!("{area}{}{:03}", birth.format("%Y%m%d"), seq % 1000);
+    let c = id_check_char(s.as_bytes());
+    s.push(c);
+    s
+}
+
+const CREDIT_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// The GB 32100 check character for the first 17 characters, or None if one of them is
+/// outside the code's alphabet.
+pub fn credit_check_char(first17: &str) -> Option<char> {
+    let mut sum = 0u32;
+    for (c, w) in first17.bytes().zip(CREDIT_WEIGHTS) {
+        let v = CREDIT_CHARS.iter().position(|&x| x == c)? as u32;
+        sum += v * w;
+    }
+    Some(CREDIT_CHARS[((31 - sum % 31) % 31) as usize] as char)
+}
+
+/// Whether an 18-character unified social credit code is well formed.
+pub fn credit_code_valid(code: &str) -> bool {
+    code.len() == 18
+        && code.is_ascii()
+        && credit_check_char(&code[..17]) == Some(code.as_bytes()[17] as char)
+}
+
+/// Completes a 17-character body into a valid credit code.
+pub fn make_credit_code(first17: &str) -> String {
+    let c = credit_check_char(first17).expect("body uses the GB 32100 alphabet");
+    format!("{first17}{c}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_standard_example() {
+        // GB 11643's worked example: 11010519491231002X.
+        let f = parse_id("11010519491231002X").unwrap();
+        assert_eq!(f.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(f.sex, Sex::Female);
+        assert_eq!(id_check_char(b"44052418800101001"), '4');
+    }
+
+    #[test]
+    fn catches_each_fault() {
+        assert_eq!(parse_id("123"), Err(IdProblem::Length(3)));
+        assert_eq!(parse_id("11010519491231002A"), Err(IdProblem::CheckCharacter { expected: 'X' }));
+        assert_eq!(parse_id("1101051949123100AX"), Err(IdProblem::NotDigits));
+        let bad_date = make_id("990102", NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(), 11)
+            .replace("19900101", "19901301");
+        let fixed = make_id(&bad_date[..6], NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(), 11);
+        assert!(parse_id(&fixed).is_ok());
+        let mut b = bad_date[..17].to_string();
+        b.push(id_check_char(b.as_bytes()));
+        assert_eq!(parse_id(&b), Err(IdProblem::BadBirthDate));
+    }
+
+    #[test]
+    fn made_ids_round_trip() {
+        let d = NaiveDate::from_ymd_opt(1976, 9, 30).unwrap();
+        let f = parse_id(&make_id("990521", d, 123)).unwrap();
+        assert_eq!((f.birth_date, f.sex), (d, Sex::Male));
+        let f = parse_id(&make_id("990521", d, 124)).unwrap();
+        assert_eq!(f.sex, Sex::Female);
+    }
+
+    #[test]
+    fn credit_codes() {
+        // A published code: 91350100M000100Y43 (GB 32100 example).
+        assert!(credit_code_valid("91350100M000100Y43"));
+        assert!(!credit_code_valid("91350100M000100Y44"));
+        assert!(!credit_code_valid("91350100M000100Y4"));
+        assert!(credit_code_valid(&make_credit_code("12990100MB0012345")));
+    }
+}
