@@ -2,3 +2,5 @@
 //! (机构编制实名制), with its local cache, its sync protocol and a reference server.
 
 pub mod model;
+pub mod generate;
+pub mod search;

@@ -251,6 +251,24 @@ impl Approval {
     }
 }
 
+/// Every row of a jurisdiction (or of the whole region, on the server): what a snapshot
+/// file carries and what `import` loads. Rows of each table in ascending id order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub orgs: Vec<Org>,
+    pub ledger: Vec<LedgerEntry>,
+    pub posts: Vec<PostEntry>,
+    pub persons: Vec<Person>,
+    pub events: Vec<Event>,
+    pub approvals: Vec<Approval>,
+}
+
+impl Dataset {
+    pub fn row_count(&self) -> usize {
+        self.orgs.len() + self.ledger.len() + self.posts.len() + self.persons.len() + self.events.len() + self.approvals.len()
+    }
+}
+
 /// Masks an ID number for display: `990102********123X`.
 pub fn mask_id(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();

@@ -1,0 +1,1 @@
+//! Realistic generated data (示例市).

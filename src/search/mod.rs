@@ -1,0 +1,1 @@
+//! Staff and unit lookup: hanzi, pinyin, initials, fuzzy.
