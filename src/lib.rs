@@ -4,3 +4,5 @@
 pub mod model;
 pub mod generate;
 pub mod search;
+pub mod store;
+pub mod sync;

@@ -2,6 +2,12 @@
 //! cache and on the wire), its Chinese label (what operators read, and what JSON carries)
 //! and an English label (`--lang en`).
 
+/// A closed vocabulary stored as its numeric code.
+pub trait Vocabulary: Sized + Copy {
+    fn code(self) -> u8;
+    fn from_code(code: i64) -> Option<Self>;
+}
+
 /// Defines a closed vocabulary: `code` is stable forever (cache and wire), `zh` is the
 /// operator's word, `en` the English interface's word.
 macro_rules! vocabulary {
@@ -34,6 +40,11 @@ macro_rules! vocabulary {
                 let s = s.trim();
                 Self::ALL.iter().copied().find(|v| v.zh() == s || v.en().eq_ignore_ascii_case(s))
             }
+        }
+
+        impl Vocabulary for $name {
+            fn code(self) -> u8 { $name::code(self) }
+            fn from_code(code: i64) -> Option<Self> { $name::from_code(code) }
         }
 
         impl std::fmt::Display for $name {

@@ -1,0 +1,255 @@
+//! The local cache: one SQLite file (WAL, foreign keys on, mode 0600), its schema created
+//! by versioned migrations compiled into the binary, one writer. The reference server
+//! keeps its authoritative data in the same tables.
+
+mod derived;
+pub mod queries;
+pub mod rows;
+
+pub use derived::refresh_derived;
+
+use crate::model::Dataset;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use std::path::{Path, PathBuf};
+
+/// Migrations in order; the schema version is their count (`PRAGMA user_version`).
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0} 不是 bianzhi 的缓存文件（不是 SQLite 数据库）；文件未作改动。请换一个路径，或删除它后重新同步。")]
+    NotSqlite(PathBuf),
+    #[error("缓存 {path} 来自更新版本的 bianzhi（结构版本 {found}，本程序支持 {supported}）；文件未作改动。请升级 bianzhi。")]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error("缓存 {0} 可被其他用户读取，内含个人信息，拒绝打开。请执行 chmod 600 {0}")]
+    WorldReadable(PathBuf),
+    #[error("缓存所在磁盘已满，本次改动未写入，原有数据完好。请清理磁盘空间后重试。")]
+    DiskFull,
+    #[error("缓存文件只读，本次改动未写入。请检查文件权限。")]
+    ReadOnly,
+    #[error("缓存数据损坏：{0}。请执行 bianzhi sync --full 重新同步。")]
+    Corrupt(String),
+    #[error("缓存读写失败：{0}")]
+    Sqlite(rusqlite::Error),
+    #[error("无法访问缓存文件：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Error::DiskFull,
+            Some(ErrorCode::ReadOnly) => Error::ReadOnly,
+            Some(ErrorCode::NotADatabase) => Error::Corrupt("不是有效的数据库".into()),
+            Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt("数据库文件已损坏".into()),
+            _ => match e {
+                rusqlite::Error::FromSqlConversionFailure(..) | rusqlite::Error::InvalidColumnType(..) => {
+                    Error::Corrupt(e.to_string())
+                }
+                e => Error::Sqlite(e),
+            },
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The cache (or the server's database).
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens (creating if absent) a cache file. A file that is not SQLite, is readable by
+    /// others, or comes from a newer schema is refused and left untouched.
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::check_file(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let store = Store { conn, path: Some(path.to_path_buf()) };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A cache that lives in memory only (tests, the search benchmark).
+    pub fn open_in_memory() -> Result<Store> {
+        let store = Store { conn: Connection::open_in_memory()?, path: None };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn check_file(path: &Path) -> Result<()> {
+        use std::io::Read;
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::File::open(path) {
+            Ok(mut f) => {
+                let meta = f.metadata()?;
+                if meta.permissions().mode() & 0o004 != 0 {
+                    return Err(Error::WorldReadable(path.to_path_buf()));
+                }
+                let mut head = [0u8; 16];
+                let n = f.read(&mut head)?;
+                if n > 0 && (n < 16 || &head != SQLITE_MAGIC) {
+                    return Err(Error::NotSqlite(path.to_path_buf()));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        if self.path.is_some() {
+            let _: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        }
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::NewerSchema {
+                path: self.path.clone().unwrap_or_default(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.unchecked_transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Replaces everything the cache holds with a dataset, in one transaction, and
+    /// refreshes the derived figures. Unsent actions and the audit log are kept.
+    pub fn replace_all(&mut self, data: &Dataset) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        clear_rows(&tx)?;
+        upsert_dataset(&tx, data)?;
+        refresh_derived(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        get_meta(&self.conn, key)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        set_meta(&self.conn, key, value)
+    }
+
+    /// Appends to this operator's local audit log (reveals, exports, decisions, syncs).
+    pub fn audit(&self, action: &str, detail: &str, rows: Option<i64>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO audit (at, action, detail, rows) VALUES (?, ?, ?, ?)",
+            params![chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(), action, detail, rows],
+        )?;
+        Ok(())
+    }
+
+    /// Reads the whole cache back as a dataset (snapshot export, checksums in tests).
+    pub fn dataset(&self) -> Result<Dataset> {
+        use rows::*;
+        fn all<T>(c: &Connection, table: &str, cols: &str, f: fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+            let mut st = c.prepare(&format!("SELECT {cols} FROM {table} ORDER BY id"))?;
+            let v = st.query_map([], f)?.collect::<rusqlite::Result<Vec<T>>>()?;
+            Ok(v)
+        }
+        Ok(Dataset {
+            orgs: all(&self.conn, "orgs", ORG_COLUMNS, read_org)?,
+            ledger: all(&self.conn, "ledger", LEDGER_COLUMNS, read_ledger)?,
+            posts: all(&self.conn, "posts", POST_COLUMNS, read_post)?,
+            persons: all(&self.conn, "persons", PERSON_COLUMNS, read_person)?,
+            events: all(&self.conn, "events", EVENT_COLUMNS, read_event)?,
+            approvals: all(&self.conn, "approvals", APPROVAL_COLUMNS, read_approval)?,
+        })
+    }
+}
+
+pub fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?", [key], |r| r.get(0)).optional()?)
+}
+
+pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", params![key, value])?;
+    Ok(())
+}
+
+/// Deletes every synced row (not the outbox, not the audit log, not meta).
+pub fn clear_rows(tx: &Transaction) -> Result<()> {
+    for (table, _) in rows::TABLES {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    tx.execute("DELETE FROM search_keys", [])?;
+    Ok(())
+}
+
+/// Inserts or replaces every row of a dataset (prepared statements, one per table).
+pub fn upsert_dataset(tx: &Transaction, data: &Dataset) -> Result<()> {
+    use rows::*;
+    macro_rules! put {
+        ($table:literal, $cols:expr, $rows:expr, $write:ident) => {{
+            let mut st = tx.prepare_cached(&upsert_sql($table, $cols))?;
+            for r in $rows {
+                $write(&mut st, r)?;
+            }
+        }};
+    }
+    put!("orgs", ORG_COLUMNS, &data.orgs, write_org);
+    put!("ledger", LEDGER_COLUMNS, &data.ledger, write_ledger);
+    put!("posts", POST_COLUMNS, &data.posts, write_post);
+    put!("persons", PERSON_COLUMNS, &data.persons, write_person);
+    put!("events", EVENT_COLUMNS, &data.events, write_event);
+    put!("approvals", APPROVAL_COLUMNS, &data.approvals, write_approval);
+    Ok(())
+}
+
+/// Deletes rows of one table by id (tombstones).
+pub fn delete_rows(tx: &Transaction, table: &str, ids: &[i64]) -> Result<()> {
+    if !rows::TABLES.iter().any(|(t, _)| *t == table) {
+        return Err(Error::Corrupt(format!("未知的数据表 {table}")));
+    }
+    let mut st = tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?"))?;
+    for id in ids {
+        st.execute([id])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
