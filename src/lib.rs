@@ -6,3 +6,5 @@ pub mod generate;
 pub mod search;
 pub mod store;
 pub mod sync;
+pub mod config;
+pub mod cli;

@@ -1,1 +1,106 @@
-fn main() {}
+//! The `bianzhi` command: parses the command line, sets up logging, dispatches.
+
+use anyhow::Result;
+use bianzhi::cli::{self, Ctx};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "bianzhi", version, about = "机构编制实名制终端 — staffing database terminal client")]
+struct Args {
+    /// The local cache file (default: the XDG data directory).
+    #[arg(long, global = true, env = "BIANZHI_CACHE")]
+    cache: Option<PathBuf>,
+    /// The config file (default: config.toml in the XDG config directory).
+    #[arg(long, global = true, env = "BIANZHI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Interface language: zh (default) or en.
+    #[arg(long, global = true)]
+    lang: Option<String>,
+    #[command(flatten)]
+    ui: cli::UiArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a realistic dataset snapshot (示例市).
+    Gen(cli::data::GenArgs),
+    /// Load a snapshot file into the local cache, replacing what it held.
+    Import(cli::data::ImportArgs),
+    /// A unit's fields and quota figures, for itself and its subtree.
+    Org(cli::query::OrgArgs),
+    /// A person's record.
+    Person(cli::query::PersonArgs),
+    /// Look up staff and units by name, pinyin or initials.
+    Search(cli::query::SearchArgs),
+    /// Warnings: over quota, full, over posts, retirement, over age, data checks.
+    Warnings(cli::query::WarningsArgs),
+    /// History of a unit or a person.
+    History(cli::query::HistoryArgs),
+    /// The jurisdiction at a glance.
+    Overview(cli::query::OverviewArgs),
+    /// Export a table as CSV or XLSX.
+    Export(cli::export::ExportArgs),
+    /// Open requests waiting for a decision.
+    Inbox(cli::inbox::InboxArgs),
+    /// Decide a request (goes through the outbox; sent on the next sync).
+    Decide(cli::inbox::DecideArgs),
+    /// Run the reference central server.
+    Serve(cli::net::ServeArgs),
+    /// Manage operators of the reference server.
+    Operator(cli::net::OperatorArgs),
+    /// Push unsent decisions and pull changes from the server.
+    Sync(cli::net::SyncArgs),
+    /// Last successful sync, age of the data, unsent actions.
+    Status(cli::net::StatusArgs),
+    /// The whole product on generated data: server, sync, interface.
+    Demo(cli::net::DemoArgs),
+    /// Print the effective keymap.
+    Keymap(cli::KeymapArgs),
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let ctx = match Ctx::new(args.cache, args.config, args.lang.as_deref(), args.ui) {
+        Ok(c) => c,
+        Err(e) => return report(e),
+    };
+    let _log = cli::init_logging();
+    let result: Result<()> = match args.command {
+        None => cli::open_interface(&ctx),
+        Some(Command::Gen(a)) => cli::data::generate_snapshot(&ctx, a),
+        Some(Command::Import(a)) => cli::data::import(&ctx, a),
+        Some(Command::Org(a)) => cli::query::org(&ctx, a),
+        Some(Command::Person(a)) => cli::query::person(&ctx, a),
+        Some(Command::Search(a)) => cli::query::search(&ctx, a),
+        Some(Command::Warnings(a)) => cli::query::warnings(&ctx, a),
+        Some(Command::History(a)) => cli::query::history(&ctx, a),
+        Some(Command::Overview(a)) => cli::query::overview(&ctx, a),
+        Some(Command::Export(a)) => cli::export::export(&ctx, a),
+        Some(Command::Inbox(a)) => cli::inbox::inbox(&ctx, a),
+        Some(Command::Decide(a)) => cli::inbox::decide(&ctx, a),
+        Some(Command::Serve(a)) => cli::net::serve(&ctx, a),
+        Some(Command::Operator(a)) => cli::net::operator(&ctx, a),
+        Some(Command::Sync(a)) => cli::net::sync(&ctx, a),
+        Some(Command::Status(a)) => cli::net::status(&ctx, a),
+        Some(Command::Demo(a)) => cli::net::demo(&ctx, a),
+        Some(Command::Keymap(a)) => cli::keymap(&ctx, a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(e),
+    }
+}
+
+/// One line (plus its causes) on stderr, exit status 1.
+fn report(e: anyhow::Error) -> ExitCode {
+    let mut msg = format!("错误：{e}");
+    for cause in e.chain().skip(1) {
+        msg.push_str(&format!("\n  原因：{cause}"));
+    }
+    eprintln!("{msg}");
+    ExitCode::from(1)
+}

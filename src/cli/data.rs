@@ -1,0 +1,43 @@
+//! Generated data and snapshot files: `gen` and `import`.
+
+use super::Ctx;
+use crate::sync::wire::Snapshot;
+use anyhow::{Context as _, Result};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// small, county or city.
+    #[arg(long, default_value = "county")]
+    pub scale: String,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The snapshot file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// A snapshot file written by `bianzhi gen` or exported by the server.
+    pub file: PathBuf,
+}
+
+pub fn generate_snapshot(_ctx: &Ctx, _a: GenArgs) -> Result<()> {
+    // GENERATOR-PENDING: wired once src/generate lands.
+    anyhow::bail!("尚未实现")
+}
+
+pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
+    let snap = Snapshot::read(&a.file).with_context(|| format!("读取快照 {}", a.file.display()))?;
+    let data = snap.data.decode().with_context(|| format!("解析快照 {}", a.file.display()))?;
+    let mut store = ctx.store()?;
+    store.replace_all(&data)?;
+    store.set_meta("cursor", &snap.cursor.to_string())?;
+    if let Some(root) = snap.scope_root {
+        store.set_meta("scope_root", &root.to_string())?;
+    }
+    store.audit("import", &a.file.display().to_string(), Some(data.row_count() as i64))?;
+    println!("已导入 {} 个单位、{} 名人员，共 {} 行，到 {}", data.orgs.len(), data.persons.len(), data.row_count(), ctx.cache_path.display());
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! Subcommands: thin edges over the library. anyhow with context lives here, not below.
+
+pub mod data;
+pub mod export;
+pub mod inbox;
+pub mod net;
+pub mod query;
+pub mod table;
+
+use crate::config::{self, Config};
+use crate::model::Lang;
+use crate::store::Store;
+use anyhow::{Context as _, Result};
+use std::path::PathBuf;
+
+/// Options of the interface (also accepted before a subcommand).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct UiArgs {
+    /// Nothing that changes data can be triggered (for meetings on a projector).
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Keymap preset: default, vim or emacs.
+    #[arg(long, global = true)]
+    pub keymap: Option<String>,
+    /// Start with the compiled-in keymap alone, ignoring the user's keymap file.
+    #[arg(long, global = true)]
+    pub default_keys: bool,
+    /// Plain ASCII borders and marks.
+    #[arg(long, global = true)]
+    pub ascii: bool,
+}
+
+/// What every subcommand needs: where the cache is, the config, the language.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub cache_path: PathBuf,
+    pub config_path: PathBuf,
+    pub config: Config,
+    pub lang: Lang,
+    pub ui: UiArgs,
+}
+
+impl Ctx {
+    pub fn new(cache: Option<PathBuf>, config: Option<PathBuf>, lang: Option<&str>, ui: UiArgs) -> Result<Ctx> {
+        let config_path = config.unwrap_or_else(config::default_config_path);
+        let cfg = Config::load(&config_path)?;
+        let lang = match lang {
+            Some("en") => Lang::En,
+            Some("zh") => Lang::Zh,
+            Some(other) => anyhow::bail!("不支持的语言 `{other}`（可用：zh, en）"),
+            None => cfg.lang.unwrap_or_default(),
+        };
+        Ok(Ctx { cache_path: cache.unwrap_or_else(config::default_cache_path), config_path, config: cfg, lang, ui })
+    }
+
+    /// Opens the cache, with the path in any error.
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.cache_path).with_context(|| format!("打开缓存 {}", self.cache_path.display()))
+    }
+}
+
+/// Logs go to a file in the state directory, never to the terminal; the filter comes
+/// from `BIANZHI_LOG` or `RUST_LOG`. Personal data is never passed to a log macro.
+pub fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::EnvFilter;
+    let filter = std::env::var("BIANZHI_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "bianzhi=info".into());
+    let dir = std::env::var_os("BIANZHI_LOG_DIR").map(PathBuf::from).unwrap_or_else(config::state_dir);
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "bianzhi.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new(filter))
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct KeymapArgs {
+    /// Print the effective keymap.
+    #[arg(long)]
+    pub print: bool,
+}
+
+pub fn keymap(_ctx: &Ctx, _args: KeymapArgs) -> Result<()> {
+    anyhow::bail!("键位表尚未实现")
+}
+
+/// Opens the interface on the cache.
+pub fn open_interface(ctx: &Ctx) -> Result<()> {
+    let store = ctx.store()?;
+    query::print_overview_text(&store, ctx.lang)
+}
