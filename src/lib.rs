@@ -8,3 +8,4 @@ pub mod store;
 pub mod sync;
 pub mod config;
 pub mod cli;
+pub mod tui;

@@ -86,12 +86,11 @@ pub struct KeymapArgs {
     pub print: bool,
 }
 
-pub fn keymap(_ctx: &Ctx, _args: KeymapArgs) -> Result<()> {
-    anyhow::bail!("键位表尚未实现")
+pub fn keymap(ctx: &Ctx, _args: KeymapArgs) -> Result<()> {
+    crate::tui::print_keymap(ctx)
 }
 
 /// Opens the interface on the cache.
 pub fn open_interface(ctx: &Ctx) -> Result<()> {
-    let store = ctx.store()?;
-    query::print_overview_text(&store, ctx.lang)
+    crate::tui::run(ctx)
 }
