@@ -1,10 +1,16 @@
 //! Read-only queries for scripts and meetings: org, person, search, warnings, history,
 //! overview. Each prints an aligned table, or JSON with `--json`.
 
+use super::table::render;
 use super::Ctx;
-use crate::model::Lang;
-use crate::store::Store;
-use anyhow::Result;
+use crate::model::quota::Figures;
+use crate::model::retirement::{retirement_month, Rule};
+use crate::model::*;
+use crate::store::warnings::{self, WarningKind};
+use crate::store::{queries, Store};
+use anyhow::{bail, Result};
+use serde::Serialize;
+use serde_json::json;
 
 #[derive(Debug, clap::Args)]
 pub struct OrgArgs {
@@ -42,6 +48,9 @@ pub struct WarningsArgs {
     /// Retirement forecast horizon in months.
     #[arg(long, default_value_t = 12)]
     pub within: u32,
+    /// Only within this unit's subtree (id or name).
+    #[arg(long)]
+    pub org: Option<String>,
     #[arg(long)]
     pub json: bool,
     #[arg(long)]
@@ -52,6 +61,12 @@ pub struct WarningsArgs {
 pub struct HistoryArgs {
     /// A unit's or a person's id or name.
     pub subject: String,
+    /// The subject is a person (when an id could be either).
+    #[arg(long, conflicts_with = "org")]
+    pub person: bool,
+    /// The subject is a unit.
+    #[arg(long)]
+    pub org: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -62,25 +77,437 @@ pub struct OverviewArgs {
     pub json: bool,
 }
 
-pub fn org(_ctx: &Ctx, _a: OrgArgs) -> Result<()> {
-    anyhow::bail!("尚未实现")
-}
-pub fn person(_ctx: &Ctx, _a: PersonArgs) -> Result<()> {
-    anyhow::bail!("尚未实现")
-}
-pub fn search(_ctx: &Ctx, _a: SearchArgs) -> Result<()> {
-    anyhow::bail!("尚未实现")
-}
-pub fn warnings(_ctx: &Ctx, _a: WarningsArgs) -> Result<()> {
-    anyhow::bail!("尚未实现")
-}
-pub fn history(_ctx: &Ctx, _a: HistoryArgs) -> Result<()> {
-    anyhow::bail!("尚未实现")
-}
-pub fn overview(_ctx: &Ctx, _a: OverviewArgs) -> Result<()> {
-    anyhow::bail!("尚未实现")
+/// Finds one unit by id or name; an ambiguous name lists the candidates.
+pub fn resolve_org(store: &Store, key: &str) -> Result<Org> {
+    let conn = store.conn();
+    if let Ok(id) = key.trim().parse::<i64>() {
+        return queries::org(conn, id)?.ok_or_else(|| anyhow::anyhow!("找不到编号为 {id} 的单位"));
+    }
+    let found = queries::find_orgs(conn, key.trim())?;
+    match found.len() {
+        0 => bail!("找不到名称含“{key}”的单位"),
+        1 => Ok(found.into_iter().next().expect("one")),
+        _ => {
+            let exact: Vec<&Org> = found.iter().filter(|o| o.name == key.trim()).collect();
+            if exact.len() == 1 {
+                return Ok(exact[0].clone());
+            }
+            let mut msg = format!("“{key}”对应多个单位，请用编号指定：");
+            for o in found.iter().take(20) {
+                msg.push_str(&format!("\n  {:>6}  {}", o.id, queries::path_text(conn, o.id)?));
+            }
+            bail!(msg)
+        }
+    }
 }
 
-pub fn print_overview_text(_store: &Store, _lang: Lang) -> Result<()> {
-    anyhow::bail!("尚未实现")
+/// Finds one person by id or name; an ambiguous name lists the candidates.
+pub fn resolve_person(store: &Store, key: &str) -> Result<Person> {
+    let conn = store.conn();
+    if let Ok(id) = key.trim().parse::<i64>() {
+        return queries::person(conn, id)?.ok_or_else(|| anyhow::anyhow!("找不到编号为 {id} 的人员"));
+    }
+    let found = queries::find_persons(conn, key.trim())?;
+    match found.len() {
+        0 => bail!("找不到姓名为“{key}”的人员"),
+        1 => Ok(found.into_iter().next().expect("one")),
+        _ => {
+            let mut msg = format!("“{key}”有{}人同名，请用编号指定：", found.len());
+            for p in found.iter().take(20) {
+                msg.push_str(&format!(
+                    "\n  {:>7}  {}  {}  {}",
+                    p.id,
+                    p.name,
+                    queries::path_text(conn, p.org_id)?,
+                    p.post.as_deref().unwrap_or("")
+                ));
+            }
+            bail!(msg)
+        }
+    }
+}
+
+/// A person as every JSON output shows them: ID masked unless revealed.
+#[derive(Serialize)]
+pub struct PersonOut {
+    #[serde(flatten)]
+    pub person: Person,
+    pub org_path: String,
+    pub retirement_date: Option<YearMonth>,
+}
+
+pub fn person_out(conn: &rusqlite::Connection, p: &Person, reveal: bool) -> Result<PersonOut> {
+    let mut person = p.clone();
+    if !reveal {
+        person.id_number = mask_id(&p.id_number);
+    }
+    Ok(PersonOut {
+        org_path: queries::path_text(conn, p.org_id)?,
+        retirement_date: p.birth_date.map(|b| retirement_month(Rule::for_person(p.sex, p.post_type), YearMonth::of(b))),
+        person,
+    })
+}
+
+fn figures_json(f: &Figures) -> serde_json::Value {
+    json!({
+        "quota": f.quota.iter().map(|(t, q)| json!({
+            "staffing_type": t, "approved": q.approved, "actual": q.actual, "reserved": q.reserved,
+            "vacant": q.vacant, "over": q.over, "usable": q.usable, "status": q.traffic(),
+        })).collect::<Vec<_>>(),
+        "posts": f.posts.iter().map(|(s, p)| json!({
+            "level": s.level, "rank": s.rank, "approved": p.approved, "actual": p.actual,
+            "vacant": p.vacant, "over": p.over, "status": p.traffic(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The quota table as the screen and exports show it.
+pub fn quota_rows(f: &Figures, ascii: bool) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = f
+        .quota
+        .iter()
+        .map(|(t, q)| {
+            let mark = if ascii { q.traffic().ascii_mark() } else { q.traffic().mark() };
+            vec![
+                format!("{mark} {}", t.zh()),
+                q.approved.to_string(),
+                q.actual.to_string(),
+                q.reserved.to_string(),
+                q.vacant.to_string(),
+                q.over.to_string(),
+                q.usable.to_string(),
+            ]
+        })
+        .collect();
+    if f.quota.len() > 1 {
+        let t = f.total();
+        rows.push(vec![
+            "  合计".into(),
+            t.approved.to_string(),
+            t.actual.to_string(),
+            t.reserved.to_string(),
+            t.vacant.to_string(),
+            t.over.to_string(),
+            t.usable.to_string(),
+        ]);
+    }
+    rows
+}
+
+pub const QUOTA_HEADER: [&str; 7] = ["编制类型", "核定", "实有", "已批未用", "空编", "超编", "可使用"];
+
+fn post_rows(f: &Figures) -> Vec<Vec<String>> {
+    f.posts
+        .iter()
+        .map(|(s, p)| {
+            vec![
+                format!("{} {s}", p.traffic().mark()),
+                p.approved.to_string(),
+                p.actual.to_string(),
+                p.vacant.to_string(),
+                p.over.to_string(),
+            ]
+        })
+        .collect()
+}
+
+pub fn org(ctx: &Ctx, a: OrgArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let o = resolve_org(&store, &a.org)?;
+    let conn = store.conn();
+    let unit = queries::unit_figures(conn, o.id)?;
+    let subtree = queries::subtree_figures(conn, o.id)?;
+    let path = queries::path_text(conn, o.id)?;
+    if a.json {
+        let out = json!({ "org": o, "path": path, "unit": figures_json(&unit), "subtree": figures_json(&subtree) });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let fields = vec![
+        vec!["编号".into(), o.id.to_string()],
+        vec!["单位全称".into(), o.name.clone()],
+        vec!["简称".into(), opt(&o.short_name)],
+        vec!["隶属".into(), path],
+        vec!["类别".into(), o.category.map(|c| c.zh().to_string()).unwrap_or_default()],
+        vec!["机构规格".into(), o.level.map(|c| c.zh().to_string()).unwrap_or_default()],
+        vec!["机构性质".into(), o.nature.map(|c| c.zh().to_string()).unwrap_or_default()],
+        vec!["统一社会信用代码".into(), opt(&o.credit_code)],
+        vec!["中文域名".into(), opt(&o.domain_name)],
+        vec!["设立文件".into(), opt(&o.founding_doc)],
+        vec!["设立日期".into(), o.founding_date.map(|d| d.to_string()).unwrap_or_default()],
+    ];
+    print!("{}", render(&["项目", "内容"], &fields));
+    println!("\n本单位编制");
+    print!("{}", render(&QUOTA_HEADER, &quota_rows(&unit, ctx.ui.ascii)));
+    if !subtree.quota.is_empty() && subtree != unit {
+        println!("\n含下属单位合计");
+        print!("{}", render(&QUOTA_HEADER, &quota_rows(&subtree, ctx.ui.ascii)));
+    }
+    if !unit.posts.is_empty() {
+        println!("\n领导职数");
+        print!("{}", render(&["职数", "核定", "实配", "空缺", "超配"], &post_rows(&unit)));
+    }
+    Ok(())
+}
+
+pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let p = resolve_person(&store, &a.person)?;
+    if a.reveal_id {
+        store.audit("reveal", &format!("person {}", p.id), Some(1))?;
+    }
+    let out = person_out(store.conn(), &p, a.reveal_id)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let o = |s: &Option<String>| s.clone().unwrap_or_default();
+    let v = |x: Option<&dyn std::fmt::Display>| x.map(|x| x.to_string()).unwrap_or_default();
+    let birth = if a.reveal_id { v(p.birth_date.as_ref().map(|d| d as _)) } else { mask_birth(p.birth_date) };
+    let rows: Vec<Vec<String>> = vec![
+        vec!["编号".into(), p.id.to_string()],
+        vec!["姓名".into(), p.name.clone()],
+        vec!["单位".into(), out.org_path.clone()],
+        vec!["身份证号".into(), out.person.id_number.clone()],
+        vec!["性别".into(), p.sex.zh().into()],
+        vec!["出生日期".into(), birth],
+        vec!["民族".into(), p.ethnicity.clone()],
+        vec!["政治面貌".into(), v(p.political_status.as_ref().map(|x| x as _))],
+        vec!["状态".into(), p.status.zh().into()],
+        vec!["占编类型".into(), p.staffing_type.map_or("编外".into(), |t| t.zh().to_string())],
+        vec!["经费形式".into(), v(p.funding_type.as_ref().map(|x| x as _))],
+        vec!["岗位类型".into(), p.post_type.zh().into()],
+        vec!["职务".into(), o(&p.post)],
+        vec!["职级/职称".into(), o(&p.rank)],
+        vec!["领导职数".into(), v(p.leader_post.as_ref().map(|x| x as _))],
+        vec!["参加工作时间".into(), v(p.work_start.as_ref().map(|x| x as _))],
+        vec!["进入形式".into(), v(p.entry_form.as_ref().map(|x| x as _))],
+        vec!["入编文号".into(), o(&p.entry_doc)],
+        vec!["入编时间".into(), v(p.entry_date.as_ref().map(|x| x as _))],
+        vec!["学历".into(), v(p.education.as_ref().map(|x| x as _))],
+        vec!["学位".into(), v(p.degree.as_ref().map(|x| x as _))],
+        vec!["毕业院校".into(), o(&p.school)],
+        vec!["专业".into(), o(&p.major)],
+        vec!["法定退休时间".into(), v(out.retirement_date.as_ref().map(|x| x as _))],
+        vec!["减员方式".into(), v(p.exit_kind.as_ref().map(|x| x as _))],
+        vec!["减员时间".into(), v(p.exit_date.as_ref().map(|x| x as _))],
+    ];
+    print!("{}", render(&["项目", "内容"], &rows));
+    Ok(())
+}
+
+/// Builds the lookup index from the cache's precomputed keys (computing any missing).
+pub fn search_index(store: &Store) -> Result<crate::search::SearchIndex> {
+    Ok(crate::search::SearchIndex::build(crate::store::search_entries(store.conn())?))
+}
+
+pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let index = search_index(&store)?;
+    let hits = crate::search::search(&index, &a.query, a.limit);
+    let entries: Vec<&crate::search::Entry> = hits.iter().map(|h| index.entry(h.index)).collect();
+    if a.json {
+        let out: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "kind": match e.kind { crate::search::EntryKind::Person => "person", crate::search::EntryKind::Org => "org" },
+                    "id": e.id, "name": e.name, "unit": e.unit, "detail": e.detail,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    if entries.is_empty() {
+        println!("没有找到与“{}”相符的人员或单位", a.query);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let kind = match e.kind {
+                crate::search::EntryKind::Person => "人员",
+                crate::search::EntryKind::Org => "单位",
+            };
+            vec![e.id.to_string(), kind.into(), e.name.clone(), e.unit.clone(), e.detail.clone()]
+        })
+        .collect();
+    print!("{}", render(&["编号", "类", "名称", "所在单位", "职务/编制"], &rows));
+    Ok(())
+}
+
+pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let kind = match &a.kind {
+        None => None,
+        Some(k) => Some(WarningKind::parse(k).ok_or_else(|| {
+            anyhow::anyhow!("未知的预警类别 `{k}`（可用：over-quota, full, over-posts, retirement, overage, data）")
+        })?),
+    };
+    let scope = match &a.org {
+        Some(o) => Some(resolve_org(&store, o)?.id),
+        None => None,
+    };
+    let list = warnings::warnings(store.conn(), warnings::Filter { kind, within: a.within, today: super::today(), scope })?;
+    if a.json {
+        let out: Vec<_> = list
+            .iter()
+            .map(|w| {
+                let person = w.person.as_ref().map(|p| person_out(store.conn(), p, a.reveal_id)).transpose()?;
+                Ok(json!({
+                    "kind": w.kind, "org_id": w.org_id, "org_name": w.org_name, "subject": w.subject,
+                    "message": w.message, "retirement_date": w.retirement_date, "person": person,
+                }))
+            })
+            .collect::<Result<_>>()?;
+        println!("{}", serde_json::to_string_pretty(&serde_json::Value::Array(out))?);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|w| {
+            vec![
+                w.kind.zh().into(),
+                w.org_name.clone(),
+                w.person.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                w.message.clone(),
+            ]
+        })
+        .collect();
+    print!("{}", render(&["类别", "单位", "人员", "说明"], &rows));
+    println!("共 {} 条", list.len());
+    Ok(())
+}
+
+pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let conn = store.conn();
+    let key = a.subject.trim();
+    let subject = if a.person {
+        Subject::Person(resolve_person(&store, key)?.id)
+    } else if a.org {
+        Subject::Org(resolve_org(&store, key)?.id)
+    } else if let Ok(id) = key.parse::<i64>() {
+        match (queries::org(conn, id)?, queries::person(conn, id)?) {
+            (Some(_), None) => Subject::Org(id),
+            (None, Some(_)) => Subject::Person(id),
+            (None, None) => bail!("找不到编号为 {id} 的单位或人员"),
+            (Some(o), Some(p)) => bail!(
+                "编号 {id} 既是单位（{}）也是人员（{}）：请加 --org 或 --person 指明",
+                o.name,
+                p.name
+            ),
+        }
+    } else {
+        match (resolve_org(&store, key), resolve_person(&store, key)) {
+            (Ok(o), Err(_)) => Subject::Org(o.id),
+            (Err(_), Ok(p)) => Subject::Person(p.id),
+            (Ok(o), Ok(p)) => bail!("“{key}”既是单位（{}）也是人员（{}）：请加 --org 或 --person 指明", o.name, p.name),
+            (Err(e), Err(_)) => return Err(e),
+        }
+    };
+    let events = queries::history(conn, subject)?;
+    let ledger = match subject {
+        Subject::Org(id) => queries::ledger_of(conn, id)?,
+        Subject::Person(_) => vec![],
+    };
+    if a.json {
+        let mut running = std::collections::BTreeMap::<StaffingType, i64>::new();
+        let ledger_out: Vec<_> = ledger
+            .iter()
+            .map(|e| {
+                let total = running.entry(e.staffing_type).or_default();
+                *total += e.delta as i64;
+                json!({ "entry": e, "running_total": *total })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&json!({ "subject": subject, "events": events, "ledger": ledger_out }))?);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = events
+        .iter()
+        .map(|e| vec![e.date.to_string(), e.kind.zh().into(), e.doc_no.clone().unwrap_or_default(), e.summary.clone()])
+        .collect();
+    print!("{}", render(&["日期", "事项", "文号", "摘要"], &rows));
+    if !ledger.is_empty() {
+        println!("\n编制台账");
+        let mut running = std::collections::BTreeMap::<StaffingType, i64>::new();
+        let rows: Vec<Vec<String>> = ledger
+            .iter()
+            .map(|e| {
+                let total = running.entry(e.staffing_type).or_default();
+                *total += e.delta as i64;
+                vec![e.date.to_string(), e.doc_no.clone(), e.staffing_type.zh().into(), format!("{:+}", e.delta), total.to_string(), e.summary.clone()]
+            })
+            .collect();
+        print!("{}", render(&["日期", "批准文号", "编制类型", "增减", "累计", "摘要"], &rows));
+    }
+    Ok(())
+}
+
+/// The jurisdiction at a glance, as data (the interface's overview reads the same).
+#[derive(Debug, Serialize)]
+pub struct Overview {
+    pub root: Option<Org>,
+    pub totals: Vec<serde_json::Value>,
+    pub warnings: Vec<(WarningKind, usize)>,
+    pub units: i64,
+    pub persons_active: i64,
+    pub open_approvals: usize,
+}
+
+pub fn overview_data(store: &Store) -> Result<Overview> {
+    let conn = store.conn();
+    let roots = queries::roots(conn)?;
+    let mut figures = Figures::default();
+    for r in &roots {
+        figures.merge(&queries::subtree_figures(conn, r.org.id)?);
+    }
+    let units: i64 = conn.query_row("SELECT COUNT(*) FROM orgs", [], |r| r.get(0))?;
+    let persons_active: i64 = conn.query_row("SELECT COUNT(*) FROM persons WHERE status = 1", [], |r| r.get(0))?;
+    Ok(Overview {
+        root: roots.first().map(|r| r.org.clone()),
+        totals: figures_json(&figures)["quota"].as_array().cloned().unwrap_or_default(),
+        warnings: warnings::counts(conn, super::today(), 12, None)?,
+        units,
+        persons_active,
+        open_approvals: queries::open_approvals(conn)?.len(),
+    })
+}
+
+pub fn overview(ctx: &Ctx, a: OverviewArgs) -> Result<()> {
+    let store = ctx.store()?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&overview_data(&store)?)?);
+        return Ok(());
+    }
+    print_overview_text(&store, ctx.lang)
+}
+
+pub fn print_overview_text(store: &Store, _lang: Lang) -> Result<()> {
+    let conn = store.conn();
+    let roots = queries::roots(conn)?;
+    if roots.is_empty() {
+        println!("缓存中还没有数据。请先执行 bianzhi sync（或 bianzhi demo 体验示例数据）。");
+        return Ok(());
+    }
+    let o = overview_data(store)?;
+    let mut figures = Figures::default();
+    for r in &roots {
+        figures.merge(&queries::subtree_figures(conn, r.org.id)?);
+    }
+    println!(
+        "{}：{} 个单位，在职 {} 人，待审批 {} 件",
+        roots.iter().map(|r| r.org.name.as_str()).collect::<Vec<_>>().join("、"),
+        o.units,
+        o.persons_active,
+        o.open_approvals
+    );
+    print!("{}", render(&QUOTA_HEADER, &quota_rows(&figures, false)));
+    println!();
+    let rows: Vec<Vec<String>> = o.warnings.iter().map(|(k, n)| vec![k.zh().into(), n.to_string()]).collect();
+    print!("{}", render(&["预警", "条数"], &rows));
+    Ok(())
 }

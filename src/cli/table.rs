@@ -53,7 +53,8 @@ mod tests {
     fn aligns_chinese_by_display_width() {
         let s = super::render(&["单位", "空编"], &[vec!["教育局".into(), "3".into()], vec!["a".into(), "12".into()]]);
         let lines: Vec<&str> = s.lines().collect();
-        assert_eq!(lines[2], "教育局   3");
-        assert_eq!(lines[3], "a       12");
+        // 教育局 is six cells wide; the number column is as wide as its header (空编).
+        assert_eq!(lines[2], "教育局     3");
+        assert_eq!(lines[3], "a         12");
     }
 }

@@ -16,6 +16,7 @@ pub fn refresh_derived(conn: &Connection) -> Result<()> {
     refresh_quota(conn, &paths)?;
     refresh_posts(conn, &paths)?;
     refresh_problems(conn)?;
+    super::lookup::refresh_search_keys(conn)?;
     Ok(())
 }
 

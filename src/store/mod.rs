@@ -3,10 +3,13 @@
 //! keeps its authoritative data in the same tables.
 
 mod derived;
+mod lookup;
 pub mod queries;
+pub mod warnings;
 pub mod rows;
 
 pub use derived::refresh_derived;
+pub use lookup::{refresh_search_keys, search_entries};
 
 use crate::model::Dataset;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};

@@ -185,6 +185,7 @@ CREATE INDEX problems_subject ON problems(subject_kind, subject_id);
 CREATE TABLE search_keys (
     kind INTEGER NOT NULL, -- 1 unit, 2 person
     id   INTEGER NOT NULL,
+    name TEXT NOT NULL,     -- the name the keys were computed from
     keys TEXT NOT NULL,
     PRIMARY KEY (kind, id)
 ) WITHOUT ROWID;

@@ -1,0 +1,362 @@
+use super::*;
+
+fn person(id: i64, name: &str, unit: &str) -> Entry {
+    Entry::new(EntryKind::Person, id, name, unit, "科员 行政编制")
+}
+
+fn org(id: i64, name: &str, parent: &str) -> Entry {
+    Entry::new(EntryKind::Org, id, name, parent, "正科级")
+}
+
+fn index(entries: Vec<Entry>) -> Arc<SearchIndex> {
+    Arc::new(SearchIndex::build(entries))
+}
+
+/// Names of the hits, best first.
+fn names(idx: &SearchIndex, q: &str) -> Vec<String> {
+    search(idx, q, 50)
+        .into_iter()
+        .map(|h| idx.entry(h.index).name.clone())
+        .collect()
+}
+
+fn tier_of(idx: &SearchIndex, q: &str, name: &str) -> Option<i64> {
+    search(idx, q, 1000)
+        .into_iter()
+        .find(|h| idx.entry(h.index).name == name)
+        .map(|h| h.score / tier::TIER)
+}
+
+fn finds(idx: &SearchIndex, q: &str, name: &str) -> bool {
+    tier_of(idx, q, name).is_some_and(|t| t >= tier::INNER)
+}
+
+fn sample() -> Arc<SearchIndex> {
+    index(vec![
+        person(1, "张伟", "商丘市/民权县/教育局"),
+        person(2, "张伟明", "商丘市/民权县/财政局"),
+        person(3, "李张伟", "商丘市/睢县/公安局"),
+        person(4, "王芳", "商丘市/民权县/教育局"),
+        person(5, "单雄", "商丘市/梁园区/卫生健康委员会"),
+        person(6, "曾国藩", "商丘市/梁园区/人民政府办公室"),
+        person(7, "区志强", "商丘市/虞城县/交通运输局"),
+        person(8, "仇红梅", "商丘市/虞城县/交通运输局"),
+        person(9, "朴正义", "商丘市/夏邑县/民政局"),
+        person(10, "解文华", "商丘市/夏邑县/民政局"),
+        person(11, "查良镛", "商丘市/柘城县/文化广电和旅游局"),
+        person(12, "盖丽丽", "商丘市/柘城县/文化广电和旅游局"),
+        person(13, "欧阳修", "商丘市/宁陵县/教育局"),
+        person(14, "李乐", "商丘市/宁陵县/教育局"),
+        person(15, "王重", "商丘市/宁陵县/司法局"),
+        person(16, "尉迟恭", "商丘市/宁陵县/司法局"),
+        person(17, "长孙无忌", "商丘市/宁陵县/司法局"),
+        person(18, "吕娜", "商丘市/永城市/统计局"),
+        person(19, "赵文", "商丘市/永城市/统计局"),
+        person(20, "周伟", "商丘市/永城市/统计局"),
+        org(101, "教育局", "商丘市/民权县"),
+        org(102, "第一中学", "商丘市/民权县/教育局"),
+        org(103, "区委办公室", "商丘市/梁园区"),
+    ])
+}
+
+#[test]
+fn keys_encode_decode() {
+    let k = name_keys("张伟");
+    assert_eq!(k.encode(), "1:zhang wei");
+    assert_eq!(NameKeys::decode(&k.encode()), Some(k.clone()));
+    assert_eq!(k.full_pinyin(), "zhangwei");
+    assert_eq!(k.initials(), "zw");
+    let k = name_keys("李乐");
+    assert!(k.full_variants(8).contains(&"lile".to_string()));
+    assert!(k.full_variants(8).contains(&"liyue".to_string()));
+    assert_eq!(NameKeys::decode(&k.encode()), Some(k));
+    let k = name_keys("A·b");
+    assert_eq!(k.encode(), "1:a _ b");
+    assert_eq!(NameKeys::decode(&k.encode()), Some(k));
+    assert_eq!(NameKeys::decode("1:").map(|k| k.len()), Some(0));
+    assert_eq!(name_keys("").encode(), "1:");
+    for bad in ["", "zhang wei", "1:zhang  wei", "1:Zhang", "1:zh,", "2:zhang", "1:张"] {
+        assert_eq!(NameKeys::decode(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn surname_readings_come_first() {
+    for (name, full) in [
+        ("单雄", "shanxiong"),
+        ("曾国藩", "zengguofan"),
+        ("区志强", "ouzhiqiang"),
+        ("仇红梅", "qiuhongmei"),
+        ("朴正义", "piaozhengyi"),
+        ("解文华", "xiewenhua"),
+        ("查良镛", "zhaliangyong"),
+        ("盖丽丽", "gelili"),
+        ("欧阳修", "ouyangxiu"),
+        ("尉迟恭", "yuchigong"),
+        ("长孙无忌", "zhangsunwuji"),
+    ] {
+        assert_eq!(name_keys(name).full_pinyin(), full, "{name}");
+    }
+    // Institutions are not read with surname rules.
+    assert!(unit_keys("区委办公室").full_pinyin().starts_with("qu"));
+    assert!(name_keys("区委").full_pinyin().starts_with("qu"));
+    assert!(unit_keys("单县").full_variants(4).contains(&"shanxian".to_string()));
+}
+
+#[test]
+fn zhang_wei_by_hanzi_initials_pinyin_and_mixed() {
+    let idx = sample();
+    for q in ["张伟", "zw", "zhangw", "zhangwei", "张w", "ZhangWei", "zhang wei", "ｚｗ", "zhw"] {
+        assert_eq!(names(&idx, q).first().map(String::as_str), Some("张伟"), "{q}");
+        assert_eq!(tier_of(&idx, q, "张伟"), Some(tier::EXACT), "{q}");
+    }
+}
+
+#[test]
+fn special_surnames() {
+    let idx = sample();
+    for (q, name) in [
+        ("shanx", "单雄"),
+        ("danx", "单雄"),
+        ("zengguo", "曾国藩"),
+        ("zgf", "曾国藩"),
+        ("ouzhi", "区志强"),
+        ("ozq", "区志强"),
+        ("qiuhong", "仇红梅"),
+        ("piaozheng", "朴正义"),
+        ("xiewen", "解文华"),
+        ("xwh", "解文华"),
+        ("zhaliang", "查良镛"),
+        ("geli", "盖丽丽"),
+        ("oyx", "欧阳修"),
+        ("ouyang", "欧阳修"),
+        ("ouyangxiu", "欧阳修"),
+        ("yuchi", "尉迟恭"),
+        ("ycg", "尉迟恭"),
+        ("zhangsun", "长孙无忌"),
+        ("lvna", "吕娜"),
+        ("luna", "吕娜"),
+    ] {
+        assert!(finds(&idx, q, name), "{q} should find {name}: {:?}", names(&idx, q));
+    }
+    // The character's ordinary readings still work, for people who do not know.
+    assert!(finds(&idx, "cengguo", "曾国藩"));
+    // But a reading the character does not have does not.
+    assert!(!finds(&idx, "zangguo", "曾国藩"));
+}
+
+#[test]
+fn polyphonic_given_names_match_every_reading() {
+    let idx = sample();
+    for (q, name) in [
+        ("lile", "李乐"),
+        ("liyue", "李乐"),
+        ("ly", "李乐"),
+        ("wangzhong", "王重"),
+        ("wangchong", "王重"),
+        ("wc", "王重"),
+    ] {
+        assert_eq!(tier_of(&idx, q, name), Some(tier::EXACT), "{q} {name}");
+    }
+}
+
+#[test]
+fn unit_name_finds_its_people_and_units() {
+    let idx = sample();
+    let hits = names(&idx, "教育局");
+    assert_eq!(hits[0], "教育局", "{hits:?}");
+    for n in ["张伟", "王芳", "欧阳修", "李乐", "第一中学"] {
+        assert_eq!(tier_of(&idx, "教育局", n), Some(tier::UNIT), "{n}");
+    }
+    assert_eq!(tier_of(&idx, "教育局", "张伟明"), None);
+    // Institutions by pinyin.
+    assert_eq!(names(&idx, "jyj").first().map(String::as_str), Some("教育局"));
+    assert_eq!(names(&idx, "diyizhongxue").first().map(String::as_str), Some("第一中学"));
+    assert_eq!(tier_of(&idx, "qwbgs", "区委办公室"), Some(tier::EXACT));
+}
+
+#[test]
+fn ranking_order() {
+    let idx = index(vec![
+        person(1, "李张伟", "某局"),
+        person(2, "张伟明", "某局"),
+        person(3, "王五", "张伟工作室"),
+        person(4, "张伟", "某局"),
+        person(5, "张小伟", "某局"),
+    ]);
+    assert_eq!(names(&idx, "张伟"), ["张伟", "张伟明", "李张伟", "王五", "张小伟"]);
+    let t: Vec<i64> = search(&idx, "张伟", 10).iter().map(|h| h.score / tier::TIER).collect();
+    assert_eq!(t, [tier::EXACT, tier::PREFIX, tier::INNER, tier::UNIT, tier::FUZZY]);
+    assert_eq!(names(&idx, "zhangwei")[..3], ["张伟", "张伟明", "李张伟"]);
+    // Full pinyin and initials both put the exact name first.
+    assert_eq!(names(&idx, "zw")[..2], ["张伟", "张伟明"]);
+    // Literal name over a reading: 张伟 (exact) before other initials-complete names.
+    let idx = index(vec![person(1, "周文", "x"), person(2, "张伟", "x")]);
+    assert_eq!(names(&idx, "zhangwei"), ["张伟"]);
+    let h = search(&idx, "zw", 10);
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[0].score / tier::TIER, tier::EXACT);
+}
+
+#[test]
+fn exact_pinyin_outranks_initials_completion() {
+    // "zhou" is the whole of 周 but only a prefix reading for 张欧 (z + hou? no).
+    let idx = index(vec![person(1, "朱华", "x"), person(2, "周", "x")]);
+    let h = search(&idx, "zhou", 10);
+    assert_eq!(idx.entry(h[0].index).name, "周");
+    assert!(h[0].score > tier::EXACT * tier::TIER + 850_000);
+}
+
+#[test]
+fn typos_are_tolerated_but_rank_low() {
+    let idx = sample();
+    for q in ["zhnagwei", "zhangwie", "zhangwej", "ouyangxui"] {
+        let t = tier_of(&idx, q, if q.starts_with('o') { "欧阳修" } else { "张伟" });
+        assert_eq!(t, Some(tier::TYPO), "{q}");
+    }
+    // Too short for typos.
+    assert_eq!(tier_of(&idx, "zhnag", "张伟"), Some(tier::TYPO));
+    assert_eq!(tier_of(&idx, "zhn", "张伟"), Some(tier::FUZZY));
+    assert_eq!(tier_of(&idx, "zhnx", "张伟"), None);
+    // Subsequence: fuzzy tier.
+    assert_eq!(tier_of(&idx, "zhgwi", "张伟"), Some(tier::FUZZY));
+    assert_eq!(tier_of(&idx, "张明", "张伟明"), Some(tier::FUZZY));
+}
+
+#[test]
+fn positions_mark_matched_characters() {
+    let idx = sample();
+    let pos = |q: &str, name: &str| {
+        search(&idx, q, 100)
+            .into_iter()
+            .find(|h| idx.entry(h.index).name == name)
+            .map(|h| h.positions)
+    };
+    assert_eq!(pos("zw", "张伟明"), Some(vec![0, 1]));
+    assert_eq!(pos("weiming", "张伟明"), Some(vec![1, 2]));
+    assert_eq!(pos("伟明", "张伟明"), Some(vec![1, 2]));
+    assert_eq!(pos("张wm", "张伟明"), Some(vec![0, 1, 2]));
+    assert_eq!(pos("教育局", "王芳"), Some(vec![]));
+}
+
+#[test]
+fn empty_and_hostile_input() {
+    let idx = sample();
+    let mut s = Searcher::new(idx.clone());
+    assert!(s.query("", 10).is_empty());
+    assert!(s.query("  \t\n", 10).is_empty());
+    assert!(s.query("\u{0}\u{7}\u{1b}[2J", 10).is_empty() || s.query("\u{1b}[2J", 10).len() <= 10);
+    let long = "z".repeat(10_000);
+    let mixed: String = "张w😀\u{0}".repeat(2_500);
+    let t = std::time::Instant::now();
+    assert!(s.query(&long, 10).is_empty());
+    let _ = s.query(&mixed, 10);
+    let _ = s.query("😀", 10);
+    let _ = s.query("😀张", 10);
+    let _ = s.query("张😀", 10);
+    let _ = search(&idx, &"张伟".repeat(5_000), 10);
+    let _ = search(&idx, "·", 10);
+    let _ = search(&idx, "'", 10);
+    assert!(t.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(s.query("zw", 0), vec![]);
+}
+
+/// A deterministic, mid-sized index for equivalence tests.
+fn synthetic(n: usize) -> Arc<SearchIndex> {
+    let surnames = [
+        "张", "王", "李", "赵", "刘", "陈", "杨", "周", "吴", "单", "曾", "欧阳", "解", "乐", "朱",
+        "诸葛", "区", "查",
+    ];
+    let given = [
+        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明",
+        "超", "秀", "霞", "平", "刚", "乐", "重", "行", "长", "朝", "和", "华", "文", "国", "红",
+    ];
+    let units = ["教育局", "财政局", "公安局", "第一中学", "卫生健康委员会", "民政局", "司法局"];
+    let mut x: u64 = 0x9E3779B97F4A7C15;
+    let mut rnd = |m: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m as u64) as usize
+    };
+    let mut v = Vec::new();
+    for i in 0..n {
+        let mut name = surnames[rnd(surnames.len())].to_string();
+        for _ in 0..1 + rnd(2) {
+            name.push_str(given[rnd(given.len())]);
+        }
+        let unit = format!("商丘市/县{}/{}", rnd(5), units[rnd(units.len())]);
+        v.push(person(i as i64, &name, &unit));
+    }
+    for (j, u) in units.iter().enumerate() {
+        v.push(org(100_000 + j as i64, u, "商丘市"));
+    }
+    index(v)
+}
+
+#[test]
+fn narrowing_equals_fresh_query() {
+    let idx = synthetic(6_000);
+    let queries = [
+        "zhangwei", "zw", "shanxiong", "ouyangmin", "oymin", "lile", "liyue", "zhnagwei",
+        "张伟", "张w", "教育局", "jiaoyuju", "wangfangming", "chaohe", "zhangwiemin",
+    ];
+    for limit in [5, 50] {
+        let mut s = Searcher::new(idx.clone());
+        for q in queries {
+            let chars: Vec<char> = q.chars().collect();
+            // Type it, delete three characters, retype them.
+            let mut seq: Vec<String> = (1..=chars.len()).map(|k| chars[..k].iter().collect()).collect();
+            for k in (chars.len().saturating_sub(3)..chars.len()).rev() {
+                seq.push(chars[..k].iter().collect());
+            }
+            seq.push(q.to_string());
+            seq.push(q.to_string());
+            for typed in seq {
+                let a = s.query(&typed, limit);
+                let b = search(&idx, &typed, limit);
+                assert_eq!(a, b, "query {typed:?} limit {limit}");
+            }
+        }
+    }
+}
+
+#[test]
+fn narrowing_over_parallel_scan_equals_fresh_query() {
+    // Large enough for the two-thread path.
+    let idx = synthetic(PARALLEL_MIN * 2 + 100);
+    let mut s = Searcher::new(idx.clone());
+    for typed in ["z", "zh", "zha", "zhan", "zhang", "zhangw", "zhangwe", "zhangwei", "zhangweim", "l", "li", "张", "张伟"] {
+        assert_eq!(s.query(typed, 20), search(&idx, typed, 20), "{typed}");
+    }
+}
+
+#[test]
+fn limit_is_respected_and_order_is_total() {
+    let idx = synthetic(3_000);
+    let h = search(&idx, "z", 30);
+    assert_eq!(h.len(), 30);
+    assert!(h.windows(2).all(|w| w[0].score > w[1].score || (w[0].score == w[1].score && w[0].index < w[1].index)));
+}
+
+#[test]
+fn bit_parallel_typo_distance_matches_reference() {
+    let mut x: u64 = 12345;
+    let mut rnd = |m: u64| {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((x >> 33) % m) as usize
+    };
+    for _ in 0..20_000 {
+        let m = 1 + rnd(12);
+        let n = rnd(16);
+        let q: Vec<u32> = (0..m).map(|_| b"abcd"[rnd(4)] as u32).collect();
+        let t: Vec<u8> = (0..n).map(|_| b"abcd"[rnd(4)]).collect();
+        let k = rnd(4);
+        let pm = pattern_masks(&q);
+        assert_eq!(
+            osa_prefix_bits(&pm, m, &t, k),
+            osa_prefix(&q, &t, k),
+            "q={q:?} t={t:?} k={k}"
+        );
+    }
+}

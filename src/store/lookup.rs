@@ -1,0 +1,108 @@
+//! Feeding the lookup index: pinyin keys are computed when data arrives (sync, import)
+//! and kept in `search_keys`, so building the index at start-up only reads them.
+
+use super::Result;
+use crate::search::{name_keys, unit_keys, Entry, EntryKind, NameKeys};
+use rusqlite::{params, Connection};
+use std::collections::HashMap;
+
+/// Computes keys for every unit and active person whose name has no current keys, and
+/// drops keys of rows that are gone.
+pub fn refresh_search_keys(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "DELETE FROM search_keys WHERE (kind = 1 AND id NOT IN (SELECT id FROM orgs)) \
+         OR (kind = 2 AND id NOT IN (SELECT id FROM persons))",
+        [],
+    )?;
+    let mut missing: Vec<(i64, i64, String)> = Vec::new();
+    for (kind, table) in [(1, "orgs"), (2, "persons")] {
+        let mut st = conn.prepare(&format!(
+            "SELECT t.id, t.name FROM {table} t LEFT JOIN search_keys k ON k.kind = {kind} AND k.id = t.id \
+             WHERE k.name IS NULL OR k.name <> t.name"
+        ))?;
+        let rows = st.query_map([], |r| Ok((kind, r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            missing.push(row?);
+        }
+    }
+    let mut ins = conn.prepare("INSERT OR REPLACE INTO search_keys (kind, id, name, keys) VALUES (?, ?, ?, ?)")?;
+    for (kind, id, name) in missing {
+        let keys = if kind == 1 { unit_keys(&name) } else { name_keys(&name) };
+        ins.execute(params![kind, id, name, keys.encode()])?;
+    }
+    Ok(())
+}
+
+/// Every unit and every person on the books, with their unit path and precomputed keys.
+pub fn search_entries(conn: &Connection) -> Result<Vec<Entry>> {
+    // Path text of every unit, from the derived tree (short names where they exist).
+    let mut names: HashMap<i64, String> = HashMap::new();
+    let mut levels: HashMap<i64, String> = HashMap::new();
+    {
+        let mut st = conn.prepare("SELECT id, COALESCE(short_name, name), level FROM orgs")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?)))?;
+        for row in rows {
+            let (id, name, level) = row?;
+            names.insert(id, name);
+            if let Some(l) = level.and_then(crate::model::Level::from_code) {
+                levels.insert(id, l.zh().to_string());
+            }
+        }
+    }
+    let mut paths: HashMap<i64, String> = HashMap::new();
+    {
+        let mut st = conn.prepare("SELECT org_id, path FROM org_tree")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, path) = row?;
+            let text: Vec<&str> = path
+                .split('/')
+                .filter_map(|p| p.parse::<i64>().ok())
+                .filter_map(|a| names.get(&a).map(String::as_str))
+                .collect();
+            paths.insert(id, text.join(" › "));
+        }
+    }
+    let keys_of = |kind: i64, name: &str, stored: Option<String>| -> NameKeys {
+        stored.and_then(|s| NameKeys::decode(&s)).unwrap_or_else(|| if kind == 1 { unit_keys(name) } else { name_keys(name) })
+    };
+    let mut out = Vec::new();
+    let mut st = conn.prepare(
+        "SELECT o.id, o.name, o.parent_id, k.keys FROM orgs o LEFT JOIN search_keys k ON k.kind = 1 AND k.id = o.id \
+         WHERE o.abolished = 0 ORDER BY o.id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, Option<String>>(3)?))
+    })?;
+    for row in rows {
+        let (id, name, parent, keys) = row?;
+        let unit = parent.and_then(|p| paths.get(&p).cloned()).unwrap_or_default();
+        let keys = keys_of(1, &name, keys);
+        out.push(Entry { kind: EntryKind::Org, id, unit, detail: levels.get(&id).cloned().unwrap_or_default(), keys, name });
+    }
+    let mut st = conn.prepare(
+        "SELECT p.id, p.name, p.org_id, p.post, p.staffing_type, k.keys FROM persons p \
+         LEFT JOIN search_keys k ON k.kind = 2 AND k.id = p.id WHERE p.status IN (1, 4) ORDER BY p.id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, name, org, post, staffing, keys) = row?;
+        let staffing = staffing.and_then(crate::model::StaffingType::from_code).map_or("编外", |t| t.zh());
+        let detail = match post {
+            Some(p) if !p.is_empty() => format!("{p} · {staffing}"),
+            _ => staffing.to_string(),
+        };
+        let keys = keys_of(2, &name, keys);
+        out.push(Entry { kind: EntryKind::Person, id, unit: paths.get(&org).cloned().unwrap_or_default(), detail, keys, name });
+    }
+    Ok(out)
+}
