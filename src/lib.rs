@@ -6,6 +6,8 @@ pub mod generate;
 pub mod search;
 pub mod store;
 pub mod sync;
+pub mod server;
 pub mod config;
 pub mod cli;
+pub mod report;
 pub mod tui;

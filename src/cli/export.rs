@@ -1,7 +1,10 @@
 //! Export of tables as CSV or XLSX, recorded in the audit log.
 
+use super::query::resolve_org;
 use super::Ctx;
-use anyhow::Result;
+use crate::report::{self, Table};
+use crate::store::{queries, warnings};
+use anyhow::{bail, Context as _, Result};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -13,14 +16,46 @@ pub struct ExportArgs {
     pub format: String,
     #[arg(long)]
     pub out: PathBuf,
-    /// Limit to this unit's subtree.
+    /// Limit to this unit's subtree (id or name); default the whole jurisdiction.
     #[arg(long)]
-    pub org: Option<i64>,
-    /// Show ID numbers in full (recorded in the audit log).
+    pub org: Option<String>,
+    /// Show ID numbers and birth dates in full (recorded in the audit log).
     #[arg(long)]
     pub reveal_id: bool,
 }
 
-pub fn export(_ctx: &Ctx, _a: ExportArgs) -> Result<()> {
-    anyhow::bail!("尚未实现")
+pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let conn = store.conn();
+    let root = match &a.org {
+        Some(o) => resolve_org(&store, o)?.id,
+        None => match queries::roots(conn)?.first() {
+            Some(r) => r.org.id,
+            None => bail!("缓存中还没有数据，无可导出。请先执行 bianzhi sync。"),
+        },
+    };
+    let table: Table = match a.what.as_str() {
+        "quota" => report::quota_table(conn, root)?,
+        "persons" => report::persons_table(conn, root, a.reveal_id)?,
+        "warnings" => report::warnings_table(
+            conn,
+            warnings::Filter { kind: None, within: 12, today: super::today(), scope: Some(root) },
+        )?,
+        "inbox" => report::inbox_table(conn)?,
+        other => bail!("不能导出 `{other}`（可用：quota, warnings, persons, inbox）"),
+    };
+    match a.format.as_str() {
+        "csv" => report::write_csv(&table, &a.out),
+        "xlsx" => report::write_xlsx(&table, &a.out),
+        other => bail!("不支持的格式 `{other}`（可用：csv, xlsx）"),
+    }
+    .with_context(|| format!("导出到 {}", a.out.display()))?;
+    let revealed = if a.reveal_id { "，含完整身份证号" } else { "" };
+    store.audit(
+        "export",
+        &format!("{} {} → {}{revealed}", a.what, a.format, a.out.display()),
+        Some(table.rows.len() as i64),
+    )?;
+    println!("已导出 {} 行到 {}", table.rows.len(), a.out.display());
+    Ok(())
 }

@@ -7,6 +7,11 @@ use super::retirement::{retirement_month, Rule};
 use super::{Approval, ApprovalKind, OrgId, Person, YearMonth};
 use serde::Serialize;
 
+/// Labels of the changes a 机构调整 makes (before values filled in by the caller).
+pub const REORG_NAME: &str = "名称";
+pub const REORG_LEVEL: &str = "机构规格";
+pub const REORG_PARENT: &str = "隶属";
+
 /// What the request is judged against.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
@@ -99,7 +104,7 @@ fn quota_changes(label: &str, before: QuotaFigure, after: QuotaFigure) -> Vec<Ch
     if before.over > 0 || after.over > 0 {
         out.push(change(prefix("超编"), before.over, after.over));
     }
-    if before.vacant != after.vacant || (before.over == 0 && after.over == 0) {
+    if before.vacant != after.vacant {
         out.push(change(prefix("空编"), before.vacant, after.vacant));
     }
     if before.usable != after.usable {
@@ -212,14 +217,15 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
             }
         }
         ApprovalKind::Reorganisation => {
+            // The current values are the unit's; callers holding the unit fill them in.
             if let Some(n) = &a.new_name {
-                effect.changes.push(change("名称", "（现名）", n));
+                effect.changes.push(change(REORG_NAME, "", n));
             }
             if let Some(l) = a.new_level {
-                effect.changes.push(change("机构规格", "（现规格）", l.zh()));
+                effect.changes.push(change(REORG_LEVEL, "", l.zh()));
             }
             if let Some(p) = a.new_parent_id {
-                effect.changes.push(change("隶属", "（现上级）", format!("单位{p}")));
+                effect.changes.push(change(REORG_PARENT, "", p));
             }
         }
     }

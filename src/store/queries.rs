@@ -233,3 +233,46 @@ pub fn counts(conn: &Connection) -> Result<Vec<(&'static str, i64)>> {
     }
     Ok(out)
 }
+
+/// What approving a request would do, judged against the cache's current figures: the
+/// same `model::approval::preview` the server applies before it accepts an approval.
+pub fn preview_approval(
+    conn: &Connection,
+    a: &Approval,
+    figures: &crate::model::quota::Figures,
+    today: YearMonth,
+) -> Result<crate::model::approval::Effect> {
+    let person = match a.person_id {
+        Some(pid) => person(conn, pid)?,
+        None => None,
+    };
+    let on_other_books = match &person {
+        Some(p) if !p.id_number.is_empty() => {
+            other_record_with_id(conn, &p.id_number, p.id)?.filter(|o| o.staffing_type.is_some()).map(|o| o.org_id)
+        }
+        _ => None,
+    };
+    use crate::model::approval::{REORG_LEVEL, REORG_NAME, REORG_PARENT};
+    let ctx = crate::model::approval::Context { figures, person: person.as_ref(), on_other_books, today };
+    let mut effect = crate::model::approval::preview(a, &ctx);
+    if let Some(unit) = org(conn, a.org_id)? {
+        let name_of = |id: Option<OrgId>| -> Result<String> {
+            Ok(match id {
+                Some(id) => org(conn, id)?.map_or_else(|| format!("单位{id}"), |o| o.name),
+                None => "（无）".into(),
+            })
+        };
+        for c in &mut effect.changes {
+            match c.what.as_str() {
+                REORG_NAME => c.before = unit.name.clone(),
+                REORG_LEVEL => c.before = unit.level.map_or("（未定）".into(), |l| l.zh().to_string()),
+                REORG_PARENT => {
+                    c.before = name_of(unit.parent_id)?;
+                    c.after = name_of(c.after.parse().ok())?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(effect)
+}
