@@ -76,14 +76,18 @@ pub fn generate(scale: Scale, seed: u64) -> Dataset {
             let root = g.build_region(None, RegionKind::City, "示例市", "示", "990100", Profile::city());
             for (i, &(name, prefix, area)) in data::DISTRICTS.iter().enumerate() {
                 let mut p = Profile::county();
-                p.towns = 8 + i;
-                p.mult = 1.05;
+                p.towns = 13 + i * 2;
+                p.mult = 1.5;
+                p.big = 1.6;
                 g.build_region(Some(root), RegionKind::District, name, prefix, area, p);
             }
             for (i, &(name, prefix, area)) in data::COUNTIES.iter().enumerate() {
                 let mut p = Profile::county();
-                p.towns = 10 + (i * 7) % 6;
-                p.mult = 0.95 + (i % 4) as f64 * 0.07;
+                p.towns = 16 + (i * 5) % 6;
+                let f = 0.9 + (i % 4) as f64 * 0.08;
+                p.mult *= f;
+                p.big *= f;
+                p.town *= f;
                 g.build_region(Some(root), RegionKind::County, name, prefix, area, p);
             }
         }
@@ -103,21 +107,25 @@ pub(crate) enum RegionKind {
 pub(crate) struct Profile {
     small: bool,
     towns: usize,
-    /// Multiplies every quota.
+    /// Multiplies the quotas of departments and their subordinate institutions.
     mult: f64,
+    /// Multiplies the quotas of schools and hospitals.
+    big: f64,
+    /// Multiplies the quotas of township offices and township schools and clinics.
+    town: f64,
     /// Per-kind counts of faults, forced retirement cases and approvals.
     cases: usize,
 }
 
 impl Profile {
     fn small() -> Self {
-        Profile { small: true, towns: 2, mult: 0.48, cases: 2 }
+        Profile { small: true, towns: 2, mult: 0.48, big: 0.48, town: 0.48, cases: 2 }
     }
     fn county() -> Self {
-        Profile { small: false, towns: 14, mult: 1.3, cases: 3 }
+        Profile { small: false, towns: 14, mult: 1.6, big: 1.8, town: 1.6, cases: 3 }
     }
     fn city() -> Self {
-        Profile { small: false, towns: 0, mult: 3.0, cases: 2 }
+        Profile { small: false, towns: 0, mult: 4.0, big: 4.4, town: 1.0, cases: 2 }
     }
 }
 
@@ -420,7 +428,7 @@ impl Gen {
                 } else {
                     internal.push("办公室".into());
                 }
-                let n = if city { d.internal.len() } else { d.internal.len().min(2 + self.range(0, 1) as usize) };
+                let n = if city { d.internal.len() } else { d.internal.len().min(3 + self.range(0, 1) as usize) };
                 for s in &d.internal[..n] {
                     let s = internal_name(s);
                     if !internal.contains(&s) {
@@ -492,7 +500,7 @@ impl Gen {
                 let ofull = format!("{full}{oname}");
                 let oshort = format!("{t}{oname}");
                 let year = if oname.contains("退役军人") { 2019 } else { self.range(2001, 2020) as i32 };
-                let size = (size as f64 * profile.mult.min(1.4) * (0.8 + self.rng.random::<f64>() * 0.5)).round().max(2.0) as i32;
+                let size = (size as f64 * profile.town * (0.8 + self.rng.random::<f64>() * 0.5)).round().max(2.0) as i32;
                 match prof {
                     Prof::Admin | Prof::Csm => {
                         let nature = if prof == Prof::Admin { Nature::Administrative } else { Nature::CivilServiceManaged };
@@ -522,7 +530,7 @@ impl Gen {
                 let internal: &[&str] = if s >= 100 { data::SCHOOL_INTERNAL } else { &data::SCHOOL_INTERNAL[..1] };
                 let internal = if profile.small { &internal[..1] } else { internal };
                 let year = self.range(1950, 2012) as i32;
-                self.add_public(edu, ri, &n, Prof::Teacher, Nature::PublicWelfare1, level, s, FundingType::Full, profile.mult.min(1.6), year, internal);
+                self.add_public(edu, ri, &n, Prof::Teacher, Nature::PublicWelfare1, level, s, FundingType::Full, profile.big, year, internal);
             }
             for (i, (_, t)) in towns.iter().enumerate() {
                 if profile.small && i > 0 {
@@ -539,7 +547,7 @@ impl Gen {
                 }
                 for (n, s) in list {
                     let year = self.range(1952, 2012) as i32;
-                    self.add_public(edu, ri, &n, Prof::Teacher, Nature::PublicWelfare1, Level::Unit, s, FundingType::Full, profile.mult.min(1.3), year, &[]);
+                    self.add_public(edu, ri, &n, Prof::Teacher, Nature::PublicWelfare1, Level::Unit, s, FundingType::Full, profile.town, year, &[]);
                 }
             }
         }
@@ -557,7 +565,7 @@ impl Gen {
                 let level = if city { Level::DivisionDeputy } else { Level::SectionDeputy };
                 let internal = if profile.small { &data::HOSPITAL_INTERNAL[..2] } else { data::HOSPITAL_INTERNAL };
                 let year = self.range(1950, 1990) as i32;
-                self.add_public(health, ri, &n, Prof::Hospital, Nature::PublicWelfare2, level, s, FundingType::Partial, profile.mult.min(1.5), year, internal);
+                self.add_public(health, ri, &n, Prof::Hospital, Nature::PublicWelfare2, level, s, FundingType::Partial, profile.big, year, internal);
             }
             for (i, (_, t)) in towns.iter().enumerate() {
                 if profile.small && i > 0 {
@@ -569,7 +577,7 @@ impl Gen {
                     format!("{name}{t}卫生院")
                 };
                 let year = self.range(1952, 2010) as i32;
-                self.add_public(health, ri, &n, Prof::Hospital, Nature::PublicWelfare1, Level::Unit, 40, FundingType::Full, profile.mult.min(1.2), year, &[]);
+                self.add_public(health, ri, &n, Prof::Hospital, Nature::PublicWelfare1, Level::Unit, 40, FundingType::Full, profile.town, year, &[]);
             }
         }
 

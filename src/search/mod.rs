@@ -123,6 +123,11 @@ pub struct SearchIndex {
     blob_off: Vec<u32>,
     /// Letters (bits 0–25) and digits (bit 26) occurring in any reading.
     mask: Vec<u32>,
+    /// Initial letters per entry, for one-letter queries.
+    shape: Vec<Shape>,
+    /// Letters of the first 4 and first 7 bytes of the usual full pinyin (typo filter).
+    head4: Vec<u32>,
+    head7: Vec<u32>,
     /// Usual full pinyin, concatenated.
     prim: Vec<u8>,
     prim_off: Vec<u32>,
@@ -151,6 +156,9 @@ impl SearchIndex {
             names: Vec::with_capacity(n * 10),
             name_off: Vec::with_capacity(n + 1),
             nchars: Vec::with_capacity(n),
+            shape: Vec::with_capacity(n),
+            head4: Vec::with_capacity(n),
+            head7: Vec::with_capacity(n),
             units: Vec::new(),
             unit_of: Vec::with_capacity(n),
             units_have_alnum: false,
@@ -165,19 +173,47 @@ impl SearchIndex {
             idx.blob.extend_from_slice(kb);
             idx.blob_off.push(idx.blob.len() as u32);
             let mut m = 0u32;
-            for syl in e.keys.syllables() {
+            let mut sh = Shape::default();
+            let mut seen_ne = false;
+            for (j, syl) in e.keys.syllables().enumerate() {
                 let mut first = true;
+                let mut ne = false;
                 for r in syl {
+                    ne = true;
                     for &b in r {
                         m |= letter_bit(b);
+                    }
+                    let ib = letter_bit(r[0]);
+                    sh.inits |= ib;
+                    if !seen_ne {
+                        sh.init0 |= ib;
+                        if r.len() == 1 {
+                            sh.one0 |= ib;
+                        }
                     }
                     if first {
                         idx.prim.extend_from_slice(r);
                         first = false;
                     }
                 }
+                if ne {
+                    if !seen_ne {
+                        sh.first_ne = j.min(255) as u8;
+                    }
+                    seen_ne = true;
+                    sh.last_ne = j.min(255) as u8;
+                }
             }
             idx.mask.push(m);
+            let pm = idx.prim[*idx.prim_off.last().unwrap_or(&0) as usize..]
+                .iter()
+                .fold(0, |m, &b| m | letter_bit(b));
+            sh.prim = pm;
+            idx.shape.push(sh);
+            let p = &idx.prim[*idx.prim_off.last().unwrap_or(&0) as usize..];
+            let head = |k: usize| p.iter().take(k).fold(0, |m, &b| m | letter_bit(b));
+            idx.head4.push(head(4));
+            idx.head7.push(head(7));
             idx.prim_off.push(idx.prim.len() as u32);
             idx.names
                 .extend(e.name.bytes().map(|b| b.to_ascii_lowercase()));
@@ -232,6 +268,22 @@ impl SearchIndex {
     }
 }
 
+/// What a one-letter query needs to know about an entry.
+#[derive(Clone, Copy, Debug, Default)]
+struct Shape {
+    /// Initial letters of the readings of the first character with readings.
+    init0: u32,
+    /// Of those, one-letter readings.
+    one0: u32,
+    /// Initial letters of all readings.
+    inits: u32,
+    /// Letters of the usual full pinyin.
+    prim: u32,
+    /// First and last character with readings.
+    first_ne: u8,
+    last_ne: u8,
+}
+
 fn letter_bit(b: u8) -> u32 {
     match b {
         b'a'..=b'z' => 1 << (b - b'a'),
@@ -265,6 +317,10 @@ struct Query {
     fuzzy_on: bool,
     /// Pattern masks for the typo tier.
     pm: Box<[u64; 128]>,
+    /// Letters among the first 2k+1 of the query.
+    head_mask: u32,
+    /// For a one-letter query (a–z): its bit.
+    letter: Option<u32>,
 }
 
 fn normalize(raw: &str) -> Vec<char> {
@@ -276,7 +332,10 @@ fn normalize(raw: &str) -> Vec<char> {
         };
         if c.is_whitespace()
             || c.is_control()
-            || matches!(c, '\'' | '\u{2019}' | '\u{200B}'..='\u{200F}' | '\u{FEFF}' | '\u{2060}')
+            || matches!(
+                c,
+                '\'' | '\u{2019}' | '\u{200B}'..='\u{200F}' | '\u{FEFF}' | '\u{2060}'
+            )
         {
             continue;
         }
@@ -317,7 +376,16 @@ impl Query {
             Class::Mixed => false,
         };
         let codes: Vec<u32> = chars.iter().map(|&c| c as u32).collect();
+        let head_mask = chars.iter().take(2 * k as usize + 1).fold(0, |m, &c| {
+            m | if c.is_ascii() { letter_bit(c as u8) } else { 0 }
+        });
+        let letter = match chars.as_slice() {
+            [c @ 'a'..='z'] => Some(letter_bit(*c as u8)),
+            _ => None,
+        };
         Query {
+            letter,
+            head_mask,
             pm: pattern_masks(&codes),
             codes,
             text: chars.iter().collect(),
@@ -386,6 +454,69 @@ impl Ctx<'_> {
     /// tier is not a member: typo hits are tracked apart (their budget grows with
     /// the query length).
     fn eval(&self, i: usize) -> (Option<Cand>, bool) {
+        match self.q.letter {
+            Some(b) => self.eval_letter(i, b),
+            None => self.eval_general(i),
+        }
+    }
+
+    /// [`Ctx::eval`] for a one-letter query (bit `b`), from precomputed bits.
+    fn eval_letter(&self, i: usize, b: u32) -> (Option<Cand>, bool) {
+        let idx = self.idx;
+        let sh = idx.shape[i];
+        let nchars = idx.nchars[i] as i64;
+        if sh.init0 & b != 0 {
+            let c = if sh.first_ne == sh.last_ne {
+                let sub = if sh.one0 & b != 0 {
+                    900_000
+                } else {
+                    800_000 - nchars
+                };
+                Cand {
+                    tier: tier::EXACT,
+                    sub,
+                }
+            } else {
+                let rest = (sh.last_ne - sh.first_ne) as i64;
+                Cand {
+                    tier: tier::PREFIX,
+                    sub: 500_000 - rest * 1000 - nchars,
+                }
+            };
+            return (Some(c), true);
+        }
+        if sh.inits & b != 0 {
+            return (
+                Some(Cand {
+                    tier: tier::INNER,
+                    sub: 500_000 - nchars,
+                }),
+                true,
+            );
+        }
+        let us = self.unit_score[idx.unit_of[i] as usize];
+        if us > 0 {
+            return (
+                Some(Cand {
+                    tier: tier::UNIT,
+                    sub: us as i64,
+                }),
+                true,
+            );
+        }
+        if sh.prim & b != 0 {
+            return (
+                Some(Cand {
+                    tier: tier::FUZZY,
+                    sub: 0,
+                }),
+                true,
+            );
+        }
+        (None, false)
+    }
+
+    fn eval_general(&self, i: usize) -> (Option<Cand>, bool) {
         let idx = self.idx;
         let q = self.q;
         let nchars = idx.nchars[i] as i64;
@@ -398,12 +529,21 @@ impl Ctx<'_> {
                 };
                 if let Some(p) = hit {
                     let c = if name.len() == q.text.len() {
-                        Cand { tier: tier::EXACT, sub: 900_000 }
+                        Cand {
+                            tier: tier::EXACT,
+                            sub: 900_000,
+                        }
                     } else if p == 0 {
                         let rest = nchars - q.chars.len() as i64;
-                        Cand { tier: tier::PREFIX, sub: 500_000 - rest * 1000 }
+                        Cand {
+                            tier: tier::PREFIX,
+                            sub: 500_000 - rest * 1000,
+                        }
                     } else {
-                        Cand { tier: tier::INNER, sub: 500_000 - nchars }
+                        Cand {
+                            tier: tier::INNER,
+                            sub: 500_000 - nchars,
+                        }
                     };
                     return (Some(c), true);
                 }
@@ -419,22 +559,40 @@ impl Ctx<'_> {
                             } else {
                                 800_000 - nchars
                             };
-                            Cand { tier: tier::EXACT, sub }
+                            Cand {
+                                tier: tier::EXACT,
+                                sub,
+                            }
                         } else {
                             let rest = (last - end) as i64;
-                            Cand { tier: tier::PREFIX, sub: 500_000 - rest * 1000 - nchars }
+                            Cand {
+                                tier: tier::PREFIX,
+                                sub: 500_000 - rest * 1000 - nchars,
+                            }
                         };
                         return (Some(c), true);
                     }
                     if m.inner {
-                        return (Some(Cand { tier: tier::INNER, sub: 500_000 - nchars }), true);
+                        return (
+                            Some(Cand {
+                                tier: tier::INNER,
+                                sub: 500_000 - nchars,
+                            }),
+                            true,
+                        );
                     }
                 }
             }
         }
         let us = self.unit_score[idx.unit_of[i] as usize];
         if us > 0 {
-            return (Some(Cand { tier: tier::UNIT, sub: us as i64 }), true);
+            return (
+                Some(Cand {
+                    tier: tier::UNIT,
+                    sub: us as i64,
+                }),
+                true,
+            );
         }
         let fuzzy = match q.class {
             Class::Ascii => {
@@ -462,7 +620,10 @@ impl Ctx<'_> {
         if let Some(c) = self.eval_typo(i) {
             return (Some(c), member);
         }
-        let c = fuzzy.map(|span| Cand { tier: tier::FUZZY, sub: -(span as i64) });
+        let c = fuzzy.map(|span| Cand {
+            tier: tier::FUZZY,
+            sub: -(span as i64),
+        });
         (c, member)
     }
 
@@ -474,9 +635,18 @@ impl Ctx<'_> {
         if q.k == 0 || (q.mask & !idx.mask[i]).count_ones() > q.k as u32 {
             return None;
         }
+        // With k edits one of the first 2k+1 query letters is kept, at most k
+        // places from where it stands: it occurs among the first 3k+1 letters.
+        let head = if q.k == 1 { idx.head4[i] } else { idx.head7[i] };
+        if q.k <= 2 && head & q.head_mask == 0 {
+            return None;
+        }
         let d = osa_prefix_bits(&q.pm, q.chars.len(), idx.prim(i), q.k as usize)?;
         let nchars = idx.nchars[i] as i64;
-        Some(Cand { tier: tier::TYPO, sub: 500_000 - d as i64 * 100_000 - nchars })
+        Some(Cand {
+            tier: tier::TYPO,
+            sub: 500_000 - d as i64 * 100_000 - nchars,
+        })
     }
 }
 
@@ -652,7 +822,10 @@ fn step_char(set: u64, c: u32, q: &[u32]) -> (u64, bool) {
 /// of one of its readings (or, with `name`, the character itself), the last
 /// one possibly partly. Anchored = starting at the first syllable.
 fn dp_match(blob: &[u8], q: &[u32], name: Option<&str>) -> DpOut {
-    let mut out = DpOut { anchored: None, inner: false };
+    let mut out = DpOut {
+        anchored: None,
+        inner: false,
+    };
     if q.is_empty() || q.len() > 64 {
         return out;
     }
@@ -792,7 +965,10 @@ enum Work<'a> {
     Narrow { full: &'a [u32], typos: &'a [u32] },
     /// The remembered candidates in full, every other entry of the range for
     /// typos only (the typo budget grew).
-    Widen { range: std::ops::Range<u32>, full: &'a [u32] },
+    Widen {
+        range: std::ops::Range<u32>,
+        full: &'a [u32],
+    },
 }
 
 impl Work<'_> {
@@ -812,14 +988,29 @@ impl Work<'_> {
             Work::Narrow { full, typos } => {
                 let (f1, f2) = full.split_at(full.len() / 2);
                 let (t1, t2) = typos.split_at(typos.len() / 2);
-                (Work::Narrow { full: f1, typos: t1 }, Work::Narrow { full: f2, typos: t2 })
+                (
+                    Work::Narrow {
+                        full: f1,
+                        typos: t1,
+                    },
+                    Work::Narrow {
+                        full: f2,
+                        typos: t2,
+                    },
+                )
             }
             Work::Widen { range, full } => {
                 let mid = range.start + (range.end - range.start) / 2;
                 let p = full.partition_point(|&i| i < mid);
                 (
-                    Work::Widen { range: range.start..mid, full: &full[..p] },
-                    Work::Widen { range: mid..range.end, full: &full[p..] },
+                    Work::Widen {
+                        range: range.start..mid,
+                        full: &full[..p],
+                    },
+                    Work::Widen {
+                        range: mid..range.end,
+                        full: &full[p..],
+                    },
                 )
             }
         }
@@ -854,7 +1045,11 @@ impl ChunkOut {
             return;
         }
         self.n_main += 1;
-        push_top(&mut self.top, (c.tier * tier::TIER + c.sub, Reverse(i)), limit);
+        push_top(
+            &mut self.top,
+            (c.tier * tier::TIER + c.sub, Reverse(i)),
+            limit,
+        );
     }
 }
 
@@ -908,7 +1103,9 @@ fn push_top(top: &mut BinaryHeap<Reverse<Key>>, k: Key, limit: usize) {
 
 /// Runs `work`, on two threads when large.
 fn scan(ctx: &Ctx, work: Work, limit: usize) -> ChunkOut {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(2);
     if work.size() < PARALLEL_MIN || threads < 2 {
         return scan_chunk(ctx, work, limit);
     }
@@ -986,9 +1183,18 @@ impl Searcher {
         let n = idx.len() as u32;
         let work = match self.levels.last() {
             None => Work::All(0..n),
-            Some(l) if query.k == 0 => Work::Narrow { full: &l.cands, typos: &[] },
-            Some(l) if query.k <= l.k => Work::Narrow { full: &l.cands, typos: &l.typos },
-            Some(l) => Work::Widen { range: 0..n, full: &l.cands },
+            Some(l) if query.k == 0 => Work::Narrow {
+                full: &l.cands,
+                typos: &[],
+            },
+            Some(l) if query.k <= l.k => Work::Narrow {
+                full: &l.cands,
+                typos: &l.typos,
+            },
+            Some(l) => Work::Widen {
+                range: 0..n,
+                full: &l.cands,
+            },
         };
         let ctx = make_ctx(idx, &query, work.size());
         let out = scan(&ctx, work, limit);
@@ -1018,7 +1224,14 @@ pub fn search(index: &SearchIndex, q: &str, limit: usize) -> Vec<Hit> {
     let query = Query::new(chars);
     let ctx = make_ctx(index, &query, index.len());
     let out = scan(&ctx, Work::All(0..index.len() as u32), limit);
-    finish(&ctx, &SkimMatcherV2::default(), out.top, out.fuzzy, out.n_main, limit)
+    finish(
+        &ctx,
+        &SkimMatcherV2::default(),
+        out.top,
+        out.fuzzy,
+        out.n_main,
+        limit,
+    )
 }
 
 fn make_ctx<'a>(idx: &'a SearchIndex, q: &'a Query, work_size: usize) -> Ctx<'a> {
@@ -1037,7 +1250,11 @@ fn make_ctx<'a>(idx: &'a SearchIndex, q: &'a Query, work_size: usize) -> Ctx<'a>
     let first = memmem::Finder::new(&q.text.as_bytes()[..first_len]);
     let (name_hits, first_hits) = if q.class == Class::Text && work_size >= PARALLEL_MIN {
         let n = Bits::of_names(idx, &finder);
-        let f = if first_len == q.text.len() { Bits(n.0.clone()) } else { Bits::of_names(idx, &first) };
+        let f = if first_len == q.text.len() {
+            Bits(n.0.clone())
+        } else {
+            Bits::of_names(idx, &first)
+        };
         (Some(n), Some(f))
     } else {
         (None, None)
@@ -1078,7 +1295,11 @@ fn finish(
             };
             if let Some(s) = s {
                 let sub = s.clamp(0, tier::TIER - 1);
-                push_top(&mut top, (tier::FUZZY * tier::TIER + sub, Reverse(i)), limit);
+                push_top(
+                    &mut top,
+                    (tier::FUZZY * tier::TIER + sub, Reverse(i)),
+                    limit,
+                );
             }
         }
     }
@@ -1088,7 +1309,13 @@ fn finish(
         .map(|(score, Reverse(i))| Hit {
             index: i as usize,
             score,
-            positions: positions(ctx, matcher, i as usize, score / tier::TIER),
+            positions: {
+                // Stale stored keys may cover more characters than the name has.
+                let n = ctx.idx.nchars[i as usize] as usize;
+                let mut p = positions(ctx, matcher, i as usize, score / tier::TIER);
+                p.retain(|&x| x < n);
+                p
+            },
         })
         .collect()
 }
@@ -1168,7 +1395,14 @@ fn dp_path(blob: &[u8], name: &str, q: &[u32]) -> Vec<usize> {
         }
         out
     };
-    fn go(syls: &[(u32, Vec<&[u8]>)], j: usize, p: usize, q: &[u32], acc: &mut Vec<usize>, budget: &mut u32) -> bool {
+    fn go(
+        syls: &[(u32, Vec<&[u8]>)],
+        j: usize,
+        p: usize,
+        q: &[u32],
+        acc: &mut Vec<usize>,
+        budget: &mut u32,
+    ) -> bool {
         if p == q.len() {
             return true;
         }

@@ -75,7 +75,15 @@ fn keys_encode_decode() {
     assert_eq!(NameKeys::decode(&k.encode()), Some(k));
     assert_eq!(NameKeys::decode("1:").map(|k| k.len()), Some(0));
     assert_eq!(name_keys("").encode(), "1:");
-    for bad in ["", "zhang wei", "1:zhang  wei", "1:Zhang", "1:zh,", "2:zhang", "1:张"] {
+    for bad in [
+        "",
+        "zhang wei",
+        "1:zhang  wei",
+        "1:Zhang",
+        "1:zh,",
+        "2:zhang",
+        "1:张",
+    ] {
         assert_eq!(NameKeys::decode(bad), None, "{bad:?}");
     }
 }
@@ -100,14 +108,32 @@ fn surname_readings_come_first() {
     // Institutions are not read with surname rules.
     assert!(unit_keys("区委办公室").full_pinyin().starts_with("qu"));
     assert!(name_keys("区委").full_pinyin().starts_with("qu"));
-    assert!(unit_keys("单县").full_variants(4).contains(&"shanxian".to_string()));
+    assert!(
+        unit_keys("单县")
+            .full_variants(4)
+            .contains(&"shanxian".to_string())
+    );
 }
 
 #[test]
 fn zhang_wei_by_hanzi_initials_pinyin_and_mixed() {
     let idx = sample();
-    for q in ["张伟", "zw", "zhangw", "zhangwei", "张w", "ZhangWei", "zhang wei", "ｚｗ", "zhw"] {
-        assert_eq!(names(&idx, q).first().map(String::as_str), Some("张伟"), "{q}");
+    for q in [
+        "张伟",
+        "zw",
+        "zhangw",
+        "zhangwei",
+        "张w",
+        "ZhangWei",
+        "zhang wei",
+        "ｚｗ",
+        "zhw",
+    ] {
+        assert_eq!(
+            names(&idx, q).first().map(String::as_str),
+            Some("张伟"),
+            "{q}"
+        );
         assert_eq!(tier_of(&idx, q, "张伟"), Some(tier::EXACT), "{q}");
     }
 }
@@ -137,7 +163,11 @@ fn special_surnames() {
         ("lvna", "吕娜"),
         ("luna", "吕娜"),
     ] {
-        assert!(finds(&idx, q, name), "{q} should find {name}: {:?}", names(&idx, q));
+        assert!(
+            finds(&idx, q, name),
+            "{q} should find {name}: {:?}",
+            names(&idx, q)
+        );
     }
     // The character's ordinary readings still work, for people who do not know.
     assert!(finds(&idx, "cengguo", "曾国藩"));
@@ -170,8 +200,14 @@ fn unit_name_finds_its_people_and_units() {
     }
     assert_eq!(tier_of(&idx, "教育局", "张伟明"), None);
     // Institutions by pinyin.
-    assert_eq!(names(&idx, "jyj").first().map(String::as_str), Some("教育局"));
-    assert_eq!(names(&idx, "diyizhongxue").first().map(String::as_str), Some("第一中学"));
+    assert_eq!(
+        names(&idx, "jyj").first().map(String::as_str),
+        Some("教育局")
+    );
+    assert_eq!(
+        names(&idx, "diyizhongxue").first().map(String::as_str),
+        Some("第一中学")
+    );
     assert_eq!(tier_of(&idx, "qwbgs", "区委办公室"), Some(tier::EXACT));
 }
 
@@ -184,9 +220,24 @@ fn ranking_order() {
         person(4, "张伟", "某局"),
         person(5, "张小伟", "某局"),
     ]);
-    assert_eq!(names(&idx, "张伟"), ["张伟", "张伟明", "李张伟", "王五", "张小伟"]);
-    let t: Vec<i64> = search(&idx, "张伟", 10).iter().map(|h| h.score / tier::TIER).collect();
-    assert_eq!(t, [tier::EXACT, tier::PREFIX, tier::INNER, tier::UNIT, tier::FUZZY]);
+    assert_eq!(
+        names(&idx, "张伟"),
+        ["张伟", "张伟明", "李张伟", "王五", "张小伟"]
+    );
+    let t: Vec<i64> = search(&idx, "张伟", 10)
+        .iter()
+        .map(|h| h.score / tier::TIER)
+        .collect();
+    assert_eq!(
+        t,
+        [
+            tier::EXACT,
+            tier::PREFIX,
+            tier::INNER,
+            tier::UNIT,
+            tier::FUZZY
+        ]
+    );
     assert_eq!(names(&idx, "zhangwei")[..3], ["张伟", "张伟明", "李张伟"]);
     // Full pinyin and initials both put the exact name first.
     assert_eq!(names(&idx, "zw")[..2], ["张伟", "张伟明"]);
@@ -211,7 +262,15 @@ fn exact_pinyin_outranks_initials_completion() {
 fn typos_are_tolerated_but_rank_low() {
     let idx = sample();
     for q in ["zhnagwei", "zhangwie", "zhangwej", "ouyangxui"] {
-        let t = tier_of(&idx, q, if q.starts_with('o') { "欧阳修" } else { "张伟" });
+        let t = tier_of(
+            &idx,
+            q,
+            if q.starts_with('o') {
+                "欧阳修"
+            } else {
+                "张伟"
+            },
+        );
         assert_eq!(t, Some(tier::TYPO), "{q}");
     }
     // Too short for typos.
@@ -271,7 +330,15 @@ fn synthetic(n: usize) -> Arc<SearchIndex> {
         "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明",
         "超", "秀", "霞", "平", "刚", "乐", "重", "行", "长", "朝", "和", "华", "文", "国", "红",
     ];
-    let units = ["教育局", "财政局", "公安局", "第一中学", "卫生健康委员会", "民政局", "司法局"];
+    let units = [
+        "教育局",
+        "财政局",
+        "公安局",
+        "第一中学",
+        "卫生健康委员会",
+        "民政局",
+        "司法局",
+    ];
     let mut x: u64 = 0x9E3779B97F4A7C15;
     let mut rnd = |m: usize| {
         x ^= x << 13;
@@ -298,15 +365,30 @@ fn synthetic(n: usize) -> Arc<SearchIndex> {
 fn narrowing_equals_fresh_query() {
     let idx = synthetic(6_000);
     let queries = [
-        "zhangwei", "zw", "shanxiong", "ouyangmin", "oymin", "lile", "liyue", "zhnagwei",
-        "张伟", "张w", "教育局", "jiaoyuju", "wangfangming", "chaohe", "zhangwiemin",
+        "zhangwei",
+        "zw",
+        "shanxiong",
+        "ouyangmin",
+        "oymin",
+        "lile",
+        "liyue",
+        "zhnagwei",
+        "张伟",
+        "张w",
+        "教育局",
+        "jiaoyuju",
+        "wangfangming",
+        "chaohe",
+        "zhangwiemin",
     ];
     for limit in [5, 50] {
         let mut s = Searcher::new(idx.clone());
         for q in queries {
             let chars: Vec<char> = q.chars().collect();
             // Type it, delete three characters, retype them.
-            let mut seq: Vec<String> = (1..=chars.len()).map(|k| chars[..k].iter().collect()).collect();
+            let mut seq: Vec<String> = (1..=chars.len())
+                .map(|k| chars[..k].iter().collect())
+                .collect();
             for k in (chars.len().saturating_sub(3)..chars.len()).rev() {
                 seq.push(chars[..k].iter().collect());
             }
@@ -326,7 +408,21 @@ fn narrowing_over_parallel_scan_equals_fresh_query() {
     // Large enough for the two-thread path.
     let idx = synthetic(PARALLEL_MIN * 2 + 100);
     let mut s = Searcher::new(idx.clone());
-    for typed in ["z", "zh", "zha", "zhan", "zhang", "zhangw", "zhangwe", "zhangwei", "zhangweim", "l", "li", "张", "张伟"] {
+    for typed in [
+        "z",
+        "zh",
+        "zha",
+        "zhan",
+        "zhang",
+        "zhangw",
+        "zhangwe",
+        "zhangwei",
+        "zhangweim",
+        "l",
+        "li",
+        "张",
+        "张伟",
+    ] {
         assert_eq!(s.query(typed, 20), search(&idx, typed, 20), "{typed}");
     }
 }
@@ -336,14 +432,20 @@ fn limit_is_respected_and_order_is_total() {
     let idx = synthetic(3_000);
     let h = search(&idx, "z", 30);
     assert_eq!(h.len(), 30);
-    assert!(h.windows(2).all(|w| w[0].score > w[1].score || (w[0].score == w[1].score && w[0].index < w[1].index)));
+    assert!(
+        h.windows(2)
+            .all(|w| w[0].score > w[1].score
+                || (w[0].score == w[1].score && w[0].index < w[1].index))
+    );
 }
 
 #[test]
 fn bit_parallel_typo_distance_matches_reference() {
     let mut x: u64 = 12345;
     let mut rnd = |m: u64| {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((x >> 33) % m) as usize
     };
     for _ in 0..20_000 {
@@ -359,4 +461,68 @@ fn bit_parallel_typo_distance_matches_reference() {
             "q={q:?} t={t:?} k={k}"
         );
     }
+}
+
+#[test]
+fn typo_head_filter_never_drops_a_match() {
+    let mut x: u64 = 777;
+    let mut rnd = |m: u64| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((x >> 33) % m) as usize
+    };
+    let mut matched = 0;
+    for _ in 0..50_000 {
+        let k = 1 + rnd(2);
+        let m = 2 * k + 1 + rnd(5);
+        let q: Vec<u32> = (0..m).map(|_| b"abcdef"[rnd(6)] as u32).collect();
+        let t: Vec<u8> = (0..rnd(14)).map(|_| b"abcdef"[rnd(6)]).collect();
+        if osa_prefix(&q, &t, k).is_some() {
+            matched += 1;
+            let qm = q
+                .iter()
+                .take(2 * k + 1)
+                .fold(0, |a, &c| a | letter_bit(c as u8));
+            let tm = t.iter().take(3 * k + 1).fold(0, |a, &c| a | letter_bit(c));
+            assert!(qm & tm != 0, "q={q:?} t={t:?} k={k}");
+        }
+    }
+    assert!(matched > 100);
+}
+
+#[test]
+fn one_letter_fast_path_agrees_with_general_match() {
+    let mut v: Vec<Entry> = synthetic(4_000).entries().to_vec();
+    v.push(org(1, "A", "x"));
+    v.push(person(2, "阿", "x"));
+    v.push(person(3, "·李", "x"));
+    v.push(org(4, "Z·", "x"));
+    let idx = SearchIndex::build(v);
+    for c in 'a'..='z' {
+        let q = Query::new(vec![c]);
+        assert!(q.letter.is_some());
+        let ctx = make_ctx(&idx, &q, idx.len());
+        for i in 0..idx.len() {
+            assert_eq!(
+                ctx.eval_letter(i, q.letter.unwrap()),
+                ctx.eval_general(i),
+                "{c} {}",
+                idx.entry(i).name
+            );
+        }
+    }
+}
+
+#[test]
+fn stale_keys_do_not_break_matching() {
+    // Keys stored for an old, longer name.
+    let mut e = person(1, "张伟", "x");
+    e.keys = name_keys("张伟明");
+    let idx = SearchIndex::build(vec![e, person(2, "李", "x")]);
+    let h = search(&idx, "zhangweiming", 10);
+    assert_eq!(h.len(), 1);
+    assert!(h[0].positions.iter().all(|&p| p < 2));
+    let _ = search(&idx, "张w明", 10);
+    let _ = search(&idx, "李x", 10);
 }

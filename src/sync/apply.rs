@@ -1,0 +1,88 @@
+//! Applying what the server sent to the cache: each page in one transaction together
+//! with its cursor, so a sync cut at any moment resumes where it stopped and the cache
+//! never holds half a page.
+
+use super::proto::{Answer, SyncPage};
+use crate::model::Dataset;
+use crate::store::{self, Store};
+use rusqlite::{params, Connection};
+
+/// Meta keys the sync keeps in the cache.
+pub mod keys {
+    /// The changes-feed cursor the cache is current to.
+    pub const CURSOR: &str = "cursor";
+    /// The server database the cursor belongs to.
+    pub const EPOCH: &str = "epoch";
+    /// The root unit of the operator's jurisdiction.
+    pub const SCOPE_ROOT: &str = "scope_root";
+    /// The server the cache syncs with (for display).
+    pub const SERVER: &str = "server";
+    /// The end of the last complete sync (RFC 3339).
+    pub const LAST_SYNC: &str = "last_sync";
+    /// Set while a multi-page sync is under way: the figures may lag the rows.
+    pub const PARTIAL: &str = "sync_partial";
+}
+
+/// What a cache remembers of its sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncState {
+    pub cursor: u64,
+    pub epoch: Option<String>,
+    pub scope_root: Option<i64>,
+}
+
+pub fn state(conn: &Connection) -> store::Result<SyncState> {
+    Ok(SyncState {
+        cursor: store::get_meta(conn, keys::CURSOR)?.and_then(|s| s.parse().ok()).unwrap_or(0),
+        epoch: store::get_meta(conn, keys::EPOCH)?,
+        scope_root: store::get_meta(conn, keys::SCOPE_ROOT)?.and_then(|s| s.parse().ok()),
+    })
+}
+
+/// Writes the server's answers into the outbox rows they answer.
+pub fn record_answers(conn: &Connection, answers: &[Answer]) -> store::Result<()> {
+    let now = chrono::Local::now().to_rfc3339();
+    let mut st = conn.prepare_cached("UPDATE outbox SET state = ?, reason = ?, answered_at = ? WHERE client_id = ? AND state = 0")?;
+    for a in answers {
+        st.execute(params![if a.accepted { 1 } else { 2 }, a.reason, now, a.client_id])?;
+    }
+    Ok(())
+}
+
+/// Applies one page: answers, rows, tombstones, derived figures and the new cursor, all
+/// or nothing. `fresh` clears the synced rows first (a full download; the outbox and the
+/// audit log stay).
+pub fn apply_page(store: &mut Store, page: &SyncPage, rows: &Dataset, fresh: bool, server: &str) -> store::Result<()> {
+    let tx = store.conn_mut().transaction()?;
+    record_answers(&tx, &page.answers)?;
+    if let Some(_reason) = &page.must_refetch {
+        // Start over from nothing at the next request; rows stay until replaced.
+        store::set_meta(&tx, keys::CURSOR, "0")?;
+        tx.execute("DELETE FROM meta WHERE key = ?", [keys::EPOCH])?;
+        tx.commit()?;
+        return Ok(());
+    }
+    if fresh {
+        store::clear_rows(&tx)?;
+    }
+    store::upsert_dataset(&tx, rows)?;
+    for (table, ids) in page.deleted.tables() {
+        store::delete_rows(&tx, table, ids)?;
+    }
+    // The derived figures are refreshed once the last page is in: recomputing them for
+    // every page of a first sync would cost more than the download. Until then the
+    // partial flag says they may lag.
+    if page.more {
+        store::set_meta(&tx, keys::PARTIAL, "1")?;
+    } else {
+        store::refresh_derived(&tx)?;
+        tx.execute("DELETE FROM meta WHERE key = ?", [keys::PARTIAL])?;
+        store::set_meta(&tx, keys::LAST_SYNC, &chrono::Local::now().to_rfc3339())?;
+    }
+    store::set_meta(&tx, keys::CURSOR, &page.cursor.to_string())?;
+    store::set_meta(&tx, keys::EPOCH, &page.epoch)?;
+    store::set_meta(&tx, keys::SCOPE_ROOT, &page.scope_root.to_string())?;
+    store::set_meta(&tx, keys::SERVER, server)?;
+    tx.commit()?;
+    Ok(())
+}

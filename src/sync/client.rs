@@ -1,0 +1,403 @@
+//! The sync client: one push + pull against the server, page by page.
+//!
+//! The first request carries the cursor and the unsent decisions together, so a sync
+//! with nothing new is one small round trip. While a page is being applied the next
+//! one is already on its way (the cursor to ask from is known as soon as a page
+//! arrives), which keeps a slow link busy. A transient failure — connection refused or
+//! dropped, a timeout, a 5xx — is retried with exponential backoff and jitter, resuming
+//! from the last applied page.
+
+use super::apply::{self, keys};
+use super::outbox;
+use super::proto::{self, ErrorBody, SyncPage, SyncRequest};
+use super::wire::{self, WireError, PROTOCOL_VERSION};
+use crate::model::Dataset;
+use crate::store::{self, Store};
+use reqwest::header;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("无法连接服务器 {url}（{detail}）。本地缓存未受影响，仍可照常查询和审批。")]
+    Unreachable { url: String, detail: String },
+    #[error("服务器不接受令牌：{0}")]
+    Unauthorized(String),
+    #[error("服务器拒绝了请求：{0}")]
+    Refused(String),
+    #[error("服务器出错（{status}）：{message}。本地缓存未受影响。")]
+    Server { status: u16, message: String },
+    #[error("服务器的回复无法使用，本地缓存未作任何改动：{0}")]
+    BadResponse(#[from] WireError),
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    #[error("服务器地址无效：{0}（应以 http:// 或 https:// 开头）")]
+    BadUrl(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    /// Worth trying again after a pause.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Unreachable { .. } | Error::Server { .. })
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Retry policy: `attempts` tries in all, pauses doubling from `first_delay` up to
+/// `max_delay`, each shortened by a random part so that many terminals cut off together
+/// do not come back together.
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    pub attempts: u32,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry { attempts: 4, first_delay: Duration::from_millis(500), max_delay: Duration::from_secs(8) }
+    }
+}
+
+impl Retry {
+    fn delay(&self, attempt: u32) -> Duration {
+        let full = self.first_delay.saturating_mul(1 << attempt.min(16)).min(self.max_delay);
+        full.mul_f64(0.5 + rand::random::<f64>() * 0.5)
+    }
+}
+
+/// Where a sync stands, for a progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub pages: u64,
+    pub rows: u64,
+    pub bytes_up: u64,
+    pub bytes_down: u64,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Requests that got an answer.
+    pub round_trips: u64,
+    pub pages: u64,
+    /// Rows written to the cache and rows dropped from it.
+    pub upserted: u64,
+    pub deleted: u64,
+    /// Request and response bodies, as sent (compressed).
+    pub bytes_up: u64,
+    pub bytes_down: u64,
+    pub pushed: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    /// The server had the cache start over, and why.
+    pub refetched: Option<String>,
+    pub cursor: u64,
+    pub elapsed: Duration,
+}
+
+struct Meter<'a> {
+    pages: AtomicU64,
+    rows: AtomicU64,
+    up: AtomicU64,
+    down: AtomicU64,
+    on_progress: &'a (dyn Fn(&Progress) + Send + Sync),
+}
+
+impl Meter<'_> {
+    fn tell(&self) {
+        (self.on_progress)(&Progress {
+            pages: self.pages.load(Ordering::Relaxed),
+            rows: self.rows.load(Ordering::Relaxed),
+            bytes_up: self.up.load(Ordering::Relaxed),
+            bytes_down: self.down.load(Ordering::Relaxed),
+        });
+    }
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    /// Rows per page to ask for (the server's default when None).
+    pub page_rows: Option<u32>,
+    pub retry: Retry,
+}
+
+impl std::fmt::Debug for Client {
+    // The token never appears in a debug print or a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("base", &self.base).field("page_rows", &self.page_rows).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new(server: &str, token: &str) -> Result<Client> {
+        Self::with_ca(server, token, None)
+    }
+
+    /// A client that also trusts an intranet's own CA certificate (PEM).
+    pub fn with_ca(server: &str, token: &str, ca_cert: Option<&Path>) -> Result<Client> {
+        let base = server.trim().trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(Error::BadUrl(base));
+        }
+        let mut b = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(60))
+            .user_agent(concat!("bianzhi/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca_cert {
+            let pem = std::fs::read(path).map_err(|e| Error::Other(format!("无法读取 CA 证书 {}：{e}", path.display())))?;
+            let cert = reqwest::Certificate::from_pem(&pem)
+                .map_err(|e| Error::Other(format!("CA 证书 {} 无效：{e}", path.display())))?;
+            b = b.add_root_certificate(cert);
+        }
+        let http = b.build().map_err(|e| Error::Other(format!("无法创建网络客户端：{e}")))?;
+        Ok(Client { http, base, token: token.trim().to_string(), page_rows: None, retry: Retry::default() })
+    }
+
+    pub fn server(&self) -> &str {
+        &self.base
+    }
+
+    /// One sync of the cache at `cache`: push the outbox, pull every page.
+    pub async fn sync(&self, cache: &Path, on_progress: &(dyn Fn(&Progress) + Send + Sync)) -> Result<Report> {
+        let started = Instant::now();
+        let meter = Meter {
+            pages: AtomicU64::new(0),
+            rows: AtomicU64::new(0),
+            up: AtomicU64::new(0),
+            down: AtomicU64::new(0),
+            on_progress,
+        };
+        let mut report = Report::default();
+        let (state, push) = with_store(cache, |s| Ok((apply::state(s.conn())?, outbox::unsent(s.conn())?))).await?;
+        report.pushed = push.len() as u64;
+        let mut fresh = state.cursor == 0;
+        let mut req = SyncRequest {
+            protocol: PROTOCOL_VERSION,
+            cursor: state.cursor,
+            epoch: state.epoch,
+            scope_root: state.scope_root,
+            limit: self.page_rows,
+            push,
+        };
+        let mut fetched = self.exchange(&req, &meter).await?;
+        report.round_trips += 1;
+        let mut refetches = 0;
+        loop {
+            let (page, rows) = fetched;
+            for a in &page.answers {
+                if a.accepted {
+                    report.accepted += 1;
+                } else {
+                    report.rejected += 1;
+                }
+            }
+            if let Some(reason) = page.must_refetch.clone() {
+                refetches += 1;
+                if refetches > 2 {
+                    return Err(Error::Refused("服务器反复要求重新下载，请联系管理员".into()));
+                }
+                let server = self.base.clone();
+                with_store(cache, move |s| apply::apply_page(s, &page, &Dataset::default(), false, &server)).await?;
+                report.refetched = Some(reason);
+                fresh = true;
+                req = SyncRequest { protocol: PROTOCOL_VERSION, limit: self.page_rows, ..Default::default() };
+                fetched = self.exchange(&req, &meter).await?;
+                report.round_trips += 1;
+                continue;
+            }
+            let next = page.more.then(|| SyncRequest {
+                protocol: PROTOCOL_VERSION,
+                cursor: page.cursor,
+                epoch: Some(page.epoch.clone()),
+                scope_root: Some(page.scope_root),
+                limit: self.page_rows,
+                push: Vec::new(),
+            });
+            report.upserted += rows.row_count() as u64;
+            report.deleted += page.deleted.len() as u64;
+            report.cursor = page.cursor;
+            let count = page.row_count() as u64;
+            let server = self.base.clone();
+            let was_fresh = fresh;
+            let apply = with_store(cache, move |s| apply::apply_page(s, &page, &rows, was_fresh, &server));
+            let done = |meter: &Meter| {
+                meter.pages.fetch_add(1, Ordering::Relaxed);
+                meter.rows.fetch_add(count, Ordering::Relaxed);
+                meter.tell();
+            };
+            match next {
+                Some(next_req) => {
+                    let (applied, following) = tokio::join!(apply, self.exchange(&next_req, &meter));
+                    applied?;
+                    done(&meter);
+                    fresh = false;
+                    fetched = following?;
+                    report.round_trips += 1;
+                    req = next_req;
+                }
+                None => {
+                    apply.await?;
+                    done(&meter);
+                    break;
+                }
+            }
+        }
+        let _ = req;
+        report.pages = meter.pages.load(Ordering::Relaxed);
+        report.bytes_up = meter.up.load(Ordering::Relaxed);
+        report.bytes_down = meter.down.load(Ordering::Relaxed);
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// Downloads a snapshot file of the operator's jurisdiction (`import` reads it).
+    pub async fn snapshot(&self) -> Result<Vec<u8>> {
+        let resp = self.send(self.http.get(format!("{}/v1/snapshot", self.base))).await?;
+        resp.bytes().await.map(|b| b.to_vec()).map_err(|e| self.unreachable(&e))
+    }
+
+    /// Who the token belongs to.
+    pub async fn whoami(&self) -> Result<proto::WhoAmI> {
+        let resp = self.send(self.http.get(format!("{}/v1/whoami", self.base))).await?;
+        let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::BadResponse(WireError::Format(e.to_string())))
+    }
+
+    fn unreachable(&self, e: &reqwest::Error) -> Error {
+        let detail = if e.is_timeout() {
+            "连接超时".to_string()
+        } else if e.is_connect() {
+            "连接被拒绝或网络不通".to_string()
+        } else if e.is_body() || e.is_decode() || e.is_request() {
+            "连接中断".to_string()
+        } else {
+            "网络错误".to_string()
+        };
+        Error::Unreachable { url: self.base.clone(), detail }
+    }
+
+    /// Sends with the token; maps refusals to errors that name the fix.
+    async fn send(&self, rb: reqwest::RequestBuilder) -> Result<reqwest::Response> {
+        let resp = rb.bearer_auth(&self.token).send().await.map_err(|e| self.unreachable(&e))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let body = resp.bytes().await.unwrap_or_default();
+        let message = serde_json::from_slice::<ErrorBody>(&body)
+            .map(|b| b.error)
+            .unwrap_or_else(|_| status.canonical_reason().unwrap_or("未知错误").to_string());
+        Err(match status.as_u16() {
+            401 | 403 => Error::Unauthorized(message),
+            s @ 400..=499 if s != 408 && s != 429 => Error::Refused(message),
+            s => Error::Server { status: s, message },
+        })
+    }
+
+    /// One request and its page, retried while the failure is transient.
+    async fn exchange(&self, req: &SyncRequest, meter: &Meter<'_>) -> Result<(SyncPage, Dataset)> {
+        let mut attempt = 0;
+        loop {
+            match self.try_exchange(req, meter).await {
+                Ok(x) => return Ok(x),
+                Err(e) if e.is_transient() && attempt + 1 < self.retry.attempts => {
+                    tracing::info!("sync attempt {} failed ({e}); retrying", attempt + 1);
+                    tokio::time::sleep(self.retry.delay(attempt)).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn try_exchange(&self, req: &SyncRequest, meter: &Meter<'_>) -> Result<(SyncPage, Dataset)> {
+        let json = serde_json::to_vec(req).map_err(|e| Error::Other(e.to_string()))?;
+        // A small request (the usual no-change one) goes as it is; a long outbox is packed.
+        let mut rb = self
+            .http
+            .post(format!("{}/v1/sync", self.base))
+            .header(header::ACCEPT_ENCODING, "zstd, gzip;q=0.5")
+            .header(header::CONTENT_TYPE, "application/json");
+        let body = if json.len() > 1024 {
+            rb = rb.header(header::CONTENT_ENCODING, proto::ZSTD);
+            wire::compress(&json, 3)
+        } else {
+            json
+        };
+        meter.up.fetch_add(body.len() as u64, Ordering::Relaxed);
+        let mut resp = self.send(rb.body(body)).await?;
+        let encoding = resp.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let mut bytes = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.unreachable(&e))? {
+            bytes.extend_from_slice(&chunk);
+            meter.down.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            meter.tell();
+        }
+        let decoded = tokio::task::spawn_blocking(move || -> Result<(SyncPage, Dataset)> {
+            let json = proto::decode_body(encoding.as_deref(), &bytes, proto::MAX_PAGE_JSON)?;
+            let page = SyncPage::from_json(&json)?;
+            let rows = page.data.decode()?;
+            Ok((page, rows))
+        })
+        .await
+        .map_err(|e| Error::Other(e.to_string()))??;
+        Ok(decoded)
+    }
+}
+
+/// Runs cache work on the blocking pool with a connection of its own.
+async fn with_store<T, F>(cache: &Path, f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Store) -> store::Result<T> + Send + 'static,
+{
+    let path: PathBuf = cache.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut s = Store::open(&path)?;
+        f(&mut s)
+    })
+    .await
+    .map_err(|e| Error::Other(e.to_string()))?
+    .map_err(Error::Store)
+}
+
+/// The cache's sync bookkeeping, for `bianzhi status` and the interface.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Status {
+    pub server: Option<String>,
+    pub last_sync: Option<String>,
+    /// Seconds since the last complete sync.
+    pub age_seconds: Option<i64>,
+    pub cursor: u64,
+    pub unsent: u64,
+    pub rejected: u64,
+    /// A sync was cut off part way; the next one completes it.
+    pub partial: bool,
+}
+
+pub fn status(conn: &rusqlite::Connection) -> store::Result<Status> {
+    let last_sync = store::get_meta(conn, keys::LAST_SYNC)?;
+    let age_seconds = last_sync
+        .as_deref()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| (chrono::Local::now().fixed_offset() - t).num_seconds().max(0));
+    let count = |state: i64| -> store::Result<u64> {
+        Ok(conn.query_row("SELECT COUNT(*) FROM outbox WHERE state = ?", [state], |r| r.get::<_, i64>(0))? as u64)
+    };
+    Ok(Status {
+        server: store::get_meta(conn, keys::SERVER)?,
+        last_sync,
+        age_seconds,
+        cursor: apply::state(conn)?.cursor,
+        unsent: count(0)?,
+        rejected: count(2)?,
+        partial: store::get_meta(conn, keys::PARTIAL)?.is_some(),
+    })
+}

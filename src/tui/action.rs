@@ -1,0 +1,93 @@
+//! The one Action enum: terminal input, commands, requests for the runtime (effects),
+//! and results coming back from the store and the workers.
+
+use super::data::{Node, PersonData, StatusData, UnitData};
+use super::keymap::Cmd;
+use crate::model::{OrgId, PersonId};
+use crate::search::SearchIndex;
+use chrono::{DateTime, Local};
+use crossterm::event::KeyEvent;
+use std::sync::Arc;
+
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Tick(DateTime<Local>),
+    Run(Cmd),
+    /// Something only the runtime can do (read the store, start a worker).
+    Effect(Effect),
+
+    Roots(Vec<Node>),
+    Children(OrgId, Vec<Node>),
+    /// The children lists down to a unit, then whether to open it.
+    Reveal { target: OrgId, levels: Vec<(OrgId, Vec<Node>)>, open: bool },
+    Unit(Box<UnitData>),
+    Person(Box<PersonData>),
+    Status(StatusData),
+    IndexReady(Arc<SearchIndex>, Arc<Vec<UnitName>>),
+    IndexFailed(String),
+    SyncStarted,
+    SyncFinished(Result<String, SyncFailure>),
+    /// A short note for the status line (kept out of dialogs).
+    Note(String),
+    Error(String),
+}
+
+/// (id, full name, short name) of a unit, for `:unit` completion.
+pub type UnitName = (OrgId, String, Option<String>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    LoadRoots,
+    LoadChildren(OrgId),
+    LoadUnit(OrgId),
+    LoadPerson(PersonId),
+    LoadStatus,
+    /// Expand the tree down to the unit (and open it).
+    Goto { id: OrgId, open: bool },
+    /// `:unit <name>`: find by name, then go there.
+    FindUnit(String),
+    /// One line in the local audit log. Never personal data: ids and actions only.
+    Audit { action: &'static str, detail: String },
+    Sync,
+    Export(OrgId),
+    /// After a sync brought new rows: status, tree figures (keeping what is open), index.
+    Refresh,
+}
+
+/// Why a sync did not happen. Offline is a state, not an error: the status bar says
+/// so and the operator keeps working from the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncFailure {
+    NotConfigured,
+    Offline(String),
+    Failed(String),
+}
+
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never prints personal data (actions may carry persons).
+        let name = match self {
+            Action::Key(k) => return write!(f, "Key({:?})", k.code),
+            Action::Paste(s) => return write!(f, "Paste({} chars)", s.chars().count()),
+            Action::Resize(w, h) => return write!(f, "Resize({w}, {h})"),
+            Action::Tick(_) => "Tick",
+            Action::Run(c) => return write!(f, "Run({c:?})"),
+            Action::Effect(e) => return write!(f, "Effect({e:?})"),
+            Action::Roots(_) => "Roots",
+            Action::Children(id, _) => return write!(f, "Children({id})"),
+            Action::Reveal { target, .. } => return write!(f, "Reveal({target})"),
+            Action::Unit(_) => "Unit",
+            Action::Person(_) => "Person",
+            Action::Status(_) => "Status",
+            Action::IndexReady(..) => "IndexReady",
+            Action::IndexFailed(_) => "IndexFailed",
+            Action::SyncStarted => "SyncStarted",
+            Action::SyncFinished(_) => "SyncFinished",
+            Action::Note(_) => "Note",
+            Action::Error(_) => "Error",
+        };
+        f.write_str(name)
+    }
+}

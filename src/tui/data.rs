@@ -1,0 +1,125 @@
+//! What the views show, loaded from the cache. This is the interface's only door to the
+//! store for reads; each loader is a handful of indexed queries (never a scan of all
+//! persons), cheap enough to run between two key presses.
+
+use crate::model::quota::Figures;
+use crate::model::*;
+use crate::store::queries::{self, TreeNode};
+use crate::store::{self, Store};
+use chrono::{DateTime, FixedOffset};
+
+/// A tree node with what type-ahead matches it by.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub node: TreeNode,
+    /// Pinyin initials of the name (`jyj` for 教育局), lower case; may be empty.
+    pub initials: String,
+}
+
+impl Node {
+    pub fn id(&self) -> OrgId {
+        self.node.org.id
+    }
+    pub fn name(&self) -> &str {
+        &self.node.org.name
+    }
+    pub fn short(&self) -> &str {
+        self.node.org.short_name.as_deref().unwrap_or(&self.node.org.name)
+    }
+}
+
+/// A unit as the unit view shows it: fields, figures, posts, people, history.
+#[derive(Debug, Clone)]
+pub struct UnitData {
+    pub org: Org,
+    /// Root first, the unit last.
+    pub path: Vec<Org>,
+    pub own: Figures,
+    pub subtree: Figures,
+    pub persons: Vec<Person>,
+    pub history: Vec<Event>,
+    pub children: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonData {
+    pub person: Person,
+    pub unit_path: Vec<Org>,
+    pub history: Vec<Event>,
+}
+
+/// What the status bar needs from the cache.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatusData {
+    pub last_sync: Option<DateTime<FixedOffset>>,
+    pub unsent: i64,
+    /// The operator's jurisdiction: the name of the root unit.
+    pub scope: Option<String>,
+}
+
+pub fn nodes(store: &Store, list: Vec<TreeNode>) -> Vec<Node> {
+    let _ = store;
+    list.into_iter().map(|node| Node { initials: super::lookup::initials(&node.org.name), node }).collect()
+}
+
+pub fn roots(store: &Store) -> store::Result<Vec<Node>> {
+    Ok(nodes(store, queries::roots(store.conn())?))
+}
+
+pub fn children(store: &Store, id: OrgId) -> store::Result<Vec<Node>> {
+    Ok(nodes(store, queries::children(store.conn(), id)?))
+}
+
+pub fn unit(store: &Store, id: OrgId) -> store::Result<Option<UnitData>> {
+    let c = store.conn();
+    let Some(org) = queries::org(c, id)? else { return Ok(None) };
+    let children: i64 = c.query_row("SELECT COUNT(*) FROM orgs WHERE parent_id = ?", [id], |r| r.get(0))?;
+    Ok(Some(UnitData {
+        path: queries::path_to_root(c, id)?,
+        own: queries::unit_figures(c, id)?,
+        subtree: queries::subtree_figures(c, id)?,
+        persons: queries::persons_of(c, id, true)?,
+        history: queries::history(c, Subject::Org(id))?,
+        children: children as usize,
+        org,
+    }))
+}
+
+pub fn person(store: &Store, id: PersonId) -> store::Result<Option<PersonData>> {
+    let c = store.conn();
+    let Some(person) = queries::person(c, id)? else { return Ok(None) };
+    Ok(Some(PersonData {
+        unit_path: queries::path_to_root(c, person.org_id)?,
+        history: queries::history(c, Subject::Person(id))?,
+        person,
+    }))
+}
+
+/// The chain of children lists that reveals `id` in the tree: for each ancestor (root
+/// first, the unit's parent last), its children.
+pub fn reveal_path(store: &Store, id: OrgId) -> store::Result<Vec<(OrgId, Vec<Node>)>> {
+    let path = queries::path_to_root(store.conn(), id)?;
+    let mut out = Vec::new();
+    for o in path.iter().take(path.len().saturating_sub(1)) {
+        out.push((o.id, children(store, o.id)?));
+    }
+    Ok(out)
+}
+
+pub fn status(store: &Store) -> store::Result<StatusData> {
+    let last_sync = store.meta(crate::sync::apply::keys::LAST_SYNC)?.and_then(|s| DateTime::parse_from_rfc3339(&s).ok());
+    let unsent: i64 = store.conn().query_row("SELECT COUNT(*) FROM outbox WHERE state = 0", [], |r| r.get(0))?;
+    let scope_id: Option<OrgId> = store.meta(crate::sync::apply::keys::SCOPE_ROOT)?.and_then(|s| s.parse().ok());
+    let scope = match scope_id {
+        Some(id) => queries::org(store.conn(), id)?.map(|o| o.name),
+        None => queries::roots(store.conn())?.into_iter().next().map(|n| n.org.name),
+    };
+    Ok(StatusData { last_sync, unsent, scope })
+}
+
+/// Units by name for `:unit` and for look-up: (id, name, short name).
+pub fn unit_names(store: &Store) -> store::Result<Vec<(OrgId, String, Option<String>)>> {
+    let mut st = store.conn().prepare("SELECT id, name, short_name FROM orgs WHERE abolished = 0 ORDER BY id")?;
+    let v = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}

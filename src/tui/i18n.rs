@@ -1,0 +1,182 @@
+//! Every word the interface shows, in Chinese (the default) and English, in one table.
+//! Domain vocabularies (编制类型, 机构规格 …) carry their own labels in `model`.
+
+use crate::model::Lang;
+
+macro_rules! messages {
+    ($($name:ident => $zh:literal, $en:literal;)+) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum M { $($name),+ }
+
+        impl M {
+            pub fn get(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::Zh => match self { $(M::$name => $zh),+ },
+                    Lang::En => match self { $(M::$name => $en),+ },
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    Tree => "机构", "Units";
+    Unit => "单位", "Unit";
+    ColApproved => "核定", "Appr";
+    ColActual => "实有", "Actual";
+    ColVacant => "空编", "Vacant";
+    ColOver => "超编", "Over";
+    ColReserved => "已批未用", "Reserved";
+    ColUsable => "可使用", "Usable";
+    Total => "合计", "Total";
+    OwnFigures => "本单位", "This unit";
+    SubtreeFigures => "含下级", "With subunits";
+    Online => "在线", "online";
+    Offline => "离线", "offline";
+    Syncing => "同步中", "syncing";
+    NeverSynced => "从未同步", "never synced";
+    LastSync => "同步", "synced";
+    Unsent => "未发送", "unsent";
+    Scope => "辖区", "scope";
+    ReadOnly => "只读", "READ-ONLY";
+    TooSmall => "窗口太小", "Window too small";
+    IndexLoading => "索引加载中…", "loading the index…";
+    NoResults => "无匹配结果", "no matches";
+    SearchTitle => "查找", "Look up";
+    SearchPrompt => "姓名、拼音、首字母或单位名", "name, pinyin, initials or unit";
+    EmptyTitle => "缓存是空的：尚未同步过", "The cache is empty: never synced";
+    EmptySync => "从服务器同步：  bianzhi sync --server <地址> --token <令牌>", "Sync from the server:  bianzhi sync --server <url> --token <token>";
+    EmptyDemo => "或用示例数据试用：  bianzhi demo", "Or try it on generated data:  bianzhi demo";
+    EmptyRetry => "同步完成后这里会显示机构树。", "The unit tree appears here once a sync has finished.";
+    PanelOverview => "概况", "Overview";
+    PanelQuota => "编制", "Quota";
+    PanelPosts => "职数", "Posts";
+    PanelPeople => "人员", "People";
+    PanelHistory => "沿革", "History";
+    PanelInfo => "信息", "Details";
+    PanelCareer => "履历", "Career";
+    FName => "单位全称", "Full name";
+    FShortName => "简称", "Short name";
+    FKind => "类型", "Kind";
+    FCategory => "机构类别", "Category";
+    FLevel => "机构规格", "Level";
+    FNature => "机构性质", "Nature";
+    FCreditCode => "统一社会信用代码", "Credit code";
+    FDomain => "中文域名", "Domain name";
+    FFoundingDoc => "设立文件", "Founding doc";
+    FFoundingDate => "设立时间", "Founded";
+    FParent => "隶属", "Parent";
+    FAbolished => "已撤销", "abolished";
+    FSubunits => "下级单位", "Subunits";
+    PName => "姓名", "Name";
+    PIdNumber => "身份证号", "ID number";
+    PSex => "性别", "Sex";
+    PBirth => "出生日期", "Born";
+    PEthnicity => "民族", "Ethnicity";
+    PPolitical => "政治面貌", "Political status";
+    PFunding => "经费形式", "Funding";
+    PWorkStart => "参加工作时间", "Started work";
+    PEntryForm => "进入形式", "Entry form";
+    PEntryDoc => "入编文号", "Entry doc";
+    PEntryDate => "入编时间", "Entry date";
+    PPost => "职务", "Post";
+    PRank => "职级/职称", "Rank/title";
+    PPostType => "岗位类型", "Post type";
+    PSchool => "毕业院校", "School";
+    PEducation => "学历", "Education";
+    PDegree => "学位", "Degree";
+    PMajor => "专业", "Major";
+    PStaffing => "占编类型", "Staffing";
+    PLeaderPost => "领导职务", "Leadership post";
+    PStatus => "状态", "Status";
+    PExit => "减员", "Exit";
+    PUnit => "所在单位", "Unit";
+    OutOfQuota => "编外", "no quota";
+    RevealHint => "按 {} 显示（记入审计）", "press {} to reveal (audited)";
+    PostSlot => "领导职数", "Leadership post";
+    PostApproved => "核定职数", "Approved";
+    PostActual => "实配", "Filled";
+    PostVacant => "空缺", "Vacant";
+    PostOver => "超职数", "Over";
+    HDate => "日期", "Date";
+    HKind => "事项", "Event";
+    HDoc => "文号", "Document";
+    HSummary => "摘要", "Summary";
+    NoPeople => "本单位无在职人员", "No staff on the books";
+    NoHistory => "无历史记录", "No history";
+    NoPosts => "未核定领导职数", "No leadership posts approved";
+    NoQuota => "未核定编制", "No quota approved";
+    HelpTitle => "帮助：按键（来自当前键位方案）", "Help: keys (from the keymap in use)";
+    HelpCommands => "命令面板（:）", "Command palette (:)";
+    PaletteTitle => "命令", "Command";
+    ReadOnlyRefused => "只读模式：此操作不可用", "read-only mode: not available";
+    SyncOk => "同步完成", "sync finished";
+    SyncFailed => "同步未成功", "sync did not succeed";
+    NoServer => "未配置服务器，离线使用缓存", "no server configured; working offline from the cache";
+    Exported => "已导出", "exported";
+    ExportNothing => "先打开一个单位再导出", "open a unit first, then export";
+    Pending => "等待下一个键", "next key";
+    AgeNow => "刚刚", "just now";
+    AgeMinutes => "分钟前", "min ago";
+    AgeHours => "小时前", "h ago";
+    AgeDays => "天前", "d ago";
+    UnknownCommand => "未知命令", "unknown command";
+    NoSuchUnit => "找不到单位", "no such unit";
+    NoSuchPanel => "没有这个面板", "no such panel";
+    CmdUnit => "转到单位", "go to a unit";
+    CmdPanel => "切换面板", "switch panel";
+    CmdSync => "立即同步", "sync now";
+    CmdExport => "导出当前单位人员（CSV，身份证号已遮蔽）", "export the unit's staff (CSV, IDs masked)";
+    CmdQuit => "退出", "quit";
+    CmdTree => "回到机构树", "back to the unit tree";
+    CmdHelp => "帮助", "help";
+    Results => "条", "results";
+    ModeGlobal => "全局", "everywhere";
+    ModeTree => "机构树", "unit tree";
+    ModeUnit => "单位", "unit";
+    ModePerson => "人员", "person";
+    ModeSearch => "查找", "look-up";
+    ModePalette => "命令面板", "command palette";
+    ModeHelp => "帮助", "help";
+}
+
+/// `5分钟前`, `3 h ago`: how old the cache's data is.
+pub fn age(lang: Lang, minutes: i64) -> String {
+    let (n, unit) = match minutes {
+        m if m < 1 => return M::AgeNow.get(lang).to_string(),
+        m if m < 60 => (m, M::AgeMinutes),
+        m if m < 60 * 48 => (m / 60, M::AgeHours),
+        m => (m / (60 * 24), M::AgeDays),
+    };
+    match lang {
+        Lang::Zh => format!("{n}{}", unit.get(lang)),
+        Lang::En => format!("{n} {}", unit.get(lang)),
+    }
+}
+
+pub fn mode_name(lang: Lang, mode: super::keymap::Mode) -> &'static str {
+    use super::keymap::Mode;
+    match mode {
+        Mode::Global => M::ModeGlobal,
+        Mode::Tree => M::ModeTree,
+        Mode::Unit => M::ModeUnit,
+        Mode::Person => M::ModePerson,
+        Mode::Search => M::ModeSearch,
+        Mode::Palette => M::ModePalette,
+        Mode::Help => M::ModeHelp,
+    }
+    .get(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(age(Lang::Zh, 0), "刚刚");
+        assert_eq!(age(Lang::Zh, 5), "5分钟前");
+        assert_eq!(age(Lang::Zh, 180), "3小时前");
+        assert_eq!(age(Lang::En, 60 * 24 * 3), "3 d ago");
+    }
+}

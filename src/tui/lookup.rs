@@ -1,0 +1,132 @@
+//! Staff lookup (`/`): results update on every keystroke from the in-memory index
+//! built in the background at start; a line editor shared with the command palette.
+
+use super::keymap::Cmd;
+use super::widgets::Cursor;
+use crate::search::{EntryKind, Searcher};
+
+/// Longest input kept, in characters: a paste of a whole document stops here.
+pub const MAX_INPUT: usize = 60;
+
+/// Pinyin initials of a unit's name (`jyj` for 教育局), for type-ahead in the tree.
+pub fn initials(name: &str) -> String {
+    crate::search::unit_keys(name).initials().to_lowercase()
+}
+
+/// A one-line input. Text arrives as characters (an input method delivers composed
+/// CJK text as characters or as a paste); control characters never enter it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Input {
+    pub text: String,
+}
+
+impl Input {
+    /// Appends text, newlines and tabs as spaces, up to [`MAX_INPUT`] characters.
+    /// Returns whether anything changed.
+    pub fn insert(&mut self, s: &str) -> bool {
+        let mut n = self.text.chars().count();
+        let before = self.text.len();
+        for c in s.chars() {
+            if n >= MAX_INPUT {
+                break;
+            }
+            let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
+            if c.is_control() {
+                continue;
+            }
+            self.text.push(c);
+            n += 1;
+        }
+        self.text.len() != before
+    }
+    pub fn delete_char(&mut self) -> bool {
+        self.text.pop().is_some()
+    }
+    pub fn clear(&mut self) -> bool {
+        let had = !self.text.is_empty();
+        self.text.clear();
+        had
+    }
+}
+
+/// One result as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub kind: EntryKind,
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub input: Input,
+    pub hits: Vec<Found>,
+    pub cursor: Cursor,
+}
+
+/// Results kept per query: more than a screen, few enough to copy cheaply.
+pub const LIMIT: usize = 200;
+
+impl SearchState {
+    /// Runs the query again (after an edit, or once the index is ready).
+    pub fn refresh(&mut self, searcher: Option<&mut Searcher>) {
+        let Some(s) = searcher else {
+            self.hits.clear();
+            return;
+        };
+        let hits = s.query(self.input.text.trim(), LIMIT);
+        let index = s.index();
+        self.hits = hits
+            .into_iter()
+            .map(|h| {
+                let e = index.entry(h.index);
+                Found { kind: e.kind, id: e.id, name: e.name.clone(), unit: e.unit.clone(), detail: e.detail.clone() }
+            })
+            .collect();
+        self.cursor = Cursor::default();
+    }
+
+    /// Handles a command of the `search` mode; `Some(found)` when one is chosen.
+    pub fn handle(&mut self, cmd: Cmd, height: usize, searcher: Option<&mut Searcher>) -> Option<Found> {
+        match cmd {
+            Cmd::DeleteChar => {
+                if self.input.delete_char() {
+                    self.refresh(searcher);
+                }
+            }
+            Cmd::ClearInput => {
+                if self.input.clear() {
+                    self.refresh(searcher);
+                }
+            }
+            Cmd::Open => return self.hits.get(self.cursor.pos).cloned(),
+            other => {
+                self.cursor.apply(other, self.hits.len(), height);
+            }
+        }
+        None
+    }
+
+    pub fn type_text(&mut self, s: &str, searcher: Option<&mut Searcher>) {
+        if self.input.insert(s) {
+            self.refresh(searcher);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_caps_length_and_drops_control_characters() {
+        let mut i = Input::default();
+        i.insert("张\u{7}伟\n");
+        assert_eq!(i.text, "张伟 ");
+        i.insert(&"很".repeat(500));
+        assert_eq!(i.text.chars().count(), MAX_INPUT);
+        assert!(!i.insert("x"));
+    }
+}

@@ -1,0 +1,89 @@
+//! The unit view: one tab per panel. Each panel is a module with its own state, its
+//! own `handle` and `render`, and answers with actions; panels do not reach into each
+//! other. Richer panels (quota ledger, history, inbox) plug in by implementing
+//! [`Panel`] and joining [`UnitView::new`].
+
+mod history;
+mod overview;
+mod people;
+mod posts;
+mod quota;
+
+use super::action::Action;
+use super::data::UnitData;
+use super::keymap::Cmd;
+use super::theme::Theme;
+use crate::model::Lang;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::sync::Arc;
+
+pub trait Panel: Send {
+    fn title(&self, lang: Lang) -> &'static str;
+    /// A command while this panel has focus; `height` is the rows it has for a list.
+    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action>;
+    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme);
+}
+
+pub struct UnitView {
+    pub data: Arc<UnitData>,
+    pub panels: Vec<Box<dyn Panel>>,
+    pub tab: usize,
+}
+
+impl UnitView {
+    pub fn new(data: UnitData) -> UnitView {
+        let data = Arc::new(data);
+        let panels: Vec<Box<dyn Panel>> = vec![
+            Box::new(overview::Overview::new(data.clone())),
+            Box::new(quota::Quota::new(data.clone())),
+            Box::new(posts::Posts::new(data.clone())),
+            Box::new(people::People::new(data.clone())),
+            Box::new(history::History::new(data.clone())),
+        ];
+        UnitView { data, panels, tab: 0 }
+    }
+
+    pub fn titles(&self, lang: Lang) -> Vec<&'static str> {
+        self.panels.iter().map(|p| p.title(lang)).collect()
+    }
+
+    pub fn next(&mut self, step: isize) {
+        let n = self.panels.len() as isize;
+        self.tab = (self.tab as isize + step).rem_euclid(n) as usize;
+    }
+
+    /// Switches to the panel with this title (either language) or index from 1.
+    pub fn switch_to(&mut self, name: &str) -> bool {
+        let name = name.trim();
+        let found = self.panels.iter().position(|p| {
+            p.title(Lang::Zh) == name || p.title(Lang::En).eq_ignore_ascii_case(name)
+        });
+        let found = found.or_else(|| name.parse::<usize>().ok().filter(|i| (1..=self.panels.len()).contains(i)).map(|i| i - 1));
+        match found {
+            Some(i) => {
+                self.tab = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        match cmd {
+            Cmd::NextPanel => {
+                self.next(1);
+                None
+            }
+            Cmd::PrevPanel => {
+                self.next(-1);
+                None
+            }
+            other => self.panels[self.tab].handle(other, height),
+        }
+    }
+}
+
+/// Panel names for `:panel` completion, both languages.
+pub const PANEL_NAMES: &[(&str, &str)] =
+    &[("概况", "overview"), ("编制", "quota"), ("职数", "posts"), ("人员", "people"), ("沿革", "history")];

@@ -1,0 +1,151 @@
+//! A person: every field, the ID number and birth date masked until the operator asks
+//! (each reveal goes into the local audit log), and the career timeline.
+
+use super::action::{Action, Effect};
+use super::data::PersonData;
+use super::i18n::M;
+use super::keymap::Cmd;
+use super::theme::Theme;
+use super::widgets::{Cursor, field, pad};
+use crate::model::{Lang, mask_birth, mask_id};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub struct PersonView {
+    pub data: PersonData,
+    pub tab: usize,
+    pub revealed: bool,
+    pub scroll: Cursor,
+}
+
+impl PersonView {
+    pub fn new(data: PersonData) -> PersonView {
+        PersonView { data, tab: 0, revealed: false, scroll: Cursor::default() }
+    }
+
+    pub fn titles(&self, lang: Lang) -> Vec<&'static str> {
+        vec![M::PanelInfo.get(lang), M::PanelCareer.get(lang)]
+    }
+
+    pub fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        match cmd {
+            Cmd::NextPanel | Cmd::PrevPanel => {
+                self.tab = 1 - self.tab;
+                self.scroll = Cursor::default();
+                None
+            }
+            Cmd::Reveal => {
+                if self.revealed {
+                    return None;
+                }
+                self.revealed = true;
+                // The audit line names the record, never the number itself.
+                Some(Action::Effect(Effect::Audit { action: "reveal", detail: format!("person:{}", self.data.person.id) }))
+            }
+            Cmd::Open => Some(Action::Effect(Effect::Goto { id: self.data.person.org_id, open: true })),
+            other => {
+                let n = if self.tab == 0 { 30 } else { self.data.history.len() + 1 };
+                self.scroll.apply(other, n.saturating_sub(height.min(n)) + 1, 1);
+                None
+            }
+        }
+    }
+
+    pub fn info_lines(&self, theme: &Theme, reveal_key: &str) -> Vec<Line<'static>> {
+        let lang = theme.lang;
+        let p = &self.data.person;
+        let w = 14;
+        let opt = |v: &Option<String>| v.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into());
+        let lab = |v: Option<&'static str>| v.unwrap_or("—").to_string();
+        let date = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
+        let unit = self.data.unit_path.iter().map(|o| o.short_name.clone().unwrap_or_else(|| o.name.clone())).collect::<Vec<_>>().join(theme.sep());
+        let (id, birth) = if self.revealed {
+            (p.id_number.clone(), date(p.birth_date))
+        } else {
+            (mask_id(&p.id_number), mask_birth(p.birth_date))
+        };
+        let mut id_line = field(theme, M::PIdNumber.get(lang), w, id);
+        if !self.revealed {
+            id_line.spans.push(Span::styled(format!("   {}", M::RevealHint.get(lang).replace("{}", reveal_key)), theme.dim()));
+        }
+        let mut lines = vec![
+            field(theme, M::PName.get(lang), w, p.name.clone()),
+            field(theme, M::PUnit.get(lang), w, unit),
+            id_line,
+            field(theme, M::PSex.get(lang), w, p.sex.label(lang).to_string()),
+            field(theme, M::PBirth.get(lang), w, birth),
+            field(theme, M::PEthnicity.get(lang), w, p.ethnicity.clone()),
+            field(theme, M::PPolitical.get(lang), w, lab(p.political_status.map(|v| v.label(lang)))),
+            field(theme, M::PStaffing.get(lang), w, p.staffing_type.map_or(M::OutOfQuota.get(lang), |t| t.label(lang)).to_string()),
+            field(theme, M::PFunding.get(lang), w, lab(p.funding_type.map(|v| v.label(lang)))),
+            field(theme, M::PPost.get(lang), w, opt(&p.post)),
+            field(theme, M::PRank.get(lang), w, opt(&p.rank)),
+            field(theme, M::PPostType.get(lang), w, p.post_type.label(lang).to_string()),
+            field(
+                theme,
+                M::PLeaderPost.get(lang),
+                w,
+                p.leader_post.map_or("—".into(), |s| match lang {
+                    Lang::Zh => s.to_string(),
+                    Lang::En => format!("{} {}", s.level.en(), s.rank.en()),
+                }),
+            ),
+            field(theme, M::PWorkStart.get(lang), w, date(p.work_start)),
+            field(theme, M::PEntryForm.get(lang), w, lab(p.entry_form.map(|v| v.label(lang)))),
+            field(theme, M::PEntryDoc.get(lang), w, opt(&p.entry_doc)),
+            field(theme, M::PEntryDate.get(lang), w, date(p.entry_date)),
+            field(theme, M::PEducation.get(lang), w, lab(p.education.map(|v| v.label(lang)))),
+            field(theme, M::PDegree.get(lang), w, lab(p.degree.map(|v| v.label(lang)))),
+            field(theme, M::PSchool.get(lang), w, opt(&p.school)),
+            field(theme, M::PMajor.get(lang), w, opt(&p.major)),
+            field(theme, M::PStatus.get(lang), w, p.status.label(lang).to_string()),
+        ];
+        if let Some(k) = p.exit_kind {
+            lines.push(field(theme, M::PExit.get(lang), w, format!("{} {}", k.label(lang), date(p.exit_date))));
+        }
+        lines
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, reveal_key: &str) {
+        let lang = theme.lang;
+        let lines = if self.tab == 0 {
+            let lines = self.info_lines(theme, reveal_key);
+            // Two columns when there is room for both halves side by side.
+            if area.width >= 110 && area.height as usize >= lines.len().div_ceil(2) {
+                let half = lines.len().div_ceil(2);
+                let (l, r) = lines.split_at(half);
+                let cols = ratatui::layout::Layout::horizontal([
+                    ratatui::layout::Constraint::Percentage(50),
+                    ratatui::layout::Constraint::Percentage(50),
+                ])
+                .split(area);
+                f.render_widget(Paragraph::new(l.to_vec()), cols[0]);
+                f.render_widget(Paragraph::new(r.to_vec()), cols[1]);
+                return;
+            }
+            lines
+        } else {
+            let e = theme.ellipsis();
+            let mut lines = vec![Line::styled(
+                format!("{} {} {} {}", pad(M::HDate.get(lang), 10, e), pad(M::HKind.get(lang), 8, e), pad(M::HDoc.get(lang), 16, e), M::HSummary.get(lang)),
+                theme.header(),
+            )];
+            if self.data.history.is_empty() {
+                lines.push(Line::styled(M::NoHistory.get(lang), theme.dim()));
+            }
+            for ev in &self.data.history {
+                lines.push(Line::raw(format!(
+                    "{} {} {} {}",
+                    ev.date,
+                    pad(ev.kind.label(lang), 8, e),
+                    pad(ev.doc_no.as_deref().unwrap_or("—"), 16, e),
+                    ev.summary
+                )));
+            }
+            lines
+        };
+        f.render_widget(Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)), area);
+    }
+}

@@ -1,0 +1,395 @@
+//! The interface's state and `update`: no I/O, no terminal. Requests for the store and
+//! the workers leave as `Action::Effect`; their results come back as actions.
+
+use super::action::{Action, Effect, SyncFailure, UnitName};
+use super::data::StatusData;
+use super::i18n::M;
+use super::keymap::{Cmd, Key, Keymap, Mode, Resolved};
+use super::lookup::SearchState;
+use super::palette::{Command, PaletteState, Run};
+use super::panels::UnitView;
+use super::person::PersonView;
+use super::theme::Theme;
+use super::tree::TreeState;
+use super::widgets::Cursor;
+use crate::search::{EntryKind, Searcher};
+use chrono::{DateTime, Local};
+use crossterm::event::KeyEventKind;
+use std::sync::Arc;
+
+pub enum View {
+    Unit(UnitView),
+    Person(PersonView),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Search,
+    Palette,
+    Help,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+    /// Ticks (seconds) left on screen.
+    pub ttl: u8,
+}
+
+pub struct State {
+    pub theme: Theme,
+    pub read_only: bool,
+    pub keymap: Arc<Keymap>,
+    pub size: (u16, u16),
+    pub now: DateTime<Local>,
+    pub tree: TreeState,
+    /// Views opened over the tree; empty means the tree has focus.
+    pub stack: Vec<View>,
+    pub overlay: Option<Overlay>,
+    /// Kept while the overlay is closed, so `/` returns to the last results.
+    pub search: SearchState,
+    pub searcher: Option<Searcher>,
+    pub palette: PaletteState,
+    pub help: Cursor,
+    pub units: Arc<Vec<UnitName>>,
+    pub pending: Vec<Key>,
+    pub status: StatusData,
+    /// None until the first sync attempt has answered.
+    pub online: Option<bool>,
+    pub syncing: bool,
+    pub message: Option<Message>,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(keymap: Arc<Keymap>, theme: Theme, read_only: bool, size: (u16, u16), now: DateTime<Local>) -> State {
+        State {
+            theme,
+            read_only,
+            keymap,
+            size,
+            now,
+            tree: TreeState::default(),
+            stack: Vec::new(),
+            overlay: None,
+            search: SearchState::default(),
+            searcher: None,
+            palette: PaletteState::default(),
+            help: Cursor::default(),
+            units: Arc::new(Vec::new()),
+            pending: Vec::new(),
+            status: StatusData::default(),
+            online: None,
+            syncing: false,
+            message: None,
+            quit: false,
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        match self.overlay {
+            Some(Overlay::Search) => Mode::Search,
+            Some(Overlay::Palette) => Mode::Palette,
+            Some(Overlay::Help) => Mode::Help,
+            None => match self.stack.last() {
+                None => Mode::Tree,
+                Some(View::Unit(_)) => Mode::Unit,
+                Some(View::Person(_)) => Mode::Person,
+            },
+        }
+    }
+
+    /// Rows a list in the body has: the screen less the title, status and hint lines,
+    /// the borders and a header or tab line. Render may correct the offset; this keeps
+    /// the cursor on screen when paging.
+    pub fn list_height(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(3 + 2 + 2).max(1)
+    }
+
+    fn note(&mut self, text: impl Into<String>, error: bool) {
+        self.message = Some(Message { text: text.into(), error, ttl: if error { 10 } else { 5 } });
+    }
+
+    fn lang(&self) -> crate::model::Lang {
+        self.theme.lang
+    }
+}
+
+pub fn update(s: &mut State, action: Action) -> Option<Action> {
+    match action {
+        Action::Key(ev) => {
+            if ev.kind == KeyEventKind::Release {
+                return None;
+            }
+            let key = Key::from_event(&ev)?;
+            on_key(s, key)
+        }
+        Action::Paste(text) => {
+            match s.overlay {
+                Some(Overlay::Search) => s.search.type_text(&text, s.searcher.as_mut()),
+                Some(Overlay::Palette) => s.palette.type_text(&text, &s.units, s.theme.lang),
+                Some(Overlay::Help) => {}
+                None if s.stack.is_empty() => {
+                    let h = s.list_height();
+                    s.tree.type_ahead(text.trim(), h);
+                }
+                None => {}
+            }
+            None
+        }
+        Action::Resize(w, h) => {
+            s.size = (w, h);
+            None
+        }
+        Action::Tick(now) => {
+            s.now = now;
+            s.tree.tick();
+            if let Some(m) = &mut s.message {
+                m.ttl = m.ttl.saturating_sub(1);
+                if m.ttl == 0 {
+                    s.message = None;
+                }
+            }
+            None
+        }
+        Action::Run(cmd) => on_cmd(s, cmd),
+        // The runtime performs effects; one reaching here is passed back to it.
+        Action::Effect(e) => Some(Action::Effect(e)),
+        Action::Roots(nodes) => s.tree.set_roots(nodes),
+        Action::Children(id, nodes) => {
+            s.tree.set_children(id, nodes);
+            None
+        }
+        Action::Reveal { target, levels, open } => {
+            let h = s.list_height();
+            s.tree.reveal(target, levels, h);
+            open.then_some(Action::Effect(Effect::LoadUnit(target)))
+        }
+        Action::Unit(data) => {
+            s.overlay = None;
+            let id = data.org.id;
+            if matches!(s.stack.last(), Some(View::Unit(v)) if v.data.org.id == id) {
+                s.stack.pop();
+            }
+            let h = s.list_height();
+            s.tree.select(id, h);
+            s.stack.push(View::Unit(UnitView::new(*data)));
+            None
+        }
+        Action::Person(data) => {
+            s.overlay = None;
+            if matches!(s.stack.last(), Some(View::Person(v)) if v.data.person.id == data.person.id) {
+                s.stack.pop();
+            }
+            s.stack.push(View::Person(PersonView::new(*data)));
+            None
+        }
+        Action::Status(st) => {
+            s.status = st;
+            None
+        }
+        Action::IndexReady(index, units) => {
+            s.searcher = Some(Searcher::new(index));
+            s.units = units;
+            if !s.search.input.text.is_empty() {
+                s.search.refresh(s.searcher.as_mut());
+            }
+            None
+        }
+        Action::IndexFailed(e) => {
+            s.note(e, true);
+            None
+        }
+        Action::SyncStarted => {
+            s.syncing = true;
+            None
+        }
+        Action::SyncFinished(result) => {
+            s.syncing = false;
+            let lang = s.lang();
+            match result {
+                Ok(summary) => {
+                    s.online = Some(true);
+                    s.note(format!("{} {summary}", M::SyncOk.get(lang)).trim().to_string(), false);
+                    return Some(Action::Effect(Effect::LoadStatus));
+                }
+                Err(SyncFailure::NotConfigured) => {
+                    // Said once; the status bar keeps saying 离线.
+                    if s.online.is_none() {
+                        s.note(M::NoServer.get(lang), false);
+                    }
+                    s.online = Some(false);
+                }
+                Err(SyncFailure::Offline(_)) => s.online = Some(false),
+                Err(SyncFailure::Failed(e)) => {
+                    s.online = Some(false);
+                    s.note(format!("{}：{e}", M::SyncFailed.get(lang)), true);
+                }
+            }
+            None
+        }
+        Action::Note(t) => {
+            s.note(t, false);
+            None
+        }
+        Action::Error(t) => {
+            s.note(t, true);
+            None
+        }
+    }
+}
+
+fn on_key(s: &mut State, key: Key) -> Option<Action> {
+    let mode = s.mode();
+    let mut seq = std::mem::take(&mut s.pending);
+    let had_pending = !seq.is_empty();
+    seq.push(key);
+    match s.keymap.resolve(mode, &seq) {
+        Resolved::Run(cmd) => Some(Action::Run(cmd)),
+        Resolved::Pending => {
+            s.pending = seq;
+            None
+        }
+        // A key that ends no sequence cancels it (Esc included) and does nothing else.
+        Resolved::Unbound if had_pending => None,
+        Resolved::Unbound => {
+            let text = key.text()?;
+            let mut buf = [0u8; 4];
+            let text = text.encode_utf8(&mut buf);
+            match mode {
+                Mode::Search => s.search.type_text(text, s.searcher.as_mut()),
+                Mode::Palette => s.palette.type_text(text, &s.units, s.theme.lang),
+                Mode::Tree if text != " " => {
+                    let h = s.list_height();
+                    s.tree.type_ahead(text, h);
+                }
+                _ => {}
+            }
+            None
+        }
+    }
+}
+
+fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
+    let lang = s.lang();
+    if s.read_only && cmd.changes_data() {
+        s.note(M::ReadOnlyRefused.get(lang), true);
+        return None;
+    }
+    let height = s.list_height();
+    match s.overlay {
+        Some(Overlay::Search) => {
+            match cmd {
+                Cmd::Close => s.overlay = None,
+                Cmd::DeleteChar if s.search.input.text.is_empty() => s.overlay = None,
+                _ => {
+                    let found = s.search.handle(cmd, height, s.searcher.as_mut())?;
+                    return Some(Action::Effect(match found.kind {
+                        EntryKind::Person => Effect::LoadPerson(found.id),
+                        EntryKind::Org => Effect::Goto { id: found.id, open: true },
+                    }));
+                }
+            }
+            None
+        }
+        Some(Overlay::Palette) => {
+            if cmd == Cmd::Close {
+                s.overlay = None;
+                return None;
+            }
+            let run = s.palette.handle(cmd, &s.units, lang)?;
+            s.overlay = None;
+            s.palette = PaletteState::default();
+            match run {
+                Run::Goto(id) => Some(Action::Effect(Effect::Goto { id, open: true })),
+                Run::FindUnit(name) => Some(Action::Effect(Effect::FindUnit(name))),
+                Run::Panel(name) => {
+                    let switched = match s.stack.last_mut() {
+                        Some(View::Unit(v)) => v.switch_to(&name),
+                        _ => false,
+                    };
+                    if !switched {
+                        s.note(format!("{}：{name}", M::NoSuchPanel.get(lang)), true);
+                    }
+                    None
+                }
+                Run::Plain(Command::Sync) => on_cmd(s, Cmd::Sync),
+                Run::Plain(Command::Export) => on_cmd(s, Cmd::Export),
+                Run::Plain(Command::Tree) => on_cmd(s, Cmd::GoTree),
+                Run::Plain(Command::Help) => on_cmd(s, Cmd::Help),
+                Run::Plain(Command::Quit) => on_cmd(s, Cmd::Quit),
+                Run::Plain(Command::Unit | Command::Panel) | Run::Unknown(_) => {
+                    s.note(format!("{}：{}", M::UnknownCommand.get(lang), s_trunc(&run_text(&run))), true);
+                    None
+                }
+            }
+        }
+        Some(Overlay::Help) => {
+            match cmd {
+                Cmd::Close | Cmd::Help | Cmd::Back => s.overlay = None,
+                other => {
+                    let n = s.keymap.rows(lang).len() + 20;
+                    s.help.apply(other, n, 1);
+                }
+            }
+            None
+        }
+        None => match cmd {
+            Cmd::Quit => {
+                s.quit = true;
+                None
+            }
+            Cmd::Search => {
+                s.overlay = Some(Overlay::Search);
+                if !s.search.input.text.is_empty() && s.search.hits.is_empty() {
+                    s.search.refresh(s.searcher.as_mut());
+                }
+                None
+            }
+            Cmd::Palette => {
+                s.overlay = Some(Overlay::Palette);
+                s.palette = PaletteState::default();
+                s.palette.refresh(&s.units, lang);
+                None
+            }
+            Cmd::Help => {
+                s.overlay = Some(Overlay::Help);
+                s.help = Cursor::default();
+                None
+            }
+            Cmd::Sync => Some(Action::Effect(Effect::Sync)),
+            Cmd::Back => {
+                s.stack.pop();
+                None
+            }
+            Cmd::GoTree => {
+                s.stack.clear();
+                None
+            }
+            Cmd::Export => match s.stack.last() {
+                Some(View::Unit(v)) => Some(Action::Effect(Effect::Export(v.data.org.id))),
+                _ => {
+                    s.note(M::ExportNothing.get(lang), true);
+                    None
+                }
+            },
+            other => match s.stack.last_mut() {
+                None => s.tree.handle(other, height),
+                Some(View::Unit(v)) => v.handle(other, height.saturating_sub(1)),
+                Some(View::Person(v)) => v.handle(other, height),
+            },
+        },
+    }
+}
+
+fn run_text(run: &Run) -> String {
+    match run {
+        Run::Unknown(t) => t.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn s_trunc(s: &str) -> String {
+    super::widgets::fit(s, 30, "…")
+}

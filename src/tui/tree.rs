@@ -1,0 +1,312 @@
+//! The institution tree: expand, collapse, jump to parent, type-ahead. Each row shows
+//! its subtree's figures and the three-colour mark with its text mark.
+
+use super::action::{Action, Effect};
+use super::data::Node;
+use super::i18n::M;
+use super::keymap::Cmd;
+use super::theme::Theme;
+use super::widgets::{self, Cursor, pad, rpad};
+use crate::model::OrgId;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Default)]
+pub struct TreeState {
+    pub nodes: HashMap<OrgId, Node>,
+    pub roots: Vec<OrgId>,
+    pub kids: HashMap<OrgId, Vec<OrgId>>,
+    pub parent: HashMap<OrgId, OrgId>,
+    pub expanded: HashSet<OrgId>,
+    /// The visible rows: (unit, depth).
+    pub rows: Vec<(OrgId, usize)>,
+    pub cursor: Cursor,
+    /// Roots have been read from the cache (maybe none: an empty cache).
+    pub loaded: bool,
+    /// Typed so far for type-ahead; forgotten after a pause.
+    pub typeahead: String,
+    pub typeahead_idle: u8,
+}
+
+impl TreeState {
+    /// Sets the tops of the tree; a single root (the jurisdiction) opens by itself.
+    pub fn set_roots(&mut self, nodes: Vec<Node>) -> Option<Action> {
+        *self = TreeState { loaded: true, ..TreeState::default() };
+        self.roots = nodes.iter().map(Node::id).collect();
+        for n in nodes {
+            self.nodes.insert(n.id(), n);
+        }
+        self.rebuild();
+        match self.roots.as_slice() {
+            [only] if self.nodes[only].node.has_children => {
+                self.expanded.insert(*only);
+                Some(Action::Effect(Effect::LoadChildren(*only)))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn set_children(&mut self, parent: OrgId, nodes: Vec<Node>) {
+        let ids: Vec<OrgId> = nodes.iter().map(Node::id).collect();
+        for n in nodes {
+            self.parent.insert(n.id(), parent);
+            self.nodes.insert(n.id(), n);
+        }
+        self.kids.insert(parent, ids);
+        self.rebuild();
+    }
+
+    fn rebuild(&mut self) {
+        let selected = self.selected();
+        let mut rows = Vec::new();
+        let mut stack: Vec<(OrgId, usize)> = self.roots.iter().rev().map(|&id| (id, 0)).collect();
+        while let Some((id, depth)) = stack.pop() {
+            rows.push((id, depth));
+            if self.expanded.contains(&id) {
+                if let Some(k) = self.kids.get(&id) {
+                    stack.extend(k.iter().rev().map(|&c| (c, depth + 1)));
+                }
+            }
+        }
+        self.rows = rows;
+        if let Some(pos) = selected.and_then(|id| self.rows.iter().position(|r| r.0 == id)) {
+            self.cursor.pos = pos;
+        }
+        self.cursor.pos = self.cursor.pos.min(self.rows.len().saturating_sub(1));
+    }
+
+    pub fn selected(&self) -> Option<OrgId> {
+        self.rows.get(self.cursor.pos).map(|r| r.0)
+    }
+
+    pub fn select(&mut self, id: OrgId, height: usize) {
+        if let Some(pos) = self.rows.iter().position(|r| r.0 == id) {
+            self.cursor.set(pos, self.rows.len(), height);
+        }
+    }
+
+    /// The unit and its ancestors, root first.
+    pub fn path(&self, id: OrgId) -> Vec<&Node> {
+        let mut out = Vec::new();
+        let mut at = Some(id);
+        while let Some(i) = at {
+            if let Some(n) = self.nodes.get(&i) {
+                out.push(n);
+            }
+            at = self.parent.get(&i).copied();
+        }
+        out.reverse();
+        out
+    }
+
+    /// Applies the children lists that lead to a unit and puts the cursor on it.
+    pub fn reveal(&mut self, target: OrgId, levels: Vec<(OrgId, Vec<Node>)>, height: usize) {
+        for (parent, nodes) in levels {
+            self.expanded.insert(parent);
+            self.set_children(parent, nodes);
+        }
+        self.select(target, height);
+    }
+
+    fn expand(&mut self, id: OrgId) -> Option<Action> {
+        if !self.nodes.get(&id).is_some_and(|n| n.node.has_children) || self.expanded.contains(&id) {
+            return None;
+        }
+        self.expanded.insert(id);
+        if self.kids.contains_key(&id) {
+            self.rebuild();
+            None
+        } else {
+            Some(Action::Effect(Effect::LoadChildren(id)))
+        }
+    }
+
+    fn collapse(&mut self, id: OrgId) -> bool {
+        if self.expanded.remove(&id) {
+            self.rebuild();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        self.typeahead.clear();
+        let id = self.selected()?;
+        match cmd {
+            Cmd::Expand => self.expand(id),
+            Cmd::Collapse => {
+                if !self.collapse(id) {
+                    self.to_parent(id, height);
+                }
+                None
+            }
+            Cmd::Toggle => {
+                if self.collapse(id) {
+                    None
+                } else {
+                    self.expand(id)
+                }
+            }
+            Cmd::Parent => {
+                self.to_parent(id, height);
+                None
+            }
+            Cmd::Open => Some(Action::Effect(Effect::LoadUnit(id))),
+            other => {
+                self.cursor.apply(other, self.rows.len(), height);
+                None
+            }
+        }
+    }
+
+    fn to_parent(&mut self, id: OrgId, height: usize) {
+        if let Some(&p) = self.parent.get(&id) {
+            self.select(p, height);
+        }
+    }
+
+    /// Type-ahead: jumps to the next visible unit whose name (or short name) contains
+    /// what was typed, or whose pinyin initials start with it.
+    pub fn type_ahead(&mut self, text: &str, height: usize) -> bool {
+        let extending = !self.typeahead.is_empty();
+        self.typeahead.push_str(text);
+        self.typeahead_idle = 0;
+        let q = self.typeahead.to_lowercase();
+        let n = self.rows.len();
+        // Extending the typed text may keep the current row; a fresh start looks past it.
+        let start = if extending { 0 } else { 1 };
+        for step in start..n + start {
+            let pos = (self.cursor.pos + step) % n.max(1);
+            let Some(node) = self.rows.get(pos).and_then(|r| self.nodes.get(&r.0)) else { continue };
+            if node.name().contains(&*q) || node.short().contains(&*q) || node.initials.starts_with(&q) {
+                self.cursor.set(pos, n, height);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Called once a second: type-ahead forgets after a pause.
+    pub fn tick(&mut self) -> bool {
+        if self.typeahead.is_empty() {
+            return false;
+        }
+        self.typeahead_idle += 1;
+        if self.typeahead_idle >= 2 {
+            self.typeahead.clear();
+            return true;
+        }
+        false
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+        let lang = theme.lang;
+        let mut title = vec![Span::raw(format!(" {} ", M::Tree.get(lang)))];
+        if !self.typeahead.is_empty() {
+            title.push(Span::styled(format!("[{}] ", self.typeahead), theme.key()));
+        }
+        let block = widgets::block(theme, Line::from(title), focused);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        if inner.height < 2 || inner.width < 10 {
+            return;
+        }
+        let w = inner.width as usize;
+        let cols = Columns::for_width(w);
+        let mut lines = vec![cols.header(theme, w)];
+        let height = inner.height as usize - 1;
+        let (open, closed, leaf) = theme.arrows();
+        for (i, &(id, depth)) in self.rows.iter().enumerate().skip(self.cursor.offset).take(height) {
+            let Some(n) = self.nodes.get(&id) else { continue };
+            let arrow = if !n.node.has_children {
+                leaf
+            } else if self.expanded.contains(&id) {
+                open
+            } else {
+                closed
+            };
+            let indent = "  ".repeat(depth.min(12));
+            let mut name = n.name().to_string();
+            if n.node.org.abolished {
+                name.push_str(&format!("（{}）", M::FAbolished.get(lang)));
+            }
+            let name_w = w.saturating_sub(cols.width() + indent.len() + 2);
+            let mut spans = vec![Span::raw(indent), Span::raw(arrow), Span::raw(pad(&name, name_w, theme.ellipsis()))];
+            spans.extend(cols.figures(theme, &n.node));
+            let mut line = Line::from(spans);
+            if i == self.cursor.pos {
+                line = line.style(if focused { theme.selected() } else { Style::new() });
+            }
+            lines.push(line);
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// Which figure columns fit: all six on a wide terminal, four on 80 columns, the
+/// balance alone on a narrow one. The mark comes last: its width is ambiguous in
+/// East Asian terminals, so nothing after it can be pushed out of line.
+struct Columns {
+    wide: bool,
+    narrow: bool,
+}
+
+const NUM: usize = 7;
+
+impl Columns {
+    fn for_width(w: usize) -> Columns {
+        Columns { wide: w >= 110, narrow: w < 60 }
+    }
+    fn width(&self) -> usize {
+        let n = if self.narrow {
+            1
+        } else if self.wide {
+            6
+        } else {
+            4
+        };
+        n * NUM + 2
+    }
+    fn heads(&self) -> Vec<M> {
+        if self.narrow {
+            vec![M::ColVacant]
+        } else if self.wide {
+            vec![M::ColApproved, M::ColActual, M::ColVacant, M::ColOver, M::ColReserved, M::ColUsable]
+        } else {
+            vec![M::ColApproved, M::ColActual, M::ColVacant, M::ColOver]
+        }
+    }
+    fn header(&self, theme: &Theme, w: usize) -> Line<'static> {
+        let lang = theme.lang;
+        let mut s = pad(M::Unit.get(lang), w.saturating_sub(self.width()), theme.ellipsis());
+        for h in self.heads() {
+            s.push_str(&rpad(h.get(lang), NUM));
+        }
+        Line::styled(s, theme.header())
+    }
+    fn figures(&self, theme: &Theme, n: &crate::store::queries::TreeNode) -> Vec<Span<'static>> {
+        let t = &n.total;
+        let over = |v: i64| {
+            if v > 0 { Span::styled(rpad(&v.to_string(), NUM), theme.traffic(crate::model::quota::Traffic::Red)) } else { Span::raw(rpad("0", NUM)) }
+        };
+        let num = |v: i64| Span::raw(rpad(&v.to_string(), NUM));
+        let mut out = if self.narrow {
+            vec![if t.over > 0 { over(-t.over) } else { num(t.vacant) }]
+        } else {
+            vec![num(t.approved), num(t.actual), num(t.vacant), over(t.over)]
+        };
+        if self.wide {
+            out.push(num(t.reserved));
+            out.push(num(t.usable));
+        }
+        out.push(Span::raw(" "));
+        out.push(Span::styled(theme.mark(n.traffic), theme.traffic(n.traffic)));
+        out.push(Span::raw(" "));
+        out
+    }
+}

@@ -1,0 +1,413 @@
+//! `render(&State, &mut Frame)`: draws, changes nothing. Title line with breadcrumbs,
+//! the body (tree, unit or person), the status bar and a hint line; overlays on top.
+
+use super::i18n::{self, M};
+use super::keymap::{Cmd, Mode};
+use super::state::{Overlay, State, View};
+use super::theme::Theme;
+use super::widgets::{self, fit, pad};
+use crate::search::EntryKind;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// Below this the layout cannot hold its lines; the screen says so instead.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+pub fn render(s: &State, f: &mut Frame) {
+    let area = f.area();
+    let theme = &s.theme;
+    let lang = theme.lang;
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = vec![
+            Line::styled(M::TooSmall.get(lang), theme.error()),
+            Line::raw(format!("{}x{} < {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height)),
+        ];
+        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [top, body, status, hints] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)])
+            .areas(area);
+    render_title(s, f, top);
+    render_body(s, f, body);
+    render_status(s, f, status);
+    render_hints(s, f, hints);
+    match s.overlay {
+        Some(Overlay::Search) => render_search(s, f, body),
+        Some(Overlay::Palette) => render_palette(s, f, body),
+        Some(Overlay::Help) => render_help(s, f, body),
+        None => {}
+    }
+    if !s.pending.is_empty() {
+        render_which_key(s, f, body);
+    }
+}
+
+fn breadcrumbs(s: &State) -> Vec<String> {
+    let short = |o: &crate::model::Org| o.short_name.clone().unwrap_or_else(|| o.name.clone());
+    match s.stack.last() {
+        Some(View::Unit(v)) => v.data.path.iter().map(short).collect(),
+        Some(View::Person(v)) => {
+            let mut p: Vec<String> = v.data.unit_path.iter().map(short).collect();
+            p.push(v.data.person.name.clone());
+            p
+        }
+        None => s.tree.selected().map(|id| s.tree.path(id).into_iter().map(|n| n.short().to_string()).collect()).unwrap_or_default(),
+    }
+}
+
+fn render_title(s: &State, f: &mut Frame, area: Rect) {
+    let theme = &s.theme;
+    let lang = theme.lang;
+    let badge = if s.read_only { format!(" {} ", M::ReadOnly.get(lang)) } else { String::new() };
+    let room = (area.width as usize).saturating_sub(badge.width() + 1);
+    let crumbs = breadcrumbs(s);
+    // Keep the end of a long path: the unit itself matters most.
+    let mut text = crumbs.join(theme.sep());
+    let mut from = 0;
+    while text.width() + 1 > room && from + 1 < crumbs.len() {
+        from += 1;
+        text = format!("{}{}{}", theme.ellipsis(), theme.sep(), crumbs[from..].join(theme.sep()));
+    }
+    let text = fit(&format!(" {text}"), room, theme.ellipsis());
+    let mut spans = vec![Span::styled(pad(&text, room + 1, theme.ellipsis()), theme.title())];
+    if !badge.is_empty() {
+        spans.push(Span::styled(badge, theme.badge()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)).style(theme.status_bar()), area);
+}
+
+fn render_body(s: &State, f: &mut Frame, area: Rect) {
+    let theme = &s.theme;
+    let focused = s.overlay.is_none();
+    match s.stack.last() {
+        None if s.tree.loaded && s.tree.roots.is_empty() => render_empty(theme, f, area),
+        None => s.tree.render(f, area, theme, focused),
+        Some(View::Unit(v)) => {
+            let titles = v.titles(theme.lang);
+            let title = format!(" {} ", v.data.org.short_name.as_deref().unwrap_or(&v.data.org.name));
+            render_tabbed(theme, f, area, &title, &titles, v.tab, focused, |f, inner| {
+                v.panels[v.tab].render(f, inner, theme)
+            });
+        }
+        Some(View::Person(v)) => {
+            let titles = v.titles(theme.lang);
+            let key = s.keymap.key_for(Mode::Person, Cmd::Reveal).unwrap_or_else(|| ":".into());
+            let title = format!(" {} ", v.data.person.name);
+            render_tabbed(theme, f, area, &title, &titles, v.tab, focused, |f, inner| v.render(f, inner, theme, &key));
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_tabbed(
+    theme: &Theme,
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    titles: &[&str],
+    tab: usize,
+    focused: bool,
+    inner_render: impl FnOnce(&mut Frame, Rect),
+) {
+    let block = widgets::block(theme, title.to_string(), focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height < 2 {
+        return;
+    }
+    let [tabs, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let mut spans = Vec::new();
+    for (i, t) in titles.iter().enumerate() {
+        let text = format!(" {} {t} ", i + 1);
+        spans.push(if i == tab { Span::styled(text, theme.selected()) } else { Span::styled(text, theme.dim()) });
+        spans.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    inner_render(f, rest);
+}
+
+fn render_empty(theme: &Theme, f: &mut Frame, area: Rect) {
+    let lang = theme.lang;
+    let block = widgets::block(theme, format!(" {} ", M::Tree.get(lang)), true);
+    let lines = vec![
+        Line::raw(""),
+        Line::styled(M::EmptyTitle.get(lang), theme.title()),
+        Line::raw(""),
+        Line::raw(M::EmptySync.get(lang)),
+        Line::raw(M::EmptyDemo.get(lang)),
+        Line::raw(""),
+        Line::styled(M::EmptyRetry.get(lang), theme.dim()),
+    ];
+    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}
+
+fn render_status(s: &State, f: &mut Frame, area: Rect) {
+    let theme = &s.theme;
+    let lang = theme.lang;
+    let dot = theme.dot();
+    let mut spans = vec![Span::raw(" ")];
+    let (word, style) = if s.syncing {
+        (M::Syncing.get(lang), theme.warn())
+    } else {
+        match s.online {
+            Some(true) => (M::Online.get(lang), theme.ok()),
+            Some(false) => (M::Offline.get(lang), theme.warn()),
+            None => ("—", theme.dim()),
+        }
+    };
+    spans.push(Span::styled(word, style));
+    spans.push(Span::raw(dot));
+    match s.status.last_sync {
+        Some(t) => {
+            let local = t.with_timezone(&chrono::Local);
+            let when = if local.date_naive() == s.now.date_naive() {
+                local.format("%H:%M").to_string()
+            } else {
+                local.format("%m-%d %H:%M").to_string()
+            };
+            let minutes = (s.now - local).num_minutes();
+            spans.push(Span::raw(format!("{} {when}（{}）", M::LastSync.get(lang), i18n::age(lang, minutes))));
+        }
+        None => spans.push(Span::styled(M::NeverSynced.get(lang), theme.warn())),
+    }
+    spans.push(Span::raw(dot));
+    let unsent = format!("{} {}", M::Unsent.get(lang), s.status.unsent);
+    spans.push(if s.status.unsent > 0 { Span::styled(unsent, theme.warn()) } else { Span::raw(unsent) });
+    if let Some(scope) = &s.status.scope {
+        spans.push(Span::raw(dot));
+        spans.push(Span::raw(format!("{} {scope}", M::Scope.get(lang))));
+    }
+    if s.searcher.is_none() {
+        spans.push(Span::raw(dot));
+        spans.push(Span::styled(M::IndexLoading.get(lang), theme.dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)).style(theme.status_bar()), area);
+}
+
+fn render_hints(s: &State, f: &mut Frame, area: Rect) {
+    let theme = &s.theme;
+    let lang = theme.lang;
+    if let Some(m) = &s.message {
+        let style = if m.error { theme.error() } else { theme.ok() };
+        f.render_widget(Paragraph::new(Line::styled(fit(&format!(" {}", m.text), area.width as usize, theme.ellipsis()), style)), area);
+        return;
+    }
+    let mode = s.mode();
+    let cmds: &[Cmd] = match mode {
+        Mode::Tree => &[Cmd::Search, Cmd::Open, Cmd::Expand, Cmd::Palette, Cmd::Help, Cmd::Quit],
+        Mode::Unit => &[Cmd::NextPanel, Cmd::Open, Cmd::Back, Cmd::Search, Cmd::Help, Cmd::Quit],
+        Mode::Person => &[Cmd::Reveal, Cmd::NextPanel, Cmd::Back, Cmd::Search, Cmd::Help],
+        Mode::Search => &[Cmd::Open, Cmd::CursorDown, Cmd::Close],
+        Mode::Palette => &[Cmd::Complete, Cmd::Open, Cmd::Close],
+        Mode::Help | Mode::Global => &[Cmd::Close],
+    };
+    let mut spans = Vec::new();
+    for &c in cmds {
+        if let Some(k) = s.keymap.key_for(mode, c) {
+            spans.push(Span::styled(format!(" {k}"), theme.key()));
+            spans.push(Span::raw(format!(" {} ", short_desc(c, lang))));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn short_desc(c: Cmd, lang: crate::model::Lang) -> &'static str {
+    use crate::model::Lang::*;
+    match (c, lang) {
+        (Cmd::Search, Zh) => "查找",
+        (Cmd::Open, Zh) => "打开",
+        (Cmd::Expand, Zh) => "展开",
+        (Cmd::Palette, Zh) => "命令",
+        (Cmd::Help, Zh) => "帮助",
+        (Cmd::Quit, Zh) => "退出",
+        (Cmd::NextPanel, Zh) => "面板",
+        (Cmd::Back, Zh) => "返回",
+        (Cmd::Reveal, Zh) => "显示证件号",
+        (Cmd::CursorDown, Zh) => "下一项",
+        (Cmd::Close, Zh) => "关闭",
+        (Cmd::Complete, Zh) => "补全",
+        (Cmd::Search, En) => "find",
+        (Cmd::Open, En) => "open",
+        (Cmd::Expand, En) => "expand",
+        (Cmd::Palette, En) => "commands",
+        (Cmd::Help, En) => "help",
+        (Cmd::Quit, En) => "quit",
+        (Cmd::NextPanel, En) => "panel",
+        (Cmd::Back, En) => "back",
+        (Cmd::Reveal, En) => "reveal ID",
+        (Cmd::CursorDown, En) => "next",
+        (Cmd::Close, En) => "close",
+        (Cmd::Complete, En) => "complete",
+        (other, l) => other.describe(l),
+    }
+}
+
+/// A box over the body, `w` by `h` at most, centred horizontally, near the top.
+fn popup(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y, width: w, height: h }
+}
+
+fn render_search(s: &State, f: &mut Frame, body: Rect) {
+    let theme = &s.theme;
+    let lang = theme.lang;
+    let r = popup(body, body.width.saturating_sub(2).max(30).min(110), body.height);
+    f.render_widget(Clear, r);
+    let count = if s.search.input.text.is_empty() { String::new() } else { format!(" {} {} ", s.search.hits.len(), M::Results.get(lang)) };
+    let block = widgets::block(theme, format!(" {} ", M::SearchTitle.get(lang)), true).title_bottom(Line::raw(count).right_aligned());
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    if inner.height < 2 {
+        return;
+    }
+    let [input, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    let prompt = "/ ";
+    let shown = fit_end(&s.search.input.text, (input.width as usize).saturating_sub(3));
+    let mut first = vec![Span::styled(prompt, theme.key()), Span::raw(shown.clone())];
+    if s.search.input.text.is_empty() {
+        first.push(Span::styled(M::SearchPrompt.get(lang), theme.dim()));
+    }
+    f.render_widget(Paragraph::new(vec![Line::from(first), Line::styled("─".repeat(input.width as usize), theme.dim())]), input);
+    // The terminal cursor sits at the end of the input, where an input method shows
+    // the text being composed.
+    f.set_cursor_position((input.x + (prompt.width() + shown.width()) as u16, input.y));
+    let mut lines = Vec::new();
+    if s.searcher.is_none() {
+        lines.push(Line::styled(M::IndexLoading.get(lang), theme.warn()));
+    } else if s.search.hits.is_empty() && !s.search.input.text.trim().is_empty() {
+        lines.push(Line::styled(M::NoResults.get(lang), theme.dim()));
+    }
+    let w = list.width as usize;
+    let e = theme.ellipsis();
+    let (nw, dw) = (12usize, (w / 3).min(28));
+    let uw = w.saturating_sub(nw + dw + 4);
+    let height = list.height as usize;
+    let offset = visible_offset(s.search.cursor.pos, s.search.cursor.offset, height);
+    for (i, h) in s.search.hits.iter().enumerate().skip(offset).take(height.saturating_sub(lines.len())) {
+        let kind = match h.kind {
+            EntryKind::Person => "  ",
+            EntryKind::Org => if theme.ascii { "# " } else { "▣ " },
+        };
+        let text = format!("{kind}{} {} {}", pad(&h.name, nw - 2, e), pad(&h.unit, uw, e), pad(&h.detail, dw, e));
+        let mut line = Line::raw(text);
+        if i == s.search.cursor.pos {
+            line = line.style(theme.selected());
+        }
+        lines.push(line);
+    }
+    f.render_widget(Paragraph::new(lines), list);
+}
+
+/// The offset that keeps `pos` visible in `height` rows, starting from `offset`.
+fn visible_offset(pos: usize, offset: usize, height: usize) -> usize {
+    let height = height.max(1);
+    if pos < offset {
+        pos
+    } else if pos >= offset + height {
+        pos + 1 - height
+    } else {
+        offset
+    }
+}
+
+/// The end of a long input (what was typed last stays visible).
+fn fit_end(s: &str, width: usize) -> String {
+    let mut out: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in s.chars().rev() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > width {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out.into_iter().rev().collect()
+}
+
+fn render_palette(s: &State, f: &mut Frame, body: Rect) {
+    let theme = &s.theme;
+    let lang = theme.lang;
+    let n = s.palette.completions.len().min(10) as u16;
+    let r = popup(body, body.width.saturating_sub(4).min(80), n + 4);
+    f.render_widget(Clear, r);
+    let block = widgets::block(theme, format!(" {} ", M::PaletteTitle.get(lang)), true);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let shown = fit_end(&s.palette.input.text, (inner.width as usize).saturating_sub(3));
+    let mut lines = vec![Line::from(vec![Span::styled(": ", theme.key()), Span::raw(shown.clone())])];
+    f.set_cursor_position((inner.x + 2 + shown.width() as u16, inner.y));
+    lines.push(Line::styled("─".repeat(inner.width as usize), theme.dim()));
+    let w = inner.width as usize;
+    let height = (inner.height as usize).saturating_sub(2);
+    let offset = visible_offset(s.palette.cursor.pos, s.palette.cursor.offset, height);
+    for (i, c) in s.palette.completions.iter().enumerate().skip(offset).take(height) {
+        let lw = (w / 2).max(12);
+        let text = format!("{} {}", pad(&c.label, lw, theme.ellipsis()), fit(&c.hint, w.saturating_sub(lw + 1), theme.ellipsis()));
+        let mut line = Line::raw(text);
+        if i == s.palette.cursor.pos {
+            line = line.style(theme.selected());
+        }
+        lines.push(line);
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Help lines, generated from the keymap in use and the palette's commands.
+pub fn help_lines(s: &State) -> Vec<Line<'static>> {
+    let theme = &s.theme;
+    let lang = theme.lang;
+    let mut lines = Vec::new();
+    let mut last = None;
+    for (mode, keys, _cmd, desc) in s.keymap.rows(lang) {
+        if last != Some(mode) {
+            if last.is_some() {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(format!("[{}]", i18n::mode_name(lang, mode)), theme.header()));
+            last = Some(mode);
+        }
+        lines.push(Line::from(vec![Span::styled(format!("  {}", pad(&keys, 14, theme.ellipsis())), theme.key()), Span::raw(desc)]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(format!("[{}]", M::HelpCommands.get(lang)), theme.header()));
+    for (en, zh, _, m) in super::palette::COMMANDS {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {}", pad(&format!("{en} / {zh}"), 16, theme.ellipsis())), theme.key()),
+            Span::raw(m.get(lang)),
+        ]));
+    }
+    lines
+}
+
+fn render_help(s: &State, f: &mut Frame, body: Rect) {
+    let theme = &s.theme;
+    let r = popup(body, body.width.saturating_sub(2).min(90), body.height);
+    f.render_widget(Clear, r);
+    let block = widgets::block(theme, format!(" {} ", M::HelpTitle.get(theme.lang)), true);
+    let lines = help_lines(s);
+    f.render_widget(Paragraph::new(lines).block(block).scroll((s.help.pos as u16, 0)), r);
+}
+
+fn render_which_key(s: &State, f: &mut Frame, body: Rect) {
+    let theme = &s.theme;
+    let lang = theme.lang;
+    let items = s.keymap.continuations(s.mode(), &s.pending, lang);
+    let w = items.iter().map(|(k, d)| k.width() + d.width() + 4).max().unwrap_or(10).max(16) as u16 + 2;
+    let h = items.len() as u16 + 2;
+    let w = w.min(body.width);
+    let h = h.min(body.height);
+    let r = Rect { x: body.x + body.width - w, y: body.y + body.height - h, width: w, height: h };
+    f.render_widget(Clear, r);
+    let title = format!(" {} {} ", super::keymap::seq_text(&s.pending), M::Pending.get(lang));
+    let block = widgets::block(theme, title, true);
+    let lines: Vec<Line> =
+        items.into_iter().map(|(k, d)| Line::from(vec![Span::styled(format!(" {k}  "), theme.key()), Span::raw(d)])).collect();
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}

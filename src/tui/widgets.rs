@@ -1,0 +1,128 @@
+//! Small shared pieces: a list cursor, width-aware text fitting (CJK characters take
+//! two cells), bordered blocks in the current theme.
+
+use super::keymap::Cmd;
+use super::theme::Theme;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// A position in a list and the first row shown. `update` keeps the position inside
+/// the list and on screen; render only reads it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub pos: usize,
+    pub offset: usize,
+}
+
+impl Cursor {
+    /// Moves for a cursor command; returns whether it moved.
+    pub fn apply(&mut self, cmd: Cmd, len: usize, height: usize) -> bool {
+        let page = height.max(1);
+        let last = len.saturating_sub(1);
+        let pos = match cmd {
+            Cmd::CursorDown => (self.pos + 1).min(last),
+            Cmd::CursorUp => self.pos.saturating_sub(1),
+            Cmd::CursorTop => 0,
+            Cmd::CursorBottom => last,
+            Cmd::PageDown => (self.pos + page).min(last),
+            Cmd::PageUp => self.pos.saturating_sub(page),
+            _ => return false,
+        };
+        let before = *self;
+        self.set(pos, len, height);
+        before != *self
+    }
+
+    pub fn set(&mut self, pos: usize, len: usize, height: usize) {
+        let height = height.max(1);
+        self.pos = pos.min(len.saturating_sub(1));
+        if self.pos < self.offset {
+            self.offset = self.pos;
+        } else if self.pos >= self.offset + height {
+            self.offset = self.pos + 1 - height;
+        }
+        let max_offset = len.saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+}
+
+/// Cuts `s` to at most `width` cells, ending with `…` when cut.
+pub fn fit(s: &str, width: usize, ellipsis: &str) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let ew = ellipsis.width();
+    if width <= ew {
+        return take_width(s, width);
+    }
+    let mut out = take_width(s, width - ew);
+    out.push_str(ellipsis);
+    out
+}
+
+fn take_width(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out
+}
+
+/// `s` cut or padded with spaces to exactly `width` cells.
+pub fn pad(s: &str, width: usize, ellipsis: &str) -> String {
+    let mut out = fit(s, width, ellipsis);
+    let w = out.width();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    out
+}
+
+/// `s` right-aligned in `width` cells.
+pub fn rpad(s: &str, width: usize) -> String {
+    let w = s.width();
+    format!("{}{s}", " ".repeat(width.saturating_sub(w)))
+}
+
+pub fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border())
+        .border_style(theme.border_style(focused))
+        .title(title.into().style(theme.title()))
+}
+
+/// `label  value` with the label padded to `width` cells.
+pub fn field<'a>(theme: &Theme, label: &str, width: usize, value: String) -> Line<'a> {
+    Line::from(vec![Span::styled(pad(label, width, theme.ellipsis()), theme.dim()), Span::raw(" "), Span::raw(value)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_counts_double_width_characters() {
+        assert_eq!(fit("示例市教育局", 7, "…"), "示例市…");
+        assert_eq!(pad("教育", 6, "…"), "教育  ");
+        assert_eq!(fit("abc", 3, "…"), "abc");
+        assert_eq!(rpad("12", 4), "  12");
+    }
+
+    #[test]
+    fn cursor_stays_in_the_list_and_on_screen() {
+        let mut c = Cursor::default();
+        assert!(!c.apply(Cmd::CursorUp, 10, 3));
+        c.apply(Cmd::CursorBottom, 10, 3);
+        assert_eq!((c.pos, c.offset), (9, 7));
+        c.apply(Cmd::PageUp, 10, 3);
+        assert_eq!((c.pos, c.offset), (6, 6));
+        c.set(50, 0, 3);
+        assert_eq!((c.pos, c.offset), (0, 0));
+    }
+}

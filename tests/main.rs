@@ -1,0 +1,5 @@
+//! The one integration test binary (ripgrep style): one module per area.
+
+mod util;
+
+mod sync;
