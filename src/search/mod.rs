@@ -15,7 +15,8 @@
 //! 2. name prefix (hanzi, pinyin, initials, or mixed like `张w`);
 //! 3. inside the name (from a later character on);
 //! 4. the entry's unit (persons) or parent path (institutions) contains the query;
-//! 5. full pinyin within one typo (two from nine letters on) of the query;
+//! 5. the usual full pinyin starts within one typo of the query (queries of five
+//!    letters or more; two typos from nine letters), transpositions counting one;
 //! 6. fuzzy: the query is a subsequence of the pinyin or of the name (SkimMatcherV2).
 
 mod keys;
