@@ -25,7 +25,11 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("配置文件 {path} 第{line}行有误：{message}")]
-    Syntax { path: PathBuf, line: usize, message: String },
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("配置文件 {0} 可被其他用户读取（内含令牌），拒绝使用。请执行 chmod 600 {0}")]
     WorldReadable(PathBuf),
     #[error("无法读取配置文件 {0}：{1}")]
@@ -41,10 +45,10 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(ConfigError::Io(path.into(), e)),
         };
-        if let Ok(meta) = std::fs::metadata(path) {
-            if meta.permissions().mode() & 0o004 != 0 {
-                return Err(ConfigError::WorldReadable(path.into()));
-            }
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o004 != 0
+        {
+            return Err(ConfigError::WorldReadable(path.into()));
         }
         toml::from_str(&text).map_err(|e| ConfigError::Syntax {
             path: path.into(),
@@ -93,7 +97,12 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let tmp = path.with_extension("tmp");
-    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
     f.write_all(bytes)?;
     f.sync_all()?;
     std::fs::rename(&tmp, path)
@@ -105,12 +114,16 @@ fn dirs() -> Option<directories::ProjectDirs> {
 
 /// `$XDG_CONFIG_HOME/bianzhi` (config.toml, keymap.toml).
 pub fn config_dir() -> PathBuf {
-    dirs().map(|d| d.config_dir().to_path_buf()).unwrap_or_else(|| PathBuf::from(".bianzhi"))
+    dirs()
+        .map(|d| d.config_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".bianzhi"))
 }
 
 /// `$XDG_DATA_HOME/bianzhi` (the cache).
 pub fn data_dir() -> PathBuf {
-    dirs().map(|d| d.data_dir().to_path_buf()).unwrap_or_else(|| PathBuf::from(".bianzhi"))
+    dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".bianzhi"))
 }
 
 /// `$XDG_STATE_HOME/bianzhi` (logs).
@@ -141,7 +154,11 @@ mod tests {
             Err(ConfigError::Syntax { line, .. }) => assert_eq!(line, 2),
             other => panic!("{other:?}"),
         }
-        let c = Config { server: Some("http://a".into()), token: Some("t".into()), ..Default::default() };
+        let c = Config {
+            server: Some("http://a".into()),
+            token: Some("t".into()),
+            ..Default::default()
+        };
         c.save(&p).unwrap();
         assert_eq!(Config::load(&p).unwrap(), c);
     }
@@ -153,6 +170,9 @@ mod tests {
         let p = dir.path().join("config.toml");
         std::fs::write(&p, "").unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(matches!(Config::load(&p), Err(ConfigError::WorldReadable(_))));
+        assert!(matches!(
+            Config::load(&p),
+            Err(ConfigError::WorldReadable(_))
+        ));
     }
 }

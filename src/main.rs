@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "bianzhi", version, about = "机构编制实名制终端 — staffing database terminal client")]
+#[command(
+    name = "bianzhi",
+    version,
+    about = "机构编制实名制终端 — staffing database terminal client"
+)]
 struct Args {
     /// The local cache file (default: the XDG data directory).
     #[arg(long, global = true, env = "BIANZHI_CACHE")]

@@ -31,13 +31,21 @@ impl Cache {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.db");
         let out = bianzhi(&path, &["import", snapshot().to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Cache { _dir: dir, path }
     }
 
     pub fn json(&self, args: &[&str]) -> Value {
         let out = bianzhi(&self.path, args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
     }
 
@@ -55,7 +63,15 @@ fn org_json_carries_figures_for_unit_and_subtree() {
     let q = &root["subtree"]["quota"];
     assert!(q.as_array().unwrap().len() >= 4);
     for f in q.as_array().unwrap() {
-        for k in ["staffing_type", "approved", "actual", "reserved", "vacant", "over", "usable"] {
+        for k in [
+            "staffing_type",
+            "approved",
+            "actual",
+            "reserved",
+            "vacant",
+            "over",
+            "usable",
+        ] {
             assert!(f.get(k).is_some(), "{k} missing in {f}");
         }
         let n = |k: &str| f[k].as_i64().unwrap();
@@ -64,15 +80,34 @@ fn org_json_carries_figures_for_unit_and_subtree() {
     // The root's subtree figures are the sums of its children's subtree figures.
     let children: Vec<i64> = {
         let store = bianzhi::store::Store::open(&c.path).unwrap();
-        bianzhi::store::queries::children(store.conn(), 1).unwrap().iter().map(|n| n.org.id).collect()
+        bianzhi::store::queries::children(store.conn(), 1)
+            .unwrap()
+            .iter()
+            .map(|n| n.org.id)
+            .collect()
     };
     let mut approved = 0;
     for id in children {
         let child = c.json(&["org", &id.to_string(), "--json"]);
-        approved += child["subtree"]["quota"].as_array().unwrap().iter().map(|f| f["approved"].as_i64().unwrap()).sum::<i64>();
+        approved += child["subtree"]["quota"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["approved"].as_i64().unwrap())
+            .sum::<i64>();
     }
-    let own: i64 = root["unit"]["quota"].as_array().unwrap().iter().map(|f| f["approved"].as_i64().unwrap()).sum();
-    let total: i64 = q.as_array().unwrap().iter().map(|f| f["approved"].as_i64().unwrap()).sum();
+    let own: i64 = root["unit"]["quota"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["approved"].as_i64().unwrap())
+        .sum();
+    let total: i64 = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["approved"].as_i64().unwrap())
+        .sum();
     assert_eq!(total, approved + own);
 }
 
@@ -80,7 +115,15 @@ fn org_json_carries_figures_for_unit_and_subtree() {
 fn person_json_is_masked_unless_revealed() {
     let c = Cache::imported();
     let p = c.json(&["person", "1", "--json"]);
-    for k in ["id", "name", "sex", "birth_date", "post_type", "staffing_type", "org_id"] {
+    for k in [
+        "id",
+        "name",
+        "sex",
+        "birth_date",
+        "post_type",
+        "staffing_type",
+        "org_id",
+    ] {
         assert!(p.get(k).is_some(), "{k} missing");
     }
     assert!(["男", "女"].contains(&p["sex"].as_str().unwrap()));
@@ -89,22 +132,38 @@ fn person_json_is_masked_unless_revealed() {
     assert!(!full["id_number"].as_str().unwrap().contains('*'));
     // The reveal is in the audit log.
     let store = bianzhi::store::Store::open(&c.path).unwrap();
-    let n: i64 = store.conn().query_row("SELECT COUNT(*) FROM audit WHERE action = 'reveal'", [], |r| r.get(0)).unwrap();
+    let n: i64 = store
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'reveal'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(n, 1);
 }
 
 #[test]
 fn retirement_warnings_agree_with_the_law() {
-    use bianzhi::model::retirement::{retirement_month, Rule};
+    use bianzhi::model::retirement::{Rule, retirement_month};
     use bianzhi::model::{PostType, Sex, YearMonth};
     let c = Cache::imported();
-    let list = c.json(&["warnings", "--kind", "retirement", "--within", "12", "--json"]);
+    let list = c.json(&[
+        "warnings",
+        "--kind",
+        "retirement",
+        "--within",
+        "12",
+        "--json",
+    ]);
     let list = list.as_array().unwrap();
     assert!(!list.is_empty());
     let mut rules = std::collections::HashSet::new();
     for w in list {
         let p = &w["person"];
-        let birth = chrono::NaiveDate::parse_from_str(p["birth_date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let birth =
+            chrono::NaiveDate::parse_from_str(p["birth_date"].as_str().unwrap(), "%Y-%m-%d")
+                .unwrap();
         let sex = Sex::parse(p["sex"].as_str().unwrap()).unwrap();
         let post = PostType::parse(p["post_type"].as_str().unwrap()).unwrap();
         let rule = Rule::for_person(sex, post);
@@ -112,7 +171,10 @@ fn retirement_warnings_agree_with_the_law() {
         let month = retirement_month(rule, YearMonth::of(birth)).to_string();
         assert_eq!(w["retirement_date"].as_str().unwrap(), month);
         assert_eq!(p["retirement_date"].as_str().unwrap(), month);
-        assert!(month.as_str() >= "2026-11" && month.as_str() <= "2027-10", "{month}");
+        assert!(
+            month.as_str() >= "2026-11" && month.as_str() <= "2027-10",
+            "{month}"
+        );
     }
     assert_eq!(rules.len(), 3, "each of the three rules appears: {rules:?}");
 }
@@ -121,8 +183,20 @@ fn retirement_warnings_agree_with_the_law() {
 fn every_warning_kind_is_present() {
     let c = Cache::imported();
     let list = c.json(&["warnings", "--json"]);
-    let kinds: std::collections::HashSet<&str> = list.as_array().unwrap().iter().map(|w| w["kind"].as_str().unwrap()).collect();
-    for k in ["over-quota", "full", "over-posts", "retirement", "overage", "data"] {
+    let kinds: std::collections::HashSet<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "over-quota",
+        "full",
+        "over-posts",
+        "retirement",
+        "overage",
+        "data",
+    ] {
         assert!(kinds.contains(k), "{k} missing from {kinds:?}");
     }
     let data: std::collections::HashSet<&str> = list
@@ -132,7 +206,15 @@ fn every_warning_kind_is_present() {
         .filter(|w| w["kind"] == "data")
         .map(|w| w["subject"].as_str().unwrap())
         .collect();
-    for k in ["bad-id", "birth-mismatch", "sex-mismatch", "counted-twice", "no-quota-of-type", "missing-field", "bad-credit-code"] {
+    for k in [
+        "bad-id",
+        "birth-mismatch",
+        "sex-mismatch",
+        "counted-twice",
+        "no-quota-of-type",
+        "missing-field",
+        "bad-credit-code",
+    ] {
         assert!(data.contains(k), "data check {k} missing from {data:?}");
     }
 }
@@ -167,10 +249,18 @@ fn a_cache_that_is_not_sqlite_is_refused_and_untouched() {
 fn search_finds_by_initials_and_history_reproduces_the_ledger() {
     let c = Cache::imported();
     let store = bianzhi::store::Store::open(&c.path).unwrap();
-    let someone = bianzhi::store::queries::person(store.conn(), 1).unwrap().unwrap();
+    let someone = bianzhi::store::queries::person(store.conn(), 1)
+        .unwrap()
+        .unwrap();
     let initials: String = bianzhi::search::name_keys(&someone.name).initials();
     let hits = c.json(&["search", &initials, "--limit", "200", "--json"]);
-    assert!(hits.as_array().unwrap().iter().any(|h| h["id"] == 1 && h["kind"] == "person"), "{initials}");
+    assert!(
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == 1 && h["kind"] == "person"),
+        "{initials}"
+    );
     // Each unit's ledger, summed, is its approved quota.
     for org in [2, 3, 5] {
         let h = c.json(&["history", &org.to_string(), "--org", "--json"]);
@@ -192,13 +282,35 @@ fn search_finds_by_initials_and_history_reproduces_the_ledger() {
 fn export_writes_the_screen_rows_and_audits() {
     let c = Cache::imported();
     let out_path = c.path.with_file_name("q.csv");
-    let out = bianzhi(&c.path, &["export", "warnings", "--format", "csv", "--out", out_path.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bianzhi(
+        &c.path,
+        &[
+            "export",
+            "warnings",
+            "--format",
+            "csv",
+            "--out",
+            out_path.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&out_path).unwrap();
     let warnings = c.json(&["warnings", "--json"]);
-    assert_eq!(text.trim_start_matches('\u{feff}').lines().count(), warnings.as_array().unwrap().len() + 1);
+    assert_eq!(
+        text.trim_start_matches('\u{feff}').lines().count(),
+        warnings.as_array().unwrap().len() + 1
+    );
     let store = bianzhi::store::Store::open(&c.path).unwrap();
-    let rows: i64 = store.conn().query_row("SELECT rows FROM audit WHERE action = 'export'", [], |r| r.get(0)).unwrap();
+    let rows: i64 = store
+        .conn()
+        .query_row("SELECT rows FROM audit WHERE action = 'export'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     assert_eq!(rows as usize, warnings.as_array().unwrap().len());
 }
 
@@ -207,13 +319,38 @@ fn decisions_wait_in_the_outbox() {
     let c = Cache::imported();
     let inbox = c.json(&["inbox", "--json"]);
     let first = inbox[0]["request"]["id"].as_i64().unwrap();
-    let out = bianzhi(&c.path, &["decide", &first.to_string(), "reject", "--comment", "材料不全"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bianzhi(
+        &c.path,
+        &[
+            "decide",
+            &first.to_string(),
+            "reject",
+            "--comment",
+            "材料不全",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let inbox = c.json(&["inbox", "--json"]);
-    let item = inbox.as_array().unwrap().iter().find(|i| i["request"]["id"] == first).unwrap();
+    let item = inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["request"]["id"] == first)
+        .unwrap();
     assert_eq!(item["outbox"]["state"], "待上传");
     let e = c.fails(&["decide", &first.to_string(), "approve", "--comment", "x"]);
     assert!(e.contains("待上传"), "{e}");
-    let e = c.fails(&["--read-only", "decide", &first.to_string(), "approve", "--comment", "x"]);
+    let e = c.fails(&[
+        "--read-only",
+        "decide",
+        &first.to_string(),
+        "approve",
+        "--comment",
+        "x",
+    ]);
     assert!(e.contains("只读"), "{e}");
 }

@@ -1,7 +1,7 @@
 //! Generated data and snapshot files: `gen` and `import`.
 
 use super::Ctx;
-use crate::generate::{generate, Scale};
+use crate::generate::{Scale, generate};
 use crate::sync::wire::Snapshot;
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
@@ -25,10 +25,15 @@ pub struct ImportArgs {
 }
 
 pub fn generate_snapshot(_ctx: &Ctx, a: GenArgs) -> Result<()> {
-    let scale: Scale = a.scale.parse().map_err(|_| anyhow::anyhow!("未知的规模 `{}`（可用：small, county, city）", a.scale))?;
+    let scale: Scale = a
+        .scale
+        .parse()
+        .map_err(|_| anyhow::anyhow!("未知的规模 `{}`（可用：small, county, city）", a.scale))?;
     let started = std::time::Instant::now();
     let data = generate(scale, a.seed);
-    Snapshot::new(&data, 0, None).write(&a.out).with_context(|| format!("写入 {}", a.out.display()))?;
+    Snapshot::new(&data, 0, None)
+        .write(&a.out)
+        .with_context(|| format!("写入 {}", a.out.display()))?;
     let size = std::fs::metadata(&a.out).map(|m| m.len()).unwrap_or(0);
     println!(
         "已生成 {} 个单位、{} 名人员，共 {} 行，写入 {}（{:.1} MB，用时 {:.1} 秒）",
@@ -44,14 +49,27 @@ pub fn generate_snapshot(_ctx: &Ctx, a: GenArgs) -> Result<()> {
 
 pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     let snap = Snapshot::read(&a.file).with_context(|| format!("读取快照 {}", a.file.display()))?;
-    let data = snap.data.decode().with_context(|| format!("解析快照 {}", a.file.display()))?;
+    let data = snap
+        .data
+        .decode()
+        .with_context(|| format!("解析快照 {}", a.file.display()))?;
     let mut store = ctx.store()?;
     store.replace_all(&data)?;
     store.set_meta("cursor", &snap.cursor.to_string())?;
     if let Some(root) = snap.scope_root {
         store.set_meta("scope_root", &root.to_string())?;
     }
-    store.audit("import", &a.file.display().to_string(), Some(data.row_count() as i64))?;
-    println!("已导入 {} 个单位、{} 名人员，共 {} 行，到 {}", data.orgs.len(), data.persons.len(), data.row_count(), ctx.cache_path.display());
+    store.audit(
+        "import",
+        &a.file.display().to_string(),
+        Some(data.row_count() as i64),
+    )?;
+    println!(
+        "已导入 {} 个单位、{} 名人员，共 {} 行，到 {}",
+        data.orgs.len(),
+        data.persons.len(),
+        data.row_count(),
+        ctx.cache_path.display()
+    );
     Ok(())
 }

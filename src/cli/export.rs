@@ -1,10 +1,10 @@
 //! Export of tables as CSV or XLSX, recorded in the audit log.
 
-use super::query::resolve_org;
 use super::Ctx;
+use super::query::resolve_org;
 use crate::report::{self, Table};
 use crate::store::{queries, warnings};
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -39,7 +39,12 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         "persons" => report::persons_table(conn, root, a.reveal_id)?,
         "warnings" => report::warnings_table(
             conn,
-            warnings::Filter { kind: None, within: 12, today: super::today(), scope: Some(root) },
+            warnings::Filter {
+                kind: None,
+                within: 12,
+                today: super::today(),
+                scope: Some(root),
+            },
         )?,
         "inbox" => report::inbox_table(conn)?,
         other => bail!("不能导出 `{other}`（可用：quota, warnings, persons, inbox）"),
@@ -50,7 +55,11 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         other => bail!("不支持的格式 `{other}`（可用：csv, xlsx）"),
     }
     .with_context(|| format!("导出到 {}", a.out.display()))?;
-    let revealed = if a.reveal_id { "，含完整身份证号" } else { "" };
+    let revealed = if a.reveal_id {
+        "，含完整身份证号"
+    } else {
+        ""
+    };
     store.audit(
         "export",
         &format!("{} {} → {}{revealed}", a.what, a.format, a.out.display()),

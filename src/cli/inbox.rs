@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::model::{ApprovalKind, Decision};
 use crate::store::queries;
 use crate::sync::outbox;
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 use serde_json::json;
 
 #[derive(Debug, clap::Args)]
@@ -32,13 +32,18 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
     let kind = match &a.kind {
         None => None,
         Some(k) => Some(ApprovalKind::parse(k).ok_or_else(|| {
-            anyhow::anyhow!("未知的申请类别 `{k}`（可用：用编计划, 增人入编, 减人出编, 领导职数使用, 机构调整）")
+            anyhow::anyhow!(
+                "未知的申请类别 `{k}`（可用：用编计划, 增人入编, 减人出编, 领导职数使用, 机构调整）"
+            )
         })?),
     };
     let queued = outbox::entries(conn)?;
     let today = super::today();
     let mut items = Vec::new();
-    for req in queries::open_approvals(conn)?.into_iter().filter(|r| kind.is_none_or(|k| r.kind == k)) {
+    for req in queries::open_approvals(conn)?
+        .into_iter()
+        .filter(|r| kind.is_none_or(|k| r.kind == k))
+    {
         let figures = queries::unit_figures(conn, req.org_id)?;
         let effect = queries::preview_approval(conn, &req, &figures, today)?;
         let pending = queued.iter().rev().find(|e| e.approval_id == req.id);
@@ -73,7 +78,9 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
         .map(|(r, e, p)| {
             let state = match p {
                 Some(p) if p.state == 0 => format!("待上传（{}）", p.decision.zh()),
-                Some(p) if p.state == 2 => format!("被退回：{}", p.reason.clone().unwrap_or_default()),
+                Some(p) if p.state == 2 => {
+                    format!("被退回：{}", p.reason.clone().unwrap_or_default())
+                }
                 _ if e.blocks_approval() => "⚠ 超出编制".into(),
                 _ => String::new(),
             };
@@ -82,12 +89,19 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
                 r.kind.zh().into(),
                 queries::path_text(conn, r.org_id).unwrap_or_default(),
                 r.summary.clone(),
-                e.changes.iter().map(ToString::to_string).collect::<Vec<_>>().join("；"),
+                e.changes
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("；"),
                 state,
             ]
         })
         .collect();
-    print!("{}", super::table::render(&["编号", "类别", "单位", "摘要", "审批后", "状态"], &rows));
+    print!(
+        "{}",
+        super::table::render(&["编号", "类别", "单位", "摘要", "审批后", "状态"], &rows)
+    );
     println!("共 {} 件", items.len());
     Ok(())
 }
@@ -96,8 +110,12 @@ pub fn decide(ctx: &Ctx, a: DecideArgs) -> Result<()> {
     if ctx.ui.read_only {
         bail!("只读模式下不能审批");
     }
-    let decision = Decision::parse(&a.decision)
-        .ok_or_else(|| anyhow::anyhow!("未知的决定 `{}`（可用：approve 同意, return 退回, reject 不同意）", a.decision))?;
+    let decision = Decision::parse(&a.decision).ok_or_else(|| {
+        anyhow::anyhow!(
+            "未知的决定 `{}`（可用：approve 同意, return 退回, reject 不同意）",
+            a.decision
+        )
+    })?;
     if a.comment.trim().is_empty() {
         bail!("请填写审批意见（--comment）");
     }
@@ -109,7 +127,10 @@ pub fn decide(ctx: &Ctx, a: DecideArgs) -> Result<()> {
     if req.status != crate::model::ApprovalStatus::Pending {
         bail!("申请 {} 已是“{}”状态，无需再审批", req.id, req.status.zh());
     }
-    if outbox::entries(conn)?.iter().any(|e| e.approval_id == req.id && e.state == 0) {
+    if outbox::entries(conn)?
+        .iter()
+        .any(|e| e.approval_id == req.id && e.state == 0)
+    {
         bail!("申请 {} 已有待上传的决定，请先同步", req.id);
     }
     let figures = queries::unit_figures(conn, req.org_id)?;
@@ -119,12 +140,26 @@ pub fn decide(ctx: &Ctx, a: DecideArgs) -> Result<()> {
         eprintln!("注意：{}。服务器很可能不予接受。", why.join("；"));
     }
     outbox::queue(&store, req.id, decision, a.comment.trim())?;
-    store.audit("decide", &format!("申请{} {}", req.id, decision.zh()), Some(1))?;
+    store.audit(
+        "decide",
+        &format!("申请{} {}", req.id, decision.zh()),
+        Some(1),
+    )?;
     let effect_text = if decision == Decision::Approve {
-        effect.changes.iter().map(ToString::to_string).collect::<Vec<_>>().join("；")
+        effect
+            .changes
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("；")
     } else {
         String::new()
     };
-    println!("已记录：申请 {}（{}）{}，待上传，下次同步时发送。{effect_text}", req.id, req.kind.zh(), decision.zh());
+    println!(
+        "已记录：申请 {}（{}）{}，待上传，下次同步时发送。{effect_text}",
+        req.id,
+        req.kind.zh(),
+        decision.zh()
+    );
     Ok(())
 }

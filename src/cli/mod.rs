@@ -41,7 +41,12 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(cache: Option<PathBuf>, config: Option<PathBuf>, lang: Option<&str>, ui: UiArgs) -> Result<Ctx> {
+    pub fn new(
+        cache: Option<PathBuf>,
+        config: Option<PathBuf>,
+        lang: Option<&str>,
+        ui: UiArgs,
+    ) -> Result<Ctx> {
         let config_path = config.unwrap_or_else(config::default_config_path);
         let cfg = Config::load(&config_path)?;
         let lang = match lang {
@@ -50,12 +55,19 @@ impl Ctx {
             Some(other) => anyhow::bail!("不支持的语言 `{other}`（可用：zh, en）"),
             None => cfg.lang.unwrap_or_default(),
         };
-        Ok(Ctx { cache_path: cache.unwrap_or_else(config::default_cache_path), config_path, config: cfg, lang, ui })
+        Ok(Ctx {
+            cache_path: cache.unwrap_or_else(config::default_cache_path),
+            config_path,
+            config: cfg,
+            lang,
+            ui,
+        })
     }
 
     /// Opens the cache, with the path in any error.
     pub fn store(&self) -> Result<Store> {
-        Store::open(&self.cache_path).with_context(|| format!("打开缓存 {}", self.cache_path.display()))
+        Store::open(&self.cache_path)
+            .with_context(|| format!("打开缓存 {}", self.cache_path.display()))
     }
 }
 
@@ -66,7 +78,9 @@ pub fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let filter = std::env::var("BIANZHI_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_else(|_| "bianzhi=info".into());
-    let dir = std::env::var_os("BIANZHI_LOG_DIR").map(PathBuf::from).unwrap_or_else(config::state_dir);
+    let dir = std::env::var_os("BIANZHI_LOG_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(config::state_dir);
     std::fs::create_dir_all(&dir).ok()?;
     let appender = tracing_appender::rolling::never(&dir, "bianzhi.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);

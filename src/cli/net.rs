@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::generate::{self, Scale};
 use crate::server::{self, ServerDb};
 use crate::store::Store;
-use crate::sync::{client, Client, Progress};
+use crate::sync::{Client, Progress, client};
 use anyhow::{Context as _, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -74,11 +74,15 @@ pub struct DemoArgs {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("无法启动异步运行时")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动异步运行时")
 }
 
 fn parse_scale(s: &str) -> Result<Scale> {
-    s.parse::<Scale>().map_err(|e| anyhow::anyhow!("规模参数无效：{e}"))
+    s.parse::<Scale>()
+        .map_err(|e| anyhow::anyhow!("规模参数无效：{e}"))
 }
 
 /// Seeds an empty server database with a generated world; returns whether it did.
@@ -92,7 +96,8 @@ fn seed_if_empty(db: &mut ServerDb, scale: Scale, seed: u64) -> Result<bool> {
 }
 
 pub fn serve(_ctx: &Ctx, a: ServeArgs) -> Result<()> {
-    let mut db = ServerDb::open(&a.db).with_context(|| format!("打开服务器数据库 {}", a.db.display()))?;
+    let mut db =
+        ServerDb::open(&a.db).with_context(|| format!("打开服务器数据库 {}", a.db.display()))?;
     if let Some(scale) = &a.generate {
         let scale = parse_scale(scale)?;
         if seed_if_empty(&mut db, scale, a.seed)? {
@@ -102,14 +107,20 @@ pub fn serve(_ctx: &Ctx, a: ServeArgs) -> Result<()> {
     drop(db);
     let rt = runtime()?;
     rt.block_on(async {
-        let options = server::Options { simulate: a.simulate.then(|| Duration::from_secs(5)), seed: a.seed };
+        let options = server::Options {
+            simulate: a.simulate.then(|| Duration::from_secs(5)),
+            seed: a.seed,
+        };
         let handle = server::spawn(&a.db, &a.listen, options).await?;
         // The address first, alone on its line, for scripts that started us on port 0.
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", handle.url())?;
         out.flush()?;
         drop(out);
-        eprintln!("服务器已启动（协议 v{}），按 Ctrl-C 停止", crate::sync::wire::PROTOCOL_VERSION);
+        eprintln!(
+            "服务器已启动（协议 v{}），按 Ctrl-C 停止",
+            crate::sync::wire::PROTOCOL_VERSION
+        );
         tokio::signal::ctrl_c().await.ok();
         eprintln!("正在停止……");
         handle.stop().await;
@@ -120,11 +131,19 @@ pub fn serve(_ctx: &Ctx, a: ServeArgs) -> Result<()> {
 pub fn operator(_ctx: &Ctx, a: OperatorArgs) -> Result<()> {
     match a.command {
         OperatorCommand::Add { name, scope, db } => {
-            let db = ServerDb::open(&db).with_context(|| format!("打开服务器数据库 {}", db.display()))?;
+            let db = ServerDb::open(&db)
+                .with_context(|| format!("打开服务器数据库 {}", db.display()))?;
             let token = db.add_operator(&name, scope)?;
-            let unit = crate::store::queries::org(db.conn(), scope)?.map(|o| o.name).unwrap_or_default();
-            println!("已创建操作员 {}，管辖范围：{unit}（单位 {scope}）及其下属单位。", name.trim());
-            println!("令牌只显示这一次，请妥善保存（写入终端的配置文件 token 项，或设置 BIANZHI_TOKEN）：");
+            let unit = crate::store::queries::org(db.conn(), scope)?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            println!(
+                "已创建操作员 {}，管辖范围：{unit}（单位 {scope}）及其下属单位。",
+                name.trim()
+            );
+            println!(
+                "令牌只显示这一次，请妥善保存（写入终端的配置文件 token 项，或设置 BIANZHI_TOKEN）："
+            );
             println!("{token}");
             Ok(())
         }
@@ -155,7 +174,11 @@ fn show_progress(bar: &indicatif::ProgressBar, p: &Progress, started: std::time:
 }
 
 /// Runs one sync with a progress bar; returns the report.
-fn sync_with_bar(rt: &tokio::runtime::Runtime, c: &Client, cache: &Path) -> Result<client::Report, client::Error> {
+fn sync_with_bar(
+    rt: &tokio::runtime::Runtime,
+    c: &Client,
+    cache: &Path,
+) -> Result<client::Report, client::Error> {
     let bar = progress_bar();
     let started = std::time::Instant::now();
     let b = bar.clone();
@@ -171,7 +194,10 @@ fn summary(r: &client::Report) -> String {
         s.push_str(&format!("，删除 {} 行", r.deleted));
     }
     if r.pushed > 0 {
-        s.push_str(&format!("；发送决定 {} 个（接受 {}，退回 {}）", r.pushed, r.accepted, r.rejected));
+        s.push_str(&format!(
+            "；发送决定 {} 个（接受 {}，退回 {}）",
+            r.pushed, r.accepted, r.rejected
+        ));
     }
     if let Some(why) = &r.refetched {
         s.push_str(&format!("；已重新下载全部数据（{why}）"));
@@ -189,7 +215,9 @@ fn summary(r: &client::Report) -> String {
 /// Turns a sync failure into one clear message naming the fix.
 fn explain(ctx: &Ctx, e: client::Error, cache: &Path) -> anyhow::Error {
     match e {
-        client::Error::Unauthorized(m) => anyhow::anyhow!("{m}（配置文件：{}）", ctx.config_path.display()),
+        client::Error::Unauthorized(m) => {
+            anyhow::anyhow!("{m}（配置文件：{}）", ctx.config_path.display())
+        }
         e @ client::Error::Unreachable { .. } => {
             let age = Store::open(cache)
                 .ok()
@@ -205,14 +233,24 @@ fn explain(ctx: &Ctx, e: client::Error, cache: &Path) -> anyhow::Error {
 
 fn short_time(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
         .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
-    let server = a.server.or_else(|| ctx.config.server.clone()).ok_or_else(|| {
-        anyhow::anyhow!("未指定服务器：请用 --server URL，或在配置文件 {} 中写入 server = \"…\"", ctx.config_path.display())
-    })?;
+    let server = a
+        .server
+        .or_else(|| ctx.config.server.clone())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "未指定服务器：请用 --server URL，或在配置文件 {} 中写入 server = \"…\"",
+                ctx.config_path.display()
+            )
+        })?;
     let token = a.token.or_else(|| ctx.config.token.clone()).filter(|t| !t.trim().is_empty()).ok_or_else(|| {
         anyhow::anyhow!(
             "缺少令牌：请向管理员索取（bianzhi operator add），用 --token 指定、设置环境变量 BIANZHI_TOKEN，或写入配置文件 {} 的 token 项",
@@ -223,7 +261,8 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
     // Opening the cache first reports a bad cache before any network traffic.
     drop(ctx.store()?);
     let rt = runtime()?;
-    let report = sync_with_bar(&rt, &c, &ctx.cache_path).map_err(|e| explain(ctx, e, &ctx.cache_path))?;
+    let report =
+        sync_with_bar(&rt, &c, &ctx.cache_path).map_err(|e| explain(ctx, e, &ctx.cache_path))?;
     if let Ok(store) = ctx.store() {
         let _ = store.audit("sync", &summary(&report), Some(report.upserted as i64));
     }
@@ -251,7 +290,13 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
         (Some(t), Some(age)) => println!("上次同步：{}（{}）", short_time(t), age_text(age)),
         _ => println!("上次同步：从未同步"),
     }
-    println!("服务器：{}", st.server.as_deref().or(ctx.config.server.as_deref()).unwrap_or("（未配置）"));
+    println!(
+        "服务器：{}",
+        st.server
+            .as_deref()
+            .or(ctx.config.server.as_deref())
+            .unwrap_or("（未配置）")
+    );
     println!("未发送的操作：{} 个", st.unsent);
     if st.rejected > 0 {
         println!("被退回的操作：{} 个（原因见审批箱）", st.rejected);
@@ -264,20 +309,30 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
 
 pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
     let scale = parse_scale(&a.scale)?;
-    let dir = tempfile::Builder::new().prefix("bianzhi-demo-").tempdir().context("创建临时目录")?;
+    let dir = tempfile::Builder::new()
+        .prefix("bianzhi-demo-")
+        .tempdir()
+        .context("创建临时目录")?;
     let db_path = dir.path().join("server.db");
     eprintln!("正在生成 {scale} 规模的示例数据……");
     let mut db = ServerDb::open(&db_path)?;
     seed_if_empty(&mut db, scale, a.seed)?;
     let root = db
         .conn()
-        .query_row("SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get::<_, i64>(0))
+        .query_row(
+            "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
         .context("生成的数据没有根单位")?;
     let token = db.add_operator("演示操作员", root)?;
     drop(db);
 
     let rt = runtime()?;
-    let options = server::Options { simulate: Some(Duration::from_secs(20)), seed: a.seed };
+    let options = server::Options {
+        simulate: Some(Duration::from_secs(20)),
+        seed: a.seed,
+    };
     let handle = rt.block_on(server::spawn(&db_path, "127.0.0.1:0", options))?;
     let url = handle.url();
     eprintln!("示例服务器：{url}");
@@ -285,9 +340,22 @@ pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
     let data_dir = crate::config::data_dir();
     let cache_path = data_dir.join("demo-cache.db");
     let config_path = data_dir.join("demo-config.toml");
-    let config = Config { server: Some(url.clone()), token: Some(token.clone()), lang: Some(ctx.lang), ..ctx.config.clone() };
-    config.save(&config_path).with_context(|| format!("写入演示配置 {}", config_path.display()))?;
-    let demo_ctx = Ctx { cache_path: cache_path.clone(), config_path, config, lang: ctx.lang, ui: ctx.ui.clone() };
+    let config = Config {
+        server: Some(url.clone()),
+        token: Some(token.clone()),
+        lang: Some(ctx.lang),
+        ..ctx.config.clone()
+    };
+    config
+        .save(&config_path)
+        .with_context(|| format!("写入演示配置 {}", config_path.display()))?;
+    let demo_ctx = Ctx {
+        cache_path: cache_path.clone(),
+        config_path,
+        config,
+        lang: ctx.lang,
+        ui: ctx.ui.clone(),
+    };
 
     let c = Client::new(&url, &token)?;
     let result = match sync_with_bar(&rt, &c, &cache_path) {

@@ -1,14 +1,14 @@
 //! Read-only queries for scripts and meetings: org, person, search, warnings, history,
 //! overview. Each prints an aligned table, or JSON with `--json`.
 
-use super::table::render;
 use super::Ctx;
+use super::table::render;
 use crate::model::quota::Figures;
-use crate::model::retirement::{retirement_month, Rule};
+use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
 use crate::store::warnings::{self, WarningKind};
-use crate::store::{queries, Store};
-use anyhow::{bail, Result};
+use crate::store::{Store, queries};
+use anyhow::{Result, bail};
 use serde::Serialize;
 use serde_json::json;
 
@@ -94,7 +94,11 @@ pub fn resolve_org(store: &Store, key: &str) -> Result<Org> {
             }
             let mut msg = format!("“{key}”对应多个单位，请用编号指定：");
             for o in found.iter().take(20) {
-                msg.push_str(&format!("\n  {:>6}  {}", o.id, queries::path_text(conn, o.id)?));
+                msg.push_str(&format!(
+                    "\n  {:>6}  {}",
+                    o.id,
+                    queries::path_text(conn, o.id)?
+                ));
             }
             bail!(msg)
         }
@@ -105,7 +109,8 @@ pub fn resolve_org(store: &Store, key: &str) -> Result<Org> {
 pub fn resolve_person(store: &Store, key: &str) -> Result<Person> {
     let conn = store.conn();
     if let Ok(id) = key.trim().parse::<i64>() {
-        return queries::person(conn, id)?.ok_or_else(|| anyhow::anyhow!("找不到编号为 {id} 的人员"));
+        return queries::person(conn, id)?
+            .ok_or_else(|| anyhow::anyhow!("找不到编号为 {id} 的人员"));
     }
     let found = queries::find_persons(conn, key.trim())?;
     match found.len() {
@@ -143,7 +148,9 @@ pub fn person_out(conn: &rusqlite::Connection, p: &Person, reveal: bool) -> Resu
     }
     Ok(PersonOut {
         org_path: queries::path_text(conn, p.org_id)?,
-        retirement_date: p.birth_date.map(|b| retirement_month(Rule::for_person(p.sex, p.post_type), YearMonth::of(b))),
+        retirement_date: p
+            .birth_date
+            .map(|b| retirement_month(Rule::for_person(p.sex, p.post_type), YearMonth::of(b))),
         person,
     })
 }
@@ -167,7 +174,11 @@ pub fn quota_rows(f: &Figures, ascii: bool) -> Vec<Vec<String>> {
         .quota
         .iter()
         .map(|(t, q)| {
-            let mark = if ascii { q.traffic().ascii_mark() } else { q.traffic().mark() };
+            let mark = if ascii {
+                q.traffic().ascii_mark()
+            } else {
+                q.traffic().mark()
+            };
             vec![
                 format!("{mark} {}", t.zh()),
                 q.approved.to_string(),
@@ -194,7 +205,15 @@ pub fn quota_rows(f: &Figures, ascii: bool) -> Vec<Vec<String>> {
     rows
 }
 
-pub const QUOTA_HEADER: [&str; 7] = ["编制类型", "核定", "实有", "已批未用", "空编", "超编", "可使用"];
+pub const QUOTA_HEADER: [&str; 7] = [
+    "编制类型",
+    "核定",
+    "实有",
+    "已批未用",
+    "空编",
+    "超编",
+    "可使用",
+];
 
 fn post_rows(f: &Figures) -> Vec<Vec<String>> {
     f.posts
@@ -229,24 +248,45 @@ pub fn org(ctx: &Ctx, a: OrgArgs) -> Result<()> {
         vec!["单位全称".into(), o.name.clone()],
         vec!["简称".into(), opt(&o.short_name)],
         vec!["隶属".into(), path],
-        vec!["类别".into(), o.category.map(|c| c.zh().to_string()).unwrap_or_default()],
-        vec!["机构规格".into(), o.level.map(|c| c.zh().to_string()).unwrap_or_default()],
-        vec!["机构性质".into(), o.nature.map(|c| c.zh().to_string()).unwrap_or_default()],
+        vec![
+            "类别".into(),
+            o.category.map(|c| c.zh().to_string()).unwrap_or_default(),
+        ],
+        vec![
+            "机构规格".into(),
+            o.level.map(|c| c.zh().to_string()).unwrap_or_default(),
+        ],
+        vec![
+            "机构性质".into(),
+            o.nature.map(|c| c.zh().to_string()).unwrap_or_default(),
+        ],
         vec!["统一社会信用代码".into(), opt(&o.credit_code)],
         vec!["中文域名".into(), opt(&o.domain_name)],
         vec!["设立文件".into(), opt(&o.founding_doc)],
-        vec!["设立日期".into(), o.founding_date.map(|d| d.to_string()).unwrap_or_default()],
+        vec![
+            "设立日期".into(),
+            o.founding_date.map(|d| d.to_string()).unwrap_or_default(),
+        ],
     ];
     print!("{}", render(&["项目", "内容"], &fields));
     println!("\n本单位编制");
-    print!("{}", render(&QUOTA_HEADER, &quota_rows(&unit, ctx.ui.ascii)));
+    print!(
+        "{}",
+        render(&QUOTA_HEADER, &quota_rows(&unit, ctx.ui.ascii))
+    );
     if !subtree.quota.is_empty() && subtree != unit {
         println!("\n含下属单位合计");
-        print!("{}", render(&QUOTA_HEADER, &quota_rows(&subtree, ctx.ui.ascii)));
+        print!(
+            "{}",
+            render(&QUOTA_HEADER, &quota_rows(&subtree, ctx.ui.ascii))
+        );
     }
     if !unit.posts.is_empty() {
         println!("\n领导职数");
-        print!("{}", render(&["职数", "核定", "实配", "空缺", "超配"], &post_rows(&unit)));
+        print!(
+            "{}",
+            render(&["职数", "核定", "实配", "空缺", "超配"], &post_rows(&unit))
+        );
     }
     Ok(())
 }
@@ -264,7 +304,11 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
     }
     let o = |s: &Option<String>| s.clone().unwrap_or_default();
     let v = |x: Option<&dyn std::fmt::Display>| x.map(|x| x.to_string()).unwrap_or_default();
-    let birth = if a.reveal_id { v(p.birth_date.as_ref().map(|d| d as _)) } else { mask_birth(p.birth_date) };
+    let birth = if a.reveal_id {
+        v(p.birth_date.as_ref().map(|d| d as _))
+    } else {
+        mask_birth(p.birth_date)
+    };
     let rows: Vec<Vec<String>> = vec![
         vec!["编号".into(), p.id.to_string()],
         vec!["姓名".into(), p.name.clone()],
@@ -273,15 +317,28 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
         vec!["性别".into(), p.sex.zh().into()],
         vec!["出生日期".into(), birth],
         vec!["民族".into(), p.ethnicity.clone()],
-        vec!["政治面貌".into(), v(p.political_status.as_ref().map(|x| x as _))],
+        vec![
+            "政治面貌".into(),
+            v(p.political_status.as_ref().map(|x| x as _)),
+        ],
         vec!["状态".into(), p.status.zh().into()],
-        vec!["占编类型".into(), p.staffing_type.map_or("编外".into(), |t| t.zh().to_string())],
-        vec!["经费形式".into(), v(p.funding_type.as_ref().map(|x| x as _))],
+        vec![
+            "占编类型".into(),
+            p.staffing_type
+                .map_or("编外".into(), |t| t.zh().to_string()),
+        ],
+        vec![
+            "经费形式".into(),
+            v(p.funding_type.as_ref().map(|x| x as _)),
+        ],
         vec!["岗位类型".into(), p.post_type.zh().into()],
         vec!["职务".into(), o(&p.post)],
         vec!["职级/职称".into(), o(&p.rank)],
         vec!["领导职数".into(), v(p.leader_post.as_ref().map(|x| x as _))],
-        vec!["参加工作时间".into(), v(p.work_start.as_ref().map(|x| x as _))],
+        vec![
+            "参加工作时间".into(),
+            v(p.work_start.as_ref().map(|x| x as _)),
+        ],
         vec!["进入形式".into(), v(p.entry_form.as_ref().map(|x| x as _))],
         vec!["入编文号".into(), o(&p.entry_doc)],
         vec!["入编时间".into(), v(p.entry_date.as_ref().map(|x| x as _))],
@@ -289,7 +346,10 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
         vec!["学位".into(), v(p.degree.as_ref().map(|x| x as _))],
         vec!["毕业院校".into(), o(&p.school)],
         vec!["专业".into(), o(&p.major)],
-        vec!["法定退休时间".into(), v(out.retirement_date.as_ref().map(|x| x as _))],
+        vec![
+            "法定退休时间".into(),
+            v(out.retirement_date.as_ref().map(|x| x as _)),
+        ],
         vec!["减员方式".into(), v(p.exit_kind.as_ref().map(|x| x as _))],
         vec!["减员时间".into(), v(p.exit_date.as_ref().map(|x| x as _))],
     ];
@@ -299,7 +359,9 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
 
 /// Builds the lookup index from the cache's precomputed keys (computing any missing).
 pub fn search_index(store: &Store) -> Result<crate::search::SearchIndex> {
-    Ok(crate::search::SearchIndex::build(crate::store::search_entries(store.conn())?))
+    Ok(crate::search::SearchIndex::build(
+        crate::store::search_entries(store.conn())?,
+    ))
 }
 
 pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
@@ -331,10 +393,19 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
                 crate::search::EntryKind::Person => "人员",
                 crate::search::EntryKind::Org => "单位",
             };
-            vec![e.id.to_string(), kind.into(), e.name.clone(), e.unit.clone(), e.detail.clone()]
+            vec![
+                e.id.to_string(),
+                kind.into(),
+                e.name.clone(),
+                e.unit.clone(),
+                e.detail.clone(),
+            ]
         })
         .collect();
-    print!("{}", render(&["编号", "类", "名称", "所在单位", "职务/编制"], &rows));
+    print!(
+        "{}",
+        render(&["编号", "类", "名称", "所在单位", "职务/编制"], &rows)
+    );
     Ok(())
 }
 
@@ -350,7 +421,15 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
         Some(o) => Some(resolve_org(&store, o)?.id),
         None => None,
     };
-    let list = warnings::warnings(store.conn(), warnings::Filter { kind, within: a.within, today: super::today(), scope })?;
+    let list = warnings::warnings(
+        store.conn(),
+        warnings::Filter {
+            kind,
+            within: a.within,
+            today: super::today(),
+            scope,
+        },
+    )?;
     if a.json {
         let out: Vec<_> = list
             .iter()
@@ -362,7 +441,10 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
                 }))
             })
             .collect::<Result<_>>()?;
-        println!("{}", serde_json::to_string_pretty(&serde_json::Value::Array(out))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::Value::Array(out))?
+        );
         return Ok(());
     }
     let rows: Vec<Vec<String>> = list
@@ -371,7 +453,10 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
             vec![
                 w.kind.zh().into(),
                 w.org_name.clone(),
-                w.person.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                w.person
+                    .as_ref()
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
                 w.message.clone(),
             ]
         })
@@ -404,7 +489,11 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
         match (resolve_org(&store, key), resolve_person(&store, key)) {
             (Ok(o), Err(_)) => Subject::Org(o.id),
             (Err(_), Ok(p)) => Subject::Person(p.id),
-            (Ok(o), Ok(p)) => bail!("“{key}”既是单位（{}）也是人员（{}）：请加 --org 或 --person 指明", o.name, p.name),
+            (Ok(o), Ok(p)) => bail!(
+                "“{key}”既是单位（{}）也是人员（{}）：请加 --org 或 --person 指明",
+                o.name,
+                p.name
+            ),
             (Err(e), Err(_)) => return Err(e),
         }
     };
@@ -423,12 +512,24 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
                 json!({ "entry": e, "running_total": *total })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "subject": subject, "events": events, "ledger": ledger_out }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &json!({ "subject": subject, "events": events, "ledger": ledger_out })
+            )?
+        );
         return Ok(());
     }
     let rows: Vec<Vec<String>> = events
         .iter()
-        .map(|e| vec![e.date.to_string(), e.kind.zh().into(), e.doc_no.clone().unwrap_or_default(), e.summary.clone()])
+        .map(|e| {
+            vec![
+                e.date.to_string(),
+                e.kind.zh().into(),
+                e.doc_no.clone().unwrap_or_default(),
+                e.summary.clone(),
+            ]
+        })
         .collect();
     print!("{}", render(&["日期", "事项", "文号", "摘要"], &rows));
     if !ledger.is_empty() {
@@ -439,10 +540,23 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
             .map(|e| {
                 let total = running.entry(e.staffing_type).or_default();
                 *total += e.delta as i64;
-                vec![e.date.to_string(), e.doc_no.clone(), e.staffing_type.zh().into(), format!("{:+}", e.delta), total.to_string(), e.summary.clone()]
+                vec![
+                    e.date.to_string(),
+                    e.doc_no.clone(),
+                    e.staffing_type.zh().into(),
+                    format!("{:+}", e.delta),
+                    total.to_string(),
+                    e.summary.clone(),
+                ]
             })
             .collect();
-        print!("{}", render(&["日期", "批准文号", "编制类型", "增减", "累计", "摘要"], &rows));
+        print!(
+            "{}",
+            render(
+                &["日期", "批准文号", "编制类型", "增减", "累计", "摘要"],
+                &rows
+            )
+        );
     }
     Ok(())
 }
@@ -466,10 +580,16 @@ pub fn overview_data(store: &Store) -> Result<Overview> {
         figures.merge(&queries::subtree_figures(conn, r.org.id)?);
     }
     let units: i64 = conn.query_row("SELECT COUNT(*) FROM orgs", [], |r| r.get(0))?;
-    let persons_active: i64 = conn.query_row("SELECT COUNT(*) FROM persons WHERE status = 1", [], |r| r.get(0))?;
+    let persons_active: i64 =
+        conn.query_row("SELECT COUNT(*) FROM persons WHERE status = 1", [], |r| {
+            r.get(0)
+        })?;
     Ok(Overview {
         root: roots.first().map(|r| r.org.clone()),
-        totals: figures_json(&figures)["quota"].as_array().cloned().unwrap_or_default(),
+        totals: figures_json(&figures)["quota"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
         warnings: warnings::counts(conn, super::today(), 12, None)?,
         units,
         persons_active,
@@ -500,14 +620,22 @@ pub fn print_overview_text(store: &Store, _lang: Lang) -> Result<()> {
     }
     println!(
         "{}：{} 个单位，在职 {} 人，待审批 {} 件",
-        roots.iter().map(|r| r.org.name.as_str()).collect::<Vec<_>>().join("、"),
+        roots
+            .iter()
+            .map(|r| r.org.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
         o.units,
         o.persons_active,
         o.open_approvals
     );
     print!("{}", render(&QUOTA_HEADER, &quota_rows(&figures, false)));
     println!();
-    let rows: Vec<Vec<String>> = o.warnings.iter().map(|(k, n)| vec![k.zh().into(), n.to_string()]).collect();
+    let rows: Vec<Vec<String>> = o
+        .warnings
+        .iter()
+        .map(|(k, n)| vec![k.zh().into(), n.to_string()])
+        .collect();
     print!("{}", render(&["预警", "条数"], &rows));
     Ok(())
 }

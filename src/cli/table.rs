@@ -5,7 +5,11 @@ use unicode_width::UnicodeWidthStr;
 /// Pads to a display width (CJK-aware).
 pub fn pad(s: &str, width: usize) -> String {
     let w = s.width();
-    if w >= width { s.to_string() } else { format!("{s}{}", " ".repeat(width - w)) }
+    if w >= width {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(width - w))
+    }
 }
 
 /// Renders rows under a header, columns separated by two spaces; numbers right-aligned.
@@ -18,7 +22,13 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
         }
     }
     let numeric: Vec<bool> = (0..n)
-        .map(|i| !rows.is_empty() && rows.iter().all(|r| r.get(i).is_some_and(|c| c.parse::<i64>().is_ok() || c.is_empty())))
+        .map(|i| {
+            !rows.is_empty()
+                && rows.iter().all(|r| {
+                    r.get(i)
+                        .is_some_and(|c| c.parse::<i64>().is_ok() || c.is_empty())
+                })
+        })
         .collect();
     let line = |cells: Vec<&str>| -> String {
         let mut out = String::new();
@@ -40,7 +50,15 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
         out.trim_end().to_string() + "\n"
     };
     let mut out = line(header.to_vec());
-    out.push_str(&line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect()));
+    out.push_str(&line(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    ));
     for r in rows {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }
@@ -51,7 +69,13 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
 mod tests {
     #[test]
     fn aligns_chinese_by_display_width() {
-        let s = super::render(&["单位", "空编"], &[vec!["教育局".into(), "3".into()], vec!["a".into(), "12".into()]]);
+        let s = super::render(
+            &["单位", "空编"],
+            &[
+                vec!["教育局".into(), "3".into()],
+                vec!["a".into(), "12".into()],
+            ],
+        );
         let lines: Vec<&str> = s.lines().collect();
         // 教育局 is six cells wide; the number column is as wide as its header (空编).
         assert_eq!(lines[2], "教育局     3");

@@ -3,7 +3,7 @@
 //! it accepts an approval. One function serves both sides, so they cannot disagree.
 
 use super::quota::{Figures, PostFigure, QuotaFigure};
-use super::retirement::{retirement_month, Rule};
+use super::retirement::{Rule, retirement_month};
 use super::{Approval, ApprovalKind, OrgId, Person, YearMonth};
 use serde::Serialize;
 
@@ -63,7 +63,9 @@ impl Warning {
 
     pub fn message(&self) -> String {
         match self {
-            Warning::Overdraws { wanted, usable } => format!("超出可使用编制：申请{wanted}名，可使用{usable}名"),
+            Warning::Overdraws { wanted, usable } => {
+                format!("超出可使用编制：申请{wanted}名，可使用{usable}名")
+            }
             Warning::Frozen => "该单位此类编制满编或超编，用编已冻结".into(),
             Warning::PostsOverdrawn { approved, actual } => {
                 format!("领导职数已满：核定{approved}名，实配{actual}名")
@@ -89,7 +91,11 @@ impl Effect {
 }
 
 fn change(what: impl Into<String>, before: impl ToString, after: impl ToString) -> Change {
-    Change { what: what.into(), before: before.to_string(), after: after.to_string() }
+    Change {
+        what: what.into(),
+        before: before.to_string(),
+        after: after.to_string(),
+    }
 }
 
 fn quota_changes(label: &str, before: QuotaFigure, after: QuotaFigure) -> Vec<Change> {
@@ -127,7 +133,11 @@ pub fn figures_after(a: &Approval, ctx: &Context) -> Figures {
         ApprovalKind::StaffingPlan => {
             if let Some(t) = a.staffing_type {
                 let f = ctx.figures.quota_of(t);
-                set_quota(&mut after, t, QuotaFigure::unit(f.approved, f.actual, f.reserved + a.amount as i64));
+                set_quota(
+                    &mut after,
+                    t,
+                    QuotaFigure::unit(f.approved, f.actual, f.reserved + a.amount as i64),
+                );
             }
         }
         ApprovalKind::Entry => {
@@ -135,14 +145,22 @@ pub fn figures_after(a: &Approval, ctx: &Context) -> Figures {
                 let f = ctx.figures.quota_of(t);
                 // An entry uses up a place an approved plan held back, if there is one.
                 let reserved = (f.reserved - 1).max(0);
-                set_quota(&mut after, t, QuotaFigure::unit(f.approved, f.actual + 1, reserved));
+                set_quota(
+                    &mut after,
+                    t,
+                    QuotaFigure::unit(f.approved, f.actual + 1, reserved),
+                );
             }
         }
         ApprovalKind::Exit => {
             if let Some(p) = ctx.person {
                 if let Some(t) = p.staffing_type.filter(|_| p.occupies_quota()) {
                     let f = ctx.figures.quota_of(t);
-                    set_quota(&mut after, t, QuotaFigure::unit(f.approved, f.actual - 1, f.reserved));
+                    set_quota(
+                        &mut after,
+                        t,
+                        QuotaFigure::unit(f.approved, f.actual - 1, f.reserved),
+                    );
                 }
                 if let Some(s) = p.leader_post {
                     let f = ctx.figures.post_of(s);
@@ -189,17 +207,25 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
                 effect.warnings.push(Warning::Frozen);
             }
             if wanted > available {
-                effect.warnings.push(Warning::Overdraws { wanted, usable: available });
+                effect.warnings.push(Warning::Overdraws {
+                    wanted,
+                    usable: available,
+                });
             }
         }
         ApprovalKind::Exit => {
             if let Some(p) = ctx.person {
                 if let Some(t) = p.staffing_type {
-                    effect.changes = quota_changes(t.zh(), ctx.figures.quota_of(t), after.quota_of(t));
+                    effect.changes =
+                        quota_changes(t.zh(), ctx.figures.quota_of(t), after.quota_of(t));
                 }
                 if let Some(s) = p.leader_post {
                     let (b, f) = (ctx.figures.post_of(s), after.post_of(s));
-                    effect.changes.push(change(format!("{s}职数"), format!("{}/{}", b.actual, b.approved), format!("{}/{}", f.actual, f.approved)));
+                    effect.changes.push(change(
+                        format!("{s}职数"),
+                        format!("{}/{}", b.actual, b.approved),
+                        format!("{}/{}", f.actual, f.approved),
+                    ));
                 }
             } else {
                 effect.warnings.push(Warning::Incomplete("人员"));
@@ -211,9 +237,16 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
                 return effect;
             };
             let (b, f) = (ctx.figures.post_of(s), after.post_of(s));
-            effect.changes.push(change(format!("{s}职数"), format!("{}/{}", b.actual, b.approved), format!("{}/{}", f.actual, f.approved)));
+            effect.changes.push(change(
+                format!("{s}职数"),
+                format!("{}/{}", b.actual, b.approved),
+                format!("{}/{}", f.actual, f.approved),
+            ));
             if b.actual >= b.approved {
-                effect.warnings.push(Warning::PostsOverdrawn { approved: b.approved, actual: b.actual });
+                effect.warnings.push(Warning::PostsOverdrawn {
+                    approved: b.approved,
+                    actual: b.actual,
+                });
             }
         }
         ApprovalKind::Reorganisation => {
@@ -229,20 +262,19 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
             }
         }
     }
-    if matches!(a.kind, ApprovalKind::Entry | ApprovalKind::LeaderPost) {
-        if let Some(p) = ctx.person {
-            if let Some(b) = p.birth_date {
-                let month = retirement_month(Rule::for_person(p.sex, p.post_type), YearMonth::of(b));
-                if month <= ctx.today {
-                    effect.warnings.push(Warning::PastRetirement { month });
-                }
-            }
+    if matches!(a.kind, ApprovalKind::Entry | ApprovalKind::LeaderPost)
+        && let Some(p) = ctx.person
+        && let Some(b) = p.birth_date
+    {
+        let month = retirement_month(Rule::for_person(p.sex, p.post_type), YearMonth::of(b));
+        if month <= ctx.today {
+            effect.warnings.push(Warning::PastRetirement { month });
         }
     }
-    if a.kind == ApprovalKind::Entry {
-        if let Some(org_id) = ctx.on_other_books {
-            effect.warnings.push(Warning::OnOtherBooks { org_id });
-        }
+    if a.kind == ApprovalKind::Entry
+        && let Some(org_id) = ctx.on_other_books
+    {
+        effect.warnings.push(Warning::OnOtherBooks { org_id });
     }
     effect
 }
@@ -280,12 +312,20 @@ mod tests {
 
     fn figures(approved: i64, actual: i64, reserved: i64) -> Figures {
         let mut f = Figures::default();
-        f.add_quota(StaffingType::Administrative, QuotaFigure::unit(approved, actual, reserved));
+        f.add_quota(
+            StaffingType::Administrative,
+            QuotaFigure::unit(approved, actual, reserved),
+        );
         f
     }
 
     fn ctx(f: &Figures) -> Context<'_> {
-        Context { figures: f, person: None, on_other_books: None, today: YearMonth::new(2026, 11) }
+        Context {
+            figures: f,
+            person: None,
+            on_other_books: None,
+            today: YearMonth::new(2026, 11),
+        }
     }
 
     #[test]
@@ -294,11 +334,23 @@ mod tests {
         let mut a = request(ApprovalKind::StaffingPlan);
         a.amount = 2;
         let e = preview(&a, &ctx(&f));
-        assert!(e.changes.iter().any(|c| c.to_string() == "行政编制可使用 3 → 1"), "{:?}", e.changes);
+        assert!(
+            e.changes
+                .iter()
+                .any(|c| c.to_string() == "行政编制可使用 3 → 1"),
+            "{:?}",
+            e.changes
+        );
         assert!(e.warnings.is_empty());
         a.amount = 4;
         let e = preview(&a, &ctx(&f));
-        assert_eq!(e.warnings, vec![Warning::Overdraws { wanted: 4, usable: 3 }]);
+        assert_eq!(
+            e.warnings,
+            vec![Warning::Overdraws {
+                wanted: 4,
+                usable: 3
+            }]
+        );
         assert!(e.blocks_approval());
     }
 
@@ -306,7 +358,11 @@ mod tests {
     fn entry_lowers_the_vacancy() {
         let f = figures(10, 7, 0);
         let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
-        assert!(e.changes.iter().any(|c| c.to_string() == "行政编制空编 3 → 2"));
+        assert!(
+            e.changes
+                .iter()
+                .any(|c| c.to_string() == "行政编制空编 3 → 2")
+        );
         assert!(!e.blocks_approval());
     }
 
@@ -315,7 +371,8 @@ mod tests {
         let f = figures(10, 9, 1);
         let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
         assert!(e.warnings.is_empty(), "{:?}", e.warnings);
-        let after = figures_after(&request(ApprovalKind::Entry), &ctx(&f)).quota_of(StaffingType::Administrative);
+        let after = figures_after(&request(ApprovalKind::Entry), &ctx(&f))
+            .quota_of(StaffingType::Administrative);
         assert_eq!((after.actual, after.reserved, after.vacant), (10, 0, 0));
         let f = figures(10, 10, 0);
         let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
@@ -325,7 +382,10 @@ mod tests {
     #[test]
     fn leader_post_shows_fill() {
         let mut f = Figures::default();
-        let slot = PostSlot { level: Level::SectionFull, rank: PostRank::Chief };
+        let slot = PostSlot {
+            level: Level::SectionFull,
+            rank: PostRank::Chief,
+        };
         f.add_post(slot, PostFigure::unit(3, 2));
         let mut a = request(ApprovalKind::LeaderPost);
         a.post = Some(slot);

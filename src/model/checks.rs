@@ -34,7 +34,9 @@ impl Problem {
             Problem::BadIdNumber(why) => why.clone(),
             Problem::BirthDateMismatch => "出生日期与身份证号不符".into(),
             Problem::SexMismatch => "性别与身份证号不符".into(),
-            Problem::CountedTwice { other_person } => format!("一人多编：同一身份证号另有在编记录（人员{other_person}）"),
+            Problem::CountedTwice { other_person } => {
+                format!("一人多编：同一身份证号另有在编记录（人员{other_person}）")
+            }
             Problem::NoQuotaOfType => "人编不对应：单位无此类编制".into(),
             Problem::BadCreditCode => "统一社会信用代码校验不通过".into(),
             Problem::DanglingParent => "上级单位不存在".into(),

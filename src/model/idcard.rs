@@ -21,7 +21,11 @@ pub enum IdProblem {
 
 /// The check character for the first 17 digits.
 pub fn id_check_char(first17: &[u8]) -> char {
-    let sum: u32 = first17.iter().zip(ID_WEIGHTS).map(|(d, w)| (d - b'0') as u32 * w).sum();
+    let sum: u32 = first17
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(d, w)| (d - b'0') as u32 * w)
+        .sum();
     ID_CHECK[(sum % 11) as usize] as char
 }
 
@@ -48,7 +52,11 @@ pub fn parse_id(id: &str) -> Result<IdFacts, IdProblem> {
     let num = |r: std::ops::Range<usize>| id[r].parse::<u32>().unwrap_or(0);
     let birth_date = NaiveDate::from_ymd_opt(num(6..10) as i32, num(10..12), num(12..14))
         .ok_or(IdProblem::BadBirthDate)?;
-    let sex = if num(16..17) % 2 == 1 { Sex::Male } else { Sex::Female };
+    let sex = if num(16..17) % 2 == 1 {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
     Ok(IdFacts { birth_date, sex })
 }
 
@@ -62,7 +70,9 @@ pub fn make_id(area: &str, birth: NaiveDate, seq: u32) -> String {
 }
 
 const CREDIT_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// The GB 32100 check character for the first 17 characters, or None if one of them is
 /// outside the code's alphabet.
@@ -104,11 +114,18 @@ mod tests {
     #[test]
     fn catches_each_fault() {
         assert_eq!(parse_id("123"), Err(IdProblem::Length(3)));
-        assert_eq!(parse_id("11010519491231002A"), Err(IdProblem::CheckCharacter { expected: 'X' }));
+        assert_eq!(
+            parse_id("11010519491231002A"),
+            Err(IdProblem::CheckCharacter { expected: 'X' })
+        );
         assert_eq!(parse_id("1101051949123100AX"), Err(IdProblem::NotDigits));
         let bad_date = make_id("990102", NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(), 11)
             .replace("19900101", "19901301");
-        let fixed = make_id(&bad_date[..6], NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(), 11);
+        let fixed = make_id(
+            &bad_date[..6],
+            NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+            11,
+        );
         assert!(parse_id(&fixed).is_ok());
         let mut b = bad_date[..17].to_string();
         b.push(id_check_char(b.as_bytes()));

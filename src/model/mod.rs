@@ -1,10 +1,10 @@
 //! The domain: types and rules of real-name staffing administration. Pure: no I/O.
 //! Both the reference server and the client call these rules; nothing else restates them.
 
-mod labels;
 pub mod approval;
 pub mod checks;
 pub mod idcard;
+mod labels;
 pub mod quota;
 pub mod retirement;
 
@@ -41,14 +41,20 @@ impl YearMonth {
     }
     pub fn of(date: NaiveDate) -> Self {
         use chrono::Datelike;
-        YearMonth { year: date.year(), month: date.month() }
+        YearMonth {
+            year: date.year(),
+            month: date.month(),
+        }
     }
     /// Months since year 0, so that differences are month counts.
     pub fn index(self) -> i64 {
         self.year as i64 * 12 + (self.month as i64 - 1)
     }
     pub fn from_index(index: i64) -> Self {
-        YearMonth { year: index.div_euclid(12) as i32, month: (index.rem_euclid(12) + 1) as u32 }
+        YearMonth {
+            year: index.div_euclid(12) as i32,
+            month: (index.rem_euclid(12) + 1) as u32,
+        }
     }
     pub fn plus_months(self, months: i64) -> Self {
         Self::from_index(self.index() + months)
@@ -265,7 +271,12 @@ pub struct Dataset {
 
 impl Dataset {
     pub fn row_count(&self) -> usize {
-        self.orgs.len() + self.ledger.len() + self.posts.len() + self.persons.len() + self.events.len() + self.approvals.len()
+        self.orgs.len()
+            + self.ledger.len()
+            + self.posts.len()
+            + self.persons.len()
+            + self.events.len()
+            + self.approvals.len()
     }
 }
 

@@ -187,10 +187,18 @@ pub struct Figures {
 
 impl Figures {
     pub fn quota_of(&self, t: StaffingType) -> QuotaFigure {
-        self.quota.iter().find(|(k, _)| *k == t).map(|(_, f)| *f).unwrap_or_default()
+        self.quota
+            .iter()
+            .find(|(k, _)| *k == t)
+            .map(|(_, f)| *f)
+            .unwrap_or_default()
     }
     pub fn post_of(&self, s: PostSlot) -> PostFigure {
-        self.posts.iter().find(|(k, _)| *k == s).map(|(_, f)| *f).unwrap_or_default()
+        self.posts
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map(|(_, f)| *f)
+            .unwrap_or_default()
     }
     /// All staffing types together.
     pub fn total(&self) -> QuotaFigure {
@@ -251,8 +259,13 @@ mod tests {
 
     #[test]
     fn subtree_keeps_over_and_vacant_apart() {
-        let s: QuotaFigure = [QuotaFigure::unit(10, 13, 0), QuotaFigure::unit(10, 5, 1)].into_iter().sum();
-        assert_eq!((s.approved, s.actual, s.vacant, s.over, s.usable), (20, 18, 5, 3, 4));
+        let s: QuotaFigure = [QuotaFigure::unit(10, 13, 0), QuotaFigure::unit(10, 5, 1)]
+            .into_iter()
+            .sum();
+        assert_eq!(
+            (s.approved, s.actual, s.vacant, s.over, s.usable),
+            (20, 18, 5, 3, 4)
+        );
     }
 
     proptest! {

@@ -97,14 +97,26 @@ mod tests {
     fn men_table_rows() {
         let r = Rule::Men60;
         assert_eq!(retirement_month(r, ym(1964, 12)), ym(2024, 12));
-        assert_eq!(format_age(retirement_age_months(r, ym(1965, 1))), "60岁1个月");
+        assert_eq!(
+            format_age(retirement_age_months(r, ym(1965, 1))),
+            "60岁1个月"
+        );
         assert_eq!(retirement_month(r, ym(1965, 1)), ym(2025, 2));
         assert_eq!(retirement_month(r, ym(1965, 4)), ym(2025, 5));
         assert_eq!(retirement_month(r, ym(1965, 5)), ym(2025, 7));
-        assert_eq!(format_age(retirement_age_months(r, ym(1966, 1))), "60岁4个月");
+        assert_eq!(
+            format_age(retirement_age_months(r, ym(1966, 1))),
+            "60岁4个月"
+        );
         assert_eq!(retirement_month(r, ym(1966, 1)), ym(2026, 5));
-        assert_eq!(format_age(retirement_age_months(r, ym(1970, 12))), "61岁6个月");
-        assert_eq!(format_age(retirement_age_months(r, ym(1976, 8))), "62岁11个月");
+        assert_eq!(
+            format_age(retirement_age_months(r, ym(1970, 12))),
+            "61岁6个月"
+        );
+        assert_eq!(
+            format_age(retirement_age_months(r, ym(1976, 8))),
+            "62岁11个月"
+        );
         assert_eq!(retirement_month(r, ym(1976, 8)), ym(2039, 7));
         assert_eq!(format_age(retirement_age_months(r, ym(1976, 9))), "63岁");
         assert_eq!(retirement_month(r, ym(1976, 9)), ym(2039, 9));
@@ -116,8 +128,14 @@ mod tests {
         let r = Rule::Women55;
         assert_eq!(retirement_month(r, ym(1969, 12)), ym(2024, 12));
         assert_eq!(retirement_month(r, ym(1970, 1)), ym(2025, 2));
-        assert_eq!(format_age(retirement_age_months(r, ym(1971, 5))), "55岁5个月");
-        assert_eq!(format_age(retirement_age_months(r, ym(1981, 8))), "57岁11个月");
+        assert_eq!(
+            format_age(retirement_age_months(r, ym(1971, 5))),
+            "55岁5个月"
+        );
+        assert_eq!(
+            format_age(retirement_age_months(r, ym(1981, 8))),
+            "57岁11个月"
+        );
         assert_eq!(retirement_month(r, ym(1981, 9)), ym(2039, 9));
         assert_eq!(format_age(retirement_age_months(r, ym(1985, 3))), "58岁");
     }
@@ -129,8 +147,14 @@ mod tests {
         assert_eq!(retirement_month(r, ym(1975, 1)), ym(2025, 2));
         assert_eq!(retirement_month(r, ym(1975, 2)), ym(2025, 3));
         assert_eq!(retirement_month(r, ym(1975, 3)), ym(2025, 5));
-        assert_eq!(format_age(retirement_age_months(r, ym(1980, 1))), "52岁7个月");
-        assert_eq!(format_age(retirement_age_months(r, ym(1984, 10))), "54岁11个月");
+        assert_eq!(
+            format_age(retirement_age_months(r, ym(1980, 1))),
+            "52岁7个月"
+        );
+        assert_eq!(
+            format_age(retirement_age_months(r, ym(1984, 10))),
+            "54岁11个月"
+        );
         assert_eq!(retirement_month(r, ym(1984, 11)), ym(2039, 11));
         assert_eq!(format_age(retirement_age_months(r, ym(1984, 11))), "55岁");
     }
@@ -138,9 +162,18 @@ mod tests {
     #[test]
     fn rule_follows_sex_and_post_type() {
         assert_eq!(Rule::for_person(Sex::Male, PostType::Worker), Rule::Men60);
-        assert_eq!(Rule::for_person(Sex::Female, PostType::Worker), Rule::Women50);
-        assert_eq!(Rule::for_person(Sex::Female, PostType::Professional), Rule::Women55);
-        assert_eq!(Rule::for_person(Sex::Female, PostType::Management), Rule::Women55);
+        assert_eq!(
+            Rule::for_person(Sex::Female, PostType::Worker),
+            Rule::Women50
+        );
+        assert_eq!(
+            Rule::for_person(Sex::Female, PostType::Professional),
+            Rule::Women55
+        );
+        assert_eq!(
+            Rule::for_person(Sex::Female, PostType::Management),
+            Rule::Women55
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::model::quota::QuotaFigure;
 use crate::model::*;
 use crate::store::warnings::{self, Filter};
-use crate::store::{queries, Result};
+use crate::store::{Result, queries};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -57,10 +57,23 @@ pub fn quota_table(conn: &Connection, root: OrgId) -> Result<Table> {
             ]);
         }
     }
-    let name = queries::org(conn, root)?.map(|o| o.name).unwrap_or_default();
+    let name = queries::org(conn, root)?
+        .map(|o| o.name)
+        .unwrap_or_default();
     Ok(Table {
         title: format!("{name} 编制使用情况"),
-        header: strings(&["编号", "单位", "编制类型", "核定", "实有", "已批未用", "空编", "超编", "可使用", "状态"]),
+        header: strings(&[
+            "编号",
+            "单位",
+            "编制类型",
+            "核定",
+            "实有",
+            "已批未用",
+            "空编",
+            "超编",
+            "可使用",
+            "状态",
+        ]),
         rows,
     })
 }
@@ -71,15 +84,24 @@ pub fn persons_table(conn: &Connection, root: OrgId, reveal: bool) -> Result<Tab
     for id in queries::subtree_ids(conn, root)? {
         let path = queries::path_text(conn, id)?;
         for p in queries::persons_of(conn, id, true)? {
-            let birth = if reveal { p.birth_date.map(|d| d.to_string()).unwrap_or_default() } else { mask_birth(p.birth_date) };
+            let birth = if reveal {
+                p.birth_date.map(|d| d.to_string()).unwrap_or_default()
+            } else {
+                mask_birth(p.birth_date)
+            };
             rows.push(vec![
                 p.id.to_string(),
                 p.name.clone(),
                 path.clone(),
-                if reveal { p.id_number.clone() } else { mask_id(&p.id_number) },
+                if reveal {
+                    p.id_number.clone()
+                } else {
+                    mask_id(&p.id_number)
+                },
                 p.sex.zh().into(),
                 birth,
-                p.staffing_type.map_or("编外".into(), |t| t.zh().to_string()),
+                p.staffing_type
+                    .map_or("编外".into(), |t| t.zh().to_string()),
                 p.post_type.zh().into(),
                 p.post.clone().unwrap_or_default(),
                 p.education.map(|e| e.zh().to_string()).unwrap_or_default(),
@@ -88,7 +110,18 @@ pub fn persons_table(conn: &Connection, root: OrgId, reveal: bool) -> Result<Tab
     }
     Ok(Table {
         title: "实有人员".into(),
-        header: strings(&["编号", "姓名", "单位", "身份证号", "性别", "出生日期", "占编类型", "岗位类型", "职务", "学历"]),
+        header: strings(&[
+            "编号",
+            "姓名",
+            "单位",
+            "身份证号",
+            "性别",
+            "出生日期",
+            "占编类型",
+            "岗位类型",
+            "职务",
+            "学历",
+        ]),
         rows,
     })
 }
@@ -102,13 +135,20 @@ pub fn warnings_table(conn: &Connection, filter: Filter) -> Result<Table> {
                 w.kind.zh().to_string(),
                 w.org_id.to_string(),
                 w.org_name,
-                w.person.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                w.person
+                    .as_ref()
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
                 w.retirement_date.map(|m| m.to_string()).unwrap_or_default(),
                 w.message,
             ]
         })
         .collect();
-    Ok(Table { title: "预警".into(), header: strings(&["类别", "单位编号", "单位", "人员", "退休时间", "说明"]), rows })
+    Ok(Table {
+        title: "预警".into(),
+        header: strings(&["类别", "单位编号", "单位", "人员", "退休时间", "说明"]),
+        rows,
+    })
 }
 
 /// Open requests, oldest first.
@@ -124,7 +164,11 @@ pub fn inbox_table(conn: &Connection) -> Result<Table> {
             a.submitted_by.clone(),
         ]);
     }
-    Ok(Table { title: "待审批".into(), header: strings(&["编号", "类别", "单位", "摘要", "提交日期", "提交人"]), rows })
+    Ok(Table {
+        title: "待审批".into(),
+        header: strings(&["编号", "类别", "单位", "摘要", "提交日期", "提交人"]),
+        rows,
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,7 +202,12 @@ pub fn write_xlsx(t: &Table, path: &Path) -> std::result::Result<(), ExportError
     use unicode_width::UnicodeWidthStr;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    let name: String = t.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    let name: String = t
+        .title
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
     if !name.is_empty() {
         ws.set_name(&name)?;
     }
@@ -171,13 +220,19 @@ pub fn write_xlsx(t: &Table, path: &Path) -> std::result::Result<(), ExportError
             let (r, c) = (r as u32 + 1, c as u16);
             // Figures go in as numbers so clerks can sum them; ids and codes stay text.
             match cell.parse::<i64>() {
-                Ok(n) if !cell.starts_with('0') || cell == "0" => ws.write_number(r, c, n as f64)?,
+                Ok(n) if !cell.starts_with('0') || cell == "0" => {
+                    ws.write_number(r, c, n as f64)?
+                }
                 _ => ws.write_string(r, c, cell)?,
             };
         }
     }
     for c in 0..t.header.len() {
-        let widest = std::iter::once(&t.header[c]).chain(t.rows.iter().filter_map(|r| r.get(c))).map(|s| s.width()).max().unwrap_or(4);
+        let widest = std::iter::once(&t.header[c])
+            .chain(t.rows.iter().filter_map(|r| r.get(c)))
+            .map(|s| s.width())
+            .max()
+            .unwrap_or(4);
         ws.set_column_width(c as u16, (widest as f64 + 2.0).min(60.0))?;
     }
     ws.set_freeze_panes(1, 0)?;

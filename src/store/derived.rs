@@ -2,12 +2,12 @@
 //! Refreshed in the writer's transaction whenever synced data changes, so that panels
 //! read figures instead of scanning persons on every keypress.
 
-use super::rows::{read_approval, read_person, APPROVAL_COLUMNS, PERSON_COLUMNS};
 use super::Result;
-use crate::model::checks::{check_person, Problem};
+use super::rows::{APPROVAL_COLUMNS, PERSON_COLUMNS, read_approval, read_person};
+use crate::model::checks::{Problem, check_person};
 use crate::model::quota::{PostFigure, QuotaFigure};
 use crate::model::{ApprovalKind, ApprovalStatus, OrgId, PersonStatus};
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
 /// Recomputes every derived table from the synced rows.
@@ -25,8 +25,9 @@ type Paths = HashMap<OrgId, Vec<OrgId>>;
 
 fn refresh_tree(conn: &Connection) -> Result<Paths> {
     let mut st = conn.prepare("SELECT id, parent_id FROM orgs")?;
-    let parent: HashMap<OrgId, Option<OrgId>> =
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let parent: HashMap<OrgId, Option<OrgId>> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut paths: Paths = HashMap::with_capacity(parent.len());
     for &id in parent.keys() {
         let mut chain = vec![id];
@@ -56,8 +57,11 @@ fn refresh_quota(conn: &Connection, paths: &Paths) -> Result<()> {
     // (org, staffing type) → (approved, actual, reserved)
     let mut units: HashMap<(OrgId, u8), (i64, i64, i64)> = HashMap::new();
     {
-        let mut st = conn.prepare("SELECT org_id, staffing_type, SUM(delta) FROM ledger GROUP BY 1, 2")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?, r.get::<_, i64>(2)?)))?;
+        let mut st =
+            conn.prepare("SELECT org_id, staffing_type, SUM(delta) FROM ledger GROUP BY 1, 2")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?, r.get::<_, i64>(2)?))
+        })?;
         for row in rows {
             let (o, t, n) = row?;
             units.entry((o, t)).or_default().0 += n;
@@ -74,8 +78,16 @@ fn refresh_quota(conn: &Connection, paths: &Paths) -> Result<()> {
             let (o, t, n) = row?;
             units.entry((o, t)).or_default().1 += n;
         }
-        let mut st = conn.prepare(&format!("SELECT {APPROVAL_COLUMNS} FROM approvals WHERE kind = ? AND status = ?"))?;
-        let plans = st.query_map(params![ApprovalKind::StaffingPlan.code(), ApprovalStatus::Approved.code()], read_approval)?;
+        let mut st = conn.prepare(&format!(
+            "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE kind = ? AND status = ?"
+        ))?;
+        let plans = st.query_map(
+            params![
+                ApprovalKind::StaffingPlan.code(),
+                ApprovalStatus::Approved.code()
+            ],
+            read_approval,
+        )?;
         for plan in plans {
             let plan = plan?;
             if let Some(t) = plan.staffing_type {
@@ -96,7 +108,9 @@ fn refresh_quota(conn: &Connection, paths: &Paths) -> Result<()> {
     }
     let mut ins = conn.prepare("INSERT INTO subtree_quota VALUES (?, ?, ?, ?, ?, ?, ?, ?)")?;
     for ((org, t), f) in subtree {
-        ins.execute(params![org, t, f.approved, f.actual, f.reserved, f.vacant, f.over, f.usable])?;
+        ins.execute(params![
+            org, t, f.approved, f.actual, f.reserved, f.vacant, f.over, f.usable
+        ])?;
     }
     Ok(())
 }
@@ -104,8 +118,11 @@ fn refresh_quota(conn: &Connection, paths: &Paths) -> Result<()> {
 fn refresh_posts(conn: &Connection, paths: &Paths) -> Result<()> {
     let mut units: HashMap<(OrgId, u8, u8), (i64, i64)> = HashMap::new();
     {
-        let mut st = conn.prepare("SELECT org_id, level, rank, SUM(delta) FROM posts GROUP BY 1, 2, 3")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?)))?;
+        let mut st =
+            conn.prepare("SELECT org_id, level, rank, SUM(delta) FROM posts GROUP BY 1, 2, 3")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?))
+        })?;
         for row in rows {
             let (o, l, k, n) = row?;
             units.entry((o, l, k)).or_default().0 += n;
@@ -142,10 +159,17 @@ fn refresh_posts(conn: &Connection, paths: &Paths) -> Result<()> {
 
 fn refresh_problems(conn: &Connection) -> Result<()> {
     conn.execute("DELETE FROM problems", [])?;
-    let mut ins = conn.prepare("INSERT INTO problems (subject_kind, subject_id, code, message) VALUES (?, ?, ?, ?)")?;
-    let mut put = |kind: i64, id: i64, p: &Problem| ins.execute(params![kind, id, p.code(), p.message()]).map(|_| ());
+    let mut ins = conn.prepare(
+        "INSERT INTO problems (subject_kind, subject_id, code, message) VALUES (?, ?, ?, ?)",
+    )?;
+    let mut put = |kind: i64, id: i64, p: &Problem| {
+        ins.execute(params![kind, id, p.code(), p.message()])
+            .map(|_| ())
+    };
 
-    let mut st = conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE status = ?"))?;
+    let mut st = conn.prepare(&format!(
+        "SELECT {PERSON_COLUMNS} FROM persons WHERE status = ?"
+    ))?;
     let persons = st.query_map([PersonStatus::Active.code()], read_person)?;
     for p in persons {
         let p = p?;
@@ -159,7 +183,9 @@ fn refresh_problems(conn: &Connection) -> Result<()> {
          WHERE a.status = ?1 AND b.status = ?1 AND a.id_number <> '' AND a.staffing_type IS NOT NULL \
          AND b.staffing_type IS NOT NULL",
     )?;
-    let pairs = st.query_map([PersonStatus::Active.code()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+    let pairs = st.query_map([PersonStatus::Active.code()], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })?;
     for pair in pairs {
         let (a, b) = pair?;
         put(2, a, &Problem::CountedTwice { other_person: b })?;
@@ -175,11 +201,17 @@ fn refresh_problems(conn: &Connection) -> Result<()> {
         put(2, id?, &Problem::NoQuotaOfType)?;
     }
     let mut st = conn.prepare(&format!("SELECT {} FROM orgs", super::rows::ORG_COLUMNS))?;
-    let orgs = st.query_map([], super::rows::read_org)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let orgs = st
+        .query_map([], super::rows::read_org)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     let ids: std::collections::HashSet<OrgId> = orgs.iter().map(|o| o.id).collect();
-    let scope_root: Option<OrgId> = super::get_meta(conn, "scope_root")?.and_then(|s| s.parse().ok());
-    let orphans: Vec<OrgId> =
-        orgs.iter().filter(|o| o.parent_id.is_some_and(|p| !ids.contains(&p))).map(|o| o.id).collect();
+    let scope_root: Option<OrgId> =
+        super::get_meta(conn, "scope_root")?.and_then(|s| s.parse().ok());
+    let orphans: Vec<OrgId> = orgs
+        .iter()
+        .filter(|o| o.parent_id.is_some_and(|p| !ids.contains(&p)))
+        .map(|o| o.id)
+        .collect();
     let has_root = orgs.iter().any(|o| o.parent_id.is_none());
     for o in &orgs {
         for problem in crate::model::checks::check_org(o) {

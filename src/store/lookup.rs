@@ -2,8 +2,8 @@
 //! and kept in `search_keys`, so building the index at start-up only reads them.
 
 use super::Result;
-use crate::search::{name_keys, unit_keys, Entry, EntryKind, NameKeys};
-use rusqlite::{params, Connection};
+use crate::search::{Entry, EntryKind, NameKeys, name_keys, unit_keys};
+use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
 /// Computes keys for every unit and active person whose name has no current keys, and
@@ -25,9 +25,14 @@ pub fn refresh_search_keys(conn: &Connection) -> Result<()> {
             missing.push(row?);
         }
     }
-    let mut ins = conn.prepare("INSERT OR REPLACE INTO search_keys (kind, id, name, keys) VALUES (?, ?, ?, ?)")?;
+    let mut ins = conn
+        .prepare("INSERT OR REPLACE INTO search_keys (kind, id, name, keys) VALUES (?, ?, ?, ?)")?;
     for (kind, id, name) in missing {
-        let keys = if kind == 1 { unit_keys(&name) } else { name_keys(&name) };
+        let keys = if kind == 1 {
+            unit_keys(&name)
+        } else {
+            name_keys(&name)
+        };
         ins.execute(params![kind, id, name, keys.encode()])?;
     }
     Ok(())
@@ -40,7 +45,13 @@ pub fn search_entries(conn: &Connection) -> Result<Vec<Entry>> {
     let mut levels: HashMap<i64, String> = HashMap::new();
     {
         let mut st = conn.prepare("SELECT id, COALESCE(short_name, name), level FROM orgs")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?)))?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })?;
         for row in rows {
             let (id, name, level) = row?;
             names.insert(id, name);
@@ -64,7 +75,15 @@ pub fn search_entries(conn: &Connection) -> Result<Vec<Entry>> {
         }
     }
     let keys_of = |kind: i64, name: &str, stored: Option<String>| -> NameKeys {
-        stored.and_then(|s| NameKeys::decode(&s)).unwrap_or_else(|| if kind == 1 { unit_keys(name) } else { name_keys(name) })
+        stored
+            .and_then(|s| NameKeys::decode(&s))
+            .unwrap_or_else(|| {
+                if kind == 1 {
+                    unit_keys(name)
+                } else {
+                    name_keys(name)
+                }
+            })
     };
     let mut out = Vec::new();
     let mut st = conn.prepare(
@@ -72,13 +91,27 @@ pub fn search_entries(conn: &Connection) -> Result<Vec<Entry>> {
          WHERE o.abolished = 0 ORDER BY o.id",
     )?;
     let rows = st.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, Option<String>>(3)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
     })?;
     for row in rows {
         let (id, name, parent, keys) = row?;
-        let unit = parent.and_then(|p| paths.get(&p).cloned()).unwrap_or_default();
+        let unit = parent
+            .and_then(|p| paths.get(&p).cloned())
+            .unwrap_or_default();
         let keys = keys_of(1, &name, keys);
-        out.push(Entry { kind: EntryKind::Org, id, unit, detail: levels.get(&id).cloned().unwrap_or_default(), keys, name });
+        out.push(Entry {
+            kind: EntryKind::Org,
+            id,
+            unit,
+            detail: levels.get(&id).cloned().unwrap_or_default(),
+            keys,
+            name,
+        });
     }
     let mut st = conn.prepare(
         "SELECT p.id, p.name, p.org_id, p.post, p.staffing_type, k.keys FROM persons p \
@@ -96,13 +129,22 @@ pub fn search_entries(conn: &Connection) -> Result<Vec<Entry>> {
     })?;
     for row in rows {
         let (id, name, org, post, staffing, keys) = row?;
-        let staffing = staffing.and_then(crate::model::StaffingType::from_code).map_or("编外", |t| t.zh());
+        let staffing = staffing
+            .and_then(crate::model::StaffingType::from_code)
+            .map_or("编外", |t| t.zh());
         let detail = match post {
             Some(p) if !p.is_empty() => format!("{p} · {staffing}"),
             _ => staffing.to_string(),
         };
         let keys = keys_of(2, &name, keys);
-        out.push(Entry { kind: EntryKind::Person, id, unit: paths.get(&org).cloned().unwrap_or_default(), detail, keys, name });
+        out.push(Entry {
+            kind: EntryKind::Person,
+            id,
+            unit: paths.get(&org).cloned().unwrap_or_default(),
+            detail,
+            keys,
+            name,
+        });
     }
     Ok(out)
 }

@@ -5,14 +5,14 @@
 mod derived;
 mod lookup;
 pub mod queries;
-pub mod warnings;
 pub mod rows;
+pub mod warnings;
 
 pub use derived::refresh_derived;
 pub use lookup::{refresh_search_keys, search_entries};
 
 use crate::model::Dataset;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::path::{Path, PathBuf};
 
 /// Migrations in order; the schema version is their count (`PRAGMA user_version`).
@@ -22,10 +22,18 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{0} 不是 bianzhi 的缓存文件（不是 SQLite 数据库）；文件未作改动。请换一个路径，或删除它后重新同步。")]
+    #[error(
+        "{0} 不是 bianzhi 的缓存文件（不是 SQLite 数据库）；文件未作改动。请换一个路径，或删除它后重新同步。"
+    )]
     NotSqlite(PathBuf),
-    #[error("缓存 {path} 来自更新版本的 bianzhi（结构版本 {found}，本程序支持 {supported}）；文件未作改动。请升级 bianzhi。")]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error(
+        "缓存 {path} 来自更新版本的 bianzhi（结构版本 {found}，本程序支持 {supported}）；文件未作改动。请升级 bianzhi。"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("缓存 {0} 可被其他用户读取，内含个人信息，拒绝打开。请执行 chmod 600 {0}")]
     WorldReadable(PathBuf),
     #[error("缓存所在磁盘已满，本次改动未写入，原有数据完好。请清理磁盘空间后重试。")]
@@ -49,9 +57,8 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::NotADatabase) => Error::Corrupt("不是有效的数据库".into()),
             Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt("数据库文件已损坏".into()),
             _ => match e {
-                rusqlite::Error::FromSqlConversionFailure(..) | rusqlite::Error::InvalidColumnType(..) => {
-                    Error::Corrupt(e.to_string())
-                }
+                rusqlite::Error::FromSqlConversionFailure(..)
+                | rusqlite::Error::InvalidColumnType(..) => Error::Corrupt(e.to_string()),
                 e => Error::Sqlite(e),
             },
         }
@@ -75,9 +82,14 @@ impl Store {
         Self::check_file(path)?;
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let store = Store { conn, path: Some(path.to_path_buf()) };
+        let store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -85,7 +97,10 @@ impl Store {
 
     /// A cache that lives in memory only (tests, the search benchmark).
     pub fn open_in_memory() -> Result<Store> {
-        let store = Store { conn: Connection::open_in_memory()?, path: None };
+        let store = Store {
+            conn: Connection::open_in_memory()?,
+            path: None,
+        };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -110,7 +125,11 @@ impl Store {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)?;
                 }
-                std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(path)?;
             }
             Err(e) => return Err(e.into()),
         }
@@ -121,14 +140,18 @@ impl Store {
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         if self.path.is_some() {
-            let _: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            let _: String = self
+                .conn
+                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(())
     }
 
     fn migrate(&self) -> Result<()> {
-        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let found: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > SCHEMA_VERSION {
             return Err(Error::NewerSchema {
                 path: self.path.clone().unwrap_or_default(),
@@ -180,7 +203,12 @@ impl Store {
     pub fn audit(&self, action: &str, detail: &str, rows: Option<i64>) -> Result<()> {
         self.conn.execute(
             "INSERT INTO audit (at, action, detail, rows) VALUES (?, ?, ?, ?)",
-            params![chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(), action, detail, rows],
+            params![
+                chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+                action,
+                detail,
+                rows
+            ],
         )?;
         Ok(())
     }
@@ -188,7 +216,12 @@ impl Store {
     /// Reads the whole cache back as a dataset (snapshot export, checksums in tests).
     pub fn dataset(&self) -> Result<Dataset> {
         use rows::*;
-        fn all<T>(c: &Connection, table: &str, cols: &str, f: fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+        fn all<T>(
+            c: &Connection,
+            table: &str,
+            cols: &str,
+            f: fn(&rusqlite::Row) -> rusqlite::Result<T>,
+        ) -> Result<Vec<T>> {
             let mut st = c.prepare(&format!("SELECT {cols} FROM {table} ORDER BY id"))?;
             let v = st.query_map([], f)?.collect::<rusqlite::Result<Vec<T>>>()?;
             Ok(v)
@@ -205,11 +238,16 @@ impl Store {
 }
 
 pub fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?", [key], |r| r.get(0)).optional()?)
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?", [key], |r| r.get(0))
+        .optional()?)
 }
 
 pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", params![key, value])?;
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+        params![key, value],
+    )?;
     Ok(())
 }
 
@@ -238,7 +276,12 @@ pub fn upsert_dataset(tx: &Transaction, data: &Dataset) -> Result<()> {
     put!("posts", POST_COLUMNS, &data.posts, write_post);
     put!("persons", PERSON_COLUMNS, &data.persons, write_person);
     put!("events", EVENT_COLUMNS, &data.events, write_event);
-    put!("approvals", APPROVAL_COLUMNS, &data.approvals, write_approval);
+    put!(
+        "approvals",
+        APPROVAL_COLUMNS,
+        &data.approvals,
+        write_approval
+    );
     Ok(())
 }
 

@@ -1,11 +1,11 @@
 //! The reads the panels and commands need. None scans all persons: each goes through an
 //! index or a derived table.
 
-use super::rows::*;
 use super::Result;
+use super::rows::*;
 use crate::model::quota::{Figures, PostFigure, QuotaFigure};
 use crate::model::*;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// A node as the tree shows it: the unit, whether it has children, its subtree figures.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -19,15 +19,22 @@ pub struct TreeNode {
 }
 
 fn node_from(conn: &Connection, org: Org) -> Result<TreeNode> {
-    let has_children: bool =
-        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM orgs WHERE parent_id = ?)")?.query_row([org.id], |r| r.get(0))?;
+    let has_children: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM orgs WHERE parent_id = ?)")?
+        .query_row([org.id], |r| r.get(0))?;
     let depth: i64 = conn
         .prepare_cached("SELECT depth FROM org_tree WHERE org_id = ?")?
         .query_row([org.id], |r| r.get(0))
         .optional()?
         .unwrap_or(0);
     let figures = subtree_figures(conn, org.id)?;
-    Ok(TreeNode { has_children, depth, total: figures.total(), traffic: figures.traffic(), org })
+    Ok(TreeNode {
+        has_children,
+        depth,
+        total: figures.total(),
+        traffic: figures.traffic(),
+        org,
+    })
 }
 
 pub fn org(conn: &Connection, id: OrgId) -> Result<Option<Org>> {
@@ -43,26 +50,38 @@ pub fn roots(conn: &Connection) -> Result<Vec<TreeNode>> {
         "SELECT {ORG_COLUMNS} FROM orgs WHERE parent_id IS NULL OR parent_id NOT IN (SELECT id FROM orgs) \
          ORDER BY sort, id"
     ))?;
-    let orgs = st.query_map([], read_org)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let orgs = st
+        .query_map([], read_org)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     orgs.into_iter().map(|o| node_from(conn, o)).collect()
 }
 
 pub fn children(conn: &Connection, parent: OrgId) -> Result<Vec<TreeNode>> {
-    let mut st = conn.prepare_cached(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE parent_id = ? ORDER BY sort, id"))?;
-    let orgs = st.query_map([parent], read_org)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {ORG_COLUMNS} FROM orgs WHERE parent_id = ? ORDER BY sort, id"
+    ))?;
+    let orgs = st
+        .query_map([parent], read_org)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     orgs.into_iter().map(|o| node_from(conn, o)).collect()
 }
 
 /// The unit and its ancestors within the cache, root first.
 pub fn path_to_root(conn: &Connection, id: OrgId) -> Result<Vec<Org>> {
-    let path: Option<String> =
-        conn.prepare_cached("SELECT path FROM org_tree WHERE org_id = ?")?.query_row([id], |r| r.get(0)).optional()?;
+    let path: Option<String> = conn
+        .prepare_cached("SELECT path FROM org_tree WHERE org_id = ?")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
     let mut out = Vec::new();
-    for part in path.unwrap_or_default().split('/').filter(|s| !s.is_empty()) {
-        if let Ok(a) = part.parse::<i64>() {
-            if let Some(o) = org(conn, a)? {
-                out.push(o);
-            }
+    for part in path
+        .unwrap_or_default()
+        .split('/')
+        .filter(|s| !s.is_empty())
+    {
+        if let Ok(a) = part.parse::<i64>()
+            && let Some(o) = org(conn, a)?
+        {
+            out.push(o);
         }
     }
     Ok(out)
@@ -71,37 +90,55 @@ pub fn path_to_root(conn: &Connection, id: OrgId) -> Result<Vec<Org>> {
 /// `示例市 › 教育局 › 办公室`: the unit's path as text, short names where they exist.
 pub fn path_text(conn: &Connection, id: OrgId) -> Result<String> {
     let path = path_to_root(conn, id)?;
-    Ok(path.iter().map(|o| o.short_name.as_deref().unwrap_or(&o.name)).collect::<Vec<_>>().join(" › "))
+    Ok(path
+        .iter()
+        .map(|o| o.short_name.as_deref().unwrap_or(&o.name))
+        .collect::<Vec<_>>()
+        .join(" › "))
 }
 
 /// Ids of the unit and every unit under it.
 pub fn subtree_ids(conn: &Connection, id: OrgId) -> Result<Vec<OrgId>> {
-    let path: Option<String> =
-        conn.prepare_cached("SELECT path FROM org_tree WHERE org_id = ?")?.query_row([id], |r| r.get(0)).optional()?;
+    let path: Option<String> = conn
+        .prepare_cached("SELECT path FROM org_tree WHERE org_id = ?")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
     let Some(path) = path else { return Ok(vec![]) };
-    let mut st = conn.prepare_cached("SELECT org_id FROM org_tree WHERE path >= ?1 AND path < ?1 || x'ff'")?;
-    let ids = st.query_map([path], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st =
+        conn.prepare_cached("SELECT org_id FROM org_tree WHERE path >= ?1 AND path < ?1 || x'ff'")?;
+    let ids = st
+        .query_map([path], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(ids)
 }
 
 /// Persons of one unit; `active_only` leaves out the retired and the former.
 pub fn persons_of(conn: &Connection, org_id: OrgId, active_only: bool) -> Result<Vec<Person>> {
     let filter = if active_only { " AND status = 1" } else { "" };
-    let mut st =
-        conn.prepare_cached(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE org_id = ?{filter} ORDER BY id"))?;
-    let v = st.query_map([org_id], read_person)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {PERSON_COLUMNS} FROM persons WHERE org_id = ?{filter} ORDER BY id"
+    ))?;
+    let v = st
+        .query_map([org_id], read_person)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
 
 pub fn person(conn: &Connection, id: PersonId) -> Result<Option<Person>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = ?"))?
+        .prepare_cached(&format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE id = ?"
+        ))?
         .query_row([id], read_person)
         .optional()?)
 }
 
 /// Another active record holding the same ID number, other than `except` (一人一编).
-pub fn other_record_with_id(conn: &Connection, id_number: &str, except: PersonId) -> Result<Option<Person>> {
+pub fn other_record_with_id(
+    conn: &Connection,
+    id_number: &str,
+    except: PersonId,
+) -> Result<Option<Person>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {PERSON_COLUMNS} FROM persons WHERE id_number = ? AND id <> ? AND status = 1 LIMIT 1"
@@ -110,7 +147,13 @@ pub fn other_record_with_id(conn: &Connection, id_number: &str, except: PersonId
         .optional()?)
 }
 
-fn figures_from(conn: &Connection, quota_sql: &str, posts_sql: &str, id: OrgId, unit: bool) -> Result<Figures> {
+fn figures_from(
+    conn: &Connection,
+    quota_sql: &str,
+    posts_sql: &str,
+    id: OrgId,
+    unit: bool,
+) -> Result<Figures> {
     let mut f = Figures::default();
     let mut st = conn.prepare_cached(quota_sql)?;
     let rows = st.query_map([id], |r| {
@@ -119,7 +162,14 @@ fn figures_from(conn: &Connection, quota_sql: &str, posts_sql: &str, id: OrgId, 
         let fig = if unit {
             QuotaFigure::unit(a, x, res)
         } else {
-            QuotaFigure { approved: a, actual: x, reserved: res, vacant: r.get(4)?, over: r.get(5)?, usable: r.get(6)? }
+            QuotaFigure {
+                approved: a,
+                actual: x,
+                reserved: res,
+                vacant: r.get(4)?,
+                over: r.get(5)?,
+                usable: r.get(6)?,
+            }
         };
         Ok((t, fig))
     })?;
@@ -129,9 +179,21 @@ fn figures_from(conn: &Connection, quota_sql: &str, posts_sql: &str, id: OrgId, 
     }
     let mut st = conn.prepare_cached(posts_sql)?;
     let rows = st.query_map([id], |r| {
-        let slot = PostSlot { level: vocab(r, 0)?, rank: vocab(r, 1)? };
+        let slot = PostSlot {
+            level: vocab(r, 0)?,
+            rank: vocab(r, 1)?,
+        };
         let (a, x): (i64, i64) = (r.get(2)?, r.get(3)?);
-        let fig = if unit { PostFigure::unit(a, x) } else { PostFigure { approved: a, actual: x, vacant: r.get(4)?, over: r.get(5)? } };
+        let fig = if unit {
+            PostFigure::unit(a, x)
+        } else {
+            PostFigure {
+                approved: a,
+                actual: x,
+                vacant: r.get(4)?,
+                over: r.get(5)?,
+            }
+        };
         Ok((slot, fig))
     })?;
     for row in rows {
@@ -164,14 +226,22 @@ pub fn subtree_figures(conn: &Connection, id: OrgId) -> Result<Figures> {
 }
 
 pub fn ledger_of(conn: &Connection, org_id: OrgId) -> Result<Vec<LedgerEntry>> {
-    let mut st = conn.prepare_cached(&format!("SELECT {LEDGER_COLUMNS} FROM ledger WHERE org_id = ? ORDER BY date, id"))?;
-    let v = st.query_map([org_id], read_ledger)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {LEDGER_COLUMNS} FROM ledger WHERE org_id = ? ORDER BY date, id"
+    ))?;
+    let v = st
+        .query_map([org_id], read_ledger)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
 
 pub fn post_entries_of(conn: &Connection, org_id: OrgId) -> Result<Vec<PostEntry>> {
-    let mut st = conn.prepare_cached(&format!("SELECT {POST_COLUMNS} FROM posts WHERE org_id = ? ORDER BY date, id"))?;
-    let v = st.query_map([org_id], read_post)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {POST_COLUMNS} FROM posts WHERE org_id = ? ORDER BY date, id"
+    ))?;
+    let v = st
+        .query_map([org_id], read_post)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
 
@@ -181,13 +251,17 @@ pub fn history(conn: &Connection, subject: Subject) -> Result<Vec<Event>> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS} FROM events WHERE subject_kind = ? AND subject_id = ? ORDER BY date DESC, id DESC"
     ))?;
-    let v = st.query_map(params![k, id], read_event)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let v = st
+        .query_map(params![k, id], read_event)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
 
 pub fn approval(conn: &Connection, id: ApprovalId) -> Result<Option<Approval>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {APPROVAL_COLUMNS} FROM approvals WHERE id = ?"))?
+        .prepare_cached(&format!(
+            "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE id = ?"
+        ))?
         .query_row([id], read_approval)
         .optional()?)
 }
@@ -197,7 +271,9 @@ pub fn open_approvals(conn: &Connection) -> Result<Vec<Approval>> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE status = ? ORDER BY submitted_on, id"
     ))?;
-    let v = st.query_map([ApprovalStatus::Pending.code()], read_approval)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let v = st
+        .query_map([ApprovalStatus::Pending.code()], read_approval)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
 
@@ -206,21 +282,29 @@ pub fn find_orgs(conn: &Connection, name: &str) -> Result<Vec<Org>> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT {ORG_COLUMNS} FROM orgs WHERE name = ?1 OR short_name = ?1 ORDER BY id LIMIT 50"
     ))?;
-    let exact = st.query_map([name], read_org)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let exact = st
+        .query_map([name], read_org)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     if !exact.is_empty() {
         return Ok(exact);
     }
     let mut st = conn.prepare_cached(&format!(
         "SELECT {ORG_COLUMNS} FROM orgs WHERE instr(name, ?1) > 0 ORDER BY length(name), id LIMIT 50"
     ))?;
-    let v = st.query_map([name], read_org)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let v = st
+        .query_map([name], read_org)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
 
 /// Persons whose name equals `name`.
 pub fn find_persons(conn: &Connection, name: &str) -> Result<Vec<Person>> {
-    let mut st = conn.prepare_cached(&format!("SELECT {PERSON_COLUMNS} FROM persons WHERE name = ? ORDER BY status, id LIMIT 50"))?;
-    let v = st.query_map([name], read_person)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {PERSON_COLUMNS} FROM persons WHERE name = ? ORDER BY status, id LIMIT 50"
+    ))?;
+    let v = st
+        .query_map([name], read_person)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
 
@@ -247,13 +331,18 @@ pub fn preview_approval(
         None => None,
     };
     let on_other_books = match &person {
-        Some(p) if !p.id_number.is_empty() => {
-            other_record_with_id(conn, &p.id_number, p.id)?.filter(|o| o.staffing_type.is_some()).map(|o| o.org_id)
-        }
+        Some(p) if !p.id_number.is_empty() => other_record_with_id(conn, &p.id_number, p.id)?
+            .filter(|o| o.staffing_type.is_some())
+            .map(|o| o.org_id),
         _ => None,
     };
     use crate::model::approval::{REORG_LEVEL, REORG_NAME, REORG_PARENT};
-    let ctx = crate::model::approval::Context { figures, person: person.as_ref(), on_other_books, today };
+    let ctx = crate::model::approval::Context {
+        figures,
+        person: person.as_ref(),
+        on_other_books,
+        today,
+    };
     let mut effect = crate::model::approval::preview(a, &ctx);
     if let Some(unit) = org(conn, a.org_id)? {
         let name_of = |id: Option<OrgId>| -> Result<String> {
@@ -265,7 +354,9 @@ pub fn preview_approval(
         for c in &mut effect.changes {
             match c.what.as_str() {
                 REORG_NAME => c.before = unit.name.clone(),
-                REORG_LEVEL => c.before = unit.level.map_or("（未定）".into(), |l| l.zh().to_string()),
+                REORG_LEVEL => {
+                    c.before = unit.level.map_or("（未定）".into(), |l| l.zh().to_string())
+                }
                 REORG_PARENT => {
                     c.before = name_of(unit.parent_id)?;
                     c.after = name_of(c.after.parse().ok())?;

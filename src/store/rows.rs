@@ -1,13 +1,17 @@
 //! Mapping between domain rows and the cache's tables: one place for every column list.
 
-use crate::model::retirement::{retirement_month, Rule};
+use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
 use chrono::NaiveDate;
 use rusqlite::types::Type;
-use rusqlite::{params, Row, Statement};
+use rusqlite::{Row, Statement, params};
 
 pub(crate) fn bad(idx: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(idx, Type::Integer, format!("unknown {what} code").into())
+    rusqlite::Error::FromSqlConversionFailure(
+        idx,
+        Type::Integer,
+        format!("unknown {what} code").into(),
+    )
 }
 
 pub(crate) fn vocab<T: Vocabulary>(row: &Row, idx: usize) -> rusqlite::Result<T> {
@@ -85,7 +89,8 @@ pub fn write_org(st: &mut Statement, o: &Org) -> rusqlite::Result<usize> {
     ])
 }
 
-pub const LEDGER_COLUMNS: &str = "id, org_id, doc_no, date, staffing_type, funding_type, delta, summary, special";
+pub const LEDGER_COLUMNS: &str =
+    "id, org_id, doc_no, date, staffing_type, funding_type, delta, summary, special";
 
 pub fn read_ledger(r: &Row) -> rusqlite::Result<LedgerEntry> {
     Ok(LedgerEntry {
@@ -123,7 +128,10 @@ pub fn read_post(r: &Row) -> rusqlite::Result<PostEntry> {
         org_id: r.get(1)?,
         doc_no: r.get(2)?,
         date: date(r, 3)?,
-        slot: PostSlot { level: vocab(r, 4)?, rank: vocab(r, 5)? },
+        slot: PostSlot {
+            level: vocab(r, 4)?,
+            rank: vocab(r, 5)?,
+        },
         delta: r.get(6)?,
         summary: r.get(7)?,
     })
@@ -171,7 +179,9 @@ pub fn read_person(r: &Row) -> rusqlite::Result<Person> {
         degree: opt_vocab(r, 18)?,
         major: r.get(19)?,
         staffing_type: opt_vocab(r, 20)?,
-        leader_post: leader_level.zip(leader_rank).map(|(level, rank)| PostSlot { level, rank }),
+        leader_post: leader_level
+            .zip(leader_rank)
+            .map(|(level, rank)| PostSlot { level, rank }),
         status: vocab(r, 23)?,
         exit_kind: opt_vocab(r, 24)?,
         exit_date: opt_date(r, 25)?,
@@ -216,7 +226,8 @@ pub fn write_person(st: &mut Statement, p: &Person) -> rusqlite::Result<usize> {
     ])
 }
 
-pub const EVENT_COLUMNS: &str = "id, subject_kind, subject_id, kind, date, doc_no, summary, operator, from_org, to_org";
+pub const EVENT_COLUMNS: &str =
+    "id, subject_kind, subject_id, kind, date, doc_no, summary, operator, from_org, to_org";
 
 pub fn subject_key(s: Subject) -> (i64, i64) {
     match s {
@@ -230,7 +241,11 @@ pub fn read_event(r: &Row) -> rusqlite::Result<Event> {
     let sid: i64 = r.get(2)?;
     Ok(Event {
         id: r.get(0)?,
-        subject: if sk == 1 { Subject::Org(sid) } else { Subject::Person(sid) },
+        subject: if sk == 1 {
+            Subject::Org(sid)
+        } else {
+            Subject::Person(sid)
+        },
         kind: vocab(r, 3)?,
         date: date(r, 4)?,
         doc_no: r.get(5)?,
@@ -271,7 +286,9 @@ pub fn read_approval(r: &Row) -> rusqlite::Result<Approval> {
         person_id: r.get(3)?,
         staffing_type: opt_vocab(r, 4)?,
         amount: r.get(5)?,
-        post: level.zip(rank).map(|(level, rank)| PostSlot { level, rank }),
+        post: level
+            .zip(rank)
+            .map(|(level, rank)| PostSlot { level, rank }),
         new_name: r.get(8)?,
         new_level: opt_vocab(r, 9)?,
         new_parent_id: r.get(10)?,

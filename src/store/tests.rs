@@ -11,7 +11,11 @@ fn org(id: i64, parent: Option<i64>, name: &str) -> Org {
     Org {
         id,
         parent_id: parent,
-        kind: if parent.is_none() { OrgKind::Region } else { OrgKind::Institution },
+        kind: if parent.is_none() {
+            OrgKind::Region
+        } else {
+            OrgKind::Institution
+        },
         name: name.into(),
         short_name: None,
         category: Some(Category::Government),
@@ -40,7 +44,13 @@ fn ledger(id: i64, org_id: i64, t: StaffingType, delta: i32) -> LedgerEntry {
     }
 }
 
-pub(crate) fn person(id: i64, org_id: i64, t: Option<StaffingType>, birth: NaiveDate, sex: Sex) -> Person {
+pub(crate) fn person(
+    id: i64,
+    org_id: i64,
+    t: Option<StaffingType>,
+    birth: NaiveDate,
+    sex: Sex,
+) -> Person {
     Person {
         id,
         org_id,
@@ -83,8 +93,16 @@ pub(crate) fn sample() -> Dataset {
     // Reaches 60y4m in 2026-05: past retirement age and still on the books.
     persons.push(person(20, 3, Some(adm), day(1966, 1, 10), Sex::Male));
     Dataset {
-        orgs: vec![org(1, None, "示例县"), org(2, Some(1), "示例县财政局"), org(3, Some(1), "示例县教育局")],
-        ledger: vec![ledger(1, 2, adm, 4), ledger(2, 3, adm, 6), ledger(3, 3, adm, -1)],
+        orgs: vec![
+            org(1, None, "示例县"),
+            org(2, Some(1), "示例县财政局"),
+            org(3, Some(1), "示例县教育局"),
+        ],
+        ledger: vec![
+            ledger(1, 2, adm, 4),
+            ledger(2, 3, adm, 6),
+            ledger(3, 3, adm, -1),
+        ],
         persons,
         ..Default::default()
     }
@@ -98,7 +116,10 @@ fn refuses_a_file_that_is_not_sqlite_and_leaves_it_alone() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert!(matches!(Store::open(&p), Err(Error::NotSqlite(_))));
-    assert_eq!(std::fs::read(&p).unwrap(), b"this is a letter, not a database");
+    assert_eq!(
+        std::fs::read(&p).unwrap(),
+        b"this is a letter, not a database"
+    );
 }
 
 #[test]
@@ -107,10 +128,14 @@ fn refuses_a_newer_schema_and_a_world_readable_file() {
     let p = dir.path().join("cache.db");
     drop(Store::open(&p).unwrap());
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     {
         let c = rusqlite::Connection::open(&p).unwrap();
-        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
     }
     let err = Store::open(&p).err().unwrap();
     assert!(matches!(err, Error::NewerSchema { .. }), "{err}");
@@ -148,23 +173,47 @@ fn round_trips_the_dataset() {
 
 #[test]
 fn warnings_of_each_kind_found_in_sample() {
-    use warnings::{warnings, Filter, WarningKind};
+    use warnings::{Filter, WarningKind, warnings};
     let mut d = sample();
     d.persons[0].id_number.replace_range(17..18, "0");
     d.persons[1].sex = Sex::Female;
     let mut s = Store::open_in_memory().unwrap();
     s.replace_all(&d).unwrap();
-    let all = warnings(s.conn(), Filter { kind: None, within: 12, today: YearMonth::new(2026, 11), scope: None }).unwrap();
+    let all = warnings(
+        s.conn(),
+        Filter {
+            kind: None,
+            within: 12,
+            today: YearMonth::new(2026, 11),
+            scope: None,
+        },
+    )
+    .unwrap();
     let of = |k| all.iter().filter(|w| w.kind == k).collect::<Vec<_>>();
     assert_eq!(of(WarningKind::OverQuota).len(), 1);
     assert_eq!(of(WarningKind::OverQuota)[0].org_id, 2);
     let overage = of(WarningKind::Overage);
     assert_eq!(overage.len(), 1);
     assert_eq!(overage[0].retirement_date, Some(YearMonth::new(2026, 5)));
-    let data: Vec<&str> = of(WarningKind::Data).iter().map(|w| w.subject.as_str()).collect();
-    assert!(data.contains(&"bad-id") && data.contains(&"sex-mismatch"), "{data:?}");
+    let data: Vec<&str> = of(WarningKind::Data)
+        .iter()
+        .map(|w| w.subject.as_str())
+        .collect();
+    assert!(
+        data.contains(&"bad-id") && data.contains(&"sex-mismatch"),
+        "{data:?}"
+    );
     // A scope limited to the vacancy unit sees no over-quota warning.
-    let scoped = warnings(s.conn(), Filter { kind: Some(WarningKind::OverQuota), within: 12, today: YearMonth::new(2026, 11), scope: Some(3) }).unwrap();
+    let scoped = warnings(
+        s.conn(),
+        Filter {
+            kind: Some(WarningKind::OverQuota),
+            within: 12,
+            today: YearMonth::new(2026, 11),
+            scope: Some(3),
+        },
+    )
+    .unwrap();
     assert!(scoped.is_empty());
 }
 
@@ -176,6 +225,9 @@ fn lookup_entries_carry_unit_paths() {
     let p = entries.iter().find(|e| e.name == "张10").unwrap();
     assert_eq!(p.unit, "示例县 › 示例县教育局");
     assert!(p.detail.contains("行政编制"));
-    let n: i64 = s.conn().query_row("SELECT COUNT(*) FROM search_keys", [], |r| r.get(0)).unwrap();
+    let n: i64 = s
+        .conn()
+        .query_row("SELECT COUNT(*) FROM search_keys", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n as usize, entries.len());
 }

@@ -2,11 +2,11 @@
 //! over-age staff still on the books; data-quality faults. Read from the derived tables
 //! and indexes, never by scanning all persons.
 
-use super::rows::*;
 use super::Result;
-use crate::model::retirement::{retirement_age_months, format_age, Rule};
+use super::rows::*;
+use crate::model::retirement::{Rule, format_age, retirement_age_months};
 use crate::model::*;
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -131,7 +131,13 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
             in_scope_sql(f.scope, "org_id")
         ))?;
         let rows = st.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, vocab::<StaffingType>(r, 1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                vocab::<StaffingType>(r, 1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
         })?;
         for row in rows {
             let (org, t, a, x, res) = row?;
@@ -147,10 +153,20 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
                 continue;
             }
             let message = match kind {
-                WarningKind::OverQuota => format!("{}核定{a}名，实有{x}名，超编{}名", t.zh(), fig.over),
+                WarningKind::OverQuota => {
+                    format!("{}核定{a}名，实有{x}名，超编{}名", t.zh(), fig.over)
+                }
                 _ => format!("{}核定{a}名，实有{x}名，满编，用编已冻结", t.zh()),
             };
-            out.push(Warning { kind, org_id: org, org_name: org_name(org)?, person: None, subject: t.zh().into(), message, retirement_date: None });
+            out.push(Warning {
+                kind,
+                org_id: org,
+                org_name: org_name(org)?,
+                person: None,
+                subject: t.zh().into(),
+                message,
+                retirement_date: None,
+            });
         }
     }
     if want(WarningKind::OverPosts) {
@@ -159,7 +175,15 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
             in_scope_sql(f.scope, "org_id")
         ))?;
         let rows = st.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, PostSlot { level: vocab(r, 1)?, rank: vocab(r, 2)? }, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                PostSlot {
+                    level: vocab(r, 1)?,
+                    rank: vocab(r, 2)?,
+                },
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
         })?;
         for row in rows {
             let (org, slot, a, x) = row?;
@@ -184,13 +208,24 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
              ORDER BY retire_month, id",
             in_scope_sql(f.scope, "org_id")
         ))?;
-        let persons = st.query_map(params![lo, hi], read_person)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let persons = st
+            .query_map(params![lo, hi], read_person)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         for p in persons {
-            let Some(month) = retire_month_index(&p).map(YearMonth::from_index) else { continue };
+            let Some(month) = retire_month_index(&p).map(YearMonth::from_index) else {
+                continue;
+            };
             let rule = Rule::for_person(p.sex, p.post_type);
-            let age = p.birth_date.map(|b| format_age(retirement_age_months(rule, YearMonth::of(b)))).unwrap_or_default();
+            let age = p
+                .birth_date
+                .map(|b| format_age(retirement_age_months(rule, YearMonth::of(b))))
+                .unwrap_or_default();
             let message = match kind {
-                WarningKind::Retirement => format!("{} 将于{month}达到法定退休年龄（{age}，{}）", p.name, rule.zh()),
+                WarningKind::Retirement => format!(
+                    "{} 将于{month}达到法定退休年龄（{age}，{}）",
+                    p.name,
+                    rule.zh()
+                ),
                 _ => format!("{} 已于{month}达到法定退休年龄（{age}），仍在职", p.name),
             };
             out.push(Warning {
@@ -219,7 +254,14 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
                 ),
             }
         ))?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
         for row in rows.collect::<rusqlite::Result<Vec<_>>>()? {
             let (sk, id, code, message) = row;
             let (org_id, person) = if sk == 2 {
@@ -243,7 +285,23 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
 }
 
 /// Counts per kind (the overview's figures).
-pub fn counts(conn: &Connection, today: YearMonth, within: u32, scope: Option<OrgId>) -> Result<Vec<(WarningKind, usize)>> {
-    let all = warnings(conn, Filter { kind: None, within, today, scope })?;
-    Ok(WarningKind::ALL.iter().map(|&k| (k, all.iter().filter(|w| w.kind == k).count())).collect())
+pub fn counts(
+    conn: &Connection,
+    today: YearMonth,
+    within: u32,
+    scope: Option<OrgId>,
+) -> Result<Vec<(WarningKind, usize)>> {
+    let all = warnings(
+        conn,
+        Filter {
+            kind: None,
+            within,
+            today,
+            scope,
+        },
+    )?;
+    Ok(WarningKind::ALL
+        .iter()
+        .map(|&k| (k, all.iter().filter(|w| w.kind == k).count()))
+        .collect())
 }

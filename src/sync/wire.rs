@@ -52,7 +52,9 @@ impl Columns {
 pub fn to_columns<T: Serialize>(rows: &[T]) -> Columns {
     let mut out = Columns::default();
     for (i, row) in rows.iter().enumerate() {
-        let Ok(Value::Object(map)) = serde_json::to_value(row) else { continue };
+        let Ok(Value::Object(map)) = serde_json::to_value(row) else {
+            continue;
+        };
         if i == 0 {
             out.names = map.keys().cloned().collect();
             out.columns = vec![Vec::with_capacity(rows.len()); out.names.len()];
@@ -86,7 +88,8 @@ pub fn from_columns<T: DeserializeOwned>(c: &Columns) -> Result<Vec<T>> {
         for (name, col) in c.names.iter().zip(&mut columns) {
             map.insert(name.clone(), std::mem::take(&mut col[i]));
         }
-        let row = serde_json::from_value(Value::Object(map)).map_err(|e| WireError::Format(format!("第{}行：{e}", i + 1)))?;
+        let row = serde_json::from_value(Value::Object(map))
+            .map_err(|e| WireError::Format(format!("第{}行：{e}", i + 1)))?;
         rows.push(row);
     }
     Ok(rows)
@@ -105,8 +108,12 @@ fn delta_encode(col: &mut [Value]) {
 fn delta_decode(col: &mut [Value]) -> Result<()> {
     let mut prev = 0i64;
     for v in col.iter_mut() {
-        let d = v.as_i64().ok_or_else(|| WireError::Format("编号列含非整数".into()))?;
-        prev = prev.checked_add(d).ok_or_else(|| WireError::Format("编号溢出".into()))?;
+        let d = v
+            .as_i64()
+            .ok_or_else(|| WireError::Format("编号列含非整数".into()))?;
+        prev = prev
+            .checked_add(d)
+            .ok_or_else(|| WireError::Format("编号溢出".into()))?;
         *v = Value::from(prev);
     }
     Ok(())
@@ -147,7 +154,12 @@ impl WireDataset {
     }
 
     pub fn row_count(&self) -> usize {
-        self.orgs.len() + self.ledger.len() + self.posts.len() + self.persons.len() + self.events.len() + self.approvals.len()
+        self.orgs.len()
+            + self.ledger.len()
+            + self.posts.len()
+            + self.persons.len()
+            + self.events.len()
+            + self.approvals.len()
     }
 }
 
@@ -211,13 +223,17 @@ impl Snapshot {
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Snapshot> {
         let json = decompress(bytes, MAX_BODY)?;
-        let v: Value = serde_json::from_slice(&json).map_err(|e| WireError::Format(e.to_string()))?;
+        let v: Value =
+            serde_json::from_slice(&json).map_err(|e| WireError::Format(e.to_string()))?;
         if v.get("format").and_then(Value::as_str) != Some(SNAPSHOT_FORMAT) {
             return Err(WireError::NotSnapshot);
         }
         let found = v.get("protocol").and_then(Value::as_u64).unwrap_or(0) as u32;
         if found != PROTOCOL_VERSION {
-            return Err(WireError::Version { found, supported: PROTOCOL_VERSION });
+            return Err(WireError::Version {
+                found,
+                supported: PROTOCOL_VERSION,
+            });
         }
         serde_json::from_value(v).map_err(|e| WireError::Format(e.to_string()))
     }
@@ -261,7 +277,10 @@ mod tests {
 
     #[test]
     fn columns_round_trip() {
-        let d = Dataset { orgs: vec![org(1, None), org(2, Some(1)), org(7, Some(1))], ..Default::default() };
+        let d = Dataset {
+            orgs: vec![org(1, None), org(2, Some(1)), org(7, Some(1))],
+            ..Default::default()
+        };
         let w = WireDataset::encode(&d);
         assert_eq!(w.orgs.len(), 3);
         assert_eq!(w.decode().unwrap(), d);
@@ -273,9 +292,15 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_in_words() {
-        assert!(matches!(Snapshot::from_bytes(b"hello"), Err(WireError::Decompress(_))));
+        assert!(matches!(
+            Snapshot::from_bytes(b"hello"),
+            Err(WireError::Decompress(_))
+        ));
         let bytes = compress(br#"{"format":"bianzhi-snapshot","protocol":99}"#, 3);
-        assert!(matches!(Snapshot::from_bytes(&bytes), Err(WireError::Version { found: 99, .. })));
+        assert!(matches!(
+            Snapshot::from_bytes(&bytes),
+            Err(WireError::Version { found: 99, .. })
+        ));
         let mut c = to_columns(&[org(1, None)]);
         c.columns[0].push(Value::Null);
         assert!(from_columns::<Org>(&c).is_err());
