@@ -271,7 +271,7 @@ fn search_finds_by_initials_and_history_reproduces_the_ledger() {
                 .unwrap()
                 .iter()
                 .filter(|e| e["entry"]["staffing_type"] == f["staffing_type"])
-                .last()
+                .next_back()
                 .map(|e| e["running_total"].as_i64().unwrap());
             assert_eq!(last, Some(f["approved"].as_i64().unwrap()));
         }

@@ -2,5 +2,6 @@
 
 mod util;
 
-mod sync;
 mod cli;
+mod sync;
+mod tui;

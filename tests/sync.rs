@@ -5,7 +5,7 @@ use crate::util::*;
 use bianzhi::model::*;
 use bianzhi::server::db::ServerDb;
 use bianzhi::server::relay::Fault;
-use bianzhi::server::{decide, simulate, Change};
+use bianzhi::server::{Change, decide, simulate};
 use bianzhi::store::Store;
 use bianzhi::sync::client::Error;
 use bianzhi::sync::{outbox, proto, wire};
@@ -13,7 +13,13 @@ use rand::SeedableRng;
 use std::collections::HashSet;
 
 fn root(db: &ServerDb) -> OrgId {
-    db.conn().query_row("SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap()
+    db.conn()
+        .query_row(
+            "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
 }
 
 /// Two departments under the root — the first with a public institution that has staff —
@@ -47,7 +53,11 @@ fn scope_ids(db: &ServerDb, root: OrgId) -> HashSet<OrgId> {
 }
 
 /// Every row of a cache lies in the jurisdiction.
-fn assert_within(d: &Dataset, scope: &HashSet<OrgId>, persons_org: impl Fn(PersonId) -> Option<OrgId>) {
+fn assert_within(
+    d: &Dataset,
+    scope: &HashSet<OrgId>,
+    persons_org: impl Fn(PersonId) -> Option<OrgId>,
+) {
     assert!(d.orgs.iter().all(|o| scope.contains(&o.id)));
     assert!(d.ledger.iter().all(|e| scope.contains(&e.org_id)));
     assert!(d.posts.iter().all(|e| scope.contains(&e.org_id)));
@@ -56,7 +66,11 @@ fn assert_within(d: &Dataset, scope: &HashSet<OrgId>, persons_org: impl Fn(Perso
     for e in &d.events {
         match e.subject {
             Subject::Org(id) => assert!(scope.contains(&id), "event {} of unit {id}", e.id),
-            Subject::Person(pid) => assert!(persons_org(pid).is_some_and(|o| scope.contains(&o)), "event {} of person {pid}", e.id),
+            Subject::Person(pid) => assert!(
+                persons_org(pid).is_some_and(|o| scope.contains(&o)),
+                "event {} of person {pid}",
+                e.id
+            ),
         }
     }
 }
@@ -70,7 +84,9 @@ async fn first_sync_equals_the_servers_scoped_data() {
     };
     // The whole region.
     let cache = w.cache("all");
-    let r = sync(&w.client(&w.operator("全域", root)), &cache).await.unwrap();
+    let r = sync(&w.client(&w.operator("全域", root)), &cache)
+        .await
+        .unwrap();
     let (server, cursor) = w.scoped(root);
     let mine = cache_data(&cache);
     assert_eq!(mine.row_count(), server.row_count());
@@ -88,13 +104,16 @@ async fn first_sync_equals_the_servers_scoped_data() {
 
     // One department: only its subtree, and still equal to what the server holds for it.
     let cache = w.cache("dept");
-    sync(&w.client(&w.operator("部门", dept)), &cache).await.unwrap();
+    sync(&w.client(&w.operator("部门", dept)), &cache)
+        .await
+        .unwrap();
     let (server, _) = w.scoped(dept);
     let mine = cache_data(&cache);
     assert!(mine.row_count() > 0 && mine.row_count() < small().row_count());
     assert_eq!(checksum(&mine), checksum(&server));
     let scope = scope_ids(&w.db(), dept);
-    let by_id: std::collections::HashMap<_, _> = mine.persons.iter().map(|p| (p.id, p.org_id)).collect();
+    let by_id: std::collections::HashMap<_, _> =
+        mine.persons.iter().map(|p| (p.id, p.org_id)).collect();
     assert_within(&mine, &scope, |pid| by_id.get(&pid).copied());
 }
 
@@ -111,12 +130,22 @@ async fn incremental_and_no_change_syncs_are_small() {
     let r = sync(&c, &cache).await.unwrap();
     let (up, down) = w.relay.bytes();
     assert_eq!((r.round_trips, r.upserted, r.deleted), (1, 0, 0));
-    assert!(up <= 1024 && down <= 1024, "no-change sync took {up} B up, {down} B down");
+    assert!(
+        up <= 1024 && down <= 1024,
+        "no-change sync took {up} B up, {down} B down"
+    );
     assert!(w.relay.connections() <= 1);
 
     // Changes on the server travel as deltas: only the rows that changed.
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
-    let s = simulate::changes(&mut w.db(), &mut rng, chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), 30, 0.0).unwrap();
+    let s = simulate::changes(
+        &mut w.db(),
+        &mut rng,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        30,
+        0.0,
+    )
+    .unwrap();
     assert!(s.total() > 10);
     w.relay.reset();
     let r = sync(&c, &cache).await.unwrap();
@@ -146,10 +175,23 @@ async fn a_sync_cut_mid_page_resumes_and_never_half_applies() {
     let consistent = |cache: &std::path::Path| {
         let mut s = Store::open(cache).unwrap();
         let tx = s.conn_mut().transaction().unwrap();
-        let cursor: i64 = bianzhi::store::get_meta(&tx, "cursor").unwrap().map_or(0, |c| c.parse().unwrap());
-        let rows: i64 = bianzhi::store::queries::counts(&tx).unwrap().iter().map(|(_, n)| n).sum();
+        let cursor: i64 = bianzhi::store::get_meta(&tx, "cursor")
+            .unwrap()
+            .map_or(0, |c| c.parse().unwrap());
+        let rows: i64 = bianzhi::store::queries::counts(&tx)
+            .unwrap()
+            .iter()
+            .map(|(_, n)| n)
+            .sum();
         let db = w.db();
-        let expected: i64 = db.conn().query_row("SELECT COUNT(*) FROM sync_rows WHERE ver <= ? AND deleted = 0", [cursor], |r| r.get(0)).unwrap();
+        let expected: i64 = db
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM sync_rows WHERE ver <= ? AND deleted = 0",
+                [cursor],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(rows, expected, "cache at cursor {cursor} holds {rows} rows");
         cursor
     };
@@ -161,9 +203,15 @@ async fn a_sync_cut_mid_page_resumes_and_never_half_applies() {
     assert!(matches!(err, Error::Unreachable { .. }), "{err}");
     assert!(err.to_string().contains("本地缓存未受影响"));
     let at = consistent(&cache);
-    assert!(at > 0 && (at as u64) < full.cursor, "resumes from a page boundary, got cursor {at}");
+    assert!(
+        at > 0 && (at as u64) < full.cursor,
+        "resumes from a page boundary, got cursor {at}"
+    );
     let rest = sync(&c, &cache).await.unwrap();
-    assert!(rest.upserted < full.upserted, "resumed rather than restarted: {rest:?}");
+    assert!(
+        rest.upserted < full.upserted,
+        "resumed rather than restarted: {rest:?}"
+    );
     assert_eq!(checksum(&cache_data(&cache)), checksum(small()));
 
     // 2. The client task aborted after its first page.
@@ -189,20 +237,37 @@ async fn a_sync_cut_mid_page_resumes_and_never_half_applies() {
 }
 
 fn moved_under(db: &mut ServerDb, unit: OrgId, new_parent: OrgId) {
-    let mut org = bianzhi::store::queries::org(db.conn(), unit).unwrap().unwrap();
+    let mut org = bianzhi::store::queries::org(db.conn(), unit)
+        .unwrap()
+        .unwrap();
     org.parent_id = Some(new_parent);
-    db.write(&Change { upsert: Dataset { orgs: vec![org], ..Default::default() }, ..Default::default() }).unwrap();
+    db.write(&Change {
+        upsert: Dataset {
+            orgs: vec![org],
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_or_person_moved_between_jurisdictions_converges_on_both() {
     let w = World::new(small()).await;
     let (x, y, unit) = two_departments(&w.db());
-    let (cx, cy) = (w.client(&w.operator("甲", x)), w.client(&w.operator("乙", y)));
+    let (cx, cy) = (
+        w.client(&w.operator("甲", x)),
+        w.client(&w.operator("乙", y)),
+    );
     let (kx, ky) = (w.cache("x"), w.cache("y"));
     sync(&cx, &kx).await.unwrap();
     sync(&cy, &ky).await.unwrap();
-    let staff: Vec<PersonId> = cache_data(&kx).persons.iter().filter(|p| p.org_id == unit).map(|p| p.id).collect();
+    let staff: Vec<PersonId> = cache_data(&kx)
+        .persons
+        .iter()
+        .filter(|p| p.org_id == unit)
+        .map(|p| p.id)
+        .collect();
     assert!(!staff.is_empty());
     assert!(!cache_data(&ky).persons.iter().any(|p| p.org_id == unit));
 
@@ -210,19 +275,45 @@ async fn a_unit_or_person_moved_between_jurisdictions_converges_on_both() {
     moved_under(&mut w.db(), unit, y);
     let rx = sync(&cx, &kx).await.unwrap();
     let ry = sync(&cy, &ky).await.unwrap();
-    assert!(rx.deleted as usize > staff.len(), "x gets tombstones: {rx:?}");
-    assert!(ry.upserted as usize > staff.len(), "y receives the unit: {ry:?}");
+    assert!(
+        rx.deleted as usize > staff.len(),
+        "x gets tombstones: {rx:?}"
+    );
+    assert!(
+        ry.upserted as usize > staff.len(),
+        "y receives the unit: {ry:?}"
+    );
     let (dx, dy) = (cache_data(&kx), cache_data(&ky));
-    assert!(!dx.orgs.iter().any(|o| o.id == unit) && !dx.persons.iter().any(|p| staff.contains(&p.id)));
-    assert!(dy.orgs.iter().any(|o| o.id == unit && o.parent_id == Some(y)));
-    assert!(staff.iter().all(|id| dy.persons.iter().any(|p| p.id == *id)));
+    assert!(
+        !dx.orgs.iter().any(|o| o.id == unit) && !dx.persons.iter().any(|p| staff.contains(&p.id))
+    );
+    assert!(
+        dy.orgs
+            .iter()
+            .any(|o| o.id == unit && o.parent_id == Some(y))
+    );
+    assert!(
+        staff
+            .iter()
+            .all(|id| dy.persons.iter().any(|p| p.id == *id))
+    );
     assert_eq!(checksum(&dx), checksum(&w.scoped(x).0));
     assert_eq!(checksum(&dy), checksum(&w.scoped(y).0));
 
     // A person transfers back from y to x, taking their history along.
-    let mut p = bianzhi::store::queries::person(w.db().conn(), staff[0]).unwrap().unwrap();
+    let mut p = bianzhi::store::queries::person(w.db().conn(), staff[0])
+        .unwrap()
+        .unwrap();
     p.org_id = x;
-    w.db().write(&Change { upsert: Dataset { persons: vec![p.clone()], ..Default::default() }, ..Default::default() }).unwrap();
+    w.db()
+        .write(&Change {
+            upsert: Dataset {
+                persons: vec![p.clone()],
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .unwrap();
     sync(&cx, &kx).await.unwrap();
     sync(&cy, &ky).await.unwrap();
     let (dx, dy) = (cache_data(&kx), cache_data(&ky));
@@ -236,17 +327,30 @@ async fn a_unit_or_person_moved_between_jurisdictions_converges_on_both() {
 /// A new 增人入编 request for a pending person into a unit with a usable place.
 fn entry_request(db: &mut ServerDb) -> (ApprovalId, PersonId, OrgId) {
     let units: Vec<OrgId> = {
-        let mut st = db.conn().prepare("SELECT DISTINCT org_id FROM ledger ORDER BY org_id").unwrap();
-        st.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+        let mut st = db
+            .conn()
+            .prepare("SELECT DISTINCT org_id FROM ledger ORDER BY org_id")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
     };
     let (org, t) = units
         .iter()
         .find_map(|&o| {
             let f = decide::unit_figures_now(db.conn(), o).unwrap();
-            f.quota.iter().find(|(_, q)| q.usable >= 2).map(|(t, _)| (o, *t))
+            f.quota
+                .iter()
+                .find(|(_, q)| q.usable >= 2)
+                .map(|(t, _)| (o, *t))
         })
         .expect("a unit with places to use");
-    let tpl = bianzhi::store::queries::persons_of(db.conn(), org, true).unwrap().into_iter().next().unwrap();
+    let tpl = bianzhi::store::queries::persons_of(db.conn(), org, true)
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
     let pid = decide::next_id(db.conn(), "persons").unwrap();
     let aid = decide::next_id(db.conn(), "approvals").unwrap();
     let birth = chrono::NaiveDate::from_ymd_opt(2000, 2, 29).unwrap();
@@ -283,8 +387,15 @@ fn entry_request(db: &mut ServerDb) -> (ApprovalId, PersonId, OrgId) {
         comment: None,
         plan_used: 0,
     };
-    db.write(&Change { upsert: Dataset { persons: vec![person], approvals: vec![request], ..Default::default() }, ..Default::default() })
-        .unwrap();
+    db.write(&Change {
+        upsert: Dataset {
+            persons: vec![person],
+            approvals: vec![request],
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .unwrap();
     (aid, pid, org)
 }
 
@@ -300,30 +411,58 @@ async fn a_decision_made_offline_and_pushed_twice_applies_once() {
     let before = decide::unit_figures_now(w.db().conn(), org).unwrap();
 
     // Decided offline: it waits in the outbox.
-    let id = outbox::queue(&Store::open(&cache).unwrap(), aid, Decision::Approve, "同意入编").unwrap();
+    let id = outbox::queue(
+        &Store::open(&cache).unwrap(),
+        aid,
+        Decision::Approve,
+        "同意入编",
+    )
+    .unwrap();
     // The answer is lost on the way back: the server applied it, the client does not know.
     w.relay.inject(Some(Fault::CutAfter(40)), false);
     assert!(sync(&c, &cache).await.is_err());
-    assert_eq!(outbox::unsent(Store::open(&cache).unwrap().conn()).unwrap().len(), 1);
+    assert_eq!(
+        outbox::unsent(Store::open(&cache).unwrap().conn())
+            .unwrap()
+            .len(),
+        1
+    );
     // Sent again on the next sync: answered the same, applied once.
     let r = sync(&c, &cache).await.unwrap();
     assert_eq!((r.pushed, r.accepted, r.rejected), (1, 1, 0));
     let entries = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap();
-    assert_eq!((entries[0].client_id.as_str(), entries[0].state), (id.as_str(), 1));
+    assert_eq!(
+        (entries[0].client_id.as_str(), entries[0].state),
+        (id.as_str(), 1)
+    );
 
     let db = w.db();
     let after = decide::unit_figures_now(db.conn(), org).unwrap();
-    assert_eq!(after.total().actual, before.total().actual + 1, "one entry, not two");
+    assert_eq!(
+        after.total().actual,
+        before.total().actual + 1,
+        "one entry, not two"
+    );
     let entry_events: i64 = db
         .conn()
-        .query_row("SELECT COUNT(*) FROM events WHERE subject_kind = 2 AND subject_id = ? AND kind = ?", [pid, EventKind::Entry.code() as i64], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM events WHERE subject_kind = 2 AND subject_id = ? AND kind = ?",
+            [pid, EventKind::Entry.code() as i64],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(entry_events, 1);
     // The decision's effects reached the cache.
     let mine = cache_data(&cache);
     let a = mine.approvals.iter().find(|a| a.id == aid).unwrap();
-    assert_eq!((a.status, a.decided_by.as_deref()), (ApprovalStatus::Approved, Some("审批员")));
-    assert_eq!(mine.persons.iter().find(|p| p.id == pid).unwrap().status, PersonStatus::Active);
+    assert_eq!(
+        (a.status, a.decided_by.as_deref()),
+        (ApprovalStatus::Approved, Some("审批员"))
+    );
+    assert_eq!(
+        mine.persons.iter().find(|p| p.id == pid).unwrap().status,
+        PersonStatus::Active
+    );
     assert_eq!(checksum(&mine), checksum(&w.scoped(root).0));
 }
 
@@ -331,24 +470,53 @@ async fn a_decision_made_offline_and_pushed_twice_applies_once() {
 async fn the_same_request_decided_by_two_operators_is_accepted_once() {
     let w = World::new(small()).await;
     let root = root(&w.db());
-    let aid: ApprovalId = w.db().conn().query_row("SELECT id FROM approvals WHERE status = 1 ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
-    let (a, b) = (w.client(&w.operator("张主任", root)), w.client(&w.operator("李科长", root)));
+    let aid: ApprovalId = w
+        .db()
+        .conn()
+        .query_row(
+            "SELECT id FROM approvals WHERE status = 1 ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let (a, b) = (
+        w.client(&w.operator("张主任", root)),
+        w.client(&w.operator("李科长", root)),
+    );
     let (ka, kb) = (w.cache("a"), w.cache("b"));
     sync(&a, &ka).await.unwrap();
     sync(&b, &kb).await.unwrap();
-    outbox::queue(&Store::open(&ka).unwrap(), aid, Decision::Return, "材料不全，请补正").unwrap();
+    outbox::queue(
+        &Store::open(&ka).unwrap(),
+        aid,
+        Decision::Return,
+        "材料不全，请补正",
+    )
+    .unwrap();
     outbox::queue(&Store::open(&kb).unwrap(), aid, Decision::Reject, "不同意").unwrap();
     let ra = sync(&a, &ka).await.unwrap();
     let rb = sync(&b, &kb).await.unwrap();
     assert_eq!((ra.accepted, ra.rejected), (1, 0));
     assert_eq!((rb.accepted, rb.rejected), (0, 1));
-    let e = outbox::entries(Store::open(&kb).unwrap().conn()).unwrap().remove(0);
+    let e = outbox::entries(Store::open(&kb).unwrap().conn())
+        .unwrap()
+        .remove(0);
     let reason = e.reason.unwrap();
-    assert!(reason.contains("张主任") && reason.contains("退回"), "{reason}");
+    assert!(
+        reason.contains("张主任") && reason.contains("退回"),
+        "{reason}"
+    );
     // Both caches now show the request as decided by the first.
     for k in [&ka, &kb] {
-        let x = cache_data(k).approvals.into_iter().find(|x| x.id == aid).unwrap();
-        assert_eq!((x.status, x.decided_by.as_deref()), (ApprovalStatus::Returned, Some("张主任")));
+        let x = cache_data(k)
+            .approvals
+            .into_iter()
+            .find(|x| x.id == aid)
+            .unwrap();
+        assert_eq!(
+            (x.status, x.decided_by.as_deref()),
+            (ApprovalStatus::Returned, Some("张主任"))
+        );
     }
 }
 
@@ -359,20 +527,46 @@ async fn an_approval_that_would_overdraw_is_refused_with_the_reason() {
     let (aid, _, org) = entry_request(&mut w.db());
     // Ask for far more places than the unit has.
     let mut db = w.db();
-    let mut a = bianzhi::store::queries::approval(db.conn(), aid).unwrap().unwrap();
+    let mut a = bianzhi::store::queries::approval(db.conn(), aid)
+        .unwrap()
+        .unwrap();
     a.kind = ApprovalKind::StaffingPlan;
     a.person_id = None;
     a.amount = 500;
-    db.write(&Change { upsert: Dataset { approvals: vec![a], ..Default::default() }, ..Default::default() }).unwrap();
+    db.write(&Change {
+        upsert: Dataset {
+            approvals: vec![a],
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .unwrap();
     let c = w.client(&w.operator("审批员", root));
     let cache = w.cache("c");
     sync(&c, &cache).await.unwrap();
-    outbox::queue(&Store::open(&cache).unwrap(), aid, Decision::Approve, "同意").unwrap();
+    outbox::queue(
+        &Store::open(&cache).unwrap(),
+        aid,
+        Decision::Approve,
+        "同意",
+    )
+    .unwrap();
     let r = sync(&c, &cache).await.unwrap();
     assert_eq!(r.rejected, 1);
-    let e = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap().remove(0);
-    assert!(e.reason.as_deref().unwrap().contains("超出可使用编制"), "{e:?}");
-    assert_eq!(bianzhi::store::queries::approval(w.db().conn(), aid).unwrap().unwrap().status, ApprovalStatus::Pending);
+    let e = outbox::entries(Store::open(&cache).unwrap().conn())
+        .unwrap()
+        .remove(0);
+    assert!(
+        e.reason.as_deref().unwrap().contains("超出可使用编制"),
+        "{e:?}"
+    );
+    assert_eq!(
+        bianzhi::store::queries::approval(w.db().conn(), aid)
+            .unwrap()
+            .unwrap()
+            .status,
+        ApprovalStatus::Pending
+    );
     let _ = org;
 }
 
@@ -395,7 +589,8 @@ async fn outside_the_jurisdiction_nothing_is_sent_nor_revealed() {
     sync(&c, &cache).await.unwrap();
     let mine = cache_data(&cache);
     let scope = scope_ids(&w.db(), y);
-    let by_id: std::collections::HashMap<_, _> = mine.persons.iter().map(|p| (p.id, p.org_id)).collect();
+    let by_id: std::collections::HashMap<_, _> =
+        mine.persons.iter().map(|p| (p.id, p.org_id)).collect();
     assert_within(&mine, &scope, |pid| by_id.get(&pid).copied());
     assert!(!mine.orgs.iter().any(|o| o.id == x));
 
@@ -406,15 +601,31 @@ async fn outside_the_jurisdiction_nothing_is_sent_nor_revealed() {
     drop(s);
     let r = sync(&c, &cache).await.unwrap();
     assert_eq!(r.rejected, 2);
-    let reasons: Vec<_> = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap().into_iter().map(|e| e.reason.unwrap()).collect();
+    let reasons: Vec<_> = outbox::entries(Store::open(&cache).unwrap().conn())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.reason.unwrap())
+        .collect();
     assert_eq!(reasons[0], reasons[1]);
     assert_eq!(reasons[0], decide::NOT_IN_SCOPE);
-    assert_eq!(bianzhi::store::queries::approval(w.db().conn(), outside).unwrap().unwrap().status, ApprovalStatus::Pending);
+    assert_eq!(
+        bianzhi::store::queries::approval(w.db().conn(), outside)
+            .unwrap()
+            .unwrap()
+            .status,
+        ApprovalStatus::Pending
+    );
 
     // Claiming another jurisdiction in the request changes nothing: the token decides.
     let http = reqwest::Client::new();
     let body = serde_json::json!({ "protocol": 1, "cursor": 0, "scope_root": x });
-    let resp = http.post(format!("{}/v1/sync", w.server.url())).bearer_auth(&token).json(&body).send().await.unwrap();
+    let resp = http
+        .post(format!("{}/v1/sync", w.server.url()))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     let page = proto::SyncPage::from_json(&resp.bytes().await.unwrap()).unwrap();
     assert_eq!(page.scope_root, y);
@@ -424,7 +635,10 @@ async fn outside_the_jurisdiction_nothing_is_sent_nor_revealed() {
     // The snapshot of the jurisdiction holds it alone.
     let snap = wire::Snapshot::from_bytes(&c.snapshot().await.unwrap()).unwrap();
     assert_eq!(snap.scope_root, Some(y));
-    assert_eq!(checksum(&snap.data.decode().unwrap()), checksum(&w.scoped(y).0));
+    assert_eq!(
+        checksum(&snap.data.decode().unwrap()),
+        checksum(&w.scoped(y).0)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -436,7 +650,14 @@ async fn a_bad_response_leaves_the_cache_exactly_as_it_was() {
     sync(&c, &cache).await.unwrap();
     outbox::queue(&Store::open(&cache).unwrap(), 1, Decision::Return, "退回").unwrap();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-    simulate::changes(&mut w.db(), &mut rng, chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), 40, 0.0).unwrap();
+    simulate::changes(
+        &mut w.db(),
+        &mut rng,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        40,
+        0.0,
+    )
+    .unwrap();
     let before = fingerprint(&cache);
 
     // Garbled in flight (after the headers).
@@ -468,7 +689,13 @@ async fn a_bad_response_leaves_the_cache_exactly_as_it_was() {
     let future = tokio::spawn(async move { axum::serve(listener, app).await });
     let other = bianzhi::sync::Client::new(&format!("http://{addr}"), "bz_x").unwrap();
     let err = sync(&other, &cache).await.unwrap_err();
-    assert!(matches!(err, Error::BadResponse(wire::WireError::Version { found: 2, .. })), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::BadResponse(wire::WireError::Version { found: 2, .. })
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("协议版本"));
     assert_eq!(fingerprint(&cache), before);
     future.abort();
@@ -485,14 +712,30 @@ async fn a_rebuilt_server_has_the_cache_start_over_keeping_its_outbox() {
     let c = w.client(&w.operator("全域", root));
     let cache = w.cache("c");
     sync(&c, &cache).await.unwrap();
-    let aid: ApprovalId = w.db().conn().query_row("SELECT id FROM approvals WHERE status = 1 ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
-    outbox::queue(&Store::open(&cache).unwrap(), aid, Decision::Return, "请补充材料").unwrap();
+    let aid: ApprovalId = w
+        .db()
+        .conn()
+        .query_row(
+            "SELECT id FROM approvals WHERE status = 1 ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    outbox::queue(
+        &Store::open(&cache).unwrap(),
+        aid,
+        Decision::Return,
+        "请补充材料",
+    )
+    .unwrap();
     // The server's data is rebuilt: cursors from before mean nothing now.
     let mut data = small().clone();
     data.persons.truncate(data.persons.len() - 10);
     let keep: HashSet<PersonId> = data.persons.iter().map(|p| p.id).collect();
-    data.events.retain(|e| !matches!(e.subject, Subject::Person(p) if !keep.contains(&p)));
-    data.approvals.retain(|a| a.person_id.is_none_or(|p| keep.contains(&p)));
+    data.events
+        .retain(|e| !matches!(e.subject, Subject::Person(p) if !keep.contains(&p)));
+    data.approvals
+        .retain(|a| a.person_id.is_none_or(|p| keep.contains(&p)));
     w.db().seed(&data).unwrap();
     let r = sync(&c, &cache).await.unwrap();
     assert!(r.refetched.is_some(), "{r:?}");
@@ -513,12 +756,23 @@ async fn a_snapshot_file_continues_with_deltas() {
     let mut s = Store::open(&cache).unwrap();
     s.replace_all(&snap.data.decode().unwrap()).unwrap();
     s.set_meta("cursor", &snap.cursor.to_string()).unwrap();
-    s.set_meta("scope_root", &snap.scope_root.unwrap().to_string()).unwrap();
+    s.set_meta("scope_root", &snap.scope_root.unwrap().to_string())
+        .unwrap();
     drop(s);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
-    simulate::changes(&mut w.db(), &mut rng, chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), 10, 0.0).unwrap();
+    simulate::changes(
+        &mut w.db(),
+        &mut rng,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        10,
+        0.0,
+    )
+    .unwrap();
     let r = sync(&c, &cache).await.unwrap();
-    assert!(r.refetched.is_none() && r.upserted > 0 && r.upserted < 60, "{r:?}");
+    assert!(
+        r.refetched.is_none() && r.upserted > 0 && r.upserted < 60,
+        "{r:?}"
+    );
     assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
 }
 
@@ -558,20 +812,38 @@ async fn malformed_requests_get_a_4xx_with_a_reason_and_the_server_stays_up() {
     ];
     for (body, tok, status, code) in cases {
         let resp = post(body.clone(), tok).await.unwrap();
-        assert_eq!(resp.status().as_u16(), status, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            resp.status().as_u16(),
+            status,
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
         let e: proto::ErrorBody = resp.json().await.unwrap();
         assert_eq!(e.code, code);
         assert!(!e.error.is_empty() && !e.error.contains(&token));
     }
     // Oversized bodies are refused before they are read.
-    let resp = post(vec![b' '; proto::MAX_REQUEST_BYTES + 10], Some(&token)).await.unwrap();
+    let resp = post(vec![b' '; proto::MAX_REQUEST_BYTES + 10], Some(&token))
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 413);
     // Nothing was written, and the server still answers.
-    assert_eq!(w.db().conn().query_row("SELECT COUNT(*) FROM applied_actions", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
+    assert_eq!(
+        w.db()
+            .conn()
+            .query_row("SELECT COUNT(*) FROM applied_actions", [], |r| r
+                .get::<_, i64>(0))
+            .unwrap(),
+        0
+    );
     let resp = post(ok, Some(&token)).await.unwrap();
     assert_eq!(resp.status(), 200);
     // The token is kept only as a hash.
-    let stored: Vec<u8> = w.db().conn().query_row("SELECT token_hash FROM operators LIMIT 1", [], |r| r.get(0)).unwrap();
+    let stored: Vec<u8> = w
+        .db()
+        .conn()
+        .query_row("SELECT token_hash FROM operators LIMIT 1", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(stored.len(), 32);
     let file = std::fs::read(&w.db_path).unwrap();
     assert!(!file.windows(token.len()).any(|win| win == token.as_bytes()));
@@ -585,7 +857,10 @@ async fn a_wrong_token_or_no_server_gives_a_clear_error() {
     assert!(matches!(err, Error::Unauthorized(_)));
     assert!(err.to_string().contains("BIANZHI_TOKEN") && !err.to_string().contains("bz_nonsense"));
     // A port nobody listens on.
-    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let mut c = bianzhi::sync::Client::new(&format!("http://{free}"), "bz_x").unwrap();
     c.retry.first_delay = std::time::Duration::from_millis(5);
     let err = sync(&c, &cache).await.unwrap_err();

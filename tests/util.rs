@@ -34,9 +34,16 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("server.db");
         ServerDb::open(&db_path).unwrap().seed(data).unwrap();
-        let server = server::spawn(&db_path, "127.0.0.1:0", server::Options::default()).await.unwrap();
+        let server = server::spawn(&db_path, "127.0.0.1:0", server::Options::default())
+            .await
+            .unwrap();
         let relay = Relay::start(server.addr).await.unwrap();
-        World { dir, db_path, server, relay }
+        World {
+            dir,
+            db_path,
+            server,
+            relay,
+        }
     }
 
     /// The server's database, opened beside the running server (tests write through it).
@@ -51,7 +58,11 @@ impl World {
     /// A client through the relay that gives up quickly.
     pub fn client(&self, token: &str) -> Client {
         let mut c = Client::new(&self.relay.url(), token).unwrap();
-        c.retry = Retry { attempts: 2, first_delay: Duration::from_millis(20), max_delay: Duration::from_millis(50) };
+        c.retry = Retry {
+            attempts: 2,
+            first_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(50),
+        };
         c
     }
 
@@ -68,7 +79,10 @@ impl World {
 }
 
 /// One sync, no progress display.
-pub async fn sync(c: &Client, cache: &std::path::Path) -> Result<bianzhi::sync::Report, bianzhi::sync::client::Error> {
+pub async fn sync(
+    c: &Client,
+    cache: &std::path::Path,
+) -> Result<bianzhi::sync::Report, bianzhi::sync::client::Error> {
     c.sync(cache, &|_| {}).await
 }
 
@@ -92,10 +106,18 @@ pub fn fingerprint(path: &std::path::Path) -> String {
     let s = Store::open(path).unwrap();
     let mut text = serde_json::to_string(&s.dataset().unwrap()).unwrap();
     for table in ["meta", "outbox"] {
-        let mut st = s.conn().prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
+        let mut st = s
+            .conn()
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+            .unwrap();
         let n = st.column_count();
         let rows = st
-            .query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
             .unwrap()
             .collect::<Result<Vec<_>, _>>()
             .unwrap();

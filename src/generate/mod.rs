@@ -62,18 +62,39 @@ pub const AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 1) {
 
 /// Generates the world of a scale. Same scale and seed, same dataset.
 pub fn generate(scale: Scale, seed: u64) -> Dataset {
-    let mut g = Gen::new(scale, seed);
+    let mut g = Gen::new(seed);
     match scale {
         Scale::Small => {
             let (name, prefix, area) = data::COUNTIES[0];
-            g.build_region(None, RegionKind::County, name, prefix, area, Profile::small());
+            g.build_region(
+                None,
+                RegionKind::County,
+                name,
+                prefix,
+                area,
+                Profile::small(),
+            );
         }
         Scale::County => {
             let (name, prefix, area) = data::COUNTIES[0];
-            g.build_region(None, RegionKind::County, name, prefix, area, Profile::county());
+            g.build_region(
+                None,
+                RegionKind::County,
+                name,
+                prefix,
+                area,
+                Profile::county(),
+            );
         }
         Scale::City => {
-            let root = g.build_region(None, RegionKind::City, "示例市", "示", "990100", Profile::city());
+            let root = g.build_region(
+                None,
+                RegionKind::City,
+                "示例市",
+                "示",
+                "990100",
+                Profile::city(),
+            );
             for (i, &(name, prefix, area)) in data::DISTRICTS.iter().enumerate() {
                 let mut p = Profile::county();
                 p.towns = 13 + i * 2;
@@ -119,13 +140,34 @@ pub(crate) struct Profile {
 
 impl Profile {
     fn small() -> Self {
-        Profile { small: true, towns: 2, mult: 0.48, big: 0.48, town: 0.48, cases: 2 }
+        Profile {
+            small: true,
+            towns: 2,
+            mult: 0.48,
+            big: 0.48,
+            town: 0.48,
+            cases: 2,
+        }
     }
     fn county() -> Self {
-        Profile { small: false, towns: 14, mult: 1.6, big: 1.8, town: 1.6, cases: 3 }
+        Profile {
+            small: false,
+            towns: 14,
+            mult: 1.6,
+            big: 1.8,
+            town: 1.6,
+            cases: 3,
+        }
     }
     fn city() -> Self {
-        Profile { small: false, towns: 0, mult: 4.0, big: 4.4, town: 1.0, cases: 2 }
+        Profile {
+            small: false,
+            towns: 0,
+            mult: 3.5,
+            big: 3.9,
+            town: 1.0,
+            cases: 2,
+        }
     }
 }
 
@@ -139,7 +181,6 @@ pub(crate) struct Region {
     /// Area code of ID numbers and credit codes (always starting 99).
     pub area: String,
     pub org: OrgId,
-    pub kind: RegionKind,
     pub profile: Profile,
     /// Department template → org id, to find them again for histories.
     pub depts: Vec<(&'static str, OrgId)>,
@@ -149,7 +190,10 @@ pub(crate) struct Region {
 
 impl Region {
     fn dept(&self, tpl: &str) -> Option<OrgId> {
-        self.depts.iter().find(|(t, _)| *t == tpl).map(|(_, id)| *id)
+        self.depts
+            .iter()
+            .find(|(t, _)| *t == tpl)
+            .map(|(_, id)| *id)
     }
 }
 
@@ -158,7 +202,6 @@ pub(crate) struct Unit {
     pub org: OrgId,
     pub region: usize,
     pub prof: Prof,
-    pub level: Level,
     /// (type, funding, approved)
     pub quotas: Vec<(StaffingType, FundingType, i32)>,
     pub chief: &'static str,
@@ -207,7 +250,7 @@ pub(crate) fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 impl Gen {
-    fn new(_scale: Scale, seed: u64) -> Self {
+    fn new(seed: u64) -> Self {
         Gen {
             rng: ChaCha8Rng::seed_from_u64(seed),
             orgs: Vec::new(),
@@ -232,7 +275,11 @@ impl Gen {
         self.rng.random_bool(p.clamp(0.0, 1.0))
     }
     pub fn range(&mut self, lo: i64, hi_inclusive: i64) -> i64 {
-        if hi_inclusive <= lo { lo } else { self.rng.random_range(lo..=hi_inclusive) }
+        if hi_inclusive <= lo {
+            lo
+        } else {
+            self.rng.random_range(lo..=hi_inclusive)
+        }
     }
     pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
         xs[self.rng.random_range(0..xs.len())]
@@ -346,7 +393,11 @@ impl Gen {
 
     fn founding(&mut self, prefix: &str, year: i32) -> (NaiveDate, String) {
         let date = self.date_between(ymd(year, 1, 5), ymd(year, 12, 20));
-        let kind = if year >= 2019 && self.chance(0.5) { "发" } else { "编" };
+        let kind = if year >= 2019 && self.chance(0.5) {
+            "发"
+        } else {
+            "编"
+        };
         (date, self.doc(prefix, kind, year))
     }
 
@@ -367,8 +418,23 @@ impl Gen {
             RegionKind::County => "县",
         };
         let (fd, fdoc) = self.founding(prefix, 1949);
-        let region_level = if city { Level::BureauFull } else { Level::DivisionFull };
-        let org = self.add_org(parent, OrgKind::Region, name.to_string(), Some(name.to_string()), None, Some(region_level), None, area, fd, Some(fdoc));
+        let region_level = if city {
+            Level::BureauFull
+        } else {
+            Level::DivisionFull
+        };
+        let org = self.add_org(
+            parent,
+            OrgKind::Region,
+            name.to_string(),
+            Some(name.to_string()),
+            None,
+            Some(region_level),
+            None,
+            area,
+            fd,
+            Some(fdoc),
+        );
         let ri = self.regions.len();
         let first_unit = self.units.len();
         self.regions.push(Region {
@@ -377,14 +443,21 @@ impl Gen {
             prefix: prefix.to_string(),
             area: area.to_string(),
             org,
-            kind,
             profile: profile.clone(),
             depts: Vec::new(),
             units: 0..0,
         });
         let fill = |t: &str| t.replace("{R}", name).replace("{L}", lvl);
-        let dept_level = if city { Level::DivisionFull } else { Level::SectionFull };
-        let internal_level = if city { Level::SectionFull } else { Level::Unit };
+        let dept_level = if city {
+            Level::DivisionFull
+        } else {
+            Level::SectionFull
+        };
+        let internal_level = if city {
+            Level::SectionFull
+        } else {
+            Level::Unit
+        };
         let internal_name = |s: &str| -> String {
             if city {
                 s.replace("大队", "支队")
@@ -396,7 +469,10 @@ impl Gen {
         };
 
         // Departments, in their conventional order.
-        let mut depts: Vec<&'static Dept> = data::DEPTS.iter().filter(|d| !profile.small || d.small).collect();
+        let mut depts: Vec<&'static Dept> = data::DEPTS
+            .iter()
+            .filter(|d| !profile.small || d.small)
+            .collect();
         if profile.small {
             depts.truncate(17);
         }
@@ -404,9 +480,24 @@ impl Gen {
         let mut health = None;
         for (di, d) in depts.iter().enumerate() {
             let full = fill(d.name);
-            let year = if d.founded < 1990 { d.founded + self.range(0, 6) as i32 } else { d.founded };
+            let year = if d.founded < 1990 {
+                d.founded + self.range(0, 6) as i32
+            } else {
+                d.founded
+            };
             let (fd, fdoc) = self.founding(prefix, year);
-            let id = self.add_org(Some(org), OrgKind::Institution, full.clone(), Some(fill(d.short)), Some(d.cat), Some(dept_level), Some(d.nature), area, fd, Some(fdoc));
+            let id = self.add_org(
+                Some(org),
+                OrgKind::Institution,
+                full.clone(),
+                Some(fill(d.short)),
+                Some(d.cat),
+                Some(dept_level),
+                Some(d.nature),
+                area,
+                fd,
+                Some(fdoc),
+            );
             self.regions[ri].depts.push((d.name, id));
             if d.name == "{R}教育局" {
                 edu = Some(id);
@@ -428,7 +519,11 @@ impl Gen {
                 } else {
                     internal.push("办公室".into());
                 }
-                let n = if city { d.internal.len() } else { d.internal.len().min(3 + self.range(0, 1) as usize) };
+                let n = if city {
+                    d.internal.len()
+                } else {
+                    d.internal.len().min(3 + self.range(0, 1) as usize)
+                };
                 for s in &d.internal[..n] {
                     let s = internal_name(s);
                     if !internal.contains(&s) {
@@ -437,22 +532,74 @@ impl Gen {
                 }
             }
             for s in &internal {
-                self.add_org(Some(id), OrgKind::InternalDept, format!("{full}{s}"), Some(s.clone()), Some(d.cat), Some(internal_level), None, area, fd, None);
+                self.add_org(
+                    Some(id),
+                    OrgKind::InternalDept,
+                    format!("{full}{s}"),
+                    Some(s.clone()),
+                    Some(d.cat),
+                    Some(internal_level),
+                    None,
+                    area,
+                    fd,
+                    None,
+                );
             }
-            let size = (d.size as f64 * profile.mult * (0.8 + self.rng.random::<f64>() * 0.45)).round().max(3.0) as i32;
-            self.add_unit(id, ri, d.prof, dept_level, d.nature, size, FundingType::Full, d.chief, d.deputy, if city { internal.len() as i32 } else { 0 }, fill(d.short));
+            let size = (d.size as f64 * profile.mult * (0.8 + self.rng.random::<f64>() * 0.45))
+                .round()
+                .max(3.0) as i32;
+            self.add_unit(
+                id,
+                ri,
+                d.prof,
+                dept_level,
+                d.nature,
+                size,
+                FundingType::Full,
+                d.chief,
+                d.deputy,
+                if city { internal.len() as i32 } else { 0 },
+                fill(d.short),
+            );
 
             // Subordinate public institutions.
             let subs: Vec<&data::Sub> = if profile.small {
-                d.subs.iter().take(1).filter(|_| matches!(d.name, "{R}自然资源和规划局" | "{R}人力资源和社会保障局" | "{R}卫生健康委员会")).collect()
+                d.subs
+                    .iter()
+                    .take(1)
+                    .filter(|_| {
+                        matches!(
+                            d.name,
+                            "{R}自然资源和规划局" | "{R}人力资源和社会保障局" | "{R}卫生健康委员会"
+                        )
+                    })
+                    .collect()
             } else {
                 d.subs.iter().collect()
             };
             for s in subs {
-                let sub_level = if city { Level::SectionFull } else if s.size >= 40 { Level::SectionDeputy } else { Level::Unit };
+                let sub_level = if city {
+                    Level::SectionFull
+                } else if s.size >= 40 {
+                    Level::SectionDeputy
+                } else {
+                    Level::Unit
+                };
                 let sub_year = self.range(1956, 2015) as i32;
                 let sub_year = sub_year.max(year);
-                self.add_public(id, ri, &fill(s.name), s.prof, s.nature, sub_level, s.size, s.funding, profile.mult, sub_year, &[]);
+                self.add_public(
+                    id,
+                    ri,
+                    &fill(s.name),
+                    s.prof,
+                    s.nature,
+                    sub_level,
+                    s.size,
+                    s.funding,
+                    profile.mult,
+                    sub_year,
+                    &[],
+                );
             }
         }
 
@@ -462,15 +609,50 @@ impl Gen {
             for &(pname, pshort) in &data::PARTIES[..n] {
                 let year = self.range(1983, 2000) as i32;
                 let (fd, fdoc) = self.founding(prefix, year);
-                let id = self.add_org(Some(org), OrgKind::Institution, fill(pname), Some(fill(pshort)), Some(Category::DemocraticParty), Some(if city { Level::DivisionDeputy } else { Level::SectionDeputy }), Some(Nature::CivilServiceManaged), area, fd, Some(fdoc));
+                let id = self.add_org(
+                    Some(org),
+                    OrgKind::Institution,
+                    fill(pname),
+                    Some(fill(pshort)),
+                    Some(Category::DemocraticParty),
+                    Some(if city {
+                        Level::DivisionDeputy
+                    } else {
+                        Level::SectionDeputy
+                    }),
+                    Some(Nature::CivilServiceManaged),
+                    area,
+                    fd,
+                    Some(fdoc),
+                );
                 let size = (3.0 * profile.mult).round().max(2.0) as i32 + self.range(0, 2) as i32;
-                self.add_unit(id, ri, Prof::Csm, if city { Level::DivisionDeputy } else { Level::SectionDeputy }, Nature::CivilServiceManaged, size, FundingType::Full, "主任委员", "副主任委员", 0, fill(pshort));
+                self.add_unit(
+                    id,
+                    ri,
+                    Prof::Csm,
+                    if city {
+                        Level::DivisionDeputy
+                    } else {
+                        Level::SectionDeputy
+                    },
+                    Nature::CivilServiceManaged,
+                    size,
+                    FundingType::Full,
+                    "主任委员",
+                    "副主任委员",
+                    0,
+                    fill(pshort),
+                );
             }
         }
 
         // Townships / streets.
         let town_names: Vec<&str> = {
-            let pool = if kind == RegionKind::District { data::STREETS } else { data::TOWNS };
+            let pool = if kind == RegionKind::District {
+                data::STREETS
+            } else {
+                data::TOWNS
+            };
             let mut v: Vec<&str> = pool.to_vec();
             // keep 城关镇 first in counties; shuffle the rest deterministically
             for i in (2..v.len()).rev() {
@@ -486,10 +668,24 @@ impl Gen {
             let full = format!("{name}{t}");
             let year = self.range(1950, 1985) as i32;
             let (fd, fdoc) = self.founding(prefix, year);
-            let tid = self.add_org(Some(org), OrgKind::Region, full.clone(), Some(t.to_string()), None, Some(Level::SectionFull), None, area, fd, Some(fdoc));
+            let tid = self.add_org(
+                Some(org),
+                OrgKind::Region,
+                full.clone(),
+                Some(t.to_string()),
+                None,
+                Some(Level::SectionFull),
+                None,
+                area,
+                fd,
+                Some(fdoc),
+            );
             towns.push((tid, t.to_string()));
             let offices: Vec<&(&str, Prof, u32)> = if profile.small {
-                [0usize, 5, 6].iter().map(|&i| &data::TOWN_OFFICES[i]).collect()
+                [0usize, 5, 6]
+                    .iter()
+                    .map(|&i| &data::TOWN_OFFICES[i])
+                    .collect()
             } else {
                 data::TOWN_OFFICES
                     .iter()
@@ -499,18 +695,75 @@ impl Gen {
             for &&(oname, prof, size) in &offices {
                 let ofull = format!("{full}{oname}");
                 let oshort = format!("{t}{oname}");
-                let year = if oname.contains("退役军人") { 2019 } else { self.range(2001, 2020) as i32 };
-                let size = (size as f64 * profile.town * (0.8 + self.rng.random::<f64>() * 0.5)).round().max(2.0) as i32;
+                let year = if oname.contains("退役军人") {
+                    2019
+                } else {
+                    self.range(2001, 2020) as i32
+                };
+                let size = (size as f64 * profile.town * (0.8 + self.rng.random::<f64>() * 0.5))
+                    .round()
+                    .max(2.0) as i32;
                 match prof {
                     Prof::Admin | Prof::Csm => {
-                        let nature = if prof == Prof::Admin { Nature::Administrative } else { Nature::CivilServiceManaged };
-                        let cat = if oname.starts_with("党") { Category::Party } else { Category::Government };
+                        let nature = if prof == Prof::Admin {
+                            Nature::Administrative
+                        } else {
+                            Nature::CivilServiceManaged
+                        };
+                        let cat = if oname.starts_with("党") {
+                            Category::Party
+                        } else {
+                            Category::Government
+                        };
                         let (fd, fdoc) = self.founding(prefix, year);
-                        let id = self.add_org(Some(tid), OrgKind::Institution, ofull, Some(oshort.clone()), Some(cat), Some(Level::Unit), Some(nature), area, fd, Some(fdoc));
-                        self.add_unit(id, ri, prof, Level::Unit, nature, size, FundingType::Full, if oname.ends_with('队') { "队长" } else { "主任" }, if oname.ends_with('队') { "副队长" } else { "副主任" }, 0, oshort);
+                        let id = self.add_org(
+                            Some(tid),
+                            OrgKind::Institution,
+                            ofull,
+                            Some(oshort.clone()),
+                            Some(cat),
+                            Some(Level::Unit),
+                            Some(nature),
+                            area,
+                            fd,
+                            Some(fdoc),
+                        );
+                        self.add_unit(
+                            id,
+                            ri,
+                            prof,
+                            Level::Unit,
+                            nature,
+                            size,
+                            FundingType::Full,
+                            if oname.ends_with('队') {
+                                "队长"
+                            } else {
+                                "主任"
+                            },
+                            if oname.ends_with('队') {
+                                "副队长"
+                            } else {
+                                "副主任"
+                            },
+                            0,
+                            oshort,
+                        );
                     }
                     _ => {
-                        self.add_public(tid, ri, &ofull, prof, Nature::PublicWelfare1, Level::Unit, size as u32, FundingType::Full, 1.0, year, &[]);
+                        self.add_public(
+                            tid,
+                            ri,
+                            &ofull,
+                            prof,
+                            Nature::PublicWelfare1,
+                            Level::Unit,
+                            size as u32,
+                            FundingType::Full,
+                            1.0,
+                            year,
+                            &[],
+                        );
                     }
                 }
             }
@@ -519,35 +772,89 @@ impl Gen {
         // Schools under the education bureau.
         if let Some(edu) = edu {
             let schools: Vec<(String, u32)> = if profile.small {
-                data::SCHOOLS[..2].iter().map(|(n, s)| (fill(n), *s)).collect()
+                data::SCHOOLS[..2]
+                    .iter()
+                    .map(|(n, s)| (fill(n), *s))
+                    .collect()
             } else if city {
-                data::SCHOOLS.iter().chain(data::CITY_SCHOOLS).map(|(n, s)| (fill(n), *s)).collect()
+                data::SCHOOLS
+                    .iter()
+                    .chain(data::CITY_SCHOOLS)
+                    .map(|(n, s)| (fill(n), *s))
+                    .collect()
             } else {
                 data::SCHOOLS.iter().map(|(n, s)| (fill(n), *s)).collect()
             };
             for (n, s) in schools {
-                let level = if s >= 150 { dept_level.below() } else if city { Level::SectionFull } else { Level::Unit };
-                let internal: &[&str] = if s >= 100 { data::SCHOOL_INTERNAL } else { &data::SCHOOL_INTERNAL[..1] };
-                let internal = if profile.small { &internal[..1] } else { internal };
+                let level = if s >= 150 {
+                    dept_level.below()
+                } else if city {
+                    Level::SectionFull
+                } else {
+                    Level::Unit
+                };
+                let internal: &[&str] = if s >= 100 {
+                    data::SCHOOL_INTERNAL
+                } else {
+                    &data::SCHOOL_INTERNAL[..1]
+                };
+                let internal = if profile.small {
+                    &internal[..1]
+                } else {
+                    internal
+                };
                 let year = self.range(1950, 2012) as i32;
-                self.add_public(edu, ri, &n, Prof::Teacher, Nature::PublicWelfare1, level, s, FundingType::Full, profile.big, year, internal);
+                self.add_public(
+                    edu,
+                    ri,
+                    &n,
+                    Prof::Teacher,
+                    Nature::PublicWelfare1,
+                    level,
+                    s,
+                    FundingType::Full,
+                    profile.big,
+                    year,
+                    internal,
+                );
             }
             for (i, (_, t)) in towns.iter().enumerate() {
                 if profile.small && i > 0 {
                     break;
                 }
                 let street = t.ends_with("街道");
-                let base = t.trim_end_matches("街道").trim_end_matches('镇').trim_end_matches('乡');
-                let mut list: Vec<(String, u32)> = vec![(format!("{name}{base}{}小学", if street { "" } else { "中心" }), 55)];
+                let base = t
+                    .trim_end_matches("街道")
+                    .trim_end_matches('镇')
+                    .trim_end_matches('乡');
+                let mut list: Vec<(String, u32)> = vec![(
+                    format!("{name}{base}{}小学", if street { "" } else { "中心" }),
+                    55,
+                )];
                 if !profile.small {
-                    list.push((format!("{name}{base}{}", if street { "中学" } else { "初级中学" }), 60));
+                    list.push((
+                        format!("{name}{base}{}", if street { "中学" } else { "初级中学" }),
+                        60,
+                    ));
                     if self.chance(0.6) {
                         list.push((format!("{name}{base}中心幼儿园"), 20));
                     }
                 }
                 for (n, s) in list {
                     let year = self.range(1952, 2012) as i32;
-                    self.add_public(edu, ri, &n, Prof::Teacher, Nature::PublicWelfare1, Level::Unit, s, FundingType::Full, profile.town, year, &[]);
+                    self.add_public(
+                        edu,
+                        ri,
+                        &n,
+                        Prof::Teacher,
+                        Nature::PublicWelfare1,
+                        Level::Unit,
+                        s,
+                        FundingType::Full,
+                        profile.town,
+                        year,
+                        &[],
+                    );
                 }
             }
         }
@@ -555,17 +862,44 @@ impl Gen {
         // Hospitals and health centres under the health commission.
         if let Some(health) = health {
             let hospitals: Vec<(String, u32)> = if profile.small {
-                data::HOSPITALS[..1].iter().map(|(n, s)| (fill(n), *s)).collect()
+                data::HOSPITALS[..1]
+                    .iter()
+                    .map(|(n, s)| (fill(n), *s))
+                    .collect()
             } else if city {
-                data::HOSPITALS.iter().chain(data::CITY_HOSPITALS).map(|(n, s)| (fill(n), *s)).collect()
+                data::HOSPITALS
+                    .iter()
+                    .chain(data::CITY_HOSPITALS)
+                    .map(|(n, s)| (fill(n), *s))
+                    .collect()
             } else {
                 data::HOSPITALS.iter().map(|(n, s)| (fill(n), *s)).collect()
             };
             for (n, s) in hospitals {
-                let level = if city { Level::DivisionDeputy } else { Level::SectionDeputy };
-                let internal = if profile.small { &data::HOSPITAL_INTERNAL[..2] } else { data::HOSPITAL_INTERNAL };
+                let level = if city {
+                    Level::DivisionDeputy
+                } else {
+                    Level::SectionDeputy
+                };
+                let internal = if profile.small {
+                    &data::HOSPITAL_INTERNAL[..2]
+                } else {
+                    data::HOSPITAL_INTERNAL
+                };
                 let year = self.range(1950, 1990) as i32;
-                self.add_public(health, ri, &n, Prof::Hospital, Nature::PublicWelfare2, level, s, FundingType::Partial, profile.big, year, internal);
+                self.add_public(
+                    health,
+                    ri,
+                    &n,
+                    Prof::Hospital,
+                    Nature::PublicWelfare2,
+                    level,
+                    s,
+                    FundingType::Partial,
+                    profile.big,
+                    year,
+                    internal,
+                );
             }
             for (i, (_, t)) in towns.iter().enumerate() {
                 if profile.small && i > 0 {
@@ -577,7 +911,19 @@ impl Gen {
                     format!("{name}{t}卫生院")
                 };
                 let year = self.range(1952, 2010) as i32;
-                self.add_public(health, ri, &n, Prof::Hospital, Nature::PublicWelfare1, Level::Unit, 40, FundingType::Full, profile.town, year, &[]);
+                self.add_public(
+                    health,
+                    ri,
+                    &n,
+                    Prof::Hospital,
+                    Nature::PublicWelfare1,
+                    Level::Unit,
+                    40,
+                    FundingType::Full,
+                    profile.town,
+                    year,
+                    &[],
+                );
             }
         }
 
@@ -609,12 +955,36 @@ impl Gen {
         let area = self.regions[ri].area.clone();
         let short = full.strip_prefix(&region_name).unwrap_or(full).to_string();
         let (fd, fdoc) = self.founding(&prefix, year);
-        let category = if nature == Nature::CivilServiceManaged { Category::PublicInstitution } else { Category::PublicInstitution };
-        let id = self.add_org(Some(parent), OrgKind::PublicInstitution, full.to_string(), Some(short.clone()), Some(category), Some(level), Some(nature), &area, fd, Some(fdoc));
+        let category = Category::PublicInstitution;
+        let id = self.add_org(
+            Some(parent),
+            OrgKind::PublicInstitution,
+            full.to_string(),
+            Some(short.clone()),
+            Some(category),
+            Some(level),
+            Some(nature),
+            &area,
+            fd,
+            Some(fdoc),
+        );
         for s in internal {
-            self.add_org(Some(id), OrgKind::InternalDept, format!("{full}{s}"), Some(s.to_string()), Some(category), Some(level.below().max(Level::SectionFull)), None, &area, fd, None);
+            self.add_org(
+                Some(id),
+                OrgKind::InternalDept,
+                format!("{full}{s}"),
+                Some(s.to_string()),
+                Some(category),
+                Some(level.below().max(Level::SectionFull)),
+                None,
+                &area,
+                fd,
+                None,
+            );
         }
-        let size = (size as f64 * mult * (0.8 + self.rng.random::<f64>() * 0.45)).round().max(2.0) as i32;
+        let size = (size as f64 * mult * (0.8 + self.rng.random::<f64>() * 0.45))
+            .round()
+            .max(2.0) as i32;
         let (chief, deputy) = match prof {
             Prof::Teacher if full.contains("学") => ("校长", "副校长"),
             Prof::Teacher if full.contains("幼儿园") => ("园长", "副园长"),
@@ -625,7 +995,9 @@ impl Gen {
             _ => ("主任", "副主任"),
         };
         let nature_ = nature;
-        self.add_unit(id, ri, prof, level, nature_, size, funding, chief, deputy, 0, short);
+        self.add_unit(
+            id, ri, prof, level, nature_, size, funding, chief, deputy, 0, short,
+        );
         id
     }
 
@@ -678,7 +1050,9 @@ impl Gen {
             }
         }
         let prefix = self.regions[ri].prefix.clone();
-        let founded = self.orgs[org as usize - 1].founding_date.unwrap_or(ymd(2000, 1, 1));
+        let founded = self.orgs[org as usize - 1]
+            .founding_date
+            .unwrap_or(ymd(2000, 1, 1));
         let start = founded.max(ymd(2001, 1, 1) + chrono::Duration::days(self.range(0, 365 * 9)));
         // Ledger: 2–6 entries, the main type carrying the history.
         let mut budget = self.range(2, 6) as usize;
@@ -688,8 +1062,14 @@ impl Gen {
             self.ledger_history(org, &prefix, start, t, f, total, extra);
         }
         // Leadership posts by level: 1 chief at the unit's level, deputies one step down.
-        let chief_slot = PostSlot { level, rank: PostRank::Chief };
-        let deputy_slot = PostSlot { level: level.below(), rank: PostRank::Deputy };
+        let chief_slot = PostSlot {
+            level,
+            rank: PostRank::Chief,
+        };
+        let deputy_slot = PostSlot {
+            level: level.below(),
+            rank: PostRank::Deputy,
+        };
         let deputies = match q {
             0..=6 => 1,
             7..=15 => self.range(1, 2) as i32,
@@ -698,17 +1078,38 @@ impl Gen {
         };
         let mut slots = vec![(chief_slot, 1), (deputy_slot, deputies)];
         if internal_leaders > 0 {
-            slots.push((PostSlot { level: Level::SectionFull, rank: PostRank::Chief }, internal_leaders));
-            slots.push((PostSlot { level: Level::SectionDeputy, rank: PostRank::Deputy }, (internal_leaders / 2).max(1)));
+            slots.push((
+                PostSlot {
+                    level: Level::SectionFull,
+                    rank: PostRank::Chief,
+                },
+                internal_leaders,
+            ));
+            slots.push((
+                PostSlot {
+                    level: Level::SectionDeputy,
+                    rank: PostRank::Deputy,
+                },
+                (internal_leaders / 2).max(1),
+            ));
         }
         let post_date = start;
         let post_doc = self.doc(&prefix, "编", post_date.year());
         for &(slot, n) in &slots {
             // Some deputy counts reached their figure in two steps.
             if slot.rank == PostRank::Deputy && n >= 2 && self.chance(0.3) {
-                let later = self.date_between(ymd(2019, 2, 1), ymd(2024, 12, 1)).max(post_date);
+                let later = self
+                    .date_between(ymd(2019, 2, 1), ymd(2024, 12, 1))
+                    .max(post_date);
                 let doc = self.doc(&prefix, "编", later.year());
-                self.push_post(org, post_doc.clone(), post_date, slot, n - 1, "核定领导职数");
+                self.push_post(
+                    org,
+                    post_doc.clone(),
+                    post_date,
+                    slot,
+                    n - 1,
+                    "核定领导职数",
+                );
                 self.push_post(org, doc, later, slot, 1, "机构改革调整增加职数");
             } else {
                 self.push_post(org, post_doc.clone(), post_date, slot, n, "核定领导职数");
@@ -718,7 +1119,6 @@ impl Gen {
             org,
             region: ri,
             prof,
-            level,
             quotas,
             chief,
             deputy,
@@ -729,14 +1129,39 @@ impl Gen {
         });
     }
 
-    fn push_post(&mut self, org: OrgId, doc_no: String, date: NaiveDate, slot: PostSlot, delta: i32, summary: &str) {
+    fn push_post(
+        &mut self,
+        org: OrgId,
+        doc_no: String,
+        date: NaiveDate,
+        slot: PostSlot,
+        delta: i32,
+        summary: &str,
+    ) {
         let id = self.posts.len() as i64 + 1;
-        self.posts.push(PostEntry { id, org_id: org, doc_no, date, slot, delta, summary: summary.to_string() });
+        self.posts.push(PostEntry {
+            id,
+            org_id: org,
+            doc_no,
+            date,
+            slot,
+            delta,
+            summary: summary.to_string(),
+        });
     }
 
     /// The ledger of one staffing type of a unit: entries summing to `total`.
     #[allow(clippy::too_many_arguments)]
-    fn ledger_history(&mut self, org: OrgId, prefix: &str, start: NaiveDate, t: StaffingType, f: FundingType, total: i32, extra: usize) {
+    fn ledger_history(
+        &mut self,
+        org: OrgId,
+        prefix: &str,
+        start: NaiveDate,
+        t: StaffingType,
+        f: FundingType,
+        total: i32,
+        extra: usize,
+    ) {
         let mut later: Vec<(NaiveDate, i32, &'static str, bool)> = Vec::new();
         let mut date = start;
         for _ in 0..extra {
@@ -751,9 +1176,21 @@ impl Gen {
             let (delta, summary) = if special {
                 (self.range(1, 2) as i32, "核定专项编制（特殊编制）")
             } else if self.chance(0.35) {
-                (-(self.range(1, step) as i32), self.pick(&["核减", "划转（划出）", "机构改革调整", "精简收回"]))
+                (
+                    -(self.range(1, step) as i32),
+                    self.pick(&["核减", "划转（划出）", "机构改革调整", "精简收回"]),
+                )
             } else {
-                let s = if date.year() == 2019 { "机构改革调整" } else { self.pick(&["增核编制", "划转（划入）", "机构改革调整", "职能调整增加编制"]) };
+                let s = if date.year() == 2019 {
+                    "机构改革调整"
+                } else {
+                    self.pick(&[
+                        "增核编制",
+                        "划转（划入）",
+                        "机构改革调整",
+                        "职能调整增加编制",
+                    ])
+                };
                 (self.range(1, step) as i32, s)
             };
             later.push((date, delta, summary, special));
@@ -780,7 +1217,17 @@ impl Gen {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_ledger(&mut self, org: OrgId, doc_no: String, date: NaiveDate, t: StaffingType, f: FundingType, delta: i32, summary: &str, special: bool) {
+    fn push_ledger(
+        &mut self,
+        org: OrgId,
+        doc_no: String,
+        date: NaiveDate,
+        t: StaffingType,
+        f: FundingType,
+        delta: i32,
+        summary: &str,
+        special: bool,
+    ) {
         let id = self.ledger.len() as i64 + 1;
         self.ledger.push(LedgerEntry {
             id,
@@ -836,43 +1283,126 @@ impl Gen {
                 let year = self.range(1984, 1996) as i32;
                 let (fd, fdoc) = self.founding(&prefix, year);
                 let full = format!("{name}{old}");
-                let id = self.add_org(Some(rorg), OrgKind::Institution, full.clone(), Some(format!("{}{old}", self.regions[ri].lvl)), Some(Category::Government), Some(self.orgs[natres as usize - 1].level.unwrap_or(Level::SectionFull)), Some(Nature::Administrative), &area, fd, Some(fdoc.clone()));
+                let id = self.add_org(
+                    Some(rorg),
+                    OrgKind::Institution,
+                    full.clone(),
+                    Some(format!("{}{old}", self.regions[ri].lvl)),
+                    Some(Category::Government),
+                    Some(
+                        self.orgs[natres as usize - 1]
+                            .level
+                            .unwrap_or(Level::SectionFull),
+                    ),
+                    Some(Nature::Administrative),
+                    &area,
+                    fd,
+                    Some(fdoc.clone()),
+                );
                 self.orgs[id as usize - 1].abolished = true;
-                self.org_events.push(Ev { subject: Subject::Org(id), kind: EventKind::Founded, date: fd, doc_no: Some(fdoc), summary: format!("设立{full}"), from_org: None, to_org: Some(rorg) });
-                self.org_events.push(Ev { subject: Subject::Org(id), kind: EventKind::Abolished, date, doc_no: Some(doc.clone()), summary: format!("撤销{full}，职责划入{name}自然资源和规划局"), from_org: Some(id), to_org: Some(natres) });
+                self.org_events.push(Ev {
+                    subject: Subject::Org(id),
+                    kind: EventKind::Founded,
+                    date: fd,
+                    doc_no: Some(fdoc),
+                    summary: format!("设立{full}"),
+                    from_org: None,
+                    to_org: Some(rorg),
+                });
+                self.org_events.push(Ev {
+                    subject: Subject::Org(id),
+                    kind: EventKind::Abolished,
+                    date,
+                    doc_no: Some(doc.clone()),
+                    summary: format!("撤销{full}，职责划入{name}自然资源和规划局"),
+                    from_org: Some(id),
+                    to_org: Some(natres),
+                });
                 abolished.push((id, full));
             }
             for (id, full) in &abolished {
-                self.org_events.push(Ev { subject: Subject::Org(natres), kind: EventKind::Merged, date, doc_no: Some(doc.clone()), summary: format!("{full}并入{name}自然资源和规划局"), from_org: Some(*id), to_org: Some(natres) });
+                self.org_events.push(Ev {
+                    subject: Subject::Org(natres),
+                    kind: EventKind::Merged,
+                    date,
+                    doc_no: Some(doc.clone()),
+                    summary: format!("{full}并入{name}自然资源和规划局"),
+                    from_org: Some(*id),
+                    to_org: Some(natres),
+                });
             }
             // The land registry centre moved over from the abolished 国土资源局.
-            if let Some(reg) = self.orgs.iter().find(|o| o.parent_id == Some(natres) && o.name.ends_with("不动产登记中心")).map(|o| o.id) {
+            if let Some(reg) = self
+                .orgs
+                .iter()
+                .find(|o| o.parent_id == Some(natres) && o.name.ends_with("不动产登记中心"))
+                .map(|o| o.id)
+            {
                 let d = self.date_between(ymd(2019, 5, 1), ymd(2019, 12, 1));
                 let doc = self.doc(&prefix, "编", 2019);
-                self.org_events.push(Ev { subject: Subject::Org(reg), kind: EventKind::Moved, date: d, doc_no: Some(doc), summary: format!("由{}调整为{name}自然资源和规划局所属事业单位", abolished[0].1), from_org: Some(abolished[0].0), to_org: Some(natres) });
+                self.org_events.push(Ev {
+                    subject: Subject::Org(reg),
+                    kind: EventKind::Moved,
+                    date: d,
+                    doc_no: Some(doc),
+                    summary: format!(
+                        "由{}调整为{name}自然资源和规划局所属事业单位",
+                        abolished[0].1
+                    ),
+                    from_org: Some(abolished[0].0),
+                    to_org: Some(natres),
+                });
             }
         }
         if let (Some(hrss), Some(medins)) = (hrss, medins) {
             let date = reform(self);
             let doc = self.doc(&prefix, "发", 2019);
-            self.org_events.push(Ev { subject: Subject::Org(medins), kind: EventKind::Split, date, doc_no: Some(doc), summary: format!("从{name}人力资源和社会保障局分设，组建{name}医疗保障局"), from_org: Some(hrss), to_org: Some(medins) });
+            self.org_events.push(Ev {
+                subject: Subject::Org(medins),
+                kind: EventKind::Split,
+                date,
+                doc_no: Some(doc),
+                summary: format!("从{name}人力资源和社会保障局分设，组建{name}医疗保障局"),
+                from_org: Some(hrss),
+                to_org: Some(medins),
+            });
         }
         for (org, old) in [(health, "卫生和计划生育局"), (ecology, "环境保护局")] {
             if let Some(org) = org {
                 let date = reform(self);
                 let doc = self.doc(&prefix, "发", 2019);
                 let new = self.orgs[org as usize - 1].name.clone();
-                self.org_events.push(Ev { subject: Subject::Org(org), kind: EventKind::Renamed, date, doc_no: Some(doc), summary: format!("{name}{old}更名为{new}"), from_org: None, to_org: None });
+                self.org_events.push(Ev {
+                    subject: Subject::Org(org),
+                    kind: EventKind::Renamed,
+                    date,
+                    doc_no: Some(doc),
+                    summary: format!("{name}{old}更名为{new}"),
+                    from_org: None,
+                    to_org: None,
+                });
             }
         }
         // 融媒体中心 moved from the culture bureau to the publicity department.
-        if let (Some(publicity), Some(culture)) = (publicity, culture) {
-            if let Some(media) = self.orgs.iter().find(|o| o.parent_id == Some(publicity) && o.name.ends_with("融媒体中心")).map(|o| o.id) {
-                let d = self.date_between(ymd(2018, 6, 1), ymd(2019, 12, 1));
-                let doc = self.doc(&prefix, "编", d.year());
-                let from = self.orgs[culture as usize - 1].name.clone();
-                self.org_events.push(Ev { subject: Subject::Org(media), kind: EventKind::Moved, date: d, doc_no: Some(doc), summary: format!("由{from}调整为中共{name}委宣传部所属事业单位"), from_org: Some(culture), to_org: Some(publicity) });
-            }
+        if let (Some(publicity), Some(culture)) = (publicity, culture)
+            && let Some(media) = self
+                .orgs
+                .iter()
+                .find(|o| o.parent_id == Some(publicity) && o.name.ends_with("融媒体中心"))
+                .map(|o| o.id)
+        {
+            let d = self.date_between(ymd(2018, 6, 1), ymd(2019, 12, 1));
+            let doc = self.doc(&prefix, "编", d.year());
+            let from = self.orgs[culture as usize - 1].name.clone();
+            self.org_events.push(Ev {
+                subject: Subject::Org(media),
+                kind: EventKind::Moved,
+                date: d,
+                doc_no: Some(doc),
+                summary: format!("由{from}调整为中共{name}委宣传部所属事业单位"),
+                from_org: Some(culture),
+                to_org: Some(publicity),
+            });
         }
         // The people's hospital raised one level; a few random renames and level changes.
         let first = self.regions[ri].units.start;
@@ -886,20 +1416,44 @@ impl Gen {
                 let old = level.below();
                 let d = self.date_between(ymd(2010, 1, 1), ymd(2024, 6, 30));
                 let doc = self.doc(&prefix, "编", d.year());
-                self.org_events.push(Ev { subject: Subject::Org(org), kind: EventKind::LevelChanged, date: d, doc_no: Some(doc), summary: format!("机构规格由{}调整为{}", old.zh(), level.zh()), from_org: None, to_org: None });
-            } else if o.kind == OrgKind::PublicInstitution && o.name.ends_with("中心") && self.chance(0.05) {
+                self.org_events.push(Ev {
+                    subject: Subject::Org(org),
+                    kind: EventKind::LevelChanged,
+                    date: d,
+                    doc_no: Some(doc),
+                    summary: format!("机构规格由{}调整为{}", old.zh(), level.zh()),
+                    from_org: None,
+                    to_org: None,
+                });
+            } else if o.kind == OrgKind::PublicInstitution
+                && o.name.ends_with("中心")
+                && self.chance(0.05)
+            {
                 let new = o.name.clone();
                 let old = new.trim_end_matches("中心").to_string() + "站";
                 let d = self.date_between(ymd(2012, 1, 1), ymd(2024, 6, 30));
                 let doc = self.doc(&prefix, "编", d.year());
-                self.org_events.push(Ev { subject: Subject::Org(org), kind: EventKind::Renamed, date: d, doc_no: Some(doc), summary: format!("{old}更名为{new}"), from_org: None, to_org: None });
+                self.org_events.push(Ev {
+                    subject: Subject::Org(org),
+                    kind: EventKind::Renamed,
+                    date: d,
+                    doc_no: Some(doc),
+                    summary: format!("{old}更名为{new}"),
+                    from_org: None,
+                    to_org: None,
+                });
             }
         }
     }
 
     fn finish(mut self) -> Dataset {
         let mut events = Vec::with_capacity(self.org_events.len() + self.person_events.len());
-        for (i, e) in self.org_events.drain(..).chain(self.person_events.drain(..)).enumerate() {
+        for (i, e) in self
+            .org_events
+            .drain(..)
+            .chain(self.person_events.drain(..))
+            .enumerate()
+        {
             let operator = {
                 let k = (i * 7 + e.date.ordinal() as usize) % data::OPERATORS.len();
                 data::OPERATORS[k].to_string()
@@ -919,6 +1473,13 @@ impl Gen {
         for (i, a) in self.approvals.iter_mut().enumerate() {
             a.id = i as i64 + 1;
         }
-        Dataset { orgs: self.orgs, ledger: self.ledger, posts: self.posts, persons: self.persons, events, approvals: self.approvals }
+        Dataset {
+            orgs: self.orgs,
+            ledger: self.ledger,
+            posts: self.posts,
+            persons: self.persons,
+            events,
+            approvals: self.approvals,
+        }
     }
 }

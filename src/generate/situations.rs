@@ -8,7 +8,11 @@ use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
 use chrono::{Datelike, Duration, NaiveDate};
 
-const ORGAN_TYPES: [StaffingType; 3] = [StaffingType::Administrative, StaffingType::PoliticalLegal, StaffingType::CivilServiceManaged];
+const ORGAN_TYPES: [StaffingType; 3] = [
+    StaffingType::Administrative,
+    StaffingType::PoliticalLegal,
+    StaffingType::CivilServiceManaged,
+];
 
 impl Gen {
     pub(crate) fn situations(&mut self, ri: usize) {
@@ -25,7 +29,11 @@ impl Gen {
         for ui in units {
             for i in self.units[ui].persons.clone() {
                 let p = &self.persons[i];
-                if p.status == PersonStatus::Active && p.staffing_type.is_some() && p.leader_post.is_none() && !self.marked.contains(&i) {
+                if p.status == PersonStatus::Active
+                    && p.staffing_type.is_some()
+                    && p.leader_post.is_none()
+                    && !self.marked.contains(&i)
+                {
                     out.push(i);
                 }
             }
@@ -39,7 +47,9 @@ impl Gen {
             return None;
         }
         let start = self.range(0, n as i64 - 1) as usize;
-        let pos = (0..n).map(|k| (start + k) % n).find(|&k| ok(&self.persons[pool[k]]))?;
+        let pos = (0..n)
+            .map(|k| (start + k) % n)
+            .find(|&k| ok(&self.persons[pool[k]]))?;
         let i = pool.swap_remove(pos);
         self.marked.insert(i);
         Some(i)
@@ -90,9 +100,15 @@ impl Gen {
         if p.work_start.is_some_and(|w| w < eighteen) {
             p.work_start = Some(eighteen + Duration::days(200));
         }
-        if let (Some(w), Some(e)) = (p.work_start, p.entry_date) {
-            if e < w {
-                p.entry_date = Some(w);
+        if let (Some(w), Some(e)) = (p.work_start, p.entry_date)
+            && e < w
+        {
+            p.entry_date = Some(w);
+            // The entry document carries the entry year.
+            if let Some(doc) = &p.entry_doc
+                && let (Some(open), Some(close)) = (doc.find('〔'), doc.find('〕'))
+            {
+                p.entry_doc = Some(format!("{}〔{}{}", &doc[..open], w.year(), &doc[close..]));
             }
         }
     }
@@ -113,7 +129,9 @@ impl Gen {
                 let near = k % 2 == 0;
                 // Prefer someone already in their forties or older.
                 let i = self
-                    .take(&mut pool, |p| ok(p) && p.birth_date.is_some_and(|b| age_at(b, AS_OF) >= 45))
+                    .take(&mut pool, |p| {
+                        ok(p) && p.birth_date.is_some_and(|b| age_at(b, AS_OF) >= 45)
+                    })
                     .or_else(|| self.take(&mut pool, ok));
                 let Some(i) = i else { continue };
                 if near {
@@ -145,7 +163,11 @@ impl Gen {
             // A sex disagreeing with the ID (a man under the men's rule either way).
             if let Some(i) = self.take(&mut pool, |p| p.post_type != PostType::Worker) {
                 let p = &mut self.persons[i];
-                p.sex = if p.sex == Sex::Male { Sex::Female } else { Sex::Male };
+                p.sex = if p.sex == Sex::Male {
+                    Sex::Female
+                } else {
+                    Sex::Male
+                };
             }
             // The same person on the books of two units (一人一编).
             if let Some(a) = self.take(&mut pool, |_| true) {
@@ -168,11 +190,12 @@ impl Gen {
                 let org = self.persons[i].org_id;
                 let ui = self.unit_of(ri, org);
                 let has = |t: StaffingType| self.units[ui].quotas.iter().any(|q| q.0 == t);
-                let wrong = if has(StaffingType::Administrative) || has(StaffingType::PoliticalLegal) {
-                    StaffingType::PublicInstitution
-                } else {
-                    StaffingType::Administrative
-                };
+                let wrong =
+                    if has(StaffingType::Administrative) || has(StaffingType::PoliticalLegal) {
+                        StaffingType::PublicInstitution
+                    } else {
+                        StaffingType::Administrative
+                    };
                 self.persons[i].staffing_type = Some(wrong);
             }
             // Missing required fields.
@@ -190,28 +213,63 @@ impl Gen {
         // One unit with a credit code that fails its check.
         let units = self.regions[ri].units.clone();
         let ui = units.start + (units.len() / 3).min(units.len().saturating_sub(1));
-        if let Some(code) = self.orgs[self.units[ui].org as usize - 1].credit_code.as_mut() {
+        if let Some(code) = self.orgs[self.units[ui].org as usize - 1]
+            .credit_code
+            .as_mut()
+        {
             let last = code.pop().unwrap_or('0');
             code.push(if last == '0' { '1' } else { '0' });
         }
     }
 
     fn unit_of(&self, ri: usize, org: OrgId) -> usize {
-        self.regions[ri].units.clone().find(|&u| self.units[u].org == org).expect("unit of a region")
+        self.regions[ri]
+            .units
+            .clone()
+            .find(|&u| self.units[u].org == org)
+            .expect("unit of a region")
     }
 
     /// The unit's figure for a staffing type now, with approved plans' reservations.
     fn figure(&self, ui: usize, t: StaffingType) -> QuotaFigure {
-        let approved = self.units[ui].quotas.iter().filter(|q| q.0 == t).map(|q| q.2 as i64).sum();
-        let actual = self.units[ui].persons.clone().filter(|&i| self.persons[i].occupies_quota() && self.persons[i].staffing_type == Some(t)).count() as i64;
+        let approved = self.units[ui]
+            .quotas
+            .iter()
+            .filter(|q| q.0 == t)
+            .map(|q| q.2 as i64)
+            .sum();
+        let actual = self.units[ui]
+            .persons
+            .clone()
+            .filter(|&i| {
+                self.persons[i].occupies_quota() && self.persons[i].staffing_type == Some(t)
+            })
+            .count() as i64;
         let org = self.units[ui].org;
-        let reserved = self.approvals.iter().filter(|a| a.org_id == org && a.staffing_type == Some(t)).map(|a| a.reserved()).sum();
+        let reserved = self
+            .approvals
+            .iter()
+            .filter(|a| a.org_id == org && a.staffing_type == Some(t))
+            .map(|a| a.reserved())
+            .sum();
         QuotaFigure::unit(approved, actual, reserved)
     }
 
     fn post_fill(&self, ui: usize, slot: PostSlot) -> (i64, i64) {
-        let approved = self.units[ui].slots.iter().filter(|s| s.0 == slot).map(|s| s.1 as i64).sum();
-        let actual = self.units[ui].persons.clone().filter(|&i| self.persons[i].status == PersonStatus::Active && self.persons[i].leader_post == Some(slot)).count() as i64;
+        let approved = self.units[ui]
+            .slots
+            .iter()
+            .filter(|s| s.0 == slot)
+            .map(|s| s.1 as i64)
+            .sum();
+        let actual = self.units[ui]
+            .persons
+            .clone()
+            .filter(|&i| {
+                self.persons[i].status == PersonStatus::Active
+                    && self.persons[i].leader_post == Some(slot)
+            })
+            .count() as i64;
         (approved, actual)
     }
 
@@ -223,17 +281,31 @@ impl Gen {
             return None;
         }
         let start = self.range(0, n as i64 - 1) as usize;
-        (0..n).map(|k| units.start + (start + k) % n).find(|&u| ok(self, u))
+        (0..n)
+            .map(|k| units.start + (start + k) % n)
+            .find(|&u| ok(self, u))
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn request(&mut self, ri: usize, kind: ApprovalKind, ui: usize, person: Option<usize>, t: Option<StaffingType>, amount: i32, summary: String) -> usize {
+    fn request(
+        &mut self,
+        ri: usize,
+        kind: ApprovalKind,
+        ui: usize,
+        person: Option<usize>,
+        t: Option<StaffingType>,
+        amount: i32,
+        summary: String,
+    ) -> usize {
         let org = self.units[ui].org;
         let short = self.units[ui].short.clone();
-        let clerk_sex = if self.chance(0.5) { Sex::Male } else { Sex::Female };
+        let clerk_sex = if self.chance(0.5) {
+            Sex::Male
+        } else {
+            Sex::Female
+        };
         let clerk = self.random_name(clerk_sex);
         let submitted_on = AS_OF - Duration::days(self.range(1, 30));
-        let _ = ri;
         self.approvals.push(Approval {
             id: 0,
             kind,
@@ -264,7 +336,8 @@ impl Gen {
         let by = self.operator();
         let submitted = self.approvals[a].submitted_on;
         let decided = (submitted + Duration::days(self.range(0, 3))).min(AS_OF);
-        let doc = (status == ApprovalStatus::Approved).then(|| self.doc(&prefix, "编", decided.year()));
+        let doc =
+            (status == ApprovalStatus::Approved).then(|| self.doc(&prefix, "编", decided.year()));
         let x = &mut self.approvals[a];
         x.status = status;
         x.decided_by = Some(by);
@@ -274,8 +347,16 @@ impl Gen {
     }
 
     fn plan_summary(&self, ui: usize, t: StaffingType, amount: i32) -> String {
-        let purpose = if ORGAN_TYPES.contains(&t) { "公务员考试录用" } else { "公开招聘工作人员" };
-        format!("{}申请使用{}{amount}名，用于{purpose}", self.units[ui].short, t.zh())
+        let purpose = if ORGAN_TYPES.contains(&t) {
+            "公务员考试录用"
+        } else {
+            "公开招聘工作人员"
+        };
+        format!(
+            "{}申请使用{}{amount}名，用于{purpose}",
+            self.units[ui].short,
+            t.zh()
+        )
     }
 
     /// The approval inbox: decided requests (some approved plans still holding places)
@@ -294,11 +375,28 @@ impl Gen {
             let t = self.units[ui].quotas[0].0;
             let usable = self.figure(ui, t).usable;
             let amount = self.range(2, usable.min(4)) as i32;
-            let a = self.request(ri, ApprovalKind::StaffingPlan, ui, None, Some(t), amount, self.plan_summary(ui, t, amount));
+            let a = self.request(
+                ri,
+                ApprovalKind::StaffingPlan,
+                ui,
+                None,
+                Some(t),
+                amount,
+                self.plan_summary(ui, t, amount),
+            );
             self.approvals[a].submitted_on = AS_OF - Duration::days(self.range(20, 30));
-            self.decide(ri, a, ApprovalStatus::Approved, "同意。请按规定程序组织招聘。");
+            self.decide(
+                ri,
+                a,
+                ApprovalStatus::Approved,
+                "同意。请按规定程序组织招聘。",
+            );
             // The last one is fully used: it no longer reserves anything.
-            self.approvals[a].plan_used = if k == n { amount } else { self.range(0, amount as i64 - 1) as i32 };
+            self.approvals[a].plan_used = if k == n {
+                amount
+            } else {
+                self.range(0, amount as i64 - 1) as i32
+            };
         }
         // Open staffing plans: within the usable figure, and beyond it.
         for k in 0..n * 2 {
@@ -311,8 +409,20 @@ impl Gen {
             };
             let t = self.units[ui].quotas[0].0;
             let usable = self.figure(ui, t).usable as i32;
-            let amount = if over { usable + self.range(1, 3) as i32 } else { self.range(1, usable.min(3) as i64) as i32 };
-            self.request(ri, ApprovalKind::StaffingPlan, ui, None, Some(t), amount, self.plan_summary(ui, t, amount));
+            let amount = if over {
+                usable + self.range(1, 3) as i32
+            } else {
+                self.range(1, usable.min(3) as i64) as i32
+            };
+            self.request(
+                ri,
+                ApprovalKind::StaffingPlan,
+                ui,
+                None,
+                Some(t),
+                amount,
+                self.plan_summary(ui, t, amount),
+            );
         }
         // Open entries of named persons (拟入编): into a vacancy, and into a frozen unit.
         for k in 0..n * 2 {
@@ -327,7 +437,13 @@ impl Gen {
             let p = self.new_person(ui, Some(t), Some(f), PersonStatus::Pending);
             let i = self.push_person(p);
             let p = &self.persons[i];
-            let summary = format!("{}经{}拟进入{}，占用{}1名", p.name, p.entry_form.map(|f| f.zh()).unwrap_or("公开招聘"), self.units[ui].short, t.zh());
+            let summary = format!(
+                "{}经{}拟进入{}，占用{}1名",
+                p.name,
+                p.entry_form.map(|f| f.zh()).unwrap_or("公开招聘"),
+                self.units[ui].short,
+                t.zh()
+            );
             self.request(ri, ApprovalKind::Entry, ui, Some(i), Some(t), 1, summary);
         }
         // Open exits: retirements and transfers out.
@@ -336,18 +452,45 @@ impl Gen {
             let retire = k % 2 == 0;
             let t = today();
             let i = if retire {
-                self.take(&mut pool, |p| p.birth_date.is_some_and(|b| retires(p, b) <= t.plus_months(6)))
-                    .or_else(|| self.take(&mut pool, |p| p.birth_date.is_some_and(|b| age_at(b, AS_OF) >= 50)))
+                self.take(&mut pool, |p| {
+                    p.birth_date
+                        .is_some_and(|b| retires(p, b) <= t.plus_months(6))
+                })
+                .or_else(|| {
+                    self.take(&mut pool, |p| {
+                        p.birth_date.is_some_and(|b| age_at(b, AS_OF) >= 50)
+                    })
+                })
             } else {
                 self.take(&mut pool, |_| true)
             };
             let Some(i) = i else { continue };
             let org = self.persons[i].org_id;
             let ui = self.unit_of(ri, org);
-            let kind = if retire { ExitKind::Retirement } else { ExitKind::TransferOut };
+            let kind = if retire {
+                ExitKind::Retirement
+            } else {
+                ExitKind::TransferOut
+            };
             let p = &self.persons[i];
-            let summary = format!("{}{}，申请减员出编", p.name, if retire { "到龄退休" } else { "调出本单位" });
-            let a = self.request(ri, ApprovalKind::Exit, ui, Some(i), p.staffing_type, 1, summary);
+            let summary = format!(
+                "{}{}，申请减员出编",
+                p.name,
+                if retire {
+                    "到龄退休"
+                } else {
+                    "调出本单位"
+                }
+            );
+            let a = self.request(
+                ri,
+                ApprovalKind::Exit,
+                ui,
+                Some(i),
+                p.staffing_type,
+                1,
+                summary,
+            );
             self.approvals[a].exit_kind = Some(kind);
         }
         // Open leadership posts: a free post, and a full one.
@@ -362,73 +505,155 @@ impl Gen {
             let slot = self.units[ui].slots[1].0;
             let main = self.units[ui].quotas[0].0;
             let range = self.units[ui].persons.clone();
-            let cands: Vec<usize> = range.filter(|&i| {
-                let p = &self.persons[i];
-                p.status == PersonStatus::Active && p.leader_post.is_none() && p.staffing_type == Some(main) && !self.marked.contains(&i)
-            }).collect();
+            let cands: Vec<usize> = range
+                .filter(|&i| {
+                    let p = &self.persons[i];
+                    p.status == PersonStatus::Active
+                        && p.leader_post.is_none()
+                        && p.staffing_type == Some(main)
+                        && !self.marked.contains(&i)
+                })
+                .collect();
             if cands.is_empty() {
                 continue;
             }
             let i = self.pick(&cands);
             self.marked.insert(i);
-            let summary = format!("拟任命{}为{}{}，使用{}职数1名", self.persons[i].name, self.units[ui].short, self.units[ui].deputy, slot);
+            let summary = format!(
+                "拟任命{}为{}{}，使用{}职数1名",
+                self.persons[i].name, self.units[ui].short, self.units[ui].deputy, slot
+            );
             let a = self.request(ri, ApprovalKind::LeaderPost, ui, Some(i), None, 1, summary);
             self.approvals[a].post = Some(slot);
         }
         // Open reorganisations: a rename, a level change, a move.
         for k in 0..n + 1 {
-            let Some(ui) = self.find_unit(ri, |g, u| g.orgs[g.units[u].org as usize - 1].kind == OrgKind::PublicInstitution) else {
+            let Some(ui) = self.find_unit(ri, |g, u| {
+                let o = &g.orgs[g.units[u].org as usize - 1];
+                o.kind == OrgKind::PublicInstitution && (k % 3 != 0 || renamed(&o.name) != o.name)
+            }) else {
                 continue;
             };
             let org = self.units[ui].org;
             let o = self.orgs[org as usize - 1].clone();
-            let a = self.request(ri, ApprovalKind::Reorganisation, ui, None, None, 0, String::new());
+            let a = self.request(
+                ri,
+                ApprovalKind::Reorganisation,
+                ui,
+                None,
+                None,
+                0,
+                String::new(),
+            );
             match k % 3 {
                 0 => {
-                    let new = if o.name.ends_with("中心") { format!("{}服务中心", o.name.trim_end_matches("中心")) } else { format!("{}（{}）", o.name, "挂牌") };
+                    let new = renamed(&o.name);
                     self.approvals[a].summary = format!("申请将{}更名为{new}", o.name);
                     self.approvals[a].new_name = Some(new);
                 }
                 1 => {
                     let level = o.level.unwrap_or(Level::Unit);
                     let up = Level::from_code(level.code() as i64 - 1).unwrap_or(level);
-                    self.approvals[a].summary = format!("申请将{}机构规格由{}调整为{}", o.name, level.zh(), up.zh());
+                    self.approvals[a].summary =
+                        format!("申请将{}机构规格由{}调整为{}", o.name, level.zh(), up.zh());
                     self.approvals[a].new_level = Some(up);
                 }
                 _ => {
-                    let target = self.regions[ri].dept("{R}人民政府办公室").or(self.regions[ri].dept("中共{R}委办公室")).filter(|&t| Some(t) != o.parent_id).unwrap_or(self.regions[ri].org);
+                    let target = self.regions[ri]
+                        .dept("{R}人民政府办公室")
+                        .or(self.regions[ri].dept("中共{R}委办公室"))
+                        .filter(|&t| Some(t) != o.parent_id)
+                        .unwrap_or(self.regions[ri].org);
                     let tname = self.orgs[target as usize - 1].name.clone();
-                    self.approvals[a].summary = format!("申请将{}调整为{tname}所属事业单位", o.name);
+                    self.approvals[a].summary =
+                        format!("申请将{}调整为{tname}所属事业单位", o.name);
                     self.approvals[a].new_parent_id = Some(target);
                 }
             }
         }
         // Decided requests besides the plans: returned and rejected ones.
-        if let Some(ui) = self.find_unit(ri, |g, u| g.figure(u, g.units[u].quotas[0].0).usable >= 1) {
+        if let Some(ui) = self.find_unit(ri, |g, u| g.figure(u, g.units[u].quotas[0].0).usable >= 1)
+        {
             let t = self.units[ui].quotas[0].0;
-            let a = self.request(ri, ApprovalKind::StaffingPlan, ui, None, Some(t), 1, self.plan_summary(ui, t, 1));
-            self.decide(ri, a, ApprovalStatus::Returned, "请补充用编理由和招聘岗位说明后重新报送。");
+            let a = self.request(
+                ri,
+                ApprovalKind::StaffingPlan,
+                ui,
+                None,
+                Some(t),
+                1,
+                self.plan_summary(ui, t, 1),
+            );
+            self.decide(
+                ri,
+                a,
+                ApprovalStatus::Returned,
+                "请补充用编理由和招聘岗位说明后重新报送。",
+            );
         }
         if let Some(ui) = self.find_unit(ri, |g, u| {
             let (a, x) = g.post_fill(u, g.units[u].slots[1].0);
             x >= a
         }) {
             let slot = self.units[ui].slots[1].0;
-            if let Some(i) = self.units[ui].persons.clone().find(|&i| self.persons[i].status == PersonStatus::Active && self.persons[i].leader_post.is_none() && self.persons[i].staffing_type.is_some()) {
-                let summary = format!("拟任命{}为{}{}，使用{}职数1名", self.persons[i].name, self.units[ui].short, self.units[ui].deputy, slot);
+            if let Some(i) = self.units[ui].persons.clone().find(|&i| {
+                self.persons[i].status == PersonStatus::Active
+                    && self.persons[i].leader_post.is_none()
+                    && self.persons[i].staffing_type.is_some()
+            }) {
+                let summary = format!(
+                    "拟任命{}为{}{}，使用{}职数1名",
+                    self.persons[i].name, self.units[ui].short, self.units[ui].deputy, slot
+                );
                 let a = self.request(ri, ApprovalKind::LeaderPost, ui, Some(i), None, 1, summary);
                 self.approvals[a].post = Some(slot);
-                self.decide(ri, a, ApprovalStatus::Rejected, "该单位此级别领导职数已满，不同意。");
+                self.decide(
+                    ri,
+                    a,
+                    ApprovalStatus::Rejected,
+                    "该单位此级别领导职数已满，不同意。",
+                );
             }
         }
-        if let Some(ui) = self.find_unit(ri, |g, u| g.orgs[g.units[u].org as usize - 1].kind == OrgKind::Institution) {
+        if let Some(ui) = self.find_unit(ri, |g, u| {
+            g.orgs[g.units[u].org as usize - 1].kind == OrgKind::Institution
+        }) {
             let o = self.orgs[self.units[ui].org as usize - 1].clone();
             let level = o.level.unwrap_or(Level::Unit);
             let up = Level::from_code(level.code() as i64 - 1).unwrap_or(level);
-            let a = self.request(ri, ApprovalKind::Reorganisation, ui, None, None, 0, format!("申请将{}机构规格由{}调整为{}", o.name, level.zh(), up.zh()));
+            let a = self.request(
+                ri,
+                ApprovalKind::Reorganisation,
+                ui,
+                None,
+                None,
+                0,
+                format!("申请将{}机构规格由{}调整为{}", o.name, level.zh(), up.zh()),
+            );
             self.approvals[a].new_level = Some(up);
-            self.decide(ri, a, ApprovalStatus::Rejected, "不符合机构规格设置规定，不同意。");
+            self.decide(
+                ri,
+                a,
+                ApprovalStatus::Rejected,
+                "不符合机构规格设置规定，不同意。",
+            );
         }
-        let _ = Datelike::year(&AS_OF);
+    }
+}
+
+/// A plausible new name for a public institution, or the same name if none fits.
+fn renamed(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("服务中心") {
+        format!("{stem}发展中心")
+    } else if let Some(stem) = name.strip_suffix("中心") {
+        format!("{stem}服务中心")
+    } else if let Some(stem) = name.strip_suffix("站") {
+        format!("{stem}服务中心")
+    } else if let Some(stem) = name.strip_suffix("卫生院") {
+        format!("{stem}中心卫生院")
+    } else if let Some(stem) = name.strip_suffix("初级中学") {
+        format!("{stem}实验中学")
+    } else {
+        name.to_string()
     }
 }

@@ -12,9 +12,9 @@
 
 use super::{Error, Result};
 use crate::model::*;
-use crate::store::{self, queries, rows, Store};
+use crate::store::{self, Store, queries, rows};
 use crate::sync::proto::Deleted;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -118,7 +118,9 @@ impl ServerDb {
 
     /// No units yet: a fresh database waiting to be seeded.
     pub fn is_empty(&self) -> Result<bool> {
-        let n: i64 = self.conn().query_row("SELECT COUNT(*) FROM orgs", [], |r| r.get(0))?;
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM orgs", [], |r| r.get(0))?;
         Ok(n == 0)
     }
 
@@ -153,16 +155,14 @@ impl ServerDb {
             (APPROVALS, "SELECT id, org_id FROM approvals ORDER BY id"),
         ];
         {
-            let mut ins = tx
-                .prepare("INSERT INTO sync_rows (tbl, id, ver, scope_org, deleted) VALUES (?, ?, ?, ?, 0)")
-                ?;
+            let mut ins = tx.prepare(
+                "INSERT INTO sync_rows (tbl, id, ver, scope_org, deleted) VALUES (?, ?, ?, ?, 0)",
+            )?;
             for (tbl, sql) in scoped {
                 let mut st = tx.prepare(sql)?;
                 let ids = st
-                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
-                    ?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-                    ?;
+                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
                 for (id, org) in ids {
                     ver += 1;
                     ins.execute(params![tbl, id, ver, org])?;
@@ -184,15 +184,20 @@ impl ServerDb {
             return Err(Error::BadRequest("操作员名称不能为空".into()));
         }
         if queries::org(self.conn(), scope_root)?.is_none() {
-            return Err(Error::BadRequest(format!("单位 {scope_root} 不存在，无法作为管辖范围")));
+            return Err(Error::BadRequest(format!(
+                "单位 {scope_root} 不存在，无法作为管辖范围"
+            )));
         }
         let token = format!("bz_{}", hex::encode(rand::random::<[u8; 24]>()));
-        self.conn()
-            .execute(
-                "INSERT INTO operators (name, scope_root, token_hash, created_at) VALUES (?, ?, ?, ?)",
-                params![name, scope_root, token_hash(&token).to_vec(), chrono::Local::now().to_rfc3339()],
-            )
-            ?;
+        self.conn().execute(
+            "INSERT INTO operators (name, scope_root, token_hash, created_at) VALUES (?, ?, ?, ?)",
+            params![
+                name,
+                scope_root,
+                token_hash(&token).to_vec(),
+                chrono::Local::now().to_rfc3339()
+            ],
+        )?;
         Ok(token)
     }
 
@@ -219,12 +224,19 @@ pub fn token_hash(token: &str) -> [u8; 32] {
 pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Operator>> {
     use subtle::ConstantTimeEq;
     let hash = token_hash(token);
-    let mut st = conn
-        .prepare_cached("SELECT id, name, scope_root, token_hash FROM operators WHERE disabled = 0")
-        ?;
-    let rows = st
-        .query_map([], |r| Ok((Operator { id: r.get(0)?, name: r.get(1)?, scope_root: r.get(2)? }, r.get::<_, Vec<u8>>(3)?)))
-        ?;
+    let mut st = conn.prepare_cached(
+        "SELECT id, name, scope_root, token_hash FROM operators WHERE disabled = 0",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            Operator {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                scope_root: r.get(2)?,
+            },
+            r.get::<_, Vec<u8>>(3)?,
+        ))
+    })?;
     let mut found = None;
     for row in rows {
         let (op, stored) = row?;
@@ -236,7 +248,9 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Operator>> 
 }
 
 pub fn seq(conn: &Connection) -> Result<u64> {
-    Ok(store::get_meta(conn, SEQ)?.and_then(|s| s.parse().ok()).unwrap_or(0))
+    Ok(store::get_meta(conn, SEQ)?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0))
 }
 
 pub fn epoch(conn: &Connection) -> Result<String> {
@@ -247,8 +261,7 @@ pub fn epoch(conn: &Connection) -> Result<String> {
 pub(crate) fn path_of(conn: &Connection, org: OrgId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT path FROM org_tree WHERE org_id = ?")
-        .and_then(|mut st| st.query_row([org], |r| r.get(0)).optional())
-        ?)
+        .and_then(|mut st| st.query_row([org], |r| r.get(0)).optional())?)
 }
 
 /// The ids of a jurisdiction: the unit and everything under it.
@@ -259,8 +272,7 @@ pub fn scope_of(conn: &Connection, root: OrgId) -> Result<HashSet<OrgId>> {
 fn org_of_person(conn: &Connection, id: PersonId) -> Result<Option<OrgId>> {
     Ok(conn
         .prepare_cached("SELECT org_id FROM persons WHERE id = ?")
-        .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
-        ?)
+        .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())?)
 }
 
 fn event_scope(conn: &Connection, e: &Event) -> Result<OrgId> {
@@ -291,8 +303,7 @@ impl Versioner<'_> {
     fn moved(&mut self, tbl: i64, id: i64, from_path: &str) -> Result<()> {
         self.tx
             .prepare_cached("INSERT INTO sync_moves (ver, tbl, id, from_path) VALUES (?, ?, ?, ?)")
-            .and_then(|mut st| st.execute(params![self.seq, tbl, id, from_path]))
-            ?;
+            .and_then(|mut st| st.execute(params![self.seq, tbl, id, from_path]))?;
         Ok(())
     }
 
@@ -305,10 +316,8 @@ impl Versioner<'_> {
 fn ids(conn: &Connection, sql: &str, param: i64) -> Result<Vec<i64>> {
     let mut st = conn.prepare_cached(sql)?;
     let v = st
-        .query_map([param], |r| r.get(0))
-        ?
-        .collect::<rusqlite::Result<Vec<i64>>>()
-        ?;
+        .query_map([param], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(v)
 }
 
@@ -347,10 +356,10 @@ pub fn write_in(tx: &Transaction, change: &Change) -> Result<()> {
     }
     let mut transfers: Vec<(PersonId, String)> = Vec::new();
     for p in &data.persons {
-        if let Some(old_org) = org_of_person(tx, p.id)? {
-            if old_org != p.org_id {
-                transfers.push((p.id, path_of(tx, old_org)?.unwrap_or_default()));
-            }
+        if let Some(old_org) = org_of_person(tx, p.id)?
+            && old_org != p.org_id
+        {
+            transfers.push((p.id, path_of(tx, old_org)?.unwrap_or_default()));
         }
     }
     let mut gone: Vec<(i64, i64, String)> = Vec::new();
@@ -358,8 +367,10 @@ pub fn write_in(tx: &Transaction, change: &Change) -> Result<()> {
         for &id in *list {
             let scope: Option<OrgId> = tx
                 .prepare_cached("SELECT scope_org FROM sync_rows WHERE tbl = ? AND id = ?")
-                .and_then(|mut st| st.query_row(params![tbl as i64, id], |r| r.get(0)).optional())
-                ?;
+                .and_then(|mut st| {
+                    st.query_row(params![tbl as i64, id], |r| r.get(0))
+                        .optional()
+                })?;
             let path = match scope {
                 Some(s) => path_of(tx, s)?.unwrap_or_default(),
                 None => String::new(),
@@ -379,7 +390,10 @@ pub fn write_in(tx: &Transaction, change: &Change) -> Result<()> {
         store::refresh_derived(tx)?;
     }
 
-    let mut v = Versioner { tx, seq: seq(tx)? as i64 };
+    let mut v = Versioner {
+        tx,
+        seq: seq(tx)? as i64,
+    };
     for o in &data.orgs {
         v.touch(ORGS, o.id, o.id, false)?;
     }
@@ -403,7 +417,11 @@ pub fn write_in(tx: &Transaction, change: &Change) -> Result<()> {
         let org = org_of_person(tx, *pid)?.unwrap_or(-1);
         v.touch(PERSONS, *pid, org, false)?;
         v.moved(PERSONS, *pid, from)?;
-        for eid in ids(tx, "SELECT id FROM events WHERE subject_kind = 2 AND subject_id = ?", *pid)? {
+        for eid in ids(
+            tx,
+            "SELECT id FROM events WHERE subject_kind = 2 AND subject_id = ?",
+            *pid,
+        )? {
             v.touch(EVENTS, eid, org, false)?;
             v.moved(EVENTS, eid, from)?;
         }
@@ -417,7 +435,10 @@ pub fn write_in(tx: &Transaction, change: &Change) -> Result<()> {
             (POSTS, "SELECT id FROM posts WHERE org_id = ?"),
             (PERSONS, "SELECT id FROM persons WHERE org_id = ?"),
             (APPROVALS, "SELECT id FROM approvals WHERE org_id = ?"),
-            (EVENTS, "SELECT id FROM events WHERE subject_kind = 1 AND subject_id = ?"),
+            (
+                EVENTS,
+                "SELECT id FROM events WHERE subject_kind = 1 AND subject_id = ?",
+            ),
             (
                 EVENTS,
                 "SELECT e.id FROM events e JOIN persons p ON e.subject_kind = 2 AND e.subject_id = p.id WHERE p.org_id = ?",
@@ -457,9 +478,9 @@ pub fn feed(conn: &Connection, root: OrgId, cursor: u64, limit: usize) -> Result
     let mut last = cursor;
     let mut stopped = false;
     {
-        let mut st = conn
-            .prepare_cached("SELECT tbl, id, ver, scope_org, deleted FROM sync_rows WHERE ver > ? ORDER BY ver")
-            ?;
+        let mut st = conn.prepare_cached(
+            "SELECT tbl, id, ver, scope_org, deleted FROM sync_rows WHERE ver > ? ORDER BY ver",
+        )?;
         let mut was_here = conn
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM sync_moves WHERE tbl = ? AND id = ? AND ver > ? AND instr(from_path, ?) > 0)",
@@ -467,20 +488,23 @@ pub fn feed(conn: &Connection, root: OrgId, cursor: u64, limit: usize) -> Result
             ?;
         let mut rows = st.query([cursor as i64])?;
         while let Some(r) = rows.next()? {
-            let (tbl, id, ver, org, del): (i64, i64, i64, i64, bool) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            let (tbl, id, ver, org, del): (i64, i64, i64, i64, bool) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
             if n >= limit {
                 stopped = true;
                 break;
             }
             last = ver as u64;
-            let Some(slot) = usize::try_from(tbl).ok().filter(|t| *t < 6) else { continue };
+            let Some(slot) = usize::try_from(tbl).ok().filter(|t| *t < 6) else {
+                continue;
+            };
             if !del && scope.contains(&org) {
                 want[slot].push(id);
                 n += 1;
             } else if cursor > 0
-                && was_here
-                    .query_row(params![tbl, id, cursor as i64, marker], |r| r.get::<_, bool>(0))
-                    ?
+                && was_here.query_row(params![tbl, id, cursor as i64, marker], |r| {
+                    r.get::<_, bool>(0)
+                })?
             {
                 deleted.table_mut(slot).push(id);
                 n += 1;
@@ -493,20 +517,55 @@ pub fn feed(conn: &Connection, root: OrgId, cursor: u64, limit: usize) -> Result
         list.sort_unstable();
         match slot {
             0 => data.orgs = fetch(conn, "orgs", rows::ORG_COLUMNS, list, rows::read_org)?,
-            1 => data.ledger = fetch(conn, "ledger", rows::LEDGER_COLUMNS, list, rows::read_ledger)?,
+            1 => {
+                data.ledger = fetch(
+                    conn,
+                    "ledger",
+                    rows::LEDGER_COLUMNS,
+                    list,
+                    rows::read_ledger,
+                )?
+            }
             2 => data.posts = fetch(conn, "posts", rows::POST_COLUMNS, list, rows::read_post)?,
-            3 => data.persons = fetch(conn, "persons", rows::PERSON_COLUMNS, list, rows::read_person)?,
+            3 => {
+                data.persons = fetch(
+                    conn,
+                    "persons",
+                    rows::PERSON_COLUMNS,
+                    list,
+                    rows::read_person,
+                )?
+            }
             4 => data.events = fetch(conn, "events", rows::EVENT_COLUMNS, list, rows::read_event)?,
-            _ => data.approvals = fetch(conn, "approvals", rows::APPROVAL_COLUMNS, list, rows::read_approval)?,
+            _ => {
+                data.approvals = fetch(
+                    conn,
+                    "approvals",
+                    rows::APPROVAL_COLUMNS,
+                    list,
+                    rows::read_approval,
+                )?
+            }
         }
     }
     for (i, _) in deleted.clone().tables().iter().enumerate() {
         deleted.table_mut(i).sort_unstable();
     }
-    Ok(Feed { data, deleted, cursor: new_cursor, more: stopped })
+    Ok(Feed {
+        data,
+        deleted,
+        cursor: new_cursor,
+        more: stopped,
+    })
 }
 
-fn fetch<T>(conn: &Connection, table: &str, cols: &str, ids: &[i64], read: fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+fn fetch<T>(
+    conn: &Connection,
+    table: &str,
+    cols: &str,
+    ids: &[i64],
+    read: fn(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
     let mut st = conn.prepare_cached(&format!("SELECT {cols} FROM {table} WHERE id = ?"))?;
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {

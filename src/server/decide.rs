@@ -1,14 +1,14 @@
 //! Pushed decisions: validated against the data as it is now, applied once.
 
-use super::db::{self, Change, Operator};
 use super::Result;
-use crate::model::approval::{preview, Context};
+use super::db::{self, Change, Operator};
+use crate::model::approval::{Context, preview};
 use crate::model::quota::{Figures, PostFigure, QuotaFigure};
 use crate::model::*;
 use crate::store::{queries, rows};
 use crate::sync::proto::{Answer, PushAction};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::{HashMap, HashSet};
 
 /// One answer for "no such request" and "not yours": an operator learns nothing about
@@ -18,7 +18,12 @@ pub const NOT_IN_SCOPE: &str = "该申请不存在或不在您的管辖范围内
 /// Answers every pushed decision, applying the accepted ones. Each decision is its own
 /// transaction together with its remembered answer, so a resend of the same client id
 /// gets the same answer and never applies twice.
-pub fn apply_push(db: &mut db::ServerDb, op: &Operator, actions: &[PushAction], today: NaiveDate) -> Result<Vec<Answer>> {
+pub fn apply_push(
+    db: &mut db::ServerDb,
+    op: &Operator,
+    actions: &[PushAction],
+    today: NaiveDate,
+) -> Result<Vec<Answer>> {
     let scope = db::scope_of(db.conn(), op.scope_root)?;
     let mut answers = Vec::with_capacity(actions.len());
     for action in actions {
@@ -48,8 +53,17 @@ pub fn apply_push(db: &mut db::ServerDb, op: &Operator, actions: &[PushAction], 
             }
         };
         tx.commit()?;
-        tracing::info!(operator = op.id, approval = action.approval_id, accepted, "decision");
-        answers.push(Answer { client_id: action.client_id.clone(), accepted, reason });
+        tracing::info!(
+            operator = op.id,
+            approval = action.approval_id,
+            accepted,
+            "decision"
+        );
+        answers.push(Answer {
+            client_id: action.client_id.clone(),
+            accepted,
+            reason,
+        });
     }
     Ok(answers)
 }
@@ -62,13 +76,18 @@ fn decide(
     action: &PushAction,
     today: NaiveDate,
 ) -> Result<std::result::Result<Change, String>> {
-    let Some(mut a) = queries::approval(tx, action.approval_id)?.filter(|a| scope.contains(&a.org_id)) else {
+    let Some(mut a) =
+        queries::approval(tx, action.approval_id)?.filter(|a| scope.contains(&a.org_id))
+    else {
         return Ok(Err(NOT_IN_SCOPE.into()));
     };
     if a.status != ApprovalStatus::Pending {
         let who = a.decided_by.clone().unwrap_or_else(|| "其他操作员".into());
         let when = a.decided_on.map(|d| format!("于{d}")).unwrap_or_default();
-        return Ok(Err(format!("该申请已由{who}{when}作出“{}”的决定，您的决定未生效", a.status.zh())));
+        return Ok(Err(format!(
+            "该申请已由{who}{when}作出“{}”的决定，您的决定未生效",
+            a.status.zh()
+        )));
     }
     let person = match a.person_id {
         Some(pid) => queries::person(tx, pid)?,
@@ -81,15 +100,27 @@ fn decide(
     if action.decision == Decision::Approve {
         let figures = unit_figures_now(tx, a.org_id)?;
         let on_other_books = match &person {
-            Some(p) if !p.id_number.is_empty() => queries::other_record_with_id(tx, &p.id_number, p.id)?
-                .filter(|o| o.staffing_type.is_some())
-                .map(|o| o.org_id),
+            Some(p) if !p.id_number.is_empty() => {
+                queries::other_record_with_id(tx, &p.id_number, p.id)?
+                    .filter(|o| o.staffing_type.is_some())
+                    .map(|o| o.org_id)
+            }
             _ => None,
         };
-        let ctx = Context { figures: &figures, person: person.as_ref(), on_other_books, today: YearMonth::of(today) };
+        let ctx = Context {
+            figures: &figures,
+            person: person.as_ref(),
+            on_other_books,
+            today: YearMonth::of(today),
+        };
         let effect = preview(&a, &ctx);
         if effect.blocks_approval() {
-            let why: Vec<String> = effect.warnings.iter().filter(|w| w.blocks_approval()).map(|w| w.message()).collect();
+            let why: Vec<String> = effect
+                .warnings
+                .iter()
+                .filter(|w| w.blocks_approval())
+                .map(|w| w.message())
+                .collect();
             return Ok(Err(format!("无法同意：{}", why.join("；"))));
         }
         if let Err(why) = effects(tx, op, scope, &a, person, today, &mut change)? {
@@ -115,7 +146,11 @@ fn effects(
     change: &mut Change,
 ) -> Result<std::result::Result<(), String>> {
     let mut next_event = next_id(tx, "events")?;
-    let mut event = |subject: Subject, kind: EventKind, summary: String, from_org: Option<OrgId>, to_org: Option<OrgId>| {
+    let mut event = |subject: Subject,
+                     kind: EventKind,
+                     summary: String,
+                     from_org: Option<OrgId>,
+                     to_org: Option<OrgId>| {
         let e = Event {
             id: next_event,
             subject,
@@ -130,11 +165,14 @@ fn effects(
         next_event += 1;
         e
     };
-    let unit = queries::org(tx, a.org_id)?.ok_or_else(|| super::Error::BadRequest("申请所属单位不存在".into()))?;
+    let unit = queries::org(tx, a.org_id)?
+        .ok_or_else(|| super::Error::BadRequest("申请所属单位不存在".into()))?;
     match a.kind {
         ApprovalKind::StaffingPlan => {}
         ApprovalKind::Entry => {
-            let Some(mut p) = person else { return Ok(Err("申请缺少人员，无法入编".into())) };
+            let Some(mut p) = person else {
+                return Ok(Err("申请缺少人员，无法入编".into()));
+            };
             let from = (p.org_id != a.org_id).then_some(p.org_id);
             p.org_id = a.org_id;
             p.status = PersonStatus::Active;
@@ -146,7 +184,13 @@ fn effects(
             p.exit_kind = None;
             p.exit_date = None;
             let t = a.staffing_type.map(|t| t.zh()).unwrap_or("编外");
-            change.upsert.events.push(event(Subject::Person(p.id), EventKind::Entry, format!("入编{}（{t}）", unit.name), from, Some(a.org_id)));
+            change.upsert.events.push(event(
+                Subject::Person(p.id),
+                EventKind::Entry,
+                format!("入编{}（{t}）", unit.name),
+                from,
+                Some(a.org_id),
+            ));
             // The entry uses a place an approved plan of the unit held back, if any.
             if let Some(t) = a.staffing_type {
                 let mut st = tx.prepare(&format!(
@@ -156,7 +200,12 @@ fn effects(
                 ))?;
                 let plan = st
                     .query_row(
-                        params![a.org_id, ApprovalKind::StaffingPlan.code(), ApprovalStatus::Approved.code(), t.code()],
+                        params![
+                            a.org_id,
+                            ApprovalKind::StaffingPlan.code(),
+                            ApprovalStatus::Approved.code(),
+                            t.code()
+                        ],
                         rows::read_approval,
                     )
                     .optional()?;
@@ -168,41 +217,83 @@ fn effects(
             change.upsert.persons.push(p);
         }
         ApprovalKind::Exit => {
-            let Some(mut p) = person else { return Ok(Err("申请缺少人员，无法出编".into())) };
+            let Some(mut p) = person else {
+                return Ok(Err("申请缺少人员，无法出编".into()));
+            };
             let kind = a.exit_kind.unwrap_or(ExitKind::TransferOut);
-            p.status = if kind == ExitKind::Retirement { PersonStatus::Retired } else { PersonStatus::Former };
+            p.status = if kind == ExitKind::Retirement {
+                PersonStatus::Retired
+            } else {
+                PersonStatus::Former
+            };
             p.exit_kind = Some(kind);
             p.exit_date = Some(today);
             p.leader_post = None;
-            change.upsert.events.push(event(Subject::Person(p.id), EventKind::Exit, format!("{}，出编{}", kind.zh(), unit.name), Some(p.org_id), None));
+            change.upsert.events.push(event(
+                Subject::Person(p.id),
+                EventKind::Exit,
+                format!("{}，出编{}", kind.zh(), unit.name),
+                Some(p.org_id),
+                None,
+            ));
             change.upsert.persons.push(p);
         }
         ApprovalKind::LeaderPost => {
-            let Some(mut p) = person else { return Ok(Err("申请缺少人员，无法使用领导职数".into())) };
+            let Some(mut p) = person else {
+                return Ok(Err("申请缺少人员，无法使用领导职数".into()));
+            };
             p.leader_post = a.post;
             let what = a.post.map(|s| s.to_string()).unwrap_or_default();
-            change.upsert.events.push(event(Subject::Person(p.id), EventKind::PostChange, format!("使用{what}领导职数"), None, None));
+            change.upsert.events.push(event(
+                Subject::Person(p.id),
+                EventKind::PostChange,
+                format!("使用{what}领导职数"),
+                None,
+                None,
+            ));
             change.upsert.persons.push(p);
         }
         ApprovalKind::Reorganisation => {
             let mut org = unit.clone();
             if let Some(name) = a.new_name.as_ref().filter(|n| !n.trim().is_empty()) {
-                change.upsert.events.push(event(Subject::Org(org.id), EventKind::Renamed, format!("{}更名为{name}", org.name), None, None));
+                change.upsert.events.push(event(
+                    Subject::Org(org.id),
+                    EventKind::Renamed,
+                    format!("{}更名为{name}", org.name),
+                    None,
+                    None,
+                ));
                 org.name = name.clone();
             }
             if let Some(level) = a.new_level {
                 let old = org.level.map(|l| l.zh()).unwrap_or("无");
-                change.upsert.events.push(event(Subject::Org(org.id), EventKind::LevelChanged, format!("机构规格由{old}调整为{}", level.zh()), None, None));
+                change.upsert.events.push(event(
+                    Subject::Org(org.id),
+                    EventKind::LevelChanged,
+                    format!("机构规格由{old}调整为{}", level.zh()),
+                    None,
+                    None,
+                ));
                 org.level = Some(level);
             }
             if let Some(parent) = a.new_parent_id {
                 // The new parent must be in the operator's jurisdiction and not under the unit itself.
                 if !scope.contains(&parent) || queries::subtree_ids(tx, org.id)?.contains(&parent) {
-                    return Ok(Err("新的上级单位不在您的管辖范围内或位于本单位之下，无法调整隶属".into()));
+                    return Ok(Err(
+                        "新的上级单位不在您的管辖范围内或位于本单位之下，无法调整隶属".into(),
+                    ));
                 }
                 if org.parent_id != Some(parent) {
-                    let to = queries::org(tx, parent)?.map(|o| o.name).unwrap_or_default();
-                    change.upsert.events.push(event(Subject::Org(org.id), EventKind::Moved, format!("隶属调整至{to}"), org.parent_id, Some(parent)));
+                    let to = queries::org(tx, parent)?
+                        .map(|o| o.name)
+                        .unwrap_or_default();
+                    change.upsert.events.push(event(
+                        Subject::Org(org.id),
+                        EventKind::Moved,
+                        format!("隶属调整至{to}"),
+                        org.parent_id,
+                        Some(parent),
+                    ));
                     org.parent_id = Some(parent);
                 }
             }
@@ -214,7 +305,11 @@ fn effects(
 
 /// The next free id of a table (the writer holds the lock, so it stays free).
 pub fn next_id(conn: &Connection, table: &str) -> Result<i64> {
-    Ok(conn.query_row(&format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"), [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        &format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"),
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// A unit's own figures computed from its rows as they are at this instant — not from
@@ -222,15 +317,21 @@ pub fn next_id(conn: &Connection, table: &str) -> Result<i64> {
 /// rules (`QuotaFigure::unit`, `Approval::reserved`) the cache's figures use.
 pub fn unit_figures_now(conn: &Connection, org: OrgId) -> Result<Figures> {
     let mut quota: HashMap<StaffingType, (i64, i64, i64)> = HashMap::new();
-    let mut st = conn.prepare_cached("SELECT staffing_type, SUM(delta) FROM ledger WHERE org_id = ? GROUP BY 1")?;
-    for row in st.query_map([org], |r| Ok((rows::vocab::<StaffingType>(r, 0)?, r.get::<_, i64>(1)?)))? {
+    let mut st = conn.prepare_cached(
+        "SELECT staffing_type, SUM(delta) FROM ledger WHERE org_id = ? GROUP BY 1",
+    )?;
+    for row in st.query_map([org], |r| {
+        Ok((rows::vocab::<StaffingType>(r, 0)?, r.get::<_, i64>(1)?))
+    })? {
         let (t, n) = row?;
         quota.entry(t).or_default().0 += n;
     }
     let mut st = conn.prepare_cached(
         "SELECT staffing_type, COUNT(*) FROM persons WHERE org_id = ? AND status = ? AND staffing_type IS NOT NULL GROUP BY 1",
     )?;
-    for row in st.query_map(params![org, PersonStatus::Active.code()], |r| Ok((rows::vocab::<StaffingType>(r, 0)?, r.get::<_, i64>(1)?)))? {
+    for row in st.query_map(params![org, PersonStatus::Active.code()], |r| {
+        Ok((rows::vocab::<StaffingType>(r, 0)?, r.get::<_, i64>(1)?))
+    })? {
         let (t, n) = row?;
         quota.entry(t).or_default().1 += n;
     }
@@ -238,16 +339,31 @@ pub fn unit_figures_now(conn: &Connection, org: OrgId) -> Result<Figures> {
         "SELECT {} FROM approvals WHERE org_id = ? AND kind = ? AND status = ?",
         rows::APPROVAL_COLUMNS
     ))?;
-    for plan in st.query_map(params![org, ApprovalKind::StaffingPlan.code(), ApprovalStatus::Approved.code()], rows::read_approval)? {
+    for plan in st.query_map(
+        params![
+            org,
+            ApprovalKind::StaffingPlan.code(),
+            ApprovalStatus::Approved.code()
+        ],
+        rows::read_approval,
+    )? {
         let plan = plan?;
         if let Some(t) = plan.staffing_type {
             quota.entry(t).or_default().2 += plan.reserved();
         }
     }
     let mut posts: HashMap<PostSlot, (i64, i64)> = HashMap::new();
-    let mut st = conn.prepare_cached("SELECT level, rank, SUM(delta) FROM posts WHERE org_id = ? GROUP BY 1, 2")?;
+    let mut st = conn.prepare_cached(
+        "SELECT level, rank, SUM(delta) FROM posts WHERE org_id = ? GROUP BY 1, 2",
+    )?;
     for row in st.query_map([org], |r| {
-        Ok((PostSlot { level: rows::vocab(r, 0)?, rank: rows::vocab(r, 1)? }, r.get::<_, i64>(2)?))
+        Ok((
+            PostSlot {
+                level: rows::vocab(r, 0)?,
+                rank: rows::vocab(r, 1)?,
+            },
+            r.get::<_, i64>(2)?,
+        ))
     })? {
         let (s, n) = row?;
         posts.entry(s).or_default().0 += n;
@@ -257,7 +373,13 @@ pub fn unit_figures_now(conn: &Connection, org: OrgId) -> Result<Figures> {
          AND leader_level IS NOT NULL AND leader_rank IS NOT NULL GROUP BY 1, 2",
     )?;
     for row in st.query_map(params![org, PersonStatus::Active.code()], |r| {
-        Ok((PostSlot { level: rows::vocab(r, 0)?, rank: rows::vocab(r, 1)? }, r.get::<_, i64>(2)?))
+        Ok((
+            PostSlot {
+                level: rows::vocab(r, 0)?,
+                rank: rows::vocab(r, 1)?,
+            },
+            r.get::<_, i64>(2)?,
+        ))
     })? {
         let (s, n) = row?;
         posts.entry(s).or_default().1 += n;

@@ -7,13 +7,13 @@ use super::db::{self, Operator, ServerDb};
 use super::decide;
 use crate::store::Store;
 use crate::sync::proto::{self, ErrorBody, SyncPage, SyncRequest, WhoAmI};
-use crate::sync::wire::{self, Snapshot, PROTOCOL_VERSION};
+use crate::sync::wire::{self, PROTOCOL_VERSION, Snapshot};
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State as AxState};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -26,7 +26,10 @@ pub(crate) struct State {
 
 impl State {
     pub(crate) fn new(path: PathBuf, db: ServerDb) -> State {
-        State { path: Arc::new(path), writer: Arc::new(Mutex::new(db)) }
+        State {
+            path: Arc::new(path),
+            writer: Arc::new(Mutex::new(db)),
+        }
     }
 
     pub(crate) fn writer(&self) -> Arc<Mutex<ServerDb>> {
@@ -59,14 +62,22 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     fn bad(message: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::BAD_REQUEST, code: "bad_request", message: message.into() }
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_request",
+            message: message.into(),
+        }
     }
 
     fn internal(e: impl std::fmt::Display) -> ApiError {
         // The detail goes to the log (it never holds personal data: SQL and I/O errors
         // only); the client gets a plain sentence.
         tracing::error!("internal error: {e}");
-        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, code: "internal", message: "服务器内部错误，请稍后重试".into() }
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "服务器内部错误，请稍后重试".into(),
+        }
     }
 }
 
@@ -81,10 +92,14 @@ impl From<super::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code.into(), error: self.message };
+        let body = ErrorBody {
+            code: self.code.into(),
+            error: self.message,
+        };
         let mut r = (self.status, axum::Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         r
     }
@@ -112,7 +127,10 @@ fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Operator, ApiError
         code: "unauthorized",
         message: format!("{what}。{FIX_TOKEN}"),
     };
-    let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let token = value.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
     if token.is_empty() {
         return Err(unauthorized("缺少令牌"));
@@ -122,10 +140,20 @@ fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Operator, ApiError
 
 /// Encodes a JSON answer as the client asked: zstd, else gzip, else plain.
 fn encoded(headers: &HeaderMap, json: Vec<u8>) -> Response {
-    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let accepts = |name: &str| accept.split(',').any(|part| part.split(';').next().map(str::trim) == Some(name));
+    let accept = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let accepts = |name: &str| {
+        accept
+            .split(',')
+            .any(|part| part.split(';').next().map(str::trim) == Some(name))
+    };
     let (body, encoding) = if accepts(proto::ZSTD) {
-        (wire::compress(&json, proto::zstd_level(json.len())), Some(proto::ZSTD))
+        (
+            wire::compress(&json, proto::zstd_level(json.len())),
+            Some(proto::ZSTD),
+        )
     } else if accepts(proto::GZIP) {
         (proto::gzip(&json), Some(proto::GZIP))
     } else {
@@ -133,7 +161,10 @@ fn encoded(headers: &HeaderMap, json: Vec<u8>) -> Response {
     };
     let mut r = (StatusCode::OK, body).into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Some(e) = encoding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
@@ -142,11 +173,16 @@ fn encoded(headers: &HeaderMap, json: Vec<u8>) -> Response {
 }
 
 async fn hello() -> Response {
-    axum::Json(serde_json::json!({ "server": "bianzhi", "protocol": PROTOCOL_VERSION })).into_response()
+    axum::Json(serde_json::json!({ "server": "bianzhi", "protocol": PROTOCOL_VERSION }))
+        .into_response()
 }
 
 async fn not_found() -> ApiError {
-    ApiError { status: StatusCode::NOT_FOUND, code: "not_found", message: "没有这个接口（协议见 docs/PROTOCOL.md）".into() }
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        code: "not_found",
+        message: "没有这个接口（协议见 docs/PROTOCOL.md）".into(),
+    }
 }
 
 async fn whoami(AxState(state): AxState<State>, headers: HeaderMap) -> Response {
@@ -157,7 +193,12 @@ async fn whoami(AxState(state): AxState<State>, headers: HeaderMap) -> Response 
             .map_err(ApiError::internal)?
             .map(|o| o.name)
             .unwrap_or_default();
-        let me = WhoAmI { protocol: PROTOCOL_VERSION, operator: op.name, scope_root: op.scope_root, scope_name };
+        let me = WhoAmI {
+            protocol: PROTOCOL_VERSION,
+            operator: op.name,
+            scope_root: op.scope_root,
+            scope_name,
+        };
         Ok(axum::Json(me).into_response())
     })
     .await
@@ -174,7 +215,10 @@ async fn snapshot(AxState(state): AxState<State>, headers: HeaderMap) -> Respons
         tracing::info!(operator = op.id, rows = data.row_count(), "snapshot");
         let bytes = Snapshot::new(&data, cursor, Some(op.scope_root)).to_bytes();
         let mut r = (StatusCode::OK, bytes).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        );
         if let Ok(v) = HeaderValue::from_str(&epoch) {
             r.headers_mut().insert("bianzhi-epoch", v);
         }
@@ -185,9 +229,13 @@ async fn snapshot(AxState(state): AxState<State>, headers: HeaderMap) -> Respons
 
 /// Parses and checks a sync request before anything is written.
 fn parse_request(headers: &HeaderMap, body: &[u8]) -> Result<SyncRequest, ApiError> {
-    let encoding = headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok());
-    let json = proto::decode_body(encoding, body, proto::MAX_REQUEST_JSON).map_err(|e| ApiError::bad(format!("请求体无法解码：{e}")))?;
-    let v: Value = serde_json::from_slice(&json).map_err(|e| ApiError::bad(format!("请求不是有效的 JSON：{e}")))?;
+    let encoding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    let json = proto::decode_body(encoding, body, proto::MAX_REQUEST_JSON)
+        .map_err(|e| ApiError::bad(format!("请求体无法解码：{e}")))?;
+    let v: Value = serde_json::from_slice(&json)
+        .map_err(|e| ApiError::bad(format!("请求不是有效的 JSON：{e}")))?;
     let found = v.get("protocol").and_then(Value::as_u64);
     if found != Some(PROTOCOL_VERSION as u64) {
         return Err(ApiError {
@@ -199,12 +247,17 @@ fn parse_request(headers: &HeaderMap, body: &[u8]) -> Result<SyncRequest, ApiErr
             ),
         });
     }
-    let req: SyncRequest = serde_json::from_value(v).map_err(|e| ApiError::bad(format!("请求格式错误：{e}")))?;
+    let req: SyncRequest =
+        serde_json::from_value(v).map_err(|e| ApiError::bad(format!("请求格式错误：{e}")))?;
     if req.push.len() > 1000 {
         return Err(ApiError::bad("一次最多发送 1000 个决定"));
     }
     for a in &req.push {
-        let id_ok = !a.client_id.is_empty() && a.client_id.len() <= 64 && a.client_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let id_ok = !a.client_id.is_empty()
+            && a.client_id.len() <= 64
+            && a.client_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !id_ok {
             return Err(ApiError::bad("决定的 client_id 无效（应为 UUID）"));
         }
@@ -224,7 +277,10 @@ async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -
             Vec::new()
         } else {
             let today = chrono::Local::now().date_naive();
-            let mut writer = state.writer.lock().map_err(|_| ApiError::internal("writer lock poisoned"))?;
+            let mut writer = state
+                .writer
+                .lock()
+                .map_err(|_| ApiError::internal("writer lock poisoned"))?;
             decide::apply_push(&mut writer, &op, &req.push, today)?
         };
         let tx = store.conn_mut().transaction().map_err(ApiError::internal)?;
@@ -240,7 +296,10 @@ async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -
             page.must_refetch = Some(reason.into());
             page.more = true;
         } else {
-            let limit = req.limit.unwrap_or(proto::DEFAULT_PAGE_ROWS).clamp(1, proto::MAX_PAGE_ROWS) as usize;
+            let limit = req
+                .limit
+                .unwrap_or(proto::DEFAULT_PAGE_ROWS)
+                .clamp(1, proto::MAX_PAGE_ROWS) as usize;
             let feed = db::feed(&tx, op.scope_root, req.cursor, limit)?;
             page.cursor = feed.cursor;
             page.more = feed.more;
@@ -248,7 +307,12 @@ async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -
             page.deleted = feed.deleted;
         }
         drop(tx);
-        tracing::debug!(operator = op.id, cursor = req.cursor, rows = page.row_count(), "page");
+        tracing::debug!(
+            operator = op.id,
+            cursor = req.cursor,
+            rows = page.row_count(),
+            "page"
+        );
         let json = serde_json::to_vec(&page).map_err(ApiError::internal)?;
         Ok(encoded(&headers, json))
     })
@@ -256,7 +320,12 @@ async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -
 }
 
 /// Why a cursor cannot be continued with deltas, if it cannot.
-fn must_refetch(conn: &rusqlite::Connection, op: &Operator, req: &SyncRequest, epoch: &str) -> Result<Option<&'static str>, ApiError> {
+fn must_refetch(
+    conn: &rusqlite::Connection,
+    op: &Operator,
+    req: &SyncRequest,
+    epoch: &str,
+) -> Result<Option<&'static str>, ApiError> {
     if req.cursor == 0 {
         return Ok(None);
     }
@@ -267,9 +336,14 @@ fn must_refetch(conn: &rusqlite::Connection, op: &Operator, req: &SyncRequest, e
         return Ok(Some("管辖范围已变更，需要重新下载全部数据"));
     }
     if req.cursor > db::seq(conn)? {
-        return Ok(Some("本地进度超前于服务器（服务器可能从备份恢复），需要重新下载全部数据"));
+        return Ok(Some(
+            "本地进度超前于服务器（服务器可能从备份恢复），需要重新下载全部数据",
+        ));
     }
-    let horizon: u64 = crate::store::get_meta(conn, db::HORIZON).map_err(ApiError::internal)?.and_then(|s| s.parse().ok()).unwrap_or(0);
+    let horizon: u64 = crate::store::get_meta(conn, db::HORIZON)
+        .map_err(ApiError::internal)?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     if req.cursor < horizon {
         return Ok(Some("本地数据过旧，增量记录已清理，需要重新下载全部数据"));
     }

@@ -24,7 +24,10 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
     #[error("无法监听 {addr}：{source}")]
-    Listen { addr: String, source: std::io::Error },
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
 }
 
 impl From<rusqlite::Error> for Error {
@@ -89,20 +92,36 @@ pub async fn spawn(db_path: &Path, listen: &str, options: Options) -> Result<Ser
     let db = ServerDb::open(db_path)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .map_err(|source| Error::Listen { addr: listen.to_string(), source })?;
-    let addr = listener.local_addr().map_err(|source| Error::Listen { addr: listen.to_string(), source })?;
+        .map_err(|source| Error::Listen {
+            addr: listen.to_string(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| Error::Listen {
+        addr: listen.to_string(),
+        source,
+    })?;
     let state = http::State::new(PathBuf::from(db_path), db);
-    let simulation = options.simulate.map(|every| simulate::spawn(state.writer(), every, options.seed));
+    let simulation = options
+        .simulate
+        .map(|every| simulate::spawn(state.writer(), every, options.seed));
     let app = http::router(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let shutdown = async {
             let _ = rx.await;
         };
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
             tracing::error!("server stopped: {e}");
         }
     });
     tracing::info!(%addr, "server listening");
-    Ok(ServerHandle { addr, shutdown: Some(tx), task: Some(task), simulation })
+    Ok(ServerHandle {
+        addr,
+        shutdown: Some(tx),
+        task: Some(task),
+        simulation,
+    })
 }

@@ -63,7 +63,10 @@ impl Relay {
 
     /// Bytes client→server and server→client since the start or the last reset.
     pub fn bytes(&self) -> (u64, u64) {
-        (self.shared.up.load(Ordering::Relaxed), self.shared.down.load(Ordering::Relaxed))
+        (
+            self.shared.up.load(Ordering::Relaxed),
+            self.shared.down.load(Ordering::Relaxed),
+        )
     }
 
     pub fn connections(&self) -> u64 {
@@ -124,10 +127,10 @@ async fn pipe(client: TcpStream, server: TcpStream, s: Arc<Shared>) -> std::io::
                     sent = 0;
                 }
                 let now = *f;
-                if let Some((Fault::CutAfter(limit), false)) = now {
-                    if sent + n as u64 >= limit {
-                        *f = None;
-                    }
+                if let Some((Fault::CutAfter(limit), false)) = now
+                    && sent + n as u64 >= limit
+                {
+                    *f = None;
                 }
                 now.map(|(f, _)| f)
             };

@@ -3,14 +3,14 @@
 //! a unit moved under another parent — written through the same versioned path as
 //! decisions, so incremental sync always has something real to carry.
 
+use super::Result;
 use super::db::{Change, ServerDb};
 use super::decide::next_id;
-use super::Result;
 use crate::model::*;
 use crate::store::{queries, rows};
 use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,7 +32,11 @@ impl Summary {
 }
 
 /// Runs the simulation every `every` until the task is aborted.
-pub(crate) fn spawn(writer: Arc<Mutex<ServerDb>>, every: Duration, seed: u64) -> tokio::task::JoinHandle<()> {
+pub(crate) fn spawn(
+    writer: Arc<Mutex<ServerDb>>,
+    every: Duration,
+    seed: u64,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let mut tick = tokio::time::interval(every);
@@ -42,7 +46,9 @@ pub(crate) fn spawn(writer: Arc<Mutex<ServerDb>>, every: Duration, seed: u64) ->
             let w = writer.clone();
             let mut r = rng.clone();
             let done = tokio::task::spawn_blocking(move || {
-                let mut db = w.lock().map_err(|_| super::Error::BadRequest("writer lock poisoned".into()))?;
+                let mut db = w
+                    .lock()
+                    .map_err(|_| super::Error::BadRequest("writer lock poisoned".into()))?;
                 let n = r.random_range(1..=4);
                 let today = chrono::Local::now().date_naive();
                 changes(&mut db, &mut r, today, n, 0.04).map(|s| (s, r))
@@ -67,7 +73,10 @@ fn some_person(conn: &Connection, rng: &mut impl Rng) -> Result<Option<Person>> 
         return Ok(None);
     }
     let from = rng.random_range(1..=max);
-    let sql = format!("SELECT {} FROM persons WHERE status = 1 AND id >= ? ORDER BY id LIMIT 1", rows::PERSON_COLUMNS);
+    let sql = format!(
+        "SELECT {} FROM persons WHERE status = 1 AND id >= ? ORDER BY id LIMIT 1",
+        rows::PERSON_COLUMNS
+    );
     Ok(conn.query_row(&sql, [from], rows::read_person).optional()?)
 }
 
@@ -78,15 +87,26 @@ fn some_unit(conn: &Connection, rng: &mut impl Rng) -> Result<Option<LedgerEntry
         return Ok(None);
     }
     let from = rng.random_range(1..=max);
-    let sql = format!("SELECT {} FROM ledger WHERE id >= ? ORDER BY id LIMIT 1", rows::LEDGER_COLUMNS);
+    let sql = format!(
+        "SELECT {} FROM ledger WHERE id >= ? ORDER BY id LIMIT 1",
+        rows::LEDGER_COLUMNS
+    );
     Ok(conn.query_row(&sql, [from], rows::read_ledger).optional()?)
 }
 
-const GIVEN: &[&str] = &["晨", "磊", "静", "悦", "浩然", "思远", "雨桐", "子涵", "嘉怡", "俊杰", "欣然", "博文"];
+const GIVEN: &[&str] = &[
+    "晨", "磊", "静", "悦", "浩然", "思远", "雨桐", "子涵", "嘉怡", "俊杰", "欣然", "博文",
+];
 
 /// Applies `n` random changes as one write; `move_chance` is the chance of also moving
 /// a unit under another region (a re-organisation across jurisdictions).
-pub fn changes(db: &mut ServerDb, rng: &mut impl Rng, today: NaiveDate, n: usize, move_chance: f64) -> Result<Summary> {
+pub fn changes(
+    db: &mut ServerDb,
+    rng: &mut impl Rng,
+    today: NaiveDate,
+    n: usize,
+    move_chance: f64,
+) -> Result<Summary> {
     let conn = db.conn();
     let mut c = Change::default();
     let mut s = Summary::default();
@@ -95,10 +115,22 @@ pub fn changes(db: &mut ServerDb, rng: &mut impl Rng, today: NaiveDate, n: usize
     let mut next_ledger = next_id(conn, "ledger")?;
     let mut next_approval = next_id(conn, "approvals")?;
     let year = chrono::Datelike::year(&today);
-    let doc = |rng: &mut dyn rand::RngCore, kind: &str| format!("示{kind}〔{year}〕{}号", rng.random_range(1..=99));
+    let doc = |rng: &mut dyn rand::RngCore, kind: &str| {
+        format!("示{kind}〔{year}〕{}号", rng.random_range(1..=99))
+    };
     let mut touched: std::collections::HashSet<PersonId> = Default::default();
     let mut event = |subject, kind, summary: String, from_org, to_org, doc_no| {
-        let e = Event { id: next_event, subject, kind, date: today, doc_no, summary, operator: "编办-模拟".into(), from_org, to_org };
+        let e = Event {
+            id: next_event,
+            subject,
+            kind,
+            date: today,
+            doc_no,
+            summary,
+            operator: "编办-模拟".into(),
+            from_org,
+            to_org,
+        };
         next_event += 1;
         e
     };
@@ -106,10 +138,21 @@ pub fn changes(db: &mut ServerDb, rng: &mut impl Rng, today: NaiveDate, n: usize
         match rng.random_range(0..10) {
             // New staff: a recruit entering a unit on one of its staffing types.
             0..=1 => {
-                let (Some(unit), Some(tpl)) = (some_unit(conn, rng)?, some_person(conn, rng)?) else { continue };
-                let birth = NaiveDate::from_ymd_opt(rng.random_range(1994..=2002), rng.random_range(1..=12), rng.random_range(1..=28))
-                    .unwrap_or(today);
-                let sex = if rng.random_bool(0.5) { Sex::Male } else { Sex::Female };
+                let (Some(unit), Some(tpl)) = (some_unit(conn, rng)?, some_person(conn, rng)?)
+                else {
+                    continue;
+                };
+                let birth = NaiveDate::from_ymd_opt(
+                    rng.random_range(1994..=2002),
+                    rng.random_range(1..=12),
+                    rng.random_range(1..=28),
+                )
+                .unwrap_or(today);
+                let sex = if rng.random_bool(0.5) {
+                    Sex::Male
+                } else {
+                    Sex::Female
+                };
                 let seq = rng.random_range(0..500u32) * 2 + u32::from(sex == Sex::Male);
                 let area: String = tpl.id_number.chars().take(6).collect();
                 let surname: String = tpl.name.chars().take(1).collect();
@@ -119,7 +162,11 @@ pub fn changes(db: &mut ServerDb, rng: &mut impl Rng, today: NaiveDate, n: usize
                     id: next_person,
                     org_id: unit.org_id,
                     name: format!("{surname}{given}"),
-                    id_number: idcard::make_id(if area.len() == 6 { &area } else { "990101" }, birth, seq),
+                    id_number: idcard::make_id(
+                        if area.len() == 6 { &area } else { "990101" },
+                        birth,
+                        seq,
+                    ),
                     sex,
                     birth_date: Some(birth),
                     work_start: Some(today),
@@ -136,26 +183,55 @@ pub fn changes(db: &mut ServerDb, rng: &mut impl Rng, today: NaiveDate, n: usize
                     ..tpl
                 };
                 next_person += 1;
-                let org = queries::org(conn, unit.org_id)?.map(|o| o.name).unwrap_or_default();
-                c.upsert.events.push(event(Subject::Person(p.id), EventKind::Entry, format!("公开招聘入编{org}"), None, Some(unit.org_id), Some(entry_doc)));
+                let org = queries::org(conn, unit.org_id)?
+                    .map(|o| o.name)
+                    .unwrap_or_default();
+                c.upsert.events.push(event(
+                    Subject::Person(p.id),
+                    EventKind::Entry,
+                    format!("公开招聘入编{org}"),
+                    None,
+                    Some(unit.org_id),
+                    Some(entry_doc),
+                ));
                 c.upsert.persons.push(p);
                 s.entries += 1;
             }
             // Someone retires or leaves.
             2..=3 => {
-                let Some(mut p) = some_person(conn, rng)?.filter(|p| touched.insert(p.id)) else { continue };
-                let kind = if rng.random_bool(0.6) { ExitKind::Retirement } else { ExitKind::TransferOut };
-                p.status = if kind == ExitKind::Retirement { PersonStatus::Retired } else { PersonStatus::Former };
+                let Some(mut p) = some_person(conn, rng)?.filter(|p| touched.insert(p.id)) else {
+                    continue;
+                };
+                let kind = if rng.random_bool(0.6) {
+                    ExitKind::Retirement
+                } else {
+                    ExitKind::TransferOut
+                };
+                p.status = if kind == ExitKind::Retirement {
+                    PersonStatus::Retired
+                } else {
+                    PersonStatus::Former
+                };
                 p.exit_kind = Some(kind);
                 p.exit_date = Some(today);
                 p.leader_post = None;
-                c.upsert.events.push(event(Subject::Person(p.id), EventKind::Exit, kind.zh().to_string(), Some(p.org_id), None, None));
+                c.upsert.events.push(event(
+                    Subject::Person(p.id),
+                    EventKind::Exit,
+                    kind.zh().to_string(),
+                    Some(p.org_id),
+                    None,
+                    None,
+                ));
                 c.upsert.persons.push(p);
                 s.exits += 1;
             }
             // A transfer to another unit, perhaps in another county.
             4..=5 => {
-                let (Some(mut p), Some(unit)) = (some_person(conn, rng)?, some_unit(conn, rng)?) else { continue };
+                let (Some(mut p), Some(unit)) = (some_person(conn, rng)?, some_unit(conn, rng)?)
+                else {
+                    continue;
+                };
                 if p.org_id == unit.org_id || !touched.insert(p.id) {
                     continue;
                 }
@@ -163,19 +239,34 @@ pub fn changes(db: &mut ServerDb, rng: &mut impl Rng, today: NaiveDate, n: usize
                 p.org_id = unit.org_id;
                 p.staffing_type = Some(unit.staffing_type);
                 p.leader_post = None;
-                let to = queries::org(conn, unit.org_id)?.map(|o| o.name).unwrap_or_default();
+                let to = queries::org(conn, unit.org_id)?
+                    .map(|o| o.name)
+                    .unwrap_or_default();
                 let d = doc(rng, "组");
-                c.upsert.events.push(event(Subject::Person(p.id), EventKind::Transfer, format!("调入{to}"), Some(from), Some(unit.org_id), Some(d)));
+                c.upsert.events.push(event(
+                    Subject::Person(p.id),
+                    EventKind::Transfer,
+                    format!("调入{to}"),
+                    Some(from),
+                    Some(unit.org_id),
+                    Some(d),
+                ));
                 c.upsert.persons.push(p);
                 s.transfers += 1;
             }
             // The quota ledger grows or shrinks by a place.
             6..=7 => {
-                let Some(mut e) = some_unit(conn, rng)? else { continue };
+                let Some(mut e) = some_unit(conn, rng)? else {
+                    continue;
+                };
                 e.id = next_ledger;
                 next_ledger += 1;
                 e.delta = if rng.random_bool(0.6) { 1 } else { -1 };
-                e.summary = if e.delta > 0 { "增核编制".into() } else { "精简收回".into() };
+                e.summary = if e.delta > 0 {
+                    "增核编制".into()
+                } else {
+                    "精简收回".into()
+                };
                 e.doc_no = doc(rng, "编");
                 e.date = today;
                 e.special = false;
@@ -184,7 +275,9 @@ pub fn changes(db: &mut ServerDb, rng: &mut impl Rng, today: NaiveDate, n: usize
             }
             // A unit asks to use vacancies.
             _ => {
-                let Some(unit) = some_unit(conn, rng)? else { continue };
+                let Some(unit) = some_unit(conn, rng)? else {
+                    continue;
+                };
                 let amount = rng.random_range(1..=3);
                 c.upsert.approvals.push(Approval {
                     id: next_approval,
@@ -199,7 +292,10 @@ pub fn changes(db: &mut ServerDb, rng: &mut impl Rng, today: NaiveDate, n: usize
                     new_parent_id: None,
                     exit_kind: None,
                     doc_no: None,
-                    summary: format!("申请使用{}{amount}名，用于公开招聘", unit.staffing_type.zh()),
+                    summary: format!(
+                        "申请使用{}{amount}名，用于公开招聘",
+                        unit.staffing_type.zh()
+                    ),
                     submitted_by: "单位人事科".into(),
                     submitted_on: today,
                     status: ApprovalStatus::Pending,
@@ -213,14 +309,22 @@ pub fn changes(db: &mut ServerDb, rng: &mut impl Rng, today: NaiveDate, n: usize
             }
         }
     }
-    if rng.random_bool(move_chance.clamp(0.0, 1.0)) {
-        if let Some((mut org, to)) = some_move(conn, rng)? {
-            let from = org.parent_id;
-            org.parent_id = Some(to.id);
-            c.upsert.events.push(event(Subject::Org(org.id), EventKind::Moved, format!("隶属调整至{}", to.name), from, Some(to.id), None));
-            c.upsert.orgs.push(org);
-            s.moves += 1;
-        }
+    if rng.random_bool(move_chance.clamp(0.0, 1.0))
+        && let Some((mut org, to)) = some_move(conn, rng)?
+    {
+        let from = org.parent_id;
+        org.parent_id = Some(to.id);
+        let summary = format!("隶属调整至{}", to.name);
+        c.upsert.events.push(event(
+            Subject::Org(org.id),
+            EventKind::Moved,
+            summary,
+            from,
+            Some(to.id),
+            None,
+        ));
+        c.upsert.orgs.push(org);
+        s.moves += 1;
     }
     db.write(&c)?;
     Ok(s)
@@ -238,21 +342,45 @@ fn some_move(conn: &Connection, rng: &mut impl Rng) -> Result<Option<(Org, Org)>
         return Ok(None);
     }
     let from = rng.random_range(1..=max);
-    let Some(org) = conn.query_row(&sql, params![OrgKind::PublicInstitution.code(), from], rows::read_org).optional()? else {
+    let Some(org) = conn
+        .query_row(
+            &sql,
+            params![OrgKind::PublicInstitution.code(), from],
+            rows::read_org,
+        )
+        .optional()?
+    else {
         return Ok(None);
     };
-    let Some(parent) = org.parent_id else { return Ok(None) };
+    let Some(parent) = org.parent_id else {
+        return Ok(None);
+    };
     let root_of = |id: OrgId| -> Result<Option<String>> {
-        Ok(super::db::path_of(conn, id)?.and_then(|p| p.split('/').filter(|s| !s.is_empty()).nth(1).map(str::to_string)))
+        Ok(super::db::path_of(conn, id)?.and_then(|p| {
+            p.split('/')
+                .filter(|s| !s.is_empty())
+                .nth(1)
+                .map(str::to_string)
+        }))
     };
     // A parent of the same kind as the current one, in another county-level region.
-    let Some(old_parent) = queries::org(conn, parent)? else { return Ok(None) };
+    let Some(old_parent) = queries::org(conn, parent)? else {
+        return Ok(None);
+    };
     let here = root_of(parent)?;
     let to = rng.random_range(1..=max);
-    let mut st = conn.prepare(&format!("SELECT {} FROM orgs WHERE kind = ? AND abolished = 0 AND id >= ? ORDER BY id LIMIT 50", rows::ORG_COLUMNS))?;
-    let candidates = st.query_map(params![old_parent.kind.code(), to], rows::read_org)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st = conn.prepare(&format!(
+        "SELECT {} FROM orgs WHERE kind = ? AND abolished = 0 AND id >= ? ORDER BY id LIMIT 50",
+        rows::ORG_COLUMNS
+    ))?;
+    let candidates = st
+        .query_map(params![old_parent.kind.code(), to], rows::read_org)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     for c in candidates {
-        if c.id != parent && root_of(c.id)? != here && !queries::subtree_ids(conn, org.id)?.contains(&c.id) {
+        if c.id != parent
+            && root_of(c.id)? != here
+            && !queries::subtree_ids(conn, org.id)?.contains(&c.id)
+        {
             return Ok(Some((org, c)));
         }
     }

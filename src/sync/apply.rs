@@ -5,7 +5,7 @@
 use super::proto::{Answer, SyncPage};
 use crate::model::Dataset;
 use crate::store::{self, Store};
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 
 /// Meta keys the sync keeps in the cache.
 pub mod keys {
@@ -33,7 +33,9 @@ pub struct SyncState {
 
 pub fn state(conn: &Connection) -> store::Result<SyncState> {
     Ok(SyncState {
-        cursor: store::get_meta(conn, keys::CURSOR)?.and_then(|s| s.parse().ok()).unwrap_or(0),
+        cursor: store::get_meta(conn, keys::CURSOR)?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
         epoch: store::get_meta(conn, keys::EPOCH)?,
         scope_root: store::get_meta(conn, keys::SCOPE_ROOT)?.and_then(|s| s.parse().ok()),
     })
@@ -44,7 +46,12 @@ pub fn record_answers(conn: &Connection, answers: &[Answer]) -> store::Result<()
     let now = chrono::Local::now().to_rfc3339();
     let mut st = conn.prepare_cached("UPDATE outbox SET state = ?, reason = ?, answered_at = ? WHERE client_id = ? AND state = 0")?;
     for a in answers {
-        st.execute(params![if a.accepted { 1 } else { 2 }, a.reason, now, a.client_id])?;
+        st.execute(params![
+            if a.accepted { 1 } else { 2 },
+            a.reason,
+            now,
+            a.client_id
+        ])?;
     }
     Ok(())
 }
@@ -52,7 +59,13 @@ pub fn record_answers(conn: &Connection, answers: &[Answer]) -> store::Result<()
 /// Applies one page: answers, rows, tombstones, derived figures and the new cursor, all
 /// or nothing. `fresh` clears the synced rows first (a full download; the outbox and the
 /// audit log stay).
-pub fn apply_page(store: &mut Store, page: &SyncPage, rows: &Dataset, fresh: bool, server: &str) -> store::Result<()> {
+pub fn apply_page(
+    store: &mut Store,
+    page: &SyncPage,
+    rows: &Dataset,
+    fresh: bool,
+    server: &str,
+) -> store::Result<()> {
     let tx = store.conn_mut().transaction()?;
     record_answers(&tx, &page.answers)?;
     if let Some(_reason) = &page.must_refetch {

@@ -10,7 +10,7 @@
 use super::apply::{self, keys};
 use super::outbox;
 use super::proto::{self, ErrorBody, SyncPage, SyncRequest};
-use super::wire::{self, WireError, PROTOCOL_VERSION};
+use super::wire::{self, PROTOCOL_VERSION, WireError};
 use crate::model::Dataset;
 use crate::store::{self, Store};
 use reqwest::header;
@@ -59,13 +59,20 @@ pub struct Retry {
 
 impl Default for Retry {
     fn default() -> Self {
-        Retry { attempts: 4, first_delay: Duration::from_millis(500), max_delay: Duration::from_secs(8) }
+        Retry {
+            attempts: 4,
+            first_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+        }
     }
 }
 
 impl Retry {
     fn delay(&self, attempt: u32) -> Duration {
-        let full = self.first_delay.saturating_mul(1 << attempt.min(16)).min(self.max_delay);
+        let full = self
+            .first_delay
+            .saturating_mul(1 << attempt.min(16))
+            .min(self.max_delay);
         full.mul_f64(0.5 + rand::random::<f64>() * 0.5)
     }
 }
@@ -98,6 +105,8 @@ pub struct Report {
     pub refetched: Option<String>,
     pub cursor: u64,
     pub elapsed: Duration,
+    /// Time spent writing pages into the cache (overlaps the download of the next page).
+    pub apply_time: Duration,
 }
 
 struct Meter<'a> {
@@ -131,7 +140,10 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     // The token never appears in a debug print or a log.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("base", &self.base).field("page_rows", &self.page_rows).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("page_rows", &self.page_rows)
+            .finish_non_exhaustive()
     }
 }
 
@@ -151,13 +163,22 @@ impl Client {
             .read_timeout(Duration::from_secs(60))
             .user_agent(concat!("bianzhi/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = ca_cert {
-            let pem = std::fs::read(path).map_err(|e| Error::Other(format!("无法读取 CA 证书 {}：{e}", path.display())))?;
+            let pem = std::fs::read(path)
+                .map_err(|e| Error::Other(format!("无法读取 CA 证书 {}：{e}", path.display())))?;
             let cert = reqwest::Certificate::from_pem(&pem)
                 .map_err(|e| Error::Other(format!("CA 证书 {} 无效：{e}", path.display())))?;
             b = b.add_root_certificate(cert);
         }
-        let http = b.build().map_err(|e| Error::Other(format!("无法创建网络客户端：{e}")))?;
-        Ok(Client { http, base, token: token.trim().to_string(), page_rows: None, retry: Retry::default() })
+        let http = b
+            .build()
+            .map_err(|e| Error::Other(format!("无法创建网络客户端：{e}")))?;
+        Ok(Client {
+            http,
+            base,
+            token: token.trim().to_string(),
+            page_rows: None,
+            retry: Retry::default(),
+        })
     }
 
     pub fn server(&self) -> &str {
@@ -165,7 +186,11 @@ impl Client {
     }
 
     /// One sync of the cache at `cache`: push the outbox, pull every page.
-    pub async fn sync(&self, cache: &Path, on_progress: &(dyn Fn(&Progress) + Send + Sync)) -> Result<Report> {
+    pub async fn sync(
+        &self,
+        cache: &Path,
+        on_progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<Report> {
         let started = Instant::now();
         let meter = Meter {
             pages: AtomicU64::new(0),
@@ -175,7 +200,10 @@ impl Client {
             on_progress,
         };
         let mut report = Report::default();
-        let (state, push) = with_store(cache, |s| Ok((apply::state(s.conn())?, outbox::unsent(s.conn())?))).await?;
+        let (state, push) = with_store(cache, |s| {
+            Ok((apply::state(s.conn())?, outbox::unsent(s.conn())?))
+        })
+        .await?;
         report.pushed = push.len() as u64;
         let mut fresh = state.cursor == 0;
         let mut req = SyncRequest {
@@ -201,13 +229,22 @@ impl Client {
             if let Some(reason) = page.must_refetch.clone() {
                 refetches += 1;
                 if refetches > 2 {
-                    return Err(Error::Refused("服务器反复要求重新下载，请联系管理员".into()));
+                    return Err(Error::Refused(
+                        "服务器反复要求重新下载，请联系管理员".into(),
+                    ));
                 }
                 let server = self.base.clone();
-                with_store(cache, move |s| apply::apply_page(s, &page, &Dataset::default(), false, &server)).await?;
+                with_store(cache, move |s| {
+                    apply::apply_page(s, &page, &Dataset::default(), false, &server)
+                })
+                .await?;
                 report.refetched = Some(reason);
                 fresh = true;
-                req = SyncRequest { protocol: PROTOCOL_VERSION, limit: self.page_rows, ..Default::default() };
+                req = SyncRequest {
+                    protocol: PROTOCOL_VERSION,
+                    limit: self.page_rows,
+                    ..Default::default()
+                };
                 fetched = self.exchange(&req, &meter).await?;
                 report.round_trips += 1;
                 continue;
@@ -226,7 +263,10 @@ impl Client {
             let count = page.row_count() as u64;
             let server = self.base.clone();
             let was_fresh = fresh;
-            let apply = with_store(cache, move |s| apply::apply_page(s, &page, &rows, was_fresh, &server));
+            let apply = with_store(cache, move |s| {
+                let t = Instant::now();
+                apply::apply_page(s, &page, &rows, was_fresh, &server).map(|()| t.elapsed())
+            });
             let done = |meter: &Meter| {
                 meter.pages.fetch_add(1, Ordering::Relaxed);
                 meter.rows.fetch_add(count, Ordering::Relaxed);
@@ -234,8 +274,9 @@ impl Client {
             };
             match next {
                 Some(next_req) => {
-                    let (applied, following) = tokio::join!(apply, self.exchange(&next_req, &meter));
-                    applied?;
+                    let (applied, following) =
+                        tokio::join!(apply, self.exchange(&next_req, &meter));
+                    report.apply_time += applied?;
                     done(&meter);
                     fresh = false;
                     fetched = following?;
@@ -243,7 +284,7 @@ impl Client {
                     req = next_req;
                 }
                 None => {
-                    apply.await?;
+                    report.apply_time += apply.await?;
                     done(&meter);
                     break;
                 }
@@ -259,15 +300,23 @@ impl Client {
 
     /// Downloads a snapshot file of the operator's jurisdiction (`import` reads it).
     pub async fn snapshot(&self) -> Result<Vec<u8>> {
-        let resp = self.send(self.http.get(format!("{}/v1/snapshot", self.base))).await?;
-        resp.bytes().await.map(|b| b.to_vec()).map_err(|e| self.unreachable(&e))
+        let resp = self
+            .send(self.http.get(format!("{}/v1/snapshot", self.base)))
+            .await?;
+        resp.bytes()
+            .await
+            .map(|b| b.to_vec())
+            .map_err(|e| self.unreachable(&e))
     }
 
     /// Who the token belongs to.
     pub async fn whoami(&self) -> Result<proto::WhoAmI> {
-        let resp = self.send(self.http.get(format!("{}/v1/whoami", self.base))).await?;
+        let resp = self
+            .send(self.http.get(format!("{}/v1/whoami", self.base)))
+            .await?;
         let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::BadResponse(WireError::Format(e.to_string())))
+        serde_json::from_slice(&bytes)
+            .map_err(|e| Error::BadResponse(WireError::Format(e.to_string())))
     }
 
     fn unreachable(&self, e: &reqwest::Error) -> Error {
@@ -280,12 +329,19 @@ impl Client {
         } else {
             "网络错误".to_string()
         };
-        Error::Unreachable { url: self.base.clone(), detail }
+        Error::Unreachable {
+            url: self.base.clone(),
+            detail,
+        }
     }
 
     /// Sends with the token; maps refusals to errors that name the fix.
     async fn send(&self, rb: reqwest::RequestBuilder) -> Result<reqwest::Response> {
-        let resp = rb.bearer_auth(&self.token).send().await.map_err(|e| self.unreachable(&e))?;
+        let resp = rb
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(&e))?;
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);
@@ -317,7 +373,11 @@ impl Client {
         }
     }
 
-    async fn try_exchange(&self, req: &SyncRequest, meter: &Meter<'_>) -> Result<(SyncPage, Dataset)> {
+    async fn try_exchange(
+        &self,
+        req: &SyncRequest,
+        meter: &Meter<'_>,
+    ) -> Result<(SyncPage, Dataset)> {
         let json = serde_json::to_vec(req).map_err(|e| Error::Other(e.to_string()))?;
         // A small request (the usual no-change one) goes as it is; a long outbox is packed.
         let mut rb = self
@@ -333,7 +393,11 @@ impl Client {
         };
         meter.up.fetch_add(body.len() as u64, Ordering::Relaxed);
         let mut resp = self.send(rb.body(body)).await?;
-        let encoding = resp.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let encoding = resp
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let mut bytes = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.unreachable(&e))? {
             bytes.extend_from_slice(&chunk);
@@ -387,9 +451,17 @@ pub fn status(conn: &rusqlite::Connection) -> store::Result<Status> {
     let age_seconds = last_sync
         .as_deref()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| (chrono::Local::now().fixed_offset() - t).num_seconds().max(0));
+        .map(|t| {
+            (chrono::Local::now().fixed_offset() - t)
+                .num_seconds()
+                .max(0)
+        });
     let count = |state: i64| -> store::Result<u64> {
-        Ok(conn.query_row("SELECT COUNT(*) FROM outbox WHERE state = ?", [state], |r| r.get::<_, i64>(0))? as u64)
+        Ok(conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE state = ?",
+            [state],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
     };
     Ok(Status {
         server: store::get_meta(conn, keys::SERVER)?,

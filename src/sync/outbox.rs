@@ -5,7 +5,7 @@
 use super::proto::PushAction;
 use crate::model::{ApprovalId, Decision};
 use crate::store::{self, Store};
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 
 /// One outbox row as the interface shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -21,7 +21,12 @@ pub struct Entry {
 }
 
 /// Queues a decision; returns its client id.
-pub fn queue(store: &Store, approval_id: ApprovalId, decision: Decision, comment: &str) -> store::Result<String> {
+pub fn queue(
+    store: &Store,
+    approval_id: ApprovalId,
+    decision: Decision,
+    comment: &str,
+) -> store::Result<String> {
     let client_id = uuid::Uuid::new_v4().to_string();
     store.conn().execute(
         "INSERT INTO outbox (client_id, approval_id, decision, comment, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -54,6 +59,11 @@ pub fn unsent(conn: &Connection) -> store::Result<Vec<PushAction>> {
     Ok(entries(conn)?
         .into_iter()
         .filter(|e| e.state == 0)
-        .map(|e| PushAction { client_id: e.client_id, approval_id: e.approval_id, decision: e.decision, comment: e.comment })
+        .map(|e| PushAction {
+            client_id: e.client_id,
+            approval_id: e.approval_id,
+            decision: e.decision,
+            comment: e.comment,
+        })
         .collect())
 }

@@ -5,7 +5,7 @@
 //! decisions, the server answers the decisions and sends one page of changes. A sync
 //! with nothing new is therefore one round trip of a few hundred bytes.
 
-use super::wire::{self, WireDataset, WireError, PROTOCOL_VERSION};
+use super::wire::{self, PROTOCOL_VERSION, WireDataset, WireError};
 use crate::model::{ApprovalId, Decision, OrgId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -139,10 +139,17 @@ impl SyncPage {
     /// Parses a (decompressed) page, checking its protocol version before anything else
     /// so another version reads as such rather than as garbage.
     pub fn from_json(bytes: &[u8]) -> wire::Result<SyncPage> {
-        let v: Value = serde_json::from_slice(bytes).map_err(|e| WireError::Format(e.to_string()))?;
-        let found = v.get("protocol").and_then(Value::as_u64).ok_or_else(|| WireError::Format("缺少协议版本".into()))?;
+        let v: Value =
+            serde_json::from_slice(bytes).map_err(|e| WireError::Format(e.to_string()))?;
+        let found = v
+            .get("protocol")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| WireError::Format("缺少协议版本".into()))?;
         if found != PROTOCOL_VERSION as u64 {
-            return Err(WireError::Version { found: found as u32, supported: PROTOCOL_VERSION });
+            return Err(WireError::Version {
+                found: found as u32,
+                supported: PROTOCOL_VERSION,
+            });
         }
         serde_json::from_value(v).map_err(|e| WireError::Format(e.to_string()))
     }
@@ -246,15 +253,27 @@ mod tests {
     #[test]
     fn another_version_reads_as_such() {
         let json = br#"{"protocol":2,"epoch":"x","scope_root":1,"cursor":0,"server_time":""}"#;
-        assert!(matches!(SyncPage::from_json(json), Err(WireError::Version { found: 2, .. })));
-        assert!(matches!(SyncPage::from_json(b"{\"cursor\":1"), Err(WireError::Format(_))));
+        assert!(matches!(
+            SyncPage::from_json(json),
+            Err(WireError::Version { found: 2, .. })
+        ));
+        assert!(matches!(
+            SyncPage::from_json(b"{\"cursor\":1"),
+            Err(WireError::Format(_))
+        ));
     }
 
     #[test]
     fn bodies_round_trip_through_each_encoding() {
         let body = b"{\"protocol\":1}".repeat(100);
-        assert_eq!(decode_body(Some(GZIP), &gzip(&body), 1 << 20).unwrap(), body);
-        assert_eq!(decode_body(Some(ZSTD), &wire::compress(&body, 3), 1 << 20).unwrap(), body);
+        assert_eq!(
+            decode_body(Some(GZIP), &gzip(&body), 1 << 20).unwrap(),
+            body
+        );
+        assert_eq!(
+            decode_body(Some(ZSTD), &wire::compress(&body, 3), 1 << 20).unwrap(),
+            body
+        );
         assert_eq!(decode_body(None, &body, 1 << 20).unwrap(), body);
         assert!(decode_body(Some(ZSTD), &wire::compress(&body, 3), 10).is_err());
         assert!(decode_body(Some("br"), &body, 1 << 20).is_err());

@@ -21,7 +21,11 @@ pub enum Action {
     Roots(Vec<Node>),
     Children(OrgId, Vec<Node>),
     /// The children lists down to a unit, then whether to open it.
-    Reveal { target: OrgId, levels: Vec<(OrgId, Vec<Node>)>, open: bool },
+    Reveal {
+        target: OrgId,
+        levels: Vec<(OrgId, Vec<Node>)>,
+        open: bool,
+    },
     Unit(Box<UnitData>),
     Person(Box<PersonData>),
     Status(StatusData),
@@ -45,11 +49,17 @@ pub enum Effect {
     LoadPerson(PersonId),
     LoadStatus,
     /// Expand the tree down to the unit (and open it).
-    Goto { id: OrgId, open: bool },
+    Goto {
+        id: OrgId,
+        open: bool,
+    },
     /// `:unit <name>`: find by name, then go there.
     FindUnit(String),
     /// One line in the local audit log. Never personal data: ids and actions only.
-    Audit { action: &'static str, detail: String },
+    Audit {
+        action: &'static str,
+        detail: String,
+    },
     Sync,
     Export(OrgId),
     /// After a sync brought new rows: status, tree figures (keeping what is open), index.

@@ -24,7 +24,11 @@ impl Node {
         &self.node.org.name
     }
     pub fn short(&self) -> &str {
-        self.node.org.short_name.as_deref().unwrap_or(&self.node.org.name)
+        self.node
+            .org
+            .short_name
+            .as_deref()
+            .unwrap_or(&self.node.org.name)
     }
 }
 
@@ -59,7 +63,12 @@ pub struct StatusData {
 
 pub fn nodes(store: &Store, list: Vec<TreeNode>) -> Vec<Node> {
     let _ = store;
-    list.into_iter().map(|node| Node { initials: super::lookup::initials(&node.org.name), node }).collect()
+    list.into_iter()
+        .map(|node| Node {
+            initials: super::lookup::initials(&node.org.name),
+            node,
+        })
+        .collect()
 }
 
 pub fn roots(store: &Store) -> store::Result<Vec<Node>> {
@@ -72,8 +81,13 @@ pub fn children(store: &Store, id: OrgId) -> store::Result<Vec<Node>> {
 
 pub fn unit(store: &Store, id: OrgId) -> store::Result<Option<UnitData>> {
     let c = store.conn();
-    let Some(org) = queries::org(c, id)? else { return Ok(None) };
-    let children: i64 = c.query_row("SELECT COUNT(*) FROM orgs WHERE parent_id = ?", [id], |r| r.get(0))?;
+    let Some(org) = queries::org(c, id)? else {
+        return Ok(None);
+    };
+    let children: i64 =
+        c.query_row("SELECT COUNT(*) FROM orgs WHERE parent_id = ?", [id], |r| {
+            r.get(0)
+        })?;
     Ok(Some(UnitData {
         path: queries::path_to_root(c, id)?,
         own: queries::unit_figures(c, id)?,
@@ -87,7 +101,9 @@ pub fn unit(store: &Store, id: OrgId) -> store::Result<Option<UnitData>> {
 
 pub fn person(store: &Store, id: PersonId) -> store::Result<Option<PersonData>> {
     let c = store.conn();
-    let Some(person) = queries::person(c, id)? else { return Ok(None) };
+    let Some(person) = queries::person(c, id)? else {
+        return Ok(None);
+    };
     Ok(Some(PersonData {
         unit_path: queries::path_to_root(c, person.org_id)?,
         history: queries::history(c, Subject::Person(id))?,
@@ -107,19 +123,39 @@ pub fn reveal_path(store: &Store, id: OrgId) -> store::Result<Vec<(OrgId, Vec<No
 }
 
 pub fn status(store: &Store) -> store::Result<StatusData> {
-    let last_sync = store.meta(crate::sync::apply::keys::LAST_SYNC)?.and_then(|s| DateTime::parse_from_rfc3339(&s).ok());
-    let unsent: i64 = store.conn().query_row("SELECT COUNT(*) FROM outbox WHERE state = 0", [], |r| r.get(0))?;
-    let scope_id: Option<OrgId> = store.meta(crate::sync::apply::keys::SCOPE_ROOT)?.and_then(|s| s.parse().ok());
+    let last_sync = store
+        .meta(crate::sync::apply::keys::LAST_SYNC)?
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok());
+    let unsent: i64 =
+        store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM outbox WHERE state = 0", [], |r| {
+                r.get(0)
+            })?;
+    let scope_id: Option<OrgId> = store
+        .meta(crate::sync::apply::keys::SCOPE_ROOT)?
+        .and_then(|s| s.parse().ok());
     let scope = match scope_id {
         Some(id) => queries::org(store.conn(), id)?.map(|o| o.name),
-        None => queries::roots(store.conn())?.into_iter().next().map(|n| n.org.name),
+        None => queries::roots(store.conn())?
+            .into_iter()
+            .next()
+            .map(|n| n.org.name),
     };
-    Ok(StatusData { last_sync, unsent, scope })
+    Ok(StatusData {
+        last_sync,
+        unsent,
+        scope,
+    })
 }
 
 /// Units by name for `:unit` and for look-up: (id, name, short name).
 pub fn unit_names(store: &Store) -> store::Result<Vec<(OrgId, String, Option<String>)>> {
-    let mut st = store.conn().prepare("SELECT id, name, short_name FROM orgs WHERE abolished = 0 ORDER BY id")?;
-    let v = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st = store
+        .conn()
+        .prepare("SELECT id, name, short_name FROM orgs WHERE abolished = 0 ORDER BY id")?;
+    let v = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }

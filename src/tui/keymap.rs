@@ -40,6 +40,8 @@ pub enum Cmd {
     Complete,
     DeleteChar,
     ClearInput,
+    /// `run = "noop"`: the key does nothing here, not even what `[global]` binds it to.
+    Noop,
 }
 
 /// name in the file, command, changes data (refused in read-only mode), zh, en
@@ -47,29 +49,108 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
     ("cursor_down", Cmd::CursorDown, false, "下一项", "next item"),
     ("cursor_up", Cmd::CursorUp, false, "上一项", "previous item"),
     ("cursor_top", Cmd::CursorTop, false, "到顶部", "first item"),
-    ("cursor_bottom", Cmd::CursorBottom, false, "到底部", "last item"),
+    (
+        "cursor_bottom",
+        Cmd::CursorBottom,
+        false,
+        "到底部",
+        "last item",
+    ),
     ("page_down", Cmd::PageDown, false, "下一页", "page down"),
     ("page_up", Cmd::PageUp, false, "上一页", "page up"),
     ("expand", Cmd::Expand, false, "展开", "expand"),
-    ("collapse", Cmd::Collapse, false, "折叠（已折叠则到上级）", "collapse (or go to parent)"),
+    (
+        "collapse",
+        Cmd::Collapse,
+        false,
+        "折叠（已折叠则到上级）",
+        "collapse (or go to parent)",
+    ),
     ("toggle", Cmd::Toggle, false, "展开/折叠", "expand/collapse"),
-    ("parent", Cmd::Parent, false, "到上级单位", "go to parent unit"),
+    (
+        "parent",
+        Cmd::Parent,
+        false,
+        "到上级单位",
+        "go to parent unit",
+    ),
     ("open", Cmd::Open, false, "打开", "open"),
     ("back", Cmd::Back, false, "返回", "back"),
-    ("next_panel", Cmd::NextPanel, false, "下一面板", "next panel"),
-    ("prev_panel", Cmd::PrevPanel, false, "上一面板", "previous panel"),
-    ("go_tree", Cmd::GoTree, false, "回到机构树", "back to the unit tree"),
-    ("search", Cmd::Search, false, "查找人员或单位", "look up staff or units"),
-    ("palette", Cmd::Palette, false, "命令面板", "command palette"),
+    (
+        "next_panel",
+        Cmd::NextPanel,
+        false,
+        "下一面板",
+        "next panel",
+    ),
+    (
+        "prev_panel",
+        Cmd::PrevPanel,
+        false,
+        "上一面板",
+        "previous panel",
+    ),
+    (
+        "go_tree",
+        Cmd::GoTree,
+        false,
+        "回到机构树",
+        "back to the unit tree",
+    ),
+    (
+        "search",
+        Cmd::Search,
+        false,
+        "查找人员或单位",
+        "look up staff or units",
+    ),
+    (
+        "palette",
+        Cmd::Palette,
+        false,
+        "命令面板",
+        "command palette",
+    ),
     ("help", Cmd::Help, false, "帮助", "help"),
     ("quit", Cmd::Quit, false, "退出", "quit"),
     ("sync", Cmd::Sync, false, "立即同步", "sync now"),
-    ("reveal", Cmd::Reveal, true, "显示完整身份证号（记入审计）", "reveal the ID number (audited)"),
-    ("export", Cmd::Export, true, "导出当前单位人员", "export the unit's staff"),
+    (
+        "reveal",
+        Cmd::Reveal,
+        true,
+        "显示完整身份证号（记入审计）",
+        "reveal the ID number (audited)",
+    ),
+    (
+        "export",
+        Cmd::Export,
+        true,
+        "导出当前单位人员",
+        "export the unit's staff",
+    ),
     ("close", Cmd::Close, false, "关闭", "close"),
     ("complete", Cmd::Complete, false, "补全", "complete"),
-    ("delete_char", Cmd::DeleteChar, false, "删除一个字", "delete a character"),
-    ("clear_input", Cmd::ClearInput, false, "清空输入", "clear the input"),
+    (
+        "delete_char",
+        Cmd::DeleteChar,
+        false,
+        "删除一个字",
+        "delete a character",
+    ),
+    (
+        "clear_input",
+        Cmd::ClearInput,
+        false,
+        "清空输入",
+        "clear the input",
+    ),
+    (
+        "noop",
+        Cmd::Noop,
+        false,
+        "不做任何事（解除绑定）",
+        "nothing (unbinds the key)",
+    ),
 ];
 
 impl Cmd {
@@ -77,7 +158,10 @@ impl Cmd {
         COMMANDS.iter().find(|c| c.0 == name).map(|c| c.1)
     }
     fn entry(self) -> &'static (&'static str, Cmd, bool, &'static str, &'static str) {
-        COMMANDS.iter().find(|c| c.1 == self).expect("every command is listed")
+        COMMANDS
+            .iter()
+            .find(|c| c.1 == self)
+            .expect("every command is listed")
     }
     pub fn name(self) -> &'static str {
         self.entry().0
@@ -109,8 +193,15 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: &'static [Mode] =
-        &[Mode::Global, Mode::Tree, Mode::Unit, Mode::Person, Mode::Search, Mode::Palette, Mode::Help];
+    pub const ALL: &'static [Mode] = &[
+        Mode::Global,
+        Mode::Tree,
+        Mode::Unit,
+        Mode::Person,
+        Mode::Search,
+        Mode::Palette,
+        Mode::Help,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Mode::Global => "global",
@@ -238,10 +329,19 @@ impl Key {
 
     /// Parses `j`, `G`, `<C-r>`, `<S-Tab>`, `<Esc>`, `<F1>`, `<A-x>`.
     pub fn parse(s: &str) -> Option<Key> {
-        let mut key = Key { code: KeyCodeOrd::Char(' '), ctrl: false, alt: false, shift: false };
+        let mut key = Key {
+            code: KeyCodeOrd::Char(' '),
+            ctrl: false,
+            alt: false,
+            shift: false,
+        };
         let mut chars = s.chars();
         if let (Some(c), None) = (chars.next(), chars.next()) {
-            key.code = if c == ' ' { KeyCodeOrd::Named(Named::Space) } else { KeyCodeOrd::Char(c) };
+            key.code = if c == ' ' {
+                KeyCodeOrd::Named(Named::Space)
+            } else {
+                KeyCodeOrd::Char(c)
+            };
             return Some(key);
         }
         let inner = s.strip_prefix('<')?.strip_suffix('>')?;
@@ -269,7 +369,10 @@ impl Key {
                 }
             }
             _ => {
-                if let Some(n) = rest.strip_prefix(['F', 'f']).and_then(|n| n.parse::<u8>().ok()) {
+                if let Some(n) = rest
+                    .strip_prefix(['F', 'f'])
+                    .and_then(|n| n.parse::<u8>().ok())
+                {
                     if !(1..=12).contains(&n) {
                         return None;
                     }
@@ -293,7 +396,11 @@ impl fmt::Display for Key {
             KeyCodeOrd::Char('<') => "lt".to_string(),
             KeyCodeOrd::Char(c) => c.to_string(),
             KeyCodeOrd::F(n) => format!("F{n}"),
-            KeyCodeOrd::Named(n) => NAMES.iter().find(|(_, v)| *v == n).map(|(s, _)| s.to_string()).unwrap_or_default(),
+            KeyCodeOrd::Named(n) => NAMES
+                .iter()
+                .find(|(_, v)| *v == n)
+                .map(|(s, _)| s.to_string())
+                .unwrap_or_default(),
         };
         f.write_str("<")?;
         if self.ctrl {
@@ -311,7 +418,10 @@ impl fmt::Display for Key {
 
 /// Writes a key sequence the way a keymap file does: `g g`.
 pub fn seq_text(keys: &[Key]) -> String {
-    keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ")
+    keys.iter()
+        .map(|k| k.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -385,11 +495,11 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("emacs", include_str!("../../keymaps/emacs.toml")),
 ];
 
-/// One binding as written in a file: `None` command is `noop` (unbind).
+/// One binding as written in a file.
 struct Parsed {
     mode: Mode,
     keys: Vec<Key>,
-    cmd: Option<Cmd>,
+    cmd: Cmd,
     desc: Option<String>,
     line: usize,
 }
@@ -400,13 +510,21 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<Parsed>, KeymapError> {
         line: crate::config::line_of(text, offset),
         message,
     };
-    let raw: BTreeMap<String, RawSection> =
-        toml::from_str(text).map_err(|e| err(e.span().map_or(0, |s| s.start), e.message().trim().to_string()))?;
+    let raw: BTreeMap<String, RawSection> = toml::from_str(text).map_err(|e| {
+        err(
+            e.span().map_or(0, |s| s.start),
+            e.message().trim().to_string(),
+        )
+    })?;
     let mut out = Vec::new();
     for (section, body) in raw {
         let Some(mode) = Mode::parse(&section) else {
             let at = text.find(&format!("[{section}]")).unwrap_or(0);
-            let known = Mode::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ");
+            let known = Mode::ALL
+                .iter()
+                .map(|m| m.name())
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(err(at, format!("未知的模式 [{section}]（可用：{known}）")));
         };
         // Within one file and one mode, a key sequence is bound once, and no sequence is
@@ -425,28 +543,41 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<Parsed>, KeymapError> {
             }
             let mut keys = Vec::new();
             for n in &names {
-                keys.push(Key::parse(n).ok_or_else(|| err(on_at, format!("无法识别的按键 `{n}`")))?);
+                keys.push(
+                    Key::parse(n).ok_or_else(|| err(on_at, format!("无法识别的按键 `{n}`")))?,
+                );
             }
             let run_at = b.run.span().start;
             let run = b.run.into_inner();
-            let cmd = if run == "noop" {
-                None
-            } else {
-                Some(Cmd::parse(&run).ok_or_else(|| err(run_at, format!("未知的命令 `{run}`")))?)
-            };
+            let cmd = Cmd::parse(&run).ok_or_else(|| err(run_at, format!("未知的命令 `{run}`")))?;
             let line = crate::config::line_of(text, start);
             for (other, other_line) in &seen {
                 let shorter = other.len().min(keys.len());
                 if other[..shorter] == keys[..shorter] {
-                    let what = if other.len() == keys.len() { "重复绑定" } else { "与另一绑定前缀冲突" };
+                    let what = if other.len() == keys.len() {
+                        "重复绑定"
+                    } else {
+                        "与另一绑定前缀冲突"
+                    };
                     return Err(err(
                         start,
-                        format!("[{}] 中按键 {} {what}（第{other_line}行已绑定 {}）", mode.name(), seq_text(&keys), seq_text(other)),
+                        format!(
+                            "[{}] 中按键 {} {what}（第{other_line}行已绑定 {}）",
+                            mode.name(),
+                            seq_text(&keys),
+                            seq_text(other)
+                        ),
                     ));
                 }
             }
             seen.push((keys.clone(), line));
-            out.push(Parsed { mode, keys, cmd, desc: b.desc, line });
+            out.push(Parsed {
+                mode,
+                keys,
+                cmd,
+                desc: b.desc,
+                line,
+            });
         }
     }
     Ok(out)
@@ -456,7 +587,11 @@ impl Keymap {
     pub fn preset(name: &str) -> Result<Keymap, KeymapError> {
         let Some((_, text)) = PRESETS.iter().find(|(n, _)| *n == name) else {
             let names = PRESETS.iter().map(|p| p.0).collect::<Vec<_>>().join(", ");
-            return Err(KeymapError { file: "--keymap".into(), line: 1, message: format!("没有名为 `{name}` 的键位方案（可用：{names}）") });
+            return Err(KeymapError {
+                file: "--keymap".into(),
+                line: 1,
+                message: format!("没有名为 `{name}` 的键位方案（可用：{names}）"),
+            });
         };
         let mut km = Keymap::default();
         km.merge(&format!("keymaps/{name}.toml"), text, false)?;
@@ -472,9 +607,13 @@ impl Keymap {
                 let n = b.keys.len().min(p.keys.len());
                 b.keys[..n] != p.keys[..n]
             });
-            if let Some(cmd) = p.cmd {
-                list.push(Binding { keys: p.keys, cmd, desc: p.desc, from_user });
-            }
+            // A `noop` stays as a marker, so that it also hides what [global] binds.
+            list.push(Binding {
+                keys: p.keys,
+                cmd: p.cmd,
+                desc: p.desc,
+                from_user,
+            });
             let _ = p.line;
         }
         Ok(())
@@ -489,7 +628,11 @@ impl Keymap {
                 Ok(text) => km.merge(&path.display().to_string(), &text, true)?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => {
-                    return Err(KeymapError { file: path.display().to_string(), line: 1, message: format!("无法读取：{e}") });
+                    return Err(KeymapError {
+                        file: path.display().to_string(),
+                        line: 1,
+                        message: format!("无法读取：{e}"),
+                    });
                 }
             }
         }
@@ -498,10 +641,17 @@ impl Keymap {
 
     fn candidates(&self, mode: Mode, seq: &[Key]) -> Vec<&Binding> {
         let find = |m: Mode| -> Vec<&Binding> {
-            self.modes.get(&m).map(|v| v.iter().filter(|b| b.keys.starts_with(seq)).collect()).unwrap_or_default()
+            self.modes
+                .get(&m)
+                .map(|v| v.iter().filter(|b| b.keys.starts_with(seq)).collect())
+                .unwrap_or_default()
         };
         let own = find(mode);
-        if own.is_empty() && mode.falls_back_to_global() { find(Mode::Global) } else { own }
+        if own.is_empty() && mode.falls_back_to_global() {
+            find(Mode::Global)
+        } else {
+            own
+        }
     }
 
     /// What `seq` (the pending keys plus the one just pressed) means in `mode`.
@@ -527,15 +677,32 @@ impl Keymap {
 
     /// The first key sequence bound to `cmd` in `mode` (or global), for hints.
     pub fn key_for(&self, mode: Mode, cmd: Cmd) -> Option<String> {
-        let find = |m: Mode| self.modes.get(&m).and_then(|v| v.iter().find(|b| b.cmd == cmd)).map(|b| seq_text(&b.keys));
-        find(mode).or_else(|| if mode.falls_back_to_global() { find(Mode::Global) } else { None })
+        let find = |m: Mode| {
+            let list = self.modes.get(&m)?;
+            // A key unbound with noop in the mode does not count as bound in global.
+            let hidden = |b: &Binding| {
+                m == Mode::Global
+                    && mode != Mode::Global
+                    && self.resolve(mode, &b.keys) != Resolved::Run(cmd)
+            };
+            list.iter()
+                .find(|b| b.cmd == cmd && !hidden(b))
+                .map(|b| seq_text(&b.keys))
+        };
+        find(mode).or_else(|| {
+            if mode.falls_back_to_global() {
+                find(Mode::Global)
+            } else {
+                None
+            }
+        })
     }
 
     /// Every binding, mode by mode, for `?` and `keymap --print`.
     pub fn rows(&self, lang: Lang) -> Vec<(Mode, String, &'static str, String)> {
         let mut out = Vec::new();
         for (mode, list) in &self.modes {
-            for b in list {
+            for b in list.iter().filter(|b| b.cmd != Cmd::Noop) {
                 out.push((*mode, seq_text(&b.keys), b.cmd.name(), b.describe(lang)));
             }
         }
@@ -555,12 +722,36 @@ mod tests {
     fn presets_parse_and_bind_the_essentials() {
         for (name, _) in PRESETS {
             let km = Keymap::preset(name).unwrap();
-            assert_eq!(km.resolve(Mode::Tree, &[k("/")]), Resolved::Run(Cmd::Search), "{name}");
-            assert_eq!(km.resolve(Mode::Tree, &[k("?")]), Resolved::Run(Cmd::Help), "{name}");
-            assert_eq!(km.resolve(Mode::Search, &[k("<Esc>")]), Resolved::Run(Cmd::Close), "{name}");
-            assert_eq!(km.resolve(Mode::Search, &[k("q")]), Resolved::Unbound, "{name}: typing q must not quit");
-            assert_eq!(km.resolve(Mode::Unit, &[k("<Tab>")]), Resolved::Run(Cmd::NextPanel), "{name}");
-            assert_eq!(km.resolve(Mode::Tree, &[k("<Down>")]), Resolved::Run(Cmd::CursorDown), "{name}");
+            assert_eq!(
+                km.resolve(Mode::Tree, &[k("/")]),
+                Resolved::Run(Cmd::Search),
+                "{name}"
+            );
+            assert_eq!(
+                km.resolve(Mode::Tree, &[k("?")]),
+                Resolved::Run(Cmd::Help),
+                "{name}"
+            );
+            assert_eq!(
+                km.resolve(Mode::Search, &[k("<Esc>")]),
+                Resolved::Run(Cmd::Close),
+                "{name}"
+            );
+            assert_eq!(
+                km.resolve(Mode::Search, &[k("q")]),
+                Resolved::Unbound,
+                "{name}: typing q must not quit"
+            );
+            assert_eq!(
+                km.resolve(Mode::Unit, &[k("<Tab>")]),
+                Resolved::Run(Cmd::NextPanel),
+                "{name}"
+            );
+            assert_eq!(
+                km.resolve(Mode::Tree, &[k("<Down>")]),
+                Resolved::Run(Cmd::CursorDown),
+                "{name}"
+            );
         }
     }
 
@@ -568,14 +759,32 @@ mod tests {
     fn sequences_pend_then_run() {
         let km = Keymap::preset("vim").unwrap();
         assert_eq!(km.resolve(Mode::Tree, &[k("g")]), Resolved::Pending);
-        assert_eq!(km.resolve(Mode::Tree, &[k("g"), k("g")]), Resolved::Run(Cmd::CursorTop));
+        assert_eq!(
+            km.resolve(Mode::Tree, &[k("g"), k("g")]),
+            Resolved::Run(Cmd::CursorTop)
+        );
         let hint = km.continuations(Mode::Tree, &[k("g")], Lang::Zh);
-        assert!(hint.iter().any(|(key, d)| key == "g" && d == "到顶部"), "{hint:?}");
+        assert!(
+            hint.iter().any(|(key, d)| key == "g" && d == "到顶部"),
+            "{hint:?}"
+        );
     }
 
     #[test]
     fn keys_parse_and_print_back() {
-        for s in ["j", "G", "<C-r>", "<S-Tab>", "<Esc>", "<F1>", "<A-x>", "<lt>", "-", "<Space>", "<PageDown>"] {
+        for s in [
+            "j",
+            "G",
+            "<C-r>",
+            "<S-Tab>",
+            "<Esc>",
+            "<F1>",
+            "<A-x>",
+            "<lt>",
+            "-",
+            "<Space>",
+            "<PageDown>",
+        ] {
             assert_eq!(k(s).to_string(), s);
         }
         assert_eq!(k("<S-g>"), k("G"));
@@ -599,27 +808,64 @@ keymap = [
 [global]
 keymap = [{ on = "q", run = "help" }]
 "#;
-        km.merge("/home/u/.config/bianzhi/keymap.toml", user, true).unwrap();
-        assert_eq!(km.resolve(Mode::Tree, &[k("J")]), Resolved::Run(Cmd::CursorDown));
-        assert_eq!(km.resolve(Mode::Tree, &[k("<Down>")]), Resolved::Unbound);
+        km.merge("/home/u/.config/bianzhi/keymap.toml", user, true)
+            .unwrap();
+        assert_eq!(
+            km.resolve(Mode::Tree, &[k("J")]),
+            Resolved::Run(Cmd::CursorDown)
+        );
+        assert_eq!(
+            km.resolve(Mode::Tree, &[k("<Down>")]),
+            Resolved::Run(Cmd::Noop),
+            "noop hides global"
+        );
+        assert_eq!(
+            km.resolve(Mode::Unit, &[k("<Down>")]),
+            Resolved::Run(Cmd::CursorDown)
+        );
+        assert_eq!(
+            km.key_for(Mode::Tree, Cmd::CursorDown).as_deref(),
+            Some("J")
+        );
         assert_eq!(km.resolve(Mode::Tree, &[k("q")]), Resolved::Run(Cmd::Help));
-        assert!(km.rows(Lang::En).iter().any(|r| r.1 == "J" && r.3 == "往下"));
+        assert!(
+            km.rows(Lang::En)
+                .iter()
+                .any(|r| r.1 == "J" && r.3 == "往下")
+        );
         // one q binding left in global, not two
-        assert_eq!(km.rows(Lang::Zh).iter().filter(|r| r.0 == Mode::Global && r.1 == "q").count(), 1);
+        assert_eq!(
+            km.rows(Lang::Zh)
+                .iter()
+                .filter(|r| r.0 == Mode::Global && r.1 == "q")
+                .count(),
+            1
+        );
     }
 
     #[test]
     fn a_user_sequence_replaces_a_shadowed_single_key() {
         let mut km = Keymap::preset("default").unwrap();
-        km.merge("u.toml", "[global]\nkeymap = [{ on = [\"q\", \"q\"], run = \"quit\" }]\n", true).unwrap();
+        km.merge(
+            "u.toml",
+            "[global]\nkeymap = [{ on = [\"q\", \"q\"], run = \"quit\" }]\n",
+            true,
+        )
+        .unwrap();
         assert_eq!(km.resolve(Mode::Tree, &[k("q")]), Resolved::Pending);
-        assert_eq!(km.resolve(Mode::Tree, &[k("q"), k("q")]), Resolved::Run(Cmd::Quit));
+        assert_eq!(
+            km.resolve(Mode::Tree, &[k("q"), k("q")]),
+            Resolved::Run(Cmd::Quit)
+        );
     }
 
     #[test]
     fn unknown_command_names_file_and_line() {
         let text = "[tree]\nkeymap = [\n  { on = \"j\", run = \"cursor_down\" },\n  { on = \"k\", run = \"fly_away\" },\n]\n";
-        let e = Keymap::preset("default").unwrap().merge("/cfg/keymap.toml", text, true).unwrap_err();
+        let e = Keymap::preset("default")
+            .unwrap()
+            .merge("/cfg/keymap.toml", text, true)
+            .unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("/cfg/keymap.toml", 4));
         assert!(e.message.contains("fly_away"), "{e}");
         assert!(e.to_string().contains("/cfg/keymap.toml 第4行"), "{e}");
@@ -641,18 +887,35 @@ keymap = [{ on = "q", run = "help" }]
 
     #[test]
     fn bad_syntax_unknown_mode_and_bad_key_name_the_line() {
-        let e = Keymap::default().merge("k.toml", "[tree]\nkeymap = [\n  { on = \"j\" run = \"x\" },\n]\n", true).unwrap_err();
+        let e = Keymap::default()
+            .merge(
+                "k.toml",
+                "[tree]\nkeymap = [\n  { on = \"j\" run = \"x\" },\n]\n",
+                true,
+            )
+            .unwrap_err();
         assert_eq!(e.line, 3, "{e}");
-        let e = Keymap::default().merge("k.toml", "\n\n[trees]\nkeymap = []\n", true).unwrap_err();
+        let e = Keymap::default()
+            .merge("k.toml", "\n\n[trees]\nkeymap = []\n", true)
+            .unwrap_err();
         assert_eq!(e.line, 3, "{e}");
-        let e = Keymap::default().merge("k.toml", "[tree]\nkeymap = [\n{ on = \"<Hyper-x>\", run = \"open\" }]\n", true).unwrap_err();
+        let e = Keymap::default()
+            .merge(
+                "k.toml",
+                "[tree]\nkeymap = [\n{ on = \"<Hyper-x>\", run = \"open\" }]\n",
+                true,
+            )
+            .unwrap_err();
         assert_eq!(e.line, 3, "{e}");
     }
 
     #[test]
     fn a_missing_user_file_is_no_error_and_an_unknown_preset_is() {
         let km = Keymap::load(Some("emacs"), Some(Path::new("/nonexistent/keymap.toml"))).unwrap();
-        assert_eq!(km.resolve(Mode::Tree, &[k("<C-n>")]), Resolved::Run(Cmd::CursorDown));
+        assert_eq!(
+            km.resolve(Mode::Tree, &[k("<C-n>")]),
+            Resolved::Run(Cmd::CursorDown)
+        );
         assert!(Keymap::load(Some("helix"), None).is_err());
     }
 }

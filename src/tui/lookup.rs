@@ -30,7 +30,11 @@ impl Input {
             if n >= MAX_INPUT {
                 break;
             }
-            let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
+            let c = if c == '\n' || c == '\r' || c == '\t' {
+                ' '
+            } else {
+                c
+            };
             if c.is_control() {
                 continue;
             }
@@ -82,14 +86,25 @@ impl SearchState {
             .into_iter()
             .map(|h| {
                 let e = index.entry(h.index);
-                Found { kind: e.kind, id: e.id, name: e.name.clone(), unit: e.unit.clone(), detail: e.detail.clone() }
+                Found {
+                    kind: e.kind,
+                    id: e.id,
+                    name: e.name.clone(),
+                    unit: e.unit.clone(),
+                    detail: e.detail.clone(),
+                }
             })
             .collect();
         self.cursor = Cursor::default();
     }
 
     /// Handles a command of the `search` mode; `Some(found)` when one is chosen.
-    pub fn handle(&mut self, cmd: Cmd, height: usize, searcher: Option<&mut Searcher>) -> Option<Found> {
+    pub fn handle(
+        &mut self,
+        cmd: Cmd,
+        height: usize,
+        searcher: Option<&mut Searcher>,
+    ) -> Option<Found> {
         match cmd {
             Cmd::DeleteChar => {
                 if self.input.delete_char() {

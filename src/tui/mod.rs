@@ -48,7 +48,12 @@ pub fn print_keymap(ctx: &Ctx) -> Result<()> {
     let km = load_keymap(ctx)?;
     let mut out = std::io::stdout().lock();
     for (mode, keys, cmd, desc) in km.rows(ctx.lang) {
-        let line = format!("{} {} {} {desc}", widgets::pad(mode.name(), 8, "…"), widgets::pad(&keys, 16, "…"), widgets::pad(cmd, 14, "…"));
+        let line = format!(
+            "{} {} {} {desc}",
+            widgets::pad(mode.name(), 8, "…"),
+            widgets::pad(&keys, 16, "…"),
+            widgets::pad(cmd, 14, "…")
+        );
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
@@ -60,7 +65,11 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     // so its message lands on a normal screen.
     let keymap = Arc::new(load_keymap(ctx)?);
     let store = ctx.store()?;
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().context("启动运行时")?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("启动运行时")?;
     let mut term = TerminalGuard::enter().context("无法进入全屏界面（需要一个终端）")?;
     let result = rt.block_on(main_loop(ctx, keymap, store, &mut term.terminal));
     drop(term);
@@ -80,7 +89,12 @@ fn restore_terminal() {
     use crossterm::event::DisableBracketedPaste;
     use crossterm::terminal::{LeaveAlternateScreen, disable_raw_mode};
     let _ = disable_raw_mode();
-    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 impl TerminalGuard {
@@ -118,13 +132,30 @@ struct Runtime {
     lang: crate::model::Lang,
 }
 
-async fn main_loop(ctx: &Ctx, keymap: Arc<Keymap>, store: Store, terminal: &mut Term) -> Result<()> {
+async fn main_loop(
+    ctx: &Ctx,
+    keymap: Arc<Keymap>,
+    store: Store,
+    terminal: &mut Term,
+) -> Result<()> {
     let size = terminal.size()?;
     let theme = theme::Theme::from_env(ctx.ui.ascii, ctx.lang);
-    let mut state = State::new(keymap, theme, ctx.ui.read_only, (size.width, size.height), chrono::Local::now());
+    let mut state = State::new(
+        keymap,
+        theme,
+        ctx.ui.read_only,
+        (size.width, size.height),
+        chrono::Local::now(),
+    );
     let (tx, mut rx) = unbounded_channel::<Action>();
     let (sync_tx, sync_rx) = unbounded_channel::<()>();
-    let mut rt = Runtime { store, cache: ctx.cache_path.clone(), tx: tx.clone(), sync_tx, lang: ctx.lang };
+    let mut rt = Runtime {
+        store,
+        cache: ctx.cache_path.clone(),
+        tx: tx.clone(),
+        sync_tx,
+        lang: ctx.lang,
+    };
 
     // Terminal events are forwarded by their own task into a channel, so that what is
     // queued can be drained without waiting.
@@ -139,7 +170,12 @@ async fn main_loop(ctx: &Ctx, keymap: Arc<Keymap>, store: Store, terminal: &mut 
     });
     spawn_index_build(rt.cache.clone(), tx.clone());
     let minutes = ctx.config.sync_interval_minutes.unwrap_or(5).max(1);
-    tokio::spawn(sync_worker(ctx.clone(), sync_rx, tx.clone(), std::time::Duration::from_secs(minutes * 60)));
+    tokio::spawn(sync_worker(
+        ctx.clone(),
+        sync_rx,
+        tx.clone(),
+        std::time::Duration::from_secs(minutes * 60),
+    ));
 
     rt.dispatch(&mut state, Action::Effect(Effect::LoadStatus));
     rt.dispatch(&mut state, Action::Effect(Effect::LoadRoots));
@@ -197,19 +233,26 @@ fn from_event(ev: Event) -> Action {
 /// message that expired, type-ahead that was forgotten.
 fn tick_changes(state: &mut State, rt: &mut Runtime) -> bool {
     use chrono::Timelike;
-    let before = (state.now.minute(), state.message.is_some(), state.tree.typeahead.len());
+    let before = (
+        state.now.minute(),
+        state.message.is_some(),
+        state.tree.typeahead.len(),
+    );
     rt.dispatch(state, Action::Tick(chrono::Local::now()));
-    before != (state.now.minute(), state.message.is_some(), state.tree.typeahead.len())
+    before
+        != (
+            state.now.minute(),
+            state.message.is_some(),
+            state.tree.typeahead.len(),
+        )
 }
 
 impl Runtime {
     /// Runs an action and everything it leads to. Returns whether anything may have
     /// changed on screen.
     fn dispatch(&mut self, state: &mut State, action: Action) -> bool {
-        if let Action::Note(t) = &action {
-            if t.is_empty() {
-                return false;
-            }
+        if matches!(&action, Action::Note(t) if t.is_empty()) {
+            return false;
         }
         let mut queue = VecDeque::from([action]);
         while let Some(a) = queue.pop_front() {
@@ -247,18 +290,32 @@ impl Runtime {
             Effect::LoadChildren(id) => vec![Action::Children(id, data::children(s, id)?)],
             Effect::LoadUnit(id) => match data::unit(s, id)? {
                 Some(u) => vec![Action::Unit(Box::new(u))],
-                None => vec![Action::Error(i18n::M::NoSuchUnit.get(self.lang).to_string())],
+                None => vec![Action::Error(
+                    i18n::M::NoSuchUnit.get(self.lang).to_string(),
+                )],
             },
             Effect::LoadPerson(id) => match data::person(s, id)? {
                 Some(p) => vec![Action::Person(Box::new(p))],
                 None => vec![],
             },
             Effect::LoadStatus => vec![Action::Status(data::status(s)?)],
-            Effect::Goto { id, open } => vec![Action::Reveal { target: id, levels: data::reveal_path(s, id)?, open }],
-            Effect::FindUnit(name) => match crate::store::queries::find_orgs(s.conn(), &name)?.first() {
-                Some(o) => vec![Action::Effect(Effect::Goto { id: o.id, open: true })],
-                None => vec![Action::Error(format!("{}：{name}", i18n::M::NoSuchUnit.get(self.lang)))],
-            },
+            Effect::Goto { id, open } => vec![Action::Reveal {
+                target: id,
+                levels: data::reveal_path(s, id)?,
+                open,
+            }],
+            Effect::FindUnit(name) => {
+                match crate::store::queries::find_orgs(s.conn(), &name)?.first() {
+                    Some(o) => vec![Action::Effect(Effect::Goto {
+                        id: o.id,
+                        open: true,
+                    })],
+                    None => vec![Action::Error(format!(
+                        "{}：{name}",
+                        i18n::M::NoSuchUnit.get(self.lang)
+                    ))],
+                }
+            }
             Effect::Audit { action, detail } => {
                 s.audit(action, &detail, None)?;
                 vec![]
@@ -274,15 +331,27 @@ impl Runtime {
             Effect::Refresh => {
                 // New data from a sync: the same units stay open in the tree.
                 let selected = state.tree.selected();
-                let expanded: Vec<_> =
-                    state.tree.rows.iter().map(|r| r.0).filter(|id| state.tree.expanded.contains(id)).collect();
-                let mut out = vec![Action::Status(data::status(s)?), Action::Roots(data::roots(s)?)];
+                let expanded: Vec<_> = state
+                    .tree
+                    .rows
+                    .iter()
+                    .map(|r| r.0)
+                    .filter(|id| state.tree.expanded.contains(id))
+                    .collect();
+                let mut out = vec![
+                    Action::Status(data::status(s)?),
+                    Action::Roots(data::roots(s)?),
+                ];
                 let mut levels = Vec::new();
                 for id in expanded {
                     levels.push((id, data::children(s, id)?));
                 }
                 if let Some(target) = selected {
-                    out.push(Action::Reveal { target, levels, open: false });
+                    out.push(Action::Reveal {
+                        target,
+                        levels,
+                        open: false,
+                    });
                 }
                 spawn_index_build(self.cache.clone(), self.tx.clone());
                 out
@@ -310,7 +379,12 @@ fn spawn_index_build(cache: PathBuf, tx: UnboundedSender<Action>) {
 
 /// Syncs at start, every `interval`, and when asked; requests that pile up while one
 /// runs are coalesced into one more run.
-async fn sync_worker(ctx: Ctx, mut requests: tokio::sync::mpsc::UnboundedReceiver<()>, tx: UnboundedSender<Action>, interval: std::time::Duration) {
+async fn sync_worker(
+    ctx: Ctx,
+    mut requests: tokio::sync::mpsc::UnboundedReceiver<()>,
+    tx: UnboundedSender<Action>,
+    interval: std::time::Duration,
+) {
     let mut timer = tokio::time::interval(interval);
     timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -319,15 +393,20 @@ async fn sync_worker(ctx: Ctx, mut requests: tokio::sync::mpsc::UnboundedReceive
             _ = timer.tick() => {}
         }
         while requests.try_recv().is_ok() {}
-        let (Some(server), Some(token)) = (ctx.config.server.clone(), ctx.config.token.clone()) else {
-            if tx.send(Action::SyncFinished(Err(SyncFailure::NotConfigured))).is_err() {
+        let (Some(server), Some(token)) = (ctx.config.server.clone(), ctx.config.token.clone())
+        else {
+            if tx
+                .send(Action::SyncFinished(Err(SyncFailure::NotConfigured)))
+                .is_err()
+            {
                 break;
             }
             continue;
         };
         let _ = tx.send(Action::SyncStarted);
         let result = sync_once(&ctx, &server, &token).await;
-        let changed = matches!(&result, Ok(r) if r.upserted + r.deleted > 0 || r.refetched.is_some());
+        let changed =
+            matches!(&result, Ok(r) if r.upserted + r.deleted > 0 || r.refetched.is_some());
         let outcome = result.map(|r| describe_report(&r, ctx.lang));
         if tx.send(Action::SyncFinished(outcome)).is_err() {
             break;
@@ -339,36 +418,68 @@ async fn sync_worker(ctx: Ctx, mut requests: tokio::sync::mpsc::UnboundedReceive
     }
 }
 
-async fn sync_once(ctx: &Ctx, server: &str, token: &str) -> Result<crate::sync::Report, SyncFailure> {
+async fn sync_once(
+    ctx: &Ctx,
+    server: &str,
+    token: &str,
+) -> Result<crate::sync::Report, SyncFailure> {
     use crate::sync::client::{Client, Error};
-    let client = Client::with_ca(server, token, ctx.config.ca_cert.as_deref()).map_err(|e| SyncFailure::Failed(e.to_string()))?;
-    client.sync(&ctx.cache_path, &|_| {}).await.map_err(|e| match e {
-        Error::Unreachable { .. } => SyncFailure::Offline(e.to_string()),
-        other => SyncFailure::Failed(other.to_string()),
-    })
+    let client = Client::with_ca(server, token, ctx.config.ca_cert.as_deref())
+        .map_err(|e| SyncFailure::Failed(e.to_string()))?;
+    client
+        .sync(&ctx.cache_path, &|_| {})
+        .await
+        .map_err(|e| match e {
+            Error::Unreachable { .. } => SyncFailure::Offline(e.to_string()),
+            other => SyncFailure::Failed(other.to_string()),
+        })
 }
 
 fn describe_report(r: &crate::sync::Report, lang: crate::model::Lang) -> String {
     match lang {
-        crate::model::Lang::Zh => format!("（更新 {} 条，删除 {} 条，发送 {} 条）", r.upserted, r.deleted, r.pushed),
-        crate::model::Lang::En => format!("({} rows updated, {} removed, {} sent)", r.upserted, r.deleted, r.pushed),
+        crate::model::Lang::Zh => format!(
+            "（更新 {} 条，删除 {} 条，发送 {} 条）",
+            r.upserted, r.deleted, r.pushed
+        ),
+        crate::model::Lang::En => format!(
+            "({} rows updated, {} removed, {} sent)",
+            r.upserted, r.deleted, r.pushed
+        ),
     }
 }
 
 /// Writes the unit's people to a CSV file in the current directory, ID numbers masked;
 /// recorded in the audit log.
-fn spawn_export(cache: PathBuf, id: crate::model::OrgId, lang: crate::model::Lang, tx: UnboundedSender<Action>) {
+fn spawn_export(
+    cache: PathBuf,
+    id: crate::model::OrgId,
+    lang: crate::model::Lang,
+    tx: UnboundedSender<Action>,
+) {
     tokio::task::spawn_blocking(move || {
         let result = (|| -> Result<String> {
             let store = Store::open(&cache)?;
             let unit = data::unit(&store, id)?.context("找不到单位")?;
             let name = format!(
                 "bianzhi-{}-{}.csv",
-                unit.org.short_name.as_deref().unwrap_or(&unit.org.name).replace(['/', '\\', ' '], "_"),
+                unit.org
+                    .short_name
+                    .as_deref()
+                    .unwrap_or(&unit.org.name)
+                    .replace(['/', '\\', ' '], "_"),
                 chrono::Local::now().format("%Y%m%d-%H%M%S")
             );
-            let mut w = csv::Writer::from_path(&name).with_context(|| format!("无法写入 {name}"))?;
-            w.write_record(["姓名", "身份证号", "性别", "职务", "职级/职称", "占编类型", "单位"])?;
+            let mut w =
+                csv::Writer::from_path(&name).with_context(|| format!("无法写入 {name}"))?;
+            w.write_record([
+                "姓名",
+                "身份证号",
+                "性别",
+                "职务",
+                "职级/职称",
+                "占编类型",
+                "单位",
+            ])?;
             for p in &unit.persons {
                 w.write_record([
                     p.name.as_str(),
@@ -381,8 +492,16 @@ fn spawn_export(cache: PathBuf, id: crate::model::OrgId, lang: crate::model::Lan
                 ])?;
             }
             w.flush()?;
-            store.audit("export", &format!("org:{id} file:{name}"), Some(unit.persons.len() as i64))?;
-            Ok(format!("{} {name}（{}）", i18n::M::Exported.get(lang), unit.persons.len()))
+            store.audit(
+                "export",
+                &format!("org:{id} file:{name}"),
+                Some(unit.persons.len() as i64),
+            )?;
+            Ok(format!(
+                "{} {name}（{}）",
+                i18n::M::Exported.get(lang),
+                unit.persons.len()
+            ))
         })();
         let _ = tx.send(match result {
             Ok(m) => Action::Note(m),

@@ -59,7 +59,10 @@ pub struct PaletteState {
 
 fn command(word: &str) -> Option<Command> {
     let w = word.trim();
-    COMMANDS.iter().find(|c| c.0.eq_ignore_ascii_case(w) || c.1 == w || (w == "q" && c.2 == Command::Quit)).map(|c| c.2)
+    COMMANDS
+        .iter()
+        .find(|c| c.0.eq_ignore_ascii_case(w) || c.1 == w || (w == "q" && c.2 == Command::Quit))
+        .map(|c| c.2)
 }
 
 impl PaletteState {
@@ -76,7 +79,11 @@ impl PaletteState {
                     Completion {
                         label: format!("{} ({})", c.0, c.1),
                         hint: c.3.get(lang).to_string(),
-                        insert: if takes_arg { format!("{word} ") } else { word.to_string() },
+                        insert: if takes_arg {
+                            format!("{word} ")
+                        } else {
+                            word.to_string()
+                        },
                         target: None,
                     }
                 })
@@ -87,10 +94,14 @@ impl PaletteState {
                     Some(Command::Unit) if !arg.is_empty() => {
                         let mut found: Vec<&UnitName> = units
                             .iter()
-                            .filter(|(_, n, s)| n.contains(arg) || s.as_deref().is_some_and(|s| s.contains(arg)))
+                            .filter(|(_, n, s)| {
+                                n.contains(arg) || s.as_deref().is_some_and(|s| s.contains(arg))
+                            })
                             .collect();
                         // Exact names first, then the shortest (the most general) names.
-                        found.sort_by_key(|(_, n, s)| (!(n == arg || s.as_deref() == Some(arg)), n.chars().count()));
+                        found.sort_by_key(|(_, n, s)| {
+                            (!(n == arg || s.as_deref() == Some(arg)), n.chars().count())
+                        });
                         found
                             .into_iter()
                             .take(50)
@@ -104,7 +115,11 @@ impl PaletteState {
                     }
                     Some(Command::Panel) => PANEL_NAMES
                         .iter()
-                        .filter(|(zh, en)| arg.is_empty() || zh.starts_with(arg) || en.starts_with(&arg.to_lowercase()))
+                        .filter(|(zh, en)| {
+                            arg.is_empty()
+                                || zh.starts_with(arg)
+                                || en.starts_with(&arg.to_lowercase())
+                        })
                         .map(|(zh, en)| Completion {
                             label: format!("{en} ({zh})"),
                             hint: String::new(),
@@ -151,9 +166,12 @@ impl PaletteState {
 
     fn run(&self) -> Run {
         let text = self.input.text.trim();
-        let (word, arg) = text.split_once(' ').map_or((text, ""), |(w, a)| (w, a.trim()));
+        let (word, arg) = text
+            .split_once(' ')
+            .map_or((text, ""), |(w, a)| (w, a.trim()));
         let selected = self.completions.get(self.cursor.pos);
-        let Some(cmd) = command(word).or_else(|| selected.and_then(|c| command(c.insert.trim()))) else {
+        let Some(cmd) = command(word).or_else(|| selected.and_then(|c| command(c.insert.trim())))
+        else {
             return Run::Unknown(text.to_string());
         };
         match cmd {
@@ -173,7 +191,11 @@ mod tests {
     use super::*;
 
     fn units() -> Vec<UnitName> {
-        vec![(1, "示例市".into(), None), (2, "示例市教育局".into(), Some("教育局".into())), (3, "示例市教育局办公室".into(), None)]
+        vec![
+            (1, "示例市".into(), None),
+            (2, "示例市教育局".into(), Some("教育局".into())),
+            (3, "示例市教育局办公室".into(), None),
+        ]
     }
 
     #[test]
@@ -196,13 +218,23 @@ mod tests {
         for text in ["quit", "退出", "q"] {
             let mut p = PaletteState::default();
             p.type_text(text, &u, Lang::Zh);
-            assert_eq!(p.handle(Cmd::Open, &u, Lang::Zh), Some(Run::Plain(Command::Quit)), "{text}");
+            assert_eq!(
+                p.handle(Cmd::Open, &u, Lang::Zh),
+                Some(Run::Plain(Command::Quit)),
+                "{text}"
+            );
         }
         let mut p = PaletteState::default();
         p.type_text("fly", &u, Lang::Zh);
-        assert_eq!(p.handle(Cmd::Open, &u, Lang::Zh), Some(Run::Unknown("fly".into())));
+        assert_eq!(
+            p.handle(Cmd::Open, &u, Lang::Zh),
+            Some(Run::Unknown("fly".into()))
+        );
         let mut p = PaletteState::default();
         p.type_text("unit 不存在的单位", &[], Lang::Zh);
-        assert_eq!(p.handle(Cmd::Open, &[], Lang::Zh), Some(Run::FindUnit("不存在的单位".into())));
+        assert_eq!(
+            p.handle(Cmd::Open, &[], Lang::Zh),
+            Some(Run::FindUnit("不存在的单位".into()))
+        );
     }
 }

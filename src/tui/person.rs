@@ -22,7 +22,12 @@ pub struct PersonView {
 
 impl PersonView {
     pub fn new(data: PersonData) -> PersonView {
-        PersonView { data, tab: 0, revealed: false, scroll: Cursor::default() }
+        PersonView {
+            data,
+            tab: 0,
+            revealed: false,
+            scroll: Cursor::default(),
+        }
     }
 
     pub fn titles(&self, lang: Lang) -> Vec<&'static str> {
@@ -42,12 +47,23 @@ impl PersonView {
                 }
                 self.revealed = true;
                 // The audit line names the record, never the number itself.
-                Some(Action::Effect(Effect::Audit { action: "reveal", detail: format!("person:{}", self.data.person.id) }))
+                Some(Action::Effect(Effect::Audit {
+                    action: "reveal",
+                    detail: format!("person:{}", self.data.person.id),
+                }))
             }
-            Cmd::Open => Some(Action::Effect(Effect::Goto { id: self.data.person.org_id, open: true })),
+            Cmd::Open => Some(Action::Effect(Effect::Goto {
+                id: self.data.person.org_id,
+                open: true,
+            })),
             other => {
-                let n = if self.tab == 0 { 30 } else { self.data.history.len() + 1 };
-                self.scroll.apply(other, n.saturating_sub(height.min(n)) + 1, 1);
+                let n = if self.tab == 0 {
+                    30
+                } else {
+                    self.data.history.len() + 1
+                };
+                self.scroll
+                    .apply(other, n.saturating_sub(height.min(n)) + 1, 1);
                 None
             }
         }
@@ -57,18 +73,31 @@ impl PersonView {
         let lang = theme.lang;
         let p = &self.data.person;
         let w = 14;
-        let opt = |v: &Option<String>| v.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into());
+        let opt = |v: &Option<String>| {
+            v.clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "—".into())
+        };
         let lab = |v: Option<&'static str>| v.unwrap_or("—").to_string();
         let date = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
-        let unit = self.data.unit_path.iter().map(|o| o.short_name.clone().unwrap_or_else(|| o.name.clone())).collect::<Vec<_>>().join(theme.sep());
+        let unit = self
+            .data
+            .unit_path
+            .iter()
+            .map(|o| o.short_name.clone().unwrap_or_else(|| o.name.clone()))
+            .collect::<Vec<_>>()
+            .join(theme.sep());
         let (id, birth) = if self.revealed {
             (p.id_number.clone(), date(p.birth_date))
         } else {
             (mask_id(&p.id_number), mask_birth(p.birth_date))
         };
         let mut id_line = field(theme, M::PIdNumber.get(lang), w, id);
-        if !self.revealed {
-            id_line.spans.push(Span::styled(format!("   {}", M::RevealHint.get(lang).replace("{}", reveal_key)), theme.dim()));
+        if !self.revealed && !reveal_key.is_empty() {
+            id_line.spans.push(Span::styled(
+                format!("   {}", M::RevealHint.get(lang).replace("{}", reveal_key)),
+                theme.dim(),
+            ));
         }
         let mut lines = vec![
             field(theme, M::PName.get(lang), w, p.name.clone()),
@@ -77,12 +106,34 @@ impl PersonView {
             field(theme, M::PSex.get(lang), w, p.sex.label(lang).to_string()),
             field(theme, M::PBirth.get(lang), w, birth),
             field(theme, M::PEthnicity.get(lang), w, p.ethnicity.clone()),
-            field(theme, M::PPolitical.get(lang), w, lab(p.political_status.map(|v| v.label(lang)))),
-            field(theme, M::PStaffing.get(lang), w, p.staffing_type.map_or(M::OutOfQuota.get(lang), |t| t.label(lang)).to_string()),
-            field(theme, M::PFunding.get(lang), w, lab(p.funding_type.map(|v| v.label(lang)))),
+            field(
+                theme,
+                M::PPolitical.get(lang),
+                w,
+                lab(p.political_status.map(|v| v.label(lang))),
+            ),
+            field(
+                theme,
+                M::PStaffing.get(lang),
+                w,
+                p.staffing_type
+                    .map_or(M::OutOfQuota.get(lang), |t| t.label(lang))
+                    .to_string(),
+            ),
+            field(
+                theme,
+                M::PFunding.get(lang),
+                w,
+                lab(p.funding_type.map(|v| v.label(lang))),
+            ),
             field(theme, M::PPost.get(lang), w, opt(&p.post)),
             field(theme, M::PRank.get(lang), w, opt(&p.rank)),
-            field(theme, M::PPostType.get(lang), w, p.post_type.label(lang).to_string()),
+            field(
+                theme,
+                M::PPostType.get(lang),
+                w,
+                p.post_type.label(lang).to_string(),
+            ),
             field(
                 theme,
                 M::PLeaderPost.get(lang),
@@ -93,17 +144,42 @@ impl PersonView {
                 }),
             ),
             field(theme, M::PWorkStart.get(lang), w, date(p.work_start)),
-            field(theme, M::PEntryForm.get(lang), w, lab(p.entry_form.map(|v| v.label(lang)))),
+            field(
+                theme,
+                M::PEntryForm.get(lang),
+                w,
+                lab(p.entry_form.map(|v| v.label(lang))),
+            ),
             field(theme, M::PEntryDoc.get(lang), w, opt(&p.entry_doc)),
             field(theme, M::PEntryDate.get(lang), w, date(p.entry_date)),
-            field(theme, M::PEducation.get(lang), w, lab(p.education.map(|v| v.label(lang)))),
-            field(theme, M::PDegree.get(lang), w, lab(p.degree.map(|v| v.label(lang)))),
+            field(
+                theme,
+                M::PEducation.get(lang),
+                w,
+                lab(p.education.map(|v| v.label(lang))),
+            ),
+            field(
+                theme,
+                M::PDegree.get(lang),
+                w,
+                lab(p.degree.map(|v| v.label(lang))),
+            ),
             field(theme, M::PSchool.get(lang), w, opt(&p.school)),
             field(theme, M::PMajor.get(lang), w, opt(&p.major)),
-            field(theme, M::PStatus.get(lang), w, p.status.label(lang).to_string()),
+            field(
+                theme,
+                M::PStatus.get(lang),
+                w,
+                p.status.label(lang).to_string(),
+            ),
         ];
         if let Some(k) = p.exit_kind {
-            lines.push(field(theme, M::PExit.get(lang), w, format!("{} {}", k.label(lang), date(p.exit_date))));
+            lines.push(field(
+                theme,
+                M::PExit.get(lang),
+                w,
+                format!("{} {}", k.label(lang), date(p.exit_date)),
+            ));
         }
         lines
     }
@@ -112,24 +188,33 @@ impl PersonView {
         let lang = theme.lang;
         let lines = if self.tab == 0 {
             let lines = self.info_lines(theme, reveal_key);
-            // Two columns when there is room for both halves side by side.
-            if area.width >= 110 && area.height as usize >= lines.len().div_ceil(2) {
+            // Two columns when one does not fit the height and two fit the width (the
+            // reveal hint then lives in the hint line only).
+            if area.width >= 76 && lines.len() > area.height as usize {
+                let lines = self.info_lines(theme, "");
                 let half = lines.len().div_ceil(2);
                 let (l, r) = lines.split_at(half);
                 let cols = ratatui::layout::Layout::horizontal([
-                    ratatui::layout::Constraint::Percentage(50),
-                    ratatui::layout::Constraint::Percentage(50),
+                    ratatui::layout::Constraint::Fill(1),
+                    ratatui::layout::Constraint::Length(2),
+                    ratatui::layout::Constraint::Fill(1),
                 ])
                 .split(area);
                 f.render_widget(Paragraph::new(l.to_vec()), cols[0]);
-                f.render_widget(Paragraph::new(r.to_vec()), cols[1]);
+                f.render_widget(Paragraph::new(r.to_vec()), cols[2]);
                 return;
             }
             lines
         } else {
             let e = theme.ellipsis();
             let mut lines = vec![Line::styled(
-                format!("{} {} {} {}", pad(M::HDate.get(lang), 10, e), pad(M::HKind.get(lang), 8, e), pad(M::HDoc.get(lang), 16, e), M::HSummary.get(lang)),
+                format!(
+                    "{} {} {} {}",
+                    pad(M::HDate.get(lang), 10, e),
+                    pad(M::HKind.get(lang), 8, e),
+                    pad(M::HDoc.get(lang), 16, e),
+                    M::HSummary.get(lang)
+                ),
                 theme.header(),
             )];
             if self.data.history.is_empty() {
@@ -146,6 +231,9 @@ impl PersonView {
             }
             lines
         };
-        f.render_widget(Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)), area);
+        f.render_widget(
+            Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)),
+            area,
+        );
     }
 }

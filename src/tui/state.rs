@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 pub enum View {
     Unit(UnitView),
-    Person(PersonView),
+    Person(Box<PersonView>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,13 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(keymap: Arc<Keymap>, theme: Theme, read_only: bool, size: (u16, u16), now: DateTime<Local>) -> State {
+    pub fn new(
+        keymap: Arc<Keymap>,
+        theme: Theme,
+        read_only: bool,
+        size: (u16, u16),
+        now: DateTime<Local>,
+    ) -> State {
         State {
             theme,
             read_only,
@@ -108,7 +114,11 @@ impl State {
     }
 
     fn note(&mut self, text: impl Into<String>, error: bool) {
-        self.message = Some(Message { text: text.into(), error, ttl: if error { 10 } else { 5 } });
+        self.message = Some(Message {
+            text: text.into(),
+            error,
+            ttl: if error { 10 } else { 5 },
+        });
     }
 
     fn lang(&self) -> crate::model::Lang {
@@ -161,7 +171,11 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             s.tree.set_children(id, nodes);
             None
         }
-        Action::Reveal { target, levels, open } => {
+        Action::Reveal {
+            target,
+            levels,
+            open,
+        } => {
             let h = s.list_height();
             s.tree.reveal(target, levels, h);
             open.then_some(Action::Effect(Effect::LoadUnit(target)))
@@ -179,10 +193,11 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
         }
         Action::Person(data) => {
             s.overlay = None;
-            if matches!(s.stack.last(), Some(View::Person(v)) if v.data.person.id == data.person.id) {
+            if matches!(s.stack.last(), Some(View::Person(v)) if v.data.person.id == data.person.id)
+            {
                 s.stack.pop();
             }
-            s.stack.push(View::Person(PersonView::new(*data)));
+            s.stack.push(View::Person(Box::new(PersonView::new(*data))));
             None
         }
         Action::Status(st) => {
@@ -211,7 +226,12 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             match result {
                 Ok(summary) => {
                     s.online = Some(true);
-                    s.note(format!("{} {summary}", M::SyncOk.get(lang)).trim().to_string(), false);
+                    s.note(
+                        format!("{} {summary}", M::SyncOk.get(lang))
+                            .trim()
+                            .to_string(),
+                        false,
+                    );
                     return Some(Action::Effect(Effect::LoadStatus));
                 }
                 Err(SyncFailure::NotConfigured) => {
@@ -273,6 +293,9 @@ fn on_key(s: &mut State, key: Key) -> Option<Action> {
 
 fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
     let lang = s.lang();
+    if cmd == Cmd::Noop {
+        return None;
+    }
     if s.read_only && cmd.changes_data() {
         s.note(M::ReadOnlyRefused.get(lang), true);
         return None;
@@ -287,7 +310,10 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                     let found = s.search.handle(cmd, height, s.searcher.as_mut())?;
                     return Some(Action::Effect(match found.kind {
                         EntryKind::Person => Effect::LoadPerson(found.id),
-                        EntryKind::Org => Effect::Goto { id: found.id, open: true },
+                        EntryKind::Org => Effect::Goto {
+                            id: found.id,
+                            open: true,
+                        },
                     }));
                 }
             }
@@ -320,7 +346,14 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 Run::Plain(Command::Help) => on_cmd(s, Cmd::Help),
                 Run::Plain(Command::Quit) => on_cmd(s, Cmd::Quit),
                 Run::Plain(Command::Unit | Command::Panel) | Run::Unknown(_) => {
-                    s.note(format!("{}：{}", M::UnknownCommand.get(lang), s_trunc(&run_text(&run))), true);
+                    s.note(
+                        format!(
+                            "{}：{}",
+                            M::UnknownCommand.get(lang),
+                            s_trunc(&run_text(&run))
+                        ),
+                        true,
+                    );
                     None
                 }
             }

@@ -29,31 +29,54 @@ impl Theme {
     /// `NO_COLOR` (any value, per no-color.org) turns colour off.
     pub fn from_env(ascii: bool, lang: Lang) -> Theme {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme { color: !no_color, ascii, lang }
+        Theme {
+            color: !no_color,
+            ascii,
+            lang,
+        }
     }
 
     fn fg(&self, c: Color) -> Style {
-        if self.color { Style::new().fg(c) } else { Style::new() }
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn border(&self) -> border::Set<'static> {
-        if self.ascii { ASCII_BORDER } else { border::PLAIN }
+        if self.ascii {
+            ASCII_BORDER
+        } else {
+            border::PLAIN
+        }
     }
     pub fn border_style(&self, focused: bool) -> Style {
-        if focused { self.fg(Color::Cyan) } else { self.fg(Color::DarkGray) }
+        if focused {
+            self.fg(Color::Cyan)
+        } else {
+            self.fg(Color::DarkGray)
+        }
     }
     pub fn title(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
     pub fn selected(&self) -> Style {
         if self.color {
-            Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD)
+            Style::new()
+                .bg(Color::Blue)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
         }
     }
     pub fn dim(&self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
     }
     pub fn header(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
@@ -71,11 +94,18 @@ impl Theme {
         self.fg(Color::Yellow)
     }
     pub fn status_bar(&self) -> Style {
-        if self.color { Style::new().bg(Color::Black).fg(Color::White) } else { Style::new() }
+        if self.color {
+            Style::new().bg(Color::Black).fg(Color::White)
+        } else {
+            Style::new()
+        }
     }
     pub fn badge(&self) -> Style {
         if self.color {
-            Style::new().bg(Color::Red).fg(Color::White).add_modifier(Modifier::BOLD)
+            Style::new()
+                .bg(Color::Red)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }
@@ -92,7 +122,11 @@ impl Theme {
     }
     /// Tree arrows: expanded, collapsed, leaf.
     pub fn arrows(&self) -> (&'static str, &'static str, &'static str) {
-        if self.ascii { ("- ", "+ ", "  ") } else { ("▾ ", "▸ ", "  ") }
+        if self.ascii {
+            ("- ", "+ ", "  ")
+        } else {
+            ("▾ ", "▸ ", "  ")
+        }
     }
     pub fn sep(&self) -> &'static str {
         if self.ascii { " > " } else { " › " }

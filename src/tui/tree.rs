@@ -35,7 +35,10 @@ pub struct TreeState {
 impl TreeState {
     /// Sets the tops of the tree; a single root (the jurisdiction) opens by itself.
     pub fn set_roots(&mut self, nodes: Vec<Node>) -> Option<Action> {
-        *self = TreeState { loaded: true, ..TreeState::default() };
+        *self = TreeState {
+            loaded: true,
+            ..TreeState::default()
+        };
         self.roots = nodes.iter().map(Node::id).collect();
         for n in nodes {
             self.nodes.insert(n.id(), n);
@@ -66,10 +69,8 @@ impl TreeState {
         let mut stack: Vec<(OrgId, usize)> = self.roots.iter().rev().map(|&id| (id, 0)).collect();
         while let Some((id, depth)) = stack.pop() {
             rows.push((id, depth));
-            if self.expanded.contains(&id) {
-                if let Some(k) = self.kids.get(&id) {
-                    stack.extend(k.iter().rev().map(|&c| (c, depth + 1)));
-                }
+            if let Some(k) = self.kids.get(&id).filter(|_| self.expanded.contains(&id)) {
+                stack.extend(k.iter().rev().map(|&c| (c, depth + 1)));
             }
         }
         self.rows = rows;
@@ -113,7 +114,8 @@ impl TreeState {
     }
 
     fn expand(&mut self, id: OrgId) -> Option<Action> {
-        if !self.nodes.get(&id).is_some_and(|n| n.node.has_children) || self.expanded.contains(&id) {
+        if !self.nodes.get(&id).is_some_and(|n| n.node.has_children) || self.expanded.contains(&id)
+        {
             return None;
         }
         self.expanded.insert(id);
@@ -141,7 +143,7 @@ impl TreeState {
             Cmd::Expand => self.expand(id),
             Cmd::Collapse => {
                 if !self.collapse(id) {
-                    self.to_parent(id, height);
+                    self.go_to_parent(id, height);
                 }
                 None
             }
@@ -153,7 +155,7 @@ impl TreeState {
                 }
             }
             Cmd::Parent => {
-                self.to_parent(id, height);
+                self.go_to_parent(id, height);
                 None
             }
             Cmd::Open => Some(Action::Effect(Effect::LoadUnit(id))),
@@ -164,7 +166,7 @@ impl TreeState {
         }
     }
 
-    fn to_parent(&mut self, id: OrgId, height: usize) {
+    fn go_to_parent(&mut self, id: OrgId, height: usize) {
         if let Some(&p) = self.parent.get(&id) {
             self.select(p, height);
         }
@@ -182,8 +184,13 @@ impl TreeState {
         let start = if extending { 0 } else { 1 };
         for step in start..n + start {
             let pos = (self.cursor.pos + step) % n.max(1);
-            let Some(node) = self.rows.get(pos).and_then(|r| self.nodes.get(&r.0)) else { continue };
-            if node.name().contains(&*q) || node.short().contains(&*q) || node.initials.starts_with(&q) {
+            let Some(node) = self.rows.get(pos).and_then(|r| self.nodes.get(&r.0)) else {
+                continue;
+            };
+            if node.name().contains(&*q)
+                || node.short().contains(&*q)
+                || node.initials.starts_with(&q)
+            {
                 self.cursor.set(pos, n, height);
                 return true;
             }
@@ -221,8 +228,16 @@ impl TreeState {
         let mut lines = vec![cols.header(theme, w)];
         let height = inner.height as usize - 1;
         let (open, closed, leaf) = theme.arrows();
-        for (i, &(id, depth)) in self.rows.iter().enumerate().skip(self.cursor.offset).take(height) {
-            let Some(n) = self.nodes.get(&id) else { continue };
+        for (i, &(id, depth)) in self
+            .rows
+            .iter()
+            .enumerate()
+            .skip(self.cursor.offset)
+            .take(height)
+        {
+            let Some(n) = self.nodes.get(&id) else {
+                continue;
+            };
             let arrow = if !n.node.has_children {
                 leaf
             } else if self.expanded.contains(&id) {
@@ -236,11 +251,19 @@ impl TreeState {
                 name.push_str(&format!("（{}）", M::FAbolished.get(lang)));
             }
             let name_w = w.saturating_sub(cols.width() + indent.len() + 2);
-            let mut spans = vec![Span::raw(indent), Span::raw(arrow), Span::raw(pad(&name, name_w, theme.ellipsis()))];
+            let mut spans = vec![
+                Span::raw(indent),
+                Span::raw(arrow),
+                Span::raw(pad(&name, name_w, theme.ellipsis())),
+            ];
             spans.extend(cols.figures(theme, &n.node));
             let mut line = Line::from(spans);
             if i == self.cursor.pos {
-                line = line.style(if focused { theme.selected() } else { Style::new() });
+                line = line.style(if focused {
+                    theme.selected()
+                } else {
+                    Style::new()
+                });
             }
             lines.push(line);
         }
@@ -260,7 +283,10 @@ const NUM: usize = 7;
 
 impl Columns {
     fn for_width(w: usize) -> Columns {
-        Columns { wide: w >= 110, narrow: w < 60 }
+        Columns {
+            wide: w >= 110,
+            narrow: w < 60,
+        }
     }
     fn width(&self) -> usize {
         let n = if self.narrow {
@@ -276,14 +302,25 @@ impl Columns {
         if self.narrow {
             vec![M::ColVacant]
         } else if self.wide {
-            vec![M::ColApproved, M::ColActual, M::ColVacant, M::ColOver, M::ColReserved, M::ColUsable]
+            vec![
+                M::ColApproved,
+                M::ColActual,
+                M::ColVacant,
+                M::ColOver,
+                M::ColReserved,
+                M::ColUsable,
+            ]
         } else {
             vec![M::ColApproved, M::ColActual, M::ColVacant, M::ColOver]
         }
     }
     fn header(&self, theme: &Theme, w: usize) -> Line<'static> {
         let lang = theme.lang;
-        let mut s = pad(M::Unit.get(lang), w.saturating_sub(self.width()), theme.ellipsis());
+        let mut s = pad(
+            M::Unit.get(lang),
+            w.saturating_sub(self.width()),
+            theme.ellipsis(),
+        );
         for h in self.heads() {
             s.push_str(&rpad(h.get(lang), NUM));
         }
@@ -292,11 +329,26 @@ impl Columns {
     fn figures(&self, theme: &Theme, n: &crate::store::queries::TreeNode) -> Vec<Span<'static>> {
         let t = &n.total;
         let over = |v: i64| {
-            if v > 0 { Span::styled(rpad(&v.to_string(), NUM), theme.traffic(crate::model::quota::Traffic::Red)) } else { Span::raw(rpad("0", NUM)) }
+            if v > 0 {
+                Span::styled(
+                    rpad(&v.to_string(), NUM),
+                    theme.traffic(crate::model::quota::Traffic::Red),
+                )
+            } else {
+                Span::raw(rpad("0", NUM))
+            }
         };
         let num = |v: i64| Span::raw(rpad(&v.to_string(), NUM));
         let mut out = if self.narrow {
-            vec![if t.over > 0 { over(-t.over) } else { num(t.vacant) }]
+            // One column: vacancies, or the overdraw as a negative number in red.
+            vec![if t.over > 0 {
+                Span::styled(
+                    rpad(&(-t.over).to_string(), NUM),
+                    theme.traffic(crate::model::quota::Traffic::Red),
+                )
+            } else {
+                num(t.vacant)
+            }]
         } else {
             vec![num(t.approved), num(t.actual), num(t.vacant), over(t.over)]
         };
@@ -305,7 +357,10 @@ impl Columns {
             out.push(num(t.usable));
         }
         out.push(Span::raw(" "));
-        out.push(Span::styled(theme.mark(n.traffic), theme.traffic(n.traffic)));
+        out.push(Span::styled(
+            theme.mark(n.traffic),
+            theme.traffic(n.traffic),
+        ));
         out.push(Span::raw(" "));
         out
     }

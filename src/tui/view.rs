@@ -24,14 +24,21 @@ pub fn render(s: &State, f: &mut Frame) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = vec![
             Line::styled(M::TooSmall.get(lang), theme.error()),
-            Line::raw(format!("{}x{} < {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height)),
+            Line::raw(format!(
+                "{}x{} < {MIN_WIDTH}x{MIN_HEIGHT}",
+                area.width, area.height
+            )),
         ];
         f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [top, body, status, hints] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)])
-            .areas(area);
+    let [top, body, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     render_title(s, f, top);
     render_body(s, f, body);
     render_status(s, f, status);
@@ -56,14 +63,28 @@ fn breadcrumbs(s: &State) -> Vec<String> {
             p.push(v.data.person.name.clone());
             p
         }
-        None => s.tree.selected().map(|id| s.tree.path(id).into_iter().map(|n| n.short().to_string()).collect()).unwrap_or_default(),
+        None => s
+            .tree
+            .selected()
+            .map(|id| {
+                s.tree
+                    .path(id)
+                    .into_iter()
+                    .map(|n| n.short().to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 
 fn render_title(s: &State, f: &mut Frame, area: Rect) {
     let theme = &s.theme;
     let lang = theme.lang;
-    let badge = if s.read_only { format!(" {} ", M::ReadOnly.get(lang)) } else { String::new() };
+    let badge = if s.read_only {
+        format!(" {} ", M::ReadOnly.get(lang))
+    } else {
+        String::new()
+    };
     let room = (area.width as usize).saturating_sub(badge.width() + 1);
     let crumbs = breadcrumbs(s);
     // Keep the end of a long path: the unit itself matters most.
@@ -71,14 +92,25 @@ fn render_title(s: &State, f: &mut Frame, area: Rect) {
     let mut from = 0;
     while text.width() + 1 > room && from + 1 < crumbs.len() {
         from += 1;
-        text = format!("{}{}{}", theme.ellipsis(), theme.sep(), crumbs[from..].join(theme.sep()));
+        text = format!(
+            "{}{}{}",
+            theme.ellipsis(),
+            theme.sep(),
+            crumbs[from..].join(theme.sep())
+        );
     }
     let text = fit(&format!(" {text}"), room, theme.ellipsis());
-    let mut spans = vec![Span::styled(pad(&text, room + 1, theme.ellipsis()), theme.title())];
+    let mut spans = vec![Span::styled(
+        pad(&text, room + 1, theme.ellipsis()),
+        theme.title(),
+    )];
     if !badge.is_empty() {
         spans.push(Span::styled(badge, theme.badge()));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)).style(theme.status_bar()), area);
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.status_bar()),
+        area,
+    );
 }
 
 fn render_body(s: &State, f: &mut Frame, area: Rect) {
@@ -89,16 +121,38 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
         None => s.tree.render(f, area, theme, focused),
         Some(View::Unit(v)) => {
             let titles = v.titles(theme.lang);
-            let title = format!(" {} ", v.data.org.short_name.as_deref().unwrap_or(&v.data.org.name));
-            render_tabbed(theme, f, area, &title, &titles, v.tab, focused, |f, inner| {
-                v.panels[v.tab].render(f, inner, theme)
-            });
+            let title = format!(
+                " {} ",
+                v.data.org.short_name.as_deref().unwrap_or(&v.data.org.name)
+            );
+            render_tabbed(
+                theme,
+                f,
+                area,
+                &title,
+                &titles,
+                v.tab,
+                focused,
+                |f, inner| v.panels[v.tab].render(f, inner, theme),
+            );
         }
         Some(View::Person(v)) => {
             let titles = v.titles(theme.lang);
-            let key = s.keymap.key_for(Mode::Person, Cmd::Reveal).unwrap_or_else(|| ":".into());
+            let key = s
+                .keymap
+                .key_for(Mode::Person, Cmd::Reveal)
+                .unwrap_or_else(|| ":".into());
             let title = format!(" {} ", v.data.person.name);
-            render_tabbed(theme, f, area, &title, &titles, v.tab, focused, |f, inner| v.render(f, inner, theme, &key));
+            render_tabbed(
+                theme,
+                f,
+                area,
+                &title,
+                &titles,
+                v.tab,
+                focused,
+                |f, inner| v.render(f, inner, theme, &key),
+            );
         }
     }
 }
@@ -124,7 +178,11 @@ fn render_tabbed(
     let mut spans = Vec::new();
     for (i, t) in titles.iter().enumerate() {
         let text = format!(" {} {t} ", i + 1);
-        spans.push(if i == tab { Span::styled(text, theme.selected()) } else { Span::styled(text, theme.dim()) });
+        spans.push(if i == tab {
+            Span::styled(text, theme.selected())
+        } else {
+            Span::styled(text, theme.dim())
+        });
         spans.push(Span::raw(" "));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), tabs);
@@ -143,7 +201,12 @@ fn render_empty(theme: &Theme, f: &mut Frame, area: Rect) {
         Line::raw(""),
         Line::styled(M::EmptyRetry.get(lang), theme.dim()),
     ];
-    f.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 fn render_status(s: &State, f: &mut Frame, area: Rect) {
@@ -171,13 +234,21 @@ fn render_status(s: &State, f: &mut Frame, area: Rect) {
                 local.format("%m-%d %H:%M").to_string()
             };
             let minutes = (s.now - local).num_minutes();
-            spans.push(Span::raw(format!("{} {when}（{}）", M::LastSync.get(lang), i18n::age(lang, minutes))));
+            spans.push(Span::raw(format!(
+                "{} {when}（{}）",
+                M::LastSync.get(lang),
+                i18n::age(lang, minutes)
+            )));
         }
         None => spans.push(Span::styled(M::NeverSynced.get(lang), theme.warn())),
     }
     spans.push(Span::raw(dot));
     let unsent = format!("{} {}", M::Unsent.get(lang), s.status.unsent);
-    spans.push(if s.status.unsent > 0 { Span::styled(unsent, theme.warn()) } else { Span::raw(unsent) });
+    spans.push(if s.status.unsent > 0 {
+        Span::styled(unsent, theme.warn())
+    } else {
+        Span::raw(unsent)
+    });
     if let Some(scope) = &s.status.scope {
         spans.push(Span::raw(dot));
         spans.push(Span::raw(format!("{} {scope}", M::Scope.get(lang))));
@@ -186,7 +257,10 @@ fn render_status(s: &State, f: &mut Frame, area: Rect) {
         spans.push(Span::raw(dot));
         spans.push(Span::styled(M::IndexLoading.get(lang), theme.dim()));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)).style(theme.status_bar()), area);
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.status_bar()),
+        area,
+    );
 }
 
 fn render_hints(s: &State, f: &mut Frame, area: Rect) {
@@ -194,14 +268,44 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
     let lang = theme.lang;
     if let Some(m) = &s.message {
         let style = if m.error { theme.error() } else { theme.ok() };
-        f.render_widget(Paragraph::new(Line::styled(fit(&format!(" {}", m.text), area.width as usize, theme.ellipsis()), style)), area);
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                fit(
+                    &format!(" {}", m.text),
+                    area.width as usize,
+                    theme.ellipsis(),
+                ),
+                style,
+            )),
+            area,
+        );
         return;
     }
     let mode = s.mode();
     let cmds: &[Cmd] = match mode {
-        Mode::Tree => &[Cmd::Search, Cmd::Open, Cmd::Expand, Cmd::Palette, Cmd::Help, Cmd::Quit],
-        Mode::Unit => &[Cmd::NextPanel, Cmd::Open, Cmd::Back, Cmd::Search, Cmd::Help, Cmd::Quit],
-        Mode::Person => &[Cmd::Reveal, Cmd::NextPanel, Cmd::Back, Cmd::Search, Cmd::Help],
+        Mode::Tree => &[
+            Cmd::Search,
+            Cmd::Open,
+            Cmd::Expand,
+            Cmd::Palette,
+            Cmd::Help,
+            Cmd::Quit,
+        ],
+        Mode::Unit => &[
+            Cmd::NextPanel,
+            Cmd::Open,
+            Cmd::Back,
+            Cmd::Search,
+            Cmd::Help,
+            Cmd::Quit,
+        ],
+        Mode::Person => &[
+            Cmd::Reveal,
+            Cmd::NextPanel,
+            Cmd::Back,
+            Cmd::Search,
+            Cmd::Help,
+        ],
         Mode::Search => &[Cmd::Open, Cmd::CursorDown, Cmd::Close],
         Mode::Palette => &[Cmd::Complete, Cmd::Open, Cmd::Close],
         Mode::Help | Mode::Global => &[Cmd::Close],
@@ -247,20 +351,32 @@ fn short_desc(c: Cmd, lang: crate::model::Lang) -> &'static str {
     }
 }
 
-/// A box over the body, `w` by `h` at most, centred horizontally, near the top.
+/// A box over the body, `w` by `h` at most, centred horizontally, at the top. When
+/// the body is not much wider, the box takes its whole width (no sliver of the border
+/// underneath peeking out).
 fn popup(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
+    let w = if area.width <= w + 8 { area.width } else { w };
     let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y,
+        width: w,
+        height: h,
+    }
 }
 
 fn render_search(s: &State, f: &mut Frame, body: Rect) {
     let theme = &s.theme;
     let lang = theme.lang;
-    let r = popup(body, body.width.saturating_sub(2).max(30).min(110), body.height);
+    let r = popup(body, 110, body.height);
     f.render_widget(Clear, r);
-    let count = if s.search.input.text.is_empty() { String::new() } else { format!(" {} {} ", s.search.hits.len(), M::Results.get(lang)) };
-    let block = widgets::block(theme, format!(" {} ", M::SearchTitle.get(lang)), true).title_bottom(Line::raw(count).right_aligned());
+    let count = if s.search.input.text.is_empty() {
+        String::new()
+    } else {
+        format!(" {} {} ", s.search.hits.len(), M::Results.get(lang))
+    };
+    let block = widgets::block(theme, format!(" {} ", M::SearchTitle.get(lang)), true)
+        .title_bottom(Line::raw(count).right_aligned());
     let inner = block.inner(r);
     f.render_widget(block, r);
     if inner.height < 2 {
@@ -268,12 +384,21 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
     }
     let [input, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
     let prompt = "/ ";
-    let shown = fit_end(&s.search.input.text, (input.width as usize).saturating_sub(3));
+    let shown = fit_end(
+        &s.search.input.text,
+        (input.width as usize).saturating_sub(3),
+    );
     let mut first = vec![Span::styled(prompt, theme.key()), Span::raw(shown.clone())];
     if s.search.input.text.is_empty() {
         first.push(Span::styled(M::SearchPrompt.get(lang), theme.dim()));
     }
-    f.render_widget(Paragraph::new(vec![Line::from(first), Line::styled("─".repeat(input.width as usize), theme.dim())]), input);
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::from(first),
+            Line::styled("─".repeat(input.width as usize), theme.dim()),
+        ]),
+        input,
+    );
     // The terminal cursor sits at the end of the input, where an input method shows
     // the text being composed.
     f.set_cursor_position((input.x + (prompt.width() + shown.width()) as u16, input.y));
@@ -289,12 +414,30 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
     let uw = w.saturating_sub(nw + dw + 4);
     let height = list.height as usize;
     let offset = visible_offset(s.search.cursor.pos, s.search.cursor.offset, height);
-    for (i, h) in s.search.hits.iter().enumerate().skip(offset).take(height.saturating_sub(lines.len())) {
+    for (i, h) in s
+        .search
+        .hits
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height.saturating_sub(lines.len()))
+    {
         let kind = match h.kind {
             EntryKind::Person => "  ",
-            EntryKind::Org => if theme.ascii { "# " } else { "▣ " },
+            EntryKind::Org => {
+                if theme.ascii {
+                    "# "
+                } else {
+                    "▣ "
+                }
+            }
         };
-        let text = format!("{kind}{} {} {}", pad(&h.name, nw - 2, e), pad(&h.unit, uw, e), pad(&h.detail, dw, e));
+        let text = format!(
+            "{kind}{} {} {}",
+            pad(&h.name, nw - 2, e),
+            pad(&h.unit, uw, e),
+            pad(&h.detail, dw, e)
+        );
         let mut line = Line::raw(text);
         if i == s.search.cursor.pos {
             line = line.style(theme.selected());
@@ -335,21 +478,38 @@ fn render_palette(s: &State, f: &mut Frame, body: Rect) {
     let theme = &s.theme;
     let lang = theme.lang;
     let n = s.palette.completions.len().min(10) as u16;
-    let r = popup(body, body.width.saturating_sub(4).min(80), n + 4);
+    let r = popup(body, 90, n + 4);
     f.render_widget(Clear, r);
     let block = widgets::block(theme, format!(" {} ", M::PaletteTitle.get(lang)), true);
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let shown = fit_end(&s.palette.input.text, (inner.width as usize).saturating_sub(3));
-    let mut lines = vec![Line::from(vec![Span::styled(": ", theme.key()), Span::raw(shown.clone())])];
+    let shown = fit_end(
+        &s.palette.input.text,
+        (inner.width as usize).saturating_sub(3),
+    );
+    let mut lines = vec![Line::from(vec![
+        Span::styled(": ", theme.key()),
+        Span::raw(shown.clone()),
+    ])];
     f.set_cursor_position((inner.x + 2 + shown.width() as u16, inner.y));
     lines.push(Line::styled("─".repeat(inner.width as usize), theme.dim()));
     let w = inner.width as usize;
     let height = (inner.height as usize).saturating_sub(2);
     let offset = visible_offset(s.palette.cursor.pos, s.palette.cursor.offset, height);
-    for (i, c) in s.palette.completions.iter().enumerate().skip(offset).take(height) {
+    for (i, c) in s
+        .palette
+        .completions
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+    {
         let lw = (w / 2).max(12);
-        let text = format!("{} {}", pad(&c.label, lw, theme.ellipsis()), fit(&c.hint, w.saturating_sub(lw + 1), theme.ellipsis()));
+        let text = format!(
+            "{} {}",
+            pad(&c.label, lw, theme.ellipsis()),
+            fit(&c.hint, w.saturating_sub(lw + 1), theme.ellipsis())
+        );
         let mut line = Line::raw(text);
         if i == s.palette.cursor.pos {
             line = line.style(theme.selected());
@@ -370,16 +530,31 @@ pub fn help_lines(s: &State) -> Vec<Line<'static>> {
             if last.is_some() {
                 lines.push(Line::raw(""));
             }
-            lines.push(Line::styled(format!("[{}]", i18n::mode_name(lang, mode)), theme.header()));
+            lines.push(Line::styled(
+                format!("[{}]", i18n::mode_name(lang, mode)),
+                theme.header(),
+            ));
             last = Some(mode);
         }
-        lines.push(Line::from(vec![Span::styled(format!("  {}", pad(&keys, 14, theme.ellipsis())), theme.key()), Span::raw(desc)]));
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {}", pad(&keys, 14, theme.ellipsis())),
+                theme.key(),
+            ),
+            Span::raw(desc),
+        ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(format!("[{}]", M::HelpCommands.get(lang)), theme.header()));
+    lines.push(Line::styled(
+        format!("[{}]", M::HelpCommands.get(lang)),
+        theme.header(),
+    ));
     for (en, zh, _, m) in super::palette::COMMANDS {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {}", pad(&format!("{en} / {zh}"), 16, theme.ellipsis())), theme.key()),
+            Span::styled(
+                format!("  {}", pad(&format!("{en} / {zh}"), 16, theme.ellipsis())),
+                theme.key(),
+            ),
             Span::raw(m.get(lang)),
         ]));
     }
@@ -388,26 +563,55 @@ pub fn help_lines(s: &State) -> Vec<Line<'static>> {
 
 fn render_help(s: &State, f: &mut Frame, body: Rect) {
     let theme = &s.theme;
-    let r = popup(body, body.width.saturating_sub(2).min(90), body.height);
+    let r = popup(body, 100, body.height);
     f.render_widget(Clear, r);
     let block = widgets::block(theme, format!(" {} ", M::HelpTitle.get(theme.lang)), true);
     let lines = help_lines(s);
-    f.render_widget(Paragraph::new(lines).block(block).scroll((s.help.pos as u16, 0)), r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((s.help.pos as u16, 0)),
+        r,
+    );
 }
 
 fn render_which_key(s: &State, f: &mut Frame, body: Rect) {
     let theme = &s.theme;
     let lang = theme.lang;
     let items = s.keymap.continuations(s.mode(), &s.pending, lang);
-    let w = items.iter().map(|(k, d)| k.width() + d.width() + 4).max().unwrap_or(10).max(16) as u16 + 2;
+    let w = items
+        .iter()
+        .map(|(k, d)| k.width() + d.width() + 4)
+        .max()
+        .unwrap_or(10)
+        .max(16) as u16
+        + 2;
     let h = items.len() as u16 + 2;
     let w = w.min(body.width);
     let h = h.min(body.height);
-    let r = Rect { x: body.x + body.width - w, y: body.y + body.height - h, width: w, height: h };
+    let w = w.min(body.width.saturating_sub(1));
+    let h = h.min(body.height.saturating_sub(1));
+    let r = Rect {
+        x: body.x + body.width - w - 1,
+        y: body.y + body.height - h - 1,
+        width: w,
+        height: h,
+    };
     f.render_widget(Clear, r);
-    let title = format!(" {} {} ", super::keymap::seq_text(&s.pending), M::Pending.get(lang));
+    let title = format!(
+        " {} {} ",
+        super::keymap::seq_text(&s.pending),
+        M::Pending.get(lang)
+    );
     let block = widgets::block(theme, title, true);
-    let lines: Vec<Line> =
-        items.into_iter().map(|(k, d)| Line::from(vec![Span::styled(format!(" {k}  "), theme.key()), Span::raw(d)])).collect();
+    let lines: Vec<Line> = items
+        .into_iter()
+        .map(|(k, d)| {
+            Line::from(vec![
+                Span::styled(format!(" {k}  "), theme.key()),
+                Span::raw(d),
+            ])
+        })
+        .collect();
     f.render_widget(Paragraph::new(lines).block(block), r);
 }

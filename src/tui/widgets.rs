@@ -99,7 +99,11 @@ pub fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Bl
 
 /// `label  value` with the label padded to `width` cells.
 pub fn field<'a>(theme: &Theme, label: &str, width: usize, value: String) -> Line<'a> {
-    Line::from(vec![Span::styled(pad(label, width, theme.ellipsis()), theme.dim()), Span::raw(" "), Span::raw(value)])
+    Line::from(vec![
+        Span::styled(pad(label, width, theme.ellipsis()), theme.dim()),
+        Span::raw(" "),
+        Span::raw(value),
+    ])
 }
 
 #[cfg(test)]

@@ -21,7 +21,10 @@ pub struct History {
 
 impl History {
     pub fn new(data: Arc<UnitData>) -> Self {
-        History { data, cursor: Cursor::default() }
+        History {
+            data,
+            cursor: Cursor::default(),
+        }
     }
 }
 
@@ -30,20 +33,34 @@ impl Panel for History {
         M::PanelHistory.get(lang)
     }
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
-        self.cursor.apply(cmd, self.data.history.len(), height.saturating_sub(1));
+        self.cursor
+            .apply(cmd, self.data.history.len(), height.saturating_sub(1));
         None
     }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = theme.lang;
         let e = theme.ellipsis();
         let w = area.width as usize;
-        let head = format!("{} {} {} {}", pad(M::HDate.get(lang), 10, e), pad(M::HKind.get(lang), 8, e), pad(M::HDoc.get(lang), 16, e), M::HSummary.get(lang));
+        let head = format!(
+            "{} {} {} {}",
+            pad(M::HDate.get(lang), 10, e),
+            pad(M::HKind.get(lang), 8, e),
+            pad(M::HDoc.get(lang), 16, e),
+            M::HSummary.get(lang)
+        );
         let mut lines = vec![Line::styled(head, theme.header())];
         if self.data.history.is_empty() {
             lines.push(Line::styled(M::NoHistory.get(lang), theme.dim()));
         }
         let height = (area.height as usize).saturating_sub(1);
-        for (i, ev) in self.data.history.iter().enumerate().skip(self.cursor.offset).take(height) {
+        for (i, ev) in self
+            .data
+            .history
+            .iter()
+            .enumerate()
+            .skip(self.cursor.offset)
+            .take(height)
+        {
             let text = format!(
                 "{} {} {} {}",
                 ev.date,

@@ -41,7 +41,11 @@ impl UnitView {
             Box::new(people::People::new(data.clone())),
             Box::new(history::History::new(data.clone())),
         ];
-        UnitView { data, panels, tab: 0 }
+        UnitView {
+            data,
+            panels,
+            tab: 0,
+        }
     }
 
     pub fn titles(&self, lang: Lang) -> Vec<&'static str> {
@@ -59,7 +63,12 @@ impl UnitView {
         let found = self.panels.iter().position(|p| {
             p.title(Lang::Zh) == name || p.title(Lang::En).eq_ignore_ascii_case(name)
         });
-        let found = found.or_else(|| name.parse::<usize>().ok().filter(|i| (1..=self.panels.len()).contains(i)).map(|i| i - 1));
+        let found = found.or_else(|| {
+            name.parse::<usize>()
+                .ok()
+                .filter(|i| (1..=self.panels.len()).contains(i))
+                .map(|i| i - 1)
+        });
         match found {
             Some(i) => {
                 self.tab = i;
@@ -85,5 +94,10 @@ impl UnitView {
 }
 
 /// Panel names for `:panel` completion, both languages.
-pub const PANEL_NAMES: &[(&str, &str)] =
-    &[("概况", "overview"), ("编制", "quota"), ("职数", "posts"), ("人员", "people"), ("沿革", "history")];
+pub const PANEL_NAMES: &[(&str, &str)] = &[
+    ("概况", "overview"),
+    ("编制", "quota"),
+    ("职数", "posts"),
+    ("人员", "people"),
+    ("沿革", "history"),
+];

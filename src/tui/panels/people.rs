@@ -21,7 +21,10 @@ pub struct People {
 
 impl People {
     pub fn new(data: Arc<UnitData>) -> Self {
-        People { data, cursor: Cursor::default() }
+        People {
+            data,
+            cursor: Cursor::default(),
+        }
     }
 }
 
@@ -31,11 +34,14 @@ impl Panel for People {
     }
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
-            Cmd::Open => {
-                self.data.persons.get(self.cursor.pos).map(|p| Action::Effect(Effect::LoadPerson(p.id)))
-            }
+            Cmd::Open => self
+                .data
+                .persons
+                .get(self.cursor.pos)
+                .map(|p| Action::Effect(Effect::LoadPerson(p.id))),
             other => {
-                self.cursor.apply(other, self.data.persons.len(), height.saturating_sub(1));
+                self.cursor
+                    .apply(other, self.data.persons.len(), height.saturating_sub(1));
                 None
             }
         }
@@ -45,14 +51,29 @@ impl Panel for People {
         let e = theme.ellipsis();
         let w = area.width as usize;
         let (nw, pw, sw) = (10, (w.saturating_sub(10 + 14 + 12 + 3)).clamp(8, 30), 14);
-        let head = format!("{} {} {} {}", pad(M::PName.get(lang), nw, e), pad(M::PPost.get(lang), pw, e), pad(M::PStaffing.get(lang), sw, e), M::PRank.get(lang));
+        let head = format!(
+            "{} {} {} {}",
+            pad(M::PName.get(lang), nw, e),
+            pad(M::PPost.get(lang), pw, e),
+            pad(M::PStaffing.get(lang), sw, e),
+            M::PRank.get(lang)
+        );
         let mut lines = vec![Line::styled(head, theme.header())];
         if self.data.persons.is_empty() {
             lines.push(Line::styled(M::NoPeople.get(lang), theme.dim()));
         }
         let height = (area.height as usize).saturating_sub(1);
-        for (i, p) in self.data.persons.iter().enumerate().skip(self.cursor.offset).take(height) {
-            let staffing = p.staffing_type.map_or(M::OutOfQuota.get(lang), |t| t.label(lang));
+        for (i, p) in self
+            .data
+            .persons
+            .iter()
+            .enumerate()
+            .skip(self.cursor.offset)
+            .take(height)
+        {
+            let staffing = p
+                .staffing_type
+                .map_or(M::OutOfQuota.get(lang), |t| t.label(lang));
             let text = format!(
                 "{} {} {} {}",
                 pad(&p.name, nw, e),

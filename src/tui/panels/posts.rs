@@ -21,7 +21,10 @@ pub struct Posts {
 
 impl Posts {
     pub fn new(data: Arc<UnitData>) -> Self {
-        Posts { data, scroll: Cursor::default() }
+        Posts {
+            data,
+            scroll: Cursor::default(),
+        }
     }
 }
 
@@ -52,7 +55,11 @@ impl Panel for Posts {
                 Lang::Zh => slot.to_string(),
                 Lang::En => format!("{} {}", slot.level.en(), slot.rank.en()),
             };
-            let over = if p.over > 0 { Span::styled(rpad(&p.over.to_string(), NUM), theme.traffic(t)) } else { Span::raw(rpad("0", NUM)) };
+            let over = if p.over > 0 {
+                Span::styled(rpad(&p.over.to_string(), NUM), theme.traffic(t))
+            } else {
+                Span::raw(rpad("0", NUM))
+            };
             lines.push(Line::from(vec![
                 Span::raw(pad(&label, w, theme.ellipsis())),
                 Span::raw(rpad(&p.approved.to_string(), NUM)),
@@ -63,6 +70,9 @@ impl Panel for Posts {
                 Span::styled(theme.mark(t), theme.traffic(t)),
             ]));
         }
-        f.render_widget(Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)), area);
+        f.render_widget(
+            Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)),
+            area,
+        );
     }
 }

@@ -22,11 +22,14 @@ pub struct Quota {
 
 impl Quota {
     pub fn new(data: Arc<UnitData>) -> Self {
-        Quota { data, scroll: Cursor::default() }
+        Quota {
+            data,
+            scroll: Cursor::default(),
+        }
     }
 }
 
-const NUM: usize = 8;
+const NUM: usize = 9;
 
 fn row(theme: &Theme, label: &str, w: usize, f: &QuotaFigure) -> Line<'static> {
     let t = f.traffic();
@@ -52,7 +55,14 @@ fn table(theme: &Theme, title: M, figs: &Figures, width: usize) -> Vec<Line<'sta
     let lang = theme.lang;
     let w = width.saturating_sub(NUM * 6 + 3).clamp(8, 24);
     let mut head = pad(title.get(lang), w, theme.ellipsis());
-    for h in [M::ColApproved, M::ColActual, M::ColReserved, M::ColVacant, M::ColOver, M::ColUsable] {
+    for h in [
+        M::ColApproved,
+        M::ColActual,
+        M::ColReserved,
+        M::ColVacant,
+        M::ColOver,
+        M::ColUsable,
+    ] {
         head.push_str(&rpad(h.get(lang), NUM));
     }
     let mut lines = vec![Line::styled(head, theme.header())];
@@ -85,6 +95,9 @@ impl Panel for Quota {
             lines.push(Line::raw(""));
             lines.extend(table(theme, M::SubtreeFigures, &self.data.subtree, w));
         }
-        f.render_widget(Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)), area);
+        f.render_widget(
+            Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)),
+            area,
+        );
     }
 }

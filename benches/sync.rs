@@ -1,0 +1,145 @@
+//! What sync costs on the wire for a whole city (`generate::Scale::City`), measured
+//! through a byte-counting relay (HTTP headers included) between a real client and the
+//! reference server on loopback:
+//!
+//! - the first sync of the city operator: bytes total and per person, pages, time, and
+//!   the time spent applying pages to the cache; against the same rows as plain JSON
+//!   gzipped, and as one columnar zstd frame;
+//! - a sync with nothing new;
+//! - a day's changes (about 300 rows);
+//! - the time such a first sync would take over a 256 kbit/s link.
+//!
+//! Run: `cargo bench --bench sync` (`-- small` or `-- county` for a quicker look;
+//! `-- --pages 20000` for another page size). Figures go into docs/BENCHMARKS.md.
+
+use bianzhi::generate::{self, Scale};
+use bianzhi::server::relay::Relay;
+use bianzhi::server::{self, ServerDb, simulate};
+use bianzhi::sync::{Client, proto, wire};
+use rand::SeedableRng;
+use std::time::Instant;
+
+fn kb(b: u64) -> String {
+    format!("{:.1} KB", b as f64 / 1024.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let scale: Scale = args
+        .iter()
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(Scale::City);
+    let page_rows: Option<u32> = args
+        .iter()
+        .position(|a| a == "--pages")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok());
+
+    let t = Instant::now();
+    let data = generate::generate(scale, 1);
+    let persons = data.persons.len() as u64;
+    println!(
+        "scale {scale}: {} units, {} persons, {} rows in all (generated in {:.1} s)",
+        data.orgs.len(),
+        persons,
+        data.row_count(),
+        t.elapsed().as_secs_f64()
+    );
+
+    // The same rows in other encodings, for comparison.
+    let plain = serde_json::to_vec(&data).unwrap();
+    let gz = proto::gzip(&plain);
+    let columnar = serde_json::to_vec(&wire::WireDataset::encode(&data)).unwrap();
+    let one_frame = wire::compress(&columnar, proto::zstd_level(columnar.len()));
+    println!(
+        "plain JSON {} → gzip {} ({:.0} B/person); columnar JSON {} → one zstd frame {} ({:.0} B/person)",
+        kb(plain.len() as u64),
+        kb(gz.len() as u64),
+        gz.len() as f64 / persons as f64,
+        kb(columnar.len() as u64),
+        kb(one_frame.len() as u64),
+        one_frame.len() as f64 / persons as f64
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("server.db");
+    let t = Instant::now();
+    let mut db = ServerDb::open(&db_path).unwrap();
+    db.seed(&data).unwrap();
+    let root: i64 = db
+        .conn()
+        .query_row(
+            "SELECT id FROM orgs WHERE parent_id IS NULL LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let token = db.add_operator("全市", root).unwrap();
+    println!("server seeded in {:.1} s", t.elapsed().as_secs_f64());
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let handle = server::spawn(&db_path, "127.0.0.1:0", server::Options::default()).await.unwrap();
+        let relay = Relay::start(handle.addr).await.unwrap();
+        let mut client = Client::new(&relay.url(), &token).unwrap();
+        client.page_rows = page_rows;
+        let cache = dir.path().join("cache.db");
+
+        let r = client.sync(&cache, &|_| {}).await.unwrap();
+        let (up, down) = relay.bytes();
+        let secs_256k = (up + down) as f64 * 8.0 / 256_000.0;
+        println!(
+            "first sync: {} rows in {} pages, {} down + {} up on the wire = {:.1} B/person; \
+             {:.1} s on loopback (applying pages {:.1} s); over 256 kbit/s ≈ {:.0} s of transfer",
+            r.upserted,
+            r.pages,
+            kb(down),
+            kb(up),
+            (up + down) as f64 / persons as f64,
+            r.elapsed.as_secs_f64(),
+            r.apply_time.as_secs_f64(),
+            secs_256k
+        );
+
+        relay.reset();
+        let r = client.sync(&cache, &|_| {}).await.unwrap();
+        let (up, down) = relay.bytes();
+        println!("no-change sync: {} round trip(s), {up} B up + {down} B down on the wire", r.round_trips);
+
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let s = simulate::changes(&mut ServerDb::open(&db_path).unwrap(), &mut rng, today, 160, 0.0).unwrap();
+        relay.reset();
+        let r = client.sync(&cache, &|_| {}).await.unwrap();
+        let (up, down) = relay.bytes();
+        println!(
+            "a day's changes ({} changes: {} rows, {} tombstones): {} up + {} down on the wire, {:.2} s",
+            s.total(),
+            r.upserted,
+            r.deleted,
+            kb(up),
+            kb(down),
+            r.elapsed.as_secs_f64()
+        );
+
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2);
+        let s = simulate::changes(&mut ServerDb::open(&db_path).unwrap(), &mut rng, today, 1, 1.0).unwrap();
+        relay.reset();
+        let r = client.sync(&cache, &|_| {}).await.unwrap();
+        let (_, down) = relay.bytes();
+        println!(
+            "a re-organisation ({} unit moved): {} rows re-sent, {} down on the wire, {:.2} s",
+            s.moves,
+            r.upserted,
+            kb(down),
+            r.elapsed.as_secs_f64()
+        );
+        handle.stop().await;
+    });
+}

@@ -1,0 +1,394 @@
+//! The real binary in a real terminal: tmux runs `bianzhi` at 80x24, the test sends
+//! keys and reads the pane as a person would. Each test has its own tmux server
+//! (`-L`), killed at the end.
+
+use crate::util;
+use bianzhi::model::{Dataset, PersonStatus};
+use bianzhi::store::Store;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_bianzhi")
+}
+
+/// A private home for one run: config and keymap directory, logs, the cache.
+struct Home {
+    dir: TempDir,
+}
+
+impl Home {
+    fn new() -> Home {
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn cache_with(&self, data: &Dataset) -> PathBuf {
+        let p = self.path("cache.db");
+        Store::open(&p).unwrap().replace_all(data).unwrap();
+        p
+    }
+    fn env(&self) -> Vec<(String, String)> {
+        vec![
+            (
+                "XDG_CONFIG_HOME".into(),
+                self.path("config").display().to_string(),
+            ),
+            (
+                "XDG_STATE_HOME".into(),
+                self.path("state").display().to_string(),
+            ),
+            (
+                "BIANZHI_CONFIG".into(),
+                self.path("config/bianzhi/config.toml")
+                    .display()
+                    .to_string(),
+            ),
+            (
+                "BIANZHI_LOG_DIR".into(),
+                self.path("log").display().to_string(),
+            ),
+            ("LANG".into(), "C.UTF-8".into()),
+            ("LC_ALL".into(), "C.UTF-8".into()),
+        ]
+    }
+    fn command(&self, cache: &Path) -> Command {
+        let mut c = Command::new(bin());
+        c.arg("--cache")
+            .arg(cache)
+            .envs(self.env())
+            .env_remove("NO_COLOR");
+        c
+    }
+}
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(home: &Home, cache: &Path, args: &[&str]) -> Tmux {
+        let socket = format!(
+            "bianzhi-test-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let env: String = home
+            .env()
+            .iter()
+            .map(|(k, v)| format!("{k}='{v}' "))
+            .collect();
+        let cmd = format!(
+            "env {env} {} --cache '{}' {}",
+            bin(),
+            cache.display(),
+            args.join(" ")
+        );
+        let t = Tmux { socket };
+        t.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-s",
+            "t",
+            &cmd,
+        ]);
+        t.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-u")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is installed");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Keys in tmux's names (`Enter`, `Down`, `BSpace`, `C-u`).
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "t", k]);
+        }
+    }
+
+    /// Literal text, as an input method would deliver it.
+    fn text(&self, s: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", s]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Waits until the screen shows what `pred` looks for; panics with the screen if not.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("waited for {what}; the screen shows:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, needle: &str) -> String {
+        self.wait_for(needle, |s| s.contains(needle))
+    }
+
+    fn dead(&self) -> bool {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_dead}"])
+            .trim()
+            == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn root_name(data: &Dataset) -> String {
+    data.orgs
+        .iter()
+        .find(|o| o.parent_id.is_none())
+        .unwrap()
+        .name
+        .clone()
+}
+
+/// A person on the books whose name no one else shares.
+fn unique_person(data: &Dataset) -> &bianzhi::model::Person {
+    data.persons
+        .iter()
+        .filter(|p| p.status == PersonStatus::Active && p.id_number.len() == 18)
+        .find(|p| data.persons.iter().filter(|q| q.name == p.name).count() == 1)
+        .unwrap()
+}
+
+#[test]
+fn tree_lookup_person_help_quit() {
+    let data = util::small();
+    let home = Home::new();
+    let cache = home.cache_with(data);
+    let t = Tmux::start(&home, &cache, &[]);
+    let root = root_name(data);
+    let s = t.wait_text(&root);
+    assert!(s.contains("核定") && s.contains("实有"), "{s}");
+    assert!(s.contains("从未同步"), "status bar: {s}");
+
+    let p = unique_person(data);
+    t.keys(&["/"]);
+    t.wait_text("查找");
+    t.wait_for("the index", |s| !s.contains("索引加载中"));
+    t.text(&p.name);
+    let s = t.wait_text(&format!("/ {}", p.name));
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains(&p.name)).collect();
+    assert!(rows.len() >= 2, "the name shows in the results: {s}");
+
+    t.keys(&["Enter"]);
+    let masked = bianzhi::model::mask_id(&p.id_number);
+    let s = t.wait_text(&masked);
+    assert!(
+        !s.contains(&p.id_number),
+        "the full ID number is not shown: {s}"
+    );
+    assert!(s.contains("身份证号") && s.contains("占编类型"), "{s}");
+
+    t.keys(&["r"]);
+    t.wait_text(&p.id_number);
+    let n: i64 = Store::open(&cache)
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'reveal'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1, "the reveal is in the audit log");
+
+    t.keys(&["?"]);
+    t.wait_text("帮助：按键");
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("帮助：按键"));
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while !t.dead() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "q did not quit: {}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn tree_navigation_unit_view_and_a_burst_of_keys() {
+    let data = util::small();
+    let home = Home::new();
+    let cache = home.cache_with(data);
+    let t = Tmux::start(&home, &cache, &["--keymap", "vim"]);
+    t.wait_text(&root_name(data));
+    // Typed faster than any redraw: all handled, in order (down, down, up = second row).
+    t.text("jjk");
+    t.keys(&["Enter"]);
+    let s = t.wait_text("概况");
+    assert!(
+        s.contains("单位全称") && s.contains("编制") && s.contains("沿革"),
+        "{s}"
+    );
+    t.keys(&["Tab"]);
+    t.wait_text("已批未用");
+    t.keys(&["-"]);
+    t.wait_for("back in the tree", |s| {
+        !s.contains("已批未用") && s.contains("核定")
+    });
+    t.keys(&[":"]);
+    t.text("quit");
+    t.keys(&["Enter"]);
+    let start = Instant::now();
+    while !t.dead() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            ":quit did not quit"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_tiny_window_says_so_and_recovers() {
+    let data = util::small();
+    let home = Home::new();
+    let cache = home.cache_with(data);
+    let t = Tmux::start(&home, &cache, &["--read-only"]);
+    let root = root_name(data);
+    let s = t.wait_text(&root);
+    assert!(s.contains("只读"), "{s}");
+    t.tmux(&["resize-window", "-t", "t", "-x", "30", "-y", "8"]);
+    t.wait_text("窗口太小");
+    t.tmux(&["resize-window", "-t", "t", "-x", "100", "-y", "30"]);
+    t.wait_text(&root);
+    assert!(!t.dead());
+}
+
+#[test]
+fn an_empty_cache_says_what_to_do() {
+    let home = Home::new();
+    let cache = home.cache_with(&Dataset::default());
+    let t = Tmux::start(&home, &cache, &[]);
+    let s = t.wait_text("缓存是空的");
+    assert!(
+        s.contains("bianzhi sync") && s.contains("bianzhi demo"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_broken_user_keymap_stops_start_up_naming_file_and_line() {
+    let home = Home::new();
+    let cache = home.cache_with(&Dataset::default());
+    let dir = home.path("config/bianzhi");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("keymap.toml");
+    std::fs::write(&file, "[tree]\nkeymap = [\n  { on = \"j\", run = \"cursor_down\" },\n  { on = \"x\", run = \"launch_rockets\" },\n]\n").unwrap();
+    let out = home.command(&cache).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&file.display().to_string())
+            && err.contains("第4行")
+            && err.contains("launch_rockets"),
+        "{err}"
+    );
+
+    // --default-keys starts with the compiled-in presets alone
+    let out = home
+        .command(&cache)
+        .args(["keymap", "--print", "--default-keys"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // a key bound twice in one mode
+    std::fs::write(&file, "[unit]\nkeymap = [\n  { on = \"x\", run = \"open\" },\n  { on = \"x\", run = \"back\" },\n]\n").unwrap();
+    let out = home
+        .command(&cache)
+        .args(["keymap", "--print"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("第4行") && err.contains("重复"),
+        "{err}"
+    );
+}
+
+#[test]
+fn keymap_print_shows_the_merged_map() {
+    let home = Home::new();
+    let cache = home.cache_with(&Dataset::default());
+    let dir = home.path("config/bianzhi");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("keymap.toml"),
+        "[tree]\nkeymap = [{ on = \"<C-o>\", run = \"open\", desc = \"打开它\" }]\n",
+    )
+    .unwrap();
+    let out = home
+        .command(&cache)
+        .args(["--keymap", "emacs", "keymap", "--print"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("tree")
+            && l.contains("<C-o>")
+            && l.contains("open")
+            && l.contains("打开它")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("global") && l.contains("<C-x> <C-c>") && l.contains("quit")),
+        "{text}"
+    );
+}
