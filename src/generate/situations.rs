@@ -289,7 +289,6 @@ impl Gen {
     #[allow(clippy::too_many_arguments)]
     fn request(
         &mut self,
-        ri: usize,
         kind: ApprovalKind,
         ui: usize,
         person: Option<usize>,
@@ -376,7 +375,6 @@ impl Gen {
             let usable = self.figure(ui, t).usable;
             let amount = self.range(2, usable.min(4)) as i32;
             let a = self.request(
-                ri,
                 ApprovalKind::StaffingPlan,
                 ui,
                 None,
@@ -415,7 +413,6 @@ impl Gen {
                 self.range(1, usable.min(3) as i64) as i32
             };
             self.request(
-                ri,
                 ApprovalKind::StaffingPlan,
                 ui,
                 None,
@@ -444,7 +441,7 @@ impl Gen {
                 self.units[ui].short,
                 t.zh()
             );
-            self.request(ri, ApprovalKind::Entry, ui, Some(i), Some(t), 1, summary);
+            self.request(ApprovalKind::Entry, ui, Some(i), Some(t), 1, summary);
         }
         // Open exits: retirements and transfers out.
         let mut pool = self.plain(ri);
@@ -482,15 +479,7 @@ impl Gen {
                     "调出本单位"
                 }
             );
-            let a = self.request(
-                ri,
-                ApprovalKind::Exit,
-                ui,
-                Some(i),
-                p.staffing_type,
-                1,
-                summary,
-            );
+            let a = self.request(ApprovalKind::Exit, ui, Some(i), p.staffing_type, 1, summary);
             self.approvals[a].exit_kind = Some(kind);
         }
         // Open leadership posts: a free post, and a full one.
@@ -523,7 +512,7 @@ impl Gen {
                 "拟任命{}为{}{}，使用{}职数1名",
                 self.persons[i].name, self.units[ui].short, self.units[ui].deputy, slot
             );
-            let a = self.request(ri, ApprovalKind::LeaderPost, ui, Some(i), None, 1, summary);
+            let a = self.request(ApprovalKind::LeaderPost, ui, Some(i), None, 1, summary);
             self.approvals[a].post = Some(slot);
         }
         // Open reorganisations: a rename, a level change, a move.
@@ -537,7 +526,6 @@ impl Gen {
             let org = self.units[ui].org;
             let o = self.orgs[org as usize - 1].clone();
             let a = self.request(
-                ri,
                 ApprovalKind::Reorganisation,
                 ui,
                 None,
@@ -576,7 +564,6 @@ impl Gen {
         {
             let t = self.units[ui].quotas[0].0;
             let a = self.request(
-                ri,
                 ApprovalKind::StaffingPlan,
                 ui,
                 None,
@@ -605,7 +592,7 @@ impl Gen {
                     "拟任命{}为{}{}，使用{}职数1名",
                     self.persons[i].name, self.units[ui].short, self.units[ui].deputy, slot
                 );
-                let a = self.request(ri, ApprovalKind::LeaderPost, ui, Some(i), None, 1, summary);
+                let a = self.request(ApprovalKind::LeaderPost, ui, Some(i), None, 1, summary);
                 self.approvals[a].post = Some(slot);
                 self.decide(
                     ri,
@@ -622,7 +609,6 @@ impl Gen {
             let level = o.level.unwrap_or(Level::Unit);
             let up = Level::from_code(level.code() as i64 - 1).unwrap_or(level);
             let a = self.request(
-                ri,
                 ApprovalKind::Reorganisation,
                 ui,
                 None,
