@@ -716,6 +716,11 @@ fn city_timing() {
             ds.approvals.len()
         );
         if scale == Scale::City {
+            assert_eq!(
+                ds,
+                generate(Scale::City, 1),
+                "the city is deterministic too"
+            );
             check_integrity(&ds);
             let json = serde_json::to_vec(&ds).unwrap();
             println!("city json {} MB", json.len() / 1_000_000);

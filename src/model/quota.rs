@@ -204,10 +204,11 @@ impl Figures {
     pub fn total(&self) -> QuotaFigure {
         self.quota.iter().map(|(_, f)| *f).sum()
     }
-    /// The worst colour over all types and posts.
+    /// The worst colour over the staffing types; leadership posts add red when over.
+    /// (Posts filled to the limit are the normal state, so they do not turn a unit amber.)
     pub fn traffic(&self) -> Traffic {
         let q = self.quota.iter().map(|(_, f)| f.traffic());
-        let p = self.posts.iter().map(|(_, f)| f.traffic());
+        let p = self.posts.iter().map(|(_, f)| f.traffic()).filter(|t| *t == Traffic::Red);
         q.chain(p).max().unwrap_or(Traffic::Green)
     }
     pub fn add_quota(&mut self, t: StaffingType, f: QuotaFigure) {
