@@ -5,3 +5,7 @@ mod util;
 mod cli;
 mod sync;
 mod tui;
+mod inbox;
+mod faults;
+mod security;
+mod fuzz;

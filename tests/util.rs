@@ -125,3 +125,137 @@ pub fn fingerprint(path: &std::path::Path) -> String {
     }
     hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }
+
+// ---- Helpers of the fault, security and load tests (tests/faults.rs, tests/security.rs).
+
+impl World {
+    /// A world whose server runs with these options (a skewed clock, TLS).
+    pub async fn with_options(data: &Dataset, options: server::Options) -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("server.db");
+        ServerDb::open(&db_path).unwrap().seed(data).unwrap();
+        let server = server::spawn(&db_path, "127.0.0.1:0", options)
+            .await
+            .unwrap();
+        let relay = Relay::start(server.addr).await.unwrap();
+        World {
+            dir,
+            db_path,
+            server,
+            relay,
+        }
+    }
+}
+
+/// The root unit of a server database.
+pub fn root_of(db: &ServerDb) -> OrgId {
+    db.conn()
+        .query_row(
+            "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// The real binary.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_bianzhi")
+}
+
+/// `bianzhi serve` as a child process (so it can be SIGKILLed), on `listen`. Killed
+/// when dropped.
+pub struct ServeProcess {
+    pub child: std::process::Child,
+    pub url: String,
+    pub stderr: PathBuf,
+}
+
+impl ServeProcess {
+    pub fn start(db: &std::path::Path, listen: &str, extra: &[&str], env: &[(&str, &str)]) -> ServeProcess {
+        use std::io::BufRead;
+        let stderr = db.with_extension(format!("stderr.{}", rand::random::<u32>()));
+        let mut cmd = std::process::Command::new(bin());
+        cmd.args(["serve", "--db"])
+            .arg(db)
+            .args(["--listen", listen])
+            .args(extra)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&stderr).unwrap());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut url = String::new();
+        out.read_line(&mut url).unwrap();
+        assert!(!url.is_empty(), "serve printed no address: {}", std::fs::read_to_string(&stderr).unwrap_or_default());
+        ServeProcess {
+            child,
+            url: url.trim().to_string(),
+            stderr,
+        }
+    }
+
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.url.rsplit("//").next().unwrap().parse().unwrap()
+    }
+
+    /// SIGKILL: no shutdown, no flushing, requests in flight die with it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// No decision lost, none applied twice: every outbox row of every cache has been
+/// answered, the server remembers exactly those client ids, and no request was accepted
+/// more than once. Returns (answered decisions, accepted ones).
+pub fn decisions_exactly_once(db: &ServerDb, caches: &[PathBuf]) -> (usize, usize) {
+    let mut queued = std::collections::HashSet::new();
+    for c in caches {
+        for e in bianzhi::sync::outbox::entries(Store::open(c).unwrap().conn()).unwrap() {
+            assert_ne!(e.state, 0, "decision {} still unsent in {}", e.client_id, c.display());
+            assert!(queued.insert(e.client_id.clone()), "client id {} twice", e.client_id);
+        }
+    }
+    let mut st = db
+        .conn()
+        .prepare("SELECT client_id, approval_id, accepted FROM applied_actions")
+        .unwrap();
+    let rows: Vec<(String, i64, bool)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let known: std::collections::HashSet<_> = rows.iter().map(|r| r.0.clone()).collect();
+    assert_eq!(known, queued, "the server answered exactly the queued decisions");
+    let mut accepted = std::collections::HashMap::new();
+    for (_, aid, ok) in &rows {
+        if *ok {
+            *accepted.entry(*aid).or_insert(0) += 1;
+        }
+    }
+    assert!(
+        accepted.values().all(|&n| n == 1),
+        "a request accepted twice: {accepted:?}"
+    );
+    (rows.len(), accepted.len())
+}
+
+/// Pending requests the cache holds, in id order.
+pub fn pending_in(cache: &std::path::Path) -> Vec<bianzhi::model::ApprovalId> {
+    bianzhi::store::queries::open_approvals(Store::open(cache).unwrap().conn())
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect()
+}

@@ -2,8 +2,7 @@
 
 use super::Ctx;
 use crate::model::{ApprovalKind, Decision};
-use crate::store::queries;
-use crate::sync::outbox;
+use crate::store::{self, inbox::Standing};
 use anyhow::{Result, bail};
 use serde_json::json;
 
@@ -37,32 +36,28 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
             )
         })?),
     };
-    let queued = outbox::entries(conn)?;
-    let today = super::today();
-    let mut items = Vec::new();
-    for req in queries::open_approvals(conn)?
+    // The same items the screen shows; the command lists the open ones.
+    let items: Vec<_> = store::inbox::items(conn, super::today())?
         .into_iter()
-        .filter(|r| kind.is_none_or(|k| r.kind == k))
-    {
-        let figures = queries::unit_figures(conn, req.org_id)?;
-        let effect = queries::preview_approval(conn, &req, &figures, today)?;
-        let pending = queued.iter().rev().find(|e| e.approval_id == req.id);
-        items.push((req, effect, pending.cloned()));
-    }
+        .filter(|i| i.request.status == crate::model::ApprovalStatus::Pending)
+        .filter(|i| kind.is_none_or(|k| i.request.kind == k))
+        .collect();
     if a.json {
         let out: Vec<_> = items
             .iter()
-            .map(|(r, e, p)| {
+            .map(|i| {
+                let e = &i.effect;
                 json!({
-                    "request": r,
-                    "unit": queries::path_text(conn, r.org_id).unwrap_or_default(),
+                    "request": i.request,
+                    "unit": i.unit_path,
                     "effect": e.changes.iter().map(ToString::to_string).collect::<Vec<_>>(),
                     "warnings": e.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(),
                     "overdraws": e.blocks_approval(),
-                    "outbox": p.as_ref().map(|p| json!({
-                        "decision": p.decision, "state": match p.state { 0 => "待上传", 1 => "已接受", _ => "被退回" },
-                        "reason": p.reason,
-                    })),
+                    "outbox": match &i.standing {
+                        Standing::Queued(d) => Some(json!({ "decision": d, "state": "待上传", "reason": null })),
+                        Standing::Refused { decision, reason } => Some(json!({ "decision": decision, "state": "被退回", "reason": reason })),
+                        _ => None,
+                    },
                 })
             })
             .collect();
@@ -75,19 +70,16 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
     }
     let rows: Vec<Vec<String>> = items
         .iter()
-        .map(|(r, e, p)| {
-            let state = match p {
-                Some(p) if p.state == 0 => format!("待上传（{}）", p.decision.zh()),
-                Some(p) if p.state == 2 => {
-                    format!("被退回：{}", p.reason.clone().unwrap_or_default())
-                }
-                _ if e.blocks_approval() => "⚠ 超出编制".into(),
-                _ => String::new(),
+        .map(|i| {
+            let (r, e) = (&i.request, &i.effect);
+            let state = match &i.standing {
+                Standing::Open if e.blocks_approval() => "⚠ 超出编制".into(),
+                _ => i.standing_text(),
             };
             vec![
                 r.id.to_string(),
                 r.kind.zh().into(),
-                queries::path_text(conn, r.org_id).unwrap_or_default(),
+                i.unit_path.clone(),
                 r.summary.clone(),
                 e.changes
                     .iter()
@@ -121,30 +113,21 @@ pub fn decide(ctx: &Ctx, a: DecideArgs) -> Result<()> {
     }
     let store = ctx.store()?;
     let conn = store.conn();
-    let Some(req) = queries::approval(conn, a.request_id)? else {
-        bail!("找不到编号为 {} 的申请", a.request_id);
-    };
-    if req.status != crate::model::ApprovalStatus::Pending {
-        bail!("申请 {} 已是“{}”状态，无需再审批", req.id, req.status.zh());
-    }
-    if outbox::entries(conn)?
-        .iter()
-        .any(|e| e.approval_id == req.id && e.state == 0)
+    // Warn before recording an approval the server will likely refuse.
+    if decision == Decision::Approve
+        && let Some(item) = store::inbox::one(conn, a.request_id, super::today())?
+        && item.standing.decidable()
+        && item.effect.blocks_approval()
     {
-        bail!("申请 {} 已有待上传的决定，请先同步", req.id);
-    }
-    let figures = queries::unit_figures(conn, req.org_id)?;
-    let effect = queries::preview_approval(conn, &req, &figures, super::today())?;
-    if decision == Decision::Approve && effect.blocks_approval() {
-        let why: Vec<String> = effect.warnings.iter().map(|w| w.message()).collect();
+        let why: Vec<String> = item.effect.warnings.iter().map(|w| w.message()).collect();
         eprintln!("注意：{}。服务器很可能不予接受。", why.join("；"));
     }
-    outbox::queue(&store, req.id, decision, a.comment.trim())?;
-    store.audit(
-        "decide",
-        &format!("申请{} {}", req.id, decision.zh()),
-        Some(1),
-    )?;
+    let item =
+        match store::inbox::decide(&store, a.request_id, decision, &a.comment, super::today())? {
+            Ok(item) => item,
+            Err(refusal) => bail!("{refusal}"),
+        };
+    let (req, effect) = (&item.request, &item.effect);
     let effect_text = if decision == Decision::Approve {
         effect
             .changes

@@ -95,11 +95,15 @@ pub fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 
 /// Today's month: the clock, or `BIANZHI_TODAY` (YYYY-MM-DD) to pin it in tests.
 pub fn today() -> crate::model::YearMonth {
-    let date = std::env::var("BIANZHI_TODAY")
+    crate::model::YearMonth::of(today_date())
+}
+
+/// Today, or `BIANZHI_TODAY` (YYYY-MM-DD) for reproducible reports and tests.
+pub fn today_date() -> chrono::NaiveDate {
+    std::env::var("BIANZHI_TODAY")
         .ok()
         .and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    crate::model::YearMonth::of(date)
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 #[derive(Debug, clap::Args)]

@@ -27,6 +27,12 @@ pub struct ServeArgs {
     /// Apply a realistic trickle of changes.
     #[arg(long)]
     pub simulate: bool,
+    /// Serve HTTPS with this certificate chain (PEM; with --tls-key).
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -110,6 +116,11 @@ pub fn serve(_ctx: &Ctx, a: ServeArgs) -> Result<()> {
         let options = server::Options {
             simulate: a.simulate.then(|| Duration::from_secs(5)),
             seed: a.seed,
+            tls: a
+                .tls_cert
+                .zip(a.tls_key)
+                .map(|(cert, key)| server::Tls { cert, key }),
+            ..Default::default()
         };
         let handle = server::spawn(&a.db, &a.listen, options).await?;
         // The address first, alone on its line, for scripts that started us on port 0.
@@ -332,6 +343,7 @@ pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
     let options = server::Options {
         simulate: Some(Duration::from_secs(20)),
         seed: a.seed,
+        ..Default::default()
     };
     let handle = rt.block_on(server::spawn(&db_path, "127.0.0.1:0", options))?;
     let url = handle.url();

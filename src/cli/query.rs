@@ -7,7 +7,7 @@ use crate::model::quota::Figures;
 use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
 use crate::store::warnings::{self, WarningKind};
-use crate::store::{Store, queries};
+use crate::store::{Store, queries, timeline};
 use anyhow::{Result, bail};
 use serde::Serialize;
 use serde_json::json;
@@ -67,6 +67,15 @@ pub struct HistoryArgs {
     /// The subject is a unit.
     #[arg(long)]
     pub org: bool,
+    /// Only this kind: an event (设立, 更名, 合并, 入编, 调动 …), 台账 / ledger, 职数 / posts.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// From this date on: 2018, 2018-03 or 2018-03-15.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Up to this date (a year or month covers all of it).
+    #[arg(long)]
+    pub until: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -155,7 +164,7 @@ pub fn person_out(conn: &rusqlite::Connection, p: &Person, reveal: bool) -> Resu
     })
 }
 
-fn figures_json(f: &Figures) -> serde_json::Value {
+pub fn figures_json(f: &Figures) -> serde_json::Value {
     json!({
         "quota": f.quota.iter().map(|(t, q)| json!({
             "staffing_type": t, "approved": q.approved, "actual": q.actual, "reserved": q.reserved,
@@ -431,19 +440,9 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
         },
     )?;
     if a.json {
-        let out: Vec<_> = list
-            .iter()
-            .map(|w| {
-                let person = w.person.as_ref().map(|p| person_out(store.conn(), p, a.reveal_id)).transpose()?;
-                Ok(json!({
-                    "kind": w.kind, "org_id": w.org_id, "org_name": w.org_name, "subject": w.subject,
-                    "message": w.message, "retirement_date": w.retirement_date, "person": person,
-                }))
-            })
-            .collect::<Result<_>>()?;
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::Value::Array(out))?
+            serde_json::to_string_pretty(&warnings_json(store.conn(), &list, a.reveal_id)?)?
         );
         return Ok(());
     }
@@ -464,6 +463,54 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
     print!("{}", render(&["类别", "单位", "人员", "说明"], &rows));
     println!("共 {} 条", list.len());
     Ok(())
+}
+
+/// `bianzhi warnings --json`: each warning with its person (ID masked unless revealed).
+pub fn warnings_json(
+    conn: &rusqlite::Connection,
+    list: &[warnings::Warning],
+    reveal: bool,
+) -> Result<serde_json::Value> {
+    let out: Vec<_> = list
+        .iter()
+        .map(|w| {
+            let person = w
+                .person
+                .as_ref()
+                .map(|p| person_out(conn, p, reveal))
+                .transpose()?;
+            Ok(json!({
+                "kind": w.kind, "org_id": w.org_id, "org_name": w.org_name, "subject": w.subject,
+                "message": w.message, "retirement_date": w.retirement_date, "person": person,
+            }))
+        })
+        .collect::<Result<_>>()?;
+    Ok(serde_json::Value::Array(out))
+}
+
+/// `--kind`, `--since`, `--until` as a timeline filter.
+fn history_filter(a: &HistoryArgs) -> Result<timeline::Filter> {
+    let kind = match &a.kind {
+        None => None,
+        Some(k) => Some(timeline::ItemKind::parse(k).ok_or_else(|| {
+            anyhow::anyhow!(
+                "未知的事项类别 `{k}`（可用：设立, 更名, 合并, 分设, 隶属调整, 规格调整, 撤销, 入编, 调动, 职务变动, 职级变动, 出编, 台账, 职数）"
+            )
+        })?),
+    };
+    let bound =
+        |v: &Option<String>, text: fn(&str) -> String| -> Result<Option<chrono::NaiveDate>> {
+            let Some(v) = v else { return Ok(None) };
+            let range = timeline::Filter::parse_range(&text(v)).ok_or_else(|| {
+                anyhow::anyhow!("无法识别的日期 `{v}`（如 2018、2018-03、2018-03-15）")
+            })?;
+            Ok(range.0.or(range.1))
+        };
+    Ok(timeline::Filter {
+        kind,
+        since: bound(&a.since, |v| format!("{v}.."))?,
+        until: bound(&a.until, |v| format!("..{v}"))?,
+    })
 }
 
 pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
@@ -497,26 +544,44 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
             (Err(e), Err(_)) => return Err(e),
         }
     };
-    let events = queries::history(conn, subject)?;
-    let ledger = match subject {
-        Subject::Org(id) => queries::ledger_of(conn, id)?,
-        Subject::Person(_) => vec![],
-    };
+    let filter = history_filter(&a)?;
+    let items: Vec<_> = match subject {
+        Subject::Org(id) => timeline::unit(conn, id)?,
+        Subject::Person(id) => timeline::person(conn, id)?,
+    }
+    .into_iter()
+    .filter(|i| filter.accepts(i))
+    .collect();
+    let events: Vec<&Event> = items
+        .iter()
+        .filter_map(|i| match &i.source {
+            timeline::Source::Event { event, .. } => Some(event),
+            _ => None,
+        })
+        .collect();
+    // Oldest first with the running total after each entry (of the whole ledger, so a
+    // filtered list still shows the true totals).
+    let ledger: Vec<(&LedgerEntry, i64)> = items
+        .iter()
+        .rev()
+        .filter_map(|i| match &i.source {
+            timeline::Source::Ledger { entry, total_after } => Some((entry, *total_after)),
+            _ => None,
+        })
+        .collect();
     if a.json {
-        let mut running = std::collections::BTreeMap::<StaffingType, i64>::new();
         let ledger_out: Vec<_> = ledger
             .iter()
-            .map(|e| {
-                let total = running.entry(e.staffing_type).or_default();
-                *total += e.delta as i64;
-                json!({ "entry": e, "running_total": *total })
-            })
+            .map(|(e, total)| json!({ "entry": e, "running_total": total }))
             .collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &json!({ "subject": subject, "events": events, "ledger": ledger_out })
-            )?
+            serde_json::to_string_pretty(&json!({
+                "subject": subject,
+                "events": events,
+                "ledger": ledger_out,
+                "timeline": items,
+            }))?
         );
         return Ok(());
     }
@@ -534,12 +599,9 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
     print!("{}", render(&["日期", "事项", "文号", "摘要"], &rows));
     if !ledger.is_empty() {
         println!("\n编制台账");
-        let mut running = std::collections::BTreeMap::<StaffingType, i64>::new();
         let rows: Vec<Vec<String>> = ledger
             .iter()
-            .map(|e| {
-                let total = running.entry(e.staffing_type).or_default();
-                *total += e.delta as i64;
+            .map(|(e, total)| {
                 vec![
                     e.date.to_string(),
                     e.doc_no.clone(),
@@ -561,7 +623,8 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
     Ok(())
 }
 
-/// The jurisdiction at a glance, as data (the interface's overview reads the same).
+/// The jurisdiction at a glance, as data: the overview screen reads the same
+/// [`crate::store::stats::Jurisdiction`].
 #[derive(Debug, Serialize)]
 pub struct Overview {
     pub root: Option<Org>,
@@ -570,30 +633,46 @@ pub struct Overview {
     pub units: i64,
     pub persons_active: i64,
     pub open_approvals: usize,
+    pub units_over: usize,
+    pub units_full: usize,
+    pub units_over_posts: usize,
+    pub age_bands: Vec<(String, i64)>,
+    pub education: Vec<(String, i64)>,
+    pub post_types: Vec<(PostType, i64)>,
+    pub retirements: Vec<(YearMonth, i64)>,
 }
 
 pub fn overview_data(store: &Store) -> Result<Overview> {
-    let conn = store.conn();
-    let roots = queries::roots(conn)?;
-    let mut figures = Figures::default();
-    for r in &roots {
-        figures.merge(&queries::subtree_figures(conn, r.org.id)?);
-    }
-    let units: i64 = conn.query_row("SELECT COUNT(*) FROM orgs", [], |r| r.get(0))?;
-    let persons_active: i64 =
-        conn.query_row("SELECT COUNT(*) FROM persons WHERE status = 1", [], |r| {
-            r.get(0)
-        })?;
+    overview_data_at(store, super::today_date())
+}
+
+pub fn overview_data_at(store: &Store, today: chrono::NaiveDate) -> Result<Overview> {
+    let j = crate::store::stats::jurisdiction(store.conn(), today)?;
     Ok(Overview {
-        root: roots.first().map(|r| r.org.clone()),
-        totals: figures_json(&figures)["quota"]
+        root: j.root,
+        totals: figures_json(&j.totals)["quota"]
             .as_array()
             .cloned()
             .unwrap_or_default(),
-        warnings: warnings::counts(conn, super::today(), 12, None)?,
-        units,
-        persons_active,
-        open_approvals: queries::open_approvals(conn)?.len(),
+        warnings: j.warnings,
+        units: j.units,
+        persons_active: j.persons_active,
+        open_approvals: j.open_approvals,
+        units_over: j.units_over,
+        units_full: j.units_full,
+        units_over_posts: j.units_over_posts,
+        age_bands: j
+            .age_bands
+            .iter()
+            .map(|(b, n)| (b.label(Lang::Zh).to_string(), *n))
+            .collect(),
+        education: j
+            .education
+            .iter()
+            .map(|(e, n)| (e.map_or("未填".to_string(), |e| e.zh().to_string()), *n))
+            .collect(),
+        post_types: j.post_types,
+        retirements: j.retirements,
     })
 }
 

@@ -194,4 +194,50 @@ mod tests {
             }
         }
     }
+
+    /// 2,000 generated cases per property (`PROPTEST_CASES` overrides).
+    fn config() -> proptest::test_runner::Config {
+        proptest::test_runner::Config::with_cases(2000)
+    }
+
+    fn any_rule() -> impl proptest::strategy::Strategy<Value = Rule> {
+        proptest::sample::select(vec![Rule::Men60, Rule::Women55, Rule::Women50])
+    }
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+
+        /// Born later, never retire earlier nor younger; one birth month later moves the
+        /// age by at most one month.
+        #[test]
+        fn monotone_in_birth_month(rule in any_rule(), year in 1930i32..2010, month in 1u32..=12, later in 0i64..600) {
+            let a = ym(year, month);
+            let b = a.plus_months(later);
+            proptest::prop_assert!(retirement_age_months(rule, b) >= retirement_age_months(rule, a));
+            proptest::prop_assert!(retirement_month(rule, b) >= retirement_month(rule, a));
+            let next = a.plus_months(1);
+            proptest::prop_assert!(retirement_age_months(rule, next) - retirement_age_months(rule, a) <= 1);
+        }
+
+        /// Between the original age and the law's final age: 60–63, 55–58, 50–55; the
+        /// final age reached from the decision's last birth month on; nobody whose
+        /// original retirement fell before 2025-01 is moved.
+        #[test]
+        fn bounded_by_the_original_and_final_ages(rule in any_rule(), year in 1930i32..2010, month in 1u32..=12) {
+            let birth = ym(year, month);
+            let age = retirement_age_months(rule, birth);
+            let (lo, hi, last) = match rule {
+                Rule::Men60 => (60 * 12, 63 * 12, ym(1976, 9)),
+                Rule::Women55 => (55 * 12, 58 * 12, ym(1981, 9)),
+                Rule::Women50 => (50 * 12, 55 * 12, ym(1984, 11)),
+            };
+            proptest::prop_assert!((lo..=hi).contains(&age), "{rule:?} {birth:?}: {age}");
+            proptest::prop_assert_eq!(age == hi, birth >= last);
+            if birth.plus_months(lo) < ym(2025, 1) {
+                proptest::prop_assert_eq!(age, lo);
+            } else {
+                proptest::prop_assert!(retirement_month(rule, birth) >= ym(2025, 1));
+            }
+        }
+    }
 }

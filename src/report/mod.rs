@@ -1,15 +1,15 @@
 //! Tables as the operator sees them, built once and used by the screen, the command
 //! line and exports (CSV, XLSX), so an exported file has the screen's columns.
 
-use crate::model::quota::QuotaFigure;
+use crate::model::quota::{Figures, PostFigure, QuotaFigure};
 use crate::model::*;
-use crate::store::warnings::{self, Filter};
+use crate::store::warnings::{self, Filter, Warning};
 use crate::store::{Result, queries};
 use rusqlite::Connection;
 use std::path::Path;
 
 /// A titled table of text cells.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Table {
     pub title: String,
     pub header: Vec<String>,
@@ -33,6 +33,36 @@ pub fn status_word(f: &QuotaFigure) -> &'static str {
     }
 }
 
+/// Columns of a unit-by-staffing-type quota table (the command line's `export quota` and
+/// the drill-down from a subtree figure to its units).
+pub const QUOTA_COLUMNS: [&str; 10] = [
+    "编号",
+    "单位",
+    "编制类型",
+    "核定",
+    "实有",
+    "已批未用",
+    "空编",
+    "超编",
+    "可使用",
+    "状态",
+];
+
+fn quota_row(id: OrgId, path: &str, t: StaffingType, q: &QuotaFigure) -> Vec<String> {
+    vec![
+        id.to_string(),
+        path.to_string(),
+        t.zh().to_string(),
+        q.approved.to_string(),
+        q.actual.to_string(),
+        q.reserved.to_string(),
+        q.vacant.to_string(),
+        q.over.to_string(),
+        q.usable.to_string(),
+        status_word(q).to_string(),
+    ]
+}
+
 /// Quota figures of every unit in a subtree, one row per unit and staffing type.
 pub fn quota_table(conn: &Connection, root: OrgId) -> Result<Table> {
     let mut rows = Vec::new();
@@ -43,18 +73,7 @@ pub fn quota_table(conn: &Connection, root: OrgId) -> Result<Table> {
         }
         let path = queries::path_text(conn, id)?;
         for (t, q) in &figures.quota {
-            rows.push(vec![
-                id.to_string(),
-                path.clone(),
-                t.zh().to_string(),
-                q.approved.to_string(),
-                q.actual.to_string(),
-                q.reserved.to_string(),
-                q.vacant.to_string(),
-                q.over.to_string(),
-                q.usable.to_string(),
-                status_word(q).to_string(),
-            ]);
+            rows.push(quota_row(id, &path, *t, q));
         }
     }
     let name = queries::org(conn, root)?
@@ -62,10 +81,91 @@ pub fn quota_table(conn: &Connection, root: OrgId) -> Result<Table> {
         .unwrap_or_default();
     Ok(Table {
         title: format!("{name} 编制使用情况"),
+        header: strings(&QUOTA_COLUMNS),
+        rows,
+    })
+}
+
+/// The units behind a subtree's figure (one staffing type, or all), worst first: the
+/// same columns as [`quota_table`].
+pub fn units_table(
+    conn: &Connection,
+    root: OrgId,
+    staffing: Option<StaffingType>,
+) -> Result<(Table, Vec<crate::store::stats::UnitFigure>)> {
+    let units = crate::store::stats::units_behind(conn, root, staffing)?;
+    let mut rows = Vec::with_capacity(units.len());
+    for (id, t, q) in &units {
+        rows.push(quota_row(*id, &queries::path_text(conn, *id)?, *t, q));
+    }
+    let name = queries::org(conn, root)?
+        .map(|o| o.short_name.unwrap_or(o.name))
+        .unwrap_or_default();
+    let what = staffing.map_or("编制", |t| t.zh());
+    Ok((
+        Table {
+            title: format!("{name} {what} 各单位"),
+            header: strings(&QUOTA_COLUMNS),
+            rows,
+        },
+        units,
+    ))
+}
+
+/// 全额 / 差额 / 自收自支: funding types in the few characters a column has.
+pub fn funding_word(f: FundingType) -> &'static str {
+    match f {
+        FundingType::Full => "全额",
+        FundingType::Partial => "差额",
+        FundingType::SelfFunded => "自收自支",
+    }
+}
+
+/// A unit's or a subtree's figures per staffing type, with their funding types and a
+/// total row: the quota panel's table.
+pub fn figures_table(
+    title: &str,
+    figures: &Figures,
+    funding: &[(StaffingType, Vec<FundingType>)],
+) -> Table {
+    let row = |label: String, funds: String, q: &QuotaFigure| {
+        vec![
+            label,
+            funds,
+            q.approved.to_string(),
+            q.actual.to_string(),
+            q.reserved.to_string(),
+            q.vacant.to_string(),
+            q.over.to_string(),
+            q.usable.to_string(),
+            status_word(q).to_string(),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = figures
+        .quota
+        .iter()
+        .map(|(t, q)| {
+            let funds = funding
+                .iter()
+                .find(|(k, _)| k == t)
+                .map(|(_, v)| {
+                    v.iter()
+                        .map(|f| funding_word(*f))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                })
+                .unwrap_or_default();
+            row(t.zh().to_string(), funds, q)
+        })
+        .collect();
+    if figures.quota.len() > 1 {
+        rows.push(row("合计".into(), String::new(), &figures.total()));
+    }
+    Table {
+        title: title.to_string(),
         header: strings(&[
-            "编号",
-            "单位",
             "编制类型",
+            "经费形式",
             "核定",
             "实有",
             "已批未用",
@@ -74,6 +174,103 @@ pub fn quota_table(conn: &Connection, root: OrgId) -> Result<Table> {
             "可使用",
             "状态",
         ]),
+        rows,
+    }
+}
+
+/// 超职数 / 满员 / 有空缺: the mark of a leadership-post figure as a word.
+pub fn post_status_word(p: &PostFigure) -> &'static str {
+    if p.over > 0 {
+        "超职数"
+    } else if p.approved > 0 && p.vacant == 0 {
+        "配满"
+    } else {
+        "有空缺"
+    }
+}
+
+/// Leadership posts (领导职数) by level and 正/副: approved against filled.
+pub fn posts_table(title: &str, figures: &Figures) -> Table {
+    Table {
+        title: title.to_string(),
+        header: strings(&["领导职数", "核定职数", "实配", "空缺", "超职数", "状态"]),
+        rows: figures
+            .posts
+            .iter()
+            .map(|(slot, p)| {
+                vec![
+                    slot.to_string(),
+                    p.approved.to_string(),
+                    p.actual.to_string(),
+                    p.vacant.to_string(),
+                    p.over.to_string(),
+                    post_status_word(p).to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Columns of every list of persons.
+pub const PERSON_COLUMNS: [&str; 10] = [
+    "编号",
+    "姓名",
+    "单位",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "占编类型",
+    "岗位类型",
+    "职务",
+    "学历",
+];
+
+/// One person as every list of persons shows them; ID number and birth date masked
+/// unless revealed.
+pub fn person_row(p: &Person, unit_path: &str, reveal: bool) -> Vec<String> {
+    let birth = if reveal {
+        p.birth_date.map(|d| d.to_string()).unwrap_or_default()
+    } else {
+        mask_birth(p.birth_date)
+    };
+    vec![
+        p.id.to_string(),
+        p.name.clone(),
+        unit_path.to_string(),
+        if reveal {
+            p.id_number.clone()
+        } else {
+            mask_id(&p.id_number)
+        },
+        p.sex.zh().into(),
+        birth,
+        p.staffing_type
+            .map_or("编外".into(), |t| t.zh().to_string()),
+        p.post_type.zh().into(),
+        p.post.clone().unwrap_or_default(),
+        p.education.map(|e| e.zh().to_string()).unwrap_or_default(),
+    ]
+}
+
+/// A list of persons (the drill-down behind a figure) with the unit paths looked up
+/// once per unit.
+pub fn person_list_table(
+    conn: &Connection,
+    title: &str,
+    persons: &[Person],
+    reveal: bool,
+) -> Result<Table> {
+    let mut paths: std::collections::HashMap<OrgId, String> = Default::default();
+    let mut rows = Vec::with_capacity(persons.len());
+    for p in persons {
+        if let std::collections::hash_map::Entry::Vacant(e) = paths.entry(p.org_id) {
+            e.insert(queries::path_text(conn, p.org_id)?);
+        }
+        rows.push(person_row(p, &paths[&p.org_id], reveal));
+    }
+    Ok(Table {
+        title: title.to_string(),
+        header: strings(&PERSON_COLUMNS),
         rows,
     })
 }
@@ -84,71 +281,108 @@ pub fn persons_table(conn: &Connection, root: OrgId, reveal: bool) -> Result<Tab
     for id in queries::subtree_ids(conn, root)? {
         let path = queries::path_text(conn, id)?;
         for p in queries::persons_of(conn, id, true)? {
-            let birth = if reveal {
-                p.birth_date.map(|d| d.to_string()).unwrap_or_default()
-            } else {
-                mask_birth(p.birth_date)
-            };
-            rows.push(vec![
-                p.id.to_string(),
-                p.name.clone(),
-                path.clone(),
-                if reveal {
-                    p.id_number.clone()
-                } else {
-                    mask_id(&p.id_number)
-                },
-                p.sex.zh().into(),
-                birth,
-                p.staffing_type
-                    .map_or("编外".into(), |t| t.zh().to_string()),
-                p.post_type.zh().into(),
-                p.post.clone().unwrap_or_default(),
-                p.education.map(|e| e.zh().to_string()).unwrap_or_default(),
-            ]);
+            rows.push(person_row(&p, &path, reveal));
         }
     }
     Ok(Table {
         title: "实有人员".into(),
-        header: strings(&[
-            "编号",
-            "姓名",
-            "单位",
-            "身份证号",
-            "性别",
-            "出生日期",
-            "占编类型",
-            "岗位类型",
-            "职务",
-            "学历",
-        ]),
+        header: strings(&PERSON_COLUMNS),
         rows,
     })
 }
 
 /// Warnings as the warnings list shows them.
 pub fn warnings_table(conn: &Connection, filter: Filter) -> Result<Table> {
-    let rows = warnings::warnings(conn, filter)?
-        .into_iter()
+    Ok(warning_list_table(&warnings::warnings(conn, filter)?))
+}
+
+/// The warnings screen's table of a list already read.
+pub fn warning_list_table(list: &[Warning]) -> Table {
+    let rows = list
+        .iter()
         .map(|w| {
             vec![
                 w.kind.zh().to_string(),
                 w.org_id.to_string(),
-                w.org_name,
+                w.org_name.clone(),
                 w.person
                     .as_ref()
                     .map(|p| p.name.clone())
                     .unwrap_or_default(),
                 w.retirement_date.map(|m| m.to_string()).unwrap_or_default(),
-                w.message,
+                w.message.clone(),
             ]
         })
         .collect();
-    Ok(Table {
+    Table {
         title: "预警".into(),
         header: strings(&["类别", "单位编号", "单位", "人员", "退休时间", "说明"]),
         rows,
-    })
+    }
+}
+
+/// The overview of the jurisdiction as one table: each figure the screen shows, quota
+/// totals with their columns, the rest as counts.
+pub fn overview_table(j: &crate::store::stats::Jurisdiction) -> Table {
+    let mut rows = Vec::new();
+    let blank = || vec![String::new(); 6];
+    let mut quota = |label: &str, q: &QuotaFigure| {
+        let mut r = vec!["编制".to_string(), label.to_string()];
+        r.extend(
+            [q.approved, q.actual, q.reserved, q.vacant, q.over, q.usable].map(|n| n.to_string()),
+        );
+        r.push(q.actual.to_string());
+        rows.push(r);
+    };
+    for (t, q) in &j.totals.quota {
+        quota(t.zh(), q);
+    }
+    if j.totals.quota.len() > 1 {
+        quota("合计", &j.totals.total());
+    }
+    let mut count = |section: &str, label: String, n: i64| {
+        let mut r = vec![section.to_string(), label];
+        r.extend(blank());
+        r.push(n.to_string());
+        rows.push(r);
+    };
+    for (m, n) in &j.retirements {
+        count("退休预报", m.to_string(), *n);
+    }
+    for (k, n) in &j.warnings {
+        count("预警", k.zh().to_string(), *n as i64);
+    }
+    count("单位", "超编单位".into(), j.units_over as i64);
+    count("单位", "满编单位".into(), j.units_full as i64);
+    count("单位", "超职数单位".into(), j.units_over_posts as i64);
+    for (b, n) in &j.age_bands {
+        count("年龄", b.label(Lang::Zh).to_string(), *n);
+    }
+    for (e, n) in &j.education {
+        count(
+            "学历",
+            e.map_or("未填".to_string(), |e| e.zh().to_string()),
+            *n,
+        );
+    }
+    for (p, n) in &j.post_types {
+        count("岗位类型", p.zh().to_string(), *n);
+    }
+    Table {
+        title: "全局概况".into(),
+        header: strings(&[
+            "类别",
+            "项目",
+            "核定",
+            "实有",
+            "已批未用",
+            "空编",
+            "超编",
+            "可使用",
+            "人数/条数",
+        ]),
+        rows,
+    }
 }
 
 /// Open requests, oldest first.

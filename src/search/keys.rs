@@ -102,6 +102,37 @@ impl NameKeys {
         self.blob.is_empty()
     }
 
+    /// The keys with usual readings only: per character its first reading (the
+    /// common one; for a surname the surname reading) and that reading spelt with
+    /// `u` for `ü` (吕: lv, lu). The readings left out are alternate ones (立 wei,
+    /// 乐 yue, 曾 ceng): still matched, but ranked below usual-reading matches.
+    pub fn usual(&self) -> NameKeys {
+        let mut blob = Vec::with_capacity(self.blob.len());
+        self.usual_into(&mut blob);
+        NameKeys { blob }
+    }
+
+    /// Appends the blob of [`NameKeys::usual`] to `out`.
+    pub(crate) fn usual_into(&self, out: &mut Vec<u8>) {
+        for syl in self.syllables() {
+            let n_pos = out.len();
+            out.push(0);
+            let mut n = 0u8;
+            let mut first: &[u8] = &[];
+            for (k, r) in syl.enumerate() {
+                if k == 0 {
+                    first = r;
+                } else if !is_u_spelling(first, r) {
+                    continue;
+                }
+                out.push(r.len() as u8);
+                out.extend_from_slice(r);
+                n += 1;
+            }
+            out[n_pos] = n;
+        }
+    }
+
     /// Full pinyin with the usual reading of every character (e.g. `zhangwei`).
     pub fn full_pinyin(&self) -> String {
         let mut s = String::new();
@@ -167,6 +198,16 @@ impl NameKeys {
         out.truncate(max);
         out
     }
+}
+
+/// True if `r` is `first` with one or more `v` (ü) written `u`: the same reading.
+pub(crate) fn is_u_spelling(first: &[u8], r: &[u8]) -> bool {
+    first.len() == r.len()
+        && first != r
+        && first
+            .iter()
+            .zip(r)
+            .all(|(&a, &b)| a == b || (a == b'v' && b == b'u'))
 }
 
 /// Iterator over the syllables of a key blob.

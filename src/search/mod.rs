@@ -18,6 +18,11 @@
 //! 5. the usual full pinyin starts within one typo of the query (queries of five
 //!    letters or more; two typos from nine letters), transpositions counting one;
 //! 6. fuzzy: the query is a subsequence of the pinyin or of the name (SkimMatcherV2).
+//!
+//! In tiers 1–3 a match that needs an alternate reading of some character (any
+//! but its first, usual reading: 立 as wei, 乐 as yue, 曾 as ceng) keeps its tier
+//! but ranks below every match of that tier made with usual readings only, so
+//! `zw` lists 张伟, 赵文, 周伟 … before 曾立 and 周立 (`zeng,ceng li,wei`).
 
 mod keys;
 #[cfg(test)]
@@ -122,8 +127,14 @@ pub struct SearchIndex {
     /// Key blobs of all entries, concatenated; entry `i` is `blob[blob_off[i]..blob_off[i+1]]`.
     blob: Vec<u8>,
     blob_off: Vec<u32>,
+    /// The same with usual readings only ([`NameKeys::usual`]); an entry whose
+    /// usual blob is shorter has alternate readings.
+    ublob: Vec<u8>,
+    ublob_off: Vec<u32>,
     /// Letters (bits 0–25) and digits (bit 26) occurring in any reading.
     mask: Vec<u32>,
+    /// The same for usual readings.
+    umask: Vec<u32>,
     /// Initial letters per entry, for one-letter queries.
     shape: Vec<Shape>,
     /// Letters of the first 4 and first 7 bytes of the usual full pinyin (typo filter).
@@ -151,7 +162,10 @@ impl SearchIndex {
         let mut idx = SearchIndex {
             blob: Vec::with_capacity(n * 20),
             blob_off: Vec::with_capacity(n + 1),
+            ublob: Vec::with_capacity(n * 12),
+            ublob_off: Vec::with_capacity(n + 1),
             mask: Vec::with_capacity(n),
+            umask: Vec::with_capacity(n),
             prim: Vec::with_capacity(n * 10),
             prim_off: Vec::with_capacity(n + 1),
             names: Vec::with_capacity(n * 10),
@@ -167,34 +181,48 @@ impl SearchIndex {
         };
         let mut unit_ids: HashMap<&str, u32> = HashMap::new();
         idx.blob_off.push(0);
+        idx.ublob_off.push(0);
         idx.prim_off.push(0);
         idx.name_off.push(0);
         for e in &entries {
             let kb = &e.keys.blob;
             idx.blob.extend_from_slice(kb);
             idx.blob_off.push(idx.blob.len() as u32);
+            e.keys.usual_into(&mut idx.ublob);
+            idx.ublob_off.push(idx.ublob.len() as u32);
             let mut m = 0u32;
+            let mut um = 0u32;
             let mut sh = Shape::default();
             let mut seen_ne = false;
             for (j, syl) in e.keys.syllables().enumerate() {
-                let mut first = true;
+                let mut first: Option<&[u8]> = None;
                 let mut ne = false;
                 for r in syl {
                     ne = true;
-                    for &b in r {
-                        m |= letter_bit(b);
-                    }
+                    let usual = first.is_none_or(|f| keys::is_u_spelling(f, r));
+                    let rm = r.iter().fold(0, |m, &b| m | letter_bit(b));
+                    m |= rm;
                     let ib = letter_bit(r[0]);
                     sh.inits |= ib;
+                    if usual {
+                        um |= rm;
+                        sh.inits_u |= ib;
+                    }
                     if !seen_ne {
                         sh.init0 |= ib;
                         if r.len() == 1 {
                             sh.one0 |= ib;
                         }
+                        if usual {
+                            sh.init0_u |= ib;
+                            if r.len() == 1 {
+                                sh.one0_u |= ib;
+                            }
+                        }
                     }
-                    if first {
+                    if first.is_none() {
                         idx.prim.extend_from_slice(r);
-                        first = false;
+                        first = Some(r);
                     }
                 }
                 if ne {
@@ -206,6 +234,7 @@ impl SearchIndex {
                 }
             }
             idx.mask.push(m);
+            idx.umask.push(um);
             let pm = idx.prim[*idx.prim_off.last().unwrap_or(&0) as usize..]
                 .iter()
                 .fold(0, |m, &b| m | letter_bit(b));
@@ -255,6 +284,10 @@ impl SearchIndex {
         &self.blob[self.blob_off[i] as usize..self.blob_off[i + 1] as usize]
     }
 
+    fn ublob(&self, i: usize) -> &[u8] {
+        &self.ublob[self.ublob_off[i] as usize..self.ublob_off[i + 1] as usize]
+    }
+
     fn prim(&self, i: usize) -> &[u8] {
         &self.prim[self.prim_off[i] as usize..self.prim_off[i + 1] as usize]
     }
@@ -278,6 +311,10 @@ struct Shape {
     one0: u32,
     /// Initial letters of all readings.
     inits: u32,
+    /// `init0`, `one0` and `inits` for usual readings only.
+    init0_u: u32,
+    one0_u: u32,
+    inits_u: u32,
     /// Letters of the usual full pinyin.
     prim: u32,
     /// First and last character with readings.
@@ -466,34 +503,23 @@ impl Ctx<'_> {
         let idx = self.idx;
         let sh = idx.shape[i];
         let nchars = idx.nchars[i] as i64;
-        if sh.init0 & b != 0 {
-            let c = if sh.first_ne == sh.last_ne {
-                let sub = if sh.one0 & b != 0 {
-                    900_000
+        // The name tiers by the initials of (all, usual) readings.
+        let by = |init0: u32, one0: u32, inits: u32| {
+            if init0 & b != 0 {
+                Some(if sh.first_ne == sh.last_ne {
+                    exact_cand(one0 & b != 0, nchars)
                 } else {
-                    800_000 - nchars
-                };
-                Cand {
-                    tier: tier::EXACT,
-                    sub,
-                }
+                    prefix_cand((sh.last_ne - sh.first_ne) as usize, nchars)
+                })
+            } else if inits & b != 0 {
+                Some(inner_cand(nchars))
             } else {
-                let rest = (sh.last_ne - sh.first_ne) as i64;
-                Cand {
-                    tier: tier::PREFIX,
-                    sub: 500_000 - rest * 1000 - nchars,
-                }
-            };
-            return (Some(c), true);
-        }
-        if sh.inits & b != 0 {
-            return (
-                Some(Cand {
-                    tier: tier::INNER,
-                    sub: 500_000 - nchars,
-                }),
-                true,
-            );
+                None
+            }
+        };
+        if let Some(c) = by(sh.init0, sh.one0, sh.inits) {
+            let u = by(sh.init0_u, sh.one0_u, sh.inits_u);
+            return (Some(with_usual(c, u)), true);
         }
         let us = self.unit_score[idx.unit_of[i] as usize];
         if us > 0 {
@@ -552,35 +578,19 @@ impl Ctx<'_> {
             Class::Ascii | Class::Mixed => {
                 if q.mask & !idx.mask[i] == 0 {
                     let name = (q.class == Class::Mixed).then(|| idx.name_str(i));
-                    let m = dp_match(idx.blob(i), &q.codes, name);
-                    if let Some((end, last)) = m.anchored {
-                        let c = if end >= last {
-                            let sub = if full_exact(idx.blob(i), &q.codes) {
-                                900_000
-                            } else {
-                                800_000 - nchars
-                            };
-                            Cand {
-                                tier: tier::EXACT,
-                                sub,
-                            }
+                    let blob = idx.blob(i);
+                    if let Some(c) = name_cand(blob, &q.codes, name, nchars) {
+                        let ublob = idx.ublob(i);
+                        if ublob.len() == blob.len() {
+                            // No alternate readings: the match used usual ones.
+                            return (Some(c), true);
+                        }
+                        let u = if q.mask & !idx.umask[i] == 0 {
+                            name_cand(ublob, &q.codes, name, nchars)
                         } else {
-                            let rest = (last - end) as i64;
-                            Cand {
-                                tier: tier::PREFIX,
-                                sub: 500_000 - rest * 1000 - nchars,
-                            }
+                            None
                         };
-                        return (Some(c), true);
-                    }
-                    if m.inner {
-                        return (
-                            Some(Cand {
-                                tier: tier::INNER,
-                                sub: 500_000 - nchars,
-                            }),
-                            true,
-                        );
+                        return (Some(with_usual(c, u)), true);
                     }
                 }
             }
@@ -649,6 +659,61 @@ impl Ctx<'_> {
             sub: 500_000 - d as i64 * 100_000 - nchars,
         })
     }
+}
+
+/// Exact tier: `full` for the literal name or whole readings (`zhangwei`), else
+/// a reading of every character (`zw`, `zhangw`).
+fn exact_cand(full: bool, nchars: i64) -> Cand {
+    Cand {
+        tier: tier::EXACT,
+        sub: if full { 900_000 } else { 800_000 - nchars },
+    }
+}
+
+/// Prefix tier, `rest` characters after the matched ones.
+fn prefix_cand(rest: usize, nchars: i64) -> Cand {
+    Cand {
+        tier: tier::PREFIX,
+        sub: 500_000 - rest.min(250) as i64 * 1000 - nchars,
+    }
+}
+
+fn inner_cand(nchars: i64) -> Cand {
+    Cand {
+        tier: tier::INNER,
+        sub: 500_000 - nchars,
+    }
+}
+
+/// Within-tier scores of name matches that need an alternate reading are divided
+/// by this: below 200,000, so under every usual-reading match of the same tier
+/// (those score 249,000 or more: see the functions above).
+const ALT_DIV: i64 = 5;
+
+/// The better of a name match by any reading (`any`) and one by usual readings
+/// only (`usual`), where a match needing an alternate reading (立 as wei, 乐 as
+/// yue) keeps its tier but ranks below the usual-reading matches of that tier.
+fn with_usual(any: Cand, usual: Option<Cand>) -> Cand {
+    match usual {
+        Some(u) if u.tier >= any.tier => u,
+        _ => Cand {
+            tier: any.tier,
+            sub: any.sub / ALT_DIV,
+        },
+    }
+}
+
+/// The name tier of `q` against the syllables in `blob` (see [`dp_match`]).
+fn name_cand(blob: &[u8], q: &[u32], name: Option<&str>, nchars: i64) -> Option<Cand> {
+    let m = dp_match(blob, q, name);
+    if let Some((end, last)) = m.anchored {
+        return Some(if end >= last {
+            exact_cand(full_exact(blob, q), nchars)
+        } else {
+            prefix_cand(last - end, nchars)
+        });
+    }
+    m.inner.then(|| inner_cand(nchars))
 }
 
 /// Greedy subsequence match of `q` in `t`; the span (end - start) when found.

@@ -526,3 +526,94 @@ fn stale_keys_do_not_break_matching() {
     let _ = search(&idx, "张w明", 10);
     let _ = search(&idx, "李x", 10);
 }
+
+#[test]
+fn usual_readings_outrank_alternate_readings() {
+    // 立 also reads wei (rare), so `zw` is an initials match of 曾立 and 周立 via an
+    // alternate reading; they come first in the index so that ties by index would
+    // put them on top.
+    let idx = index(vec![
+        person(661, "曾立", "x"),
+        person(662, "周立", "x"),
+        person(663, "李乐", "x"),
+        person(772, "张伟", "x"),
+        person(773, "张文", "x"),
+        person(774, "赵文", "x"),
+        person(775, "周伟", "x"),
+        person(776, "张伟明", "x"),
+    ]);
+    assert_eq!(name_keys("曾立").encode(), "1:zeng,ceng li,wei");
+    let hits = names(&idx, "zw");
+    assert_eq!(hits[..4], ["张伟", "张文", "赵文", "周伟"], "{hits:?}");
+    let pos = |n: &str| hits.iter().position(|h| h == n).unwrap();
+    assert!(
+        pos("曾立") > pos("周伟") && pos("周立") > pos("周伟"),
+        "{hits:?}"
+    );
+    // Still findable, in the same tier, but below every usual-reading exact match.
+    for n in ["曾立", "周立"] {
+        assert_eq!(tier_of(&idx, "zw", n), Some(tier::EXACT), "{n}");
+    }
+    assert_eq!(tier_of(&idx, "zw", "张伟明"), Some(tier::PREFIX));
+    // Full pinyin through an alternate reading: same.
+    assert_eq!(names(&idx, "zhouwei")[0], "周伟");
+    assert_eq!(tier_of(&idx, "zhouwei", "周立"), Some(tier::EXACT));
+    // Polyphonic given names stay findable by any reading.
+    assert_eq!(names(&idx, "liyue"), ["李乐"]);
+    assert_eq!(tier_of(&idx, "liyue", "李乐"), Some(tier::EXACT));
+    assert_eq!(names(&idx, "lile")[0], "李乐");
+}
+
+#[test]
+fn alternate_reading_ranks_below_usual_reading_of_the_same_tier() {
+    let idx = index(vec![
+        person(1, "李乐", "x"),   // li le,yue: `ly` only through yue
+        person(2, "李阳", "x"),   // li yang
+        person(3, "李乐天", "x"), // prefix through yue
+        person(4, "李玉华", "x"), // prefix, usual readings
+    ]);
+    assert_eq!(names(&idx, "ly")[..2], ["李阳", "李乐"]);
+    assert_eq!(tier_of(&idx, "ly", "李乐"), Some(tier::EXACT));
+    let h = names(&idx, "ly");
+    let pos = |n: &str| h.iter().position(|x| x == n).unwrap();
+    assert!(pos("李玉华") < pos("李乐天"), "{h:?}");
+    assert_eq!(tier_of(&idx, "ly", "李乐天"), Some(tier::PREFIX));
+    // ü written u is not an alternate reading: 吕娜 by luna ranks like lvna.
+    let idx = index(vec![person(1, "吕娜", "x"), person(2, "卢娜", "x")]);
+    assert_eq!(
+        search(&idx, "luna", 5)[0].score,
+        search(&idx, "lvna", 5)[0].score
+    );
+    let idx = index(vec![person(1, "卢娜", "x"), person(2, "吕娜", "x")]);
+    let h = search(&idx, "ln", 5);
+    assert_eq!(h[0].score, h[1].score);
+}
+
+#[test]
+fn one_letter_alternate_readings_rank_low() {
+    // `w`: 立 (li,wei) contains w only through an alternate reading.
+    let idx = index(vec![
+        person(1, "曾立", "x"),
+        person(2, "王", "x"),
+        person(3, "吴文", "x"),
+        person(4, "张伟", "x"),
+    ]);
+    let h = names(&idx, "w");
+    assert_eq!(h[..2], ["王", "吴文"], "{h:?}");
+    let pos = |n: &str| h.iter().position(|x| x == n).unwrap();
+    assert!(pos("张伟") < pos("曾立"), "{h:?}");
+    assert_eq!(tier_of(&idx, "w", "曾立"), Some(tier::INNER));
+    // `c`: 曾 as a surname is zeng; ceng is the character's other reading.
+    let idx = index(vec![person(1, "曾立", "x"), person(2, "陈立", "x")]);
+    assert_eq!(names(&idx, "c"), ["陈立", "曾立"]);
+}
+
+#[test]
+fn usual_keys_keep_first_reading_and_its_u_spelling() {
+    assert_eq!(name_keys("曾立").usual().encode(), "1:zeng li");
+    assert_eq!(name_keys("李乐").usual().encode(), "1:li le");
+    assert_eq!(name_keys("吕娜").encode(), "1:lv,lu na,nuo");
+    assert_eq!(name_keys("吕娜").usual().encode(), "1:lv,lu na");
+    assert_eq!(name_keys("A·b").usual(), name_keys("A·b"));
+    assert_eq!(name_keys("").usual().encode(), "1:");
+}

@@ -22,14 +22,21 @@ use std::sync::{Arc, Mutex};
 pub(crate) struct State {
     path: Arc<PathBuf>,
     writer: Arc<Mutex<ServerDb>>,
+    clock_offset: chrono::TimeDelta,
 }
 
 impl State {
-    pub(crate) fn new(path: PathBuf, db: ServerDb) -> State {
+    pub(crate) fn new(path: PathBuf, db: ServerDb, clock_offset: chrono::TimeDelta) -> State {
         State {
             path: Arc::new(path),
             writer: Arc::new(Mutex::new(db)),
+            clock_offset,
         }
+    }
+
+    /// The server's clock (shifted by `Options::clock_offset_secs`).
+    fn now(&self) -> chrono::DateTime<chrono::Local> {
+        chrono::Local::now() + self.clock_offset
     }
 
     pub(crate) fn writer(&self) -> Arc<Mutex<ServerDb>> {
@@ -276,7 +283,7 @@ async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -
         let answers = if req.push.is_empty() {
             Vec::new()
         } else {
-            let today = chrono::Local::now().date_naive();
+            let today = state.now().date_naive();
             let mut writer = state
                 .writer
                 .lock()
@@ -288,7 +295,7 @@ async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -
             protocol: PROTOCOL_VERSION,
             epoch: db::epoch(&tx)?,
             scope_root: op.scope_root,
-            server_time: chrono::Local::now().to_rfc3339(),
+            server_time: state.now().to_rfc3339(),
             answers,
             ..Default::default()
         };

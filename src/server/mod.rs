@@ -10,6 +10,7 @@ pub mod decide;
 mod http;
 pub mod relay;
 pub mod simulate;
+mod tls;
 
 pub use db::{Change, Operator, ServerDb};
 
@@ -23,6 +24,8 @@ pub enum Error {
     Store(#[from] crate::store::Error),
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    Tls(String),
     #[error("无法监听 {addr}：{source}")]
     Listen {
         addr: String,
@@ -45,20 +48,34 @@ pub struct Options {
     pub simulate: Option<Duration>,
     /// Seed of the simulation's randomness.
     pub seed: u64,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP.
+    pub tls: Option<Tls>,
+    /// Seconds added to the server's clock. Only the dates and times the server stamps
+    /// move; cursors never depend on a clock (tests run skewed servers to prove it).
+    pub clock_offset_secs: i64,
+}
+
+/// The PEM files of an HTTPS server: its certificate chain (leaf first) and private key.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 /// A running server. Stopping it (or dropping it) ends its tasks.
 pub struct ServerHandle {
     pub addr: SocketAddr,
+    https: bool,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     simulation: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl ServerHandle {
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS)
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops accepting, lets requests in flight finish, and waits.
@@ -90,6 +107,8 @@ impl Drop for ServerHandle {
 /// `listen` (`127.0.0.1:0` picks a free port) inside the current tokio runtime.
 pub async fn spawn(db_path: &Path, listen: &str, options: Options) -> Result<ServerHandle> {
     let db = ServerDb::open(db_path)?;
+    // A bad certificate or key is reported before the port is taken.
+    let tls_config = options.tls.as_ref().map(tls::config).transpose()?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|source| Error::Listen {
@@ -100,26 +119,38 @@ pub async fn spawn(db_path: &Path, listen: &str, options: Options) -> Result<Ser
         addr: listen.to_string(),
         source,
     })?;
-    let state = http::State::new(PathBuf::from(db_path), db);
+    let clock_offset = chrono::TimeDelta::seconds(options.clock_offset_secs);
+    let state = http::State::new(PathBuf::from(db_path), db, clock_offset);
     let simulation = options
         .simulate
         .map(|every| simulate::spawn(state.writer(), every, options.seed));
     let app = http::router(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let https = tls_config.is_some();
     let task = tokio::spawn(async move {
         let shutdown = async {
             let _ = rx.await;
         };
-        if let Err(e) = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
+        let served = match tls_config {
+            Some(config) => {
+                axum::serve(tls::TlsListener::new(listener, config), app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+            None => {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+        };
+        if let Err(e) = served {
             tracing::error!("server stopped: {e}");
         }
     });
-    tracing::info!(%addr, "server listening");
+    tracing::info!(%addr, https, "server listening");
     Ok(ServerHandle {
         addr,
+        https,
         shutdown: Some(tx),
         task: Some(task),
         simulation,

@@ -17,7 +17,14 @@ pub enum Fault {
     CutAfter(u64),
     /// Flip every byte after this many bytes down the connection (until cleared).
     GarbleAfter(u64),
+    /// Reset the connection `after` bytes into the `n`-th HTTP response (0-based) sent
+    /// down it since the injection; `after: 0` cuts exactly at the boundary, once
+    /// response `n - 1` is complete. Responses are found by their status line.
+    CutAtResponse { n: u64, after: u64 },
 }
+
+/// The start of an HTTP/1.1 response (compressed bodies do not contain it in practice).
+const STATUS_LINE: &[u8] = b"HTTP/1.1 ";
 
 #[derive(Default)]
 struct Shared {
@@ -28,6 +35,8 @@ struct Shared {
     fault: Mutex<Option<(Fault, bool)>>,
     /// Bumped by every injection: connections restart their byte count.
     generation: AtomicU64,
+    /// Where each HTTP response began in the server→client byte count.
+    starts: Mutex<Vec<u64>>,
 }
 
 pub struct Relay {
@@ -73,7 +82,29 @@ impl Relay {
         self.shared.connections.load(Ordering::Relaxed)
     }
 
+    /// The size on the wire (headers included) of each response since the last reset,
+    /// in order. Exact when the responses shared one connection.
+    pub fn response_sizes(&self) -> Vec<u64> {
+        let starts = self
+            .shared
+            .starts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let end = self.shared.down.load(Ordering::Relaxed);
+        starts
+            .iter()
+            .zip(starts.iter().skip(1).chain(std::iter::once(&end)))
+            .map(|(a, b)| b.saturating_sub(*a))
+            .collect()
+    }
+
     pub fn reset(&self) {
+        self.shared
+            .starts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         self.shared.up.store(0, Ordering::Relaxed);
         self.shared.down.store(0, Ordering::Relaxed);
         self.shared.connections.store(0, Ordering::Relaxed);
@@ -112,6 +143,11 @@ async fn pipe(client: TcpStream, server: TcpStream, s: Arc<Shared>) -> std::io::
         let mut buf = vec![0u8; 16 << 10];
         let mut sent: u64 = 0;
         let mut generation = u64::MAX;
+        // Responses seen since the injection, and the tail of the last chunk (a status
+        // line may straddle two reads).
+        let mut responses: u64 = 0;
+        let mut tail: Vec<u8> = Vec::new();
+        let mut cut_at: Option<u64> = None;
         loop {
             let n = sr.read(&mut buf).await?;
             if n == 0 {
@@ -125,8 +161,39 @@ async fn pipe(client: TcpStream, server: TcpStream, s: Arc<Shared>) -> std::io::
                 if g != generation {
                     generation = g;
                     sent = 0;
+                    responses = 0;
+                    tail.clear();
+                    cut_at = None;
                 }
-                let now = *f;
+                // Stream offsets (from the injection) of the status lines in this chunk.
+                let mut window = std::mem::take(&mut tail);
+                let base = sent - window.len() as u64;
+                window.extend_from_slice(chunk);
+                let want = match *f {
+                    Some((Fault::CutAtResponse { n: nth, after }, _)) => Some((nth, after)),
+                    _ => None,
+                };
+                let down = s.down.load(Ordering::Relaxed);
+                for pos in memchr::memmem::find_iter(&window, STATUS_LINE) {
+                    if let Some((nth, after)) = want
+                        && responses == nth
+                        && cut_at.is_none()
+                    {
+                        cut_at = Some(base + pos as u64 + after);
+                    }
+                    responses += 1;
+                    let at = (down + pos as u64).saturating_sub((sent - base) as u64);
+                    s.starts
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(at);
+                }
+                let keep = window.len().min(STATUS_LINE.len() - 1);
+                tail = window[window.len() - keep..].to_vec();
+                let mut now = *f;
+                if let (Some(limit), Some((Fault::CutAtResponse { .. }, repeat))) = (cut_at, now) {
+                    now = Some((Fault::CutAfter(limit), repeat));
+                }
                 if let Some((Fault::CutAfter(limit), false)) = now
                     && sent + n as u64 >= limit
                 {

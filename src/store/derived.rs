@@ -13,11 +13,62 @@ use std::collections::HashMap;
 /// Recomputes every derived table from the synced rows.
 pub fn refresh_derived(conn: &Connection) -> Result<()> {
     let paths = refresh_tree(conn)?;
-    refresh_quota(conn, &paths)?;
-    refresh_posts(conn, &paths)?;
-    refresh_problems(conn)?;
+    let active = ActivePersons::scan(conn)?;
+    let approved = refresh_quota(conn, &paths, &active)?;
+    refresh_posts(conn, &paths, &active)?;
+    refresh_problems(conn, &active, &approved)?;
     super::lookup::refresh_search_keys(conn)?;
     Ok(())
+}
+
+/// What the figures and checks need from the active persons, gathered in one scan of
+/// the persons table: on a city that table is most of the cache, and scanning it once
+/// per figure (and joining it with itself for 一人一编) was most of a sync's last page.
+#[derive(Default)]
+struct ActivePersons {
+    /// 实有: (unit, staffing type) → active persons holding it.
+    actual: HashMap<(OrgId, u8), i64>,
+    /// (unit, leader level, leader rank) → active persons holding that post.
+    leaders: HashMap<(OrgId, u8, u8), i64>,
+    /// Faults of single records (check_person), in the table's order.
+    faults: Vec<(i64, Problem)>,
+    /// Persons holding a staffing type, in the table's order: (id, unit, type).
+    holding: Vec<(i64, OrgId, u8)>,
+    /// ID number → persons holding a staffing type under it, in the table's order.
+    by_id_number: HashMap<Box<str>, Vec<i64>>,
+}
+
+impl ActivePersons {
+    fn scan(conn: &Connection) -> Result<ActivePersons> {
+        let mut out = ActivePersons::default();
+        let mut st = conn.prepare(&format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE status = ?"
+        ))?;
+        let mut rows = st.query([PersonStatus::Active.code()])?;
+        while let Some(r) = rows.next()? {
+            let p = read_person(r)?;
+            // The raw codes, as the figures have always grouped them.
+            let staffing: Option<u8> = r.get(20)?;
+            let (level, rank): (Option<u8>, Option<u8>) = (r.get(21)?, r.get(22)?);
+            if let Some(t) = staffing {
+                *out.actual.entry((p.org_id, t)).or_default() += 1;
+                out.holding.push((p.id, p.org_id, t));
+                if !p.id_number.is_empty() {
+                    out.by_id_number
+                        .entry(p.id_number.as_str().into())
+                        .or_default()
+                        .push(p.id);
+                }
+            }
+            if let (Some(l), Some(k)) = (level, rank) {
+                *out.leaders.entry((p.org_id, l, k)).or_default() += 1;
+            }
+            for problem in check_person(&p) {
+                out.faults.push((p.id, problem));
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Ancestors (root first, self last) of every unit.
@@ -53,7 +104,12 @@ fn refresh_tree(conn: &Connection) -> Result<Paths> {
     Ok(paths)
 }
 
-fn refresh_quota(conn: &Connection, paths: &Paths) -> Result<()> {
+/// Returns each (unit, staffing type)'s approved quota, for the checks.
+fn refresh_quota(
+    conn: &Connection,
+    paths: &Paths,
+    active: &ActivePersons,
+) -> Result<HashMap<(OrgId, u8), i64>> {
     // (org, staffing type) → (approved, actual, reserved)
     let mut units: HashMap<(OrgId, u8), (i64, i64, i64)> = HashMap::new();
     {
@@ -67,15 +123,7 @@ fn refresh_quota(conn: &Connection, paths: &Paths) -> Result<()> {
             units.entry((o, t)).or_default().0 += n;
         }
         // 实有: active persons holding a staffing type (model::Person::occupies_quota).
-        let mut st = conn.prepare(
-            "SELECT org_id, staffing_type, COUNT(*) FROM persons \
-             WHERE status = ? AND staffing_type IS NOT NULL GROUP BY 1, 2",
-        )?;
-        let rows = st.query_map([PersonStatus::Active.code()], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?, r.get::<_, i64>(2)?))
-        })?;
-        for row in rows {
-            let (o, t, n) = row?;
+        for (&(o, t), &n) in &active.actual {
             units.entry((o, t)).or_default().1 += n;
         }
         let mut st = conn.prepare(&format!(
@@ -112,10 +160,10 @@ fn refresh_quota(conn: &Connection, paths: &Paths) -> Result<()> {
             org, t, f.approved, f.actual, f.reserved, f.vacant, f.over, f.usable
         ])?;
     }
-    Ok(())
+    Ok(units.into_iter().map(|(k, (a, _, _))| (k, a)).collect())
 }
 
-fn refresh_posts(conn: &Connection, paths: &Paths) -> Result<()> {
+fn refresh_posts(conn: &Connection, paths: &Paths, active: &ActivePersons) -> Result<()> {
     let mut units: HashMap<(OrgId, u8, u8), (i64, i64)> = HashMap::new();
     {
         let mut st =
@@ -127,15 +175,7 @@ fn refresh_posts(conn: &Connection, paths: &Paths) -> Result<()> {
             let (o, l, k, n) = row?;
             units.entry((o, l, k)).or_default().0 += n;
         }
-        let mut st = conn.prepare(
-            "SELECT org_id, leader_level, leader_rank, COUNT(*) FROM persons \
-             WHERE status = ? AND leader_level IS NOT NULL AND leader_rank IS NOT NULL GROUP BY 1, 2, 3",
-        )?;
-        let rows = st.query_map([PersonStatus::Active.code()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?))
-        })?;
-        for row in rows {
-            let (o, l, k, n) = row?;
+        for (&(o, l, k), &n) in &active.leaders {
             units.entry((o, l, k)).or_default().1 += n;
         }
     }
@@ -157,7 +197,11 @@ fn refresh_posts(conn: &Connection, paths: &Paths) -> Result<()> {
     Ok(())
 }
 
-fn refresh_problems(conn: &Connection) -> Result<()> {
+fn refresh_problems(
+    conn: &Connection,
+    active: &ActivePersons,
+    approved: &HashMap<(OrgId, u8), i64>,
+) -> Result<()> {
     conn.execute("DELETE FROM problems", [])?;
     let mut ins = conn.prepare(
         "INSERT INTO problems (subject_kind, subject_id, code, message) VALUES (?, ?, ?, ?)",
@@ -167,38 +211,26 @@ fn refresh_problems(conn: &Connection) -> Result<()> {
             .map(|_| ())
     };
 
-    let mut st = conn.prepare(&format!(
-        "SELECT {PERSON_COLUMNS} FROM persons WHERE status = ?"
-    ))?;
-    let persons = st.query_map([PersonStatus::Active.code()], read_person)?;
-    for p in persons {
-        let p = p?;
-        for problem in check_person(&p) {
-            put(2, p.id, &problem)?;
+    for (id, problem) in &active.faults {
+        put(2, *id, problem)?;
+    }
+    // 一人一编: the same ID number active in more than one record holding a staffing type.
+    // Each pair both ways, ordered as the persons table is (by id).
+    let mut twice: Vec<(i64, i64)> = Vec::new();
+    for ids in active.by_id_number.values().filter(|ids| ids.len() > 1) {
+        for &a in ids {
+            twice.extend(ids.iter().filter(|&&b| b != a).map(|&b| (a, b)));
         }
     }
-    // 一人一编: the same ID number active in more than one record.
-    let mut st = conn.prepare(
-        "SELECT a.id, b.id FROM persons a JOIN persons b ON a.id_number = b.id_number AND a.id <> b.id \
-         WHERE a.status = ?1 AND b.status = ?1 AND a.id_number <> '' AND a.staffing_type IS NOT NULL \
-         AND b.staffing_type IS NOT NULL",
-    )?;
-    let pairs = st.query_map([PersonStatus::Active.code()], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-    })?;
-    for pair in pairs {
-        let (a, b) = pair?;
+    twice.sort_unstable();
+    for (a, b) in twice {
         put(2, a, &Problem::CountedTwice { other_person: b })?;
     }
     // 人编不对应: holding a staffing type the unit has no approved quota of.
-    let mut st = conn.prepare(
-        "SELECT p.id FROM persons p LEFT JOIN unit_quota q \
-         ON q.org_id = p.org_id AND q.staffing_type = p.staffing_type \
-         WHERE p.status = ? AND p.staffing_type IS NOT NULL AND COALESCE(q.approved, 0) <= 0",
-    )?;
-    let ids = st.query_map([PersonStatus::Active.code()], |r| r.get::<_, i64>(0))?;
-    for id in ids {
-        put(2, id?, &Problem::NoQuotaOfType)?;
+    for &(id, org, t) in &active.holding {
+        if approved.get(&(org, t)).copied().unwrap_or(0) <= 0 {
+            put(2, id, &Problem::NoQuotaOfType)?;
+        }
     }
     let mut st = conn.prepare(&format!("SELECT {} FROM orgs", super::rows::ORG_COLUMNS))?;
     let orgs = st

@@ -6,9 +6,32 @@ mod derived;
 mod lookup;
 pub mod queries;
 pub mod rows;
+pub mod stats;
 pub mod warnings;
+pub mod inbox;
+pub mod timeline;
 
 pub use derived::refresh_derived;
+
+/// Test-only fault hooks, read from the process environment. They let the fault tests
+/// (tests/faults.rs) drive the real binary into a full cache or SIGKILL it inside an
+/// open transaction. Nothing sets them in normal use.
+pub mod fault_hook {
+    /// `BIANZHI_TEST_MAX_PAGES=N`: the cache cannot grow past N pages, so writes fail
+    /// with SQLITE_FULL exactly as on a full disk.
+    pub const MAX_PAGES: &str = "BIANZHI_TEST_MAX_PAGES";
+    /// `BIANZHI_TEST_PAUSE=<point>`: at that point (`apply`: a pulled page written but
+    /// not committed; `outbox`: a decision inserted but not committed) print
+    /// `BIANZHI_TEST_PAUSE <point>` on stderr and sleep until killed.
+    pub const PAUSE: &str = "BIANZHI_TEST_PAUSE";
+
+    pub fn pause(point: &str) {
+        if std::env::var(PAUSE).is_ok_and(|p| p == point) {
+            eprintln!("{PAUSE} {point}");
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
+    }
+}
 pub use lookup::{refresh_search_keys, search_entries};
 
 use crate::model::Dataset;
@@ -80,6 +103,9 @@ impl Store {
     /// others, or comes from a newer schema is refused and left untouched.
     pub fn open(path: &Path) -> Result<Store> {
         Self::check_file(path)?;
+        if !Self::writable(path) {
+            return Self::open_read_only(path);
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -92,6 +118,65 @@ impl Store {
         };
         store.configure()?;
         store.migrate()?;
+        Ok(store)
+    }
+
+    /// The cache file, or the directory its journal lives in, cannot be written by us.
+    fn writable(path: &Path) -> bool {
+        let file = std::fs::OpenOptions::new().append(true).open(path).is_ok();
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let dir_ok = dir.is_none_or(|d| {
+            let probe = d.join(format!(".bianzhi-probe-{}", std::process::id()));
+            let ok = std::fs::File::create(&probe).is_ok();
+            let _ = std::fs::remove_file(&probe);
+            ok
+        });
+        file && dir_ok
+    }
+
+    /// A cache the operator may not write (a read-only file or directory) still answers
+    /// every query; any write fails with [`Error::ReadOnly`]. When the WAL's shared
+    /// memory cannot be created beside it, the file is read as immutable: nobody who can
+    /// read it through this program can change it meanwhile.
+    fn open_read_only(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let probe = |conn: &Connection| {
+            conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        };
+        let conn = match Connection::open_with_flags(path, flags) {
+            Ok(c) if probe(&c).is_ok() => c,
+            _ => {
+                let abs = std::fs::canonicalize(path)?;
+                let uri = format!(
+                    "file:{}?immutable=1",
+                    abs.to_string_lossy()
+                        .replace('%', "%25")
+                        .replace('?', "%3f")
+                        .replace('#', "%23")
+                );
+                let c = Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?;
+                probe(&c)?;
+                c
+            }
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        let found: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found < SCHEMA_VERSION {
+            return Err(Error::ReadOnly);
+        }
         Ok(store)
     }
 
@@ -145,6 +230,16 @@ impl Store {
                 .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        if let Some(pages) = std::env::var(fault_hook::MAX_PAGES)
+            .ok()
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            let _: i64 = self.conn.query_row(
+                &format!("PRAGMA max_page_count = {pages}"),
+                [],
+                |r| r.get(0),
+            )?;
+        }
         Ok(())
     }
 
@@ -183,12 +278,17 @@ impl Store {
     /// Replaces everything the cache holds with a dataset, in one transaction, and
     /// refreshes the derived figures. Unsent actions and the audit log are kept.
     pub fn replace_all(&mut self, data: &Dataset) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        clear_rows(&tx)?;
-        upsert_dataset(&tx, data)?;
-        refresh_derived(&tx)?;
-        tx.commit()?;
-        Ok(())
+        let saved = bulk_write_begin(&self.conn)?;
+        let result = (|| {
+            let tx = self.conn.transaction()?;
+            clear_rows(&tx)?;
+            upsert_dataset(&tx, data)?;
+            refresh_derived(&tx)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        bulk_write_end(&self.conn, saved)?;
+        result
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -235,6 +335,39 @@ impl Store {
             approvals: all(&self.conn, "approvals", APPROVAL_COLUMNS, read_approval)?,
         })
     }
+}
+
+/// A connection's settings before [`bulk_write_begin`], to put back after.
+#[derive(Debug, Clone, Copy)]
+pub struct BulkSettings {
+    cache_size: i64,
+    temp_store: i64,
+}
+
+/// Page cache for a batch of many thousand writes (a first sync's page, an import), in
+/// KiB. SQLite's default (2 MiB) is a fraction of a city's B-trees: every insert then
+/// re-reads interior pages from the file.
+const BULK_CACHE_KIB: i64 = 64 * 1024;
+
+/// Prepares a connection for a large batch of writes: a page cache large enough for the
+/// tables' B-trees, and statement journals in memory (`INSERT OR REPLACE` keeps one per
+/// statement; in a temporary file each insert cost a `pwrite`). Neither changes what is
+/// written or when it is durable. Call before the transaction; undo with
+/// [`bulk_write_end`] so a long-lived connection (the interface's) keeps its small cache.
+pub fn bulk_write_begin(conn: &Connection) -> Result<BulkSettings> {
+    let saved = BulkSettings {
+        cache_size: conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?,
+        temp_store: conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?,
+    };
+    conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+    conn.pragma_update(None, "temp_store", 2)?; // MEMORY
+    Ok(saved)
+}
+
+pub fn bulk_write_end(conn: &Connection, saved: BulkSettings) -> Result<()> {
+    conn.pragma_update(None, "cache_size", saved.cache_size)?;
+    conn.pragma_update(None, "temp_store", saved.temp_store)?;
+    Ok(())
 }
 
 pub fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {

@@ -66,14 +66,55 @@ pub fn apply_page(
     fresh: bool,
     server: &str,
 ) -> store::Result<()> {
-    let tx = store.conn_mut().transaction()?;
+    // A first sync's page is 50,000 inserts: give the connection a page cache and
+    // in-memory statement journals for it (see store::bulk_write_begin).
+    apply_page_from(store, None, page, rows, fresh, server).map(|_| ())
+}
+
+/// [`apply_page`] for a page asked for from cursor `from`: if the cache has moved since
+/// (another sync of the same cache — the interface's background sync and a `bianzhi
+/// sync` in another terminal — got there first), the page is stale and is not applied,
+/// not even its answers (the other sync carries them); returns whether it was applied.
+/// Without this check a stale first page would wipe rows that the other sync had already
+/// moved the cursor past (found by tests/fuzz.rs).
+pub fn apply_page_from(
+    store: &mut Store,
+    from: Option<u64>,
+    page: &SyncPage,
+    rows: &Dataset,
+    fresh: bool,
+    server: &str,
+) -> store::Result<bool> {
+    let saved = store::bulk_write_begin(store.conn())?;
+    let result = apply_page_in_tx(store, from, page, rows, fresh, server);
+    store::bulk_write_end(store.conn(), saved)?;
+    result
+}
+
+fn apply_page_in_tx(
+    store: &mut Store,
+    from: Option<u64>,
+    page: &SyncPage,
+    rows: &Dataset,
+    fresh: bool,
+    server: &str,
+) -> store::Result<bool> {
+    // Immediate: the cursor read below stays true until the commit.
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if let Some(from) = from
+        && state(&tx)?.cursor != from
+    {
+        return Ok(false);
+    }
     record_answers(&tx, &page.answers)?;
     if let Some(_reason) = &page.must_refetch {
         // Start over from nothing at the next request; rows stay until replaced.
         store::set_meta(&tx, keys::CURSOR, "0")?;
         tx.execute("DELETE FROM meta WHERE key = ?", [keys::EPOCH])?;
         tx.commit()?;
-        return Ok(());
+        return Ok(true);
     }
     if fresh {
         store::clear_rows(&tx)?;
@@ -82,6 +123,7 @@ pub fn apply_page(
     for (table, ids) in page.deleted.tables() {
         store::delete_rows(&tx, table, ids)?;
     }
+    store::fault_hook::pause("apply");
     // The derived figures are refreshed once the last page is in: recomputing them for
     // every page of a first sync would cost more than the download. Until then the
     // partial flag says they may lag.
@@ -97,5 +139,5 @@ pub fn apply_page(
     store::set_meta(&tx, keys::SCOPE_ROOT, &page.scope_root.to_string())?;
     store::set_meta(&tx, keys::SERVER, server)?;
     tx.commit()?;
-    Ok(())
+    Ok(true)
 }

@@ -28,10 +28,18 @@ pub enum Error {
     Refused(String),
     #[error("服务器出错（{status}）：{message}。本地缓存未受影响。")]
     Server { status: u16, message: String },
+    #[error(
+        "服务器 {url} 的证书不受信任（{detail}），连接已中止。若本单位内网使用自己的 CA 证书，请在配置文件中写入 ca_cert = \"CA 证书.pem 的路径\"，或联系管理员。本地缓存未受影响。"
+    )]
+    Certificate { url: String, detail: String },
     #[error("服务器的回复无法使用，本地缓存未作任何改动：{0}")]
     BadResponse(#[from] WireError),
     #[error(transparent)]
     Store(#[from] store::Error),
+    #[error(
+        "同一缓存上另有同步正在进行（例如界面的后台同步），本次同步已停止；缓存完好，稍后再同步即可。"
+    )]
+    Concurrent,
     #[error("服务器地址无效：{0}（应以 http:// 或 https:// 开头）")]
     BadUrl(String),
     #[error("{0}")]
@@ -234,10 +242,21 @@ impl Client {
                     ));
                 }
                 let server = self.base.clone();
-                with_store(cache, move |s| {
-                    apply::apply_page(s, &page, &Dataset::default(), false, &server)
+                let from = req.cursor;
+                let applied = with_store(cache, move |s| {
+                    apply::apply_page_from(
+                        s,
+                        Some(from),
+                        &page,
+                        &Dataset::default(),
+                        false,
+                        &server,
+                    )
                 })
                 .await?;
+                if !applied {
+                    return Err(Error::Concurrent);
+                }
                 report.refetched = Some(reason);
                 fresh = true;
                 req = SyncRequest {
@@ -263,10 +282,20 @@ impl Client {
             let count = page.row_count() as u64;
             let server = self.base.clone();
             let was_fresh = fresh;
-            let apply = with_store(cache, move |s| {
-                let t = Instant::now();
-                apply::apply_page(s, &page, &rows, was_fresh, &server).map(|()| t.elapsed())
-            });
+            let from = req.cursor;
+            let apply = async move {
+                let (applied, took) = with_store(cache, move |s| {
+                    let t = Instant::now();
+                    apply::apply_page_from(s, Some(from), &page, &rows, was_fresh, &server)
+                        .map(|applied| (applied, t.elapsed()))
+                })
+                .await?;
+                if applied {
+                    Ok(took)
+                } else {
+                    Err(Error::Concurrent)
+                }
+            };
             let done = |meter: &Meter| {
                 meter.pages.fetch_add(1, Ordering::Relaxed);
                 meter.rows.fetch_add(count, Ordering::Relaxed);
@@ -290,7 +319,6 @@ impl Client {
                 }
             }
         }
-        let _ = req;
         report.pages = meter.pages.load(Ordering::Relaxed);
         report.bytes_up = meter.up.load(Ordering::Relaxed);
         report.bytes_down = meter.down.load(Ordering::Relaxed);
@@ -320,6 +348,24 @@ impl Client {
     }
 
     fn unreachable(&self, e: &reqwest::Error) -> Error {
+        // A certificate the client does not trust is not a network fault: retrying
+        // cannot help, and the fix is the CA certificate in the config.
+        let mut source: Option<&dyn std::error::Error> = Some(e);
+        while let Some(s) = source {
+            if let Some(tls) = s.downcast_ref::<rustls::Error>()
+                && matches!(tls, rustls::Error::InvalidCertificate(_))
+            {
+                return Error::Certificate {
+                    url: self.base.clone(),
+                    detail: tls.to_string(),
+                };
+            }
+            // An io::Error's `source()` skips the error it wraps: step into it instead.
+            source = match s.downcast_ref::<std::io::Error>() {
+                Some(io) => io.get_ref().map(|e| e as &dyn std::error::Error),
+                None => s.source(),
+            };
+        }
         let detail = if e.is_timeout() {
             "连接超时".to_string()
         } else if e.is_connect() {

@@ -28,10 +28,13 @@ pub fn queue(
     comment: &str,
 ) -> store::Result<String> {
     let client_id = uuid::Uuid::new_v4().to_string();
-    store.conn().execute(
+    let tx = store.conn().unchecked_transaction()?;
+    tx.execute(
         "INSERT INTO outbox (client_id, approval_id, decision, comment, created_at) VALUES (?, ?, ?, ?, ?)",
         params![client_id, approval_id, decision.code(), comment, chrono::Local::now().to_rfc3339()],
     )?;
+    store::fault_hook::pause("outbox");
+    tx.commit()?;
     Ok(client_id)
 }
 

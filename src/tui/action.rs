@@ -33,6 +33,17 @@ pub enum Action {
     IndexFailed(String),
     SyncStarted,
     SyncFinished(Result<String, SyncFailure>),
+    /// The inbox loaded: pushed as a view when `show`, else it only refreshes an open
+    /// inbox. `decided` names the request just decided (the next one then opens).
+    Inbox {
+        items: Vec<crate::store::inbox::Item>,
+        show: bool,
+        decided: Option<crate::model::ApprovalId>,
+    },
+    /// The local audit log as a timeline.
+    AuditLog(Vec<crate::store::timeline::Item>),
+    /// A screen read off the interface's task (overview, warnings, a drill-down list).
+    Screen(Box<dyn super::screens::Screen>),
     /// A short note for the status line (kept out of dialogs).
     Note(String),
     Error(String),
@@ -61,9 +72,23 @@ pub enum Effect {
         detail: String,
     },
     Sync,
-    Export(OrgId),
+    /// Write the table on screen to a file (CSV or XLSX), audited.
+    Export(Box<super::export::ExportJob>),
+    /// Read a screen (overview, warnings, drill-down) and open it.
+    Open(super::screens::ScreenRequest),
     /// After a sync brought new rows: status, tree figures (keeping what is open), index.
     Refresh,
+    /// The approval inbox; `show` opens it, else an open inbox is refreshed.
+    LoadInbox {
+        show: bool,
+    },
+    /// Queue a decision in the outbox (and the audit log), as `bianzhi decide` does.
+    Decide {
+        id: crate::model::ApprovalId,
+        decision: crate::model::Decision,
+        comment: String,
+    },
+    LoadAuditLog,
 }
 
 /// Why a sync did not happen. Offline is a state, not an error: the status bar says
@@ -95,6 +120,9 @@ impl std::fmt::Debug for Action {
             Action::IndexFailed(_) => "IndexFailed",
             Action::SyncStarted => "SyncStarted",
             Action::SyncFinished(_) => "SyncFinished",
+            Action::Inbox { items, .. } => return write!(f, "Inbox({})", items.len()),
+            Action::AuditLog(_) => "AuditLog",
+            Action::Screen(_) => "Screen",
             Action::Note(_) => "Note",
             Action::Error(_) => "Error",
         };

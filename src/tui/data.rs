@@ -41,15 +41,26 @@ pub struct UnitData {
     pub own: Figures,
     pub subtree: Figures,
     pub persons: Vec<Person>,
+    /// The unit's own events (also in `timeline`, merged with the ledgers).
+    #[allow(dead_code)]
     pub history: Vec<Event>,
     pub children: usize,
+    /// History, quota and post ledgers merged, newest first (the 沿革 panel).
+    pub timeline: Vec<crate::store::timeline::Item>,
+    /// 经费形式 of the approved quota per staffing type: the unit's own, its subtree's.
+    pub funding: Funding,
+    pub subtree_funding: Funding,
 }
+
+pub type Funding = Vec<(StaffingType, Vec<FundingType>)>;
 
 #[derive(Debug, Clone)]
 pub struct PersonData {
     pub person: Person,
     pub unit_path: Vec<Org>,
     pub history: Vec<Event>,
+    /// The career as a timeline, newest first.
+    pub timeline: Vec<crate::store::timeline::Item>,
 }
 
 /// What the status bar needs from the cache.
@@ -59,6 +70,8 @@ pub struct StatusData {
     pub unsent: i64,
     /// The operator's jurisdiction: the name of the root unit.
     pub scope: Option<String>,
+    /// Open requests in the cache (待审批) with no decision waiting to be sent.
+    pub pending_requests: i64,
 }
 
 pub fn nodes(store: &Store, list: Vec<TreeNode>) -> Vec<Node> {
@@ -95,6 +108,9 @@ pub fn unit(store: &Store, id: OrgId) -> store::Result<Option<UnitData>> {
         persons: queries::persons_of(c, id, true)?,
         history: queries::history(c, Subject::Org(id))?,
         children: children as usize,
+        timeline: crate::store::timeline::unit(c, id)?,
+        funding: store::stats::funding(c, id, false)?,
+        subtree_funding: store::stats::funding(c, id, true)?,
         org,
     }))
 }
@@ -107,6 +123,7 @@ pub fn person(store: &Store, id: PersonId) -> store::Result<Option<PersonData>> 
     Ok(Some(PersonData {
         unit_path: queries::path_to_root(c, person.org_id)?,
         history: queries::history(c, Subject::Person(id))?,
+        timeline: crate::store::timeline::person(c, id)?,
         person,
     }))
 }
@@ -142,10 +159,17 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
             .next()
             .map(|n| n.org.name),
     };
+    let pending_requests: i64 = store.conn().query_row(
+        "SELECT COUNT(*) FROM approvals WHERE status = ? \
+         AND id NOT IN (SELECT approval_id FROM outbox WHERE state = 0)",
+        [ApprovalStatus::Pending.code()],
+        |r| r.get(0),
+    )?;
     Ok(StatusData {
         last_sync,
         unsent,
         scope,
+        pending_requests,
     })
 }
 

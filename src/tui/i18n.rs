@@ -114,7 +114,7 @@ messages! {
     SyncFailed => "同步未成功", "sync did not succeed";
     NoServer => "未配置服务器，离线使用缓存", "no server configured; working offline from the cache";
     Exported => "已导出", "exported";
-    ExportNothing => "先打开一个单位再导出", "open a unit first, then export";
+    ExportNothing => "这里没有可导出的表格：先打开单位、全局或预警", "no table here to export: open a unit, the overview or the warnings";
     Pending => "等待下一个键", "next key";
     AgeNow => "刚刚", "just now";
     AgeMinutes => "分钟前", "min ago";
@@ -126,7 +126,7 @@ messages! {
     CmdUnit => "转到单位", "go to a unit";
     CmdPanel => "切换面板", "switch panel";
     CmdSync => "立即同步", "sync now";
-    CmdExport => "导出当前单位人员（CSV，身份证号已遮蔽）", "export the unit's staff (CSV, IDs masked)";
+    CmdExport => "导出当前表格：export [csv|xlsx] [目录或文件]（身份证号已遮蔽）", "export the table on screen: export [csv|xlsx] [dir or file] (IDs masked)";
     CmdQuit => "退出", "quit";
     CmdTree => "回到机构树", "back to the unit tree";
     CmdHelp => "帮助", "help";
@@ -138,6 +138,30 @@ messages! {
     ModeSearch => "查找", "look-up";
     ModePalette => "命令面板", "command palette";
     ModeHelp => "帮助", "help";
+    ModeInbox => "待审批", "inbox";
+    ModeInput => "输入", "text input";
+    CmdInbox => "待审批事项", "approval inbox";
+    PendingRequests => "待审", "to decide";
+    CmdAudit => "本机操作日志", "this operator's audit log";
+    CmdOverview => "全局概况（一屏掌控）", "overview of the jurisdiction";
+    CmdWarnings => "预警：超编、满编、超职数、退休、超龄、数据校验", "warnings: over quota, full, posts, retirement, over age, data";
+    OverviewTitle => "全局概况", "Overview";
+    WarningsTitle => "预警", "Warnings";
+    AllKinds => "全部", "all";
+    NoWarnings => "没有这一类预警", "no warnings of this kind";
+    NothingBehind => "没有对应的单位或人员", "nothing behind this figure";
+    Rows => "行", "rows";
+    PersonsCount => "人", "persons";
+    CountSuffix => "条", "";
+    NotRecorded => "未填", "not recorded";
+    StaffingType => "编制类型", "Staffing type";
+    RetirementForecast => "退休预报", "Retirements";
+    AgeStructure => "年龄结构", "Age";
+    EducationStructure => "学历结构", "Education";
+    PostTypeStructure => "岗位类型", "Post type";
+    DrillHint => "Enter 查看数字背后的单位或人员 · Ctrl-E 导出所在表格", "Enter shows the units or persons behind a figure · Ctrl-E exports the table";
+    OwnPosts => "本单位领导职数", "Leadership posts";
+    SubtreePosts => "含下级领导职数", "Leadership posts with subunits";
 }
 
 /// `5分钟前`, `3 h ago`: how old the cache's data is.
@@ -164,6 +188,8 @@ pub fn mode_name(lang: Lang, mode: super::keymap::Mode) -> &'static str {
         Mode::Search => M::ModeSearch,
         Mode::Palette => M::ModePalette,
         Mode::Help => M::ModeHelp,
+        Mode::Inbox => M::ModeInbox,
+        Mode::Input => M::ModeInput,
     }
     .get(lang)
 }

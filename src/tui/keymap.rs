@@ -40,6 +40,23 @@ pub enum Cmd {
     Complete,
     DeleteChar,
     ClearInput,
+    /// The approval inbox (待审批).
+    Inbox,
+    /// This operator's local audit log as a timeline.
+    AuditLog,
+    Approve,
+    ReturnRequest,
+    Reject,
+    /// Cycles the inbox's order: by age, kind, unit.
+    Sort,
+    /// Cycles a timeline's or the inbox's kind filter.
+    FilterKind,
+    /// Asks for a timeline's date range.
+    FilterDates,
+    /// 全局: the overview of the jurisdiction.
+    Overview,
+    /// 预警: the warnings list.
+    Warnings,
     /// `run = "noop"`: the key does nothing here, not even what `[global]` binds it to.
     Noop,
 }
@@ -125,8 +142,8 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         "export",
         Cmd::Export,
         true,
-        "导出当前单位人员",
-        "export the unit's staff",
+        "导出当前表格（CSV，记入审计）",
+        "export the table on screen (CSV, audited)",
     ),
     ("close", Cmd::Close, false, "关闭", "close"),
     ("complete", Cmd::Complete, false, "补全", "complete"),
@@ -144,6 +161,52 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         "清空输入",
         "clear the input",
     ),
+    ("inbox", Cmd::Inbox, false, "待审批事项", "approval inbox"),
+    (
+        "audit_log",
+        Cmd::AuditLog,
+        false,
+        "本机操作日志",
+        "this operator's audit log",
+    ),
+    ("approve", Cmd::Approve, true, "同意", "approve"),
+    (
+        "return_request",
+        Cmd::ReturnRequest,
+        true,
+        "退回",
+        "return for correction",
+    ),
+    ("reject", Cmd::Reject, true, "不同意", "reject"),
+    (
+        "sort",
+        Cmd::Sort,
+        false,
+        "排序（时间/类别/单位）",
+        "sort (age/kind/unit)",
+    ),
+    (
+        "filter_kind",
+        Cmd::FilterKind,
+        false,
+        "按类别筛选",
+        "filter by kind",
+    ),
+    (
+        "filter_dates",
+        Cmd::FilterDates,
+        false,
+        "按日期范围筛选",
+        "filter by date range",
+    ),
+    (
+        "overview",
+        Cmd::Overview,
+        false,
+        "全局概况（一屏掌控）",
+        "overview of the jurisdiction",
+    ),
+    ("warnings", Cmd::Warnings, false, "预警", "warnings"),
     (
         "noop",
         Cmd::Noop,
@@ -190,6 +253,10 @@ pub enum Mode {
     Search,
     Palette,
     Help,
+    /// The approval inbox and a request opened from it.
+    Inbox,
+    /// A one-line text input in a view (审批意见, a date range); no fallback to global.
+    Input,
 }
 
 impl Mode {
@@ -201,6 +268,8 @@ impl Mode {
         Mode::Search,
         Mode::Palette,
         Mode::Help,
+        Mode::Inbox,
+        Mode::Input,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -211,13 +280,15 @@ impl Mode {
             Mode::Search => "search",
             Mode::Palette => "palette",
             Mode::Help => "help",
+            Mode::Inbox => "inbox",
+            Mode::Input => "input",
         }
     }
     fn parse(s: &str) -> Option<Mode> {
         Mode::ALL.iter().copied().find(|m| m.name() == s)
     }
     pub fn falls_back_to_global(self) -> bool {
-        matches!(self, Mode::Tree | Mode::Unit | Mode::Person)
+        matches!(self, Mode::Tree | Mode::Unit | Mode::Person | Mode::Inbox)
     }
 }
 

@@ -6,20 +6,26 @@
 
 mod action;
 mod data;
+mod export;
 mod i18n;
+mod inbox;
 mod keymap;
 mod lookup;
 mod palette;
 mod panels;
 mod person;
+mod screens;
 mod state;
 mod theme;
+mod timeline;
 mod tree;
 mod view;
 mod widgets;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod fuzz_tests;
 
 use crate::cli::Ctx;
 use crate::store::Store;
@@ -324,9 +330,20 @@ impl Runtime {
                 let _ = self.sync_tx.send(());
                 vec![]
             }
-            Effect::Export(id) => {
-                spawn_export(self.cache.clone(), id, self.lang, self.tx.clone());
-                vec![]
+            Effect::Export(job) => {
+                let stamp = state.now.format("%Y%m%d-%H%M%S").to_string();
+                let lang = self.lang;
+                self.background(move |store| match export::write(store, &job, &stamp) {
+                    Ok((_, note)) => Action::Note(format!("{} {note}", i18n::M::Exported.get(lang))),
+                    Err(e) => Action::Error(e),
+                })
+            }
+            Effect::Open(req) => {
+                let today = state.now.date_naive();
+                self.background(move |store| match screens::load(store, &req, today) {
+                    Ok(screen) => Action::Screen(screen),
+                    Err(e) => Action::Error(e.to_string()),
+                })
             }
             Effect::Refresh => {
                 // New data from a sync: the same units stay open in the tree.
@@ -356,7 +373,83 @@ impl Runtime {
                 spawn_index_build(self.cache.clone(), self.tx.clone());
                 out
             }
+            Effect::LoadInbox { show } => vec![
+                Action::Status(data::status(s)?),
+                Action::Inbox {
+                    items: crate::store::inbox::items(s.conn(), today(state))?,
+                    show,
+                    decided: None,
+                },
+            ],
+            Effect::Decide {
+                id,
+                decision,
+                comment,
+            } => {
+                if state.read_only {
+                    return Ok(vec![Action::Error(
+                        i18n::M::ReadOnlyRefused.get(self.lang).to_string(),
+                    )]);
+                }
+                // The same path as `bianzhi decide`: outbox and audit log, offline or not.
+                match crate::store::inbox::decide(s, id, decision, &comment, today(state))? {
+                    Ok(item) => vec![
+                        Action::Status(data::status(s)?),
+                        Action::Inbox {
+                            items: crate::store::inbox::items(s.conn(), today(state))?,
+                            show: false,
+                            decided: Some(id),
+                        },
+                        Action::Note(match self.lang {
+                            crate::model::Lang::Zh => format!(
+                                "已记录：申请 {id}（{}）{}，待上传，下次同步时发送",
+                                item.request.kind.zh(),
+                                decision.zh()
+                            ),
+                            crate::model::Lang::En => format!(
+                                "recorded: request {id} {}, queued for the next sync",
+                                decision.en()
+                            ),
+                        }),
+                    ],
+                    Err(refusal) => vec![Action::Error(refusal.to_string())],
+                }
+            }
+            Effect::LoadAuditLog => vec![Action::AuditLog(crate::store::timeline::audit(
+                s.conn(),
+                1000,
+            )?)],
         })
+    }
+}
+
+/// The interface's today (fixed in tests through the state's clock).
+fn today(state: &State) -> crate::model::YearMonth {
+    crate::model::YearMonth::of(state.now.date_naive())
+}
+
+impl Runtime {
+    /// Runs a read or a write that may take a while on a worker with its own connection,
+    /// its result coming back as an action. Without a runtime (the `update` tests) it
+    /// runs here, on the interface's connection.
+    fn background(
+        &self,
+        job: impl FnOnce(&Store) -> Action + Send + 'static,
+    ) -> Vec<Action> {
+        let on_worker = tokio::runtime::Handle::try_current().is_ok()
+            && !self.cache.as_os_str().is_empty();
+        if !on_worker {
+            return vec![job(&self.store)];
+        }
+        let (cache, tx) = (self.cache.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let action = match Store::open(&cache) {
+                Ok(store) => job(&store),
+                Err(e) => Action::Error(e.to_string()),
+            };
+            let _ = tx.send(action);
+        });
+        vec![]
     }
 }
 
@@ -448,64 +541,3 @@ fn describe_report(r: &crate::sync::Report, lang: crate::model::Lang) -> String 
     }
 }
 
-/// Writes the unit's people to a CSV file in the current directory, ID numbers masked;
-/// recorded in the audit log.
-fn spawn_export(
-    cache: PathBuf,
-    id: crate::model::OrgId,
-    lang: crate::model::Lang,
-    tx: UnboundedSender<Action>,
-) {
-    tokio::task::spawn_blocking(move || {
-        let result = (|| -> Result<String> {
-            let store = Store::open(&cache)?;
-            let unit = data::unit(&store, id)?.context("找不到单位")?;
-            let name = format!(
-                "bianzhi-{}-{}.csv",
-                unit.org
-                    .short_name
-                    .as_deref()
-                    .unwrap_or(&unit.org.name)
-                    .replace(['/', '\\', ' '], "_"),
-                chrono::Local::now().format("%Y%m%d-%H%M%S")
-            );
-            let mut w =
-                csv::Writer::from_path(&name).with_context(|| format!("无法写入 {name}"))?;
-            w.write_record([
-                "姓名",
-                "身份证号",
-                "性别",
-                "职务",
-                "职级/职称",
-                "占编类型",
-                "单位",
-            ])?;
-            for p in &unit.persons {
-                w.write_record([
-                    p.name.as_str(),
-                    &crate::model::mask_id(&p.id_number),
-                    p.sex.zh(),
-                    p.post.as_deref().unwrap_or(""),
-                    p.rank.as_deref().unwrap_or(""),
-                    p.staffing_type.map_or("编外", |t| t.zh()),
-                    &unit.org.name,
-                ])?;
-            }
-            w.flush()?;
-            store.audit(
-                "export",
-                &format!("org:{id} file:{name}"),
-                Some(unit.persons.len() as i64),
-            )?;
-            Ok(format!(
-                "{} {name}（{}）",
-                i18n::M::Exported.get(lang),
-                unit.persons.len()
-            ))
-        })();
-        let _ = tx.send(match result {
-            Ok(m) => Action::Note(m),
-            Err(e) => Action::Error(format!("{e:#}")),
-        });
-    });
-}

@@ -18,6 +18,10 @@ pub enum Command {
     Tree,
     Help,
     Quit,
+    Inbox,
+    Audit,
+    Overview,
+    Warnings,
 }
 
 /// English name, Chinese name, what it does.
@@ -29,6 +33,10 @@ pub const COMMANDS: &[(&str, &str, Command, M)] = &[
     ("tree", "机构树", Command::Tree, M::CmdTree),
     ("help", "帮助", Command::Help, M::CmdHelp),
     ("quit", "退出", Command::Quit, M::CmdQuit),
+    ("inbox", "待审批", Command::Inbox, M::CmdInbox),
+    ("log", "日志", Command::Audit, M::CmdAudit),
+    ("overview", "全局", Command::Overview, M::CmdOverview),
+    ("warnings", "预警", Command::Warnings, M::CmdWarnings),
 ];
 
 /// What the palette asks the app to do.
@@ -37,6 +45,8 @@ pub enum Run {
     Goto(OrgId),
     FindUnit(String),
     Panel(String),
+    /// `:export [csv|xlsx] [directory or file]`
+    Export(String),
     Plain(Command),
     Unknown(String),
 }
@@ -75,7 +85,7 @@ impl PaletteState {
                 .filter(|c| c.0.starts_with(&text.to_lowercase()) || c.1.starts_with(text))
                 .map(|c| {
                     let word = if lang == Lang::Zh { c.1 } else { c.0 };
-                    let takes_arg = matches!(c.2, Command::Unit | Command::Panel);
+                    let takes_arg = matches!(c.2, Command::Unit | Command::Panel | Command::Export);
                     Completion {
                         label: format!("{} ({})", c.0, c.1),
                         hint: c.3.get(lang).to_string(),
@@ -181,6 +191,7 @@ impl PaletteState {
                 None => Run::FindUnit(arg.to_string()),
             },
             Command::Panel => Run::Panel(arg.to_string()),
+            Command::Export if !arg.is_empty() => Run::Export(arg.to_string()),
             other => Run::Plain(other),
         }
     }

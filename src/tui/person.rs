@@ -6,7 +6,7 @@ use super::data::PersonData;
 use super::i18n::M;
 use super::keymap::Cmd;
 use super::theme::Theme;
-use super::widgets::{Cursor, field, pad};
+use super::widgets::{Cursor, field};
 use crate::model::{Lang, mask_birth, mask_id};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,11 +18,14 @@ pub struct PersonView {
     pub tab: usize,
     pub revealed: bool,
     pub scroll: Cursor,
+    /// The 履历 tab: filterable, each entry's detail opens with Enter.
+    pub career: super::timeline::Timeline,
 }
 
 impl PersonView {
     pub fn new(data: PersonData) -> PersonView {
         PersonView {
+            career: super::timeline::Timeline::new(data.timeline.clone()),
             data,
             tab: 0,
             revealed: false,
@@ -35,7 +38,11 @@ impl PersonView {
     }
 
     pub fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        if self.tab == 1 && !matches!(cmd, Cmd::NextPanel | Cmd::PrevPanel | Cmd::Reveal) {
+            return self.career.handle(cmd, height.saturating_sub(1));
+        }
         match cmd {
+            Cmd::NextPanel | Cmd::PrevPanel if self.career.typing() => None,
             Cmd::NextPanel | Cmd::PrevPanel => {
                 self.tab = 1 - self.tab;
                 self.scroll = Cursor::default();
@@ -185,7 +192,6 @@ impl PersonView {
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, reveal_key: &str) {
-        let lang = theme.lang;
         let lines = if self.tab == 0 {
             let lines = self.info_lines(theme, reveal_key);
             // Two columns when one does not fit the height and two fit the width (the
@@ -206,30 +212,8 @@ impl PersonView {
             }
             lines
         } else {
-            let e = theme.ellipsis();
-            let mut lines = vec![Line::styled(
-                format!(
-                    "{} {} {} {}",
-                    pad(M::HDate.get(lang), 10, e),
-                    pad(M::HKind.get(lang), 8, e),
-                    pad(M::HDoc.get(lang), 16, e),
-                    M::HSummary.get(lang)
-                ),
-                theme.header(),
-            )];
-            if self.data.history.is_empty() {
-                lines.push(Line::styled(M::NoHistory.get(lang), theme.dim()));
-            }
-            for ev in &self.data.history {
-                lines.push(Line::raw(format!(
-                    "{} {} {} {}",
-                    ev.date,
-                    pad(ev.kind.label(lang), 8, e),
-                    pad(ev.doc_no.as_deref().unwrap_or("—"), 16, e),
-                    ev.summary
-                )));
-            }
-            lines
+            self.career.render(f, area, theme);
+            return;
         };
         f.render_widget(
             Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)),

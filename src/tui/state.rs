@@ -20,6 +20,12 @@ use std::sync::Arc;
 pub enum View {
     Unit(UnitView),
     Person(Box<PersonView>),
+    /// 待审批 and a request opened from it.
+    Inbox(Box<super::inbox::InboxView>),
+    /// The local audit log (this operator's decisions, reveals, exports, syncs).
+    Audit(Box<super::timeline::Timeline>),
+    /// The overview of the jurisdiction, the warnings, a drill-down list.
+    Screen(Box<dyn super::screens::Screen>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +106,17 @@ impl State {
             Some(Overlay::Help) => Mode::Help,
             None => match self.stack.last() {
                 None => Mode::Tree,
+                Some(View::Unit(v)) if v.typing() => Mode::Input,
                 Some(View::Unit(_)) => Mode::Unit,
+                Some(View::Person(v)) if v.career.typing() => Mode::Input,
                 Some(View::Person(_)) => Mode::Person,
+                Some(View::Inbox(v)) if v.typing() => Mode::Input,
+                Some(View::Inbox(_)) => Mode::Inbox,
+                Some(View::Audit(t)) if t.typing() => Mode::Input,
+                // One list with the timeline keys (filter, detail) of the unit's 沿革.
+                Some(View::Audit(_)) => Mode::Unit,
+                // Lists: Enter opens, Tab/arrows switch group or kind, <C-e> exports.
+                Some(View::Screen(_)) => Mode::Unit,
             },
         }
     }
@@ -144,7 +159,9 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
                     let h = s.list_height();
                     s.tree.type_ahead(text.trim(), h);
                 }
-                None => {}
+                None => {
+                    type_into_view(s, &text);
+                }
             }
             None
         }
@@ -232,6 +249,11 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
                             .to_string(),
                         false,
                     );
+                    // An open inbox shows what the server answered (LoadInbox loads the
+                    // status too).
+                    if s.stack.iter().any(|v| matches!(v, View::Inbox(_))) {
+                        return Some(Action::Effect(Effect::LoadInbox { show: false }));
+                    }
                     return Some(Action::Effect(Effect::LoadStatus));
                 }
                 Err(SyncFailure::NotConfigured) => {
@@ -247,6 +269,42 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
                     s.note(format!("{}：{e}", M::SyncFailed.get(lang)), true);
                 }
             }
+            None
+        }
+        Action::Inbox {
+            items,
+            show,
+            decided,
+        } => {
+            let today = s.now.date_naive();
+            match s.stack.last_mut() {
+                Some(View::Inbox(v)) => v.set_items(items),
+                _ if show => s
+                    .stack
+                    .push(View::Inbox(Box::new(super::inbox::InboxView::new(items, today)))),
+                _ => return None,
+            }
+            if let (Some(id), Some(View::Inbox(v))) = (decided, s.stack.last_mut()) {
+                v.advance_from(id);
+            }
+            None
+        }
+        Action::AuditLog(items) => {
+            if matches!(s.stack.last(), Some(View::Audit(_))) {
+                s.stack.pop();
+            }
+            s.stack
+                .push(View::Audit(Box::new(super::timeline::Timeline::new(items))));
+            None
+        }
+        Action::Screen(screen) => {
+            s.overlay = None;
+            // Reopening the same list (after a sync, or twice) replaces it.
+            if matches!(s.stack.last(), Some(View::Screen(v)) if v.request() == screen.request())
+            {
+                s.stack.pop();
+            }
+            s.stack.push(View::Screen(screen));
             None
         }
         Action::Note(t) => {
@@ -280,6 +338,10 @@ fn on_key(s: &mut State, key: Key) -> Option<Action> {
             match mode {
                 Mode::Search => s.search.type_text(text, s.searcher.as_mut()),
                 Mode::Palette => s.palette.type_text(text, &s.units, s.theme.lang),
+                Mode::Input => {
+                    let text = text.to_string();
+                    type_into_view(s, &text);
+                }
                 Mode::Tree if text != " " => {
                     let h = s.list_height();
                     s.tree.type_ahead(text, h);
@@ -341,10 +403,15 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                     None
                 }
                 Run::Plain(Command::Sync) => on_cmd(s, Cmd::Sync),
-                Run::Plain(Command::Export) => on_cmd(s, Cmd::Export),
+                Run::Plain(Command::Export) => export_table(s, ""),
+                Run::Export(arg) => export_table(s, &arg),
+                Run::Plain(Command::Overview) => on_cmd(s, Cmd::Overview),
+                Run::Plain(Command::Warnings) => on_cmd(s, Cmd::Warnings),
                 Run::Plain(Command::Tree) => on_cmd(s, Cmd::GoTree),
                 Run::Plain(Command::Help) => on_cmd(s, Cmd::Help),
                 Run::Plain(Command::Quit) => on_cmd(s, Cmd::Quit),
+                Run::Plain(Command::Inbox) => on_cmd(s, Cmd::Inbox),
+                Run::Plain(Command::Audit) => on_cmd(s, Cmd::AuditLog),
                 Run::Plain(Command::Unit | Command::Panel) | Run::Unknown(_) => {
                     s.note(
                         format!(
@@ -393,26 +460,66 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             }
             Cmd::Sync => Some(Action::Effect(Effect::Sync)),
             Cmd::Back => {
+                // An opened request closes back to the inbox list first.
+                if let Some(View::Inbox(v)) = s.stack.last_mut()
+                    && v.close_request()
+                {
+                    return None;
+                }
                 s.stack.pop();
                 None
             }
+            Cmd::Inbox => Some(Action::Effect(Effect::LoadInbox { show: true })),
+            Cmd::AuditLog => Some(Action::Effect(Effect::LoadAuditLog)),
             Cmd::GoTree => {
                 s.stack.clear();
                 None
             }
-            Cmd::Export => match s.stack.last() {
-                Some(View::Unit(v)) => Some(Action::Effect(Effect::Export(v.data.org.id))),
-                _ => {
-                    s.note(M::ExportNothing.get(lang), true);
-                    None
-                }
-            },
+            Cmd::Export => export_table(s, ""),
+            Cmd::Overview => Some(Action::Effect(Effect::Open(
+                super::screens::ScreenRequest::Overview,
+            ))),
+            Cmd::Warnings => Some(Action::Effect(Effect::Open(
+                super::screens::ScreenRequest::Warnings { kind: None },
+            ))),
             other => match s.stack.last_mut() {
                 None => s.tree.handle(other, height),
                 Some(View::Unit(v)) => v.handle(other, height.saturating_sub(1)),
                 Some(View::Person(v)) => v.handle(other, height),
+                Some(View::Inbox(v)) => v.handle(other, height, lang),
+                Some(View::Audit(t)) => t.handle(other, height),
+                Some(View::Screen(v)) => v.handle(other, height),
             },
         },
+    }
+}
+
+/// The table on screen goes to a file (`arg`: what followed `:export`).
+fn export_table(s: &mut State, arg: &str) -> Option<Action> {
+    let table = match s.stack.last() {
+        Some(View::Screen(v)) => Some(v.table()),
+        Some(View::Unit(v)) => Some(v.table()),
+        _ => None,
+    };
+    match table {
+        Some(t) => Some(Action::Effect(Effect::Export(Box::new(
+            super::export::ExportJob::new(t, arg),
+        )))),
+        None => {
+            s.note(M::ExportNothing.get(s.lang()), true);
+            None
+        }
+    }
+}
+
+/// Text typed or pasted into the view in front, when it has an input open.
+fn type_into_view(s: &mut State, text: &str) {
+    match s.stack.last_mut() {
+        Some(View::Unit(v)) if v.typing() => v.type_text(text),
+        Some(View::Person(v)) if v.career.typing() => v.career.type_text(text),
+        Some(View::Inbox(v)) if v.typing() => v.type_text(text),
+        Some(View::Audit(t)) if t.typing() => t.type_text(text),
+        _ => {}
     }
 }
 

@@ -543,6 +543,7 @@ fn screens_at_80x24() {
         last_sync: Some(chrono::DateTime::parse_from_rfc3339("2025-03-05T10:25:00+08:00").unwrap()),
         unsent: 2,
         scope: Some("示例县".into()),
+        ..Default::default()
     }));
     h.state.now = chrono::DateTime::parse_from_rfc3339("2025-03-05T10:30:00+08:00")
         .unwrap()
@@ -634,3 +635,11 @@ fn help_is_generated_from_the_keymap_in_use() {
     assert!(text.contains("g g") && text.contains("到顶部"), "{text}");
     assert!(text.contains("j ") && text.contains("下一项"), "{text}");
 }
+
+// The inbox, the decision dialog and the timelines (issue 6), with this module's harness.
+#[path = "inbox_tests.rs"]
+mod inbox_tests;
+
+// The quota drill-down, the overview, the warnings and export (issue 5).
+#[path = "screens_tests.rs"]
+mod screens_tests;

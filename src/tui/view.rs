@@ -63,6 +63,16 @@ fn breadcrumbs(s: &State) -> Vec<String> {
             p.push(v.data.person.name.clone());
             p
         }
+        Some(View::Inbox(v)) => {
+            let mut p = vec![M::CmdInbox.get(s.theme.lang).to_string()];
+            if let Some(item) = v.open.and_then(|id| v.item(id)) {
+                p.push(item.unit.clone());
+                p.push(item.request.kind.label(s.theme.lang).to_string());
+            }
+            p
+        }
+        Some(View::Audit(_)) => vec![M::CmdAudit.get(s.theme.lang).to_string()],
+        Some(View::Screen(v)) => vec![v.title(s.theme.lang)],
         None => s
             .tree
             .selected()
@@ -153,6 +163,14 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
                 focused,
                 |f, inner| v.render(f, inner, theme, &key),
             );
+        }
+        Some(View::Inbox(v)) => v.render(f, area, theme, focused),
+        Some(View::Screen(v)) => v.render(f, area, theme),
+        Some(View::Audit(t)) => {
+            let block = widgets::block(theme, format!(" {} ", M::CmdAudit.get(theme.lang)), focused);
+            let inner = block.inner(area);
+            f.render_widget(block, area);
+            t.render(f, inner, theme);
         }
     }
 }
@@ -249,6 +267,14 @@ fn render_status(s: &State, f: &mut Frame, area: Rect) {
     } else {
         Span::raw(unsent)
     });
+    if s.status.pending_requests > 0 {
+        spans.push(Span::raw(dot));
+        spans.push(Span::raw(format!(
+            "{} {}",
+            M::PendingRequests.get(lang),
+            s.status.pending_requests
+        )));
+    }
     if let Some(scope) = &s.status.scope {
         spans.push(Span::raw(dot));
         spans.push(Span::raw(format!("{} {scope}", M::Scope.get(lang))));
@@ -309,6 +335,15 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
         Mode::Search => &[Cmd::Open, Cmd::CursorDown, Cmd::Close],
         Mode::Palette => &[Cmd::Complete, Cmd::Open, Cmd::Close],
         Mode::Help | Mode::Global => &[Cmd::Close],
+        Mode::Inbox => &[
+            Cmd::Open,
+            Cmd::Approve,
+            Cmd::ReturnRequest,
+            Cmd::Reject,
+            Cmd::Sort,
+            Cmd::Back,
+        ],
+        Mode::Input => &[Cmd::Open, Cmd::Close],
     };
     let mut spans = Vec::new();
     for &c in cmds {
@@ -335,6 +370,8 @@ fn short_desc(c: Cmd, lang: crate::model::Lang) -> &'static str {
         (Cmd::CursorDown, Zh) => "下一项",
         (Cmd::Close, Zh) => "关闭",
         (Cmd::Complete, Zh) => "补全",
+        (Cmd::Sort, Zh) => "排序",
+        (Cmd::Sort, En) => "sort",
         (Cmd::Search, En) => "find",
         (Cmd::Open, En) => "open",
         (Cmd::Expand, En) => "expand",

@@ -23,6 +23,16 @@ pub trait Panel: Send {
     /// A command while this panel has focus; `height` is the rows it has for a list.
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action>;
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme);
+    /// Whether the panel has a text input open (keys then go to it as text).
+    fn typing(&self) -> bool {
+        false
+    }
+    /// Text typed or pasted while [`Panel::typing`].
+    fn type_text(&mut self, _text: &str) {}
+    /// The table the panel shows, for export; `None` exports the unit's staff.
+    fn table(&self) -> Option<crate::report::Table> {
+        None
+    }
 }
 
 pub struct UnitView {
@@ -76,6 +86,40 @@ impl UnitView {
             }
             None => false,
         }
+    }
+
+    /// The table on screen for an export: the panel's own, else the unit's staff as
+    /// the people panel lists them.
+    pub fn table(&self) -> crate::report::Table {
+        if let Some(t) = self.panels[self.tab].table() {
+            return t;
+        }
+        let path = self
+            .data
+            .path
+            .iter()
+            .map(|o| o.short_name.as_deref().unwrap_or(&o.name))
+            .collect::<Vec<_>>()
+            .join(" › ");
+        crate::report::Table {
+            title: format!("{} 实有人员", self.data.org.name),
+            header: crate::report::PERSON_COLUMNS.map(String::from).to_vec(),
+            rows: self
+                .data
+                .persons
+                .iter()
+                .map(|p| crate::report::person_row(p, &path, false))
+                .collect(),
+        }
+    }
+
+    /// Whether the panel in front has a text input open.
+    pub fn typing(&self) -> bool {
+        self.panels[self.tab].typing()
+    }
+
+    pub fn type_text(&mut self, text: &str) {
+        self.panels[self.tab].type_text(text);
     }
 
     pub fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {

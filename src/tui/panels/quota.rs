@@ -1,103 +1,221 @@
-//! 编制: quota figures by staffing type, the unit's own and with its subunits.
+//! 编制: per staffing type 核定 / 实有 / 已批未用 / 空编 / 超编 / 可使用 with funding
+//! types, then leadership posts by level and 正/副 — the unit's own figures and, for a
+//! unit with subunits, summed over its subtree. Every row carries its three-colour
+//! mark as text. Enter drills down: a subtree's figure opens the units behind it
+//! (worst first), the unit's own figure the persons occupying it.
 
 use super::Panel;
 use crate::model::Lang;
-use crate::model::quota::{Figures, QuotaFigure};
-use crate::tui::action::Action;
+use crate::model::quota::{Figures, Traffic};
+use crate::report::{self, Table};
+use crate::store::stats::PersonFilter;
+use crate::tui::action::{Action, Effect};
 use crate::tui::data::UnitData;
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
+use crate::tui::screens::{ScreenRequest, grid};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{Cursor, pad, rpad};
+use crate::tui::widgets::Cursor;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use std::sync::Arc;
 
+/// One table of the panel: its rows' marks and where Enter on each leads.
+pub struct Section {
+    pub label: M,
+    pub table: Table,
+    marks: Vec<Traffic>,
+    targets: Vec<Option<ScreenRequest>>,
+    status_col: usize,
+    drop: &'static [usize],
+}
+
 pub struct Quota {
-    data: Arc<UnitData>,
-    scroll: Cursor,
+    pub sections: Vec<Section>,
+    /// Over all rows of all sections, in order.
+    pub cursor: Cursor,
+}
+
+/// Narrow screens lose 经费形式, 已批未用, then 空编 and 超编 (the status says which).
+const QUOTA_DROP: &[usize] = &[1, 4, 5, 6];
+const POST_DROP: &[usize] = &[3];
+
+fn quota_section(
+    label: M,
+    title: String,
+    figs: &Figures,
+    funding: &[(crate::model::StaffingType, Vec<crate::model::FundingType>)],
+    target: impl Fn(Option<crate::model::StaffingType>) -> ScreenRequest,
+) -> Section {
+    let table = report::figures_table(&title, figs, funding);
+    let mut marks: Vec<Traffic> = figs.quota.iter().map(|(_, q)| q.traffic()).collect();
+    let mut targets: Vec<Option<ScreenRequest>> = figs
+        .quota
+        .iter()
+        .map(|(t, _)| Some(target(Some(*t))))
+        .collect();
+    if figs.quota.len() > 1 {
+        marks.push(figs.total().traffic());
+        targets.push(Some(target(None)));
+    }
+    Section {
+        label,
+        table,
+        marks,
+        targets,
+        status_col: 8,
+        drop: QUOTA_DROP,
+    }
 }
 
 impl Quota {
     pub fn new(data: Arc<UnitData>) -> Self {
+        let org = data.org.id;
+        let name = data.org.short_name.as_deref().unwrap_or(&data.org.name);
+        let mut sections = vec![quota_section(
+            M::OwnFigures,
+            format!("{name} 本单位编制"),
+            &data.own,
+            &data.funding,
+            |staffing| ScreenRequest::Persons {
+                filter: PersonFilter::Occupying { org, staffing },
+                title: format!("{name} {} 实有人员", staffing.map_or("占编", |t| t.zh())),
+            },
+        )];
+        if data.children > 0 {
+            sections.push(quota_section(
+                M::SubtreeFigures,
+                format!("{name} 含下级编制"),
+                &data.subtree,
+                &data.subtree_funding,
+                |staffing| ScreenRequest::Units {
+                    root: org,
+                    staffing,
+                },
+            ));
+        }
+        let posts = |label: M, title: String, figs: &Figures, own: bool| Section {
+            label,
+            table: report::posts_table(&title, figs),
+            marks: figs.posts.iter().map(|(_, p)| p.traffic()).collect(),
+            targets: figs
+                .posts
+                .iter()
+                .map(|(slot, _)| {
+                    own.then(|| ScreenRequest::Persons {
+                        filter: PersonFilter::Holding { org, slot: *slot },
+                        title: format!("{name} {slot} 实配人员"),
+                    })
+                })
+                .collect(),
+            status_col: 5,
+            drop: POST_DROP,
+        };
+        if !data.own.posts.is_empty() {
+            sections.push(posts(
+                M::OwnPosts,
+                format!("{name} 领导职数"),
+                &data.own,
+                true,
+            ));
+        }
+        if data.children > 0 && data.subtree.posts != data.own.posts {
+            sections.push(posts(
+                M::SubtreePosts,
+                format!("{name} 含下级领导职数"),
+                &data.subtree,
+                false,
+            ));
+        }
         Quota {
-            data,
-            scroll: Cursor::default(),
+            sections,
+            cursor: Cursor::default(),
         }
     }
-}
 
-const NUM: usize = 9;
+    fn len(&self) -> usize {
+        self.sections.iter().map(|s| s.table.rows.len()).sum()
+    }
 
-fn row(theme: &Theme, label: &str, w: usize, f: &QuotaFigure) -> Line<'static> {
-    let t = f.traffic();
-    let over = if f.over > 0 {
-        Span::styled(rpad(&f.over.to_string(), NUM), theme.traffic(t))
-    } else {
-        Span::raw(rpad("0", NUM))
-    };
-    Line::from(vec![
-        Span::raw(pad(label, w, theme.ellipsis())),
-        Span::raw(rpad(&f.approved.to_string(), NUM)),
-        Span::raw(rpad(&f.actual.to_string(), NUM)),
-        Span::raw(rpad(&f.reserved.to_string(), NUM)),
-        Span::raw(rpad(&f.vacant.to_string(), NUM)),
-        over,
-        Span::raw(rpad(&f.usable.to_string(), NUM)),
-        Span::raw("  "),
-        Span::styled(theme.mark(t), theme.traffic(t)),
-    ])
-}
+    /// The section and row the cursor is on.
+    pub fn at(&self) -> Option<(usize, usize)> {
+        let mut pos = self.cursor.pos;
+        for (i, s) in self.sections.iter().enumerate() {
+            if pos < s.table.rows.len() {
+                return Some((i, pos));
+            }
+            pos -= s.table.rows.len();
+        }
+        None
+    }
 
-fn table(theme: &Theme, title: M, figs: &Figures, width: usize) -> Vec<Line<'static>> {
-    let lang = theme.lang;
-    let w = width.saturating_sub(NUM * 6 + 3).clamp(8, 24);
-    let mut head = pad(title.get(lang), w, theme.ellipsis());
-    for h in [
-        M::ColApproved,
-        M::ColActual,
-        M::ColReserved,
-        M::ColVacant,
-        M::ColOver,
-        M::ColUsable,
-    ] {
-        head.push_str(&rpad(h.get(lang), NUM));
+    /// Where Enter on the row under the cursor leads.
+    pub fn target(&self) -> Option<ScreenRequest> {
+        let (s, r) = self.at()?;
+        self.sections[s].targets[r].clone()
     }
-    let mut lines = vec![Line::styled(head, theme.header())];
-    if figs.quota.is_empty() {
-        lines.push(Line::styled(M::NoQuota.get(lang), theme.dim()));
-        return lines;
-    }
-    for (t, f) in &figs.quota {
-        lines.push(row(theme, t.label(lang), w, f));
-    }
-    if figs.quota.len() > 1 {
-        lines.push(row(theme, M::Total.get(lang), w, &figs.total()));
-    }
-    lines
 }
 
 impl Panel for Quota {
     fn title(&self, lang: Lang) -> &'static str {
         M::PanelQuota.get(lang)
     }
-    fn handle(&mut self, cmd: Cmd, _height: usize) -> Option<Action> {
-        let n = self.data.own.quota.len() + self.data.subtree.quota.len() + 6;
-        self.scroll.apply(cmd, n, 1);
-        None
+    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        match cmd {
+            Cmd::Open => self.target().map(|r| Action::Effect(Effect::Open(r))),
+            other => {
+                self.cursor.apply(other, self.len(), height);
+                None
+            }
+        }
     }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let lang = theme.lang;
         let w = area.width as usize;
-        let mut lines = table(theme, M::OwnFigures, &self.data.own, w);
-        if self.data.children > 0 {
-            lines.push(Line::raw(""));
-            lines.extend(table(theme, M::SubtreeFigures, &self.data.subtree, w));
+        let mut lines = Vec::new();
+        let mut selected_line = 0;
+        let mut row_no = 0;
+        if self.sections[0].table.rows.is_empty() {
+            lines.push(Line::styled(M::NoQuota.get(lang), theme.dim()));
         }
-        f.render_widget(
-            Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)),
-            area,
-        );
+        for s in &self.sections {
+            if s.table.rows.is_empty() {
+                continue;
+            }
+            if !lines.is_empty() {
+                lines.push(Line::raw(""));
+            }
+            let l = grid::layout(&s.table, w, s.drop, Some(s.status_col));
+            lines.push(Line::styled(s.label.get(lang).to_string(), theme.title()));
+            lines.push(grid::header(theme, &s.table, &l));
+            for i in 0..s.table.rows.len() {
+                let selected = row_no == self.cursor.pos;
+                if selected {
+                    selected_line = lines.len();
+                }
+                lines.push(grid::row(
+                    theme,
+                    &s.table,
+                    &l,
+                    i,
+                    Some(s.marks[i]),
+                    Some(s.status_col),
+                    selected,
+                ));
+                row_no += 1;
+            }
+        }
+        if !lines.is_empty() {
+            lines.push(Line::styled(M::DrillHint.get(lang), theme.dim()));
+        }
+        let h = area.height as usize;
+        let first = (selected_line + 2).saturating_sub(h);
+        f.render_widget(Paragraph::new(lines).scroll((first as u16, 0)), area);
+    }
+    fn table(&self) -> Option<Table> {
+        let (s, _) = self.at()?;
+        Some(self.sections[s].table.clone())
     }
 }

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""The interface through a real pseudo-terminal: cold start, peak memory, terminal bytes.
+
+Runs the release binary (`bianzhi --cache FILE`) in a pty of 100x30 with
+TERM=xterm-256color and a throw-away HOME/XDG directories (no user keymap, no server
+configured, so no sync runs), the way an operator's terminal would, using only Python's
+standard library (`pty`, `os`, `select`, `fcntl`, `termios`):
+
+- cold start: from spawn until the bytes written so far show the tree (the name of one
+  of the root's children has been drawn); the median of --runs starts and the first one;
+- terminal bytes: after each key, everything the process writes until it has been
+  quiet for QUIET seconds; a cursor move in the tree (`j`) and each keystroke typed
+  into the lookup (`/` then the query); beside it `less` on the same pty size scrolling
+  one line (`j`) through a file of the lookup's lines;
+- peak memory: VmHWM of the process (/proc/PID/status) after opening the lookup and
+  typing, before quitting.
+
+Run: python3 benches/tui.py --cache CITY.db [--bin target/release/bianzhi] [--runs 5]
+A city cache: `bianzhi gen --scale city --out city.snap && bianzhi --cache city.db import city.snap`.
+"""
+
+import argparse
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import sqlite3
+import statistics
+import struct
+import tempfile
+import termios
+import time
+
+COLS, ROWS = 100, 30
+QUIET = 0.25  # seconds of silence that end a key's output
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
+
+
+def spawn(argv, env):
+    """Starts argv on a new pty of COLS x ROWS; returns (pid, master fd, t_spawn)."""
+    t0 = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    return pid, fd, t0
+
+
+def read_for(fd, seconds):
+    """Everything written within `seconds`."""
+    out = b""
+    end = time.perf_counter() + seconds
+    while True:
+        left = end - time.perf_counter()
+        if left <= 0:
+            return out
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return out
+            if not chunk:
+                return out
+            out += chunk
+
+
+def read_until_quiet(fd, quiet=QUIET, limit=5.0):
+    out = b""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        r, _, _ = select.select([fd], [], [], quiet)
+        if not r:
+            break
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    return out
+
+
+def read_until(fd, needles, limit=10.0):
+    """Reads until any needle shows in the text (escapes stripped); returns (elapsed
+    since the call, bytes) or (None, bytes) on timeout."""
+    out = b""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+            text = ANSI.sub(b"", out).decode("utf-8", "replace")
+            if any(n in text for n in needles):
+                return time.perf_counter(), out
+    return None, out
+
+
+def vm(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])  # kB
+    return 0
+
+
+def finish(pid, fd):
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    os.close(fd)
+
+
+def pct(v, p):
+    v = sorted(v)
+    return v[round((len(v) - 1) * p)]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="target/release/bianzhi")
+    ap.add_argument("--cache", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--moves", type=int, default=20)
+    ap.add_argument("--query", default="zhangwei")
+    args = ap.parse_args()
+
+    db = sqlite3.connect(f"file:{args.cache}?mode=ro", uri=True)
+    root = db.execute("SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetchone()[0]
+    children = [
+        r[0]
+        for r in db.execute(
+            "SELECT COALESCE(short_name, name) FROM orgs WHERE parent_id = ? AND abolished = 0 ORDER BY sort, id LIMIT 5",
+            (root,),
+        )
+    ]
+    db.close()
+    # The tree's rows may be cut to the column width: match on a prefix.
+    needles = [c[:4] for c in children]
+
+    home = tempfile.mkdtemp(prefix="bianzhi-tui-bench-")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": home,
+        "XDG_CONFIG_HOME": os.path.join(home, "config"),
+        "XDG_DATA_HOME": os.path.join(home, "data"),
+        "XDG_STATE_HOME": os.path.join(home, "state"),
+        "XDG_CACHE_HOME": os.path.join(home, "cache"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LESS": "",
+        "LESSHISTFILE": "-",
+    }
+    argv = [os.path.abspath(args.bin), "--cache", os.path.abspath(args.cache), "--default-keys"]
+    print(f"binary {argv[0]} on {args.cache}, pty {COLS}x{ROWS} TERM=xterm-256color; tree shown when one of {needles} is drawn")
+
+    # Cold start.
+    starts = []
+    first_screen_bytes = 0
+    for i in range(args.runs):
+        pid, fd, t0 = spawn(argv, env)
+        t, out = read_until(fd, needles)
+        if t is None:
+            print(f"run {i}: the tree did not show within 10 s; output tail: {ANSI.sub(b'', out)[-300:]!r}")
+            finish(pid, fd)
+            continue
+        starts.append((t - t0) * 1e3)
+        rest = read_until_quiet(fd)
+        first_screen_bytes = len(out) + len(rest)
+        os.write(fd, b"q")
+        read_until_quiet(fd, 0.2, 2.0)
+        finish(pid, fd)
+    if starts:
+        print(
+            f"COLD START to the tree: median {statistics.median(starts):.0f} ms, first {starts[0]:.0f} ms, "
+            f"max {max(starts):.0f} ms over {len(starts)} starts; first screen {first_screen_bytes} bytes"
+        )
+
+    # Keys and memory, one session.
+    pid, fd, t0 = spawn(argv, env)
+    read_until(fd, needles)
+    read_until_quiet(fd, 0.5, 5.0)
+    idle = read_for(fd, 2.0)
+    print(f"idle: {len(idle)} bytes written in 2 s with no key")
+    moves = []
+    for _ in range(args.moves):
+        os.write(fd, b"j")
+        moves.append(len(read_until_quiet(fd)))
+    print(
+        f"TREE cursor move (j) x{len(moves)}: bytes written median {statistics.median(moves):.0f}, "
+        f"p90 {pct(moves, 0.9)}, max {max(moves)}"
+    )
+    os.write(fd, b"/")
+    opened = len(read_until_quiet(fd, 0.5))
+    # The index builds in the background from start-up; give it time before typing.
+    time.sleep(1.0)
+    read_until_quiet(fd, 0.2)
+    keys = []
+    for ch in args.query:
+        os.write(fd, ch.encode())
+        keys.append(len(read_until_quiet(fd)))
+    for ch in "张伟":
+        os.write(fd, ch.encode())
+        keys.append(len(read_until_quiet(fd)))
+    print(
+        f"LOOKUP keystroke x{len(keys)} ({args.query!r} then 张伟, after {opened} bytes to open it): "
+        f"bytes written median {statistics.median(keys):.0f}, p90 {pct(keys, 0.9)}, max {max(keys)}; per key {keys}"
+    )
+    hwm, rss = vm(pid, "VmHWM"), vm(pid, "VmRSS")
+    print(f"PEAK MEMORY after opening the lookup and typing: VmHWM {hwm / 1024:.1f} MB (VmRSS now {rss / 1024:.1f} MB)")
+    os.write(fd, b"\x1b")
+    read_until_quiet(fd, 0.2)
+    os.write(fd, b"q")
+    read_until_quiet(fd, 0.2, 2.0)
+    finish(pid, fd)
+
+    # The peer: less scrolling one line, on the same pty, over the lookup's lines.
+    lines = os.path.join(home, "lines.txt")
+    db = sqlite3.connect(f"file:{args.cache}?mode=ro", uri=True)
+    with open(lines, "w") as f:
+        for (name, keys_) in db.execute("SELECT name, keys FROM search_keys ORDER BY kind, id"):
+            f.write(f"{name}\t{keys_}\n")
+    db.close()
+    less = "/usr/bin/less"
+    if os.path.exists(less):
+        pid, fd, t0 = spawn([less, "-S", lines], env)
+        read_until_quiet(fd, 0.5, 5.0)
+        scroll = []
+        for _ in range(args.moves):
+            os.write(fd, b"j")
+            scroll.append(len(read_until_quiet(fd)))
+        os.write(fd, b"q")
+        read_until_quiet(fd, 0.2, 2.0)
+        finish(pid, fd)
+        m = statistics.median(scroll)
+        print(
+            f"LESS scrolling one line (j) x{len(scroll)}: bytes written median {m:.0f}, max {max(scroll)}; "
+            f"bianzhi/less: tree move {statistics.median(moves) / max(m, 1):.2f}x, lookup key {statistics.median(keys) / max(m, 1):.2f}x"
+        )
+    else:
+        print("less: not installed")
+
+
+if __name__ == "__main__":
+    main()

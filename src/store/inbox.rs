@@ -1,0 +1,252 @@
+//! The approval inbox as the cache sees it: open requests with their unit's figures,
+//! the effect approval would have (the same preview the server judges by) and where
+//! this operator's own decision stands in the outbox. One loader and one way to
+//! decide serve both the interface and `bianzhi inbox` / `bianzhi decide`.
+//!
+//! The outbox table is the store's; its rows are read and written through
+//! `sync::outbox` so that what is queued here is exactly what the sync client pushes.
+
+use super::{Result, Store, queries};
+use crate::model::approval::Effect;
+use crate::model::quota::Figures;
+use crate::model::*;
+use crate::sync::outbox;
+
+/// Where an item stands for this operator.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Standing {
+    /// Waiting for a decision.
+    Open,
+    /// Decided here, in the outbox, not yet accepted by the server (待上传).
+    Queued(Decision),
+    /// The server refused this operator's decision; the reason is the server's.
+    Refused { decision: Decision, reason: String },
+    /// Decided (by this operator or another), as the cache last heard from the server.
+    Decided {
+        status: ApprovalStatus,
+        by: Option<String>,
+        /// This operator's own decision came too late: the server's reason.
+        refused: Option<String>,
+    },
+}
+
+impl Standing {
+    /// Whether a decision may be made on the item now.
+    pub fn decidable(&self) -> bool {
+        matches!(self, Standing::Open | Standing::Refused { .. })
+    }
+}
+
+/// One request as the inbox shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Item {
+    pub request: Approval,
+    /// `示例县 › 教育局`
+    pub unit_path: String,
+    /// The unit's short name (or full name).
+    pub unit: String,
+    /// The person the request names (name only: the inbox shows no ID numbers).
+    pub person: Option<String>,
+    /// The unit's own figures now.
+    pub figures: Figures,
+    pub effect: Effect,
+    pub standing: Standing,
+}
+
+impl Item {
+    /// `用编计划 2名 行政编制`: what is asked, in a few words.
+    pub fn asked(&self) -> String {
+        let r = &self.request;
+        match r.kind {
+            ApprovalKind::StaffingPlan => {
+                format!("{}名 {}", r.amount, r.staffing_type.map_or("—", |t| t.zh()))
+            }
+            ApprovalKind::Entry => format!(
+                "{} {}",
+                self.person.as_deref().unwrap_or("—"),
+                r.staffing_type.map_or("—", |t| t.zh())
+            ),
+            ApprovalKind::Exit => format!(
+                "{} {}",
+                self.person.as_deref().unwrap_or("—"),
+                r.exit_kind.map_or("", |k| k.zh())
+            ),
+            ApprovalKind::LeaderPost => format!(
+                "{} {}",
+                self.person.as_deref().unwrap_or("—"),
+                r.post.map(|p| p.to_string()).unwrap_or_default()
+            ),
+            ApprovalKind::Reorganisation => r.summary.clone(),
+        }
+    }
+
+    /// The standing in words: `待上传（同意）`, `服务器未接受：…`, `已同意（张主任）`.
+    pub fn standing_text(&self) -> String {
+        match &self.standing {
+            Standing::Open => String::new(),
+            Standing::Queued(d) => format!("待上传（{}）", d.zh()),
+            Standing::Refused { reason, .. } => format!("服务器未接受：{reason}"),
+            Standing::Decided {
+                status,
+                by,
+                refused,
+            } => {
+                let decided = match by {
+                    Some(by) => format!("已{}（{by}）", status.zh()),
+                    None => format!("已{}", status.zh()),
+                };
+                match refused {
+                    Some(reason) => format!("服务器未接受：{reason}；{decided}"),
+                    None => decided,
+                }
+            }
+        }
+    }
+}
+
+/// Outbox rows this far back are still shown on their items once decided.
+const RECENT_DECISIONS: usize = 50;
+
+fn item(
+    conn: &rusqlite::Connection,
+    request: Approval,
+    queued: &[outbox::Entry],
+    today: YearMonth,
+) -> Result<Item> {
+    let figures = queries::unit_figures(conn, request.org_id)?;
+    let effect = queries::preview_approval(conn, &request, &figures, today)?;
+    let org = queries::org(conn, request.org_id)?;
+    let unit = org
+        .as_ref()
+        .map(|o| o.short_name.clone().unwrap_or_else(|| o.name.clone()))
+        .unwrap_or_else(|| format!("单位{}", request.org_id));
+    let person = match request.person_id {
+        Some(pid) => queries::person(conn, pid)?.map(|p| p.name),
+        None => None,
+    };
+    let mine = queued.iter().rev().find(|e| e.approval_id == request.id);
+    let standing = if request.status != ApprovalStatus::Pending {
+        Standing::Decided {
+            status: request.status,
+            by: request.decided_by.clone(),
+            refused: mine
+                .filter(|e| e.state == 2)
+                .map(|e| e.reason.clone().unwrap_or_else(|| "未说明原因".into())),
+        }
+    } else {
+        match mine {
+            Some(e) if e.state == 0 => Standing::Queued(e.decision),
+            Some(e) if e.state == 2 => Standing::Refused {
+                decision: e.decision,
+                reason: e.reason.clone().unwrap_or_else(|| "未说明原因".into()),
+            },
+            // Accepted but the decided request not pulled yet: it is on its way.
+            Some(e) if e.state == 1 => Standing::Decided {
+                status: e.decision.resulting_status(),
+                by: None,
+                refused: None,
+            },
+            _ => Standing::Open,
+        }
+    };
+    Ok(Item {
+        unit_path: queries::path_text(conn, request.org_id)?,
+        unit,
+        person,
+        figures,
+        effect,
+        standing,
+        request,
+    })
+}
+
+/// The inbox: every open request, oldest first, then the requests this operator
+/// decided recently (newest decision first) so a decision stays visible until and
+/// after the server has answered. A decision the server refused is on its item,
+/// which is open again if the request still is.
+pub fn items(conn: &rusqlite::Connection, today: YearMonth) -> Result<Vec<Item>> {
+    let queued = outbox::entries(conn)?;
+    let mut out = Vec::new();
+    let open = queries::open_approvals(conn)?;
+    for r in open {
+        out.push(item(conn, r, &queued, today)?);
+    }
+    let mut seen: Vec<ApprovalId> = out.iter().map(|i| i.request.id).collect();
+    for e in queued.iter().rev().take(RECENT_DECISIONS) {
+        if seen.contains(&e.approval_id) {
+            continue;
+        }
+        seen.push(e.approval_id);
+        if let Some(r) = queries::approval(conn, e.approval_id)? {
+            out.push(item(conn, r, &queued, today)?);
+        }
+    }
+    Ok(out)
+}
+
+/// One request as the inbox shows it.
+pub fn one(conn: &rusqlite::Connection, id: ApprovalId, today: YearMonth) -> Result<Option<Item>> {
+    let queued = outbox::entries(conn)?;
+    match queries::approval(conn, id)? {
+        Some(r) => Ok(Some(item(conn, r, &queued, today)?)),
+        None => Ok(None),
+    }
+}
+
+/// Why a decision cannot be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("找不到编号为 {0} 的申请")]
+    NoSuchRequest(ApprovalId),
+    #[error("申请 {0} 已是“{1}”状态，无需再审批")]
+    AlreadyDecided(ApprovalId, &'static str),
+    #[error("申请 {0} 已有待上传的决定，请先同步")]
+    AlreadyQueued(ApprovalId),
+    #[error("请填写审批意见")]
+    NoComment,
+}
+
+/// Records a decision: into the outbox (sent on the next sync, offline or not) and
+/// into this operator's audit log. Returns the item as it stands afterwards.
+pub fn decide(
+    store: &Store,
+    id: ApprovalId,
+    decision: Decision,
+    comment: &str,
+    today: YearMonth,
+) -> Result<std::result::Result<Item, Refusal>> {
+    let conn = store.conn();
+    let comment = comment.trim();
+    if comment.is_empty() {
+        return Ok(Err(Refusal::NoComment));
+    }
+    let Some(item) = one(conn, id, today)? else {
+        return Ok(Err(Refusal::NoSuchRequest(id)));
+    };
+    match &item.standing {
+        Standing::Queued(_) => return Ok(Err(Refusal::AlreadyQueued(id))),
+        Standing::Decided { status, .. } => {
+            return Ok(Err(Refusal::AlreadyDecided(id, status.zh())));
+        }
+        Standing::Open | Standing::Refused { .. } => {}
+    }
+    outbox::queue(store, id, decision, comment)?;
+    store.audit("decide", &format!("申请{} {}", id, decision.zh()), Some(1))?;
+    Ok(Ok(one(conn, id, today)?.unwrap_or(item)))
+}
+
+/// Open requests per kind, in the vocabulary's order.
+pub fn counts(items: &[Item]) -> Vec<(ApprovalKind, usize)> {
+    ApprovalKind::ALL
+        .iter()
+        .map(|&k| {
+            (
+                k,
+                items
+                    .iter()
+                    .filter(|i| i.request.kind == k && i.standing.decidable())
+                    .count(),
+            )
+        })
+        .collect()
+}

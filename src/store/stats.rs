@@ -1,0 +1,590 @@
+//! Aggregates for the overview of the jurisdiction (全局一屏掌控) and the lists behind its
+//! figures. Each is a handful of grouped queries over indexed columns and the derived
+//! figure tables, meant to run once when a screen opens (off the interface's task),
+//! never per keypress.
+
+use super::Result;
+use super::queries;
+use super::rows::*;
+use super::warnings::{self, Filter, WarningKind};
+use crate::model::quota::{Figures, QuotaFigure};
+use crate::model::*;
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+/// Age bands of the staff structure (年龄结构), by completed years on `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum AgeBand {
+    Under30,
+    From30To39,
+    From40To49,
+    From50To54,
+    From55,
+    Unknown,
+}
+
+impl AgeBand {
+    pub const ALL: [AgeBand; 6] = [
+        AgeBand::Under30,
+        AgeBand::From30To39,
+        AgeBand::From40To49,
+        AgeBand::From50To54,
+        AgeBand::From55,
+        AgeBand::Unknown,
+    ];
+    fn code(self) -> i64 {
+        self as i64
+    }
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (AgeBand::Under30, Lang::Zh) => "30岁以下",
+            (AgeBand::From30To39, Lang::Zh) => "30-39岁",
+            (AgeBand::From40To49, Lang::Zh) => "40-49岁",
+            (AgeBand::From50To54, Lang::Zh) => "50-54岁",
+            (AgeBand::From55, Lang::Zh) => "55岁以上",
+            (AgeBand::Unknown, Lang::Zh) => "未填",
+            (AgeBand::Under30, Lang::En) => "<30",
+            (AgeBand::From30To39, Lang::En) => "30-39",
+            (AgeBand::From40To49, Lang::En) => "40-49",
+            (AgeBand::From50To54, Lang::En) => "50-54",
+            (AgeBand::From55, Lang::En) => "55+",
+            (AgeBand::Unknown, Lang::En) => "unknown",
+        }
+    }
+}
+
+/// The same day `years` earlier (29 February falls back to the 28th).
+fn years_before(today: NaiveDate, years: i32) -> NaiveDate {
+    let y = today.year() - years;
+    NaiveDate::from_ymd_opt(y, today.month(), today.day())
+        .or_else(|| NaiveDate::from_ymd_opt(y, today.month(), 28))
+        .expect("valid date")
+}
+
+/// SQL that puts an active person's `birth_date` in an [`AgeBand`] code; parameters
+/// ?1..?4 are the birth dates of those turning 30, 40, 50 and 55 today.
+const BAND_SQL: &str = "CASE WHEN birth_date IS NULL OR birth_date = '' THEN 5 \
+     WHEN birth_date > ?1 THEN 0 WHEN birth_date > ?2 THEN 1 WHEN birth_date > ?3 THEN 2 \
+     WHEN birth_date > ?4 THEN 3 ELSE 4 END";
+
+fn band_params(today: NaiveDate) -> [String; 4] {
+    [30, 40, 50, 55].map(|y| years_before(today, y).to_string())
+}
+
+const ACTIVE: i64 = 1;
+
+/// The jurisdiction at a glance: what the overview screen and `bianzhi overview --json`
+/// both show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Jurisdiction {
+    pub today: NaiveDate,
+    pub root: Option<Org>,
+    /// Summed over every root of the cache.
+    pub totals: Figures,
+    pub units: i64,
+    pub persons_active: i64,
+    pub open_approvals: usize,
+    /// Units with at least one staffing type over quota, full, over leadership posts.
+    pub units_over: usize,
+    pub units_full: usize,
+    pub units_over_posts: usize,
+    /// Warnings of each kind, retirement forecast over the next 12 months.
+    pub warnings: Vec<(WarningKind, usize)>,
+    pub age_bands: Vec<(AgeBand, i64)>,
+    /// `None`: education not recorded.
+    pub education: Vec<(Option<Education>, i64)>,
+    pub post_types: Vec<(PostType, i64)>,
+    /// Persons reaching the statutory retirement age in each of the next 12 months,
+    /// this month first.
+    pub retirements: Vec<(YearMonth, i64)>,
+}
+
+/// The retirement forecast horizon the overview uses.
+pub const FORECAST_MONTHS: u32 = 12;
+
+pub fn jurisdiction(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction> {
+    let roots = queries::roots(conn)?;
+    let mut totals = Figures::default();
+    for r in &roots {
+        totals.merge(&queries::subtree_figures(conn, r.org.id)?);
+    }
+    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let all = warnings::warnings(
+        conn,
+        Filter {
+            kind: None,
+            within: FORECAST_MONTHS,
+            today: YearMonth::of(today),
+            scope: None,
+        },
+    )?;
+    let units_with = |k: WarningKind| {
+        let mut ids: Vec<OrgId> = all
+            .iter()
+            .filter(|w| w.kind == k)
+            .map(|w| w.org_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    };
+
+    let [p30, p40, p50, p55] = band_params(today);
+    let mut age_bands: Vec<(AgeBand, i64)> = AgeBand::ALL.iter().map(|&b| (b, 0)).collect();
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {BAND_SQL} AS band, COUNT(*) FROM persons WHERE status = ?5 GROUP BY band"
+    ))?;
+    for row in st.query_map(params![p30, p40, p50, p55, ACTIVE], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (band, n) = row?;
+        if let Some(slot) = age_bands.iter_mut().find(|(b, _)| b.code() == band) {
+            slot.1 = n;
+        }
+    }
+
+    let mut education: Vec<(Option<Education>, i64)> =
+        Education::ALL.iter().map(|&e| (Some(e), 0)).collect();
+    education.push((None, 0));
+    let mut st = conn.prepare_cached(
+        "SELECT education, COUNT(*) FROM persons WHERE status = ? GROUP BY education",
+    )?;
+    for row in st.query_map([ACTIVE], |r| {
+        Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (code, n) = row?;
+        let e = code.and_then(Education::from_code);
+        if let Some(slot) = education.iter_mut().find(|(x, _)| *x == e) {
+            slot.1 += n;
+        }
+    }
+
+    let mut post_types: Vec<(PostType, i64)> = PostType::ALL.iter().map(|&p| (p, 0)).collect();
+    let mut st = conn.prepare_cached(
+        "SELECT post_type, COUNT(*) FROM persons WHERE status = ? GROUP BY post_type",
+    )?;
+    for row in st.query_map([ACTIVE], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let (code, n) = row?;
+        if let Some(slot) = post_types.iter_mut().find(|(p, _)| p.code() as i64 == code) {
+            slot.1 = n;
+        }
+    }
+
+    let now = YearMonth::of(today);
+    let mut retirements: Vec<(YearMonth, i64)> = (0..FORECAST_MONTHS as i64)
+        .map(|i| (now.plus_months(i), 0))
+        .collect();
+    let mut st = conn.prepare_cached(
+        "SELECT retire_month, COUNT(*) FROM persons WHERE status = ? AND retire_month >= ? \
+         AND retire_month < ? GROUP BY retire_month",
+    )?;
+    for row in st.query_map(
+        params![ACTIVE, now.index(), now.index() + FORECAST_MONTHS as i64],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+    )? {
+        let (m, n) = row?;
+        if let Some(slot) = retirements.iter_mut().find(|(x, _)| x.index() == m) {
+            slot.1 = n;
+        }
+    }
+
+    Ok(Jurisdiction {
+        today,
+        root: roots.first().map(|r| r.org.clone()),
+        totals,
+        units: count("SELECT COUNT(*) FROM orgs")?,
+        persons_active: count("SELECT COUNT(*) FROM persons WHERE status = 1")?,
+        open_approvals: queries::open_approvals(conn)?.len(),
+        units_over: units_with(WarningKind::OverQuota),
+        units_full: units_with(WarningKind::Full),
+        units_over_posts: units_with(WarningKind::OverPosts),
+        warnings: WarningKind::ALL
+            .iter()
+            .map(|&k| (k, all.iter().filter(|w| w.kind == k).count()))
+            .collect(),
+        age_bands,
+        education,
+        post_types,
+        retirements,
+    })
+}
+
+/// Which persons a list behind a figure shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonFilter {
+    /// The persons behind a unit's 实有: its active staff occupying this staffing type
+    /// (`None`: any staffing type, i.e. all who occupy a quota).
+    Occupying {
+        org: OrgId,
+        staffing: Option<StaffingType>,
+    },
+    /// Active staff of a unit holding this leadership post (实配).
+    Holding {
+        org: OrgId,
+        slot: PostSlot,
+    },
+    AgeBand(AgeBand),
+    Education(Option<Education>),
+    PostType(PostType),
+    /// Active staff reaching the statutory retirement age in this month.
+    Retiring(YearMonth),
+}
+
+/// The persons behind a figure, in a stable order (unit, then id).
+pub fn persons_where(
+    conn: &Connection,
+    filter: PersonFilter,
+    today: NaiveDate,
+) -> Result<Vec<Person>> {
+    let select = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE status = {ACTIVE}");
+    let mut st;
+    let rows = match filter {
+        PersonFilter::Occupying { org, staffing } => match staffing {
+            Some(t) => {
+                st = conn.prepare_cached(&format!(
+                    "{select} AND org_id = ? AND staffing_type = ? ORDER BY id"
+                ))?;
+                st.query_map(params![org, t.code()], read_person)?
+            }
+            None => {
+                st = conn.prepare_cached(&format!(
+                    "{select} AND org_id = ? AND staffing_type IS NOT NULL ORDER BY id"
+                ))?;
+                st.query_map(params![org], read_person)?
+            }
+        },
+        PersonFilter::Holding { org, slot } => {
+            st = conn.prepare_cached(&format!(
+                "{select} AND org_id = ? AND leader_level = ? AND leader_rank = ? ORDER BY id"
+            ))?;
+            st.query_map(
+                params![org, slot.level.code(), slot.rank.code()],
+                read_person,
+            )?
+        }
+        PersonFilter::AgeBand(band) => {
+            let [p30, p40, p50, p55] = band_params(today);
+            st = conn.prepare_cached(&format!(
+                "{select} AND ({BAND_SQL}) = ?5 ORDER BY org_id, id"
+            ))?;
+            st.query_map(params![p30, p40, p50, p55, band.code()], read_person)?
+        }
+        PersonFilter::Education(Some(e)) => {
+            st = conn.prepare_cached(&format!("{select} AND education = ? ORDER BY org_id, id"))?;
+            st.query_map(params![e.code()], read_person)?
+        }
+        PersonFilter::Education(None) => {
+            st = conn.prepare_cached(&format!(
+                "{select} AND education IS NULL ORDER BY org_id, id"
+            ))?;
+            st.query_map([], read_person)?
+        }
+        PersonFilter::PostType(p) => {
+            st = conn.prepare_cached(&format!("{select} AND post_type = ? ORDER BY org_id, id"))?;
+            st.query_map(params![p.code()], read_person)?
+        }
+        PersonFilter::Retiring(m) => {
+            st = conn.prepare_cached(&format!(
+                "{select} AND retire_month = ? ORDER BY org_id, id"
+            ))?;
+            st.query_map(params![m.index()], read_person)?
+        }
+    };
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A unit's figure of one staffing type.
+pub type UnitFigure = (OrgId, StaffingType, QuotaFigure);
+
+/// The units behind a subtree's figure: every unit of the subtree with a quota of this
+/// staffing type (`None`: of any type, one row per unit and type), worst first — the
+/// most over quota, then the least usable.
+pub fn units_behind(
+    conn: &Connection,
+    root: OrgId,
+    staffing: Option<StaffingType>,
+) -> Result<Vec<UnitFigure>> {
+    let ids = queries::subtree_ids(conn, root)?;
+    let mut out = Vec::new();
+    for id in ids {
+        for (t, f) in queries::unit_figures(conn, id)?.quota {
+            if staffing.is_none_or(|s| s == t) {
+                out.push((id, t, f));
+            }
+        }
+    }
+    out.sort_by_key(|(id, t, f)| (std::cmp::Reverse(f.over), f.usable, f.vacant, *id, *t));
+    Ok(out)
+}
+
+/// Funding types (经费形式) of a unit's (or its subtree's) approved quota, per staffing
+/// type, from the ledger entries: those whose entries sum above zero.
+pub fn funding(
+    conn: &Connection,
+    org: OrgId,
+    subtree: bool,
+) -> Result<Vec<(StaffingType, Vec<FundingType>)>> {
+    let sql = if subtree {
+        "SELECT staffing_type, funding_type, SUM(delta) FROM ledger WHERE org_id IN \
+         (SELECT org_id FROM org_tree WHERE path >= (SELECT path FROM org_tree WHERE org_id = ?1) \
+          AND path < (SELECT path FROM org_tree WHERE org_id = ?1) || x'ff') \
+         GROUP BY 1, 2 ORDER BY 1, 2"
+    } else {
+        "SELECT staffing_type, funding_type, SUM(delta) FROM ledger WHERE org_id = ?1 \
+         GROUP BY 1, 2 ORDER BY 1, 2"
+    };
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map([org], |r| {
+        Ok((
+            vocab::<StaffingType>(r, 0)?,
+            opt_vocab::<FundingType>(r, 1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    let mut out: Vec<(StaffingType, Vec<FundingType>)> = Vec::new();
+    for row in rows {
+        let (t, f, n) = row?;
+        let (Some(f), true) = (f, n > 0) else {
+            continue;
+        };
+        match out.iter_mut().find(|(k, _)| *k == t) {
+            Some((_, v)) => v.push(f),
+            None => out.push((t, vec![f])),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn small() -> Store {
+        let data = crate::generate::generate(crate::generate::Scale::Small, 1);
+        let mut s = Store::open_in_memory().unwrap();
+        s.replace_all(&data).unwrap();
+        s
+    }
+
+    #[test]
+    fn subtree_figures_are_exact_sums_of_their_units() {
+        let s = small();
+        let c = s.conn();
+        let ids: Vec<OrgId> = c
+            .prepare("SELECT id FROM orgs")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut checked = 0;
+        for id in ids {
+            let subtree = queries::subtree_figures(c, id).unwrap();
+            for t in StaffingType::ALL {
+                let behind = units_behind(c, id, Some(*t)).unwrap();
+                let sum: QuotaFigure = behind.iter().map(|(_, _, f)| *f).sum();
+                assert_eq!(sum, subtree.quota_of(*t), "unit {id} {t}");
+                checked += behind.len();
+            }
+            let all: QuotaFigure = units_behind(c, id, None)
+                .unwrap()
+                .iter()
+                .map(|(_, _, f)| *f)
+                .sum();
+            assert_eq!(all, subtree.total(), "unit {id}");
+        }
+        assert!(checked > 100, "{checked}");
+    }
+
+    #[test]
+    fn units_behind_are_worst_first_and_persons_behind_match_actual() {
+        let s = small();
+        let c = s.conn();
+        let root = queries::roots(c).unwrap()[0].org.id;
+        let list = units_behind(c, root, None).unwrap();
+        assert!(list.windows(2).all(|w| w[0].2.over >= w[1].2.over));
+        assert!(
+            list[0].2.over > 0,
+            "the generated data has over-quota units"
+        );
+        let today = NaiveDate::from_ymd_opt(2025, 3, 5).unwrap();
+        for (org, t, f) in list.iter().take(40) {
+            let staffing = Some(*t);
+            let persons = persons_where(
+                c,
+                PersonFilter::Occupying {
+                    org: *org,
+                    staffing,
+                },
+                today,
+            )
+            .unwrap();
+            assert_eq!(persons.len() as i64, f.actual, "{org} {t}");
+            assert!(persons.iter().all(|p| p.staffing_type == staffing));
+        }
+    }
+
+    #[test]
+    fn overview_counts_agree_with_the_lists_behind_them() {
+        let s = small();
+        let c = s.conn();
+        let today = NaiveDate::from_ymd_opt(2025, 3, 5).unwrap();
+        let j = jurisdiction(c, today).unwrap();
+        let sum = |v: &[i64]| v.iter().sum::<i64>();
+        let bands: Vec<i64> = j.age_bands.iter().map(|x| x.1).collect();
+        assert_eq!(sum(&bands), j.persons_active);
+        let edu: Vec<i64> = j.education.iter().map(|x| x.1).collect();
+        assert_eq!(sum(&edu), j.persons_active);
+        let posts: Vec<i64> = j.post_types.iter().map(|x| x.1).collect();
+        assert_eq!(sum(&posts), j.persons_active);
+        for (band, n) in &j.age_bands {
+            let list = persons_where(c, PersonFilter::AgeBand(*band), today).unwrap();
+            assert_eq!(list.len() as i64, *n, "{band:?}");
+        }
+        for (e, n) in &j.education {
+            let list = persons_where(c, PersonFilter::Education(*e), today).unwrap();
+            assert_eq!(list.len() as i64, *n, "{e:?}");
+        }
+        let forecast = j.warnings[WarningKind::Retirement as usize].1 as i64;
+        let months: Vec<i64> = j.retirements.iter().map(|x| x.1).collect();
+        assert_eq!(sum(&months), forecast);
+        for (m, n) in &j.retirements {
+            let list = persons_where(c, PersonFilter::Retiring(*m), today).unwrap();
+            assert_eq!(list.len() as i64, *n, "{m}");
+        }
+        assert_eq!(
+            j.totals,
+            queries::subtree_figures(c, j.root.as_ref().unwrap().id).unwrap()
+        );
+    }
+
+    #[test]
+    fn ages_fall_in_their_band_on_the_birthday() {
+        let today = NaiveDate::from_ymd_opt(2025, 3, 5).unwrap();
+        assert_eq!(years_before(today, 30).to_string(), "1995-03-05");
+        let leap = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        assert_eq!(years_before(leap, 30).to_string(), "1994-02-28");
+    }
+
+    /// The forecast and the over-age list agree with the law (model::retirement) for
+    /// every birth month from 1960 to 1990 under each of the three rules.
+    #[test]
+    fn retirement_warnings_follow_the_law_for_every_birth_month() {
+        use crate::model::retirement::{Rule, retirement_month};
+        let mut data = Dataset {
+            orgs: vec![Org {
+                id: 1,
+                parent_id: None,
+                kind: OrgKind::Region,
+                name: "示例县".into(),
+                short_name: None,
+                category: None,
+                level: None,
+                nature: None,
+                credit_code: None,
+                domain_name: None,
+                founding_doc: None,
+                founding_date: None,
+                sort: 0,
+                abolished: false,
+            }],
+            ..Dataset::default()
+        };
+        let rules = [
+            (Rule::Men60, Sex::Male, PostType::Worker),
+            (Rule::Women55, Sex::Female, PostType::Management),
+            (Rule::Women50, Sex::Female, PostType::Worker),
+        ];
+        let mut expected = std::collections::HashMap::new();
+        let mut id = 0;
+        for (rule, sex, post_type) in rules {
+            for i in 0..(31 * 12) {
+                let birth = YearMonth::new(1960, 1).plus_months(i);
+                id += 1;
+                data.persons.push(Person {
+                    id,
+                    org_id: 1,
+                    name: format!("人员{id}"),
+                    id_number: String::new(),
+                    sex,
+                    birth_date: NaiveDate::from_ymd_opt(birth.year, birth.month, 15),
+                    ethnicity: "汉族".into(),
+                    political_status: None,
+                    funding_type: None,
+                    work_start: None,
+                    entry_form: None,
+                    entry_doc: None,
+                    entry_date: None,
+                    post: None,
+                    rank: None,
+                    post_type,
+                    school: None,
+                    education: None,
+                    degree: None,
+                    major: None,
+                    staffing_type: None,
+                    leader_post: None,
+                    status: PersonStatus::Active,
+                    exit_kind: None,
+                    exit_date: None,
+                });
+                expected.insert(id, retirement_month(rule, birth));
+            }
+        }
+        let mut s = crate::store::Store::open_in_memory().unwrap();
+        s.replace_all(&data).unwrap();
+        let today = YearMonth::new(2025, 1);
+        let read = |kind, within| {
+            warnings::warnings(
+                s.conn(),
+                Filter {
+                    kind: Some(kind),
+                    within,
+                    today,
+                    scope: None,
+                },
+            )
+            .unwrap()
+        };
+        // Everyone is either over age already or due within 40 years.
+        let mut seen = 0;
+        for (kind, list) in [
+            (WarningKind::Overage, read(WarningKind::Overage, 0)),
+            (
+                WarningKind::Retirement,
+                read(WarningKind::Retirement, 40 * 12),
+            ),
+        ] {
+            for w in list {
+                let p = w.person.as_ref().unwrap();
+                let due = expected[&p.id];
+                assert_eq!(w.retirement_date, Some(due), "{} {kind:?}", p.name);
+                assert_eq!(
+                    kind == WarningKind::Overage,
+                    due < today,
+                    "{} {due}",
+                    p.name
+                );
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, expected.len());
+        // The 12-month forecast holds exactly those due in 2025.
+        let year: Vec<i64> = read(WarningKind::Retirement, 12)
+            .iter()
+            .map(|w| w.person.as_ref().unwrap().id)
+            .collect();
+        let want = expected.values().filter(|m| m.year == 2025).count();
+        assert_eq!(year.len(), want);
+        let j = jurisdiction(s.conn(), NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).unwrap();
+        for (m, n) in &j.retirements {
+            assert_eq!(
+                *n as usize,
+                expected.values().filter(|x| *x == m).count(),
+                "{m}"
+            );
+        }
+    }
+}

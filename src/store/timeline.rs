@@ -1,0 +1,451 @@
+//! Timelines, newest first: a unit's history (历史沿革) merged with its quota ledger
+//! (编制台账, each entry with the running total of its staffing type after it) and its
+//! leadership-post ledger; a person's career; this operator's local audit log. One
+//! loader serves the interface and `bianzhi history`, so both tell the same story.
+
+use super::Result;
+use super::queries;
+use crate::model::*;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use std::collections::BTreeMap;
+
+/// What kind of step an item is; the timeline filters on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum ItemKind {
+    Event(EventKind),
+    /// 编制台账: an approved quota change.
+    Ledger,
+    /// 领导职数核定: an approved leadership-post change.
+    Posts,
+    /// A line of the local audit log: `decide`, `reveal`, `export`, `sync` …
+    Audit(String),
+}
+
+impl ItemKind {
+    pub fn label(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ItemKind::Event(k), l) => k.label(l).to_string(),
+            (ItemKind::Ledger, Lang::Zh) => "编制核定".into(),
+            (ItemKind::Ledger, Lang::En) => "quota".into(),
+            (ItemKind::Posts, Lang::Zh) => "职数核定".into(),
+            (ItemKind::Posts, Lang::En) => "posts".into(),
+            (ItemKind::Audit(a), l) => audit_label(a, l).to_string(),
+        }
+    }
+
+    /// Accepts what `label` prints in either language, the event kinds, and the raw
+    /// audit action names (`decide`); `台账`/`ledger` and `职数`/`posts` as short forms.
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        let s = s.trim();
+        if let Some(k) = EventKind::parse(s) {
+            return Some(ItemKind::Event(k));
+        }
+        match s.to_lowercase().as_str() {
+            "编制核定" | "台账" | "编制台账" | "ledger" | "quota" => {
+                Some(ItemKind::Ledger)
+            }
+            "职数核定" | "职数" | "posts" => Some(ItemKind::Posts),
+            _ => AUDIT_ACTIONS
+                .iter()
+                .find(|(a, zh, en)| *a == s || *zh == s || en.eq_ignore_ascii_case(s))
+                .map(|(a, _, _)| ItemKind::Audit(a.to_string())),
+        }
+    }
+}
+
+/// Audit action, Chinese, English.
+const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
+    ("decide", "审批", "decision"),
+    ("reveal", "查看证件号", "reveal"),
+    ("export", "导出", "export"),
+    ("sync", "同步", "sync"),
+    ("demo", "示例数据", "demo data"),
+    ("import", "导入", "import"),
+];
+
+fn audit_label(action: &str, lang: Lang) -> &str {
+    AUDIT_ACTIONS
+        .iter()
+        .find(|(a, _, _)| *a == action)
+        .map_or(action, |(_, zh, en)| match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        })
+}
+
+/// Where an item came from, with everything its detail shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub enum Source {
+    Event {
+        event: Event,
+        from_name: Option<String>,
+        to_name: Option<String>,
+    },
+    Ledger {
+        entry: LedgerEntry,
+        /// 核定 of this staffing type after the entry.
+        total_after: i64,
+    },
+    Posts {
+        entry: PostEntry,
+        total_after: i64,
+    },
+    Audit {
+        at: String,
+        action: String,
+        detail: String,
+        rows: Option<i64>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Item {
+    pub date: NaiveDate,
+    pub kind: ItemKind,
+    pub doc_no: Option<String>,
+    pub summary: String,
+    pub source: Source,
+}
+
+impl Item {
+    /// Label and value pairs for the item's detail.
+    pub fn detail(&self, lang: Lang) -> Vec<(&'static str, String)> {
+        let zh = lang == Lang::Zh;
+        let l = |a: &'static str, b: &'static str| if zh { a } else { b };
+        let mut out = vec![
+            (l("日期", "Date"), self.date.to_string()),
+            (l("事项", "Event"), self.kind.label(lang)),
+        ];
+        if let Some(d) = &self.doc_no {
+            out.push((l("文号", "Document"), d.clone()));
+        }
+        match &self.source {
+            Source::Event {
+                event,
+                from_name,
+                to_name,
+            } => {
+                out.push((l("摘要", "Summary"), event.summary.clone()));
+                if let Some(n) = from_name {
+                    out.push((l("原单位", "From"), n.clone()));
+                }
+                if let Some(n) = to_name {
+                    out.push((l("现单位", "To"), n.clone()));
+                }
+                out.push((l("经办", "Recorded by"), event.operator.clone()));
+            }
+            Source::Ledger { entry, total_after } => {
+                out.push((
+                    l("编制类型", "Staffing type"),
+                    entry.staffing_type.label(lang).into(),
+                ));
+                if let Some(f) = entry.funding_type {
+                    out.push((l("经费形式", "Funding"), f.label(lang).into()));
+                }
+                out.push((l("增减", "Change"), format!("{:+}", entry.delta)));
+                out.push((l("核定累计", "Approved after"), total_after.to_string()));
+                if entry.special {
+                    out.push((l("特殊编制", "Special quota"), l("是", "yes").into()));
+                }
+                out.push((l("变动摘要", "Summary"), entry.summary.clone()));
+            }
+            Source::Posts { entry, total_after } => {
+                out.push((l("职数", "Post"), entry.slot.to_string()));
+                out.push((l("增减", "Change"), format!("{:+}", entry.delta)));
+                out.push((l("核定累计", "Approved after"), total_after.to_string()));
+                out.push((l("变动摘要", "Summary"), entry.summary.clone()));
+            }
+            Source::Audit {
+                at, detail, rows, ..
+            } => {
+                out.push((l("时间", "At"), at.clone()));
+                out.push((l("内容", "Detail"), detail.clone()));
+                if let Some(n) = rows {
+                    out.push((l("条数", "Rows"), n.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The delta and running total of a ledger line: `+3 → 15`.
+    pub fn figure(&self) -> Option<String> {
+        match &self.source {
+            Source::Ledger { entry, total_after } => {
+                Some(format!("{:+} → {total_after}", entry.delta))
+            }
+            Source::Posts { entry, total_after } => {
+                Some(format!("{:+} → {total_after}", entry.delta))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Which items a timeline shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub kind: Option<ItemKind>,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl Filter {
+    pub fn accepts(&self, item: &Item) -> bool {
+        self.kind.as_ref().is_none_or(|k| *k == item.kind)
+            && self.since.is_none_or(|d| item.date >= d)
+            && self.until.is_none_or(|d| item.date <= d)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+
+    /// Reads a date range as operators write it: `2018..2020`, `2018-03..`, `..2020-06-30`,
+    /// `2019` (that year). A month or year bound covers the whole month or year.
+    pub fn parse_range(text: &str) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Some((None, None));
+        }
+        let (a, b) = match t
+            .split_once("..")
+            .or_else(|| t.split_once('~'))
+            .or_else(|| t.split_once('至'))
+        {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (t, t),
+        };
+        let since = if a.is_empty() {
+            None
+        } else {
+            Some(parse_bound(a, false)?)
+        };
+        let until = if b.is_empty() {
+            None
+        } else {
+            Some(parse_bound(b, true)?)
+        };
+        Some((since, until))
+    }
+
+    /// `2018-03..2020` as typed back.
+    pub fn range_text(&self) -> String {
+        match (self.since, self.until) {
+            (None, None) => String::new(),
+            (a, b) => format!(
+                "{}..{}",
+                a.map(|d| d.to_string()).unwrap_or_default(),
+                b.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        }
+    }
+}
+
+fn parse_bound(s: &str, end: bool) -> Option<NaiveDate> {
+    let parts: Vec<&str> = s.split(['-', '.', '/']).collect();
+    let num = |i: usize| parts.get(i).and_then(|p| p.trim().parse::<u32>().ok());
+    let y = num(0)? as i32;
+    match parts.len() {
+        1 => NaiveDate::from_ymd_opt(y, if end { 12 } else { 1 }, if end { 31 } else { 1 }),
+        2 => {
+            let m = num(1)?;
+            let first = NaiveDate::from_ymd_opt(y, m, 1)?;
+            if end {
+                let next = if m == 12 {
+                    NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+                } else {
+                    NaiveDate::from_ymd_opt(y, m + 1, 1)?
+                };
+                next.pred_opt()
+            } else {
+                Some(first)
+            }
+        }
+        3 => NaiveDate::from_ymd_opt(y, num(1)?, num(2)?),
+        _ => None,
+    }
+}
+
+fn name_of(conn: &Connection, id: Option<OrgId>) -> Result<Option<String>> {
+    Ok(match id {
+        Some(id) => Some(queries::org(conn, id)?.map_or_else(|| format!("单位{id}"), |o| o.name)),
+        None => None,
+    })
+}
+
+fn event_items(conn: &Connection, subject: Subject) -> Result<Vec<Item>> {
+    let mut out = Vec::new();
+    for event in queries::history(conn, subject)? {
+        out.push(Item {
+            date: event.date,
+            kind: ItemKind::Event(event.kind),
+            doc_no: event.doc_no.clone(),
+            summary: event.summary.clone(),
+            source: Source::Event {
+                from_name: name_of(conn, event.from_org)?,
+                to_name: name_of(conn, event.to_org)?,
+                event,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// Newest first; on the same day the later-recorded item first (ledger order kept, so
+/// running totals read downwards as they were reached).
+fn newest_first(items: &mut [(Item, usize)]) {
+    items.sort_by(|a, b| b.0.date.cmp(&a.0.date).then(b.1.cmp(&a.1)));
+}
+
+/// A unit's history, quota ledger and post ledger, newest first.
+pub fn unit(conn: &Connection, org_id: OrgId) -> Result<Vec<Item>> {
+    let mut seq = 0usize;
+    let mut all: Vec<(Item, usize)> = Vec::new();
+    // Events come newest first; number them oldest first.
+    let events = event_items(conn, Subject::Org(org_id))?;
+    for item in events.into_iter().rev() {
+        seq += 1;
+        all.push((item, seq));
+    }
+    let mut totals: BTreeMap<StaffingType, i64> = BTreeMap::new();
+    for entry in queries::ledger_of(conn, org_id)? {
+        let total = totals.entry(entry.staffing_type).or_default();
+        *total += entry.delta as i64;
+        seq += 1;
+        all.push((
+            Item {
+                date: entry.date,
+                kind: ItemKind::Ledger,
+                doc_no: Some(entry.doc_no.clone()),
+                summary: format!("{} {}", entry.staffing_type.zh(), entry.summary),
+                source: Source::Ledger {
+                    total_after: *total,
+                    entry,
+                },
+            },
+            seq,
+        ));
+    }
+    let mut post_totals: BTreeMap<PostSlot, i64> = BTreeMap::new();
+    for entry in queries::post_entries_of(conn, org_id)? {
+        let total = post_totals.entry(entry.slot).or_default();
+        *total += entry.delta as i64;
+        seq += 1;
+        all.push((
+            Item {
+                date: entry.date,
+                kind: ItemKind::Posts,
+                doc_no: Some(entry.doc_no.clone()),
+                summary: format!("{} {}", entry.slot, entry.summary),
+                source: Source::Posts {
+                    total_after: *total,
+                    entry,
+                },
+            },
+            seq,
+        ));
+    }
+    newest_first(&mut all);
+    Ok(all.into_iter().map(|(i, _)| i).collect())
+}
+
+/// A person's career (entry, transfers, posts and ranks, exit), newest first.
+pub fn person(conn: &Connection, id: PersonId) -> Result<Vec<Item>> {
+    event_items(conn, Subject::Person(id))
+}
+
+/// This operator's local audit log, newest first (at most `limit` lines).
+pub fn audit(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
+    let mut st =
+        conn.prepare_cached("SELECT at, action, detail, rows FROM audit ORDER BY id DESC LIMIT ?")?;
+    let rows = st.query_map([limit as i64], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<i64>>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (at, action, detail, n) = row?;
+        let date = at
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .unwrap_or_default();
+        out.push(Item {
+            date,
+            kind: ItemKind::Audit(action.clone()),
+            doc_no: None,
+            summary: detail.clone(),
+            source: Source::Audit {
+                at,
+                action,
+                detail,
+                rows: n,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The approved quota per staffing type as the ledger's running totals say it: the
+/// total after the newest entry of each type.
+pub fn approved_from_ledger(items: &[Item]) -> BTreeMap<StaffingType, i64> {
+    let mut out = BTreeMap::new();
+    for item in items {
+        if let Source::Ledger { entry, total_after } = &item.source {
+            out.entry(entry.staffing_type).or_insert(*total_after);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn ranges_read_as_operators_write_them() {
+        assert_eq!(
+            Filter::parse_range("2018..2020"),
+            Some((Some(d(2018, 1, 1)), Some(d(2020, 12, 31))))
+        );
+        assert_eq!(
+            Filter::parse_range("2019-02"),
+            Some((Some(d(2019, 2, 1)), Some(d(2019, 2, 28))))
+        );
+        assert_eq!(
+            Filter::parse_range("..2020-06-30"),
+            Some((None, Some(d(2020, 6, 30))))
+        );
+        assert_eq!(
+            Filter::parse_range("2023-12至"),
+            Some((Some(d(2023, 12, 1)), None))
+        );
+        assert_eq!(Filter::parse_range(""), Some((None, None)));
+        assert_eq!(Filter::parse_range("去年"), None);
+        assert_eq!(Filter::parse_range("2020-13"), None);
+    }
+
+    #[test]
+    fn kinds_parse_in_either_language() {
+        assert_eq!(
+            ItemKind::parse("更名"),
+            Some(ItemKind::Event(EventKind::Renamed))
+        );
+        assert_eq!(ItemKind::parse("ledger"), Some(ItemKind::Ledger));
+        assert_eq!(ItemKind::parse("台账"), Some(ItemKind::Ledger));
+        assert_eq!(
+            ItemKind::parse("审批"),
+            Some(ItemKind::Audit("decide".into()))
+        );
+        assert_eq!(ItemKind::parse("nothing"), None);
+    }
+}

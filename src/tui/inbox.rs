@@ -1,0 +1,798 @@
+//! 待审批: the approval inbox, a request opened in full, and the decision dialog.
+//!
+//! The list shows counts per kind in its header and sorts by age, kind or unit. An
+//! opened request shows the unit's current figures, what approval would change
+//! (`空编 3 → 2`, the same preview the server judges by) and the warnings it raises.
+//! `a`/`r`/`x` open the dialog with a default 审批意见 and the effect named; Enter
+//! locks the comment, Enter again queues the decision in the outbox — and the next open
+//! request opens, so a run of similar requests goes a, Enter, Enter, a, Enter, Enter.
+
+use super::action::{Action, Effect};
+use super::keymap::Cmd;
+use super::theme::Theme;
+use super::widgets::{self, Cursor, fit, pad};
+use crate::model::{ApprovalId, ApprovalKind, Decision, Lang};
+use crate::store::inbox::{Item, Standing, counts};
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// Longest 审批意见 kept, in characters.
+pub const MAX_COMMENT: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Oldest submission first: the longest-waiting request is handled first.
+    #[default]
+    Age,
+    Kind,
+    Unit,
+}
+
+impl Sort {
+    fn next(self) -> Sort {
+        match self {
+            Sort::Age => Sort::Kind,
+            Sort::Kind => Sort::Unit,
+            Sort::Unit => Sort::Age,
+        }
+    }
+    fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Sort::Age, Lang::Zh) => "按时间",
+            (Sort::Kind, Lang::Zh) => "按类别",
+            (Sort::Unit, Lang::Zh) => "按单位",
+            (Sort::Age, Lang::En) => "by age",
+            (Sort::Kind, Lang::En) => "by kind",
+            (Sort::Unit, Lang::En) => "by unit",
+        }
+    }
+}
+
+/// The comment a decision starts with, so Enter, Enter decides.
+pub fn default_comment(d: Decision) -> &'static str {
+    match d {
+        Decision::Approve => "同意。",
+        Decision::Return => "退回，请补正材料后重新报送。",
+        Decision::Reject => "不同意。",
+    }
+}
+
+/// The decision being made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialog {
+    pub id: ApprovalId,
+    pub decision: Decision,
+    /// 审批意见: typed, pasted or composed by an input method.
+    pub comment: String,
+    /// The comment is done; the next Enter queues the decision.
+    pub confirming: bool,
+    /// Shown when Enter is pressed on an empty comment.
+    pub empty: bool,
+}
+
+pub struct InboxView {
+    pub items: Vec<Item>,
+    /// Indices into `items`, in the order shown.
+    pub order: Vec<usize>,
+    pub sort: Sort,
+    pub kind: Option<ApprovalKind>,
+    pub cursor: Cursor,
+    /// The request shown in full.
+    pub open: Option<ApprovalId>,
+    pub scroll: u16,
+    pub dialog: Option<Dialog>,
+    pub today: NaiveDate,
+    /// The order shown before the last reload (to find the next item after a decision).
+    shown_before: Vec<ApprovalId>,
+}
+
+impl InboxView {
+    pub fn new(items: Vec<Item>, today: NaiveDate) -> InboxView {
+        let mut v = InboxView {
+            items,
+            order: Vec::new(),
+            sort: Sort::default(),
+            kind: None,
+            cursor: Cursor::default(),
+            open: None,
+            scroll: 0,
+            dialog: None,
+            today,
+            shown_before: Vec::new(),
+        };
+        v.reorder();
+        v
+    }
+
+    /// Open, refused and queued items first, then the decided; within each, by the
+    /// chosen order.
+    fn reorder(&mut self) {
+        let selected = self.selected().map(|i| i.request.id);
+        // A queued decision stays in its place (marked 待上传) so the operator sees it;
+        // what the server has decided goes below the open requests.
+        let group = |i: &Item| match i.standing {
+            Standing::Open | Standing::Refused { .. } | Standing::Queued(_) => 0,
+            Standing::Decided { .. } => 1,
+        };
+        let mut order: Vec<usize> = (0..self.items.len())
+            .filter(|&i| self.kind.is_none_or(|k| self.items[i].request.kind == k))
+            .collect();
+        let items = &self.items;
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&items[a], &items[b]);
+            let age = |i: &Item| (i.request.submitted_on, i.request.id);
+            group(x).cmp(&group(y)).then_with(|| match self.sort {
+                Sort::Age => age(x).cmp(&age(y)),
+                Sort::Kind => x
+                    .request
+                    .kind
+                    .cmp(&y.request.kind)
+                    .then(age(x).cmp(&age(y))),
+                Sort::Unit => x.unit_path.cmp(&y.unit_path).then(age(x).cmp(&age(y))),
+            })
+        });
+        self.order = order;
+        let pos = selected
+            .and_then(|id| {
+                self.order
+                    .iter()
+                    .position(|&i| self.items[i].request.id == id)
+            })
+            .unwrap_or(0);
+        self.select(pos);
+    }
+
+    /// Puts the cursor on row `pos`; rendering scrolls it into view.
+    fn select(&mut self, pos: usize) {
+        self.cursor.pos = pos.min(self.order.len().saturating_sub(1));
+        self.cursor.offset = self.cursor.offset.min(self.cursor.pos);
+    }
+
+    pub fn selected(&self) -> Option<&Item> {
+        self.order.get(self.cursor.pos).map(|&i| &self.items[i])
+    }
+
+    pub fn item(&self, id: ApprovalId) -> Option<&Item> {
+        self.items.iter().find(|i| i.request.id == id)
+    }
+
+    /// The items reloaded (after a decision or a sync); what is open stays open.
+    pub fn set_items(&mut self, items: Vec<Item>) {
+        self.shown_before = self
+            .order
+            .iter()
+            .map(|&i| self.items[i].request.id)
+            .collect();
+        self.items = items;
+        self.reorder();
+        if let Some(id) = self.open
+            && self.item(id).is_none()
+        {
+            self.open = None;
+        }
+        if let Some(d) = &self.dialog
+            && !self.item(d.id).is_some_and(|i| i.standing.decidable())
+        {
+            self.dialog = None;
+        }
+    }
+
+    /// After a decision on `id`: the next request still to decide opens (or the list
+    /// returns when there is none).
+    pub fn advance_from(&mut self, id: ApprovalId) {
+        // The decided item has moved down among the queued: the next one is the one
+        // that followed it in the order the operator was working through.
+        let before = &self.shown_before;
+        let Some(was) = before.iter().position(|&x| x == id) else {
+            return;
+        };
+        let position = |id: ApprovalId| {
+            self.order
+                .iter()
+                .position(|&i| self.items[i].request.id == id)
+        };
+        let next = (1..before.len())
+            .map(|k| before[(was + k) % before.len()])
+            .filter_map(position)
+            .find(|&p| self.items[self.order[p]].standing.decidable());
+        let pos = position(id).unwrap_or(0);
+        match next {
+            Some(p) => {
+                self.select(p);
+                if self.open.is_some() {
+                    self.open = Some(self.items[self.order[p]].request.id);
+                    self.scroll = 0;
+                }
+            }
+            None => {
+                self.open = None;
+                self.select(pos);
+            }
+        }
+    }
+
+    pub fn typing(&self) -> bool {
+        self.dialog.is_some()
+    }
+
+    pub fn type_text(&mut self, text: &str) {
+        if let Some(d) = &mut self.dialog
+            && !d.confirming
+        {
+            let mut n = d.comment.chars().count();
+            for c in text.chars() {
+                if n >= MAX_COMMENT {
+                    break;
+                }
+                let c = if matches!(c, '\n' | '\r' | '\t') {
+                    ' '
+                } else {
+                    c
+                };
+                if !c.is_control() {
+                    d.comment.push(c);
+                    n += 1;
+                    d.empty = false;
+                }
+            }
+        }
+    }
+
+    /// Closes the opened request; false when the list is showing already.
+    pub fn close_request(&mut self) -> bool {
+        self.open.take().is_some()
+    }
+
+    fn target(&self) -> Option<&Item> {
+        match self.open {
+            Some(id) => self.item(id),
+            None => self.selected(),
+        }
+    }
+
+    pub fn handle(&mut self, cmd: Cmd, height: usize, lang: Lang) -> Option<Action> {
+        if let Some(d) = &mut self.dialog {
+            match cmd {
+                Cmd::Close => self.dialog = None,
+                Cmd::DeleteChar if !d.confirming => {
+                    d.comment.pop();
+                }
+                Cmd::DeleteChar => d.confirming = false,
+                Cmd::ClearInput if !d.confirming => d.comment.clear(),
+                Cmd::Open if !d.confirming => {
+                    if d.comment.trim().is_empty() {
+                        d.empty = true;
+                    } else {
+                        d.confirming = true;
+                    }
+                }
+                Cmd::Open => {
+                    let d = self.dialog.take()?;
+                    return Some(Action::Effect(Effect::Decide {
+                        id: d.id,
+                        decision: d.decision,
+                        comment: d.comment.trim().to_string(),
+                    }));
+                }
+                _ => {}
+            }
+            return None;
+        }
+        let decision = match cmd {
+            Cmd::Approve => Some(Decision::Approve),
+            Cmd::ReturnRequest => Some(Decision::Return),
+            Cmd::Reject => Some(Decision::Reject),
+            _ => None,
+        };
+        if let Some(decision) = decision {
+            let item = self.target()?;
+            if !item.standing.decidable() {
+                let why = match lang {
+                    Lang::Zh => format!("申请 {}：{}", item.request.id, item.standing_text()),
+                    Lang::En => format!(
+                        "request {} is not open: {}",
+                        item.request.id,
+                        item.standing_text()
+                    ),
+                };
+                return Some(Action::Error(why));
+            }
+            self.dialog = Some(Dialog {
+                id: item.request.id,
+                decision,
+                comment: default_comment(decision).to_string(),
+                confirming: false,
+                empty: false,
+            });
+            return None;
+        }
+        match cmd {
+            Cmd::Open => {
+                if self.open.is_none() {
+                    self.open = self.selected().map(|i| i.request.id);
+                    self.scroll = 0;
+                }
+            }
+            Cmd::Sort => {
+                self.sort = self.sort.next();
+                self.reorder();
+            }
+            Cmd::FilterKind => {
+                self.kind = match self.kind {
+                    None => Some(ApprovalKind::ALL[0]),
+                    Some(k) => ApprovalKind::ALL
+                        .iter()
+                        .position(|&x| x == k)
+                        .and_then(|i| ApprovalKind::ALL.get(i + 1).copied()),
+                };
+                self.reorder();
+            }
+            other if self.open.is_some() => match other {
+                Cmd::CursorDown => self.scroll = self.scroll.saturating_add(1),
+                Cmd::CursorUp => self.scroll = self.scroll.saturating_sub(1),
+                Cmd::PageDown => self.scroll = self.scroll.saturating_add(height as u16),
+                Cmd::PageUp => self.scroll = self.scroll.saturating_sub(height as u16),
+                Cmd::CursorTop => self.scroll = 0,
+                _ => {}
+            },
+            other => {
+                self.cursor
+                    .apply(other, self.order.len(), height.saturating_sub(2).max(1));
+            }
+        }
+        None
+    }
+
+    fn age_days(&self, i: &Item) -> i64 {
+        (self.today - i.request.submitted_on).num_days().max(0)
+    }
+
+    /// Title of the box: `待审批 8` or the request's number.
+    pub fn title(&self, lang: Lang) -> String {
+        let open = self.items.iter().filter(|i| i.standing.decidable()).count();
+        match (self.open, lang) {
+            (Some(id), Lang::Zh) => format!(" 申请 {id} "),
+            (Some(id), Lang::En) => format!(" Request {id} "),
+            (None, Lang::Zh) => format!(" 待审批 {open} "),
+            (None, Lang::En) => format!(" Inbox {open} "),
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+        let block = widgets::block(theme, self.title(theme.lang), focused);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        match self.open.and_then(|id| self.item(id)) {
+            Some(item) => {
+                let lines = request_lines(item, theme, self.age_days(item));
+                f.render_widget(
+                    Paragraph::new(lines)
+                        .wrap(Wrap { trim: false })
+                        .scroll((self.scroll, 0)),
+                    inner,
+                );
+            }
+            None => self.render_list(f, inner, theme),
+        }
+        if let Some(d) = &self.dialog
+            && let Some(item) = self.item(d.id)
+        {
+            render_dialog(f, area, theme, d, item);
+        }
+    }
+
+    fn render_list(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let lang = theme.lang;
+        let e = theme.ellipsis();
+        let w = area.width as usize;
+        let mut head: Vec<Span> = Vec::new();
+        for (k, n) in counts(&self.items) {
+            let style = if self.kind == Some(k) {
+                theme.selected()
+            } else if n > 0 {
+                theme.header()
+            } else {
+                theme.dim()
+            };
+            head.push(Span::styled(format!("{}{n}", k.label(lang)), style));
+            head.push(Span::raw(" "));
+        }
+        head.push(Span::styled(
+            format!("· {}", self.sort.label(lang)),
+            theme.dim(),
+        ));
+        let mut lines = vec![Line::from(head)];
+        let zh = lang == Lang::Zh;
+        let cols = format!(
+            "{} {} {} {} {} {}",
+            pad(if zh { "编号" } else { "No." }, 5, e),
+            pad(if zh { "类别" } else { "Kind" }, 12, e),
+            pad(if zh { "单位" } else { "Unit" }, 12, e),
+            pad(if zh { "事项" } else { "Asked" }, 18, e),
+            pad(if zh { "等待" } else { "Age" }, 5, e),
+            if zh {
+                "审批后／状态"
+            } else {
+                "Effect / state"
+            }
+        );
+        lines.push(Line::styled(pad(&cols, w, e), theme.header()));
+        if self.order.is_empty() {
+            lines.push(Line::styled(
+                if zh {
+                    "没有待审批的申请"
+                } else {
+                    "Nothing waiting for a decision"
+                },
+                theme.dim(),
+            ));
+        }
+        let height = (area.height as usize).saturating_sub(2);
+        let offset = visible_offset(self.cursor.pos, self.cursor.offset, height);
+        for (row, &i) in self.order.iter().enumerate().skip(offset).take(height) {
+            let item = &self.items[i];
+            let r = &item.request;
+            let age = match lang {
+                Lang::Zh => format!("{}天", self.age_days(item)),
+                Lang::En => format!("{}d", self.age_days(item)),
+            };
+            let (state, style) = state_cell(item, theme);
+            let text = format!(
+                "{:>5} {} {} {} {:>5} ",
+                r.id,
+                pad(r.kind.label(lang), 12, e),
+                pad(&item.unit, 12, e),
+                pad(&item.asked(), 18, e),
+                age,
+            );
+            let rest = w.saturating_sub(text.width());
+            let mut spans = vec![Span::raw(text), Span::styled(pad(&state, rest, e), style)];
+            if row == self.cursor.pos {
+                for s in &mut spans {
+                    s.style = theme.selected();
+                }
+            }
+            lines.push(Line::from(spans));
+        }
+        f.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+/// What the list says about an item after its columns: its standing, a warning, or
+/// the first change approval would make.
+fn state_cell(item: &Item, theme: &Theme) -> (String, ratatui::style::Style) {
+    match &item.standing {
+        Standing::Open => {
+            if item.effect.blocks_approval() {
+                let mark = if theme.ascii { "!" } else { "⚠" };
+                let first = item
+                    .effect
+                    .warnings
+                    .first()
+                    .map(|w| w.message())
+                    .unwrap_or_default();
+                (format!("{mark} {first}"), theme.error())
+            } else if !item.effect.warnings.is_empty() {
+                let mark = if theme.ascii { "!" } else { "⚠" };
+                (
+                    format!("{mark} {}", item.effect.warnings[0].message()),
+                    theme.warn(),
+                )
+            } else {
+                let c = item
+                    .effect
+                    .changes
+                    .iter()
+                    .find(|c| c.what.ends_with("空编") || c.what.ends_with("职数"))
+                    .or(item.effect.changes.first());
+                (c.map(ToString::to_string).unwrap_or_default(), theme.ok())
+            }
+        }
+        Standing::Queued(_) => (item.standing_text(), theme.warn()),
+        Standing::Refused { .. } => (item.standing_text(), theme.error()),
+        Standing::Decided {
+            refused: Some(_), ..
+        } => (item.standing_text(), theme.error()),
+        Standing::Decided { .. } => (item.standing_text(), theme.dim()),
+    }
+}
+
+fn section(theme: &Theme, title: &str) -> Line<'static> {
+    Line::styled(format!("── {title} ──"), theme.header())
+}
+
+/// The request in full: what is asked, the unit's figures, the effect, the warnings.
+pub fn request_lines(item: &Item, theme: &Theme, age: i64) -> Vec<Line<'static>> {
+    let lang = theme.lang;
+    let zh = lang == Lang::Zh;
+    let r = &item.request;
+    let l = |a: &'static str, b: &'static str| if zh { a } else { b };
+    let field = |k: &str, v: String| widgets::field(theme, k, 10, v);
+    let mut lines = vec![
+        field(
+            l("类别", "Kind"),
+            format!("{}（{}）", r.kind.label(lang), r.status.label(lang)),
+        ),
+        field(l("单位", "Unit"), item.unit_path.clone()),
+        field(l("事项", "Asked"), item.asked()),
+        field(
+            l("报送", "Submitted"),
+            format!(
+                "{} {}（{}{}）",
+                r.submitted_by,
+                r.submitted_on,
+                age,
+                l("天", " days")
+            ),
+        ),
+    ];
+    if let Some(d) = &r.doc_no {
+        lines.push(field(l("文号", "Document"), d.clone()));
+    }
+    if !r.summary.is_empty() {
+        lines.push(field(l("摘要", "Summary"), r.summary.clone()));
+    }
+    let standing = item.standing_text();
+    if !standing.is_empty() {
+        let style = match item.standing {
+            Standing::Refused { .. }
+            | Standing::Decided {
+                refused: Some(_), ..
+            } => theme.error(),
+            Standing::Queued(_) => theme.warn(),
+            _ => theme.dim(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(pad(l("状态", "State"), 10, theme.ellipsis()), theme.dim()),
+            Span::raw(" "),
+            Span::styled(standing, style),
+        ]));
+    }
+    if let Some(c) = &r.comment {
+        lines.push(field(l("审批意见", "Comment"), c.clone()));
+    }
+
+    lines.push(section(
+        theme,
+        l("本单位现有编制", "The unit's figures now"),
+    ));
+    let e = theme.ellipsis();
+    let f = &item.figures;
+    if f.quota.is_empty() && f.posts.is_empty() {
+        lines.push(Line::styled(
+            l("未核定编制", "No quota approved"),
+            theme.dim(),
+        ));
+    }
+    if !f.quota.is_empty() {
+        let head = [
+            l("核定", "Appr"),
+            l("实有", "Act"),
+            l("已批未用", "Reserved"),
+            l("空编", "Vac"),
+            l("超编", "Over"),
+            l("可使用", "Usable"),
+        ];
+        let mut text = pad(l("编制类型", "Type"), 20, e);
+        for h in head {
+            text.push_str(&rpad(h, 9));
+        }
+        lines.push(Line::styled(text, theme.dim()));
+    }
+    for (t, q) in &f.quota {
+        let mut text = pad(t.label(lang), 20, e);
+        for n in [q.approved, q.actual, q.reserved, q.vacant, q.over, q.usable] {
+            text.push_str(&rpad(&n.to_string(), 9));
+        }
+        lines.push(Line::raw(text));
+    }
+    for (s, p) in &f.posts {
+        lines.push(Line::raw(format!(
+            "{} {}/{}",
+            pad(&format!("{s}{}", l("职数", " posts")), 20, e),
+            p.actual,
+            p.approved
+        )));
+    }
+
+    lines.push(section(theme, l("同意后", "If approved")));
+    if item.effect.changes.is_empty() {
+        lines.push(Line::styled(
+            l("编制和职数不变", "No figure changes"),
+            theme.dim(),
+        ));
+    }
+    for c in &item.effect.changes {
+        lines.push(Line::raw(format!("  {c}")));
+    }
+    if !item.effect.warnings.is_empty() {
+        lines.push(section(theme, l("提示", "Warnings")));
+        let mark = if theme.ascii { "!" } else { "⚠" };
+        for w in &item.effect.warnings {
+            let style = if w.blocks_approval() {
+                theme.error()
+            } else {
+                theme.warn()
+            };
+            lines.push(Line::styled(format!("{mark} {}", w.message()), style));
+        }
+        if item.effect.blocks_approval() {
+            lines.push(Line::styled(
+                l(
+                    "  同意将被服务器拒绝（超出编制或职数）",
+                    "  the server will refuse an approval",
+                ),
+                theme.error(),
+            ));
+        }
+    }
+    lines
+}
+
+/// What the decision does, in one line, for the confirmation.
+fn effect_text(d: &Dialog, item: &Item, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match d.decision {
+        Decision::Approve if item.effect.changes.is_empty() => if zh {
+            "同意后：编制和职数不变"
+        } else {
+            "If approved: no figure changes"
+        }
+        .into(),
+        Decision::Approve => format!(
+            "{}{}",
+            if zh { "同意后：" } else { "If approved: " },
+            item.effect
+                .changes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("；")
+        ),
+        Decision::Return => if zh {
+            "退回：申请回到报送单位补正，编制不变"
+        } else {
+            "Return: the request goes back to the unit; no figure changes"
+        }
+        .into(),
+        Decision::Reject => if zh {
+            "不同意：申请办结，编制不变"
+        } else {
+            "Reject: the request is closed; no figure changes"
+        }
+        .into(),
+    }
+}
+
+fn render_dialog(f: &mut Frame, body: Rect, theme: &Theme, d: &Dialog, item: &Item) {
+    let lang = theme.lang;
+    let zh = lang == Lang::Zh;
+    let w = body.width.min(72);
+    let inner_w = w.saturating_sub(2) as usize;
+    let e = theme.ellipsis();
+    let mut lines: Vec<Line> = Vec::new();
+    lines.push(Line::raw(fit(
+        &format!(
+            "{} · {} · {}",
+            item.request.kind.label(lang),
+            item.unit,
+            item.asked()
+        ),
+        inner_w,
+        e,
+    )));
+    lines.push(Line::styled(effect_text(d, item, lang), theme.header()));
+    if d.decision == Decision::Approve {
+        let mark = if theme.ascii { "!" } else { "⚠" };
+        for wng in &item.effect.warnings {
+            let style = if wng.blocks_approval() {
+                theme.error()
+            } else {
+                theme.warn()
+            };
+            lines.push(Line::styled(format!("{mark} {}", wng.message()), style));
+        }
+    }
+    let label = if zh { "审批意见：" } else { "Comment: " };
+    let room = inner_w.saturating_sub(label.width() + 1);
+    let shown = fit_end(&d.comment, room);
+    let comment_row = lines.len();
+    lines.push(Line::from(vec![
+        Span::styled(label, theme.key()),
+        Span::raw(shown.clone()),
+    ]));
+    if d.empty {
+        lines.push(Line::styled(
+            if zh {
+                "请填写审批意见"
+            } else {
+                "A comment is required"
+            },
+            theme.error(),
+        ));
+    }
+    let hint = match (d.confirming, zh) {
+        (false, true) => "Enter 下一步 · Esc 取消",
+        (false, false) => "Enter next · Esc cancel",
+        (true, true) => "再按 Enter 确认，放入待上传（下次同步发送） · Esc 取消",
+        (true, false) => "Enter again to queue it (sent on the next sync) · Esc cancel",
+    };
+    lines.push(Line::styled(
+        hint,
+        if d.confirming {
+            theme.warn()
+        } else {
+            theme.dim()
+        },
+    ));
+    // Wrapped lines may take more rows than there are lines.
+    let rows: u16 = lines
+        .iter()
+        .map(|l| (l.width().max(1)).div_ceil(inner_w.max(1)) as u16)
+        .sum();
+    let h = (rows + 2).min(body.height);
+    let r = Rect {
+        x: body.x + (body.width - w) / 2,
+        y: body.y + body.height.saturating_sub(h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    let title = match (d.decision, d.confirming, zh) {
+        (dec, true, true) => format!(" 确认：{} 申请 {} ", dec.zh(), d.id),
+        (dec, false, true) => format!(" {} 申请 {} ", dec.zh(), d.id),
+        (dec, true, false) => format!(" Confirm: {} request {} ", dec.en(), d.id),
+        (dec, false, false) => format!(" {} request {} ", dec.en(), d.id),
+    };
+    let block = widgets::block(theme, title, true);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let wrap_rows: u16 = lines[..comment_row]
+        .iter()
+        .map(|l| (l.width().max(1)).div_ceil(inner_w.max(1)) as u16)
+        .sum();
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if !d.confirming {
+        // The terminal cursor at the end of the comment, where an input method composes.
+        let x = inner.x + (label.width() + shown.width()) as u16;
+        let y = inner.y + wrap_rows;
+        if x < inner.x + inner.width && y < inner.y + inner.height {
+            f.set_cursor_position((x, y));
+        }
+    }
+}
+
+/// `s` right-aligned in `width` cells (CJK counted two).
+fn rpad(s: &str, width: usize) -> String {
+    format!("{}{s}", " ".repeat(width.saturating_sub(s.width())))
+}
+
+/// The end of a long text (what was typed last stays visible).
+fn fit_end(s: &str, width: usize) -> String {
+    let mut out: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in s.chars().rev() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > width {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out.into_iter().rev().collect()
+}
+
+fn visible_offset(pos: usize, offset: usize, height: usize) -> usize {
+    let height = height.max(1);
+    if pos < offset {
+        pos
+    } else if pos >= offset + height {
+        pos + 1 - height
+    } else {
+        offset
+    }
+}

@@ -1,0 +1,87 @@
+//! Whole-body screens opened over the tree: the overview of the jurisdiction, the
+//! warnings list and the drill-down lists behind a figure. Each is a module with its
+//! own state, `handle` and `render`, and answers with actions. Their data is read by
+//! [`load`] off the interface's task (a request goes out as `Effect::Open`, the built
+//! screen comes back as `Action::Screen`), so a county's figures never hold up a key.
+
+pub mod drill;
+pub mod grid;
+pub mod jurisdiction;
+pub mod warnings;
+
+use super::action::Action;
+use super::keymap::Cmd;
+use super::theme::Theme;
+use crate::model::{Lang, OrgId, StaffingType};
+use crate::report::Table;
+use crate::store::stats::PersonFilter;
+use crate::store::warnings::WarningKind;
+use crate::store::{self, Store};
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// What a screen shows; also how it is re-read after a sync brings new data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScreenRequest {
+    /// 全局: the jurisdiction at a glance.
+    Overview,
+    /// 预警, opened on one kind or on all.
+    Warnings { kind: Option<WarningKind> },
+    /// The units behind a subtree's figure of one staffing type (or of all).
+    Units {
+        root: OrgId,
+        staffing: Option<StaffingType>,
+    },
+    /// The persons behind a figure; `title` says which.
+    Persons { filter: PersonFilter, title: String },
+}
+
+pub trait Screen: Send {
+    /// The title line's breadcrumbs and the frame's title.
+    fn title(&self, lang: Lang) -> String;
+    fn request(&self) -> ScreenRequest;
+    /// A command while the screen has focus; `height` is the rows a list has.
+    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action>;
+    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme);
+    /// The table on screen, as an export writes it (the screen's own rows).
+    fn table(&self) -> Table;
+    /// Lets tests look at the concrete screen.
+    #[cfg(test)]
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+/// Reads what a screen shows. Runs on a worker with its own connection.
+pub fn load(
+    store: &Store,
+    req: &ScreenRequest,
+    today: NaiveDate,
+) -> store::Result<Box<dyn Screen>> {
+    let conn = store.conn();
+    Ok(match req {
+        ScreenRequest::Overview => Box::new(jurisdiction::JurisdictionScreen::new(
+            store::stats::jurisdiction(conn, today)?,
+        )),
+        ScreenRequest::Warnings { kind } => {
+            let list = store::warnings::warnings(
+                conn,
+                store::warnings::Filter {
+                    kind: None,
+                    within: store::stats::FORECAST_MONTHS,
+                    today: crate::model::YearMonth::of(today),
+                    scope: None,
+                },
+            )?;
+            Box::new(warnings::WarningsScreen::new(list, *kind))
+        }
+        ScreenRequest::Units { root, staffing } => {
+            let (table, units) = crate::report::units_table(conn, *root, *staffing)?;
+            Box::new(drill::Drill::units(req.clone(), table, &units))
+        }
+        ScreenRequest::Persons { filter, title } => {
+            let persons = store::stats::persons_where(conn, *filter, today)?;
+            let table = crate::report::person_list_table(conn, title, &persons, false)?;
+            Box::new(drill::Drill::persons(req.clone(), table, &persons))
+        }
+    })
+}

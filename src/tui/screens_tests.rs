@@ -1,0 +1,312 @@
+//! The quota panel's drill-down, the overview, the warnings screen and export (issue 5),
+//! with the harness of `tests.rs`: `update` tests and snapshots at 80x24 and 40x12.
+
+use super::super::screens::drill::{Drill, Target};
+use super::super::screens::jurisdiction::{Item, JurisdictionScreen};
+use super::super::screens::warnings::WarningsScreen;
+use super::*;
+use crate::store::warnings::WarningKind;
+
+/// The hand-built county plus two men of 财政局 near retirement: one already over age
+/// (born 1965-01, due 2025-02), one due in 2025-08 (born 1965-06).
+fn data() -> Dataset {
+    let mut data = dataset();
+    let mut old = person(8, 3, "赵建国", "科员", None);
+    old.birth_date = Some(d(1965, 1, 10));
+    let mut due = person(9, 3, "孙立新", "科员", None);
+    due.birth_date = Some(d(1965, 6, 10));
+    data.persons.extend([old, due]);
+    data
+}
+
+fn h() -> Harness {
+    let mut h = harness_with(store_with(&data()), Lang::Zh, false, "default");
+    h.index();
+    h
+}
+
+fn top<T: 'static>(h: &Harness) -> &T {
+    match h.state.stack.last() {
+        Some(View::Screen(s)) => s
+            .as_any()
+            .downcast_ref::<T>()
+            .expect("the screen of this type"),
+        _ => panic!("no screen on top"),
+    }
+}
+
+fn quota_panel(h: &Harness) -> &super::super::panels::UnitView {
+    match h.state.stack.last() {
+        Some(View::Unit(v)) => v,
+        _ => panic!("unit view"),
+    }
+}
+
+#[test]
+fn quota_figures_drill_down_to_units_then_persons_and_back() {
+    let mut h = h();
+    h.keys(&["<Down>", "<Enter>", "<Tab>"]);
+    assert_eq!(quota_panel(&h).tab, 1, "quota panel");
+    snap("quota_panel", &h, 80, 24);
+    snap("quota_panel_40x12", &h, 40, 12);
+    // Own 行政编制, then the subtree's 行政编制, 事业编制.
+    h.keys(&["<Down>", "<Down>", "<Enter>"]);
+    let d: &Drill = top(&h);
+    assert_eq!(d.table.rows.len(), 1, "{:?}", d.table.rows);
+    assert!(d.table.rows[0][1].ends_with("县一中"), "{:?}", d.table.rows);
+    assert_eq!(d.table.rows[0][2], "事业编制");
+    assert_eq!(
+        d.targets[0],
+        Target::Unit {
+            org: 5,
+            staffing: StaffingType::PublicInstitution
+        }
+    );
+    snap("drill_units", &h, 80, 24);
+    h.keys(&["<Enter>"]);
+    let d: &Drill = top(&h);
+    let names: Vec<&str> = d.table.rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(names, ["刘洋"], "陈静 is 编外 and not behind the figure");
+    assert!(d.table.rows[0][3].contains("********"), "masked");
+    h.keys(&["<Enter>"]);
+    let Some(View::Person(p)) = h.state.stack.last() else {
+        panic!("person view")
+    };
+    assert_eq!(p.data.person.name, "刘洋");
+    h.keys(&["<Esc>", "<Esc>", "<Esc>"]);
+    assert_eq!(quota_panel(&h).tab, 1, "back on the quota panel");
+    // The unit's own figure: the persons occupying it.
+    h.keys(&["<Home>", "<Enter>"]);
+    let d: &Drill = top(&h);
+    let names: Vec<&str> = d.table.rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(names, ["张伟", "单晓燕"]);
+}
+
+#[test]
+fn subtree_total_opens_every_unit_worst_first() {
+    let mut h = h();
+    // From the root: its subtree total row.
+    h.keys(&["<Enter>", "<Tab>", "<End>", "<Enter>"]);
+    let d: &Drill = top(&h);
+    let units: Vec<&str> = d.table.rows.iter().map(|r| r[1].as_str()).collect();
+    assert!(
+        units[0].ends_with("县财政局"),
+        "over quota first: {units:?}"
+    );
+    assert_eq!(d.table.rows[0][9], "超编");
+    assert_eq!(d.table.rows.len(), 3);
+}
+
+#[test]
+fn the_overview_counts_and_opens_each_list() {
+    let mut h = h();
+    h.keys(&["g", "o"]);
+    let o: &JurisdictionScreen = top(&h);
+    assert_eq!(o.data.totals.total().approved, 54);
+    assert_eq!(o.data.units_over, 1);
+    assert_eq!(o.data.persons_active, 9);
+    let due: i64 = o.data.retirements.iter().map(|m| m.1).sum();
+    assert_eq!(due, 1, "孙立新 in 2025-08");
+    snap("overview", &h, 80, 24);
+    snap("overview_40x12", &h, 40, 12);
+    // Tab: the retirement months; Tab: the warnings; Enter opens the 超编 list.
+    h.keys(&["<Tab>"]);
+    assert_eq!(
+        top::<JurisdictionScreen>(&h).selected(),
+        Some(Item::Month(YearMonth::new(2025, 3)))
+    );
+    h.keys(&["<Tab>", "<Enter>"]);
+    let w: &WarningsScreen = top(&h);
+    assert_eq!(w.kind, Some(WarningKind::OverQuota));
+    assert_eq!(w.shown.len(), 1);
+    // Enter jumps to the unit the warning names.
+    h.keys(&["<Enter>"]);
+    let Some(View::Unit(v)) = h.state.stack.last() else {
+        panic!("unit view")
+    };
+    assert_eq!(v.data.org.name, "示例县财政局");
+    h.keys(&["<Esc>", "<Esc>"]);
+    // The months of the forecast open the persons retiring then.
+    h.keys(&["<Home>", "<Tab>"]);
+    for _ in 0..5 {
+        h.keys(&["<Down>"]);
+    }
+    assert_eq!(
+        top::<JurisdictionScreen>(&h).selected(),
+        Some(Item::Month(YearMonth::new(2025, 8)))
+    );
+    h.keys(&["<Enter>"]);
+    let d: &Drill = top(&h);
+    assert_eq!(d.table.rows.len(), 1);
+    assert_eq!(d.table.rows[0][1], "孙立新");
+}
+
+#[test]
+fn the_warnings_screen_filters_by_kind_and_jumps_to_persons() {
+    let mut h = h();
+    h.keys(&[":"]);
+    h.type_text("预警");
+    h.keys(&["<Enter>"]);
+    let w: &WarningsScreen = top(&h);
+    assert_eq!(w.kind, None);
+    let kinds: Vec<WarningKind> = w.shown.iter().map(|w| w.kind).collect();
+    for k in [
+        WarningKind::OverQuota,
+        WarningKind::Retirement,
+        WarningKind::Overage,
+    ] {
+        assert!(kinds.contains(&k), "{k:?} in {kinds:?}");
+    }
+    snap("warnings", &h, 80, 24);
+    snap("warnings_40x12", &h, 40, 12);
+    // Tab steps through the kinds: all, 超编, 满编, 超职数, 退休预报, 超龄在职.
+    for _ in 0..5 {
+        h.keys(&["<Tab>"]);
+    }
+    let w: &WarningsScreen = top(&h);
+    assert_eq!(w.kind, Some(WarningKind::Overage));
+    assert_eq!(w.shown.len(), 1);
+    h.keys(&["<Enter>"]);
+    let Some(View::Person(p)) = h.state.stack.last() else {
+        panic!("person view")
+    };
+    assert_eq!(p.data.person.name, "赵建国");
+}
+
+#[test]
+fn exports_read_back_as_the_screen_rows_and_are_audited() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut h = h();
+    h.keys(&["<Enter>", "<Tab>", "<End>", "<Enter>"]);
+    let screen_rows = top::<Drill>(&h).table.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("units.csv");
+    h.keys(&[":"]);
+    h.type_text(&format!("export {}", csv_path.display()));
+    h.keys(&["<Enter>"]);
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, screen_rows.header);
+    let back: Vec<Vec<String>> = rd
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(back, screen_rows.rows);
+    // The command line's `export quota` has the same columns.
+    let cli = crate::report::quota_table(h.rt.store.conn(), 1).unwrap();
+    assert_eq!(cli.header, screen_rows.header);
+    let mut sorted = cli.rows.clone();
+    let mut shown = screen_rows.rows.clone();
+    sorted.sort();
+    shown.sort();
+    assert_eq!(sorted, shown, "the same rows, in another order");
+
+    // XLSX of the warnings screen, into a directory.
+    h.keys(&["<Esc>", "<Esc>", "g", "w"]);
+    let warnings = top::<WarningsScreen>(&h).table.clone();
+    h.keys(&[":"]);
+    h.type_text(&format!("export xlsx {}", dir.path().display()));
+    h.keys(&["<Enter>"]);
+    let xlsx = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .expect("an xlsx file in the directory");
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Float(f) => format!("{}", *f as i64),
+                    Data::Int(i) => i.to_string(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(cells[0], warnings.header);
+    assert_eq!(&cells[1..], &warnings.rows[..]);
+    let audited: Vec<(String, i64)> =
+        h.rt.store
+            .conn()
+            .prepare("SELECT detail, rows FROM audit WHERE action = 'export' ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+    assert_eq!(audited.len(), 2, "{audited:?}");
+    assert!(audited[0].0.contains("units.csv"));
+    assert_eq!(audited[0].1, screen_rows.rows.len() as i64);
+    assert_eq!(audited[1].1, warnings.rows.len() as i64);
+}
+
+#[test]
+fn the_command_line_json_has_the_screens_figures() {
+    use crate::cli::query::{figures_json, overview_data_at, warnings_json};
+    let mut h = h();
+    let today = h.state.now.date_naive();
+    // overview --json against the overview screen.
+    h.keys(&["g", "o"]);
+    let o: &JurisdictionScreen = top(&h);
+    let json = serde_json::to_value(overview_data_at(&h.rt.store, today).unwrap()).unwrap();
+    assert_eq!(json["totals"], figures_json(&o.data.totals)["quota"]);
+    assert_eq!(
+        json["warnings"],
+        serde_json::to_value(&o.data.warnings).unwrap()
+    );
+    assert_eq!(
+        json["retirements"],
+        serde_json::to_value(&o.data.retirements).unwrap()
+    );
+    assert_eq!(json["units_over"], o.data.units_over);
+    assert_eq!(json["persons_active"], o.data.persons_active);
+    // warnings --json against the warnings screen's rows.
+    h.keys(&["g", "w"]);
+    let w: &WarningsScreen = top(&h);
+    let list = crate::store::warnings::warnings(
+        h.rt.store.conn(),
+        crate::store::warnings::Filter {
+            kind: None,
+            within: 12,
+            today: YearMonth::of(today),
+            scope: None,
+        },
+    )
+    .unwrap();
+    let json = warnings_json(h.rt.store.conn(), &list, false).unwrap();
+    let json = json.as_array().unwrap();
+    assert_eq!(json.len(), w.table.rows.len());
+    for (j, row) in json.iter().zip(&w.table.rows) {
+        assert_eq!(j["org_id"].to_string(), row[1]);
+        assert_eq!(j["message"].as_str().unwrap(), row[5]);
+        assert_eq!(
+            j["person"]["name"].as_str().unwrap_or_default(),
+            row[3].as_str()
+        );
+    }
+    // org --json against the quota panel's subtree table (the cursor's table).
+    h.keys(&["<Esc>", "<Esc>", "<Down>", "<Enter>", "<Tab>", "<Down>"]);
+    let panel = quota_panel(&h).table();
+    assert!(panel.title.contains("含下级"), "{}", panel.title);
+    let subtree = crate::store::queries::subtree_figures(h.rt.store.conn(), 2).unwrap();
+    let json = figures_json(&subtree)["quota"].clone();
+    let json = json.as_array().unwrap();
+    assert_eq!(json.len() + 1, panel.rows.len(), "types and a total row");
+    for (j, row) in json.iter().zip(&panel.rows) {
+        assert_eq!(j["staffing_type"].as_str().unwrap(), row[0]);
+        for (k, col) in [
+            ("approved", 2),
+            ("actual", 3),
+            ("reserved", 4),
+            ("vacant", 5),
+            ("over", 6),
+            ("usable", 7),
+        ] {
+            assert_eq!(j[k].to_string(), row[col], "{} {k}", row[0]);
+        }
+    }
+}
