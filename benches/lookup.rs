@@ -297,7 +297,10 @@ fn main() {
         }
     }
     let conn = s.conn();
-    conn.execute_batch("CREATE TEMP TABLE lookup_lines (kind INTEGER, id INTEGER, line TEXT)")
+    // In memory, so the peer is not slowed by a temporary file.
+    conn.execute_batch(
+        "PRAGMA temp_store = MEMORY; CREATE TEMP TABLE lookup_lines (kind INTEGER, id INTEGER, line TEXT)",
+    )
         .unwrap();
     {
         let tx = s.conn().unchecked_transaction().unwrap();

@@ -184,6 +184,8 @@ def main():
         os.write(fd, b"q")
         read_until_quiet(fd, 0.2, 2.0)
         finish(pid, fd)
+    if not starts:
+        raise SystemExit("the interface never showed the tree; see the output above")
     if starts:
         print(
             f"COLD START to the tree: median {statistics.median(starts):.0f} ms, first {starts[0]:.0f} ms, "

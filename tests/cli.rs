@@ -270,8 +270,7 @@ fn search_finds_by_initials_and_history_reproduces_the_ledger() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter(|e| e["entry"]["staffing_type"] == f["staffing_type"])
-                .next_back()
+                .rfind(|e| e["entry"]["staffing_type"] == f["staffing_type"])
                 .map(|e| e["running_total"].as_i64().unwrap());
             assert_eq!(last, Some(f["approved"].as_i64().unwrap()));
         }

@@ -98,13 +98,8 @@ async fn a_connection_dropped_at_every_page_boundary_or_mid_page_loses_nothing()
             let cache = w.cache(&format!("cut-{n}-{after}"));
             // A decision made offline rides on the first request, whose answer may be cut.
             queue_return(&cache, pending.next().expect("a pending request"));
-            w.relay.inject(
-                Some(Fault::CutAtResponse {
-                    n: n as u64,
-                    after,
-                }),
-                false,
-            );
+            w.relay
+                .inject(Some(Fault::CutAtResponse { n: n as u64, after }), false);
             let err = sync(&c, &cache).await.unwrap_err();
             assert!(matches!(err, Error::Unreachable { .. }), "{err}");
             cuts += 1;
@@ -182,7 +177,11 @@ async fn the_server_killed_and_restarted_mid_sync_resumes() {
         assert_eq!(r.pushed, 1);
         let db = ServerDb::open(&db_path).unwrap();
         let (server, _) = server::db::scoped_dataset(db.conn(), root).unwrap();
-        assert_eq!(checksum(&cache_data(&cache)), checksum(&server), "round {round}");
+        assert_eq!(
+            checksum(&cache_data(&cache)),
+            checksum(&server),
+            "round {round}"
+        );
         caches.push(cache);
     }
     // The older caches catch up; then no decision is lost or doubled.
@@ -253,8 +252,17 @@ async fn the_client_killed_while_applying_a_page_or_writing_the_outbox() {
     queue_return(&a, aid);
     let before = fingerprint(&a);
     kill_at_pause(client_cmd(&a, &sync_args), "apply");
-    assert_eq!(fingerprint(&a), before, "a killed sync leaves the cache as it was");
-    assert_eq!(outbox::unsent(Store::open(&a).unwrap().conn()).unwrap().len(), 1);
+    assert_eq!(
+        fingerprint(&a),
+        before,
+        "a killed sync leaves the cache as it was"
+    );
+    assert_eq!(
+        outbox::unsent(Store::open(&a).unwrap().conn())
+            .unwrap()
+            .len(),
+        1
+    );
     // The resend is answered the same and applied once.
     let r = sync(&c, &a).await.unwrap();
     assert_eq!((r.pushed, r.accepted), (1, 1));
@@ -262,7 +270,8 @@ async fn the_client_killed_while_applying_a_page_or_writing_the_outbox() {
 
     // 2. Killed in the middle of a resumed sync (a later page).
     let b = w.cache("b");
-    w.relay.inject(Some(Fault::CutAtResponse { n: 2, after: 0 }), false);
+    w.relay
+        .inject(Some(Fault::CutAtResponse { n: 2, after: 0 }), false);
     sync(&c, &b).await.unwrap_err();
     let at = consistent(&w.db_path, &b);
     assert!(at > 0);
@@ -279,10 +288,18 @@ async fn the_client_killed_while_applying_a_page_or_writing_the_outbox() {
     let id = aid.to_string();
     let decide = ["decide", id.as_str(), "return", "--comment", "请补充材料"];
     kill_at_pause(client_cmd(&b, &decide), "outbox");
-    assert!(outbox::entries(Store::open(&b).unwrap().conn()).unwrap().is_empty());
+    assert!(
+        outbox::entries(Store::open(&b).unwrap().conn())
+            .unwrap()
+            .is_empty()
+    );
     consistent(&w.db_path, &b);
     let out = client_cmd(&b, &decide).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r = sync(&c, &b).await.unwrap();
     assert_eq!((r.pushed, r.accepted), (1, 1));
 
@@ -362,7 +379,9 @@ async fn a_full_or_read_only_cache_refuses_the_write_keeps_its_data_and_says_so(
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        stderr.contains("磁盘已满") && stderr.contains("原有数据完好") && stderr.contains("清理磁盘空间"),
+        stderr.contains("磁盘已满")
+            && stderr.contains("原有数据完好")
+            && stderr.contains("清理磁盘空间"),
         "{stderr}"
     );
     assert_eq!(fingerprint(&full), before);
@@ -410,7 +429,11 @@ async fn a_full_or_read_only_cache_refuses_the_write_keeps_its_data_and_says_so(
     assert_eq!(std::fs::read(&ro).unwrap(), before);
     // Reading still works: the operator can look things up from a read-only cache.
     let out = as_operator(client_cmd(&ro, &["status"]));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700)).unwrap();
     decisions_exactly_once(&w.db(), &[full]);
 }
@@ -434,8 +457,16 @@ async fn clocks_hours_apart_change_nothing() {
     };
     let v = serde_json::to_value(&req).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["cursor", "epoch", "limit", "protocol", "push", "scope_root"]);
-    let keys: Vec<&str> = v["push"][0].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["cursor", "epoch", "limit", "protocol", "push", "scope_root"]
+    );
+    let keys: Vec<&str> = v["push"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(keys, ["approval_id", "client_id", "comment", "decision"]);
 
     // A server nine hours ahead of the client.
@@ -515,7 +546,11 @@ async fn clocks_hours_apart_change_nothing() {
         .env("TZ", "Etc/GMT-14")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(checksum(&cache_data(&far)), checksum(&w.scoped(root).0));
     let out = client_cmd(&far, &["status", "--json"])
         .env("TZ", "Pacific/Kiritimati")

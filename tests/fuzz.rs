@@ -74,7 +74,8 @@ fn any_json() -> impl Strategy<Value = serde_json::Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         ".{0,12}".prop_map(Value::from),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
@@ -155,7 +156,10 @@ fn the_wire_decoders_never_panic_on_random_or_mutated_bytes() {
         Just(wire::to_columns(&sample().orgs).names),
         proptest::collection::vec("[a-z_]{1,8}", 0..5),
     ];
-    let columns = (names, proptest::collection::vec(proptest::collection::vec(any_json(), 0..4), 0..30));
+    let columns = (
+        names,
+        proptest::collection::vec(proptest::collection::vec(any_json(), 0..4), 0..30),
+    );
     run("wire::from_columns (random columns)", 2000, |r, n| {
         r.run(&columns, |(names, columns)| {
             n.fetch_add(1, Ordering::Relaxed);
@@ -245,14 +249,16 @@ fn pages_applied_duplicated_or_replayed_out_of_order_converge() {
             let from = |k: usize| if k == 0 { 0 } else { pages[k - 1].0.cursor };
             for (k, (page, rows)) in pages.iter().enumerate() {
                 prop_assert!(
-                    apply::apply_page_from(&mut cache, Some(from(k)), page, rows, k == 0, "fuzz").unwrap()
+                    apply::apply_page_from(&mut cache, Some(from(k)), page, rows, k == 0, "fuzz")
+                        .unwrap()
                 );
                 if let Some((replay, which)) = faults.next() {
                     let j = if replay { which.index(k + 1) } else { k };
                     let (p, rows) = &pages[j];
                     let before = cache.dataset().unwrap();
                     let applied =
-                        apply::apply_page_from(&mut cache, Some(from(j)), p, rows, j == 0, "fuzz").unwrap();
+                        apply::apply_page_from(&mut cache, Some(from(j)), p, rows, j == 0, "fuzz")
+                            .unwrap();
                     prop_assert!(!applied, "a stale page was applied");
                     prop_assert_eq!(cache.dataset().unwrap(), before);
                 }
@@ -314,17 +320,25 @@ async fn the_server_answers_malformed_oversized_and_out_of_order_requests_with_4
     let body = prop_oneof![
         mutated(valid.clone()),
         proptest::collection::vec(any::<u8>(), 0..256),
-        (any::<u64>(), any::<Option<u32>>(), "[0-9a-f]{0,16}").prop_map(|(cursor, limit, epoch)| {
-            serde_json::to_vec(&serde_json::json!({
-                "protocol": 1, "cursor": cursor, "limit": limit, "epoch": epoch,
-            }))
-            .unwrap()
-        }),
+        (any::<u64>(), any::<Option<u32>>(), "[0-9a-f]{0,16}").prop_map(
+            |(cursor, limit, epoch)| {
+                serde_json::to_vec(&serde_json::json!({
+                    "protocol": 1, "cursor": cursor, "limit": limit, "epoch": epoch,
+                }))
+                .unwrap()
+            }
+        ),
         any_json().prop_map(|v| serde_json::to_vec(&v).unwrap()),
     ];
     let request = (
         body,
-        prop::sample::select(vec![None, Some("zstd"), Some("gzip"), Some("br"), Some("identity")]),
+        prop::sample::select(vec![
+            None,
+            Some("zstd"),
+            Some("gzip"),
+            Some("br"),
+            Some("identity"),
+        ]),
         prop::sample::select(vec![
             ("POST", "/v1/sync"),
             ("GET", "/v1/sync"),

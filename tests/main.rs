@@ -9,3 +9,4 @@ mod inbox;
 mod faults;
 mod security;
 mod fuzz;
+mod load;

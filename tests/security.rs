@@ -145,8 +145,16 @@ async fn outside_the_jurisdiction_every_endpoint_answers_as_for_nothing() {
     // Without a valid token every endpoint answers the same refusal, naming the fix and
     // never the token.
     let mut refusals = Vec::new();
-    for token in [None, Some("bz_0000"), Some(t1.trim_end_matches(char::is_alphanumeric))] {
-        for (method, path) in [("GET", "/v1/whoami"), ("GET", "/v1/snapshot"), ("POST", "/v1/sync")] {
+    for token in [
+        None,
+        Some("bz_0000"),
+        Some(t1.trim_end_matches(char::is_alphanumeric)),
+    ] {
+        for (method, path) in [
+            ("GET", "/v1/whoami"),
+            ("GET", "/v1/snapshot"),
+            ("POST", "/v1/sync"),
+        ] {
             let mut rb = http.request(method.parse().unwrap(), format!("{url}{path}"));
             if let Some(t) = token {
                 rb = rb.bearer_auth(t);
@@ -230,7 +238,10 @@ async fn https_trusting_the_intranet_ca_and_refusing_without_it() {
     assert!(matches!(err, Error::Certificate { .. }), "{err}");
     assert!(!err.is_transient());
     let msg = err.to_string();
-    assert!(msg.contains("证书不受信任") && msg.contains("ca_cert"), "{msg}");
+    assert!(
+        msg.contains("证书不受信任") && msg.contains("ca_cert"),
+        "{msg}"
+    );
     assert!(!msg.contains(&token));
     assert_eq!(fingerprint(&cache), before);
 
@@ -246,7 +257,7 @@ async fn https_trusting_the_intranet_ca_and_refusing_without_it() {
     let cli_cache = home.join("cli.db");
     let out = ok(run(home, &cli_cache, &["sync"], &[]));
     assert!(out.contains("同步完成"), "{out}");
-    let bianzhi::config::Config { ca_cert: _, ..} = config.clone();
+    let bianzhi::config::Config { ca_cert: _, .. } = config.clone();
     bianzhi::config::Config {
         ca_cert: None,
         ..config
@@ -294,7 +305,10 @@ fn private_files_are_0600_and_a_readable_one_is_refused_with_the_fix() {
     let out = run(home, &cache, &["status"], &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("chmod 600") && stderr.contains("cache.db"), "{stderr}");
+    assert!(
+        stderr.contains("chmod 600") && stderr.contains("cache.db"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(&cache).unwrap(), before);
     std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o600)).unwrap();
     std::fs::set_permissions(
@@ -306,7 +320,9 @@ fn private_files_are_0600_and_a_readable_one_is_refused_with_the_fix() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        stderr.contains("chmod 600") && stderr.contains("config.toml") && !stderr.contains("bz_secret"),
+        stderr.contains("chmod 600")
+            && stderr.contains("config.toml")
+            && !stderr.contains("bz_secret"),
         "{stderr}"
     );
 }
@@ -323,7 +339,11 @@ fn a_full_session_at_trace_level_logs_no_token_and_no_personal_data() {
     let mut db = ServerDb::open(&db_path).unwrap();
     db.seed(small()).unwrap();
     let root = root_of(&db);
-    let person = small().persons.iter().find(|p| !p.id_number.is_empty()).unwrap();
+    let person = small()
+        .persons
+        .iter()
+        .find(|p| !p.id_number.is_empty())
+        .unwrap();
     drop(db);
     let server_logs = home.join("server-log");
     let srv = ServeProcess::start(
@@ -340,7 +360,15 @@ fn a_full_session_at_trace_level_logs_no_token_and_no_personal_data() {
     let out = ok(run(
         home,
         &cache,
-        &["operator", "add", "审批员", "--scope", &root.to_string(), "--db", db_path.to_str().unwrap()],
+        &[
+            "operator",
+            "add",
+            "审批员",
+            "--scope",
+            &root.to_string(),
+            "--db",
+            db_path.to_str().unwrap(),
+        ],
         &[],
     ));
     let token = out.lines().last().unwrap().trim().to_string();
@@ -354,7 +382,9 @@ fn a_full_session_at_trace_level_logs_no_token_and_no_personal_data() {
     let csv = home.join("persons.csv");
     let mut shown = String::new();
     let mut stderr = String::new();
-    let steps: Vec<(Vec<&str>, &[(&str, &str)], bool)> = vec![
+    // (arguments, environment, succeeds)
+    type Step<'a> = (Vec<&'a str>, &'a [(&'a str, &'a str)], bool);
+    let steps: Vec<Step> = vec![
         (vec!["sync", "--server", &srv.url], &with_token, true),
         (vec!["person", &pid, "--json"], &[], true),
         (vec!["person", &pid], &[], true),
@@ -362,11 +392,29 @@ fn a_full_session_at_trace_level_logs_no_token_and_no_personal_data() {
         (vec!["warnings", "--json"], &[], true),
         (vec!["inbox", "--json"], &[], true),
         (vec!["overview"], &[], true),
-        (vec!["export", "persons", "--out", csv.to_str().unwrap()], &[], true),
-        (vec!["decide", &aid, "return", "--comment", "请补充材料"], &[], true),
+        (
+            vec!["export", "persons", "--out", csv.to_str().unwrap()],
+            &[],
+            true,
+        ),
+        (
+            vec!["decide", &aid, "return", "--comment", "请补充材料"],
+            &[],
+            true,
+        ),
         (vec!["sync", "--server", &srv.url], &with_token, true),
         (vec!["status"], &[], true),
-        (vec!["sync", "--server", &srv.url, "--token", "bz_wrong_token_0123"], &[], false),
+        (
+            vec![
+                "sync",
+                "--server",
+                &srv.url,
+                "--token",
+                "bz_wrong_token_0123",
+            ],
+            &[],
+            false,
+        ),
     ];
     for (args, env, succeeds) in &steps {
         let out = run(home, &cache, args, env);
@@ -387,7 +435,11 @@ fn a_full_session_at_trace_level_logs_no_token_and_no_personal_data() {
     let audited = |action: &str| -> i64 {
         store
             .conn()
-            .query_row("SELECT COUNT(*) FROM audit WHERE action = ?", [action], |r| r.get(0))
+            .query_row(
+                "SELECT COUNT(*) FROM audit WHERE action = ?",
+                [action],
+                |r| r.get(0),
+            )
             .unwrap()
     };
     assert_eq!(audited("reveal"), 1);
@@ -395,7 +447,11 @@ fn a_full_session_at_trace_level_logs_no_token_and_no_personal_data() {
     drop(srv);
 
     let logs = all_text(&home.join("log")) + &all_text(&server_logs);
-    assert!(logs.len() > 1000, "trace logging produced {} bytes", logs.len());
+    assert!(
+        logs.len() > 1000,
+        "trace logging produced {} bytes",
+        logs.len()
+    );
     let server_stderr = std::fs::read_dir(home)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -404,18 +460,33 @@ fn a_full_session_at_trace_level_logs_no_token_and_no_personal_data() {
         .collect::<String>();
     let everything = format!("{logs}{stderr}{server_stderr}");
     for secret in [token.as_str(), "bz_wrong_token_0123"] {
-        assert!(!everything.contains(secret), "a token reached a log or stderr");
+        assert!(
+            !everything.contains(secret),
+            "a token reached a log or stderr"
+        );
     }
     let mut checked = 0;
     for p in &small().persons {
         if p.id_number.len() >= 15 {
-            assert!(!everything.contains(&p.id_number), "ID number of person {} logged", p.id);
-            assert!(!shown.contains(&p.id_number), "ID number of person {} shown unmasked", p.id);
+            assert!(
+                !everything.contains(&p.id_number),
+                "ID number of person {} logged",
+                p.id
+            );
+            assert!(
+                !shown.contains(&p.id_number),
+                "ID number of person {} shown unmasked",
+                p.id
+            );
             checked += 1;
         }
         if let Some(b) = p.birth_date {
             let b = b.format("%Y-%m-%d").to_string();
-            assert!(!everything.contains(&b), "birth date of person {} logged", p.id);
+            assert!(
+                !everything.contains(&b),
+                "birth date of person {} logged",
+                p.id
+            );
         }
     }
     assert!(checked > 500, "{checked}");

@@ -172,7 +172,12 @@ pub struct ServeProcess {
 }
 
 impl ServeProcess {
-    pub fn start(db: &std::path::Path, listen: &str, extra: &[&str], env: &[(&str, &str)]) -> ServeProcess {
+    pub fn start(
+        db: &std::path::Path,
+        listen: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> ServeProcess {
         use std::io::BufRead;
         let stderr = db.with_extension(format!("stderr.{}", rand::random::<u32>()));
         let mut cmd = std::process::Command::new(bin());
@@ -190,7 +195,11 @@ impl ServeProcess {
         let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
         let mut url = String::new();
         out.read_line(&mut url).unwrap();
-        assert!(!url.is_empty(), "serve printed no address: {}", std::fs::read_to_string(&stderr).unwrap_or_default());
+        assert!(
+            !url.is_empty(),
+            "serve printed no address: {}",
+            std::fs::read_to_string(&stderr).unwrap_or_default()
+        );
         ServeProcess {
             child,
             url: url.trim().to_string(),
@@ -223,8 +232,18 @@ pub fn decisions_exactly_once(db: &ServerDb, caches: &[PathBuf]) -> (usize, usiz
     let mut queued = std::collections::HashSet::new();
     for c in caches {
         for e in bianzhi::sync::outbox::entries(Store::open(c).unwrap().conn()).unwrap() {
-            assert_ne!(e.state, 0, "decision {} still unsent in {}", e.client_id, c.display());
-            assert!(queued.insert(e.client_id.clone()), "client id {} twice", e.client_id);
+            assert_ne!(
+                e.state,
+                0,
+                "decision {} still unsent in {}",
+                e.client_id,
+                c.display()
+            );
+            assert!(
+                queued.insert(e.client_id.clone()),
+                "client id {} twice",
+                e.client_id
+            );
         }
     }
     let mut st = db
@@ -237,7 +256,10 @@ pub fn decisions_exactly_once(db: &ServerDb, caches: &[PathBuf]) -> (usize, usiz
         .collect::<Result<_, _>>()
         .unwrap();
     let known: std::collections::HashSet<_> = rows.iter().map(|r| r.0.clone()).collect();
-    assert_eq!(known, queued, "the server answered exactly the queued decisions");
+    assert_eq!(
+        known, queued,
+        "the server answered exactly the queued decisions"
+    );
     let mut accepted = std::collections::HashMap::new();
     for (_, aid, ok) in &rows {
         if *ok {

@@ -183,10 +183,7 @@ async fn pipe(client: TcpStream, server: TcpStream, s: Arc<Shared>) -> std::io::
                     }
                     responses += 1;
                     let at = (down + pos as u64).saturating_sub((sent - base) as u64);
-                    s.starts
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(at);
+                    s.starts.lock().unwrap_or_else(|p| p.into_inner()).push(at);
                 }
                 let keep = window.len().min(STATUS_LINE.len() - 1);
                 tail = window[window.len() - keep..].to_vec();

@@ -3,13 +3,13 @@
 //! keeps its authoritative data in the same tables.
 
 mod derived;
+pub mod inbox;
 mod lookup;
 pub mod queries;
 pub mod rows;
 pub mod stats;
-pub mod warnings;
-pub mod inbox;
 pub mod timeline;
+pub mod warnings;
 
 pub use derived::refresh_derived;
 
@@ -141,7 +141,9 @@ impl Store {
     fn open_read_only(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let probe = |conn: &Connection| {
-            conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
         };
         let conn = match Connection::open_with_flags(path, flags) {
             Ok(c) if probe(&c).is_ok() => c,
@@ -234,11 +236,11 @@ impl Store {
             .ok()
             .and_then(|n| n.parse::<u64>().ok())
         {
-            let _: i64 = self.conn.query_row(
-                &format!("PRAGMA max_page_count = {pages}"),
-                [],
-                |r| r.get(0),
-            )?;
+            let _: i64 =
+                self.conn
+                    .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                        r.get(0)
+                    })?;
         }
         Ok(())
     }

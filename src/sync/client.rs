@@ -194,7 +194,28 @@ impl Client {
     }
 
     /// One sync of the cache at `cache`: push the outbox, pull every page.
+    ///
+    /// If another sync of the same cache moves its cursor meanwhile (an aborted sync's
+    /// last page still being written, the interface's background sync), this one's pages
+    /// are stale: it starts again from where the cache now stands, a few times at most.
     pub async fn sync(
+        &self,
+        cache: &Path,
+        on_progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<Report> {
+        let mut tries = 0;
+        loop {
+            match self.sync_once(cache, on_progress).await {
+                Err(Error::Concurrent) if tries < 3 => {
+                    tries += 1;
+                    tokio::time::sleep(self.retry.delay(tries)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn sync_once(
         &self,
         cache: &Path,
         on_progress: &(dyn Fn(&Progress) + Send + Sync),

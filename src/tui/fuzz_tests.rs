@@ -112,7 +112,11 @@ fn random_keys_pastes_and_resizes_never_panic() {
     let presets = prop::sample::select(vec!["default", "vim", "emacs"]);
     runner
         .run(
-            &(presets, any::<bool>(), proptest::collection::vec(action(), 1..60)),
+            &(
+                presets,
+                any::<bool>(),
+                proptest::collection::vec(action(), 1..60),
+            ),
             |(preset, read_only, actions)| {
                 let mut store = Store::open_in_memory().unwrap();
                 store.replace_all(&data).unwrap();
@@ -123,7 +127,9 @@ fn random_keys_pastes_and_resizes_never_panic() {
                     ascii: false,
                     lang: Lang::Zh,
                 };
-                let now = chrono::Local.with_ymd_and_hms(2025, 3, 5, 10, 30, 0).unwrap();
+                let now = chrono::Local
+                    .with_ymd_and_hms(2025, 3, 5, 10, 30, 0)
+                    .unwrap();
                 let km = Arc::new(Keymap::preset(preset).unwrap());
                 let mut state = State::new(km, theme, read_only, (80, 24), now);
                 let mut rt = Runtime {
@@ -133,7 +139,12 @@ fn random_keys_pastes_and_resizes_never_panic() {
                     sync_tx,
                     lang: Lang::Zh,
                 };
-                dispatch(&mut rt, &mut state, Action::Effect(Effect::LoadRoots), &secrets);
+                dispatch(
+                    &mut rt,
+                    &mut state,
+                    Action::Effect(Effect::LoadRoots),
+                    &secrets,
+                );
                 let (mut w, mut h) = (80u16, 24u16);
                 for a in actions {
                     if let Action::Resize(nw, nh) = a {

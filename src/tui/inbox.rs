@@ -311,12 +311,19 @@ impl InboxView {
             return None;
         }
         match cmd {
-            Cmd::Open => {
-                if self.open.is_none() {
+            Cmd::Open => match self.open.and_then(|id| self.item(id)) {
+                // In an opened request, Enter goes to the unit (Esc comes back here).
+                Some(item) => {
+                    return Some(Action::Effect(Effect::Goto {
+                        id: item.request.org_id,
+                        open: true,
+                    }));
+                }
+                None => {
                     self.open = self.selected().map(|i| i.request.id);
                     self.scroll = 0;
                 }
-            }
+            },
             Cmd::Sort => {
                 self.sort = self.sort.next();
                 self.reorder();

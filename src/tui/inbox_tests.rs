@@ -176,6 +176,11 @@ fn a_request_shows_figures_effect_and_warnings() {
     h.keys(&["<Down>", "<Enter>"]);
     let text = h.text();
     assert!(text.contains("行政编制空编 8 → 7"), "{text}");
+    // Enter goes on to the unit; Esc comes back to the request.
+    h.keys(&["<Enter>"]);
+    assert!(matches!(h.state.stack.last(), Some(View::Unit(v)) if v.data.org.id == 2));
+    h.keys(&["<Esc>"]);
+    assert_eq!(inbox(&h).open, Some(1));
     h.keys(&["<Esc>", "<Esc>"]);
     assert!(h.state.stack.is_empty(), "then the inbox");
 }
@@ -390,4 +395,57 @@ fn inbox_screens_at_80x24() {
     history_panel(&mut h);
     h.keys(&["<Enter>"]);
     snap("unit_timeline", &h, 80, 24);
+}
+
+#[test]
+fn inbox_screens_hold_at_small_sizes_and_in_english() {
+    let mut h = harness_with(store_with(&inbox_dataset()), Lang::En, false, "vim");
+    h.state.theme.ascii = true;
+    h.keys(&["<F2>"]);
+    assert!(h.text().contains("Inbox 5"), "{}", h.text());
+    for keys in [&["j"][..], &["<Enter>"], &["a"], &["<Enter>"]] {
+        h.keys(keys);
+        for (w, height) in [(80, 24), (40, 12), (40, 10), (200, 50), (1, 1)] {
+            h.screen(w, height);
+        }
+    }
+    assert!(
+        h.text().contains("Confirm: approve request 1"),
+        "{}",
+        h.text()
+    );
+    h.keys(&["<Enter>"]);
+    assert_eq!(outbox_rows(&h).len(), 1);
+}
+
+#[test]
+fn every_preset_binds_the_inbox_and_the_input_keys() {
+    use super::super::keymap::{Cmd, Mode, PRESETS, Resolved};
+    let k = |s: &str| Key::parse(s).unwrap();
+    for (name, _) in PRESETS {
+        let km = Keymap::preset(name).unwrap();
+        for (mode, key, cmd) in [
+            (Mode::Tree, "<F2>", Cmd::Inbox),
+            (Mode::Inbox, "a", Cmd::Approve),
+            (Mode::Inbox, "r", Cmd::ReturnRequest),
+            (Mode::Inbox, "x", Cmd::Reject),
+            (Mode::Inbox, "s", Cmd::Sort),
+            (Mode::Inbox, "<Esc>", Cmd::Back),
+            (Mode::Input, "<Enter>", Cmd::Open),
+            (Mode::Input, "<Esc>", Cmd::Close),
+            (Mode::Unit, "f", Cmd::FilterKind),
+            (Mode::Person, "d", Cmd::FilterDates),
+        ] {
+            assert_eq!(
+                km.resolve(mode, &[k(key)]),
+                Resolved::Run(cmd),
+                "{name} {key}"
+            );
+        }
+        assert_eq!(
+            km.resolve(Mode::Input, &[k("q")]),
+            Resolved::Unbound,
+            "{name}: q is text in a comment"
+        );
+    }
 }

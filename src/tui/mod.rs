@@ -500,6 +500,18 @@ async fn sync_worker(
         let result = sync_once(&ctx, &server, &token).await;
         let changed =
             matches!(&result, Ok(r) if r.upserted + r.deleted > 0 || r.refetched.is_some());
+        if let Ok(r) = &result {
+            // Syncs belong in the operator's audit log, from the screen as from `bianzhi sync`.
+            let detail = format!(
+                "推送{} 接受{} 拒绝{} 更新{}",
+                r.pushed, r.accepted, r.rejected, r.upserted
+            );
+            let audited = Store::open(&ctx.cache_path)
+                .and_then(|s| s.audit("sync", &detail, Some(r.upserted as i64)));
+            if let Err(e) = audited {
+                tracing::warn!(error = %e, "audit of a sync failed");
+            }
+        }
         let outcome = result.map(|r| describe_report(&r, ctx.lang));
         if tx.send(Action::SyncFinished(outcome)).is_err() {
             break;

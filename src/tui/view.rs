@@ -349,7 +349,15 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
     for &c in cmds {
         if let Some(k) = s.keymap.key_for(mode, c) {
             spans.push(Span::styled(format!(" {k}"), theme.key()));
-            spans.push(Span::raw(format!(" {} ", short_desc(c, lang))));
+            let desc = match (mode, c, lang) {
+                // In a text input Enter confirms and Esc cancels.
+                (Mode::Input, Cmd::Open, crate::model::Lang::Zh) => "确定",
+                (Mode::Input, Cmd::Close, crate::model::Lang::Zh) => "取消",
+                (Mode::Input, Cmd::Open, crate::model::Lang::En) => "confirm",
+                (Mode::Input, Cmd::Close, crate::model::Lang::En) => "cancel",
+                _ => short_desc(c, lang),
+            };
+            spans.push(Span::raw(format!(" {desc} ")));
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
