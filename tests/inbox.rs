@@ -3,6 +3,7 @@
 //! restart and apply once, a conflict comes back on the item with the server's reason,
 //! and the interface decides a request end to end in tmux.
 
+use crate::tmux::Tmux;
 use crate::util::{World, small, sync};
 use bianzhi::model::quota::Figures;
 use bianzhi::model::*;
@@ -12,8 +13,7 @@ use bianzhi::store::{Store, queries, timeline};
 use bianzhi::sync::{Client, Retry, outbox};
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn root(w: &World) -> OrgId {
     w.db()
@@ -310,91 +310,6 @@ async fn a_decision_that_conflicts_on_the_server_shows_its_reason_on_the_item() 
 }
 
 // ---- the real binary in tmux against the real server --------------------------------
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(cmd: &str) -> Tmux {
-        let t = Tmux {
-            socket: format!(
-                "bianzhi-inbox-{}-{}",
-                std::process::id(),
-                uuid::Uuid::new_v4().simple()
-            ),
-        };
-        t.tmux(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-s",
-            "t",
-            cmd,
-        ]);
-        t.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-u")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is installed");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", "t", k]);
-        }
-    }
-
-    fn text(&self, s: &str) {
-        self.tmux(&["send-keys", "-t", "t", "-l", s]);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "t"])
-    }
-
-    fn wait_text(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(20) {
-                panic!("waited for {needle}; the screen shows:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_interface_decides_a_request_end_to_end_against_the_server() {

@@ -1,6 +1,7 @@
 //! The one integration test binary (ripgrep style): one module per area.
 
 mod util;
+mod tmux;
 
 mod cli;
 mod sync;

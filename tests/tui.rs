@@ -2,12 +2,12 @@
 //! keys and reads the pane as a person would. Each test has its own tmux server
 //! (`-L`), killed at the end.
 
+use crate::tmux::Tmux;
 use crate::util;
 use bianzhi::model::{Dataset, PersonStatus};
 use bianzhi::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 fn bin() -> &'static str {
@@ -67,111 +67,20 @@ impl Home {
     }
 }
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(home: &Home, cache: &Path, args: &[&str]) -> Tmux {
-        let socket = format!(
-            "bianzhi-test-{}-{}",
-            std::process::id(),
-            uuid::Uuid::new_v4().simple()
-        );
-        let env: String = home
+impl Home {
+    /// `bianzhi` on `cache` with this home, in tmux.
+    fn tmux(&self, cache: &Path, args: &[&str]) -> Tmux {
+        let env: String = self
             .env()
             .iter()
             .map(|(k, v)| format!("{k}='{v}' "))
             .collect();
-        let cmd = format!(
+        Tmux::start(&format!(
             "env {env} {} --cache '{}' {}",
             bin(),
             cache.display(),
             args.join(" ")
-        );
-        let t = Tmux { socket };
-        t.tmux(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-s",
-            "t",
-            &cmd,
-        ]);
-        t.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-u")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is installed");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Keys in tmux's names (`Enter`, `Down`, `BSpace`, `C-u`).
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", "t", k]);
-        }
-    }
-
-    /// Literal text, as an input method would deliver it.
-    fn text(&self, s: &str) {
-        self.tmux(&["send-keys", "-t", "t", "-l", s]);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "t"])
-    }
-
-    /// Waits until the screen shows what `pred` looks for; panics with the screen if not.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                panic!("waited for {what}; the screen shows:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_text(&self, needle: &str) -> String {
-        self.wait_for(needle, |s| s.contains(needle))
-    }
-
-    fn dead(&self) -> bool {
-        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_dead}"])
-            .trim()
-            == "1"
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
+        ))
     }
 }
 
@@ -198,7 +107,7 @@ fn tree_lookup_person_help_quit() {
     let data = util::small();
     let home = Home::new();
     let cache = home.cache_with(data);
-    let t = Tmux::start(&home, &cache, &[]);
+    let t = home.tmux(&cache, &[]);
     let root = root_name(data);
     let s = t.wait_text(&root);
     assert!(s.contains("核定") && s.contains("实有"), "{s}");
@@ -240,15 +149,7 @@ fn tree_lookup_person_help_quit() {
     t.keys(&["Escape"]);
     t.wait_for("help closed", |s| !s.contains("帮助：按键"));
     t.keys(&["q"]);
-    let start = Instant::now();
-    while !t.dead() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "q did not quit: {}",
-            t.screen()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.wait_exit("q");
 }
 
 #[test]
@@ -256,7 +157,7 @@ fn tree_navigation_unit_view_and_a_burst_of_keys() {
     let data = util::small();
     let home = Home::new();
     let cache = home.cache_with(data);
-    let t = Tmux::start(&home, &cache, &["--keymap", "vim"]);
+    let t = home.tmux(&cache, &["--keymap", "vim"]);
     t.wait_text(&root_name(data));
     // Typed faster than any redraw: all handled, in order (down, down, up = second row).
     t.text("jjk");
@@ -275,14 +176,7 @@ fn tree_navigation_unit_view_and_a_burst_of_keys() {
     t.keys(&[":"]);
     t.text("quit");
     t.keys(&["Enter"]);
-    let start = Instant::now();
-    while !t.dead() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            ":quit did not quit"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.wait_exit(":quit");
 }
 
 #[test]
@@ -290,7 +184,7 @@ fn a_tiny_window_says_so_and_recovers() {
     let data = util::small();
     let home = Home::new();
     let cache = home.cache_with(data);
-    let t = Tmux::start(&home, &cache, &["--read-only"]);
+    let t = home.tmux(&cache, &["--read-only"]);
     let root = root_name(data);
     let s = t.wait_text(&root);
     assert!(s.contains("只读"), "{s}");
@@ -305,7 +199,7 @@ fn a_tiny_window_says_so_and_recovers() {
 fn an_empty_cache_says_what_to_do() {
     let home = Home::new();
     let cache = home.cache_with(&Dataset::default());
-    let t = Tmux::start(&home, &cache, &[]);
+    let t = home.tmux(&cache, &[]);
     let s = t.wait_text("缓存是空的");
     assert!(
         s.contains("bianzhi sync") && s.contains("bianzhi demo"),
@@ -391,4 +285,49 @@ fn keymap_print_shows_the_merged_map() {
             .any(|l| l.starts_with("global") && l.contains("<C-x> <C-c>") && l.contains("quit")),
         "{text}"
     );
+}
+
+#[test]
+fn the_overview_and_the_warnings_screens() {
+    let data = util::small();
+    let home = Home::new();
+    let cache = home.cache_with(data);
+    let t = home.tmux(&cache, &[]);
+    t.wait_text(&root_name(data));
+
+    t.keys(&["g", "o"]);
+    let s = t.wait_text("全局概况");
+    assert!(
+        s.contains("退休预报") && s.contains("年龄结构") && s.contains("学历结构"),
+        "{s}"
+    );
+    // Every staffing type of the jurisdiction by its full name, at 80 columns.
+    let mut types: Vec<_> = data.ledger.iter().map(|l| l.staffing_type).collect();
+    types.sort();
+    types.dedup();
+    for ty in &types {
+        assert!(s.contains(ty.zh()), "{} in full: {s}", ty.zh());
+    }
+    // Enter on the first figure opens the units behind it.
+    t.keys(&["Enter"]);
+    let s = t.wait_text("各单位");
+    assert!(s.contains(types[0].zh()), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_text("全局概况");
+
+    t.keys(&["g", "w"]);
+    let s = t.wait_text("全部");
+    assert!(
+        s.contains("超编") && s.contains("退休预报"),
+        "the kinds: {s}"
+    );
+    // Tab goes to the first kind; the title says which.
+    t.keys(&["Tab"]);
+    t.wait_text("预警：超编");
+    t.keys(&["Escape", "Escape"]);
+    t.wait_for("back in the tree", |s| {
+        !s.contains("预警：") && !s.contains("全局概况")
+    });
+    t.keys(&["q"]);
+    t.wait_exit("q");
 }

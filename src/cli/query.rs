@@ -177,64 +177,46 @@ pub fn figures_json(f: &Figures) -> serde_json::Value {
     })
 }
 
-/// The quota table as the screen and exports show it.
+/// The quota table as the screen and exports show it: the rows and figures come from
+/// [`crate::report`], led by the three-colour mark.
 pub fn quota_rows(f: &Figures, ascii: bool) -> Vec<Vec<String>> {
-    let mut rows: Vec<Vec<String>> = f
-        .quota
+    crate::report::quota_lines(f)
         .iter()
         .map(|(t, q)| {
-            let mark = if ascii {
-                q.traffic().ascii_mark()
-            } else {
-                q.traffic().mark()
+            let label = match t {
+                Some(t) => {
+                    let tr = q.traffic();
+                    let mark = if ascii { tr.ascii_mark() } else { tr.mark() };
+                    format!("{mark} {}", t.zh())
+                }
+                None => format!("  {}", crate::report::staffing_word(None)),
             };
-            vec![
-                format!("{mark} {}", t.zh()),
-                q.approved.to_string(),
-                q.actual.to_string(),
-                q.reserved.to_string(),
-                q.vacant.to_string(),
-                q.over.to_string(),
-                q.usable.to_string(),
-            ]
+            let mut row = vec![label];
+            row.extend(crate::report::figure_cells(q));
+            row
         })
-        .collect();
-    if f.quota.len() > 1 {
-        let t = f.total();
-        rows.push(vec![
-            "  合计".into(),
-            t.approved.to_string(),
-            t.actual.to_string(),
-            t.reserved.to_string(),
-            t.vacant.to_string(),
-            t.over.to_string(),
-            t.usable.to_string(),
-        ]);
-    }
-    rows
+        .collect()
 }
 
 pub const QUOTA_HEADER: [&str; 7] = [
     "编制类型",
-    "核定",
-    "实有",
-    "已批未用",
-    "空编",
-    "超编",
-    "可使用",
+    crate::report::FIGURE_COLUMNS[0],
+    crate::report::FIGURE_COLUMNS[1],
+    crate::report::FIGURE_COLUMNS[2],
+    crate::report::FIGURE_COLUMNS[3],
+    crate::report::FIGURE_COLUMNS[4],
+    crate::report::FIGURE_COLUMNS[5],
 ];
 
 fn post_rows(f: &Figures) -> Vec<Vec<String>> {
     f.posts
         .iter()
         .map(|(s, p)| {
-            vec![
-                format!("{} {s}", p.traffic().mark()),
-                p.approved.to_string(),
-                p.actual.to_string(),
-                p.vacant.to_string(),
-                p.over.to_string(),
-            ]
+            // 核定, 实配, 空缺, 超配: the report's cells without the status word (the
+            // mark leads the row).
+            let mut row = vec![format!("{} {s}", p.traffic().mark())];
+            row.extend(crate::report::post_cells(p).into_iter().take(4));
+            row
         })
         .collect()
 }

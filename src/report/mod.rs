@@ -20,6 +20,20 @@ fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
+/// A quota table's header: `lead`, the figure columns, `tail`.
+fn figure_header(lead: &[&str], tail: &[&str]) -> Vec<String> {
+    let mut h = strings(lead);
+    h.extend(strings(&FIGURE_COLUMNS));
+    h.extend(strings(tail));
+    h
+}
+
+/// The header of a unit-by-staffing-type quota table (the command line's `export
+/// quota` and the drill-down from a subtree figure to its units).
+fn quota_header() -> Vec<String> {
+    figure_header(&["编号", "单位", "编制类型"], &["状态"])
+}
+
 /// The marks of three-colour management as words, for files and monochrome screens.
 pub fn status_word(f: &QuotaFigure) -> &'static str {
     if f.is_over() {
@@ -33,34 +47,34 @@ pub fn status_word(f: &QuotaFigure) -> &'static str {
     }
 }
 
-/// Columns of a unit-by-staffing-type quota table (the command line's `export quota` and
-/// the drill-down from a subtree figure to its units).
-pub const QUOTA_COLUMNS: [&str; 10] = [
-    "编号",
-    "单位",
-    "编制类型",
-    "核定",
-    "实有",
-    "已批未用",
-    "空编",
-    "超编",
-    "可使用",
-    "状态",
-];
+/// 核定, 实有, 已批未用, 空编, 超编, 可使用: the figure columns every quota table has.
+pub const FIGURE_COLUMNS: [&str; 6] = ["核定", "实有", "已批未用", "空编", "超编", "可使用"];
+
+/// A quota figure's cells, in the order of [`FIGURE_COLUMNS`].
+pub fn figure_cells(q: &QuotaFigure) -> [String; 6] {
+    [q.approved, q.actual, q.reserved, q.vacant, q.over, q.usable].map(|n| n.to_string())
+}
+
+/// The rows of a unit's or a subtree's quota: one per staffing type, then `None` (合计)
+/// with the total when there is more than one type.
+pub fn quota_lines(figures: &Figures) -> Vec<(Option<StaffingType>, QuotaFigure)> {
+    let mut rows: Vec<_> = figures.quota.iter().map(|(t, q)| (Some(*t), *q)).collect();
+    if figures.quota.len() > 1 {
+        rows.push((None, figures.total()));
+    }
+    rows
+}
+
+/// A staffing type's name in a table, `合计` for the total.
+pub fn staffing_word(t: Option<StaffingType>) -> &'static str {
+    t.map_or("合计", |t| t.zh())
+}
 
 fn quota_row(id: OrgId, path: &str, t: StaffingType, q: &QuotaFigure) -> Vec<String> {
-    vec![
-        id.to_string(),
-        path.to_string(),
-        t.zh().to_string(),
-        q.approved.to_string(),
-        q.actual.to_string(),
-        q.reserved.to_string(),
-        q.vacant.to_string(),
-        q.over.to_string(),
-        q.usable.to_string(),
-        status_word(q).to_string(),
-    ]
+    let mut row = vec![id.to_string(), path.to_string(), t.zh().to_string()];
+    row.extend(figure_cells(q));
+    row.push(status_word(q).to_string());
+    row
 }
 
 /// Quota figures of every unit in a subtree, one row per unit and staffing type.
@@ -81,7 +95,7 @@ pub fn quota_table(conn: &Connection, root: OrgId) -> Result<Table> {
         .unwrap_or_default();
     Ok(Table {
         title: format!("{name} 编制使用情况"),
-        header: strings(&QUOTA_COLUMNS),
+        header: quota_header(),
         rows,
     })
 }
@@ -98,14 +112,12 @@ pub fn units_table(
     for (id, t, q) in &units {
         rows.push(quota_row(*id, &queries::path_text(conn, *id)?, *t, q));
     }
-    let name = queries::org(conn, root)?
-        .map(|o| o.short_name.unwrap_or(o.name))
-        .unwrap_or_default();
+    let name = short_name(conn, root)?;
     let what = staffing.map_or("编制", |t| t.zh());
     Ok((
         Table {
             title: format!("{name} {what} 各单位"),
-            header: strings(&QUOTA_COLUMNS),
+            header: quota_header(),
             rows,
         },
         units,
@@ -128,26 +140,12 @@ pub fn figures_table(
     figures: &Figures,
     funding: &[(StaffingType, Vec<FundingType>)],
 ) -> Table {
-    let row = |label: String, funds: String, q: &QuotaFigure| {
-        vec![
-            label,
-            funds,
-            q.approved.to_string(),
-            q.actual.to_string(),
-            q.reserved.to_string(),
-            q.vacant.to_string(),
-            q.over.to_string(),
-            q.usable.to_string(),
-            status_word(q).to_string(),
-        ]
-    };
-    let mut rows: Vec<Vec<String>> = figures
-        .quota
+    let rows = quota_lines(figures)
         .iter()
         .map(|(t, q)| {
             let funds = funding
                 .iter()
-                .find(|(k, _)| k == t)
+                .find(|(k, _)| Some(*k) == *t)
                 .map(|(_, v)| {
                     v.iter()
                         .map(|f| funding_word(*f))
@@ -155,25 +153,15 @@ pub fn figures_table(
                         .join("、")
                 })
                 .unwrap_or_default();
-            row(t.zh().to_string(), funds, q)
+            let mut row = vec![staffing_word(*t).to_string(), funds];
+            row.extend(figure_cells(q));
+            row.push(status_word(q).to_string());
+            row
         })
         .collect();
-    if figures.quota.len() > 1 {
-        rows.push(row("合计".into(), String::new(), &figures.total()));
-    }
     Table {
         title: title.to_string(),
-        header: strings(&[
-            "编制类型",
-            "经费形式",
-            "核定",
-            "实有",
-            "已批未用",
-            "空编",
-            "超编",
-            "可使用",
-            "状态",
-        ]),
+        header: figure_header(&["编制类型", "经费形式"], &["状态"]),
         rows,
     }
 }
@@ -189,26 +177,78 @@ pub fn post_status_word(p: &PostFigure) -> &'static str {
     }
 }
 
+/// A leadership-post figure's cells: 核定职数, 实配, 空缺, 超职数, 状态.
+pub fn post_cells(p: &PostFigure) -> [String; 5] {
+    [
+        p.approved.to_string(),
+        p.actual.to_string(),
+        p.vacant.to_string(),
+        p.over.to_string(),
+        post_status_word(p).to_string(),
+    ]
+}
+
+const POST_HEADER: [&str; 5] = ["核定职数", "实配", "空缺", "超职数", "状态"];
+
 /// Leadership posts (领导职数) by level and 正/副: approved against filled.
 pub fn posts_table(title: &str, figures: &Figures) -> Table {
+    let mut header = vec!["领导职数".to_string()];
+    header.extend(POST_HEADER.map(String::from));
     Table {
         title: title.to_string(),
-        header: strings(&["领导职数", "核定职数", "实配", "空缺", "超职数", "状态"]),
+        header,
         rows: figures
             .posts
             .iter()
             .map(|(slot, p)| {
-                vec![
-                    slot.to_string(),
-                    p.approved.to_string(),
-                    p.actual.to_string(),
-                    p.vacant.to_string(),
-                    p.over.to_string(),
-                    post_status_word(p).to_string(),
-                ]
+                let mut row = vec![slot.to_string()];
+                row.extend(post_cells(p));
+                row
             })
             .collect(),
     }
+}
+
+/// The units behind a subtree's leadership-post figure: every unit of the subtree with
+/// posts of this slot approved or filled, worst first (the most over, then the fewest
+/// vacant), as 编号, 单位, then the columns of [`posts_table`].
+pub fn post_units_table(
+    conn: &Connection,
+    root: OrgId,
+    slot: PostSlot,
+) -> Result<(Table, Vec<(OrgId, PostFigure)>)> {
+    let mut units = Vec::new();
+    for id in queries::subtree_ids(conn, root)? {
+        let figures = queries::unit_figures(conn, id)?;
+        if let Some((_, p)) = figures.posts.iter().find(|(s, _)| *s == slot) {
+            units.push((id, *p));
+        }
+    }
+    units.sort_by_key(|(id, p)| (std::cmp::Reverse(p.over), p.vacant, *id));
+    let mut rows = Vec::with_capacity(units.len());
+    for (id, p) in &units {
+        let mut row = vec![id.to_string(), queries::path_text(conn, *id)?];
+        row.extend(post_cells(p));
+        rows.push(row);
+    }
+    let name = short_name(conn, root)?;
+    let mut header = strings(&["编号", "单位"]);
+    header.extend(POST_HEADER.map(String::from));
+    Ok((
+        Table {
+            title: format!("{name} {slot}职数 各单位"),
+            header,
+            rows,
+        },
+        units,
+    ))
+}
+
+/// A unit's short name (its name when it has none) for titles; empty when unknown.
+fn short_name(conn: &Connection, id: OrgId) -> Result<String> {
+    Ok(queries::org(conn, id)?
+        .map(|o| o.short_name.unwrap_or(o.name))
+        .unwrap_or_default())
 }
 
 /// Columns of every list of persons.
@@ -326,19 +366,11 @@ pub fn warning_list_table(list: &[Warning]) -> Table {
 pub fn overview_table(j: &crate::store::stats::Jurisdiction) -> Table {
     let mut rows = Vec::new();
     let blank = || vec![String::new(); 6];
-    let mut quota = |label: &str, q: &QuotaFigure| {
-        let mut r = vec!["编制".to_string(), label.to_string()];
-        r.extend(
-            [q.approved, q.actual, q.reserved, q.vacant, q.over, q.usable].map(|n| n.to_string()),
-        );
+    for (t, q) in quota_lines(&j.totals) {
+        let mut r = vec!["编制".to_string(), staffing_word(t).to_string()];
+        r.extend(figure_cells(&q));
         r.push(q.actual.to_string());
         rows.push(r);
-    };
-    for (t, q) in &j.totals.quota {
-        quota(t.zh(), q);
-    }
-    if j.totals.quota.len() > 1 {
-        quota("合计", &j.totals.total());
     }
     let mut count = |section: &str, label: String, n: i64| {
         let mut r = vec![section.to_string(), label];
@@ -370,17 +402,7 @@ pub fn overview_table(j: &crate::store::stats::Jurisdiction) -> Table {
     }
     Table {
         title: "全局概况".into(),
-        header: strings(&[
-            "类别",
-            "项目",
-            "核定",
-            "实有",
-            "已批未用",
-            "空编",
-            "超编",
-            "可使用",
-            "人数/条数",
-        ]),
+        header: figure_header(&["类别", "项目"], &["人数/条数"]),
         rows,
     }
 }
@@ -477,4 +499,4 @@ pub fn write_xlsx(t: &Table, path: &Path) -> std::result::Result<(), ExportError
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

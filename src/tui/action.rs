@@ -44,9 +44,44 @@ pub enum Action {
     AuditLog(Vec<crate::store::timeline::Item>),
     /// A screen read off the interface's task (overview, warnings, a drill-down list).
     Screen(Box<dyn super::screens::Screen>),
+    /// The open views' data read again after a sync brought changes; each goes into
+    /// the view it was read for, wherever that is in the stack.
+    Reloaded(Vec<Fresh>),
     /// A short note for the status line (kept out of dialogs).
     Note(String),
     Error(String),
+}
+
+/// Which view's data to read again: what a view shows, not where its cursor is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewKey {
+    Unit(OrgId),
+    Person(PersonId),
+    Inbox,
+    Audit,
+    Screen(super::screens::ScreenRequest),
+}
+
+/// A view's data read again, for [`Action::Reloaded`].
+pub enum Fresh {
+    Unit(Box<UnitData>),
+    Person(Box<PersonData>),
+    Inbox(Vec<crate::store::inbox::Item>),
+    Audit(Vec<crate::store::timeline::Item>),
+    Screen(Box<dyn super::screens::Screen>),
+}
+
+impl Fresh {
+    /// The view this data belongs in.
+    pub fn key(&self) -> ViewKey {
+        match self {
+            Fresh::Unit(u) => ViewKey::Unit(u.org.id),
+            Fresh::Person(p) => ViewKey::Person(p.person.id),
+            Fresh::Inbox(_) => ViewKey::Inbox,
+            Fresh::Audit(_) => ViewKey::Audit,
+            Fresh::Screen(s) => ViewKey::Screen(s.request()),
+        }
+    }
 }
 
 /// (id, full name, short name) of a unit, for `:unit` completion.
@@ -123,6 +158,7 @@ impl std::fmt::Debug for Action {
             Action::Inbox { items, .. } => return write!(f, "Inbox({})", items.len()),
             Action::AuditLog(_) => "AuditLog",
             Action::Screen(_) => "Screen",
+            Action::Reloaded(v) => return write!(f, "Reloaded({})", v.len()),
             Action::Note(_) => "Note",
             Action::Error(_) => "Error",
         };

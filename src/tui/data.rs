@@ -183,3 +183,37 @@ pub fn unit_names(store: &Store) -> store::Result<Vec<(OrgId, String, Option<Str
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
+
+/// Entries of the local audit log the audit screen lists, newest first.
+const AUDIT_ROWS: usize = 1000;
+
+pub fn audit_log(store: &Store) -> store::Result<Vec<crate::store::timeline::Item>> {
+    crate::store::timeline::audit(store.conn(), AUDIT_ROWS)
+}
+
+/// The approval inbox as of `today`.
+pub fn inbox(store: &Store, today: chrono::NaiveDate) -> store::Result<Vec<store::inbox::Item>> {
+    store::inbox::items(store.conn(), YearMonth::of(today))
+}
+
+/// The data of the views named, read again after a sync; a unit or person no longer
+/// in the cache is left out (its view keeps what it showed).
+pub fn reload(
+    store: &Store,
+    keys: &[super::action::ViewKey],
+    today: chrono::NaiveDate,
+) -> store::Result<Vec<super::action::Fresh>> {
+    use super::action::{Fresh, ViewKey};
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        let fresh = match key {
+            ViewKey::Unit(id) => unit(store, *id)?.map(|u| Fresh::Unit(Box::new(u))),
+            ViewKey::Person(id) => person(store, *id)?.map(|p| Fresh::Person(Box::new(p))),
+            ViewKey::Inbox => Some(Fresh::Inbox(inbox(store, today)?)),
+            ViewKey::Audit => Some(Fresh::Audit(audit_log(store)?)),
+            ViewKey::Screen(req) => Some(Fresh::Screen(super::screens::load(store, req, today)?)),
+        };
+        out.extend(fresh);
+    }
+    Ok(out)
+}

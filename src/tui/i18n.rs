@@ -178,6 +178,38 @@ pub fn age(lang: Lang, minutes: i64) -> String {
     }
 }
 
+/// A leadership post slot: `正科级正职` / `section (full) chief`.
+pub fn slot(s: crate::model::PostSlot, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => s.to_string(),
+        Lang::En => format!("{} {}", s.level.en(), s.rank.en()),
+    }
+}
+
+/// What a request asks, in a few words in the interface's language: `用编计划 2名
+/// 行政编制` / `2 places, administrative`.
+pub fn asked(item: &crate::store::inbox::Item, lang: Lang) -> String {
+    use crate::model::ApprovalKind;
+    let r = &item.request;
+    let person = item.person.as_deref().unwrap_or("—");
+    let staffing = r.staffing_type.map_or("—", |t| t.label(lang));
+    match r.kind {
+        ApprovalKind::StaffingPlan => match lang {
+            Lang::Zh => format!("{}名 {staffing}", r.amount),
+            Lang::En => format!("{} places, {staffing}", r.amount),
+        },
+        ApprovalKind::Entry => format!("{person} {staffing}"),
+        ApprovalKind::Exit => format!("{person} {}", r.exit_kind.map_or("", |k| k.label(lang))),
+        ApprovalKind::LeaderPost => {
+            format!(
+                "{person} {}",
+                r.post.map_or(String::new(), |p| slot(p, lang))
+            )
+        }
+        ApprovalKind::Reorganisation => r.summary.clone(),
+    }
+}
+
 pub fn mode_name(lang: Lang, mode: super::keymap::Mode) -> &'static str {
     use super::keymap::Mode;
     match mode {

@@ -10,7 +10,7 @@
 use super::action::{Action, Effect};
 use super::keymap::Cmd;
 use super::theme::Theme;
-use super::widgets::{self, Cursor, fit, pad};
+use super::widgets::{self, Cursor, fit, fit_end, pad, rpad, visible_offset};
 use crate::model::{ApprovalId, ApprovalKind, Decision, Lang};
 use crate::store::inbox::{Item, Standing, counts};
 use chrono::NaiveDate;
@@ -453,7 +453,7 @@ impl InboxView {
                 r.id,
                 pad(r.kind.label(lang), 12, e),
                 pad(&item.unit, 12, e),
-                pad(&item.asked(), 18, e),
+                pad(&super::i18n::asked(item, lang), 18, e),
                 age,
             );
             let rest = w.saturating_sub(text.width());
@@ -525,7 +525,7 @@ pub fn request_lines(item: &Item, theme: &Theme, age: i64) -> Vec<Line<'static>>
             format!("{}（{}）", r.kind.label(lang), r.status.label(lang)),
         ),
         field(l("单位", "Unit"), item.unit_path.clone()),
-        field(l("事项", "Asked"), item.asked()),
+        field(l("事项", "Asked"), super::i18n::asked(item, lang)),
         field(
             l("报送", "Submitted"),
             format!(
@@ -687,7 +687,7 @@ fn render_dialog(f: &mut Frame, body: Rect, theme: &Theme, d: &Dialog, item: &It
             "{} · {} · {}",
             item.request.kind.label(lang),
             item.unit,
-            item.asked()
+            super::i18n::asked(item, lang)
         ),
         inner_w,
         e,
@@ -770,36 +770,5 @@ fn render_dialog(f: &mut Frame, body: Rect, theme: &Theme, d: &Dialog, item: &It
         if x < inner.x + inner.width && y < inner.y + inner.height {
             f.set_cursor_position((x, y));
         }
-    }
-}
-
-/// `s` right-aligned in `width` cells (CJK counted two).
-fn rpad(s: &str, width: usize) -> String {
-    format!("{}{s}", " ".repeat(width.saturating_sub(s.width())))
-}
-
-/// The end of a long text (what was typed last stays visible).
-fn fit_end(s: &str, width: usize) -> String {
-    let mut out: Vec<char> = Vec::new();
-    let mut w = 0;
-    for c in s.chars().rev() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw > width {
-            break;
-        }
-        w += cw;
-        out.push(c);
-    }
-    out.into_iter().rev().collect()
-}
-
-fn visible_offset(pos: usize, offset: usize, height: usize) -> usize {
-    let height = height.max(1);
-    if pos < offset {
-        pos
-    } else if pos >= offset + height {
-        pos + 1 - height
-    } else {
-        offset
     }
 }

@@ -365,6 +365,13 @@ fn the_audit_log_is_a_timeline() {
         text.contains("审批") && text.contains("申请2 同意"),
         "{text}"
     );
+    h.state.message = None;
+    let text = h.text();
+    let hints = text.lines().last().unwrap_or_default();
+    assert!(
+        !hints.contains("面板") && hints.contains("详情") && hints.contains("返回"),
+        "the audit log's own hints: {hints}"
+    );
 }
 
 /// The unit view's 沿革 panel, wherever the panel list puts it.
@@ -402,7 +409,12 @@ fn inbox_screens_hold_at_small_sizes_and_in_english() {
     let mut h = harness_with(store_with(&inbox_dataset()), Lang::En, false, "vim");
     h.state.theme.ascii = true;
     h.keys(&["<F2>"]);
-    assert!(h.text().contains("Inbox 5"), "{}", h.text());
+    let text = h.text();
+    assert!(text.contains("Inbox 5"), "{text}");
+    assert!(
+        text.contains("2 places") && !text.contains("2名"),
+        "what is asked, in English: {text}"
+    );
     for keys in [&["j"][..], &["<Enter>"], &["a"], &["<Enter>"]] {
         h.keys(keys);
         for (w, height) in [(80, 24), (40, 12), (40, 10), (200, 50), (1, 1)] {

@@ -23,9 +23,9 @@ mod view;
 mod widgets;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod tests;
 
 use crate::cli::Ctx;
 use crate::store::Store;
@@ -174,7 +174,9 @@ async fn main_loop(
             }
         }
     });
-    spawn_index_build(rt.cache.clone(), tx.clone());
+    for a in rt.build_index() {
+        rt.dispatch(&mut state, a);
+    }
     let minutes = ctx.config.sync_interval_minutes.unwrap_or(5).max(1);
     tokio::spawn(sync_worker(
         ctx.clone(),
@@ -334,7 +336,9 @@ impl Runtime {
                 let stamp = state.now.format("%Y%m%d-%H%M%S").to_string();
                 let lang = self.lang;
                 self.background(move |store| match export::write(store, &job, &stamp) {
-                    Ok((_, note)) => Action::Note(format!("{} {note}", i18n::M::Exported.get(lang))),
+                    Ok((_, note)) => {
+                        Action::Note(format!("{} {note}", i18n::M::Exported.get(lang)))
+                    }
                     Err(e) => Action::Error(e),
                 })
             }
@@ -370,13 +374,25 @@ impl Runtime {
                         open: false,
                     });
                 }
-                spawn_index_build(self.cache.clone(), self.tx.clone());
+                out.extend(self.build_index());
+                // The open views read again, off this task (an overview of a city takes
+                // a moment); each comes back into its view, keeping the view's place.
+                let keys: Vec<_> = state.stack.iter().map(state::View::key).collect();
+                if !keys.is_empty() {
+                    let today = state.now.date_naive();
+                    out.extend(self.background(move |store| {
+                        match data::reload(store, &keys, today) {
+                            Ok(fresh) => Action::Reloaded(fresh),
+                            Err(e) => Action::Error(e.to_string()),
+                        }
+                    }));
+                }
                 out
             }
             Effect::LoadInbox { show } => vec![
                 Action::Status(data::status(s)?),
                 Action::Inbox {
-                    items: crate::store::inbox::items(s.conn(), today(state))?,
+                    items: data::inbox(s, state.now.date_naive())?,
                     show,
                     decided: None,
                 },
@@ -396,7 +412,7 @@ impl Runtime {
                     Ok(item) => vec![
                         Action::Status(data::status(s)?),
                         Action::Inbox {
-                            items: crate::store::inbox::items(s.conn(), today(state))?,
+                            items: data::inbox(s, state.now.date_naive())?,
                             show: false,
                             decided: Some(id),
                         },
@@ -415,10 +431,25 @@ impl Runtime {
                     Err(refusal) => vec![Action::Error(refusal.to_string())],
                 }
             }
-            Effect::LoadAuditLog => vec![Action::AuditLog(crate::store::timeline::audit(
-                s.conn(),
-                1000,
-            )?)],
+            Effect::LoadAuditLog => vec![Action::AuditLog(data::audit_log(s)?)],
+        })
+    }
+}
+
+impl Runtime {
+    /// Builds the look-up index from its own connection, off the interface's task; the
+    /// first screen never waits for it.
+    fn build_index(&self) -> Vec<Action> {
+        self.background(|store| {
+            let built = (|| -> crate::store::Result<_> {
+                let entries = crate::store::search_entries(store.conn())?;
+                let units = data::unit_names(store)?;
+                Ok((crate::search::SearchIndex::build(entries), units))
+            })();
+            match built {
+                Ok((index, units)) => Action::IndexReady(Arc::new(index), Arc::new(units)),
+                Err(e) => Action::IndexFailed(e.to_string()),
+            }
         })
     }
 }
@@ -432,12 +463,9 @@ impl Runtime {
     /// Runs a read or a write that may take a while on a worker with its own connection,
     /// its result coming back as an action. Without a runtime (the `update` tests) it
     /// runs here, on the interface's connection.
-    fn background(
-        &self,
-        job: impl FnOnce(&Store) -> Action + Send + 'static,
-    ) -> Vec<Action> {
-        let on_worker = tokio::runtime::Handle::try_current().is_ok()
-            && !self.cache.as_os_str().is_empty();
+    fn background(&self, job: impl FnOnce(&Store) -> Action + Send + 'static) -> Vec<Action> {
+        let on_worker =
+            tokio::runtime::Handle::try_current().is_ok() && !self.cache.as_os_str().is_empty();
         if !on_worker {
             return vec![job(&self.store)];
         }
@@ -451,23 +479,6 @@ impl Runtime {
         });
         vec![]
     }
-}
-
-/// Builds the look-up index from its own connection, off the interface's task; the
-/// first screen never waits for it.
-fn spawn_index_build(cache: PathBuf, tx: UnboundedSender<Action>) {
-    tokio::task::spawn_blocking(move || {
-        let built = (|| -> crate::store::Result<_> {
-            let store = Store::open(&cache)?;
-            let entries = crate::store::search_entries(store.conn())?;
-            let units = data::unit_names(&store)?;
-            Ok((crate::search::SearchIndex::build(entries), units))
-        })();
-        let _ = tx.send(match built {
-            Ok((index, units)) => Action::IndexReady(Arc::new(index), Arc::new(units)),
-            Err(e) => Action::IndexFailed(e.to_string()),
-        });
-    });
 }
 
 /// Syncs at start, every `interval`, and when asked; requests that pile up while one
@@ -552,4 +563,3 @@ fn describe_report(r: &crate::sync::Report, lang: crate::model::Lang) -> String 
         ),
     }
 }
-

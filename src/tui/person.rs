@@ -6,7 +6,7 @@ use super::data::PersonData;
 use super::i18n::M;
 use super::keymap::Cmd;
 use super::theme::Theme;
-use super::widgets::{Cursor, field};
+use super::widgets::{Cursor, field, fields, or_dash, text_or_dash};
 use crate::model::{Lang, mask_birth, mask_id};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -31,6 +31,12 @@ impl PersonView {
             revealed: false,
             scroll: Cursor::default(),
         }
+    }
+
+    /// The person read again (after a sync); the tab, the reveal and the place stay.
+    pub fn reload(&mut self, data: PersonData) {
+        self.career.set_items(data.timeline.clone());
+        self.data = data;
     }
 
     pub fn titles(&self, lang: Lang) -> Vec<&'static str> {
@@ -80,13 +86,6 @@ impl PersonView {
         let lang = theme.lang;
         let p = &self.data.person;
         let w = 14;
-        let opt = |v: &Option<String>| {
-            v.clone()
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "—".into())
-        };
-        let lab = |v: Option<&'static str>| v.unwrap_or("—").to_string();
-        let date = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
         let unit = self
             .data
             .unit_path
@@ -95,97 +94,63 @@ impl PersonView {
             .collect::<Vec<_>>()
             .join(theme.sep());
         let (id, birth) = if self.revealed {
-            (p.id_number.clone(), date(p.birth_date))
+            (p.id_number.clone(), or_dash(p.birth_date))
         } else {
             (mask_id(&p.id_number), mask_birth(p.birth_date))
         };
-        let mut id_line = field(theme, M::PIdNumber.get(lang), w, id);
+        let mut lines = fields(
+            theme,
+            lang,
+            w,
+            vec![
+                (M::PName, p.name.clone()),
+                (M::PUnit, unit),
+                (M::PIdNumber, id),
+                (M::PSex, p.sex.label(lang).to_string()),
+                (M::PBirth, birth),
+                (M::PEthnicity, p.ethnicity.clone()),
+                (
+                    M::PPolitical,
+                    or_dash(p.political_status.map(|v| v.label(lang))),
+                ),
+                (
+                    M::PStaffing,
+                    p.staffing_type
+                        .map_or(M::OutOfQuota.get(lang), |t| t.label(lang))
+                        .to_string(),
+                ),
+                (M::PFunding, or_dash(p.funding_type.map(|v| v.label(lang)))),
+                (M::PPost, text_or_dash(&p.post)),
+                (M::PRank, text_or_dash(&p.rank)),
+                (M::PPostType, p.post_type.label(lang).to_string()),
+                (
+                    M::PLeaderPost,
+                    or_dash(p.leader_post.map(|s| super::i18n::slot(s, lang))),
+                ),
+                (M::PWorkStart, or_dash(p.work_start)),
+                (M::PEntryForm, or_dash(p.entry_form.map(|v| v.label(lang)))),
+                (M::PEntryDoc, text_or_dash(&p.entry_doc)),
+                (M::PEntryDate, or_dash(p.entry_date)),
+                (M::PEducation, or_dash(p.education.map(|v| v.label(lang)))),
+                (M::PDegree, or_dash(p.degree.map(|v| v.label(lang)))),
+                (M::PSchool, text_or_dash(&p.school)),
+                (M::PMajor, text_or_dash(&p.major)),
+                (M::PStatus, p.status.label(lang).to_string()),
+            ],
+        );
+        // The reveal hint follows the masked ID number.
         if !self.revealed && !reveal_key.is_empty() {
-            id_line.spans.push(Span::styled(
+            lines[2].spans.push(Span::styled(
                 format!("   {}", M::RevealHint.get(lang).replace("{}", reveal_key)),
                 theme.dim(),
             ));
         }
-        let mut lines = vec![
-            field(theme, M::PName.get(lang), w, p.name.clone()),
-            field(theme, M::PUnit.get(lang), w, unit),
-            id_line,
-            field(theme, M::PSex.get(lang), w, p.sex.label(lang).to_string()),
-            field(theme, M::PBirth.get(lang), w, birth),
-            field(theme, M::PEthnicity.get(lang), w, p.ethnicity.clone()),
-            field(
-                theme,
-                M::PPolitical.get(lang),
-                w,
-                lab(p.political_status.map(|v| v.label(lang))),
-            ),
-            field(
-                theme,
-                M::PStaffing.get(lang),
-                w,
-                p.staffing_type
-                    .map_or(M::OutOfQuota.get(lang), |t| t.label(lang))
-                    .to_string(),
-            ),
-            field(
-                theme,
-                M::PFunding.get(lang),
-                w,
-                lab(p.funding_type.map(|v| v.label(lang))),
-            ),
-            field(theme, M::PPost.get(lang), w, opt(&p.post)),
-            field(theme, M::PRank.get(lang), w, opt(&p.rank)),
-            field(
-                theme,
-                M::PPostType.get(lang),
-                w,
-                p.post_type.label(lang).to_string(),
-            ),
-            field(
-                theme,
-                M::PLeaderPost.get(lang),
-                w,
-                p.leader_post.map_or("—".into(), |s| match lang {
-                    Lang::Zh => s.to_string(),
-                    Lang::En => format!("{} {}", s.level.en(), s.rank.en()),
-                }),
-            ),
-            field(theme, M::PWorkStart.get(lang), w, date(p.work_start)),
-            field(
-                theme,
-                M::PEntryForm.get(lang),
-                w,
-                lab(p.entry_form.map(|v| v.label(lang))),
-            ),
-            field(theme, M::PEntryDoc.get(lang), w, opt(&p.entry_doc)),
-            field(theme, M::PEntryDate.get(lang), w, date(p.entry_date)),
-            field(
-                theme,
-                M::PEducation.get(lang),
-                w,
-                lab(p.education.map(|v| v.label(lang))),
-            ),
-            field(
-                theme,
-                M::PDegree.get(lang),
-                w,
-                lab(p.degree.map(|v| v.label(lang))),
-            ),
-            field(theme, M::PSchool.get(lang), w, opt(&p.school)),
-            field(theme, M::PMajor.get(lang), w, opt(&p.major)),
-            field(
-                theme,
-                M::PStatus.get(lang),
-                w,
-                p.status.label(lang).to_string(),
-            ),
-        ];
         if let Some(k) = p.exit_kind {
             lines.push(field(
                 theme,
                 M::PExit.get(lang),
                 w,
-                format!("{} {}", k.label(lang), date(p.exit_date)),
+                format!("{} {}", k.label(lang), or_dash(p.exit_date)),
             ));
         }
         lines

@@ -175,7 +175,6 @@ fn the_warnings_screen_filters_by_kind_and_jumps_to_persons() {
 
 #[test]
 fn exports_read_back_as_the_screen_rows_and_are_audited() {
-    use calamine::{Data, Reader, Xlsx, open_workbook};
     let mut h = h();
     h.keys(&["<Enter>", "<Tab>", "<End>", "<Enter>"]);
     let screen_rows = top::<Drill>(&h).table.clone();
@@ -213,20 +212,7 @@ fn exports_read_back_as_the_screen_rows_and_are_audited() {
         .map(|e| e.unwrap().path())
         .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
         .expect("an xlsx file in the directory");
-    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    let cells: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Float(f) => format!("{}", *f as i64),
-                    Data::Int(i) => i.to_string(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect();
+    let cells = crate::report::tests::xlsx_cells(&xlsx);
     assert_eq!(cells[0], warnings.header);
     assert_eq!(&cells[1..], &warnings.rows[..]);
     let audited: Vec<(String, i64)> =
@@ -308,5 +294,60 @@ fn the_command_line_json_has_the_screens_figures() {
         ] {
             assert_eq!(j[k].to_string(), row[col], "{} {k}", row[0]);
         }
+    }
+}
+
+#[test]
+fn subtree_post_figures_drill_down_to_units_then_holders() {
+    let slot = PostSlot {
+        level: Level::SectionFull,
+        rank: PostRank::Chief,
+    };
+    let post = |id: i64, org_id: OrgId| PostEntry {
+        id,
+        org_id,
+        doc_no: format!("示编〔2020〕{id}号"),
+        date: d(2020, 1, 1),
+        slot,
+        delta: 1,
+        summary: "核定领导职数".into(),
+    };
+    let mut data = data();
+    data.posts = vec![post(1, 2), post(2, 5)];
+    // 县一中 has two holders of its one post: over, so it comes first.
+    for p in data
+        .persons
+        .iter_mut()
+        .filter(|p| [1, 6, 7].contains(&p.id))
+    {
+        p.leader_post = Some(slot);
+    }
+    let mut h = harness_with(store_with(&data), Lang::Zh, false, "default");
+    h.keys(&["<Down>", "<Enter>", "<Tab>"]);
+    // Own 行政编制; the subtree's 行政, 事业, 合计; own posts; the subtree's posts.
+    h.keys(&["<Down>", "<Down>", "<Down>", "<Down>", "<Down>", "<Enter>"]);
+    let d: &Drill = top(&h);
+    let units: Vec<_> = d.table.rows.iter().map(|r| r[1].clone()).collect();
+    assert_eq!(units.len(), 2, "{units:?}");
+    assert!(units[0].ends_with("县一中"), "worst first: {units:?}");
+    assert_eq!(d.targets[0], Target::Holders { org: 5, slot });
+    assert!(h.text().contains("超职数"), "{}", h.text());
+    h.keys(&["<Enter>"]);
+    let d: &Drill = top(&h);
+    let names: Vec<_> = d.table.rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(names, ["刘洋", "陈静"]);
+}
+
+#[test]
+fn the_overview_names_every_staffing_type_in_full_at_80x24() {
+    let mut data = data();
+    for (i, &t) in StaffingType::ALL.iter().enumerate() {
+        data.ledger.push(ledger(10 + i as i64, 4, t, 3));
+    }
+    let mut h = harness_with(store_with(&data), Lang::Zh, false, "default");
+    h.keys(&["g", "o"]);
+    let text = h.text();
+    for t in StaffingType::ALL {
+        assert!(text.contains(t.zh()), "{} in full:\n{text}", t.zh());
     }
 }

@@ -1,7 +1,7 @@
 //! The interface's state and `update`: no I/O, no terminal. Requests for the store and
 //! the workers leave as `Action::Effect`; their results come back as actions.
 
-use super::action::{Action, Effect, SyncFailure, UnitName};
+use super::action::{Action, Effect, Fresh, SyncFailure, UnitName, ViewKey};
 use super::data::StatusData;
 use super::i18n::M;
 use super::keymap::{Cmd, Key, Keymap, Mode, Resolved};
@@ -26,6 +26,35 @@ pub enum View {
     Audit(Box<super::timeline::Timeline>),
     /// The overview of the jurisdiction, the warnings, a drill-down list.
     Screen(Box<dyn super::screens::Screen>),
+}
+
+impl View {
+    /// What the view shows, to read it again after a sync.
+    pub fn key(&self) -> ViewKey {
+        match self {
+            View::Unit(v) => ViewKey::Unit(v.data.org.id),
+            View::Person(v) => ViewKey::Person(v.data.person.id),
+            View::Inbox(_) => ViewKey::Inbox,
+            View::Audit(_) => ViewKey::Audit,
+            View::Screen(v) => ViewKey::Screen(v.request()),
+        }
+    }
+
+    /// Puts data read again into the view, keeping its tab, filters and the cursor
+    /// on the same row where that row still exists.
+    fn reload(&mut self, fresh: Fresh) {
+        match (self, fresh) {
+            (View::Unit(v), Fresh::Unit(data)) => v.reload(*data),
+            (View::Person(v), Fresh::Person(data)) => v.reload(*data),
+            (View::Inbox(v), Fresh::Inbox(items)) => v.set_items(items),
+            (View::Audit(t), Fresh::Audit(items)) => t.set_items(items),
+            (View::Screen(v), Fresh::Screen(mut screen)) => {
+                super::screens::carry(v.as_ref(), screen.as_mut());
+                *v = screen;
+            }
+            _ => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,7 +310,9 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
                 Some(View::Inbox(v)) => v.set_items(items),
                 _ if show => s
                     .stack
-                    .push(View::Inbox(Box::new(super::inbox::InboxView::new(items, today)))),
+                    .push(View::Inbox(Box::new(super::inbox::InboxView::new(
+                        items, today,
+                    )))),
                 _ => return None,
             }
             if let (Some(id), Some(View::Inbox(v))) = (decided, s.stack.last_mut()) {
@@ -300,11 +331,22 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
         Action::Screen(screen) => {
             s.overlay = None;
             // Reopening the same list (after a sync, or twice) replaces it.
-            if matches!(s.stack.last(), Some(View::Screen(v)) if v.request() == screen.request())
-            {
+            if matches!(s.stack.last(), Some(View::Screen(v)) if v.request() == screen.request()) {
                 s.stack.pop();
             }
             s.stack.push(View::Screen(screen));
+            None
+        }
+        Action::Reloaded(mut fresh) => {
+            // The stack may have changed while the data was read: each piece goes to a
+            // view that still shows it (one piece per view, the same view may be open
+            // twice).
+            for v in &mut s.stack {
+                let key = v.key();
+                if let Some(i) = fresh.iter().position(|f| f.key() == key) {
+                    v.reload(fresh.remove(i));
+                }
+            }
             None
         }
         Action::Note(t) => {

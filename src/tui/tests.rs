@@ -530,6 +530,48 @@ fn paste_and_long_input_are_capped_and_cleaned() {
     h.text();
 }
 
+#[test]
+fn a_sync_with_changes_reloads_the_open_views_in_place() {
+    use super::keymap::Cmd;
+    let mut h = harness();
+    // 县财政局 on its 人员 tab, the cursor on 李娜; the warnings over it, on its second row.
+    h.act(Action::Effect(Effect::Goto { id: 3, open: true }));
+    h.keys(&["<Tab>", "<Tab>", "<Tab>", "<Down>"]);
+    h.act(Action::Effect(Effect::Open(
+        super::screens::ScreenRequest::Warnings { kind: None },
+    )));
+    h.keys(&["<Down>"]);
+    let over = |h: &Harness| match h.state.stack.last() {
+        Some(View::Screen(v)) => v.table().rows.iter().any(|r| r[0] == "超编"),
+        _ => panic!("the warnings on top"),
+    };
+    assert!(over(&h), "财政局 is over quota");
+
+    // The sync brings a new ledger line for 财政局 and takes 曾国强 (before 李娜) away.
+    let mut data = dataset();
+    data.ledger.push(ledger(4, 3, StaffingType::ALL[0], 5));
+    data.persons.retain(|p| p.id != 3);
+    h.rt.store.replace_all(&data).unwrap();
+    h.act(Action::SyncFinished(Ok(String::new())));
+    h.act(Action::Effect(Effect::Refresh));
+
+    assert_eq!(h.state.stack.len(), 2, "the same views, none pushed");
+    assert!(!over(&h), "the warnings read again");
+    h.keys(&["<Esc>"]);
+    let Some(View::Unit(v)) = h.state.stack.last_mut() else {
+        panic!("the unit below");
+    };
+    assert_eq!(v.data.own.quota_of(StaffingType::ALL[0]).approved, 7);
+    assert_eq!(v.tab, 3, "the 人员 tab stays open");
+    assert!(
+        matches!(
+            v.handle(Cmd::Open, 10),
+            Some(Action::Effect(Effect::LoadPerson(4)))
+        ),
+        "the cursor stays on 李娜, who moved up a row"
+    );
+}
+
 // ---- screens ----------------------------------------------------------------------------
 
 fn snap(name: &str, h: &Harness, w: u16, height: u16) {

@@ -8,7 +8,7 @@ use super::i18n::M;
 use super::keymap::Cmd;
 use super::lookup::Input;
 use super::theme::Theme;
-use super::widgets::{Cursor, fit, pad};
+use super::widgets::{Cursor, fit, pad, visible_offset};
 use crate::model::Lang;
 use crate::store::timeline::{Filter, Item, ItemKind};
 use ratatui::Frame;
@@ -40,6 +40,19 @@ impl Timeline {
         };
         t.refilter();
         t
+    }
+
+    /// The items read again (after a sync): the filter stays, and the cursor on the
+    /// same entry where it is still there.
+    pub fn set_items(&mut self, items: Vec<Item>) {
+        let key = |i: &Item| (i.date, i.doc_no.clone(), i.summary.clone());
+        let was = self.selected().map(key);
+        let cursor = self.cursor;
+        self.items = items;
+        self.refilter();
+        self.cursor = cursor;
+        self.cursor
+            .keep(was, self.shown.iter().map(|&i| key(&self.items[i])));
     }
 
     fn refilter(&mut self) {
@@ -267,17 +280,6 @@ impl Timeline {
 
 /// Rows the opened detail takes below the list (a rule and up to four lines).
 const DETAIL_ROWS: usize = 5;
-
-fn visible_offset(pos: usize, offset: usize, height: usize) -> usize {
-    let height = height.max(1);
-    if pos < offset {
-        pos
-    } else if pos >= offset + height {
-        pos + 1 - height
-    } else {
-        offset
-    }
-}
 
 #[cfg(test)]
 mod tests {

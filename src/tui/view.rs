@@ -5,7 +5,7 @@ use super::i18n::{self, M};
 use super::keymap::{Cmd, Mode};
 use super::state::{Overlay, State, View};
 use super::theme::Theme;
-use super::widgets::{self, fit, pad};
+use super::widgets::{self, fit, fit_end, pad, visible_offset};
 use crate::search::EntryKind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -167,7 +167,8 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
         Some(View::Inbox(v)) => v.render(f, area, theme, focused),
         Some(View::Screen(v)) => v.render(f, area, theme),
         Some(View::Audit(t)) => {
-            let block = widgets::block(theme, format!(" {} ", M::CmdAudit.get(theme.lang)), focused);
+            let block =
+                widgets::block(theme, format!(" {} ", M::CmdAudit.get(theme.lang)), focused);
             let inner = block.inner(area);
             f.render_widget(block, area);
             t.render(f, inner, theme);
@@ -308,7 +309,43 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
         return;
     }
     let mode = s.mode();
-    let cmds: &[Cmd] = match mode {
+    // The audit log is read with the unit keymap, but it is one list: no panels, and
+    // Enter opens an entry's detail.
+    let is_audit = mode == Mode::Unit && matches!(s.stack.last(), Some(View::Audit(_)));
+    let cmds: &[Cmd] = if is_audit {
+        &[
+            Cmd::Open,
+            Cmd::FilterKind,
+            Cmd::FilterDates,
+            Cmd::Back,
+            Cmd::Help,
+        ]
+    } else {
+        hints(mode)
+    };
+    let mut spans = Vec::new();
+    for &c in cmds {
+        if let Some(k) = s.keymap.key_for(mode, c) {
+            spans.push(Span::styled(format!(" {k}"), theme.key()));
+            let desc = match (mode, c, lang) {
+                // In a text input Enter confirms and Esc cancels.
+                (Mode::Input, Cmd::Open, crate::model::Lang::Zh) => "确定",
+                (Mode::Input, Cmd::Close, crate::model::Lang::Zh) => "取消",
+                (Mode::Input, Cmd::Open, crate::model::Lang::En) => "confirm",
+                (Mode::Input, Cmd::Close, crate::model::Lang::En) => "cancel",
+                (_, Cmd::Open, crate::model::Lang::Zh) if is_audit => "详情",
+                (_, Cmd::Open, crate::model::Lang::En) if is_audit => "detail",
+                _ => short_desc(c, lang),
+            };
+            spans.push(Span::raw(format!(" {desc} ")));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The commands the hint line offers in a mode.
+fn hints(mode: Mode) -> &'static [Cmd] {
+    match mode {
         Mode::Tree => &[
             Cmd::Search,
             Cmd::Open,
@@ -344,23 +381,7 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
             Cmd::Back,
         ],
         Mode::Input => &[Cmd::Open, Cmd::Close],
-    };
-    let mut spans = Vec::new();
-    for &c in cmds {
-        if let Some(k) = s.keymap.key_for(mode, c) {
-            spans.push(Span::styled(format!(" {k}"), theme.key()));
-            let desc = match (mode, c, lang) {
-                // In a text input Enter confirms and Esc cancels.
-                (Mode::Input, Cmd::Open, crate::model::Lang::Zh) => "确定",
-                (Mode::Input, Cmd::Close, crate::model::Lang::Zh) => "取消",
-                (Mode::Input, Cmd::Open, crate::model::Lang::En) => "confirm",
-                (Mode::Input, Cmd::Close, crate::model::Lang::En) => "cancel",
-                _ => short_desc(c, lang),
-            };
-            spans.push(Span::raw(format!(" {desc} ")));
-        }
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn short_desc(c: Cmd, lang: crate::model::Lang) -> &'static str {
@@ -490,33 +511,6 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
         lines.push(line);
     }
     f.render_widget(Paragraph::new(lines), list);
-}
-
-/// The offset that keeps `pos` visible in `height` rows, starting from `offset`.
-fn visible_offset(pos: usize, offset: usize, height: usize) -> usize {
-    let height = height.max(1);
-    if pos < offset {
-        pos
-    } else if pos >= offset + height {
-        pos + 1 - height
-    } else {
-        offset
-    }
-}
-
-/// The end of a long input (what was typed last stays visible).
-fn fit_end(s: &str, width: usize) -> String {
-    let mut out: Vec<char> = Vec::new();
-    let mut w = 0;
-    for c in s.chars().rev() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw > width {
-            break;
-        }
-        w += cw;
-        out.push(c);
-    }
-    out.into_iter().rev().collect()
 }
 
 fn render_palette(s: &State, f: &mut Frame, body: Rect) {

@@ -34,6 +34,22 @@ impl Cursor {
         before != *self
     }
 
+    /// After the list was read again: back on the row `key` names when it is still
+    /// there (`keys` in the new list's order), else at the same place, within the list.
+    /// Render brings the row into view.
+    pub fn keep<K: PartialEq>(&mut self, key: Option<K>, keys: impl IntoIterator<Item = K>) {
+        let mut len = 0;
+        let mut found = None;
+        for (i, k) in keys.into_iter().enumerate() {
+            len = i + 1;
+            if found.is_none() && key.as_ref() == Some(&k) {
+                found = Some(i);
+            }
+        }
+        self.pos = found.unwrap_or(self.pos).min(len.saturating_sub(1));
+        self.offset = self.offset.min(self.pos);
+    }
+
     pub fn set(&mut self, pos: usize, len: usize, height: usize) {
         let height = height.max(1);
         self.pos = pos.min(len.saturating_sub(1));
@@ -75,6 +91,34 @@ fn take_width(s: &str, width: usize) -> String {
     out
 }
 
+/// The end of a long text, at most `width` cells (what was typed last stays visible).
+pub fn fit_end(s: &str, width: usize) -> String {
+    let mut out: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in s.chars().rev() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out.into_iter().rev().collect()
+}
+
+/// The first row to show so that row `pos` is visible in `height` rows, moving as
+/// little as possible from `offset` (render's correction of a cursor's offset).
+pub fn visible_offset(pos: usize, offset: usize, height: usize) -> usize {
+    let height = height.max(1);
+    if pos < offset {
+        pos
+    } else if pos >= offset + height {
+        pos + 1 - height
+    } else {
+        offset
+    }
+}
+
 /// `s` cut or padded with spaces to exactly `width` cells.
 pub fn pad(s: &str, width: usize, ellipsis: &str) -> String {
     let mut out = fit(s, width, ellipsis);
@@ -95,6 +139,30 @@ pub fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Bl
         .border_set(theme.border())
         .border_style(theme.border_style(focused))
         .title(title.into().style(theme.title()))
+}
+
+/// A text field's value, `—` when empty.
+pub fn text_or_dash(v: &Option<String>) -> String {
+    v.clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// A vocabulary label or a date, `—` when not recorded.
+pub fn or_dash(v: Option<impl ToString>) -> String {
+    v.map_or_else(|| "—".into(), |v| v.to_string())
+}
+
+/// `label  value` lines, the labels padded to `width` cells (a record's fields).
+pub fn fields(
+    theme: &Theme,
+    lang: crate::model::Lang,
+    width: usize,
+    rows: Vec<(super::i18n::M, String)>,
+) -> Vec<Line<'static>> {
+    rows.into_iter()
+        .map(|(m, v)| field(theme, m.get(lang), width, v))
+        .collect()
 }
 
 /// `label  value` with the label padded to `width` cells.
@@ -128,5 +196,20 @@ mod tests {
         assert_eq!((c.pos, c.offset), (6, 6));
         c.set(50, 0, 3);
         assert_eq!((c.pos, c.offset), (0, 0));
+    }
+
+    #[test]
+    fn a_reloaded_list_keeps_the_row_else_the_place() {
+        let mut c = Cursor { pos: 2, offset: 1 };
+        c.keep(Some('c'), "xabc".chars());
+        assert_eq!(c.pos, 3, "the same row, moved down");
+        c.keep(Some('z'), "ab".chars());
+        assert_eq!(
+            (c.pos, c.offset),
+            (1, 1),
+            "gone: the place, within the list"
+        );
+        assert_eq!(visible_offset(9, 0, 5), 5);
+        assert_eq!(fit_end("示例县教育局", 6), "教育局");
     }
 }

@@ -33,6 +33,9 @@ impl Panel for History {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         self.timeline.handle(cmd, height.saturating_sub(1))
     }
+    fn reload(&mut self, data: Arc<UnitData>) {
+        self.timeline.set_items(data.timeline.clone());
+    }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         self.timeline.render(f, area, theme);
     }

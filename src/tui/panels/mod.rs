@@ -23,6 +23,9 @@ pub trait Panel: Send {
     /// A command while this panel has focus; `height` is the rows it has for a list.
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action>;
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme);
+    /// The unit read again (after a sync): the panel shows it, its cursor staying on
+    /// the same row where that row is still there.
+    fn reload(&mut self, data: Arc<UnitData>);
     /// Whether the panel has a text input open (keys then go to it as text).
     fn typing(&self) -> bool {
         false
@@ -55,6 +58,14 @@ impl UnitView {
             data,
             panels,
             tab: 0,
+        }
+    }
+
+    /// The unit read again: every panel keeps its place, the open tab stays open.
+    pub fn reload(&mut self, data: UnitData) {
+        self.data = Arc::new(data);
+        for p in &mut self.panels {
+            p.reload(self.data.clone());
         }
     }
 

@@ -8,7 +8,7 @@ use crate::tui::data::UnitData;
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{Cursor, field};
+use crate::tui::widgets::{Cursor, fields, or_dash, text_or_dash};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -31,12 +31,6 @@ impl Overview {
     fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
         let lang = theme.lang;
         let o = &self.data.org;
-        let label = |v: Option<&'static str>| v.unwrap_or("—").to_string();
-        let text = |v: &Option<String>| {
-            v.clone()
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "—".into())
-        };
         let w = 16;
         let parent = self
             .data
@@ -50,46 +44,26 @@ impl Overview {
         if o.abolished {
             name.push_str(&format!("（{}）", M::FAbolished.get(lang)));
         }
-        let mut lines = vec![
-            field(theme, M::FName.get(lang), w, name),
-            field(theme, M::FShortName.get(lang), w, text(&o.short_name)),
-            field(theme, M::FKind.get(lang), w, o.kind.label(lang).to_string()),
-            field(theme, M::FParent.get(lang), w, parent),
-            field(
-                theme,
-                M::FCategory.get(lang),
-                w,
-                label(o.category.map(|v| v.label(lang))),
-            ),
-            field(
-                theme,
-                M::FLevel.get(lang),
-                w,
-                label(o.level.map(|v| v.label(lang))),
-            ),
-            field(
-                theme,
-                M::FNature.get(lang),
-                w,
-                label(o.nature.map(|v| v.label(lang))),
-            ),
-            field(theme, M::FCreditCode.get(lang), w, text(&o.credit_code)),
-            field(theme, M::FDomain.get(lang), w, text(&o.domain_name)),
-            field(theme, M::FFoundingDoc.get(lang), w, text(&o.founding_doc)),
-            field(
-                theme,
-                M::FFoundingDate.get(lang),
-                w,
-                o.founding_date.map_or("—".into(), |d| d.to_string()),
-            ),
-            field(
-                theme,
-                M::FSubunits.get(lang),
-                w,
-                self.data.children.to_string(),
-            ),
-            Line::raw(""),
-        ];
+        let mut lines = fields(
+            theme,
+            lang,
+            w,
+            vec![
+                (M::FName, name),
+                (M::FShortName, text_or_dash(&o.short_name)),
+                (M::FKind, o.kind.label(lang).to_string()),
+                (M::FParent, parent),
+                (M::FCategory, or_dash(o.category.map(|v| v.label(lang)))),
+                (M::FLevel, or_dash(o.level.map(|v| v.label(lang)))),
+                (M::FNature, or_dash(o.nature.map(|v| v.label(lang)))),
+                (M::FCreditCode, text_or_dash(&o.credit_code)),
+                (M::FDomain, text_or_dash(&o.domain_name)),
+                (M::FFoundingDoc, text_or_dash(&o.founding_doc)),
+                (M::FFoundingDate, or_dash(o.founding_date)),
+                (M::FSubunits, self.data.children.to_string()),
+            ],
+        );
+        lines.push(Line::raw(""));
         for (label, fig, traffic) in [
             (
                 M::OwnFigures,
@@ -146,6 +120,9 @@ impl Panel for Overview {
         let n = 15usize.saturating_sub(height) + 1;
         self.scroll.apply(cmd, n, 1);
         None
+    }
+    fn reload(&mut self, data: Arc<UnitData>) {
+        self.data = data;
     }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         f.render_widget(

@@ -7,7 +7,7 @@ use crate::tui::data::UnitData;
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{Cursor, pad};
+use crate::tui::widgets::{Cursor, pad, visible_offset};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -46,6 +46,11 @@ impl Panel for People {
             }
         }
     }
+    fn reload(&mut self, data: Arc<UnitData>) {
+        let was = self.data.persons.get(self.cursor.pos).map(|p| p.id);
+        self.cursor.keep(was, data.persons.iter().map(|p| p.id));
+        self.data = data;
+    }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = theme.lang;
         let e = theme.ellipsis();
@@ -63,12 +68,13 @@ impl Panel for People {
             lines.push(Line::styled(M::NoPeople.get(lang), theme.dim()));
         }
         let height = (area.height as usize).saturating_sub(1);
+        let first = visible_offset(self.cursor.pos, self.cursor.offset, height);
         for (i, p) in self
             .data
             .persons
             .iter()
             .enumerate()
-            .skip(self.cursor.offset)
+            .skip(first)
             .take(height)
         {
             let staffing = p

@@ -38,6 +38,10 @@ impl Panel for Posts {
         self.scroll.apply(cmd, self.data.own.posts.len() + 1, 1);
         None
     }
+    fn reload(&mut self, data: Arc<UnitData>) {
+        self.data = data;
+        self.scroll.pos = self.scroll.pos.min(self.data.own.posts.len());
+    }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = theme.lang;
         let w = 18;
@@ -51,10 +55,7 @@ impl Panel for Posts {
         }
         for (slot, p) in &self.data.own.posts {
             let t = p.traffic();
-            let label = match lang {
-                Lang::Zh => slot.to_string(),
-                Lang::En => format!("{} {}", slot.level.en(), slot.rank.en()),
-            };
+            let label = crate::tui::i18n::slot(*slot, lang);
             let over = if p.over > 0 {
                 Span::styled(rpad(&p.over.to_string(), NUM), theme.traffic(t))
             } else {

@@ -27,7 +27,7 @@ pub struct Section {
     pub label: M,
     pub table: Table,
     marks: Vec<Traffic>,
-    targets: Vec<Option<ScreenRequest>>,
+    targets: Vec<ScreenRequest>,
     status_col: usize,
     drop: &'static [usize],
 }
@@ -51,14 +51,11 @@ fn quota_section(
 ) -> Section {
     let table = report::figures_table(&title, figs, funding);
     let mut marks: Vec<Traffic> = figs.quota.iter().map(|(_, q)| q.traffic()).collect();
-    let mut targets: Vec<Option<ScreenRequest>> = figs
-        .quota
-        .iter()
-        .map(|(t, _)| Some(target(Some(*t))))
-        .collect();
+    let mut targets: Vec<ScreenRequest> =
+        figs.quota.iter().map(|(t, _)| target(Some(*t))).collect();
     if figs.quota.len() > 1 {
         marks.push(figs.total().traffic());
-        targets.push(Some(target(None)));
+        targets.push(target(None));
     }
     Section {
         label,
@@ -103,11 +100,15 @@ impl Quota {
             targets: figs
                 .posts
                 .iter()
-                .map(|(slot, _)| {
-                    own.then(|| ScreenRequest::Persons {
-                        filter: PersonFilter::Holding { org, slot: *slot },
-                        title: format!("{name} {slot} 实配人员"),
-                    })
+                .map(|&(slot, _)| {
+                    if own {
+                        ScreenRequest::Persons {
+                            filter: PersonFilter::Holding { org, slot },
+                            title: format!("{name} {slot} 实配人员"),
+                        }
+                    } else {
+                        ScreenRequest::PostUnits { root: org, slot }
+                    }
                 })
                 .collect(),
             status_col: 5,
@@ -151,10 +152,29 @@ impl Quota {
         None
     }
 
+    /// The row under the cursor by its section and first cell, to find it again.
+    fn selected_key(&self) -> Option<(M, String)> {
+        let (s, r) = self.at()?;
+        let s = &self.sections[s];
+        Some((
+            s.label,
+            s.table.rows[r].first().cloned().unwrap_or_default(),
+        ))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = (M, String)> + '_ {
+        self.sections.iter().flat_map(|s| {
+            s.table
+                .rows
+                .iter()
+                .map(|r| (s.label, r.first().cloned().unwrap_or_default()))
+        })
+    }
+
     /// Where Enter on the row under the cursor leads.
     pub fn target(&self) -> Option<ScreenRequest> {
         let (s, r) = self.at()?;
-        self.sections[s].targets[r].clone()
+        Some(self.sections[s].targets[r].clone())
     }
 }
 
@@ -170,6 +190,14 @@ impl Panel for Quota {
                 None
             }
         }
+    }
+    fn reload(&mut self, data: Arc<UnitData>) {
+        let was = self.selected_key();
+        let mut fresh = Quota::new(data);
+        let keys: Vec<_> = fresh.keys().collect();
+        fresh.cursor = self.cursor;
+        fresh.cursor.keep(was, keys);
+        *self = fresh;
     }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = theme.lang;

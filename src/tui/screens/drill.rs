@@ -4,8 +4,8 @@
 
 use super::grid;
 use super::{Screen, ScreenRequest};
-use crate::model::quota::{QuotaFigure, Traffic};
-use crate::model::{Lang, OrgId, Person, PersonId, StaffingType};
+use crate::model::quota::{PostFigure, QuotaFigure, Traffic};
+use crate::model::{Lang, OrgId, Person, PersonId, PostSlot, StaffingType};
 use crate::report::Table;
 use crate::store::stats::PersonFilter;
 use crate::tui::action::{Action, Effect};
@@ -20,7 +20,15 @@ use ratatui::widgets::Paragraph;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    Unit { org: OrgId, staffing: StaffingType },
+    Unit {
+        org: OrgId,
+        staffing: StaffingType,
+    },
+    /// A unit's holders of a leadership post (from the units behind a post figure).
+    Holders {
+        org: OrgId,
+        slot: PostSlot,
+    },
     Person(PersonId),
 }
 
@@ -30,13 +38,19 @@ pub struct Drill {
     marks: Vec<Option<Traffic>>,
     pub targets: Vec<Target>,
     pub cursor: Cursor,
+    /// Columns that give way on a narrow screen, first to last.
+    drop: &'static [usize],
+    /// The column led by the three-colour mark (unit lists).
+    status: Option<usize>,
 }
 
-/// Columns that give way on a narrow screen: unit lists lose the id first, person
-/// lists the id, birth date, sex, education and post type.
+/// Unit lists lose the id first (quota lists then 已批未用 and the staffing type, post
+/// lists 空缺); person lists the id, birth date, sex, education and post type.
 const UNIT_DROP: &[usize] = &[0, 5, 2];
-const PERSON_DROP: &[usize] = &[0, 5, 4, 9, 7, 3];
 const UNIT_STATUS: usize = 9;
+const POST_UNIT_DROP: &[usize] = &[0, 4];
+const POST_UNIT_STATUS: usize = 7;
+const PERSON_DROP: &[usize] = &[0, 5, 4, 9, 7, 3];
 
 impl Drill {
     pub fn units(
@@ -53,6 +67,28 @@ impl Drill {
                 .map(|&(org, staffing, _)| Target::Unit { org, staffing })
                 .collect(),
             cursor: Cursor::default(),
+            drop: UNIT_DROP,
+            status: Some(UNIT_STATUS),
+        }
+    }
+
+    pub fn post_units(
+        req: ScreenRequest,
+        table: Table,
+        slot: PostSlot,
+        units: &[(OrgId, PostFigure)],
+    ) -> Drill {
+        Drill {
+            req,
+            table,
+            marks: units.iter().map(|u| Some(u.1.traffic())).collect(),
+            targets: units
+                .iter()
+                .map(|&(org, _)| Target::Holders { org, slot })
+                .collect(),
+            cursor: Cursor::default(),
+            drop: POST_UNIT_DROP,
+            status: Some(POST_UNIT_STATUS),
         }
     }
 
@@ -63,28 +99,35 @@ impl Drill {
             marks: vec![None; persons.len()],
             targets: persons.iter().map(|p| Target::Person(p.id)).collect(),
             cursor: Cursor::default(),
+            drop: PERSON_DROP,
+            status: None,
         }
     }
 
     fn is_units(&self) -> bool {
-        matches!(self.req, ScreenRequest::Units { .. })
+        self.status.is_some()
     }
 
     /// What Enter on a row opens.
     pub fn open(&self, i: usize) -> Option<Action> {
+        // A unit row names the unit by its path; the list title takes its last part.
+        let unit = || {
+            let path = self.table.rows[i].get(1).map_or("", String::as_str);
+            path.rsplit(" › ").next().unwrap_or(path).to_string()
+        };
         Some(Action::Effect(match *self.targets.get(i)? {
             Target::Person(id) => Effect::LoadPerson(id),
-            Target::Unit { org, staffing } => {
-                let unit = self.table.rows[i].get(1).cloned().unwrap_or_default();
-                let unit = unit.rsplit(" › ").next().unwrap_or(&unit).to_string();
-                Effect::Open(ScreenRequest::Persons {
-                    filter: PersonFilter::Occupying {
-                        org,
-                        staffing: Some(staffing),
-                    },
-                    title: format!("{unit} {} 实有人员", staffing.zh()),
-                })
-            }
+            Target::Unit { org, staffing } => Effect::Open(ScreenRequest::Persons {
+                filter: PersonFilter::Occupying {
+                    org,
+                    staffing: Some(staffing),
+                },
+                title: format!("{} {} 实有人员", unit(), staffing.zh()),
+            }),
+            Target::Holders { org, slot } => Effect::Open(ScreenRequest::Persons {
+                filter: PersonFilter::Holding { org, slot },
+                title: format!("{} {slot} 实配人员", unit()),
+            }),
         }))
     }
 }
@@ -127,33 +170,28 @@ impl Screen for Drill {
         if inner.height < 2 {
             return;
         }
-        let (drop, status) = if self.is_units() {
-            (UNIT_DROP, Some(UNIT_STATUS))
-        } else {
-            (PERSON_DROP, None)
-        };
-        let l = grid::layout(&self.table, inner.width as usize, drop, status);
-        let mut lines = vec![grid::header(theme, &self.table, &l)];
-        if self.table.rows.is_empty() {
-            lines.push(Line::styled(M::NothingBehind.get(lang), theme.dim()));
-        }
-        let rows = inner.height as usize - 1;
-        let first = grid::offset(self.cursor.pos, self.cursor.offset, rows);
-        for i in first..(first + rows).min(self.table.rows.len()) {
-            lines.push(grid::row(
-                theme,
-                &self.table,
-                &l,
-                i,
-                self.marks[i],
-                status,
-                i == self.cursor.pos,
-            ));
-        }
+        let l = grid::layout(&self.table, inner.width as usize, self.drop, self.status);
+        let lines = grid::list(
+            theme,
+            &self.table,
+            &l,
+            &self.cursor,
+            inner.height as usize,
+            self.status,
+            |i| self.marks[i],
+            M::NothingBehind.get(lang),
+        );
         f.render_widget(Paragraph::new(lines), inner);
     }
     fn table(&self) -> Table {
         self.table.clone()
+    }
+    fn rows(&self) -> (Cursor, Vec<String>) {
+        let keys = self.targets.iter().map(|t| format!("{t:?}")).collect();
+        (self.cursor, keys)
+    }
+    fn cursor_mut(&mut self) -> &mut Cursor {
+        &mut self.cursor
     }
     #[cfg(test)]
     fn as_any(&self) -> &dyn std::any::Any {

@@ -6,7 +6,7 @@
 use crate::model::quota::Traffic;
 use crate::report::Table;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{pad, rpad};
+use crate::tui::widgets::{Cursor, pad, rpad, visible_offset};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
@@ -116,16 +116,37 @@ pub fn row(
     }
 }
 
-/// The first row shown so that `pos` is visible in `height` rows.
-pub fn offset(pos: usize, offset: usize, height: usize) -> usize {
-    let height = height.max(1);
-    if pos < offset {
-        pos
-    } else if pos >= offset + height {
-        pos + 1 - height
-    } else {
-        offset
+/// A list screen's table: the header, then the rows that fit `height` lines with the
+/// cursor's row in view (`empty` said when there are none); `mark` gives a row's colour.
+#[allow(clippy::too_many_arguments)]
+pub fn list(
+    theme: &Theme,
+    table: &Table,
+    l: &Layout,
+    cursor: &Cursor,
+    height: usize,
+    status_col: Option<usize>,
+    mark: impl Fn(usize) -> Option<Traffic>,
+    empty: &str,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![header(theme, table, l)];
+    if table.rows.is_empty() {
+        lines.push(Line::styled(empty.to_string(), theme.dim()));
     }
+    let rows = height.saturating_sub(1);
+    let first = visible_offset(cursor.pos, cursor.offset, rows);
+    for i in first..(first + rows).min(table.rows.len()) {
+        lines.push(row(
+            theme,
+            table,
+            l,
+            i,
+            mark(i),
+            status_col,
+            i == cursor.pos,
+        ));
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -212,22 +212,61 @@ impl JurisdictionScreen {
         format!("{mark} {} {tail}", k.label(lang))
     }
 
-    fn quota_line(&self, theme: &Theme, t: Option<StaffingType>, lw: usize) -> Line<'static> {
+    /// The totals table's columns in `width` cells: the staffing type as wide as the
+    /// longest name (`政法专项编制` must not be cut at 80 columns), each figure as wide as
+    /// its header or its largest number plus one space; cells left over widen the
+    /// figures up to six, then go to the name (cut only when nothing else gives).
+    fn quota_columns(&self, lang: Lang, width: usize) -> (usize, [usize; 5]) {
+        let rows: Vec<QuotaFigure> = self
+            .items_of(0)
+            .into_iter()
+            .filter_map(|i| match i {
+                Item::Quota(t) => Some(self.quota(t)),
+                _ => None,
+            })
+            .collect();
+        let mut figs = [0; 5];
+        for (k, head) in QUOTA_HEADS.iter().enumerate() {
+            let widest = rows
+                .iter()
+                .map(|q| quota_cells(q)[k].to_string().len())
+                .max();
+            figs[k] = head.get(lang).width().max(widest.unwrap_or(0)) + 1;
+        }
+        let names = self
+            .items_of(0)
+            .iter()
+            .map(|i| self.label(*i, lang).width())
+            .max()
+            .unwrap_or(0)
+            .max(M::StaffingType.get(lang).width());
+        let mut spare = width.saturating_sub(2 + names + figs.iter().sum::<usize>());
+        for f in &mut figs {
+            if spare > 0 && *f < 6 {
+                *f += 1;
+                spare -= 1;
+            }
+        }
+        let lw = width.saturating_sub(2 + figs.iter().sum::<usize>()).max(4);
+        (lw, figs)
+    }
+
+    fn quota_line(
+        &self,
+        theme: &Theme,
+        t: Option<StaffingType>,
+        cols: (usize, [usize; 5]),
+    ) -> Line<'static> {
         let q = self.quota(t);
         let tr = q.traffic();
-        let text = format!(
-            "{}{}{}{}{}{}",
-            pad(
-                &self.label(Item::Quota(t), theme.lang),
-                lw,
-                theme.ellipsis()
-            ),
-            rpad(&q.approved.to_string(), 6),
-            rpad(&q.actual.to_string(), 6),
-            rpad(&q.vacant.to_string(), 6),
-            rpad(&q.over.to_string(), 6),
-            rpad(&q.usable.to_string(), 7),
+        let mut text = pad(
+            &self.label(Item::Quota(t), theme.lang),
+            cols.0,
+            theme.ellipsis(),
         );
+        for (n, w) in quota_cells(&q).iter().zip(cols.1) {
+            text.push_str(&rpad(&n.to_string(), w));
+        }
         let mut line = Line::from(vec![
             Span::styled(format!("{} ", theme.mark(tr)), theme.traffic(tr)),
             Span::raw(text),
@@ -238,16 +277,13 @@ impl JurisdictionScreen {
         line
     }
 
-    fn quota_header(&self, theme: &Theme, lw: usize) -> Line<'static> {
+    fn quota_header(&self, theme: &Theme, cols: (usize, [usize; 5])) -> Line<'static> {
         let lang = theme.lang;
-        let mut s = format!("  {}", pad(M::StaffingType.get(lang), lw, theme.ellipsis()));
-        for (m, w) in [
-            (M::ColApproved, 6),
-            (M::ColActual, 6),
-            (M::ColVacant, 6),
-            (M::ColOver, 6),
-            (M::ColUsable, 7),
-        ] {
+        let mut s = format!(
+            "  {}",
+            pad(M::StaffingType.get(lang), cols.0, theme.ellipsis())
+        );
+        for (m, w) in QUOTA_HEADS.iter().zip(cols.1) {
             s.push_str(&rpad(m.get(lang), w));
         }
         Line::styled(s, theme.header())
@@ -362,14 +398,14 @@ impl JurisdictionScreen {
             at(0, 0, inner.width, 1),
         );
         // Totals by staffing type.
-        let lw = (left_w as usize).saturating_sub(2 + 31).clamp(6, 14);
-        let mut quota = vec![self.quota_header(theme, lw)];
+        let cols = self.quota_columns(lang, left_w as usize);
+        let mut quota = vec![self.quota_header(theme, cols)];
         if self.data.totals.quota.is_empty() {
             quota.push(Line::styled(M::NoQuota.get(lang), theme.dim()));
         }
         for item in self.items_of(0) {
             if let Item::Quota(t) = item {
-                quota.push(self.quota_line(theme, t, lw));
+                quota.push(self.quota_line(theme, t, cols));
             }
         }
         f.render_widget(Paragraph::new(quota), at(0, 1, left_w, 8));
@@ -481,6 +517,19 @@ impl JurisdictionScreen {
     }
 }
 
+/// The totals' figure columns: 核定, 实有, 空编, 超编, 可使用.
+const QUOTA_HEADS: [M; 5] = [
+    M::ColApproved,
+    M::ColActual,
+    M::ColVacant,
+    M::ColOver,
+    M::ColUsable,
+];
+
+fn quota_cells(q: &QuotaFigure) -> [i64; 5] {
+    [q.approved, q.actual, q.vacant, q.over, q.usable]
+}
+
 /// `n` of `max` as a bar `width` cells long; anything above zero shows at least one cell.
 pub fn bar(n: i64, max: i64, width: usize, ascii: bool) -> String {
     if max <= 0 || n <= 0 {
@@ -542,6 +591,13 @@ impl Screen for JurisdictionScreen {
     }
     fn table(&self) -> Table {
         crate::report::overview_table(&self.data)
+    }
+    fn rows(&self) -> (Cursor, Vec<String>) {
+        let keys = self.items.iter().map(|i| format!("{i:?}")).collect();
+        (self.cursor, keys)
+    }
+    fn cursor_mut(&mut self) -> &mut Cursor {
+        &mut self.cursor
     }
     #[cfg(test)]
     fn as_any(&self) -> &dyn std::any::Any {

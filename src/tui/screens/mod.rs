@@ -12,7 +12,8 @@ pub mod warnings;
 use super::action::Action;
 use super::keymap::Cmd;
 use super::theme::Theme;
-use crate::model::{Lang, OrgId, StaffingType};
+use super::widgets::Cursor;
+use crate::model::{Lang, OrgId, PostSlot, StaffingType};
 use crate::report::Table;
 use crate::store::stats::PersonFilter;
 use crate::store::warnings::WarningKind;
@@ -33,6 +34,8 @@ pub enum ScreenRequest {
         root: OrgId,
         staffing: Option<StaffingType>,
     },
+    /// The units behind a subtree's leadership-post figure (领导职数 of one slot).
+    PostUnits { root: OrgId, slot: PostSlot },
     /// The persons behind a figure; `title` says which.
     Persons { filter: PersonFilter, title: String },
 }
@@ -46,9 +49,24 @@ pub trait Screen: Send {
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme);
     /// The table on screen, as an export writes it (the screen's own rows).
     fn table(&self) -> Table;
+    /// The cursor and what each row it moves over is (to find a row again after the
+    /// screen is read again).
+    fn rows(&self) -> (Cursor, Vec<String>);
+    fn cursor_mut(&mut self) -> &mut Cursor;
     /// Lets tests look at the concrete screen.
     #[cfg(test)]
     fn as_any(&self) -> &dyn std::any::Any;
+}
+
+/// The same screen read again takes over the old one's place: the same row where it is
+/// still there, else the same position.
+pub fn carry(old: &dyn Screen, new: &mut dyn Screen) {
+    let (cursor, keys) = old.rows();
+    let was = keys.get(cursor.pos).cloned();
+    let (_, now) = new.rows();
+    let c = new.cursor_mut();
+    *c = cursor;
+    c.keep(was, now);
 }
 
 /// Reads what a screen shows. Runs on a worker with its own connection.
@@ -77,6 +95,10 @@ pub fn load(
         ScreenRequest::Units { root, staffing } => {
             let (table, units) = crate::report::units_table(conn, *root, *staffing)?;
             Box::new(drill::Drill::units(req.clone(), table, &units))
+        }
+        ScreenRequest::PostUnits { root, slot } => {
+            let (table, units) = crate::report::post_units_table(conn, *root, *slot)?;
+            Box::new(drill::Drill::post_units(req.clone(), table, *slot, &units))
         }
         ScreenRequest::Persons { filter, title } => {
             let persons = store::stats::persons_where(conn, *filter, today)?;

@@ -143,27 +143,35 @@ impl Screen for WarningsScreen {
             DROP_ALL
         };
         let l = grid::layout(&self.table, inner.width as usize, drop, Some(0));
-        let mut lines = vec![Line::from(tabs), grid::header(theme, &self.table, &l)];
-        if self.table.rows.is_empty() {
-            lines.push(Line::styled(M::NoWarnings.get(lang), theme.dim()));
-        }
-        let rows = inner.height as usize - 2;
-        let first = grid::offset(self.cursor.pos, self.cursor.offset, rows);
-        for i in first..(first + rows).min(self.table.rows.len()) {
-            lines.push(grid::row(
-                theme,
-                &self.table,
-                &l,
-                i,
-                traffic(self.shown[i].kind),
-                Some(0),
-                i == self.cursor.pos,
-            ));
-        }
+        let mut lines = vec![Line::from(tabs)];
+        lines.extend(grid::list(
+            theme,
+            &self.table,
+            &l,
+            &self.cursor,
+            inner.height as usize - 1,
+            Some(0),
+            |i| traffic(self.shown[i].kind),
+            M::NoWarnings.get(lang),
+        ));
         f.render_widget(Paragraph::new(lines), inner);
     }
     fn table(&self) -> Table {
         self.table.clone()
+    }
+    fn rows(&self) -> (Cursor, Vec<String>) {
+        let keys = self
+            .shown
+            .iter()
+            .map(|w| {
+                let person = w.person.as_ref().map(|p| p.id);
+                format!("{:?} {} {person:?} {}", w.kind, w.org_id, w.subject)
+            })
+            .collect();
+        (self.cursor, keys)
+    }
+    fn cursor_mut(&mut self) -> &mut Cursor {
+        &mut self.cursor
     }
     #[cfg(test)]
     fn as_any(&self) -> &dyn std::any::Any {
