@@ -323,6 +323,18 @@ fn queries(rng: &mut ChaCha8Rng, c: &City) -> Vec<Typed> {
     out
 }
 
+/// User + system CPU time of this process so far (Linux: `/proc/self/stat`, in
+/// clock ticks of 10 ms); `None` elsewhere.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 of `rest`.
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn pct(v: &mut [Duration], p: f64) -> Duration {
     v.sort_unstable();
     let i = ((v.len() as f64 - 1.0) * p).round() as usize;
@@ -418,6 +430,7 @@ fn main() {
     const PASSES: usize = 3;
     let mut times: Vec<Vec<Duration>> = Vec::new(); // [pass][keystroke]
     let mut empty = 0;
+    let cpu0 = process_cpu();
     for pass in 0..PASSES {
         let mut v = Vec::with_capacity(n_keys);
         for q in &qs {
@@ -433,6 +446,16 @@ fn main() {
             }
         }
         times.push(v);
+    }
+    // CPU time of the measured passes (both scan threads; time spent preempted by
+    // other processes does not count): compares builds on a busy machine.
+    if let (Some(a), Some(b)) = (cpu0, process_cpu()) {
+        let cpu = b.saturating_sub(a);
+        println!(
+            "CPU time of the {PASSES} measured passes: {} ({} per keystroke)",
+            ms(cpu),
+            ms(cpu / (PASSES * n_keys) as u32)
+        );
     }
     let best: Vec<Duration> = (0..n_keys)
         .map(|i| times.iter().map(|v| v[i]).min().unwrap())

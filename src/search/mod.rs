@@ -491,10 +491,15 @@ impl Ctx<'_> {
     /// every extension of the query implies). An entry matched only by the typo
     /// tier is not a member: typo hits are tracked apart (their budget grows with
     /// the query length).
-    fn eval(&self, i: usize) -> (Option<Cand>, bool) {
+    ///
+    /// `floor`: the caller keeps only hits ordering above it (its page is full);
+    /// a name match below it even before ranking down for alternate readings is
+    /// returned without that ranking (it is not kept either way). [`NO_FLOOR`]
+    /// when every score counts.
+    fn eval(&self, i: usize, floor: Key) -> (Option<Cand>, bool) {
         match self.q.letter {
             Some(b) => self.eval_letter(i, b),
-            None => self.eval_general(i),
+            None => self.eval_general(i, floor),
         }
     }
 
@@ -543,7 +548,7 @@ impl Ctx<'_> {
         (None, false)
     }
 
-    fn eval_general(&self, i: usize) -> (Option<Cand>, bool) {
+    fn eval_general(&self, i: usize, floor: Key) -> (Option<Cand>, bool) {
         let idx = self.idx;
         let q = self.q;
         let nchars = idx.nchars[i] as i64;
@@ -581,8 +586,11 @@ impl Ctx<'_> {
                     let blob = idx.blob(i);
                     if let Some(c) = name_cand(blob, &q.codes, name, nchars) {
                         let ublob = idx.ublob(i);
-                        if ublob.len() == blob.len() {
-                            // No alternate readings: the match used usual ones.
+                        // No alternate readings (the match used usual ones), or
+                        // too low to be kept: ranking it lower changes nothing.
+                        if ublob.len() == blob.len()
+                            || (c.tier * tier::TIER + c.sub, Reverse(i as u32)) < floor
+                        {
                             return (Some(c), true);
                         }
                         let u = if q.mask & !idx.umask[i] == 0 {
@@ -1011,6 +1019,9 @@ fn full_exact(blob: &[u8], q: &[u32]) -> bool {
 /// Orders hits: higher score first, then lower index.
 type Key = (i64, Reverse<u32>);
 
+/// Below every key.
+const NO_FLOOR: Key = (i64::MIN, Reverse(u32::MAX));
+
 #[derive(Default)]
 struct ChunkOut {
     /// Entries of the candidate set, in index order.
@@ -1085,7 +1096,11 @@ impl Work<'_> {
 
 impl ChunkOut {
     fn add_full(&mut self, ctx: &Ctx, i: u32, limit: usize) {
-        let (c, member) = ctx.eval(i as usize);
+        let floor = match self.top.peek() {
+            Some(Reverse(worst)) if self.top.len() >= limit => *worst,
+            _ => NO_FLOOR,
+        };
+        let (c, member) = ctx.eval(i as usize, floor);
         let Some(c) = c else { return };
         if member {
             self.cands.push(i);

@@ -329,6 +329,7 @@ fn synthetic(n: usize) -> Arc<SearchIndex> {
     let given = [
         "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明",
         "超", "秀", "霞", "平", "刚", "乐", "重", "行", "长", "朝", "和", "华", "文", "国", "红",
+        "立",
     ];
     let units = [
         "教育局",
@@ -506,7 +507,7 @@ fn one_letter_fast_path_agrees_with_general_match() {
         for i in 0..idx.len() {
             assert_eq!(
                 ctx.eval_letter(i, q.letter.unwrap()),
-                ctx.eval_general(i),
+                ctx.eval_general(i, NO_FLOOR),
                 "{c} {}",
                 idx.entry(i).name
             );
@@ -616,4 +617,31 @@ fn usual_keys_keep_first_reading_and_its_u_spelling() {
     assert_eq!(name_keys("吕娜").usual().encode(), "1:lv,lu na");
     assert_eq!(name_keys("A·b").usual(), name_keys("A·b"));
     assert_eq!(name_keys("").usual().encode(), "1:");
+}
+
+#[test]
+fn skipping_alternate_ranking_below_the_floor_changes_nothing() {
+    // Entries that cannot enter the page skip the usual-readings pass; the page
+    // must equal the best hits ranked with that pass done for every entry.
+    let idx = synthetic(6_000);
+    for q in [
+        "zw", "zl", "zh", "ly", "liy", "liyue", "zhangw", "zhouwei", "chaohe", "曾l",
+    ] {
+        let query = Query::new(normalize(q));
+        let ctx = make_ctx(&idx, &query, idx.len());
+        let mut all: Vec<(i64, usize)> = (0..idx.len())
+            .filter_map(|i| ctx.eval(i, NO_FLOOR).0.map(|c| (c, i)))
+            .filter(|(c, _)| c.tier > tier::FUZZY)
+            .map(|(c, i)| (c.tier * tier::TIER + c.sub, i))
+            .collect();
+        all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for limit in [1, 5, 20] {
+            assert!(all.len() > limit, "{q}");
+            let got: Vec<(i64, usize)> = search(&idx, q, limit)
+                .iter()
+                .map(|h| (h.score, h.index))
+                .collect();
+            assert_eq!(got, all[..limit], "{q} {limit}");
+        }
+    }
 }
