@@ -85,7 +85,10 @@ fn queries(rng: &mut ChaCha8Rng, entries: &[Entry]) -> Vec<Typed> {
         let u: Vec<char> = unit(rng).chars().collect();
         let from = u.len().saturating_sub(6);
         let steps = prefixes(&u[from..].iter().collect::<String>());
-        out.push(Typed { kind: "unit", steps });
+        out.push(Typed {
+            kind: "unit",
+            steps,
+        });
     }
     for _ in 0..10 {
         let i = unit_keys(&unit(rng)).initials();
@@ -112,7 +115,10 @@ fn queries(rng: &mut ChaCha8Rng, entries: &[Entry]) -> Vec<Typed> {
             cut.pop();
             steps.push(cut.clone());
         }
-        out.push(Typed { kind: "typo", steps });
+        out.push(Typed {
+            kind: "typo",
+            steps,
+        });
     }
     for _ in 0..20 {
         let p = person(rng);
@@ -159,7 +165,10 @@ fn fzf(lines: &std::path::Path, q: &str) -> Option<(Duration, usize)> {
         .output()
         .ok()?;
     let d = t.elapsed();
-    Some((d, out.stdout.split(|b| *b == b'\n').count().saturating_sub(1)))
+    Some((
+        d,
+        out.stdout.split(|b| *b == b'\n').count().saturating_sub(1),
+    ))
 }
 
 fn main() {
@@ -217,11 +226,7 @@ fn main() {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let qs = queries(&mut rng, &entries);
     let n_keys: usize = qs.iter().map(|q| q.steps.len()).sum();
-    println!(
-        "{} queries, {} keystrokes, limit {LIMIT}",
-        qs.len(),
-        n_keys
-    );
+    println!("{} queries, {} keystrokes, limit {LIMIT}", qs.len(), n_keys);
 
     // bianzhi: warm-up, then three passes; best-of-3 per keystroke filters out
     // preemption by other processes on a shared machine, raw keeps every pass.
@@ -335,10 +340,7 @@ fn main() {
                 sub_bianzhi.push(best[k]);
                 let pattern = format!("%{}%", st.replace('%', "\\%").replace('_', "\\_"));
                 let t = Instant::now();
-                let n = like
-                    .query_map([&pattern], |_| Ok(()))
-                    .unwrap()
-                    .count();
+                let n = like.query_map([&pattern], |_| Ok(())).unwrap().count();
                 sub_like.push(t.elapsed());
                 if n == 0 {
                     like_empty += 1;

@@ -110,7 +110,11 @@ fn main() {
         relay.reset();
         let r = client.sync(&cache, &|_| {}).await.unwrap();
         let (up, down) = relay.bytes();
-        println!("no-change sync: {} round trip(s), {up} B up + {down} B down on the wire", r.round_trips);
+        println!(
+            "no-change sync: {} round trip(s), {up} B up + {down} B down on the wire, {:.0} ms",
+            r.round_trips,
+            r.elapsed.as_secs_f64() * 1e3
+        );
 
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();

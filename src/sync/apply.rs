@@ -66,8 +66,6 @@ pub fn apply_page(
     fresh: bool,
     server: &str,
 ) -> store::Result<()> {
-    // A first sync's page is 50,000 inserts: give the connection a page cache and
-    // in-memory statement journals for it (see store::bulk_write_begin).
     apply_page_from(store, None, page, rows, fresh, server).map(|_| ())
 }
 
@@ -85,6 +83,8 @@ pub fn apply_page_from(
     fresh: bool,
     server: &str,
 ) -> store::Result<bool> {
+    // A first sync's page is 50,000 inserts: give the connection a page cache and
+    // in-memory statement journals for it (see store::bulk_write_begin).
     let saved = store::bulk_write_begin(store.conn())?;
     let result = apply_page_in_tx(store, from, page, rows, fresh, server);
     store::bulk_write_end(store.conn(), saved)?;
@@ -130,7 +130,19 @@ fn apply_page_in_tx(
     if page.more {
         store::set_meta(&tx, keys::PARTIAL, "1")?;
     } else {
-        store::refresh_derived(&tx)?;
+        // A page that changes nothing (the usual periodic sync) leaves the figures as
+        // the last refresh made them: recomputing a city's costs 1.5 s of the writer.
+        // They are only current if no earlier page left them lagging, and were
+        // computed for the same jurisdiction.
+        let unchanged = !fresh
+            && rows.row_count() == 0
+            && page.deleted.is_empty()
+            && store::get_meta(&tx, keys::PARTIAL)?.is_none()
+            && store::get_meta(&tx, keys::LAST_SYNC)?.is_some()
+            && state(&tx)?.scope_root == Some(page.scope_root);
+        if !unchanged {
+            store::refresh_derived(&tx)?;
+        }
         tx.execute("DELETE FROM meta WHERE key = ?", [keys::PARTIAL])?;
         store::set_meta(&tx, keys::LAST_SYNC, &chrono::Local::now().to_rfc3339())?;
     }
@@ -140,4 +152,78 @@ fn apply_page_in_tx(
     store::set_meta(&tx, keys::SERVER, server)?;
     tx.commit()?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{Scale, generate};
+
+    fn page(cursor: u64, more: bool, scope_root: i64) -> SyncPage {
+        SyncPage {
+            protocol: 1,
+            epoch: "e".into(),
+            scope_root,
+            cursor,
+            more,
+            ..Default::default()
+        }
+    }
+
+    fn figures(s: &Store) -> i64 {
+        s.conn()
+            .query_row("SELECT COUNT(*) FROM subtree_quota", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_page_that_changes_nothing_keeps_the_figures_and_one_after_a_partial_page_refreshes_them() {
+        let data = generate(Scale::Small, 1);
+        let root = data.orgs.iter().find(|o| o.parent_id.is_none()).unwrap().id;
+        let mut s = Store::open_in_memory().unwrap();
+        apply_page(&mut s, &page(1, false, root), &data, true, "t").unwrap();
+        let full = figures(&s);
+        assert!(full > 0);
+
+        // Figures removed behind the sync's back stay removed: an empty page did not
+        // recompute them.
+        s.conn().execute("DELETE FROM subtree_quota", []).unwrap();
+        apply_page(
+            &mut s,
+            &page(1, false, root),
+            &Dataset::default(),
+            false,
+            "t",
+        )
+        .unwrap();
+        assert_eq!(figures(&s), 0);
+
+        // After a page that left them lagging, the last page recomputes them even empty.
+        apply_page(
+            &mut s,
+            &page(2, true, root),
+            &Dataset::default(),
+            false,
+            "t",
+        )
+        .unwrap();
+        apply_page(
+            &mut s,
+            &page(2, false, root),
+            &Dataset::default(),
+            false,
+            "t",
+        )
+        .unwrap();
+        assert_eq!(figures(&s), full);
+
+        // A page with rows recomputes them.
+        s.conn().execute("DELETE FROM subtree_quota", []).unwrap();
+        let one = Dataset {
+            persons: data.persons[..1].to_vec(),
+            ..Default::default()
+        };
+        apply_page(&mut s, &page(3, false, root), &one, false, "t").unwrap();
+        assert_eq!(figures(&s), full);
+    }
 }
