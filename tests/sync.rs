@@ -867,3 +867,117 @@ async fn a_wrong_token_or_no_server_gives_a_clear_error() {
     assert!(matches!(err, Error::Unreachable { .. }), "{err}");
     assert!(err.to_string().contains("仍可照常"));
 }
+
+/// One page request, straight to the server: the raw body and the page it decodes to.
+async fn raw_page(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    encoding: &str,
+    limit: u32,
+) -> (Vec<u8>, proto::SyncPage) {
+    let body = serde_json::json!({ "protocol": 1, "cursor": 0, "limit": limit });
+    let resp = http
+        .post(format!("{url}/v1/sync"))
+        .bearer_auth(token)
+        .header("accept-encoding", encoding)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let enc = resp
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_string());
+    let raw = resp.bytes().await.unwrap().to_vec();
+    let json = proto::decode_body(enc.as_deref(), &raw, 1 << 30).unwrap();
+    let page = proto::SyncPage::from_json(&json).unwrap();
+    assert!(!page.server_time.is_empty());
+    (json, page)
+}
+
+/// The JSON of a page with its per-request clock blanked.
+fn timeless(json: &[u8], page: &proto::SyncPage) -> Vec<u8> {
+    let text = String::from_utf8(json.to_vec()).unwrap();
+    text.replacen(&page.server_time, "", 1).into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn same_scope_same_page_built_once_until_a_write() {
+    let w = World::new(small()).await;
+    let db = w.db();
+    let root = root(&db);
+    let (a, b) = (w.operator("甲", root), w.operator("乙", root));
+    let url = w.server.url();
+    let http = reqwest::Client::new();
+    let built = w.server.pages_built();
+
+    // Two operators of one jurisdiction ask for the same first page at once, in every
+    // encoding: one build, the same page for all (only `server_time` differs).
+    let mut asks = Vec::new();
+    for i in 0..12 {
+        let (http, url) = (http.clone(), url.clone());
+        let token = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let enc = ["zstd, gzip;q=0.5", "gzip", "identity"][i % 3];
+        asks.push(tokio::spawn(async move {
+            raw_page(&http, &url, &token, enc, 2000).await
+        }));
+    }
+    let mut pages = Vec::new();
+    for t in asks {
+        pages.push(t.await.unwrap());
+    }
+    assert_eq!(w.server.pages_built() - built, 1);
+    let first = timeless(&pages[0].0, &pages[0].1);
+    for (json, page) in &pages {
+        assert_eq!(timeless(json, page), first);
+    }
+    let before = pages[0].1.clone();
+    assert!(before.more && before.data.row_count() > 0);
+    // It is the page an uncached server builds: the feed itself.
+    let feed = bianzhi::server::db::feed(db.conn(), root, 0, 2000).unwrap();
+    assert_eq!(before.cursor, feed.cursor);
+    assert_eq!(
+        checksum(&before.data.decode().unwrap()),
+        checksum(&feed.data)
+    );
+
+    // A write in between: the same request gets a new page with the changed row.
+    let first_person = before.data.decode().unwrap().persons[0].clone();
+    let mut p = bianzhi::store::queries::person(db.conn(), first_person.id)
+        .unwrap()
+        .unwrap();
+    p.name = format!("{}改", p.name);
+    w.db()
+        .write(&Change {
+            upsert: Dataset {
+                persons: vec![p.clone()],
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .unwrap();
+    let (json, after) = raw_page(&http, &url, &b, "zstd", 2000).await;
+    assert_eq!(w.server.pages_built() - built, 2);
+    assert_ne!(timeless(&json, &after), first);
+    // The row moved to the newest version, so the first page no longer holds it and a
+    // later one does; the rows now carry the new name wherever they appear.
+    let feed = bianzhi::server::db::feed(db.conn(), root, 0, 2000).unwrap();
+    assert_eq!(after.cursor, feed.cursor);
+    assert_eq!(
+        checksum(&after.data.decode().unwrap()),
+        checksum(&feed.data)
+    );
+    let (_, whole) = raw_page(&http, &url, &a, "zstd", 100_000).await;
+    let all = whole.data.decode().unwrap();
+    assert_eq!(
+        all.persons.iter().find(|q| q.id == p.id).unwrap().name,
+        p.name
+    );
+    assert_eq!(w.server.pages_built() - built, 3);
+
+    // Asked again with nothing written: served from memory.
+    raw_page(&http, &url, &a, "gzip", 100_000).await;
+    assert_eq!(w.server.pages_built() - built, 3);
+}

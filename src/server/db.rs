@@ -247,14 +247,19 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Operator>> 
     Ok(found)
 }
 
+/// A meta value, with the statement kept prepared (every sync reads several).
+pub(crate) fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?")
+        .and_then(|mut st| st.query_row([key], |r| r.get(0)).optional())?)
+}
+
 pub fn seq(conn: &Connection) -> Result<u64> {
-    Ok(store::get_meta(conn, SEQ)?
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0))
+    Ok(meta(conn, SEQ)?.and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
 pub fn epoch(conn: &Connection) -> Result<String> {
-    Ok(store::get_meta(conn, EPOCH)?.unwrap_or_default())
+    Ok(meta(conn, EPOCH)?.unwrap_or_default())
 }
 
 /// The tree path (`/1/5/23/`) of a unit, from the derived `org_tree`.

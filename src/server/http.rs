@@ -3,6 +3,7 @@
 //! pool: reads on a connection of their own (WAL: readers never wait for the writer),
 //! writes through the one writer.
 
+use super::cache::{CachedPage, PageCache, PageKey};
 use super::db::{self, Operator, ServerDb};
 use super::decide;
 use crate::store::Store;
@@ -18,11 +19,52 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+/// Most bytes of pages kept in memory for reuse (see `cache`).
+const PAGE_CACHE_BYTES: usize = 256 << 20;
+/// Most pages kept (small pages: no-change and incremental syncs at many cursors).
+const PAGE_CACHE_ENTRIES: usize = 4096;
+/// Most idle reader connections kept open.
+const IDLE_READERS: usize = 64;
+
 #[derive(Clone)]
 pub(crate) struct State {
     path: Arc<PathBuf>,
     writer: Arc<Mutex<ServerDb>>,
     clock_offset: chrono::TimeDelta,
+    readers: Arc<Mutex<Vec<Store>>>,
+    pages: Arc<PageCache>,
+}
+
+/// A reader connection, back to the pool when dropped (its prepared statements with it).
+struct Reader {
+    store: Option<Store>,
+    pool: Arc<Mutex<Vec<Store>>>,
+}
+
+impl std::ops::Deref for Reader {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.store.as_ref().expect("reader in use")
+    }
+}
+
+impl std::ops::DerefMut for Reader {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.store.as_mut().expect("reader in use")
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        if let Some(store) = self.store.take()
+            // Only a connection with no transaction left open goes back.
+            && store.conn().is_autocommit()
+            && let Ok(mut pool) = self.pool.lock()
+            && pool.len() < IDLE_READERS
+        {
+            pool.push(store);
+        }
+    }
 }
 
 impl State {
@@ -31,7 +73,13 @@ impl State {
             path: Arc::new(path),
             writer: Arc::new(Mutex::new(db)),
             clock_offset,
+            readers: Arc::default(),
+            pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES, PAGE_CACHE_ENTRIES)),
         }
+    }
+
+    pub(crate) fn pages(&self) -> Arc<PageCache> {
+        self.pages.clone()
     }
 
     /// The server's clock (shifted by `Options::clock_offset_secs`).
@@ -43,8 +91,22 @@ impl State {
         self.writer.clone()
     }
 
-    fn reader(&self) -> Result<Store, ApiError> {
-        Store::open(&self.path).map_err(ApiError::internal)
+    /// A reader connection: an idle one from the pool, else a new one.
+    fn reader(&self) -> Result<Reader, ApiError> {
+        let idle = self.readers.lock().ok().and_then(|mut p| p.pop());
+        let store = match idle {
+            Some(s) => s,
+            None => {
+                let s = Store::open(&self.path).map_err(ApiError::internal)?;
+                // The feed's statements, authentication and meta reads stay prepared.
+                s.conn().set_prepared_statement_cache_capacity(64);
+                s
+            }
+        };
+        Ok(Reader {
+            store: Some(store),
+            pool: self.readers.clone(),
+        })
     }
 }
 
@@ -145,8 +207,8 @@ fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Operator, ApiError
     db::authenticate(store.conn(), token)?.ok_or_else(|| unauthorized("令牌无效或已停用"))
 }
 
-/// Encodes a JSON answer as the client asked: zstd, else gzip, else plain.
-fn encoded(headers: &HeaderMap, json: Vec<u8>) -> Response {
+/// The encoding of an answer: zstd if the client accepts it, else gzip, else none.
+fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
     let accept = headers
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
@@ -156,16 +218,28 @@ fn encoded(headers: &HeaderMap, json: Vec<u8>) -> Response {
             .split(',')
             .any(|part| part.split(';').next().map(str::trim) == Some(name))
     };
-    let (body, encoding) = if accepts(proto::ZSTD) {
-        (
-            wire::compress(&json, proto::zstd_level(json.len())),
-            Some(proto::ZSTD),
-        )
+    if accepts(proto::ZSTD) {
+        Some(proto::ZSTD)
     } else if accepts(proto::GZIP) {
-        (proto::gzip(&json), Some(proto::GZIP))
+        Some(proto::GZIP)
     } else {
-        (json, None)
+        None
+    }
+}
+
+/// Encodes a JSON answer as the client asked: zstd, else gzip, else plain.
+fn encoded(headers: &HeaderMap, json: Vec<u8>) -> Response {
+    let encoding = negotiate(headers);
+    let body = match encoding {
+        Some(proto::ZSTD) => wire::compress(&json, proto::zstd_level(json.len())),
+        Some(proto::GZIP) => proto::gzip(&json),
+        _ => json,
     };
+    with_encoding(body, encoding)
+}
+
+/// A 200 JSON answer whose body is already encoded with `encoding`.
+fn with_encoding(body: Vec<u8>, encoding: Option<&'static str>) -> Response {
     let mut r = (StatusCode::OK, body).into_response();
     let h = r.headers_mut();
     h.insert(
@@ -295,25 +369,56 @@ async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -
             protocol: PROTOCOL_VERSION,
             epoch: db::epoch(&tx)?,
             scope_root: op.scope_root,
-            server_time: state.now().to_rfc3339(),
             answers,
             ..Default::default()
         };
-        if let Some(reason) = must_refetch(&tx, &op, &req, &page.epoch)? {
-            page.must_refetch = Some(reason.into());
-            page.more = true;
-        } else {
-            let limit = req
-                .limit
-                .unwrap_or(proto::DEFAULT_PAGE_ROWS)
-                .clamp(1, proto::MAX_PAGE_ROWS) as usize;
+        let limit = req
+            .limit
+            .unwrap_or(proto::DEFAULT_PAGE_ROWS)
+            .clamp(1, proto::MAX_PAGE_ROWS) as usize;
+        let build = |page: &mut SyncPage| -> Result<(), ApiError> {
             let feed = db::feed(&tx, op.scope_root, req.cursor, limit)?;
             page.cursor = feed.cursor;
             page.more = feed.more;
             page.data = wire::WireDataset::encode(&feed.data);
             page.deleted = feed.deleted;
+            Ok(())
+        };
+        if let Some(reason) = must_refetch(&tx, &op, &req, &page.epoch)? {
+            page.must_refetch = Some(reason.into());
+            page.more = true;
+        } else if page.answers.is_empty() {
+            // Nothing of this request's own: the page is the same for everyone who asks
+            // the same at the same version, so build it once (see `cache`). The version
+            // is read in this transaction, the one the page is read in.
+            let key = PageKey {
+                epoch: page.epoch.clone(),
+                seq: db::seq(&tx)?,
+                scope_root: op.scope_root,
+                cursor: req.cursor,
+                limit,
+            };
+            let cached = state.pages.get_or_build(&key, || {
+                build(&mut page)?;
+                CachedPage::new(&page).map_err(ApiError::internal)
+            })?;
+            drop(tx);
+            tracing::debug!(
+                operator = op.id,
+                cursor = req.cursor,
+                rows = cached.rows,
+                "page"
+            );
+            let now = state.now().to_rfc3339();
+            return Ok(match negotiate(&headers) {
+                Some(proto::ZSTD) => with_encoding(cached.zstd(&now), Some(proto::ZSTD)),
+                _ => encoded(&headers, cached.json(&now)),
+            });
+        } else {
+            build(&mut page)?;
         }
         drop(tx);
+        page.server_time = state.now().to_rfc3339();
         tracing::debug!(
             operator = op.id,
             cursor = req.cursor,
@@ -347,8 +452,7 @@ fn must_refetch(
             "本地进度超前于服务器（服务器可能从备份恢复），需要重新下载全部数据",
         ));
     }
-    let horizon: u64 = crate::store::get_meta(conn, db::HORIZON)
-        .map_err(ApiError::internal)?
+    let horizon: u64 = db::meta(conn, db::HORIZON)?
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     if req.cursor < horizon {

@@ -5,6 +5,7 @@
 //! [`spawn`] runs it inside the caller's runtime — `bianzhi serve`, `bianzhi demo` and
 //! the tests all use the same server.
 
+mod cache;
 pub mod db;
 pub mod decide;
 mod http;
@@ -67,6 +68,7 @@ pub struct ServerHandle {
     pub addr: SocketAddr,
     https: bool,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    pages: std::sync::Arc<cache::PageCache>,
     task: Option<tokio::task::JoinHandle<()>>,
     simulation: Option<tokio::task::JoinHandle<()>>,
 }
@@ -76,6 +78,12 @@ impl ServerHandle {
     pub fn url(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
         format!("{scheme}://{}", self.addr)
+    }
+
+    /// How many pages of the changes feed the server has built; a page asked for again
+    /// at the same data version is served from memory and not counted.
+    pub fn pages_built(&self) -> u64 {
+        self.pages.built()
     }
 
     /// Stops accepting, lets requests in flight finish, and waits.
@@ -124,6 +132,7 @@ pub async fn spawn(db_path: &Path, listen: &str, options: Options) -> Result<Ser
     let simulation = options
         .simulate
         .map(|every| simulate::spawn(state.writer(), every, options.seed));
+    let pages = state.pages();
     let app = http::router(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let https = tls_config.is_some();
@@ -152,6 +161,7 @@ pub async fn spawn(db_path: &Path, listen: &str, options: Options) -> Result<Ser
         addr,
         https,
         shutdown: Some(tx),
+        pages,
         task: Some(task),
         simulation,
     })
