@@ -1,13 +1,13 @@
 //! The one integration test binary (ripgrep style): one module per area.
 
-mod util;
 mod tmux;
+mod util;
 
 mod cli;
+mod faults;
+mod fuzz;
+mod inbox;
+mod load;
+mod security;
 mod sync;
 mod tui;
-mod inbox;
-mod faults;
-mod security;
-mod fuzz;
-mod load;

@@ -208,7 +208,11 @@ impl Figures {
     /// (Posts filled to the limit are the normal state, so they do not turn a unit amber.)
     pub fn traffic(&self) -> Traffic {
         let q = self.quota.iter().map(|(_, f)| f.traffic());
-        let p = self.posts.iter().map(|(_, f)| f.traffic()).filter(|t| *t == Traffic::Red);
+        let p = self
+            .posts
+            .iter()
+            .map(|(_, f)| f.traffic())
+            .filter(|t| *t == Traffic::Red);
         q.chain(p).max().unwrap_or(Traffic::Green)
     }
     pub fn add_quota(&mut self, t: StaffingType, f: QuotaFigure) {

@@ -206,8 +206,10 @@ mod tests {
     use crate::sync::wire::PROTOCOL_VERSION;
 
     fn page(rows: usize) -> proto::SyncPage {
-        let mut deleted = proto::Deleted::default();
-        deleted.persons = (1..=rows as i64).collect();
+        let deleted = proto::Deleted {
+            persons: (1..=rows as i64).collect(),
+            ..Default::default()
+        };
         proto::SyncPage {
             protocol: PROTOCOL_VERSION,
             epoch: "0123456789abcdef".into(),
