@@ -165,6 +165,14 @@ messages! {
 }
 
 /// `5分钟前`, `3 h ago`: how old the cache's data is.
+/// An aside in brackets: full-width in Chinese, `(…)` after a space in English.
+pub fn paren(lang: Lang, s: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Zh => format!("（{s}）"),
+        Lang::En => format!(" ({s})"),
+    }
+}
+
 pub fn age(lang: Lang, minutes: i64) -> String {
     let (n, unit) = match minutes {
         m if m < 1 => return M::AgeNow.get(lang).to_string(),

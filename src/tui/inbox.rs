@@ -522,18 +522,21 @@ pub fn request_lines(item: &Item, theme: &Theme, age: i64) -> Vec<Line<'static>>
     let mut lines = vec![
         field(
             l("类别", "Kind"),
-            format!("{}（{}）", r.kind.label(lang), r.status.label(lang)),
+            format!(
+                "{}{}",
+                r.kind.label(lang),
+                super::i18n::paren(lang, r.status.label(lang))
+            ),
         ),
         field(l("单位", "Unit"), item.unit_path.clone()),
         field(l("事项", "Asked"), super::i18n::asked(item, lang)),
         field(
             l("报送", "Submitted"),
             format!(
-                "{} {}（{}{}）",
+                "{} {}{}",
                 r.submitted_by,
                 r.submitted_on,
-                age,
-                l("天", " days")
+                super::i18n::paren(lang, format!("{age}{}", l("天", " days")))
             ),
         ),
     ];

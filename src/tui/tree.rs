@@ -248,7 +248,7 @@ impl TreeState {
             let indent = "  ".repeat(depth.min(12));
             let mut name = n.name().to_string();
             if n.node.org.abolished {
-                name.push_str(&format!("（{}）", M::FAbolished.get(lang)));
+                name.push_str(&super::i18n::paren(lang, M::FAbolished.get(lang)));
             }
             let name_w = w.saturating_sub(cols.width() + indent.len() + 2);
             let mut spans = vec![

@@ -254,9 +254,9 @@ fn render_status(s: &State, f: &mut Frame, area: Rect) {
             };
             let minutes = (s.now - local).num_minutes();
             spans.push(Span::raw(format!(
-                "{} {when}（{}）",
+                "{} {when}{}",
                 M::LastSync.get(lang),
-                i18n::age(lang, minutes)
+                i18n::paren(lang, i18n::age(lang, minutes))
             )));
         }
         None => spans.push(Span::styled(M::NeverSynced.get(lang), theme.warn())),

@@ -42,7 +42,7 @@ impl Overview {
             .unwrap_or_else(|| "—".into());
         let mut name = o.name.clone();
         if o.abolished {
-            name.push_str(&format!("（{}）", M::FAbolished.get(lang)));
+            name.push_str(&crate::tui::i18n::paren(lang, M::FAbolished.get(lang)));
         }
         let mut lines = fields(
             theme,

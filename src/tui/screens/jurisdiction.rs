@@ -204,8 +204,11 @@ impl JurisdictionScreen {
         let tail = match (self.units_with(k), lang) {
             (Some(u), Lang::Zh) => format!("{u}单位{n}项"),
             (Some(u), Lang::En) => format!("{u} units {n}"),
-            (None, _) if matches!(k, WarningKind::Retirement | WarningKind::Overage) => {
+            (None, Lang::Zh) if matches!(k, WarningKind::Retirement | WarningKind::Overage) => {
                 format!("{n}{}", M::PersonsCount.get(lang))
+            }
+            (None, Lang::En) if matches!(k, WarningKind::Retirement | WarningKind::Overage) => {
+                format!("{n} {}", M::PersonsCount.get(lang))
             }
             (None, _) => format!("{n}{}", M::CountSuffix.get(lang)),
         };
