@@ -13,7 +13,6 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use bianzhi::server;
 use bianzhi::sync::{Client, apply, proto, wire::PROTOCOL_VERSION};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -125,25 +124,12 @@ async fn run(
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let num = |name: &str, default: u64| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(default)
-    };
-    let clients = num("--clients", 200) as usize;
-    let secs = num("--secs", 60);
+    let clients = common::num_arg("--clients", 200u64) as usize;
+    let secs = common::num_arg("--secs", 60u64);
     let seeded = common::seeded(common::scale_arg());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = common::runtime();
     rt.block_on(async {
-        let handle = server::spawn(&seeded.db_path, "127.0.0.1:0", server::Options::default())
-            .await
-            .unwrap();
+        let handle = common::serve(&seeded.db_path).await;
         // One real first sync, for a cursor the no-change requests can send.
         let cache = seeded.dir.path().join("cache.db");
         let t = Instant::now();

@@ -11,7 +11,7 @@
 mod common;
 
 use bianzhi::server::relay::Relay;
-use bianzhi::server::{self, ServerDb, simulate};
+use bianzhi::server::{ServerDb, simulate};
 use bianzhi::sync::Client;
 use rand::SeedableRng;
 use std::time::{Duration, Instant};
@@ -21,25 +21,12 @@ fn kb(b: u64) -> String {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let num = |name: &str, default: f64| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(default)
-    };
-    let kbit = num("--kbit", 256.0);
-    let delay = Duration::from_millis(num("--delay-ms", 150.0) as u64);
+    let kbit = common::num_arg("--kbit", 256.0);
+    let delay = Duration::from_millis(common::num_arg("--delay-ms", 150.0) as u64);
     let seeded = common::seeded(common::scale_arg());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = common::runtime();
     rt.block_on(async {
-        let handle = server::spawn(&seeded.db_path, "127.0.0.1:0", server::Options::default())
-            .await
-            .unwrap();
+        let handle = common::serve(&seeded.db_path).await;
         let relay = Relay::start(handle.addr).await.unwrap();
         let link = common::SlowLink::start(relay.addr, kbit * 1000.0, delay).await;
         println!(

@@ -12,9 +12,11 @@
 //! Run: `cargo bench --bench sync` (`-- small` or `-- county` for a quicker look;
 //! `-- --pages 20000` for another page size). Figures go into docs/BENCHMARKS.md.
 
+mod common;
+
 use bianzhi::generate::{self, Scale};
 use bianzhi::server::relay::Relay;
-use bianzhi::server::{self, ServerDb, simulate};
+use bianzhi::server::{ServerDb, simulate};
 use bianzhi::sync::{Client, proto, wire};
 use rand::SeedableRng;
 use std::time::Instant;
@@ -67,25 +69,12 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("server.db");
     let t = Instant::now();
-    let mut db = ServerDb::open(&db_path).unwrap();
-    db.seed(&data).unwrap();
-    let root: i64 = db
-        .conn()
-        .query_row(
-            "SELECT id FROM orgs WHERE parent_id IS NULL LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let token = db.add_operator("全市", root).unwrap();
+    let token = common::seed_server(&db_path, &data);
     println!("server seeded in {:.1} s", t.elapsed().as_secs_f64());
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = common::runtime();
     rt.block_on(async {
-        let handle = server::spawn(&db_path, "127.0.0.1:0", server::Options::default()).await.unwrap();
+        let handle = common::serve(&db_path).await;
         let relay = Relay::start(handle.addr).await.unwrap();
         let mut client = Client::new(&relay.url(), &token).unwrap();
         client.page_rows = page_rows;

@@ -76,14 +76,10 @@ async fn a_connection_dropped_at_every_page_boundary_or_mid_page_loses_nothing()
     let w = World::new(small()).await;
     let root = root_of(&w.db());
     let token = w.operator("全域", root);
-    let mut c = w.client(&token);
-    c.page_rows = Some(300);
-    c.retry.attempts = 1;
+    let c = w.paged_client(&token, 300);
 
     // The responses of a whole first sync, as they go over the wire.
-    let probe = w.cache("probe");
-    w.relay.reset();
-    let full = sync(&c, &probe).await.unwrap();
+    let (probe, full) = w.probe(&c).await;
     let sizes = w.relay.response_sizes();
     assert_eq!(sizes.len() as u64, full.round_trips, "{sizes:?}");
     assert!(full.pages >= 4, "{full:?}");
@@ -238,9 +234,7 @@ async fn the_client_killed_while_applying_a_page_or_writing_the_outbox() {
     let w = World::new(small()).await;
     let root = root_of(&w.db());
     let token = w.operator("全域", root);
-    let mut c = w.client(&token);
-    c.page_rows = Some(300);
-    c.retry.attempts = 1;
+    let c = w.paged_client(&token, 300);
     let url = w.relay.url();
     let sync_args = ["sync", "--server", url.as_str(), "--token", token.as_str()];
     let mut pending = pending_on(&w.db()).into_iter();

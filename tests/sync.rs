@@ -5,27 +5,17 @@ use crate::util::*;
 use bianzhi::model::*;
 use bianzhi::server::db::ServerDb;
 use bianzhi::server::relay::Fault;
-use bianzhi::server::{Change, decide, simulate};
+use bianzhi::server::{decide, simulate};
 use bianzhi::store::Store;
 use bianzhi::sync::client::Error;
 use bianzhi::sync::{outbox, proto, wire};
 use rand::SeedableRng;
 use std::collections::HashSet;
 
-fn root(db: &ServerDb) -> OrgId {
-    db.conn()
-        .query_row(
-            "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap()
-}
-
 /// Two departments under the root — the first with a public institution that has staff —
 /// and that institution: two disjoint jurisdictions and a unit to move between them.
 fn two_departments(db: &ServerDb) -> (OrgId, OrgId, OrgId) {
-    let root = root(db);
+    let root = root_of(db);
     let (x, unit): (OrgId, OrgId) = db
         .conn()
         .query_row(
@@ -80,7 +70,7 @@ async fn first_sync_equals_the_servers_scoped_data() {
     let w = World::new(small()).await;
     let (root, dept) = {
         let db = w.db();
-        (root(&db), two_departments(&db).0)
+        (root_of(&db), two_departments(&db).0)
     };
     // The whole region.
     let cache = w.cache("all");
@@ -120,7 +110,7 @@ async fn first_sync_equals_the_servers_scoped_data() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incremental_and_no_change_syncs_are_small() {
     let w = World::new(small()).await;
-    let root = root(&w.db());
+    let root = root_of(&w.db());
     let c = w.client(&w.operator("全域", root));
     let cache = w.cache("c");
     sync(&c, &cache).await.unwrap();
@@ -158,16 +148,12 @@ async fn incremental_and_no_change_syncs_are_small() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_cut_mid_page_resumes_and_never_half_applies() {
     let w = World::new(small()).await;
-    let root = root(&w.db());
+    let root = root_of(&w.db());
     let token = w.operator("全域", root);
-    let mut c = w.client(&token);
-    c.page_rows = Some(400);
-    c.retry.attempts = 1;
+    let c = w.paged_client(&token, 400);
 
     // How many bytes a whole first sync takes, to cut the next one half-way.
-    let probe = w.cache("probe");
-    w.relay.reset();
-    let full = sync(&c, &probe).await.unwrap();
+    let (_, full) = w.probe(&c).await;
     assert!(full.pages > 4);
     let (_, total) = w.relay.bytes();
 
@@ -241,14 +227,13 @@ fn moved_under(db: &mut ServerDb, unit: OrgId, new_parent: OrgId) {
         .unwrap()
         .unwrap();
     org.parent_id = Some(new_parent);
-    db.write(&Change {
-        upsert: Dataset {
+    upsert(
+        db,
+        Dataset {
             orgs: vec![org],
             ..Default::default()
         },
-        ..Default::default()
-    })
-    .unwrap();
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -305,15 +290,13 @@ async fn a_unit_or_person_moved_between_jurisdictions_converges_on_both() {
         .unwrap()
         .unwrap();
     p.org_id = x;
-    w.db()
-        .write(&Change {
-            upsert: Dataset {
-                persons: vec![p.clone()],
-                ..Default::default()
-            },
+    upsert(
+        &mut w.db(),
+        Dataset {
+            persons: vec![p.clone()],
             ..Default::default()
-        })
-        .unwrap();
+        },
+    );
     sync(&cx, &kx).await.unwrap();
     sync(&cy, &ky).await.unwrap();
     let (dx, dy) = (cache_data(&kx), cache_data(&ky));
@@ -387,15 +370,14 @@ fn entry_request(db: &mut ServerDb) -> (ApprovalId, PersonId, OrgId) {
         comment: None,
         plan_used: 0,
     };
-    db.write(&Change {
-        upsert: Dataset {
+    upsert(
+        db,
+        Dataset {
             persons: vec![person],
             approvals: vec![request],
             ..Default::default()
         },
-        ..Default::default()
-    })
-    .unwrap();
+    );
     (aid, pid, org)
 }
 
@@ -403,7 +385,7 @@ fn entry_request(db: &mut ServerDb) -> (ApprovalId, PersonId, OrgId) {
 async fn a_decision_made_offline_and_pushed_twice_applies_once() {
     let w = World::new(small()).await;
     let (aid, pid, org) = entry_request(&mut w.db());
-    let root = root(&w.db());
+    let root = root_of(&w.db());
     let mut c = w.client(&w.operator("审批员", root));
     c.retry.attempts = 1;
     let cache = w.cache("c");
@@ -469,16 +451,8 @@ async fn a_decision_made_offline_and_pushed_twice_applies_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_request_decided_by_two_operators_is_accepted_once() {
     let w = World::new(small()).await;
-    let root = root(&w.db());
-    let aid: ApprovalId = w
-        .db()
-        .conn()
-        .query_row(
-            "SELECT id FROM approvals WHERE status = 1 ORDER BY id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let root = root_of(&w.db());
+    let aid = first_pending(&w.db());
     let (a, b) = (
         w.client(&w.operator("张主任", root)),
         w.client(&w.operator("李科长", root)),
@@ -523,7 +497,7 @@ async fn the_same_request_decided_by_two_operators_is_accepted_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approval_that_would_overdraw_is_refused_with_the_reason() {
     let w = World::new(small()).await;
-    let root = root(&w.db());
+    let root = root_of(&w.db());
     let (aid, _, org) = entry_request(&mut w.db());
     // Ask for far more places than the unit has.
     let mut db = w.db();
@@ -533,14 +507,13 @@ async fn an_approval_that_would_overdraw_is_refused_with_the_reason() {
     a.kind = ApprovalKind::StaffingPlan;
     a.person_id = None;
     a.amount = 500;
-    db.write(&Change {
-        upsert: Dataset {
+    upsert(
+        &mut db,
+        Dataset {
             approvals: vec![a],
             ..Default::default()
         },
-        ..Default::default()
-    })
-    .unwrap();
+    );
     let c = w.client(&w.operator("审批员", root));
     let cache = w.cache("c");
     sync(&c, &cache).await.unwrap();
@@ -644,7 +617,7 @@ async fn outside_the_jurisdiction_nothing_is_sent_nor_revealed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_response_leaves_the_cache_exactly_as_it_was() {
     let w = World::new(small()).await;
-    let root = root(&w.db());
+    let root = root_of(&w.db());
     let c = w.client(&w.operator("全域", root));
     let cache = w.cache("c");
     sync(&c, &cache).await.unwrap();
@@ -708,19 +681,11 @@ async fn a_bad_response_leaves_the_cache_exactly_as_it_was() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rebuilt_server_has_the_cache_start_over_keeping_its_outbox() {
     let w = World::new(small()).await;
-    let root = root(&w.db());
+    let root = root_of(&w.db());
     let c = w.client(&w.operator("全域", root));
     let cache = w.cache("c");
     sync(&c, &cache).await.unwrap();
-    let aid: ApprovalId = w
-        .db()
-        .conn()
-        .query_row(
-            "SELECT id FROM approvals WHERE status = 1 ORDER BY id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let aid = first_pending(&w.db());
     outbox::queue(
         &Store::open(&cache).unwrap(),
         aid,
@@ -748,7 +713,7 @@ async fn a_rebuilt_server_has_the_cache_start_over_keeping_its_outbox() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_snapshot_file_continues_with_deltas() {
     let w = World::new(small()).await;
-    let root = root(&w.db());
+    let root = root_of(&w.db());
     let c = w.client(&w.operator("全域", root));
     let snap = wire::Snapshot::from_bytes(&c.snapshot().await.unwrap()).unwrap();
     // What `bianzhi import` does.
@@ -779,7 +744,7 @@ async fn a_snapshot_file_continues_with_deltas() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_requests_get_a_4xx_with_a_reason_and_the_server_stays_up() {
     let w = World::new(small()).await;
-    let root = root(&w.db());
+    let root = root_of(&w.db());
     let token = w.operator("全域", root);
     let url = format!("{}/v1/sync", w.server.url());
     let http = reqwest::Client::new();
@@ -907,7 +872,7 @@ fn timeless(json: &[u8], page: &proto::SyncPage) -> Vec<u8> {
 async fn same_scope_same_page_built_once_until_a_write() {
     let w = World::new(small()).await;
     let db = w.db();
-    let root = root(&db);
+    let root = root_of(&db);
     let (a, b) = (w.operator("甲", root), w.operator("乙", root));
     let url = w.server.url();
     let http = reqwest::Client::new();
@@ -949,15 +914,13 @@ async fn same_scope_same_page_built_once_until_a_write() {
         .unwrap()
         .unwrap();
     p.name = format!("{}改", p.name);
-    w.db()
-        .write(&Change {
-            upsert: Dataset {
-                persons: vec![p.clone()],
-                ..Default::default()
-            },
+    upsert(
+        &mut w.db(),
+        Dataset {
+            persons: vec![p.clone()],
             ..Default::default()
-        })
-        .unwrap();
+        },
+    );
     let (json, after) = raw_page(&http, &url, &b, "zstd", 2000).await;
     assert_eq!(w.server.pages_built() - built, 2);
     assert_ne!(timeless(&json, &after), first);

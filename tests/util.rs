@@ -31,19 +31,7 @@ pub struct World {
 
 impl World {
     pub async fn new(data: &Dataset) -> World {
-        let dir = tempfile::tempdir().unwrap();
-        let db_path = dir.path().join("server.db");
-        ServerDb::open(&db_path).unwrap().seed(data).unwrap();
-        let server = server::spawn(&db_path, "127.0.0.1:0", server::Options::default())
-            .await
-            .unwrap();
-        let relay = Relay::start(server.addr).await.unwrap();
-        World {
-            dir,
-            db_path,
-            server,
-            relay,
-        }
+        World::with_options(data, server::Options::default()).await
     }
 
     /// The server's database, opened beside the running server (tests write through it).
@@ -66,6 +54,24 @@ impl World {
         c
     }
 
+    /// A client through the relay that asks for pages of `page_rows` rows and tries
+    /// each request once, so a cut connection surfaces at once.
+    pub fn paged_client(&self, token: &str, page_rows: u32) -> Client {
+        let mut c = self.client(token);
+        c.page_rows = Some(page_rows);
+        c.retry.attempts = 1;
+        c
+    }
+
+    /// A whole first sync into the fresh cache `probe`, the relay's counters reset
+    /// before it, so they measure exactly that sync.
+    pub async fn probe(&self, c: &Client) -> (PathBuf, bianzhi::sync::Report) {
+        let probe = self.cache("probe");
+        self.relay.reset();
+        let full = sync(c, &probe).await.unwrap();
+        (probe, full)
+    }
+
     /// A fresh cache path in the world's directory.
     pub fn cache(&self, name: &str) -> PathBuf {
         self.dir.path().join(format!("{name}.db"))
@@ -84,6 +90,15 @@ pub async fn sync(
     cache: &std::path::Path,
 ) -> Result<bianzhi::sync::Report, bianzhi::sync::client::Error> {
     c.sync(cache, &|_| {}).await
+}
+
+/// Writes rows into the server database as one change (new rows or new versions).
+pub fn upsert(db: &mut ServerDb, rows: Dataset) {
+    db.write(&server::Change {
+        upsert: rows,
+        ..Default::default()
+    })
+    .unwrap();
 }
 
 pub fn cache_data(path: &std::path::Path) -> Dataset {
@@ -152,6 +167,17 @@ pub fn root_of(db: &ServerDb) -> OrgId {
     db.conn()
         .query_row(
             "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// The first request pending on the server, by id.
+pub fn first_pending(db: &ServerDb) -> bianzhi::model::ApprovalId {
+    db.conn()
+        .query_row(
+            "SELECT id FROM approvals WHERE status = 1 ORDER BY id LIMIT 1",
             [],
             |r| r.get(0),
         )

@@ -3,9 +3,10 @@
 #![allow(dead_code)]
 
 use bianzhi::generate::{self, Scale};
-use bianzhi::server::ServerDb;
+use bianzhi::model::Dataset;
+use bianzhi::server::{self, ServerDb, ServerHandle};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -25,17 +26,7 @@ pub fn seeded(scale: Scale) -> Seeded {
     let data = generate::generate(scale, 1);
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("server.db");
-    let mut db = ServerDb::open(&db_path).unwrap();
-    db.seed(&data).unwrap();
-    let root: i64 = db
-        .conn()
-        .query_row(
-            "SELECT id FROM orgs WHERE parent_id IS NULL LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let token = db.add_operator("全市", root).unwrap();
+    let token = seed_server(&db_path, &data);
     println!(
         "scale {scale}: {} units, {} persons, {} rows; server generated and seeded in {:.1} s",
         data.orgs.len(),
@@ -50,6 +41,47 @@ pub fn seeded(scale: Scale) -> Seeded {
         db_path,
         token,
     }
+}
+
+/// Seeds the server database at `db_path` with `data`; returns the token of an
+/// operator of the whole of it.
+pub fn seed_server(db_path: &Path, data: &Dataset) -> String {
+    let mut db = ServerDb::open(db_path).unwrap();
+    db.seed(data).unwrap();
+    let root: i64 = db
+        .conn()
+        .query_row(
+            "SELECT id FROM orgs WHERE parent_id IS NULL LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    db.add_operator("全市", root).unwrap()
+}
+
+/// The multi-threaded runtime the benchmarks run their servers and clients on.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The reference server on the database at `db_path`, on a free local port.
+pub async fn serve(db_path: &Path) -> ServerHandle {
+    server::spawn(db_path, "127.0.0.1:0", server::Options::default())
+        .await
+        .unwrap()
+}
+
+/// The value after `--name` on the command line, or `default`.
+pub fn num_arg<T: std::str::FromStr>(name: &str, default: T) -> T {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
 }
 
 /// The scale named on the command line (`small`, `county`, `city`), city by default.

@@ -771,20 +771,13 @@ impl Gen {
 
         // Schools under the education bureau.
         if let Some(edu) = edu {
-            let schools: Vec<(String, u32)> = if profile.small {
-                data::SCHOOLS[..2]
-                    .iter()
-                    .map(|(n, s)| (fill(n), *s))
-                    .collect()
-            } else if city {
-                data::SCHOOLS
-                    .iter()
-                    .chain(data::CITY_SCHOOLS)
-                    .map(|(n, s)| (fill(n), *s))
-                    .collect()
-            } else {
-                data::SCHOOLS.iter().map(|(n, s)| (fill(n), *s)).collect()
-            };
+            let schools = named_list(
+                data::SCHOOLS,
+                data::CITY_SCHOOLS,
+                if profile.small { Some(2) } else { None },
+                city,
+                &fill,
+            );
             for (n, s) in schools {
                 let level = if s >= 150 {
                     dept_level.below()
@@ -818,10 +811,7 @@ impl Gen {
                     internal,
                 );
             }
-            for (i, (_, t)) in towns.iter().enumerate() {
-                if profile.small && i > 0 {
-                    break;
-                }
+            for (_, t) in towns_shown(&towns, profile.small) {
                 let street = t.ends_with("街道");
                 let base = t
                     .trim_end_matches("街道")
@@ -861,20 +851,13 @@ impl Gen {
 
         // Hospitals and health centres under the health commission.
         if let Some(health) = health {
-            let hospitals: Vec<(String, u32)> = if profile.small {
-                data::HOSPITALS[..1]
-                    .iter()
-                    .map(|(n, s)| (fill(n), *s))
-                    .collect()
-            } else if city {
-                data::HOSPITALS
-                    .iter()
-                    .chain(data::CITY_HOSPITALS)
-                    .map(|(n, s)| (fill(n), *s))
-                    .collect()
-            } else {
-                data::HOSPITALS.iter().map(|(n, s)| (fill(n), *s)).collect()
-            };
+            let hospitals = named_list(
+                data::HOSPITALS,
+                data::CITY_HOSPITALS,
+                if profile.small { Some(1) } else { None },
+                city,
+                &fill,
+            );
             for (n, s) in hospitals {
                 let level = if city {
                     Level::DivisionDeputy
@@ -901,10 +884,7 @@ impl Gen {
                     internal,
                 );
             }
-            for (i, (_, t)) in towns.iter().enumerate() {
-                if profile.small && i > 0 {
-                    break;
-                }
+            for (_, t) in towns_shown(&towns, profile.small) {
                 let n = if t.ends_with("街道") {
                     format!("{name}{}社区卫生服务中心", t.trim_end_matches("街道"))
                 } else {
@@ -1481,5 +1461,41 @@ impl Gen {
             events,
             approvals: self.approvals,
         }
+    }
+}
+
+/// A table of named units with sizes, `{R}`/`{L}` filled in: only the first
+/// `small` entries when given, otherwise the whole table, followed by the
+/// city-only entries in a city.
+fn named_list(
+    base: &[(&str, u32)],
+    city_extra: &[(&str, u32)],
+    small: Option<usize>,
+    city: bool,
+    fill: &dyn Fn(&str) -> String,
+) -> Vec<(String, u32)> {
+    let chosen: &[(&str, u32)] = match small {
+        Some(n) => &base[..n],
+        None => base,
+    };
+    let extra = if small.is_none() && city {
+        city_extra
+    } else {
+        &[]
+    };
+    chosen
+        .iter()
+        .chain(extra)
+        .map(|(n, s)| (fill(n), *s))
+        .collect()
+}
+
+/// The towns a region's town-level units are generated for: only the first
+/// in a small profile.
+fn towns_shown<T>(towns: &[T], small: bool) -> &[T] {
+    if small {
+        &towns[..towns.len().min(1)]
+    } else {
+        towns
     }
 }

@@ -238,13 +238,7 @@ impl Gen {
             .filter(|q| q.0 == t)
             .map(|q| q.2 as i64)
             .sum();
-        let actual = self.units[ui]
-            .persons
-            .clone()
-            .filter(|&i| {
-                self.persons[i].occupies_quota() && self.persons[i].staffing_type == Some(t)
-            })
-            .count() as i64;
+        let actual = self.count_in_unit(ui, |p| p.occupies_quota() && p.staffing_type == Some(t));
         let org = self.units[ui].org;
         let reserved = self
             .approvals
@@ -262,15 +256,19 @@ impl Gen {
             .filter(|s| s.0 == slot)
             .map(|s| s.1 as i64)
             .sum();
-        let actual = self.units[ui]
+        let actual = self.count_in_unit(ui, |p| {
+            p.status == PersonStatus::Active && p.leader_post == Some(slot)
+        });
+        (approved, actual)
+    }
+
+    /// How many of the unit's people satisfy `pred`.
+    fn count_in_unit(&self, ui: usize, pred: impl Fn(&Person) -> bool) -> i64 {
+        self.units[ui]
             .persons
             .clone()
-            .filter(|&i| {
-                self.persons[i].status == PersonStatus::Active
-                    && self.persons[i].leader_post == Some(slot)
-            })
-            .count() as i64;
-        (approved, actual)
+            .filter(|&i| pred(&self.persons[i]))
+            .count() as i64
     }
 
     /// A unit of the region, searched from a random start, that satisfies `ok`.

@@ -189,6 +189,19 @@ impl Person {
     pub fn occupies_quota(&self) -> bool {
         self.status == PersonStatus::Active && self.staffing_type.is_some()
     }
+
+    /// Leaves the establishment (出编) on `date`: retired or former by `kind`,
+    /// giving up any leadership post.
+    pub fn leave(&mut self, kind: ExitKind, date: NaiveDate) {
+        self.status = if kind == ExitKind::Retirement {
+            PersonStatus::Retired
+        } else {
+            PersonStatus::Former
+        };
+        self.exit_kind = Some(kind);
+        self.exit_date = Some(date);
+        self.leader_post = None;
+    }
 }
 
 /// What a history event is about.

@@ -221,14 +221,7 @@ fn effects(
                 return Ok(Err("申请缺少人员，无法出编".into()));
             };
             let kind = a.exit_kind.unwrap_or(ExitKind::TransferOut);
-            p.status = if kind == ExitKind::Retirement {
-                PersonStatus::Retired
-            } else {
-                PersonStatus::Former
-            };
-            p.exit_kind = Some(kind);
-            p.exit_date = Some(today);
-            p.leader_post = None;
+            p.leave(kind, today);
             change.upsert.events.push(event(
                 Subject::Person(p.id),
                 EventKind::Exit,
@@ -312,6 +305,22 @@ pub fn next_id(conn: &Connection, table: &str) -> Result<i64> {
     )?)
 }
 
+/// A grouped row `(staffing_type, n)`.
+fn type_count(r: &rusqlite::Row) -> rusqlite::Result<(StaffingType, i64)> {
+    Ok((rows::vocab(r, 0)?, r.get(1)?))
+}
+
+/// A grouped row `(level, rank, n)`.
+fn slot_count(r: &rusqlite::Row) -> rusqlite::Result<(PostSlot, i64)> {
+    Ok((
+        PostSlot {
+            level: rows::vocab(r, 0)?,
+            rank: rows::vocab(r, 1)?,
+        },
+        r.get(2)?,
+    ))
+}
+
 /// A unit's own figures computed from its rows as they are at this instant — not from
 /// the derived tables, which the server does not refresh on every write — with the same
 /// rules (`QuotaFigure::unit`, `Approval::reserved`) the cache's figures use.
@@ -320,18 +329,14 @@ pub fn unit_figures_now(conn: &Connection, org: OrgId) -> Result<Figures> {
     let mut st = conn.prepare_cached(
         "SELECT staffing_type, SUM(delta) FROM ledger WHERE org_id = ? GROUP BY 1",
     )?;
-    for row in st.query_map([org], |r| {
-        Ok((rows::vocab::<StaffingType>(r, 0)?, r.get::<_, i64>(1)?))
-    })? {
+    for row in st.query_map([org], type_count)? {
         let (t, n) = row?;
         quota.entry(t).or_default().0 += n;
     }
     let mut st = conn.prepare_cached(
         "SELECT staffing_type, COUNT(*) FROM persons WHERE org_id = ? AND status = ? AND staffing_type IS NOT NULL GROUP BY 1",
     )?;
-    for row in st.query_map(params![org, PersonStatus::Active.code()], |r| {
-        Ok((rows::vocab::<StaffingType>(r, 0)?, r.get::<_, i64>(1)?))
-    })? {
+    for row in st.query_map(params![org, PersonStatus::Active.code()], type_count)? {
         let (t, n) = row?;
         quota.entry(t).or_default().1 += n;
     }
@@ -356,15 +361,7 @@ pub fn unit_figures_now(conn: &Connection, org: OrgId) -> Result<Figures> {
     let mut st = conn.prepare_cached(
         "SELECT level, rank, SUM(delta) FROM posts WHERE org_id = ? GROUP BY 1, 2",
     )?;
-    for row in st.query_map([org], |r| {
-        Ok((
-            PostSlot {
-                level: rows::vocab(r, 0)?,
-                rank: rows::vocab(r, 1)?,
-            },
-            r.get::<_, i64>(2)?,
-        ))
-    })? {
+    for row in st.query_map([org], slot_count)? {
         let (s, n) = row?;
         posts.entry(s).or_default().0 += n;
     }
@@ -372,15 +369,7 @@ pub fn unit_figures_now(conn: &Connection, org: OrgId) -> Result<Figures> {
         "SELECT leader_level, leader_rank, COUNT(*) FROM persons WHERE org_id = ? AND status = ? \
          AND leader_level IS NOT NULL AND leader_rank IS NOT NULL GROUP BY 1, 2",
     )?;
-    for row in st.query_map(params![org, PersonStatus::Active.code()], |r| {
-        Ok((
-            PostSlot {
-                level: rows::vocab(r, 0)?,
-                rank: rows::vocab(r, 1)?,
-            },
-            r.get::<_, i64>(2)?,
-        ))
-    })? {
+    for row in st.query_map(params![org, PersonStatus::Active.code()], slot_count)? {
         let (s, n) = row?;
         posts.entry(s).or_default().1 += n;
     }

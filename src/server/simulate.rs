@@ -207,14 +207,7 @@ pub fn changes(
                 } else {
                     ExitKind::TransferOut
                 };
-                p.status = if kind == ExitKind::Retirement {
-                    PersonStatus::Retired
-                } else {
-                    PersonStatus::Former
-                };
-                p.exit_kind = Some(kind);
-                p.exit_date = Some(today);
-                p.leader_post = None;
+                p.leave(kind, today);
                 c.upsert.events.push(event(
                     Subject::Person(p.id),
                     EventKind::Exit,

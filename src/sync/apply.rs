@@ -170,6 +170,18 @@ mod tests {
         }
     }
 
+    /// Applies a page with no rows, not the first of its sync.
+    fn apply_empty(s: &mut Store, cursor: u64, more: bool, root: i64) {
+        apply_page(
+            s,
+            &page(cursor, more, root),
+            &Dataset::default(),
+            false,
+            "t",
+        )
+        .unwrap();
+    }
+
     fn figures(s: &Store) -> i64 {
         s.conn()
             .query_row("SELECT COUNT(*) FROM subtree_quota", [], |r| r.get(0))
@@ -188,33 +200,12 @@ mod tests {
         // Figures removed behind the sync's back stay removed: an empty page did not
         // recompute them.
         s.conn().execute("DELETE FROM subtree_quota", []).unwrap();
-        apply_page(
-            &mut s,
-            &page(1, false, root),
-            &Dataset::default(),
-            false,
-            "t",
-        )
-        .unwrap();
+        apply_empty(&mut s, 1, false, root);
         assert_eq!(figures(&s), 0);
 
         // After a page that left them lagging, the last page recomputes them even empty.
-        apply_page(
-            &mut s,
-            &page(2, true, root),
-            &Dataset::default(),
-            false,
-            "t",
-        )
-        .unwrap();
-        apply_page(
-            &mut s,
-            &page(2, false, root),
-            &Dataset::default(),
-            false,
-            "t",
-        )
-        .unwrap();
+        apply_empty(&mut s, 2, true, root);
+        apply_empty(&mut s, 2, false, root);
         assert_eq!(figures(&s), full);
 
         // A page with rows recomputes them.
