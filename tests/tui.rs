@@ -296,11 +296,11 @@ fn the_overview_and_the_warnings_screens() {
     t.wait_text(&root_name(data));
 
     t.keys(&["g", "o"]);
-    let s = t.wait_text("全局概况");
-    assert!(
-        s.contains("退休预报") && s.contains("年龄结构") && s.contains("学历结构"),
-        "{s}"
-    );
+    // "全局概况" alone also appears in the which-key hint after `g`: wait for the screen.
+    let s = t.wait_for("the overview", |s| {
+        s.contains("全局概况") && s.contains("年龄结构") && s.contains("学历结构")
+    });
+    assert!(s.contains("退休预报"), "{s}");
     // Every staffing type of the jurisdiction by its full name, at 80 columns.
     let mut types: Vec<_> = data.ledger.iter().map(|l| l.staffing_type).collect();
     types.sort();
