@@ -208,9 +208,20 @@ def main():
     )
     os.write(fd, b"/")
     opened = len(read_until_quiet(fd, 0.5))
-    # The index builds in the background from start-up; give it time before typing.
-    time.sleep(1.0)
-    read_until_quiet(fd, 0.2)
+    # The index builds in the background from start-up: probe with one key until the
+    # results' count shows (not "索引加载中…"), then take the key back.
+    ready = False
+    for _ in range(60):
+        os.write(fd, args.query[0].encode())
+        probe = ANSI.sub(b"", read_until_quiet(fd, 0.3)).decode("utf-8", "replace")
+        os.write(fd, b"\x7f")
+        read_until_quiet(fd, 0.3)
+        if "条" in probe:
+            ready = True
+            break
+        time.sleep(0.5)
+    if not ready:
+        raise SystemExit("the lookup's index was not ready within 30 s")
     keys = []
     for ch in args.query:
         os.write(fd, ch.encode())

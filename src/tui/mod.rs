@@ -5,6 +5,7 @@
 //! building and export in spawned tasks) and draws once.
 
 mod action;
+mod backend;
 mod data;
 mod export;
 mod i18n;
@@ -83,7 +84,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     result
 }
 
-type Term = ratatui::Terminal<ratatui::backend::CrosstermBackend<std::io::Stdout>>;
+type Term = ratatui::Terminal<backend::Lean<std::io::Stdout>>;
 
 /// Puts the terminal back on drop and on panic, so a crash never leaves a raw,
 /// alternate screen behind.
@@ -118,7 +119,7 @@ impl TerminalGuard {
             restore_terminal();
             return Err(e);
         }
-        let terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(out))?;
+        let terminal = ratatui::Terminal::new(backend::Lean::new(out))?;
         Ok(TerminalGuard { terminal })
     }
 }
