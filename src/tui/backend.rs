@@ -33,14 +33,14 @@ pub struct Lean<W: Write> {
     /// What the terminal shows, row by row, as far as this backend drew it (cells
     /// never drawn are blank, as after a clear). `None` after a partial clear, until
     /// the next full one: then nothing is assumed.
-    shown: Option<Vec<Vec<Cell>>>,
+    shown: Shown,
 }
 
 impl<W: Write> Lean<W> {
     pub fn new(writer: W) -> Lean<W> {
         Lean {
             inner: CrosstermBackend::new(writer),
-            shown: Some(Vec::new()),
+            shown: Shown(Some(Vec::new())),
         }
     }
 
@@ -160,6 +160,61 @@ impl Pen {
     }
 }
 
+/// Blank cells in a row from which one erase (`ESC[nX` and the move past it) costs
+/// fewer bytes than printing them.
+const MIN_ERASE: u16 = 10;
+
+/// What the terminal shows, row by row (see [`Lean`]).
+struct Shown(Option<Vec<Vec<Cell>>>);
+
+impl Shown {
+    fn row(&self, y: u16) -> Option<&[Cell]> {
+        self.0.as_ref()?.get(y as usize).map(Vec::as_slice)
+    }
+
+    /// Notes that `n` cells from `(x, y)` now show `cell`.
+    fn remember(&mut self, x: u16, y: u16, n: u16, cell: &Cell) {
+        let Some(shown) = self.0.as_mut() else {
+            return;
+        };
+        let (x, y, n) = (x as usize, y as usize, n as usize);
+        if shown.len() <= y {
+            shown.resize_with(y + 1, Vec::new);
+        }
+        let row = &mut shown[y];
+        if row.len() < x + n {
+            row.resize(x + n, Cell::default());
+        }
+        row[x..x + n].fill(cell.clone());
+    }
+
+    /// How many of `cells` (from the first) are blanks in the default style on one
+    /// row, with nothing but such blanks on the terminal between them; and the column
+    /// after the last.
+    fn blank_run(&self, cells: &[(u16, u16, &Cell)], blank: &Cell) -> (usize, u16) {
+        let (x0, y, _) = cells[0];
+        let row = self.row(y);
+        let mut end = x0;
+        let mut n = 0;
+        for &(x, cy, cell) in cells {
+            let between_blank =
+                (end..x).all(|g| row.is_some_and(|r| r.get(g as usize).is_none_or(|c| c == blank)));
+            if cy != y || cell != blank || !between_blank {
+                break;
+            }
+            end = x + 1;
+            n += 1;
+        }
+        // Blanks the terminal shows after the run go with it: among them may be the
+        // second half of a wide character whose first half the run erases.
+        let next = cells.get(n).filter(|c| c.1 == y).map_or(u16::MAX, |c| c.0);
+        while end < next && row.and_then(|r| r.get(end as usize)) == Some(blank) {
+            end += 1;
+        }
+        (n, end)
+    }
+}
+
 impl<W: Write> Backend for Lean<W> {
     type Error = io::Error;
 
@@ -167,22 +222,28 @@ impl<W: Write> Backend for Lean<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let w = self.inner.writer_mut();
         let blank = Cell::default();
+        let shown = &mut self.shown;
+        let w = self.inner.writer_mut();
         let mut pen = Pen::reset();
         // Where the terminal's cursor is, when known. After the last column it is
         // past the edge (the terminal waits to wrap): no cell on that row can follow,
         // and `ESC[nG` or an absolute move both land where they should.
         let mut at: Option<(u16, u16)> = None;
-        for (x, y, cell) in content {
+        let cells: Vec<(u16, u16, &Cell)> = content.collect();
+        let mut i = 0;
+        while i < cells.len() {
+            let (x, y, cell) = cells[i];
             match at {
                 Some(p) if p == (x, y) => {}
                 Some((cx, cy)) if cy == y && x > cx => {
                     // Across a short gap, printing again what the terminal already
                     // shows there can be shorter than a move (`ESC[1C` is 4 bytes).
                     let step = format!("\x1b[{}C", x - cx);
-                    let row = self.shown.as_ref().and_then(|s| s.get(y as usize));
-                    match row.and_then(|r| reprint(r, cx, x, &pen, &blank, step.len())) {
+                    match shown
+                        .row(y)
+                        .and_then(|r| reprint(r, cx, x, &pen, &blank, step.len()))
+                    {
                         Some(text) if text.len() <= step.len() => queue!(w, Print(text))?,
                         _ => queue!(w, Print(step))?,
                     }
@@ -191,25 +252,26 @@ impl<W: Write> Backend for Lean<W> {
                 _ => queue!(w, MoveTo(x, y))?,
             }
             pen.take(w, cell)?;
+            // A long run of blanks (what was longer before) is erased with one
+            // `ESC[nX`, which leaves the cursor where it is.
+            let (run, end) = shown.blank_run(&cells[i..], &blank);
+            if end - x >= MIN_ERASE {
+                queue!(w, Print(format!("\x1b[{}X", end - x)))?;
+                shown.remember(x, y, end - x, &blank);
+                at = Some((x, y));
+                i += run;
+                continue;
+            }
             let symbol = cell.symbol();
             queue!(w, Print(symbol))?;
             let width = sure_width(symbol);
             at = width.map(|n| (x.saturating_add(n), y));
-            if let Some(shown) = self.shown.as_mut() {
-                // The cells a wide character covers are not part of the diff: they
-                // are blank to ratatui, and whatever was there before is gone.
-                let n = width.map_or_else(|| symbol.width().max(1), usize::from);
-                let (x, y) = (x as usize, y as usize);
-                if shown.len() <= y {
-                    shown.resize_with(y + 1, Vec::new);
-                }
-                let row = &mut shown[y];
-                if row.len() < x + n {
-                    row.resize(x + n, blank.clone());
-                }
-                row[x] = cell.clone();
-                row[x + 1..x + n].fill(blank.clone());
-            }
+            // The cells a wide character covers are not part of the diff: they are
+            // blank to ratatui, and whatever was there before is gone.
+            let n = width.map_or_else(|| symbol.width().max(1) as u16, |n| n);
+            shown.remember(x, y, 1, cell);
+            shown.remember(x + 1, y, n - 1, &blank);
+            i += 1;
         }
         if !pen.is_reset() {
             queue!(w, SetAttribute(Attribute::Reset))?;
@@ -236,10 +298,10 @@ impl<W: Write> Backend for Lean<W> {
         self.clear_region(ClearType::All)
     }
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        self.shown = match clear_type {
+        self.shown = Shown(match clear_type {
             ClearType::All => Some(Vec::new()),
             _ => None,
-        };
+        });
         self.inner.clear_region(clear_type)
     }
     fn size(&self) -> io::Result<Size> {
@@ -404,5 +466,19 @@ mod tests {
         let out = String::from_utf8(lean.writer().clone()).unwrap();
         assert_eq!(out, "\u{1b}[1;3H张伟市教育局");
         assert_text(lean.writer(), &next);
+    }
+
+    #[test]
+    fn a_cleared_stretch_is_erased_in_one_sequence() {
+        let before = buffer(&vec![(0, "张伟市教育局教育局".to_string(), 0)]);
+        let after = buffer(&vec![(0, "张".to_string(), 0)]);
+        let mut lean = Lean::new(Vec::new());
+        lean.draw(Buffer::empty(before.area).diff(&before).into_iter())
+            .unwrap();
+        let n = lean.writer().len();
+        lean.draw(before.diff(&after).into_iter()).unwrap();
+        let out = String::from_utf8(lean.writer()[n..].to_vec()).unwrap();
+        assert_eq!(out, "\u{1b}[1;3H\u{1b}[16X");
+        assert_text(lean.writer(), &after);
     }
 }
