@@ -268,7 +268,7 @@ impl<W: Write> Backend for Lean<W> {
             at = width.map(|n| (x.saturating_add(n), y));
             // The cells a wide character covers are not part of the diff: they are
             // blank to ratatui, and whatever was there before is gone.
-            let n = width.map_or_else(|| symbol.width().max(1) as u16, |n| n);
+            let n = width.unwrap_or_else(|| symbol.width().max(1) as u16);
             shown.remember(x, y, 1, cell);
             shown.remember(x + 1, y, n - 1, &blank);
             i += 1;

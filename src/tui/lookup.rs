@@ -73,6 +73,43 @@ pub struct SearchState {
 /// Results kept per query: more than a screen, few enough to copy cheaply.
 pub const LIMIT: usize = 200;
 
+/// Result rows shown at most: enough to choose among namesakes (more are a scroll
+/// away), few enough that a keystroke which changes them all redraws under 1 KB, which
+/// over a slow link is what the next keystroke waits for.
+pub const ROWS: u16 = 14;
+/// Lines under the list that show the chosen result whole: a rule and two lines.
+pub const PREVIEW: u16 = 3;
+
+/// Heights in the lookup's box over a body of `body` rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layout {
+    /// The box, borders included.
+    pub height: u16,
+    pub rows: u16,
+    pub preview: u16,
+}
+
+impl Layout {
+    pub fn new(body: u16) -> Layout {
+        let inner = body.saturating_sub(2);
+        // The input line and its rule, then the list; the preview only where the list
+        // keeps a few rows beside it.
+        let preview = if inner >= 2 + 4 + PREVIEW { PREVIEW } else { 0 };
+        let rows = inner.saturating_sub(2 + preview).min(ROWS);
+        Layout {
+            height: (rows + preview + 4).min(body),
+            rows,
+            preview,
+        }
+    }
+}
+
+/// A unit path without its first step: every result is inside the jurisdiction the
+/// title already names. A path of one step is kept.
+pub fn within(path: &str) -> &str {
+    path.split_once(" › ").map_or(path, |(_, rest)| rest)
+}
+
 impl SearchState {
     /// Runs the query again (after an edit, or once the index is ready).
     pub fn refresh(&mut self, searcher: Option<&mut Searcher>) {
@@ -143,5 +180,35 @@ mod tests {
         i.insert(&"很".repeat(500));
         assert_eq!(i.text.chars().count(), MAX_INPUT);
         assert!(!i.insert("x"));
+    }
+
+    #[test]
+    fn layout_fits_the_body_and_drops_the_preview_first() {
+        for body in 0..60 {
+            let l = Layout::new(body);
+            assert!(l.height <= body, "{l:?} over a body of {body}");
+            assert!(l.rows <= ROWS);
+            if l.preview > 0 {
+                assert!(l.rows >= 4, "{l:?}: the preview took the list's place");
+            }
+        }
+        assert_eq!(
+            Layout::new(21),
+            Layout {
+                height: 21,
+                rows: 14,
+                preview: PREVIEW
+            }
+        );
+        assert_eq!(Layout::new(8).preview, 0);
+    }
+
+    #[test]
+    fn paths_lose_only_the_jurisdiction() {
+        assert_eq!(
+            within("示例市 › 市卫健委 › 人民医院"),
+            "市卫健委 › 人民医院"
+        );
+        assert_eq!(within("示例市"), "示例市");
     }
 }

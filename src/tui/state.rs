@@ -407,6 +407,7 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
     let height = s.list_height();
     match s.overlay {
         Some(Overlay::Search) => {
+            let height = super::lookup::Layout::new(s.size.1.saturating_sub(3)).rows as usize;
             match cmd {
                 Cmd::Close => s.overlay = None,
                 Cmd::DeleteChar if s.search.input.text.is_empty() => s.overlay = None,

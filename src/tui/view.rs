@@ -3,9 +3,10 @@
 
 use super::i18n::{self, M};
 use super::keymap::{Cmd, Mode};
+use super::lookup;
 use super::state::{Overlay, State, View};
 use super::theme::Theme;
-use super::widgets::{self, fit, fit_end, pad, visible_offset};
+use super::widgets::{self, fit, fit_end, fit_start, pad, visible_offset};
 use crate::search::EntryKind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -434,7 +435,8 @@ fn popup(area: Rect, w: u16, h: u16) -> Rect {
 fn render_search(s: &State, f: &mut Frame, body: Rect) {
     let theme = &s.theme;
     let lang = theme.lang;
-    let r = popup(body, 110, body.height);
+    let layout = lookup::Layout::new(body.height);
+    let r = popup(body, 110, layout.height);
     f.render_widget(Clear, r);
     let count = if s.search.input.text.is_empty() {
         String::new()
@@ -448,7 +450,12 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
     if inner.height < 2 {
         return;
     }
-    let [input, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    let [input, list, preview] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(0),
+        Constraint::Length(layout.preview),
+    ])
+    .areas(inner);
     let prompt = "/ ";
     let shown = fit_end(
         &s.search.input.text,
@@ -474,10 +481,12 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
     } else if s.search.hits.is_empty() && !s.search.input.text.trim().is_empty() {
         lines.push(Line::styled(M::NoResults.get(lang), theme.dim()));
     }
+    // A row: the name, the post (or a unit's level), and the unit inside the
+    // jurisdiction, cut at its start so that the nearest units stay in view.
     let w = list.width as usize;
     let e = theme.ellipsis();
-    let (nw, dw) = (12usize, (w / 3).min(28));
-    let uw = w.saturating_sub(nw + dw + 4);
+    let (nw, dw) = (12usize, (w / 4).min(16));
+    let uw = w.saturating_sub(nw + dw + 2);
     let height = list.height as usize;
     let offset = visible_offset(s.search.cursor.pos, s.search.cursor.offset, height);
     for (i, h) in s
@@ -490,19 +499,15 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
     {
         let kind = match h.kind {
             EntryKind::Person => "  ",
-            EntryKind::Org => {
-                if theme.ascii {
-                    "# "
-                } else {
-                    "▣ "
-                }
-            }
+            EntryKind::Org if theme.ascii => "# ",
+            EntryKind::Org => "▣ ",
         };
+        let post = h.detail.split(" · ").next().unwrap_or_default();
         let text = format!(
             "{kind}{} {} {}",
             pad(&h.name, nw - 2, e),
-            pad(&h.unit, uw, e),
-            pad(&h.detail, dw, e)
+            pad(post, dw, e),
+            fit_start(lookup::within(&h.unit), uw, e)
         );
         let mut line = Line::raw(text);
         if i == s.search.cursor.pos {
@@ -511,6 +516,25 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
         lines.push(line);
     }
     f.render_widget(Paragraph::new(lines), list);
+    if preview.height == 0 {
+        return;
+    }
+    // The chosen result whole: what a row had to cut.
+    let mut text = vec![Line::styled(
+        "─".repeat(preview.width as usize),
+        theme.dim(),
+    )];
+    if let Some(h) = s.search.hits.get(s.search.cursor.pos) {
+        let pw = preview.width as usize;
+        let (head, path) = match h.kind {
+            EntryKind::Person => (format!("{} · {}", h.name, h.detail), h.unit.clone()),
+            EntryKind::Org if h.unit.is_empty() => (h.name.clone(), h.detail.clone()),
+            EntryKind::Org => (h.name.clone(), format!("{} › {}", h.unit, h.name)),
+        };
+        text.push(Line::styled(fit(&head, pw, e), theme.title()));
+        text.push(Line::raw(fit_start(&path, pw, e)));
+    }
+    f.render_widget(Paragraph::new(text), preview);
 }
 
 fn render_palette(s: &State, f: &mut Frame, body: Rect) {

@@ -106,6 +106,19 @@ pub fn fit_end(s: &str, width: usize) -> String {
     out.into_iter().rev().collect()
 }
 
+/// Cuts `s` to at most `width` cells from its start, beginning with `…` when cut: for
+/// paths, whose last steps matter most.
+pub fn fit_start(s: &str, width: usize, ellipsis: &str) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let ew = ellipsis.width();
+    if width <= ew {
+        return fit_end(s, width);
+    }
+    format!("{ellipsis}{}", fit_end(s, width - ew))
+}
+
 /// The first row to show so that row `pos` is visible in `height` rows, moving as
 /// little as possible from `offset` (render's correction of a cursor's offset).
 pub fn visible_offset(pos: usize, offset: usize, height: usize) -> usize {
