@@ -28,7 +28,7 @@ command -v fzf >/dev/null && echo "fzf: $(fzf --version)" || echo "fzf: not inst
 echo "== build (once)"
 cargo build --release --quiet
 cargo bench --no-run --quiet --bench search --bench lookup --bench apply --bench sync \
-    --bench slowlink --bench server_load 2>/dev/null
+    --bench slowlink --bench server_load --bench auth 2>/dev/null
 bin=target/release/bianzhi
 
 echo "== a $scale cache: bianzhi gen + import"
@@ -51,4 +51,6 @@ echo "== sync through 256 kbit/s, 150 ms each way"
 cargo bench --quiet --bench slowlink -- "$scale"
 echo "== server under 200 clients"
 cargo bench --quiet --bench server_load -- "$scale" --secs "$secs"
+echo "== token checks take the same time whatever the token"
+cargo bench --quiet --bench auth
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -179,6 +179,12 @@ async fn two_hundred_clients_sync_and_decide_with_nothing_lost() {
     for k in &caches {
         assert_eq!(checksum(&cache_data(k)), want, "{}", k.display());
     }
+    // The peak of each minute, to see the trend at a glance on long runs.
+    let minutes: Vec<u64> = samples
+        .chunks(60)
+        .map(|m| *m.iter().max().unwrap())
+        .collect();
+    println!("server VmRSS, peak of each minute (kB): {minutes:?}");
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize];
     println!(

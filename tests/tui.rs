@@ -331,3 +331,55 @@ fn the_overview_and_the_warnings_screens() {
     t.keys(&["q"]);
     t.wait_exit("q");
 }
+
+/// `bianzhi demo`: its own server and data, synced, the interface open; asked to stop
+/// (SIGTERM) it quits like `q`, stops its server and removes its temporary directory.
+#[test]
+fn the_demo_opens_synced_and_a_sigterm_cleans_up() {
+    let home = Home::new();
+    let tmp = home.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let env: String = home
+        .env()
+        .iter()
+        .chain(&[
+            ("TMPDIR".to_string(), tmp.display().to_string()),
+            (
+                "XDG_DATA_HOME".to_string(),
+                home.path("data").display().to_string(),
+            ),
+        ])
+        .map(|(k, v)| format!("{k}='{v}' "))
+        .collect();
+    let t = Tmux::start(&format!("env {env} {} demo --scale small", bin()));
+    let root = root_name(util::small());
+    let s = t.wait_for("the synced tree", |s| {
+        s.contains(&root) && s.contains("在线")
+    });
+    assert!(!s.contains("从未同步"), "{s}");
+    let demo_dirs = || {
+        std::fs::read_dir(&tmp)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("bianzhi-demo-")
+            })
+            .count()
+    };
+    assert_eq!(demo_dirs(), 1, "the demo's server data");
+    let pid = t.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    t.wait_exit("SIGTERM");
+    assert_eq!(
+        demo_dirs(),
+        0,
+        "the demo's temporary directory is left behind"
+    );
+}

@@ -513,14 +513,19 @@ impl Gen {
             let a = self.request(ApprovalKind::LeaderPost, ui, Some(i), None, 1, summary);
             self.approvals[a].post = Some(slot);
         }
-        // Open reorganisations: a rename, a level change, a move.
+        // Open reorganisations: a rename, a level change, a move; one per unit (two
+        // open requests to change the same unit would contradict each other).
+        let mut reorganised = Vec::new();
         for k in 0..n + 1 {
             let Some(ui) = self.find_unit(ri, |g, u| {
                 let o = &g.orgs[g.units[u].org as usize - 1];
-                o.kind == OrgKind::PublicInstitution && (k % 3 != 0 || renamed(&o.name) != o.name)
+                o.kind == OrgKind::PublicInstitution
+                    && (k % 3 != 0 || renamed(&o.name) != o.name)
+                    && !reorganised.contains(&u)
             }) else {
                 continue;
             };
+            reorganised.push(ui);
             let org = self.units[ui].org;
             let o = self.orgs[org as usize - 1].clone();
             let a = self.request(

@@ -586,6 +586,17 @@ fn the_inbox_has_every_kind_and_some_overdraw_in(ds: &Dataset) {
         assert!(clean.contains(&k), "{k}: no request that fits");
     }
     assert!(clean.contains(&ApprovalKind::Exit) && clean.contains(&ApprovalKind::Reorganisation));
+    // At most one open reorganisation per unit: two would contradict each other.
+    let mut reorganising = BTreeSet::new();
+    for a in &ds.approvals {
+        if a.kind == ApprovalKind::Reorganisation && a.status == ApprovalStatus::Pending {
+            assert!(
+                reorganising.insert(a.org_id),
+                "two open reorganisations of {}",
+                a.org_id
+            );
+        }
+    }
     for s in [
         ApprovalStatus::Approved,
         ApprovalStatus::Returned,

@@ -190,6 +190,11 @@ async fn main_loop(
     rt.dispatch(&mut state, Action::Effect(Effect::LoadRoots));
     terminal.draw(|f| view::render(&state, f))?;
 
+    // Asked to stop (SIGTERM, or SIGHUP when the terminal's connection is gone): quit
+    // as `q` does, so the terminal is put back and what the caller set up is cleaned.
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("SIGTERM")?;
+    let mut hangup = signal(SignalKind::hangup()).context("SIGHUP")?;
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
@@ -204,6 +209,8 @@ async fn main_loop(
             _ = tick.tick() => {
                 dirty |= tick_changes(&mut state, &mut rt);
             }
+            _ = term.recv() => break,
+            _ = hangup.recv() => break,
         }
         // Everything that arrived meanwhile is handled, in order, before one draw.
         loop {
