@@ -155,6 +155,7 @@ messages! {
     CountSuffix => "条", "";
     NotRecorded => "未填", "not recorded";
     StaffingType => "编制类型", "Staffing type";
+    StaffingTypeShort => "编制类型", "Type";
     RetirementForecast => "退休预报", "Retirements";
     AgeStructure => "年龄结构", "Age";
     EducationStructure => "学历结构", "Education";

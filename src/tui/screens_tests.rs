@@ -351,3 +351,41 @@ fn the_overview_names_every_staffing_type_in_full_at_80x24() {
         assert!(text.contains(t.zh()), "{} in full:\n{text}", t.zh());
     }
 }
+
+/// A city's figures at 80 columns: every figure and name whole, and no month's count
+/// cut or run into its neighbour (the largest month is said in words instead).
+#[test]
+fn the_overview_of_a_city_keeps_every_figure_whole_at_80_columns() {
+    let mut h = h();
+    h.keys(&["g", "o"]);
+    let Some(View::Screen(s)) = h.state.stack.pop() else {
+        panic!("the overview")
+    };
+    let o = s.as_any().downcast_ref::<JurisdictionScreen>().unwrap();
+    let mut data = o.data.clone();
+    for (_, q) in &mut data.totals.quota {
+        q.approved *= 3_456;
+        q.actual *= 3_456;
+        q.vacant *= 3_456;
+        q.over *= 345;
+        q.usable *= 3_456;
+    }
+    for (i, m) in data.retirements.iter_mut().enumerate() {
+        m.1 = 100 + 37 * i as i64;
+    }
+    let total = data.totals.total();
+    h.state
+        .stack
+        .push(View::Screen(Box::new(JurisdictionScreen::new(data))));
+    let text = h.screen(80, 24).backend().to_string();
+    for n in [total.approved, total.actual, total.vacant, total.usable] {
+        assert!(text.contains(&n.to_string()), "{n} whole: {text}");
+    }
+    assert!(!text.contains('…'), "nothing cut: {text}");
+    let peak = 100 + 37 * 11;
+    assert!(text.contains(&format!("单月最多{peak}人")), "{text}");
+    assert!(
+        !text.contains(&format!("{peak}{}", 100 + 37 * 10)),
+        "{text}"
+    );
+}

@@ -219,7 +219,7 @@ impl JurisdictionScreen {
     /// longest name (`政法专项编制` must not be cut at 80 columns), each figure as wide as
     /// its header or its largest number plus one space; cells left over widen the
     /// figures up to six, then go to the name (cut only when nothing else gives).
-    fn quota_columns(&self, lang: Lang, width: usize) -> (usize, [usize; 5]) {
+    fn quota_columns(&self, lang: Lang, width: usize) -> (usize, [usize; 5], bool) {
         let rows: Vec<QuotaFigure> = self
             .items_of(0)
             .into_iter()
@@ -236,13 +236,21 @@ impl JurisdictionScreen {
                 .max();
             figs[k] = head.get(lang).width().max(widest.unwrap_or(0)) + 1;
         }
-        let names = self
-            .items_of(0)
-            .iter()
-            .map(|i| self.label(*i, lang).width())
-            .max()
-            .unwrap_or(0)
-            .max(M::StaffingType.get(lang).width());
+        let names = |short: bool| {
+            self.items_of(0)
+                .iter()
+                .map(|i| self.quota_label(*i, lang, short).width())
+                .max()
+                .unwrap_or(0)
+        };
+        // Full names when they fit beside the figures, else the short ones offices use.
+        let short = 2 + names(false) + figs.iter().sum::<usize>() > width;
+        let head = if short {
+            M::StaffingTypeShort
+        } else {
+            M::StaffingType
+        };
+        let names = names(short).max(head.get(lang).width());
         let mut spare = width.saturating_sub(2 + names + figs.iter().sum::<usize>());
         for f in &mut figs {
             if spare > 0 && *f < 6 {
@@ -251,19 +259,27 @@ impl JurisdictionScreen {
             }
         }
         let lw = width.saturating_sub(2 + figs.iter().sum::<usize>()).max(4);
-        (lw, figs)
+        (lw, figs, short)
+    }
+
+    /// A staffing type's name in the totals table, short when `short`.
+    fn quota_label(&self, item: Item, lang: Lang, short: bool) -> String {
+        match item {
+            Item::Quota(Some(t)) if short => t.short(lang).to_string(),
+            _ => self.label(item, lang),
+        }
     }
 
     fn quota_line(
         &self,
         theme: &Theme,
         t: Option<StaffingType>,
-        cols: (usize, [usize; 5]),
+        cols: (usize, [usize; 5], bool),
     ) -> Line<'static> {
         let q = self.quota(t);
         let tr = q.traffic();
         let mut text = pad(
-            &self.label(Item::Quota(t), theme.lang),
+            &self.quota_label(Item::Quota(t), theme.lang, cols.2),
             cols.0,
             theme.ellipsis(),
         );
@@ -280,11 +296,20 @@ impl JurisdictionScreen {
         line
     }
 
-    fn quota_header(&self, theme: &Theme, cols: (usize, [usize; 5])) -> Line<'static> {
+    fn quota_header(&self, theme: &Theme, cols: (usize, [usize; 5], bool)) -> Line<'static> {
         let lang = theme.lang;
         let mut s = format!(
             "  {}",
-            pad(M::StaffingType.get(lang), cols.0, theme.ellipsis())
+            pad(
+                if cols.2 {
+                    M::StaffingTypeShort
+                } else {
+                    M::StaffingType
+                }
+                .get(lang),
+                cols.0,
+                theme.ellipsis()
+            )
         );
         for (m, w) in QUOTA_HEADS.iter().zip(cols.1) {
             s.push_str(&rpad(m.get(lang), w));
@@ -371,21 +396,33 @@ impl JurisdictionScreen {
             lines.push(Line::from(spans));
         }
         let mut labels = Vec::new();
-        let mut counts = Vec::new();
-        for &(m, n) in months {
+        for &(m, _) in months {
             let style = self.style(theme, Item::Month(m));
             labels.push(Span::styled(format!("{:02}", m.month), style));
             labels.push(Span::raw(" "));
-            counts.push(Span::raw(pad(&n.to_string(), 3, "")));
         }
         lines.push(Line::from(labels));
-        lines.push(Line::from(counts));
+        // Each month's count under its bar when every count fits its two cells; a
+        // count cut or run into its neighbour would be a wrong figure, so a bigger
+        // jurisdiction gets the largest month's count there instead (and any month's
+        // by selecting it).
+        if max <= 99 {
+            let counts: String = months.iter().map(|m| format!("{:<3}", m.1)).collect();
+            lines.push(Line::raw(counts));
+        } else {
+            let peak = match lang {
+                Lang::Zh => format!("单月最多{max}人"),
+                Lang::En => format!("at most {max} in a month"),
+            };
+            lines.push(Line::styled(peak, theme.dim()));
+        }
         lines
     }
 
     fn render_wide(&self, f: &mut Frame, inner: Rect, theme: &Theme) {
         let lang = theme.lang;
-        let chart_w: u16 = 36;
+        // Twelve bars of two cells and a space, without the last space.
+        let chart_w: u16 = 35;
         let left_w = inner.width - chart_w - 1;
         let at = |x: u16, y: u16, w: u16, h: u16| Rect {
             x: inner.x + x,
