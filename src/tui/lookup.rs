@@ -74,9 +74,10 @@ pub struct SearchState {
 pub const LIMIT: usize = 200;
 
 /// Result rows shown at most: enough to choose among namesakes (more are a scroll
-/// away), few enough that a keystroke which changes them all redraws under 1 KB, which
-/// over a slow link is what the next keystroke waits for.
-pub const ROWS: u16 = 14;
+/// away), few enough that a keystroke which changes them all redraws under 1 KB (about
+/// 70 bytes a row of hanzi), which over a slow link is what the next keystroke waits
+/// for. 80x24 has room for 13.
+pub const ROWS: u16 = 12;
 /// Lines under the list that show the chosen result whole: a rule and two lines.
 pub const PREVIEW: u16 = 3;
 
@@ -195,8 +196,8 @@ mod tests {
         assert_eq!(
             Layout::new(21),
             Layout {
-                height: 21,
-                rows: 14,
+                height: 19,
+                rows: 12,
                 preview: PREVIEW
             }
         );
