@@ -65,16 +65,35 @@ impl Cursor {
 
 /// Cuts `s` to at most `width` cells, ending with `…` when cut.
 pub fn fit(s: &str, width: usize, ellipsis: &str) -> String {
+    cut(s, width, ellipsis, false)
+}
+
+/// Cuts `s` to at most `width` cells from its start, beginning with `…` when cut: for
+/// paths, whose last steps matter most.
+pub fn fit_start(s: &str, width: usize, ellipsis: &str) -> String {
+    cut(s, width, ellipsis, true)
+}
+
+fn cut(s: &str, width: usize, ellipsis: &str, at_start: bool) -> String {
     if s.width() <= width {
         return s.to_string();
     }
+    let keep = |w| {
+        if at_start {
+            fit_end(s, w)
+        } else {
+            take_width(s, w)
+        }
+    };
     let ew = ellipsis.width();
     if width <= ew {
-        return take_width(s, width);
+        return keep(width);
     }
-    let mut out = take_width(s, width - ew);
-    out.push_str(ellipsis);
-    out
+    if at_start {
+        format!("{ellipsis}{}", keep(width - ew))
+    } else {
+        format!("{}{ellipsis}", keep(width - ew))
+    }
 }
 
 fn take_width(s: &str, width: usize) -> String {
@@ -104,19 +123,6 @@ pub fn fit_end(s: &str, width: usize) -> String {
         out.push(c);
     }
     out.into_iter().rev().collect()
-}
-
-/// Cuts `s` to at most `width` cells from its start, beginning with `…` when cut: for
-/// paths, whose last steps matter most.
-pub fn fit_start(s: &str, width: usize, ellipsis: &str) -> String {
-    if s.width() <= width {
-        return s.to_string();
-    }
-    let ew = ellipsis.width();
-    if width <= ew {
-        return fit_end(s, width);
-    }
-    format!("{ellipsis}{}", fit_end(s, width - ew))
 }
 
 /// The first row to show so that row `pos` is visible in `height` rows, moving as
@@ -197,6 +203,12 @@ mod tests {
         assert_eq!(pad("教育", 6, "…"), "教育  ");
         assert_eq!(fit("abc", 3, "…"), "abc");
         assert_eq!(rpad("12", 4), "  12");
+        assert_eq!(
+            fit_start("示例市 › 市卫健委 › 人民医院", 10, "…"),
+            "… 人民医院"
+        );
+        assert_eq!(fit_start("卫健委", 6, "…"), "卫健委");
+        assert_eq!(fit_start("卫健委", 1, "…"), "");
     }
 
     #[test]
