@@ -204,7 +204,7 @@ fn main() {
     let s = Store::open(&cache).expect("city cache opens");
 
     let t = Instant::now();
-    let entries = store::search_entries(s.conn()).unwrap();
+    let entries = store::search_entries(s.conn(), bianzhi::model::Lang::Zh).unwrap();
     let read = t.elapsed();
     let t = Instant::now();
     let index = Arc::new(SearchIndex::build(entries.clone()));

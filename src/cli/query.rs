@@ -351,7 +351,7 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
 /// Builds the lookup index from the cache's precomputed keys (computing any missing).
 pub fn search_index(store: &Store) -> Result<crate::search::SearchIndex> {
     Ok(crate::search::SearchIndex::build(
-        crate::store::search_entries(store.conn())?,
+        crate::store::search_entries(store.conn(), crate::model::Lang::Zh)?,
     ))
 }
 

@@ -38,8 +38,9 @@ pub fn refresh_search_keys(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Every unit and every person on the books, with their unit path and precomputed keys.
-pub fn search_entries(conn: &Connection) -> Result<Vec<Entry>> {
+/// Every unit and every person on the books, with their unit path and precomputed keys;
+/// levels, posts' staffing types in `lang`.
+pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec<Entry>> {
     // Path text of every unit, from the derived tree (short names where they exist).
     let mut names: HashMap<i64, String> = HashMap::new();
     let mut levels: HashMap<i64, String> = HashMap::new();
@@ -56,7 +57,7 @@ pub fn search_entries(conn: &Connection) -> Result<Vec<Entry>> {
             let (id, name, level) = row?;
             names.insert(id, name);
             if let Some(l) = level.and_then(crate::model::Level::from_code) {
-                levels.insert(id, l.zh().to_string());
+                levels.insert(id, l.label(lang).to_string());
             }
         }
     }
@@ -131,7 +132,13 @@ pub fn search_entries(conn: &Connection) -> Result<Vec<Entry>> {
         let (id, name, org, post, staffing, keys) = row?;
         let staffing = staffing
             .and_then(crate::model::StaffingType::from_code)
-            .map_or("编外", |t| t.zh());
+            .map_or(
+                match lang {
+                    crate::model::Lang::Zh => "编外",
+                    crate::model::Lang::En => "no quota",
+                },
+                |t| t.label(lang),
+            );
         let detail = match post {
             Some(p) if !p.is_empty() => format!("{p} · {staffing}"),
             _ => staffing.to_string(),

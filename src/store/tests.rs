@@ -221,10 +221,14 @@ fn warnings_of_each_kind_found_in_sample() {
 fn lookup_entries_carry_unit_paths() {
     let mut s = Store::open_in_memory().unwrap();
     s.replace_all(&sample()).unwrap();
-    let entries = search_entries(s.conn()).unwrap();
+    let entries = search_entries(s.conn(), crate::model::Lang::Zh).unwrap();
     let p = entries.iter().find(|e| e.name == "张10").unwrap();
     assert_eq!(p.unit, "示例县 › 示例县教育局");
     assert!(p.detail.contains("行政编制"));
+    // The interface in English gets the staffing type in English.
+    let en = search_entries(s.conn(), crate::model::Lang::En).unwrap();
+    let p = en.iter().find(|e| e.name == "张10").unwrap();
+    assert!(p.detail.contains("administrative"), "{}", p.detail);
     let n: i64 = s
         .conn()
         .query_row("SELECT COUNT(*) FROM search_keys", [], |r| r.get(0))

@@ -448,9 +448,10 @@ impl Runtime {
     /// Builds the look-up index from its own connection, off the interface's task; the
     /// first screen never waits for it.
     fn build_index(&self) -> Vec<Action> {
-        self.background(|store| {
+        let lang = self.lang;
+        self.background(move |store| {
             let built = (|| -> crate::store::Result<_> {
-                let entries = crate::store::search_entries(store.conn())?;
+                let entries = crate::store::search_entries(store.conn(), lang)?;
                 let units = data::unit_names(store)?;
                 Ok((crate::search::SearchIndex::build(entries), units))
             })();

@@ -198,7 +198,7 @@ impl Harness {
         self.rt.dispatch(&mut self.state, a);
     }
     fn index(&mut self) {
-        let entries = crate::store::search_entries(self.rt.store.conn()).unwrap();
+        let entries = crate::store::search_entries(self.rt.store.conn(), self.rt.lang).unwrap();
         let units = super::data::unit_names(&self.rt.store).unwrap();
         self.act(Action::IndexReady(
             Arc::new(crate::search::SearchIndex::build(entries)),
