@@ -71,6 +71,9 @@ pub enum EntryKind {
 }
 
 /// One searchable entry.
+/// Between the parts of an [`Entry`]'s detail.
+pub const DETAIL_SEP: &str = " · ";
+
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub kind: EntryKind,
@@ -78,7 +81,8 @@ pub struct Entry {
     pub name: String,
     /// Unit path text for persons, parent path for institutions.
     pub unit: String,
-    /// Post and staffing type for persons, level for institutions.
+    /// Post and staffing type for persons (joined by [`DETAIL_SEP`], the post left out
+    /// when there is none), level for institutions.
     pub detail: String,
     pub keys: NameKeys,
 }

@@ -140,7 +140,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
                 |t| t.label(lang),
             );
         let detail = match post {
-            Some(p) if !p.is_empty() => format!("{p} · {staffing}"),
+            Some(p) if !p.is_empty() => format!("{p}{}{staffing}", crate::search::DETAIL_SEP),
             _ => staffing.to_string(),
         };
         let keys = keys_of(2, &name, keys);

@@ -9,12 +9,14 @@
 //!
 //! [`Lean`] keeps track of where the terminal's cursor is after each symbol it prints
 //! and moves only when the next cell is elsewhere, with the shortest move that gets
-//! there: none, `ESC[nC` along the row, `ESC[nG` back along it, `ESC[row;colH` else.
+//! there: none, `ESC[nC` along the row (or, when shorter, printing again the few cells
+//! in between as the terminal already shows them), `ESC[nG` back along it,
+//! `ESC[row;colH` else. A stretch of ten or more blanks is erased with one `ESC[nX`.
 //! Where it cannot be sure where the cursor went (a symbol of several code points, an
-//! emoji), it forgets the position and the next
-//! cell gets an absolute move, as before. Styles are changed only when they differ;
-//! a removed attribute resets everything once rather than undoing attributes one by
-//! one. Everything else is crossterm's backend unchanged.
+//! emoji), it forgets the position and the next cell gets an absolute move, as before.
+//! Styles are changed only when they differ; a removed attribute resets everything
+//! once rather than undoing attributes one by one. Everything else is crossterm's
+//! backend unchanged.
 
 use std::io::{self, Write};
 

@@ -154,7 +154,12 @@ impl State {
     /// the borders and a header or tab line. Render may correct the offset; this keeps
     /// the cursor on screen when paging.
     pub fn list_height(&self) -> usize {
-        (self.size.1 as usize).saturating_sub(3 + 2 + 2).max(1)
+        (self.body_height() as usize).saturating_sub(2 + 2).max(1)
+    }
+
+    /// Rows between the title line and the status and hint lines (view's layout).
+    pub fn body_height(&self) -> u16 {
+        self.size.1.saturating_sub(3)
     }
 
     fn note(&mut self, text: impl Into<String>, error: bool) {
@@ -407,7 +412,7 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
     let height = s.list_height();
     match s.overlay {
         Some(Overlay::Search) => {
-            let height = super::lookup::Layout::new(s.size.1.saturating_sub(3)).rows as usize;
+            let height = super::lookup::Layout::new(s.body_height()).rows as usize;
             match cmd {
                 Cmd::Close => s.overlay = None,
                 Cmd::DeleteChar if s.search.input.text.is_empty() => s.overlay = None,

@@ -7,7 +7,7 @@ use super::lookup;
 use super::state::{Overlay, State, View};
 use super::theme::Theme;
 use super::widgets::{self, fit, fit_end, fit_start, pad, visible_offset};
-use crate::search::EntryKind;
+use crate::search::{DETAIL_SEP, EntryKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -502,7 +502,7 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
             EntryKind::Org if theme.ascii => "# ",
             EntryKind::Org => "▣ ",
         };
-        let post = h.detail.split(" · ").next().unwrap_or_default();
+        let post = h.detail.split(DETAIL_SEP).next().unwrap_or_default();
         let text = format!(
             "{kind}{} {} {}",
             pad(&h.name, nw - 2, e),
@@ -526,10 +526,15 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
     )];
     if let Some(h) = s.search.hits.get(s.search.cursor.pos) {
         let pw = preview.width as usize;
-        let (head, path) = match h.kind {
-            EntryKind::Person => (format!("{} · {}", h.name, h.detail), h.unit.clone()),
-            EntryKind::Org if h.unit.is_empty() => (h.name.clone(), h.detail.clone()),
-            EntryKind::Org => (h.name.clone(), format!("{} › {}", h.unit, h.name)),
+        let head = if h.detail.is_empty() {
+            h.name.clone()
+        } else {
+            format!("{}{DETAIL_SEP}{}", h.name, h.detail)
+        };
+        let path = match h.kind {
+            EntryKind::Org if !h.unit.is_empty() => format!("{} › {}", h.unit, h.name),
+            EntryKind::Org => h.name.clone(),
+            EntryKind::Person => h.unit.clone(),
         };
         text.push(Line::styled(fit(&head, pw, e), theme.title()));
         text.push(Line::raw(fit_start(&path, pw, e)));
