@@ -502,13 +502,16 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
             EntryKind::Org if theme.ascii => "# ",
             EntryKind::Org => "▣ ",
         };
-        let post = h.detail.split(DETAIL_SEP).next().unwrap_or_default();
-        let text = format!(
-            "{kind}{} {} {}",
-            pad(&h.name, nw - 2, e),
-            pad(post, dw, e),
-            fit_start(lookup::within(&h.unit), uw, e)
-        );
+        // A unit's name is longer than a person's and it has no post: it takes both
+        // columns (its level is in the preview).
+        let who = match h.kind {
+            EntryKind::Person => {
+                let post = h.detail.split(DETAIL_SEP).next().unwrap_or_default();
+                format!("{} {}", pad(&h.name, nw - 2, e), pad(post, dw, e))
+            }
+            EntryKind::Org => pad(&h.name, nw - 1 + dw, e),
+        };
+        let text = format!("{kind}{who} {}", fit_start(lookup::within(&h.unit), uw, e));
         let mut line = Line::raw(text);
         if i == s.search.cursor.pos {
             line = line.style(theme.selected());
