@@ -193,7 +193,7 @@ fn main() {
             let t = Instant::now();
             let data = bianzhi::generate::generate(bianzhi::generate::Scale::City, 1);
             let path = dir.path().join("city.db");
-            Store::open(&path).unwrap().replace_all(&data).unwrap();
+            Store::create(&path).unwrap().replace_all(&data).unwrap();
             println!(
                 "generated and imported a city in {:.1} s",
                 t.elapsed().as_secs_f64()

@@ -34,6 +34,8 @@ enum Command {
     Gen(cli::data::GenArgs),
     /// Load a snapshot file into the local cache, replacing what it held.
     Import(cli::data::ImportArgs),
+    /// Rescue unsent actions and the audit log from a damaged cache into a fresh one.
+    Repair(cli::data::RepairArgs),
     /// A unit's fields and quota figures, for itself and its subtree.
     Org(cli::query::OrgArgs),
     /// A person's record.
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         None => cli::open_interface(&ctx),
         Some(Command::Gen(a)) => cli::data::generate_snapshot(&ctx, a),
         Some(Command::Import(a)) => cli::data::import(&ctx, a),
+        Some(Command::Repair(a)) => cli::data::repair(&ctx, a),
         Some(Command::Org(a)) => cli::query::org(&ctx, a),
         Some(Command::Person(a)) => cli::query::person(&ctx, a),
         Some(Command::Search(a)) => cli::query::search(&ctx, a),

@@ -55,7 +55,7 @@ async fn two_hundred_clients_sync_and_decide_with_nothing_lost() {
     let seed_cache = dir.path().join("seed.db");
     let c = Client::new(&srv.url, &tokens[0]).unwrap();
     sync(&c, &seed_cache).await.unwrap();
-    drop(Store::open(&seed_cache).unwrap());
+    drop(Store::create(&seed_cache).unwrap());
     let caches: Vec<_> = (0..clients)
         .map(|i| {
             let p = dir.path().join(format!("c{i}.db"));

@@ -4,6 +4,7 @@ mod tmux;
 mod util;
 
 mod cli;
+mod durability;
 mod faults;
 mod fuzz;
 mod inbox;

@@ -281,7 +281,7 @@ fn private_files_are_0600_and_a_readable_one_is_refused_with_the_fix() {
     let home = dir.path();
     let cache = home.join("cache.db");
     // A cache made by the program, and a config it wrote: owner only, WAL included.
-    let s = Store::open(&cache).unwrap();
+    let s = Store::create(&cache).unwrap();
     s.set_meta("x", "1").unwrap();
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&cache), 0o600);

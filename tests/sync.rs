@@ -718,7 +718,7 @@ async fn a_snapshot_file_continues_with_deltas() {
     let snap = wire::Snapshot::from_bytes(&c.snapshot().await.unwrap()).unwrap();
     // What `bianzhi import` does.
     let cache = w.cache("c");
-    let mut s = Store::open(&cache).unwrap();
+    let mut s = Store::create(&cache).unwrap();
     s.replace_all(&snap.data.decode().unwrap()).unwrap();
     s.set_meta("cursor", &snap.cursor.to_string()).unwrap();
     s.set_meta("scope_root", &snap.scope_root.unwrap().to_string())

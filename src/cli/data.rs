@@ -53,7 +53,7 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         .data
         .decode()
         .with_context(|| format!("解析快照 {}", a.file.display()))?;
-    let mut store = ctx.store()?;
+    let mut store = ctx.store_or_create()?;
     store.replace_all(&data)?;
     store.set_meta("cursor", &snap.cursor.to_string())?;
     if let Some(root) = snap.scope_root {
@@ -71,5 +71,26 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         data.row_count(),
         ctx.cache_path.display()
     );
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RepairArgs {}
+
+/// Moves a damaged cache aside and rescues the unsent outbox and the audit log into a
+/// fresh one; the next sync downloads the rest and sends what was unsent.
+pub fn repair(ctx: &Ctx, _a: RepairArgs) -> Result<()> {
+    let path = &ctx.cache_path;
+    let r = crate::store::repair::repair(path)
+        .with_context(|| format!("修复缓存 {}", path.display()))?;
+    println!("损坏的缓存已移到 {}（未删除）。", r.moved_to.display());
+    println!(
+        "已转入新缓存：未发送的操作 {} 个（操作箱共 {} 条），操作日志 {} 条。",
+        r.unsent, r.outbox, r.audit
+    );
+    if r.lost > 0 {
+        println!("有 {} 条记录已无法读取。", r.lost);
+    }
+    println!("请执行 bianzhi sync：重新下载全部数据，并发送未发送的操作。");
     Ok(())
 }

@@ -64,9 +64,17 @@ impl Ctx {
         })
     }
 
-    /// Opens the cache, with the path in any error.
+    /// Opens the existing cache, with the path in any error; a missing cache is
+    /// reported, never created (queries read a cache, they do not make one).
     pub fn store(&self) -> Result<Store> {
         Store::open(&self.cache_path)
+            .with_context(|| format!("打开缓存 {}", self.cache_path.display()))
+    }
+
+    /// Opens the cache, creating it when absent: only `sync`, `import`, `demo` and an
+    /// interface that has a server to sync from make a cache.
+    pub fn store_or_create(&self) -> Result<Store> {
+        Store::create(&self.cache_path)
             .with_context(|| format!("打开缓存 {}", self.cache_path.display()))
     }
 }

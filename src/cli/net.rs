@@ -270,7 +270,7 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
     })?;
     let c = Client::with_ca(&server, &token, ctx.config.ca_cert.as_deref())?;
     // Opening the cache first reports a bad cache before any network traffic.
-    drop(ctx.store()?);
+    drop(ctx.store_or_create()?);
     let rt = runtime()?;
     let report =
         sync_with_bar(&rt, &c, &ctx.cache_path).map_err(|e| explain(ctx, e, &ctx.cache_path))?;

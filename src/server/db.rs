@@ -103,7 +103,7 @@ fn new_epoch() -> String {
 
 impl ServerDb {
     pub fn open(path: &Path) -> Result<ServerDb> {
-        let store = Store::open(path)?;
+        let store = Store::create(path)?;
         prepare(store.conn())?;
         Ok(ServerDb { store })
     }

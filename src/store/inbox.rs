@@ -230,6 +230,9 @@ pub fn decide(
         }
         Standing::Open | Standing::Refused { .. } => {}
     }
+    // A damaged cache may show wrong figures and lose what is written into it: refuse
+    // before anything is written (`bianzhi repair` rescues the outbox).
+    super::repair::check(conn)?;
     outbox::queue(store, id, decision, comment)?;
     store.audit("decide", &format!("申请{} {}", id, decision.zh()), Some(1))?;
     Ok(Ok(one(conn, id, today)?.unwrap_or(item)))

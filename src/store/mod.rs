@@ -6,6 +6,7 @@ mod derived;
 pub mod inbox;
 mod lookup;
 pub mod queries;
+pub mod repair;
 pub mod rows;
 pub mod stats;
 pub mod timeline;
@@ -57,13 +58,25 @@ pub enum Error {
         found: i64,
         supported: i64,
     },
-    #[error("缓存 {0} 可被其他用户读取，内含个人信息，拒绝打开。请执行 chmod 600 {0}")]
-    WorldReadable(PathBuf),
+    #[error(
+        "缓存 {0} 不存在（尚未同步过，或路径写错了）；没有创建任何文件。请先执行 bianzhi sync，或用 bianzhi import 导入快照文件。"
+    )]
+    Missing(PathBuf),
+    #[error("{0} 是一个目录，不是缓存文件。请给出文件的路径，例如 {0}/cache.db。")]
+    IsDirectory(PathBuf),
+    #[error("{0} 是其他程序的 SQLite 数据库，不是 bianzhi 的缓存；文件未作改动。请换一个路径。")]
+    NotOurs(PathBuf),
+    #[error(
+        "缓存 {path} 的权限为 {mode:04o}，同组或其他用户可以读取，而其中有个人信息，拒绝打开；文件未作改动。请执行 chmod 600 {path}"
+    )]
+    OthersCanRead { path: PathBuf, mode: u32 },
     #[error("缓存所在磁盘已满，本次改动未写入，原有数据完好。请清理磁盘空间后重试。")]
     DiskFull,
     #[error("缓存文件只读，本次改动未写入。请检查文件权限。")]
     ReadOnly,
-    #[error("缓存数据损坏：{0}。请执行 bianzhi sync --full 重新同步。")]
+    #[error(
+        "缓存数据损坏：{0}。请执行 bianzhi repair：损坏的文件移到一旁，未发送的操作和操作日志转入新的缓存，下次同步补齐其余数据。"
+    )]
     Corrupt(String),
     #[error("缓存读写失败：{0}")]
     Sqlite(rusqlite::Error),
@@ -96,22 +109,39 @@ pub struct Store {
     path: Option<PathBuf>,
 }
 
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+/// The tables every bianzhi database has; a SQLite file without them is somebody else's.
+const OUR_TABLES: &[&str] = &["meta", "outbox", "orgs", "persons"];
 
 impl Store {
-    /// Opens (creating if absent) a cache file. A file that is not SQLite, is readable by
-    /// others, or comes from a newer schema is refused and left untouched.
+    /// Opens an existing cache. A missing file is reported and not created; a directory,
+    /// a file others may read, a file that is not SQLite, an SQLite database of another
+    /// program and one from a newer schema are refused and left untouched.
+    ///
+    /// No path of this process opens the file by other means than SQLite: on POSIX,
+    /// closing any descriptor of a file drops every lock the process holds on it,
+    /// SQLite's too, and another process could then checkpoint and delete the WAL under
+    /// our connections (SQLite's "How To Corrupt", 2.2). The checks read metadata by
+    /// path (`stat`, `access`) and the header through SQLite itself.
     pub fn open(path: &Path) -> Result<Store> {
-        Self::check_file(path)?;
+        Self::open_with(path, false)
+    }
+
+    /// Opens a cache, creating an empty one (mode 0600) when the file does not exist:
+    /// `sync`, `import`, `demo` and the server's database.
+    pub fn create(path: &Path) -> Result<Store> {
+        Self::open_with(path, true)
+    }
+
+    fn open_with(path: &Path, create: bool) -> Result<Store> {
+        Self::check_file(path, create)?;
         if !Self::writable(path) {
             return Self::open_read_only(path);
         }
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        Self::check_ours(&conn, path)?;
         let store = Store {
             conn,
             path: Some(path.to_path_buf()),
@@ -121,17 +151,43 @@ impl Store {
         Ok(store)
     }
 
-    /// The cache file, or the directory its journal lives in, cannot be written by us.
+    /// Whether we may write the cache and create its journal beside it. `access(2)`
+    /// reads permissions by path: no descriptor of the file is opened (see [`Store::open`]).
     fn writable(path: &Path) -> bool {
-        let file = std::fs::OpenOptions::new().append(true).open(path).is_ok();
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        let dir_ok = dir.is_none_or(|d| {
-            let probe = d.join(format!(".bianzhi-probe-{}", std::process::id()));
-            let ok = std::fs::File::create(&probe).is_ok();
-            let _ = std::fs::remove_file(&probe);
-            ok
-        });
-        file && dir_ok
+        use rustix::fs::{Access, access};
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        access(path, Access::WRITE_OK).is_ok() && access(dir, Access::WRITE_OK).is_ok()
+    }
+
+    /// The file is SQLite (asked of SQLite, before anything is written) and, unless it
+    /// is empty, a database of ours.
+    fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
+        let tables = |conn: &Connection| -> rusqlite::Result<(i64, i64)> {
+            let all = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))?;
+            let ours = conn.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ({})",
+                    vec!["?"; OUR_TABLES.len()].join(",")
+                ),
+                rusqlite::params_from_iter(OUR_TABLES),
+                |r| r.get(0),
+            )?;
+            Ok((all, ours))
+        };
+        let (all, ours) = match tables(conn) {
+            Ok(t) => t,
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+                return Err(Error::NotSqlite(path.to_path_buf()));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if all > 0 && ours < OUR_TABLES.len() as i64 {
+            return Err(Error::NotOurs(path.to_path_buf()));
+        }
+        Ok(())
     }
 
     /// A cache the operator may not write (a read-only file or directory) still answers
@@ -161,6 +217,7 @@ impl Store {
                 c
             }
         };
+        Self::check_ours(&conn, path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let store = Store {
             conn,
@@ -193,34 +250,34 @@ impl Store {
         Ok(store)
     }
 
-    fn check_file(path: &Path) -> Result<()> {
-        use std::io::Read;
+    /// Checks by path only (see [`Store::open`]): exists (or may be created), is a
+    /// regular file, and is the operator's alone.
+    fn check_file(path: &Path, create: bool) -> Result<()> {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        match std::fs::File::open(path) {
-            Ok(mut f) => {
-                let meta = f.metadata()?;
-                if meta.permissions().mode() & 0o004 != 0 {
-                    return Err(Error::WorldReadable(path.to_path_buf()));
-                }
-                let mut head = [0u8; 16];
-                let n = f.read(&mut head)?;
-                if n > 0 && (n < 16 || &head != SQLITE_MAGIC) {
-                    return Err(Error::NotSqlite(path.to_path_buf()));
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => Err(Error::IsDirectory(path.to_path_buf())),
+            Ok(meta) if meta.permissions().mode() & 0o077 != 0 => Err(Error::OthersCanRead {
+                path: path.to_path_buf(),
+                mode: meta.permissions().mode() & 0o777,
+            }),
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)?;
                 }
+                // The file does not exist yet, so no connection of ours holds it.
                 std::fs::OpenOptions::new()
                     .write(true)
                     .create_new(true)
                     .mode(0o600)
                     .open(path)?;
+                Ok(())
             }
-            Err(e) => return Err(e.into()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(Error::Missing(path.to_path_buf()))
+            }
+            Err(e) => Err(e.into()),
         }
-        Ok(())
     }
 
     fn configure(&self) -> Result<()> {

@@ -116,17 +116,23 @@ fn refuses_a_file_that_is_not_sqlite_and_leaves_it_alone() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert!(matches!(Store::open(&p), Err(Error::NotSqlite(_))));
+    assert!(matches!(Store::create(&p), Err(Error::NotSqlite(_))));
     assert_eq!(
         std::fs::read(&p).unwrap(),
         b"this is a letter, not a database"
     );
+    std::fs::write(&p, b"short").unwrap();
+    assert!(matches!(Store::open(&p), Err(Error::NotSqlite(_))));
+    assert_eq!(std::fs::read(&p).unwrap(), b"short");
 }
 
 #[test]
 fn refuses_a_newer_schema_and_a_world_readable_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("cache.db");
-    drop(Store::open(&p).unwrap());
+    assert!(matches!(Store::open(&p), Err(Error::Missing(_))));
+    assert!(!p.exists(), "a query creates no cache");
+    drop(Store::create(&p).unwrap());
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
         std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
@@ -140,8 +146,10 @@ fn refuses_a_newer_schema_and_a_world_readable_file() {
     let err = Store::open(&p).err().unwrap();
     assert!(matches!(err, Error::NewerSchema { .. }), "{err}");
     assert!(err.to_string().contains("升级"));
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
-    assert!(matches!(Store::open(&p), Err(Error::WorldReadable(_))));
+    for mode in [0o644, 0o640, 0o660] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        assert!(matches!(Store::open(&p), Err(Error::OthersCanRead { .. })));
+    }
 }
 
 #[test]

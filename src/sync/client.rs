@@ -491,7 +491,7 @@ where
 {
     let path: PathBuf = cache.to_path_buf();
     tokio::task::spawn_blocking(move || {
-        let mut s = Store::open(&path)?;
+        let mut s = Store::create(&path)?;
         f(&mut s)
     })
     .await

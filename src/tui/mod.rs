@@ -71,7 +71,13 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     // Everything that can stop start-up is checked before the terminal changes mode,
     // so its message lands on a normal screen.
     let keymap = Arc::new(load_keymap(ctx)?);
-    let store = ctx.store()?;
+    // With a server to sync from, the interface makes the cache and fills it; without
+    // one, a missing cache is reported as the queries report it.
+    let store = if ctx.config.server.is_some() && ctx.config.token.is_some() {
+        ctx.store_or_create()?
+    } else {
+        ctx.store()?
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
