@@ -3,6 +3,7 @@
 use anyhow::Result;
 use bianzhi::cli::{self, Ctx};
 use clap::{Parser, Subcommand};
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -96,8 +97,11 @@ fn main() -> ExitCode {
         Some(Command::Demo(a)) => cli::net::demo(&ctx, a),
         Some(Command::Keymap(a)) => cli::keymap(&ctx, a),
     };
-    match result {
+    // A reader that stopped reading (`| head -1`) is not a failure: the command ends
+    // quietly, after its files were cleaned up on the way out.
+    match result.and_then(|()| cli::out::flush()) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if cli::out::is_closed(&e) => ExitCode::SUCCESS,
         Err(e) => report(e),
     }
 }
@@ -108,6 +112,7 @@ fn report(e: anyhow::Error) -> ExitCode {
     for cause in e.chain().skip(1) {
         msg.push_str(&format!("\n  原因：{cause}"));
     }
-    eprintln!("{msg}");
+    // Not eprintln!: a closed stderr must not turn an error into a panic.
+    let _ = writeln!(std::io::stderr(), "{msg}");
     ExitCode::from(1)
 }

@@ -155,6 +155,8 @@ fn retirement_warnings_agree_with_the_law() {
         "--within",
         "12",
         "--json",
+        // The law works from the whole birth date, which only a reveal shows.
+        "--reveal-id",
     ]);
     let list = list.as_array().unwrap();
     assert!(!list.is_empty());

@@ -9,6 +9,7 @@ mod faults;
 mod fuzz;
 mod inbox;
 mod load;
+mod privacy;
 mod security;
 mod sync;
 mod tui;

@@ -1,6 +1,7 @@
 //! Generated data and snapshot files: `gen` and `import`.
 
 use super::Ctx;
+use super::out::outln;
 use crate::generate::{Scale, generate};
 use crate::sync::wire::Snapshot;
 use anyhow::{Context as _, Result};
@@ -35,7 +36,7 @@ pub fn generate_snapshot(_ctx: &Ctx, a: GenArgs) -> Result<()> {
         .write(&a.out)
         .with_context(|| format!("写入 {}", a.out.display()))?;
     let size = std::fs::metadata(&a.out).map(|m| m.len()).unwrap_or(0);
-    println!(
+    outln!(
         "已生成 {} 个单位、{} 名人员，共 {} 行，写入 {}（{:.1} MB，用时 {:.1} 秒）",
         data.orgs.len(),
         data.persons.len(),
@@ -43,7 +44,7 @@ pub fn generate_snapshot(_ctx: &Ctx, a: GenArgs) -> Result<()> {
         a.out.display(),
         size as f64 / 1e6,
         started.elapsed().as_secs_f64()
-    );
+    )?;
     Ok(())
 }
 
@@ -64,13 +65,13 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         &a.file.display().to_string(),
         Some(data.row_count() as i64),
     )?;
-    println!(
+    outln!(
         "已导入 {} 个单位、{} 名人员，共 {} 行，到 {}",
         data.orgs.len(),
         data.persons.len(),
         data.row_count(),
         ctx.cache_path.display()
-    );
+    )?;
     Ok(())
 }
 

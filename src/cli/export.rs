@@ -1,6 +1,7 @@
 //! Export of tables as CSV or XLSX, recorded in the audit log.
 
 use super::Ctx;
+use super::out::outln;
 use super::query::resolve_org;
 use crate::report::{self, Table};
 use crate::store::{queries, warnings};
@@ -65,6 +66,6 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         &format!("{} {} → {}{revealed}", a.what, a.format, a.out.display()),
         Some(table.rows.len() as i64),
     )?;
-    println!("已导出 {} 行到 {}", table.rows.len(), a.out.display());
+    outln!("已导出 {} 行到 {}", table.rows.len(), a.out.display())?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The approval inbox from the command line: list and decide.
 
 use super::Ctx;
+use super::out::{out, outln};
 use crate::model::{ApprovalKind, Decision};
 use crate::store::{self, inbox::Standing};
 use anyhow::{Result, bail};
@@ -61,11 +62,11 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(());
     }
     if items.is_empty() {
-        println!("没有待审批的申请");
+        outln!("没有待审批的申请")?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = items
@@ -90,11 +91,11 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
             ]
         })
         .collect();
-    print!(
+    out!(
         "{}",
         super::table::render(&["编号", "类别", "单位", "摘要", "审批后", "状态"], &rows)
-    );
-    println!("共 {} 件", items.len());
+    )?;
+    outln!("共 {} 件", items.len())?;
     Ok(())
 }
 
@@ -138,11 +139,11 @@ pub fn decide(ctx: &Ctx, a: DecideArgs) -> Result<()> {
     } else {
         String::new()
     };
-    println!(
+    outln!(
         "已记录：申请 {}（{}）{}，待上传，下次同步时发送。{effect_text}",
         req.id,
         req.kind.zh(),
         decision.zh()
-    );
+    )?;
     Ok(())
 }

@@ -4,6 +4,7 @@ pub mod data;
 pub mod export;
 pub mod inbox;
 pub mod net;
+pub mod out;
 pub mod query;
 pub mod table;
 
@@ -122,7 +123,11 @@ pub struct KeymapArgs {
 }
 
 pub fn keymap(ctx: &Ctx, _args: KeymapArgs) -> Result<()> {
-    crate::tui::print_keymap(ctx)
+    // It writes only to standard output, so a broken pipe in it is a closed stdout.
+    crate::tui::print_keymap(ctx).map_err(|e| match e.downcast::<std::io::Error>() {
+        Ok(io) => out::from_io(io),
+        Err(e) => e,
+    })
 }
 
 /// Opens the interface on the cache.

@@ -1,6 +1,7 @@
 //! Network subcommands: serve, operator, sync, status, demo.
 
 use super::Ctx;
+use super::out::outln;
 use crate::config::Config;
 use crate::generate::{self, Scale};
 use crate::server::{self, ServerDb};
@@ -148,14 +149,14 @@ pub fn operator(_ctx: &Ctx, a: OperatorArgs) -> Result<()> {
             let unit = crate::store::queries::org(db.conn(), scope)?
                 .map(|o| o.name)
                 .unwrap_or_default();
-            println!(
+            outln!(
                 "已创建操作员 {}，管辖范围：{unit}（单位 {scope}）及其下属单位。",
                 name.trim()
-            );
-            println!(
+            )?;
+            outln!(
                 "令牌只显示这一次，请妥善保存（写入终端的配置文件 token 项，或设置 BIANZHI_TOKEN）："
-            );
-            println!("{token}");
+            )?;
+            outln!("{token}")?;
             Ok(())
         }
     }
@@ -277,7 +278,7 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
     if let Ok(store) = ctx.store() {
         let _ = store.audit("sync", &summary(&report), Some(report.upserted as i64));
     }
-    println!("{}", summary(&report));
+    outln!("{}", summary(&report))?;
     Ok(())
 }
 
@@ -294,26 +295,26 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
     let store = ctx.store()?;
     let st = client::status(store.conn())?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&st)?);
+        outln!("{}", serde_json::to_string_pretty(&st)?)?;
         return Ok(());
     }
     match (&st.last_sync, st.age_seconds) {
-        (Some(t), Some(age)) => println!("上次同步：{}（{}）", short_time(t), age_text(age)),
-        _ => println!("上次同步：从未同步"),
+        (Some(t), Some(age)) => outln!("上次同步：{}（{}）", short_time(t), age_text(age))?,
+        _ => outln!("上次同步：从未同步")?,
     }
-    println!(
+    outln!(
         "服务器：{}",
         st.server
             .as_deref()
             .or(ctx.config.server.as_deref())
             .unwrap_or("（未配置）")
-    );
-    println!("未发送的操作：{} 个", st.unsent);
+    )?;
+    outln!("未发送的操作：{} 个", st.unsent)?;
     if st.rejected > 0 {
-        println!("被退回的操作：{} 个（原因见审批箱）", st.rejected);
+        outln!("被退回的操作：{} 个（原因见审批箱）", st.rejected)?;
     }
     if st.partial {
-        println!("上次同步未完成，下次同步将继续");
+        outln!("上次同步未完成，下次同步将继续")?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! overview. Each prints an aligned table, or JSON with `--json`.
 
 use super::Ctx;
+use super::out::{out, outln};
 use super::table::render;
 use crate::model::quota::Figures;
 use crate::model::retirement::{Rule, retirement_month};
@@ -26,7 +27,7 @@ pub struct PersonArgs {
     pub person: String,
     #[arg(long)]
     pub json: bool,
-    /// Show the ID number in full (recorded in the audit log).
+    /// Show the ID number and birth date in full (recorded in the audit log).
     #[arg(long)]
     pub reveal_id: bool,
 }
@@ -53,6 +54,8 @@ pub struct WarningsArgs {
     pub org: Option<String>,
     #[arg(long)]
     pub json: bool,
+    /// Show the persons' ID numbers and birth dates in full in `--json` (recorded in
+    /// the audit log).
     #[arg(long)]
     pub reveal_id: bool,
 }
@@ -141,13 +144,40 @@ pub fn resolve_person(store: &Store, key: &str) -> Result<Person> {
     }
 }
 
-/// A person as every JSON output shows them: ID masked unless revealed.
-#[derive(Serialize)]
+/// A person as every JSON output shows them: the ID number and the birth date masked
+/// unless revealed (a masked ID number beside a full birth date is a full ID number:
+/// the masked digits are the birth date).
 pub struct PersonOut {
-    #[serde(flatten)]
+    /// The record with its ID number already masked unless revealed.
     pub person: Person,
+    /// `1981-**-**`, or the whole date when revealed.
+    pub birth_date: Option<String>,
     pub org_path: String,
     pub retirement_date: Option<YearMonth>,
+}
+
+impl Serialize for PersonOut {
+    /// The person's fields, flat, with `birth_date` as shown, then `org_path` and
+    /// `retirement_date`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeMap as _};
+        let serde_json::Value::Object(fields) =
+            serde_json::to_value(&self.person).map_err(S::Error::custom)?
+        else {
+            return Err(S::Error::custom("a person serializes to an object"));
+        };
+        let mut map = s.serialize_map(Some(fields.len() + 2))?;
+        for (k, v) in &fields {
+            if k == "birth_date" {
+                map.serialize_entry(k, &self.birth_date)?;
+            } else {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.serialize_entry("org_path", &self.org_path)?;
+        map.serialize_entry("retirement_date", &self.retirement_date)?;
+        map.end()
+    }
 }
 
 pub fn person_out(conn: &rusqlite::Connection, p: &Person, reveal: bool) -> Result<PersonOut> {
@@ -156,6 +186,13 @@ pub fn person_out(conn: &rusqlite::Connection, p: &Person, reveal: bool) -> Resu
         person.id_number = mask_id(&p.id_number);
     }
     Ok(PersonOut {
+        birth_date: p.birth_date.map(|b| {
+            if reveal {
+                b.to_string()
+            } else {
+                mask_birth(Some(b))
+            }
+        }),
         org_path: queries::path_text(conn, p.org_id)?,
         retirement_date: p
             .birth_date
@@ -230,7 +267,7 @@ pub fn org(ctx: &Ctx, a: OrgArgs) -> Result<()> {
     let path = queries::path_text(conn, o.id)?;
     if a.json {
         let out = json!({ "org": o, "path": path, "unit": figures_json(&unit), "subtree": figures_json(&subtree) });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(());
     }
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
@@ -259,25 +296,25 @@ pub fn org(ctx: &Ctx, a: OrgArgs) -> Result<()> {
             o.founding_date.map(|d| d.to_string()).unwrap_or_default(),
         ],
     ];
-    print!("{}", render(&["项目", "内容"], &fields));
-    println!("\n本单位编制");
-    print!(
+    out!("{}", render(&["项目", "内容"], &fields))?;
+    outln!("\n本单位编制")?;
+    out!(
         "{}",
         render(&QUOTA_HEADER, &quota_rows(&unit, ctx.ui.ascii))
-    );
+    )?;
     if !subtree.quota.is_empty() && subtree != unit {
-        println!("\n含下属单位合计");
-        print!(
+        outln!("\n含下属单位合计")?;
+        out!(
             "{}",
             render(&QUOTA_HEADER, &quota_rows(&subtree, ctx.ui.ascii))
-        );
+        )?;
     }
     if !unit.posts.is_empty() {
-        println!("\n领导职数");
-        print!(
+        outln!("\n领导职数")?;
+        out!(
             "{}",
             render(&["职数", "核定", "实配", "空缺", "超配"], &post_rows(&unit))
-        );
+        )?;
     }
     Ok(())
 }
@@ -290,23 +327,21 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
     }
     let out = person_out(store.conn(), &p, a.reveal_id)?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(());
     }
     let o = |s: &Option<String>| s.clone().unwrap_or_default();
     let v = |x: Option<&dyn std::fmt::Display>| x.map(|x| x.to_string()).unwrap_or_default();
-    let birth = if a.reveal_id {
-        v(p.birth_date.as_ref().map(|d| d as _))
-    } else {
-        mask_birth(p.birth_date)
-    };
     let rows: Vec<Vec<String>> = vec![
         vec!["编号".into(), p.id.to_string()],
         vec!["姓名".into(), p.name.clone()],
         vec!["单位".into(), out.org_path.clone()],
         vec!["身份证号".into(), out.person.id_number.clone()],
         vec!["性别".into(), p.sex.zh().into()],
-        vec!["出生日期".into(), birth],
+        vec![
+            "出生日期".into(),
+            out.birth_date.clone().unwrap_or_default(),
+        ],
         vec!["民族".into(), p.ethnicity.clone()],
         vec![
             "政治面貌".into(),
@@ -344,7 +379,7 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
         vec!["减员方式".into(), v(p.exit_kind.as_ref().map(|x| x as _))],
         vec!["减员时间".into(), v(p.exit_date.as_ref().map(|x| x as _))],
     ];
-    print!("{}", render(&["项目", "内容"], &rows));
+    out!("{}", render(&["项目", "内容"], &rows))?;
     Ok(())
 }
 
@@ -370,11 +405,11 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(());
     }
     if entries.is_empty() {
-        println!("没有找到与“{}”相符的人员或单位", a.query);
+        outln!("没有找到与“{}”相符的人员或单位", a.query)?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = entries
@@ -393,10 +428,10 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
             ]
         })
         .collect();
-    print!(
+    out!(
         "{}",
         render(&["编号", "类", "名称", "所在单位", "职务/编制"], &rows)
-    );
+    )?;
     Ok(())
 }
 
@@ -422,10 +457,14 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
         },
     )?;
     if a.json {
-        println!(
+        if a.reveal_id {
+            let persons = list.iter().filter(|w| w.person.is_some()).count();
+            store.audit("reveal", "warnings --json", Some(persons as i64))?;
+        }
+        outln!(
             "{}",
             serde_json::to_string_pretty(&warnings_json(store.conn(), &list, a.reveal_id)?)?
-        );
+        )?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = list
@@ -442,8 +481,8 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
             ]
         })
         .collect();
-    print!("{}", render(&["类别", "单位", "人员", "说明"], &rows));
-    println!("共 {} 条", list.len());
+    out!("{}", render(&["类别", "单位", "人员", "说明"], &rows))?;
+    outln!("共 {} 条", list.len())?;
     Ok(())
 }
 
@@ -556,7 +595,7 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
             .iter()
             .map(|(e, total)| json!({ "entry": e, "running_total": total }))
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({
                 "subject": subject,
@@ -564,7 +603,7 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
                 "ledger": ledger_out,
                 "timeline": items,
             }))?
-        );
+        )?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = events
@@ -578,9 +617,9 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
             ]
         })
         .collect();
-    print!("{}", render(&["日期", "事项", "文号", "摘要"], &rows));
+    out!("{}", render(&["日期", "事项", "文号", "摘要"], &rows))?;
     if !ledger.is_empty() {
-        println!("\n编制台账");
+        outln!("\n编制台账")?;
         let rows: Vec<Vec<String>> = ledger
             .iter()
             .map(|(e, total)| {
@@ -594,13 +633,13 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
                 ]
             })
             .collect();
-        print!(
+        out!(
             "{}",
             render(
                 &["日期", "批准文号", "编制类型", "增减", "累计", "摘要"],
                 &rows
             )
-        );
+        )?;
     }
     Ok(())
 }
@@ -661,7 +700,7 @@ pub fn overview_data_at(store: &Store, today: chrono::NaiveDate) -> Result<Overv
 pub fn overview(ctx: &Ctx, a: OverviewArgs) -> Result<()> {
     let store = ctx.store()?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&overview_data(&store)?)?);
+        outln!("{}", serde_json::to_string_pretty(&overview_data(&store)?)?)?;
         return Ok(());
     }
     print_overview_text(&store, ctx.lang)
@@ -671,7 +710,7 @@ pub fn print_overview_text(store: &Store, _lang: Lang) -> Result<()> {
     let conn = store.conn();
     let roots = queries::roots(conn)?;
     if roots.is_empty() {
-        println!("缓存中还没有数据。请先执行 bianzhi sync（或 bianzhi demo 体验示例数据）。");
+        outln!("缓存中还没有数据。请先执行 bianzhi sync（或 bianzhi demo 体验示例数据）。")?;
         return Ok(());
     }
     let o = overview_data(store)?;
@@ -679,7 +718,7 @@ pub fn print_overview_text(store: &Store, _lang: Lang) -> Result<()> {
     for r in &roots {
         figures.merge(&queries::subtree_figures(conn, r.org.id)?);
     }
-    println!(
+    outln!(
         "{}：{} 个单位，在职 {} 人，待审批 {} 件",
         roots
             .iter()
@@ -689,14 +728,14 @@ pub fn print_overview_text(store: &Store, _lang: Lang) -> Result<()> {
         o.units,
         o.persons_active,
         o.open_approvals
-    );
-    print!("{}", render(&QUOTA_HEADER, &quota_rows(&figures, false)));
-    println!();
+    )?;
+    out!("{}", render(&QUOTA_HEADER, &quota_rows(&figures, false)))?;
+    outln!()?;
     let rows: Vec<Vec<String>> = o
         .warnings
         .iter()
         .map(|(k, n)| vec![k.zh().into(), n.to_string()])
         .collect();
-    print!("{}", render(&["预警", "条数"], &rows));
+    out!("{}", render(&["预警", "条数"], &rows))?;
     Ok(())
 }

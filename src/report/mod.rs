@@ -448,11 +448,62 @@ pub fn write_csv(t: &Table, path: &Path) -> std::result::Result<(), ExportError>
         }
         w.flush()?;
     }
-    crate::config::write_private(path, &bytes)?;
+    write_private(path, &bytes)?;
     Ok(())
 }
 
-/// XLSX with a bold header row, frozen, and columns as wide as their contents.
+/// Writes an export readable by its owner only, whole or not at all: a temp file of
+/// mode 0600 beside `path` (so the rename stays on one file system), synced, then
+/// renamed over `path`. A crash or a full disk leaves the old file, never half a new
+/// one, and never a file of personal data others can read.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    // tempfile creates its files with mode 0600 on Unix; said again so it stays true.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bianzhi-export-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // The rename itself reaches the disk with the directory.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Columns of codes, not figures: ID numbers (身份证号), document numbers (文号),
+/// unified social credit codes (统一社会信用代码). Their cells are text in a workbook
+/// whatever they look like.
+fn code_column(header: &str) -> bool {
+    ["身份证", "证号", "文号", "代码"]
+        .iter()
+        .any(|k| header.contains(k))
+}
+
+/// A cell a spreadsheet may hold as a number: an integer of at most 15 digits (Excel
+/// keeps 15 significant digits: `990121198101064939` would become
+/// `990121198101065000`) without a leading zero (`0012` is a code).
+fn figure(cell: &str) -> Option<f64> {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let plain = !digits.is_empty()
+        && digits.len() <= 15
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if !plain {
+        return None;
+    }
+    cell.parse::<i64>().ok().map(|n| n as f64)
+}
+
+/// XLSX with a bold header row, frozen, and columns as wide as their contents; written
+/// like CSV (mode 0600, whole or not at all).
 pub fn write_xlsx(t: &Table, path: &Path) -> std::result::Result<(), ExportError> {
     use rust_xlsxwriter::{Format, Workbook};
     use unicode_width::UnicodeWidthStr;
@@ -471,15 +522,15 @@ pub fn write_xlsx(t: &Table, path: &Path) -> std::result::Result<(), ExportError
     for (c, h) in t.header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)?;
     }
+    let codes: Vec<bool> = t.header.iter().map(|h| code_column(h)).collect();
     for (r, row) in t.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
+            let code = codes.get(c).copied().unwrap_or(false);
             let (r, c) = (r as u32 + 1, c as u16);
             // Figures go in as numbers so clerks can sum them; ids and codes stay text.
-            match cell.parse::<i64>() {
-                Ok(n) if !cell.starts_with('0') || cell == "0" => {
-                    ws.write_number(r, c, n as f64)?
-                }
-                _ => ws.write_string(r, c, cell)?,
+            match figure(cell).filter(|_| !code) {
+                Some(n) => ws.write_number(r, c, n)?,
+                None => ws.write_string(r, c, cell)?,
             };
         }
     }
@@ -492,9 +543,8 @@ pub fn write_xlsx(t: &Table, path: &Path) -> std::result::Result<(), ExportError
         ws.set_column_width(c as u16, (widest as f64 + 2.0).min(60.0))?;
     }
     ws.set_freeze_panes(1, 0)?;
-    let tmp = path.with_extension("partial");
-    wb.save(&tmp)?;
-    std::fs::rename(&tmp, path)?;
+    let bytes = wb.save_to_buffer()?;
+    write_private(path, &bytes)?;
     Ok(())
 }
 

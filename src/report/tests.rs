@@ -79,3 +79,79 @@ pub(crate) fn xlsx_cells(path: &Path) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// ID numbers, document numbers, credit codes and anything with a leading zero or more
+/// than 15 digits are text cells with every digit; figures stay numbers to sum.
+#[test]
+fn xlsx_keeps_codes_as_text_and_figures_as_numbers() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let t = Table {
+        title: "codes".into(),
+        header: strings(&[
+            "编号",
+            "身份证号",
+            "批准文号",
+            "统一社会信用代码",
+            "核定",
+            "备注",
+        ]),
+        rows: vec![vec![
+            "7".into(),
+            "990121198101064939".into(),
+            "2021012".into(),
+            "123301001234567890".into(),
+            "+3".into(),
+            "0012".into(),
+        ]],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("codes.xlsx");
+    write_xlsx(&t, &path).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let row: Vec<Data> = range.rows().nth(1).unwrap().to_vec();
+    let text = |s: &str| Data::String(s.to_string());
+    assert_eq!(
+        row,
+        vec![
+            Data::Float(7.0),
+            text("990121198101064939"),
+            text("2021012"),
+            text("123301001234567890"),
+            Data::Float(3.0),
+            text("0012"),
+        ]
+    );
+    // Outside code columns too: more than 15 digits is never a number.
+    assert_eq!(figure("1234567890123456"), None);
+    assert_eq!(figure("123456789012345"), Some(123456789012345.0));
+    assert_eq!(figure("0"), Some(0.0));
+    assert_eq!(figure("-0012"), None);
+}
+
+#[test]
+fn exports_are_written_0600_over_a_readable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let t = Table {
+        title: "t".into(),
+        header: strings(&["a"]),
+        rows: vec![vec!["1".into()]],
+    };
+    for (name, write) in [
+        ("t.csv", write_csv as fn(&Table, &Path) -> _),
+        ("t.xlsx", write_xlsx),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write(&t, &path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{name}: {mode:o}");
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "no temp file left: {names:?}");
+}
