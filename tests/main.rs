@@ -8,6 +8,7 @@ mod faults;
 mod fuzz;
 mod inbox;
 mod load;
+mod outbox;
 mod security;
 mod sync;
 mod tui;

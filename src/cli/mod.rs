@@ -4,6 +4,7 @@ pub mod data;
 pub mod export;
 pub mod inbox;
 pub mod net;
+pub mod outbox;
 pub mod query;
 pub mod table;
 

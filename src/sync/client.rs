@@ -229,8 +229,15 @@ impl Client {
             on_progress,
         };
         let mut report = Report::default();
-        let (state, push) = with_store(cache, |s| {
-            Ok((apply::state(s.conn())?, outbox::unsent(s.conn())?))
+        // The outbox goes up in batches the server accepts, the first with the cursor.
+        // Each batch is marked sent before it leaves; the next is taken once the page
+        // carrying the answers to this one is written, so a sync killed between batches
+        // resends only what was never answered.
+        let (state, (push, mut pushed_to)) = with_store(cache, |s| {
+            Ok((
+                apply::state(s.conn())?,
+                outbox::claim(s.conn(), 0, proto::MAX_PUSH_DECISIONS)?,
+            ))
         })
         .await?;
         report.pushed = push.len() as u64;
@@ -248,6 +255,8 @@ impl Client {
         let mut refetches = 0;
         loop {
             let (page, rows) = fetched;
+            // A full batch: more of the outbox may be waiting.
+            let more_to_push = req.push.len() >= proto::MAX_PUSH_DECISIONS;
             for a in &page.answers {
                 if a.accepted {
                     report.accepted += 1;
@@ -280,23 +289,33 @@ impl Client {
                 }
                 report.refetched = Some(reason);
                 fresh = true;
+                let push = if more_to_push {
+                    let (push, last) = self.next_batch(cache, pushed_to).await?;
+                    pushed_to = last;
+                    report.pushed += push.len() as u64;
+                    push
+                } else {
+                    Vec::new()
+                };
                 req = SyncRequest {
                     protocol: PROTOCOL_VERSION,
                     limit: self.page_rows,
+                    push,
                     ..Default::default()
                 };
                 fetched = self.exchange(&req, &meter).await?;
                 report.round_trips += 1;
                 continue;
             }
-            let next = page.more.then(|| SyncRequest {
+            let follow = SyncRequest {
                 protocol: PROTOCOL_VERSION,
                 cursor: page.cursor,
                 epoch: Some(page.epoch.clone()),
                 scope_root: Some(page.scope_root),
                 limit: self.page_rows,
                 push: Vec::new(),
-            });
+            };
+            let more_pages = page.more;
             report.upserted += rows.row_count() as u64;
             report.deleted += page.deleted.len() as u64;
             report.cursor = page.cursor;
@@ -322,22 +341,34 @@ impl Client {
                 meter.rows.fetch_add(count, Ordering::Relaxed);
                 meter.tell();
             };
-            match next {
-                Some(next_req) => {
-                    let (applied, following) =
-                        tokio::join!(apply, self.exchange(&next_req, &meter));
-                    report.apply_time += applied?;
-                    done(&meter);
-                    fresh = false;
-                    fetched = following?;
-                    report.round_trips += 1;
-                    req = next_req;
-                }
-                None => {
-                    report.apply_time += apply.await?;
-                    done(&meter);
+            if more_to_push {
+                // The answers to this batch are written with the page; then the next.
+                report.apply_time += apply.await?;
+                done(&meter);
+                fresh = false;
+                let (push, last) = self.next_batch(cache, pushed_to).await?;
+                pushed_to = last;
+                if push.is_empty() && !more_pages {
                     break;
                 }
+                report.pushed += push.len() as u64;
+                req = SyncRequest { push, ..follow };
+                fetched = self.exchange(&req, &meter).await?;
+                report.round_trips += 1;
+                continue;
+            }
+            if more_pages {
+                let (applied, following) = tokio::join!(apply, self.exchange(&follow, &meter));
+                report.apply_time += applied?;
+                done(&meter);
+                fresh = false;
+                fetched = following?;
+                report.round_trips += 1;
+                req = follow;
+            } else {
+                report.apply_time += apply.await?;
+                done(&meter);
+                break;
             }
         }
         report.pages = meter.pages.load(Ordering::Relaxed);
@@ -345,6 +376,16 @@ impl Client {
         report.bytes_down = meter.down.load(Ordering::Relaxed);
         report.elapsed = started.elapsed();
         Ok(report)
+    }
+
+    /// The outbox's next batch after `seq` (see [`outbox::claim`]).
+    async fn next_batch(&self, cache: &Path, after: i64) -> Result<(Vec<proto::PushAction>, i64)> {
+        with_store(cache, move |s| {
+            // The fault tests kill the process here: a batch answered, the next not sent.
+            store::fault_hook::pause("push");
+            outbox::claim(s.conn(), after, proto::MAX_PUSH_DECISIONS)
+        })
+        .await
     }
 
     /// Downloads a snapshot file of the operator's jurisdiction (`import` reads it).
@@ -507,8 +548,14 @@ pub struct Status {
     /// Seconds since the last complete sync.
     pub age_seconds: Option<i64>,
     pub cursor: u64,
+    /// Decisions not answered yet: queued (待上传) and sent (已发送).
     pub unsent: u64,
+    /// Of those, sent and awaiting the server's answer.
+    pub sent: u64,
+    /// Decisions the server refused, all told.
     pub rejected: u64,
+    /// Refusals since the operator last looked (`bianzhi outbox`, the inbox screen).
+    pub rejected_unseen: u64,
     /// A sync was cut off part way; the next one completes it.
     pub partial: bool,
 }
@@ -523,20 +570,16 @@ pub fn status(conn: &rusqlite::Connection) -> store::Result<Status> {
                 .num_seconds()
                 .max(0)
         });
-    let count = |state: i64| -> store::Result<u64> {
-        Ok(conn.query_row(
-            "SELECT COUNT(*) FROM outbox WHERE state = ?",
-            [state],
-            |r| r.get::<_, i64>(0),
-        )? as u64)
-    };
+    let count = |state| outbox::count(conn, state);
     Ok(Status {
         server: store::get_meta(conn, keys::SERVER)?,
         last_sync,
         age_seconds,
         cursor: apply::state(conn)?.cursor,
-        unsent: count(0)?,
-        rejected: count(2)?,
+        unsent: count(outbox::State::Queued)? + count(outbox::State::Sent)?,
+        sent: count(outbox::State::Sent)?,
+        rejected: count(outbox::State::Refused)?,
+        rejected_unseen: outbox::unseen_refusals(conn)?,
         partial: store::get_meta(conn, keys::PARTIAL)?.is_some(),
     })
 }
