@@ -352,3 +352,39 @@ async fn every_refusal_reaches_the_operator_and_a_queued_decision_can_be_withdra
     decisions_exactly_once(&w.db(), &[cache.clone()]);
     assert!(pending_in(&cache).contains(&taken_back));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_stays_withdrawable_until_a_request_carrying_it_may_have_arrived() {
+    let w = World::new(small()).await;
+    let root = root_of(&w.db());
+    let token = w.operator("全域", root);
+    let c = w.client(&token);
+    let ids = add_pending(&mut w.db(), 2);
+    let cache = w.cache("c");
+    sync(&c, &cache).await.unwrap();
+    decide_all(&cache, &ids, Decision::Return);
+
+    // No connection at all: the request never left, the decisions are still 待上传.
+    let mut offline = bianzhi::sync::Client::new("http://127.0.0.1:9", &token).unwrap();
+    offline.retry.attempts = 1;
+    assert!(sync(&offline, &cache).await.is_err());
+    assert_eq!(states(&cache).get(&State::Queued), Some(&2));
+    let o = run(&cache, &["outbox", "withdraw", &ids[0].to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // The answer lost on the way back: the server may hold it, so it is 已发送 and
+    // stays; the next sync is answered the same.
+    w.relay
+        .inject(Some(bianzhi::server::relay::Fault::CutAfter(0)), true);
+    assert!(sync(&c, &cache).await.is_err());
+    w.relay.inject(None, false);
+    assert_eq!(states(&cache).get(&State::Sent), Some(&1));
+    let o = run(&cache, &["outbox"]);
+    assert!(stdout(&o).contains("已发送"), "{}", stdout(&o));
+    let o = run(&cache, &["status"]);
+    assert!(stdout(&o).contains("1 个已发送"), "{}", stdout(&o));
+    let r = sync(&c, &cache).await.unwrap();
+    assert_eq!((r.pushed, r.accepted), (1, 1));
+    assert_eq!(decisions_exactly_once(&w.db(), &[cache.clone()]), (1, 1));
+    assert!(pending_in(&cache).contains(&ids[0]));
+}

@@ -15,7 +15,7 @@ use crate::model::Dataset;
 use crate::store::{self, Store};
 use reqwest::header;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,16 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The detail of an [`Error::Unreachable`] whose request never left: no connection.
+const CONNECT_FAILED: &str = "连接被拒绝或网络不通";
+
+impl Error {
+    /// The request certainly did not reach the server.
+    fn never_left(&self) -> bool {
+        matches!(self, Error::Unreachable { detail, .. } if detail == CONNECT_FAILED)
+    }
+}
 
 /// Retry policy: `attempts` tries in all, pauses doubling from `first_delay` up to
 /// `max_delay`, each shortened by a random part so that many terminals cut off together
@@ -118,6 +128,9 @@ pub struct Report {
 }
 
 struct Meter<'a> {
+    /// A request of this exchange may have reached the server (anything but a refused
+    /// connection).
+    reached: AtomicBool,
     pages: AtomicU64,
     rows: AtomicU64,
     up: AtomicU64,
@@ -222,6 +235,7 @@ impl Client {
     ) -> Result<Report> {
         let started = Instant::now();
         let meter = Meter {
+            reached: AtomicBool::new(false),
             pages: AtomicU64::new(0),
             rows: AtomicU64::new(0),
             up: AtomicU64::new(0),
@@ -233,14 +247,15 @@ impl Client {
         // Each batch is marked sent before it leaves; the next is taken once the page
         // carrying the answers to this one is written, so a sync killed between batches
         // resends only what was never answered.
-        let (state, (push, mut pushed_to)) = with_store(cache, |s| {
+        let (state, batch) = with_store(cache, |s| {
             Ok((
                 apply::state(s.conn())?,
                 outbox::claim(s.conn(), 0, proto::MAX_PUSH_DECISIONS)?,
             ))
         })
         .await?;
-        report.pushed = push.len() as u64;
+        report.pushed = batch.actions.len() as u64;
+        let mut pushed_to = batch.last;
         let mut fresh = state.cursor == 0;
         let mut req = SyncRequest {
             protocol: PROTOCOL_VERSION,
@@ -248,9 +263,11 @@ impl Client {
             epoch: state.epoch,
             scope_root: state.scope_root,
             limit: self.page_rows,
-            push,
+            push: batch.actions,
         };
-        let mut fetched = self.exchange(&req, &meter).await?;
+        let mut fetched = self
+            .push_exchange(cache, &req, batch.newly_sent, &meter)
+            .await?;
         report.round_trips += 1;
         let mut refetches = 0;
         loop {
@@ -289,21 +306,25 @@ impl Client {
                 }
                 report.refetched = Some(reason);
                 fresh = true;
-                let push = if more_to_push {
-                    let (push, last) = self.next_batch(cache, pushed_to).await?;
-                    pushed_to = last;
-                    report.pushed += push.len() as u64;
-                    push
+                let batch = if more_to_push {
+                    self.next_batch(cache, pushed_to).await?
                 } else {
-                    Vec::new()
+                    outbox::Batch {
+                        last: pushed_to,
+                        ..Default::default()
+                    }
                 };
+                pushed_to = batch.last;
+                report.pushed += batch.actions.len() as u64;
                 req = SyncRequest {
                     protocol: PROTOCOL_VERSION,
                     limit: self.page_rows,
-                    push,
+                    push: batch.actions,
                     ..Default::default()
                 };
-                fetched = self.exchange(&req, &meter).await?;
+                fetched = self
+                    .push_exchange(cache, &req, batch.newly_sent, &meter)
+                    .await?;
                 report.round_trips += 1;
                 continue;
             }
@@ -346,14 +367,19 @@ impl Client {
                 report.apply_time += apply.await?;
                 done(&meter);
                 fresh = false;
-                let (push, last) = self.next_batch(cache, pushed_to).await?;
-                pushed_to = last;
-                if push.is_empty() && !more_pages {
+                let batch = self.next_batch(cache, pushed_to).await?;
+                pushed_to = batch.last;
+                if batch.actions.is_empty() && !more_pages {
                     break;
                 }
-                report.pushed += push.len() as u64;
-                req = SyncRequest { push, ..follow };
-                fetched = self.exchange(&req, &meter).await?;
+                report.pushed += batch.actions.len() as u64;
+                req = SyncRequest {
+                    push: batch.actions,
+                    ..follow
+                };
+                fetched = self
+                    .push_exchange(cache, &req, batch.newly_sent, &meter)
+                    .await?;
                 report.round_trips += 1;
                 continue;
             }
@@ -379,13 +405,33 @@ impl Client {
     }
 
     /// The outbox's next batch after `seq` (see [`outbox::claim`]).
-    async fn next_batch(&self, cache: &Path, after: i64) -> Result<(Vec<proto::PushAction>, i64)> {
+    async fn next_batch(&self, cache: &Path, after: i64) -> Result<outbox::Batch> {
         with_store(cache, move |s| {
             // The fault tests kill the process here: a batch answered, the next not sent.
             store::fault_hook::pause("push");
             outbox::claim(s.conn(), after, proto::MAX_PUSH_DECISIONS)
         })
         .await
+    }
+
+    /// [`Self::exchange`] for a request carrying a batch: if no attempt can have
+    /// reached the server (every connection refused), the rows this batch marked sent
+    /// are queued again, so an operator offline can still withdraw them.
+    async fn push_exchange(
+        &self,
+        cache: &Path,
+        req: &SyncRequest,
+        newly_sent: Vec<i64>,
+        meter: &Meter<'_>,
+    ) -> Result<(SyncPage, Dataset)> {
+        meter.reached.store(false, Ordering::Relaxed);
+        match self.exchange(req, meter).await {
+            Err(e) if !newly_sent.is_empty() && !meter.reached.load(Ordering::Relaxed) => {
+                with_store(cache, move |s| outbox::unclaim(s.conn(), &newly_sent)).await?;
+                Err(e)
+            }
+            other => other,
+        }
     }
 
     /// Downloads a snapshot file of the operator's jurisdiction (`import` reads it).
@@ -431,7 +477,7 @@ impl Client {
         let detail = if e.is_timeout() {
             "连接超时".to_string()
         } else if e.is_connect() {
-            "连接被拒绝或网络不通".to_string()
+            CONNECT_FAILED.to_string()
         } else if e.is_body() || e.is_decode() || e.is_request() {
             "连接中断".to_string()
         } else {
@@ -469,7 +515,11 @@ impl Client {
     async fn exchange(&self, req: &SyncRequest, meter: &Meter<'_>) -> Result<(SyncPage, Dataset)> {
         let mut attempt = 0;
         loop {
-            match self.try_exchange(req, meter).await {
+            let result = self.try_exchange(req, meter).await;
+            if !result.as_ref().is_err_and(Error::never_left) {
+                meter.reached.store(true, Ordering::Relaxed);
+            }
+            match result {
                 Ok(x) => return Ok(x),
                 Err(e) if e.is_transient() && attempt + 1 < self.retry.attempts => {
                     tracing::info!("sync attempt {} failed ({e}); retrying", attempt + 1);

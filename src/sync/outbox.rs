@@ -166,11 +166,21 @@ pub fn unsent(conn: &Connection) -> store::Result<Vec<PushAction>> {
         .collect())
 }
 
+/// A batch of decisions taken from the outbox to push.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    pub actions: Vec<PushAction>,
+    /// The last `seq` taken: the next batch starts after it.
+    pub last: i64,
+    /// The rows this batch moved from queued to sent (the others were sent before).
+    pub newly_sent: Vec<i64>,
+}
+
 /// The next decisions to push: at most `limit` unanswered rows recorded after `after`
 /// (a `seq`), oldest first, marked sent in the same transaction. A row withdrawn a
 /// moment before is not among them; one withdrawn a moment after cannot be (it is no
-/// longer queued). Returns the actions and the last `seq` taken (`after` if none).
-pub fn claim(conn: &Connection, after: i64, limit: usize) -> store::Result<(Vec<PushAction>, i64)> {
+/// longer queued).
+pub fn claim(conn: &Connection, after: i64, limit: usize) -> store::Result<Batch> {
     // Nothing to send (the usual case): no write lock, nothing written, so a sync of
     // a read-only cache still reaches the server.
     let waiting: bool = conn.query_row(
@@ -179,7 +189,10 @@ pub fn claim(conn: &Connection, after: i64, limit: usize) -> store::Result<(Vec<
         |r| r.get(0),
     )?;
     if !waiting {
-        return Ok((Vec::new(), after));
+        return Ok(Batch {
+            last: after,
+            ..Batch::default()
+        });
     }
     // Immediate: what is read below stays true until the commit.
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
@@ -194,12 +207,36 @@ pub fn claim(conn: &Connection, after: i64, limit: usize) -> store::Result<(Vec<
         .collect::<rusqlite::Result<_>>()?
     };
     let last = rows.last().map_or(after, |e| e.seq);
+    let newly_sent = rows
+        .iter()
+        .filter(|e| e.state == State::Queued)
+        .map(|e| e.seq)
+        .collect();
     tx.execute(
         "UPDATE outbox SET state = ? WHERE state = ? AND seq > ? AND seq <= ?",
         params![State::Sent, State::Queued, after, last],
     )?;
     tx.commit()?;
-    Ok((rows.into_iter().map(push_action).collect(), last))
+    Ok(Batch {
+        actions: rows.into_iter().map(push_action).collect(),
+        last,
+        newly_sent,
+    })
+}
+
+/// The request carrying these rows never left (the connection was refused): they are
+/// queued again, and may still be withdrawn.
+pub fn unclaim(conn: &Connection, seqs: &[i64]) -> store::Result<()> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    {
+        let mut st =
+            tx.prepare_cached("UPDATE outbox SET state = ? WHERE seq = ? AND state = ?")?;
+        for seq in seqs {
+            st.execute(params![State::Queued, seq, State::Sent])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// Writes the server's answers into the outbox rows they answer (queued or sent: a
