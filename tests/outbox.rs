@@ -86,6 +86,13 @@ async fn five_thousand_decisions_made_offline_go_up_in_one_sync_each_applied_onc
     assert_eq!(states(&cache)[&State::Queued], 5000);
 
     let r = sync(&c, &cache).await.unwrap();
+    println!(
+        "5000 decisions: {} round trips, {} B up, {} B down, {:.2} s",
+        r.round_trips,
+        r.bytes_up,
+        r.bytes_down,
+        r.elapsed.as_secs_f64()
+    );
     assert_eq!((r.pushed, r.accepted, r.rejected), (5000, 5000, 0), "{r:?}");
     // One request per batch at least: the server takes no more than its limit at once.
     assert!(r.round_trips as usize >= 5000 / MAX_PUSH_DECISIONS, "{r:?}");

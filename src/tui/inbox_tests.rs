@@ -313,6 +313,28 @@ fn a_queued_decision_is_withdrawn_with_w_after_a_confirmation() {
 }
 
 #[test]
+fn opening_the_inbox_counts_as_seeing_the_refusals() {
+    let mut h = inbox_harness(false);
+    let id = outbox::queue(&h.rt.store, 2, Decision::Approve, "同意。").unwrap();
+    outbox::record_answers(
+        h.rt.store.conn(),
+        &[crate::sync::proto::Answer {
+            client_id: id,
+            accepted: false,
+            reason: Some("无法同意：超出核定编制".into()),
+        }],
+    )
+    .unwrap();
+    assert_eq!(outbox::unseen_refusals(h.rt.store.conn()).unwrap(), 1);
+    h.keys(&["<F2>"]);
+    assert!(matches!(
+        inbox(&h).item(2).unwrap().standing,
+        Standing::Refused { .. }
+    ));
+    assert_eq!(outbox::unseen_refusals(h.rt.store.conn()).unwrap(), 0);
+}
+
+#[test]
 fn the_comment_takes_cjk_and_paste_and_cannot_be_empty() {
     let mut h = inbox_harness(false);
     h.keys(&["<F2>", "r"]);
