@@ -97,7 +97,7 @@ async fn five_thousand_decisions_made_offline_go_up_in_one_sync_each_applied_onc
     // One request per batch at least: the server takes no more than its limit at once.
     assert!(r.round_trips as usize >= 5000 / MAX_PUSH_DECISIONS, "{r:?}");
     assert_eq!(
-        decisions_exactly_once(&w.db(), &[cache.clone()]),
+        decisions_exactly_once(&w.db(), std::slice::from_ref(&cache)),
         (5000, 5000)
     );
     // The cache heard the server's decisions: none of them is pending any more.
@@ -356,7 +356,7 @@ async fn every_refusal_reaches_the_operator_and_a_queued_decision_can_be_withdra
     // The rest goes up; nothing was lost, nothing applied twice, the withdrawn never sent.
     let r = sync(&c, &cache).await.unwrap();
     assert_eq!((r.pushed, r.accepted), (1, 1));
-    decisions_exactly_once(&w.db(), &[cache.clone()]);
+    decisions_exactly_once(&w.db(), std::slice::from_ref(&cache));
     assert!(pending_in(&cache).contains(&taken_back));
 }
 
@@ -392,6 +392,9 @@ async fn a_decision_stays_withdrawable_until_a_request_carrying_it_may_have_arri
     assert!(stdout(&o).contains("1 个已发送"), "{}", stdout(&o));
     let r = sync(&c, &cache).await.unwrap();
     assert_eq!((r.pushed, r.accepted), (1, 1));
-    assert_eq!(decisions_exactly_once(&w.db(), &[cache.clone()]), (1, 1));
+    assert_eq!(
+        decisions_exactly_once(&w.db(), std::slice::from_ref(&cache)),
+        (1, 1)
+    );
     assert!(pending_in(&cache).contains(&ids[0]));
 }
