@@ -177,6 +177,11 @@ fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
         println!("撤回尚未发送的决定：bianzhi outbox withdraw 申请编号");
     }
     // The operator has now seen every refusal: `bianzhi status` stops counting them.
-    outbox::mark_refusals_seen(conn)?;
+    // Not worth failing the listing for (a read-only cache cannot keep the mark).
+    if !ctx.ui.read_only
+        && let Err(e) = outbox::mark_refusals_seen(conn)
+    {
+        tracing::warn!("could not mark the refusals seen: {e}");
+    }
     Ok(())
 }
