@@ -55,6 +55,8 @@ enum Command {
     Inbox(cli::inbox::InboxArgs),
     /// Decide a request (goes through the outbox; sent on the next sync).
     Decide(cli::inbox::DecideArgs),
+    /// Decisions made here and where each stands; `outbox withdraw ID` takes one back.
+    Outbox(cli::outbox::OutboxArgs),
     /// Run the reference central server.
     Serve(cli::net::ServeArgs),
     /// Manage operators of the reference server.
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Some(Command::Export(a)) => cli::export::export(&ctx, a),
         Some(Command::Inbox(a)) => cli::inbox::inbox(&ctx, a),
         Some(Command::Decide(a)) => cli::inbox::decide(&ctx, a),
+        Some(Command::Outbox(a)) => cli::outbox::outbox(&ctx, a),
         Some(Command::Serve(a)) => cli::net::serve(&ctx, a),
         Some(Command::Operator(a)) => cli::net::operator(&ctx, a),
         Some(Command::Sync(a)) => cli::net::sync(&ctx, a),

@@ -228,7 +228,7 @@ async fn decisions_made_offline_survive_a_restart_and_apply_exactly_once() {
     );
     let rows = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap();
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].state, 1);
+    assert_eq!(rows[0].state, outbox::State::Accepted);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

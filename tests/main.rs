@@ -10,6 +10,7 @@ mod fuzz;
 mod inbox;
 mod load;
 mod privacy;
+mod outbox;
 mod security;
 mod sync;
 mod tui;

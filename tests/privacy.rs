@@ -399,6 +399,8 @@ fn a_closed_pipe_ends_every_command_quietly() {
         vec!["inbox"],
         vec!["inbox", "--json"],
         vec!["status"],
+        vec!["outbox"],
+        vec!["outbox", "--json"],
         vec!["keymap", "--print"],
     ];
     let mut failures = Vec::new();

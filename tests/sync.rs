@@ -415,7 +415,7 @@ async fn a_decision_made_offline_and_pushed_twice_applies_once() {
     let entries = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap();
     assert_eq!(
         (entries[0].client_id.as_str(), entries[0].state),
-        (id.as_str(), 1)
+        (id.as_str(), outbox::State::Accepted)
     );
 
     let db = w.db();
@@ -706,7 +706,10 @@ async fn a_rebuilt_server_has_the_cache_start_over_keeping_its_outbox() {
     assert!(r.refetched.is_some(), "{r:?}");
     assert_eq!(r.accepted, 1);
     let entries = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap();
-    assert_eq!((entries.len(), entries[0].state), (1, 1));
+    assert_eq!(
+        (entries.len(), entries[0].state),
+        (1, outbox::State::Accepted)
+    );
     assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
 }
 

@@ -116,14 +116,28 @@ pub fn meta(path: &std::path::Path, key: &str) -> Option<String> {
 }
 
 /// Everything the cache file says, meta and outbox included, to prove a failed sync
-/// changed nothing.
+/// changed nothing — but that a decision it sent is marked so (已发送: it may have
+/// reached the server, so it can no longer be withdrawn): sent reads as queued here.
 pub fn fingerprint(path: &std::path::Path) -> String {
     let s = Store::open(path).unwrap();
     let mut text = serde_json::to_string(&s.dataset().unwrap()).unwrap();
-    for table in ["meta", "outbox"] {
+    let (queued, sent) = (
+        bianzhi::sync::outbox::State::Queued.code(),
+        bianzhi::sync::outbox::State::Sent.code(),
+    );
+    for (table, cols) in [
+        ("meta", "*".to_string()),
+        (
+            "outbox",
+            format!(
+                "seq, client_id, approval_id, decision, comment, created_at, \
+                 CASE state WHEN {sent} THEN {queued} ELSE state END, reason, answered_at"
+            ),
+        ),
+    ] {
         let mut st = s
             .conn()
-            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+            .prepare(&format!("SELECT {cols} FROM {table} ORDER BY 1"))
             .unwrap();
         let n = st.column_count();
         let rows = st
@@ -258,10 +272,9 @@ pub fn decisions_exactly_once(db: &ServerDb, caches: &[PathBuf]) -> (usize, usiz
     let mut queued = std::collections::HashSet::new();
     for c in caches {
         for e in bianzhi::sync::outbox::entries(Store::open(c).unwrap().conn()).unwrap() {
-            assert_ne!(
-                e.state,
-                0,
-                "decision {} still unsent in {}",
+            assert!(
+                e.state.answered(),
+                "decision {} still unanswered in {}",
                 e.client_id,
                 c.display()
             );

@@ -56,6 +56,7 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
                     "overdraws": e.blocks_approval(),
                     "outbox": match &i.standing {
                         Standing::Queued(d) => Some(json!({ "decision": d, "state": "待上传", "reason": null })),
+                        Standing::Sent(d) => Some(json!({ "decision": d, "state": "已发送", "reason": null })),
                         Standing::Refused { decision, reason } => Some(json!({ "decision": decision, "state": "被退回", "reason": reason })),
                         _ => None,
                     },

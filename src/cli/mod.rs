@@ -5,6 +5,7 @@ pub mod export;
 pub mod inbox;
 pub mod net;
 pub mod out;
+pub mod outbox;
 pub mod query;
 pub mod table;
 

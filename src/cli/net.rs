@@ -207,9 +207,12 @@ fn summary(r: &client::Report) -> String {
     }
     if r.pushed > 0 {
         s.push_str(&format!(
-            "；发送决定 {} 个（接受 {}，退回 {}）",
+            "；发送决定 {} 个（服务器接受 {}，拒绝 {}）",
             r.pushed, r.accepted, r.rejected
         ));
+        if r.rejected > 0 {
+            s.push_str("，拒绝原因见 bianzhi outbox");
+        }
     }
     if let Some(why) = &r.refetched {
         s.push_str(&format!("；已重新下载全部数据（{why}）"));
@@ -309,9 +312,21 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
             .or(ctx.config.server.as_deref())
             .unwrap_or("（未配置）")
     )?;
-    outln!("未发送的操作：{} 个", st.unsent)?;
-    if st.rejected > 0 {
-        outln!("被退回的操作：{} 个（原因见审批箱）", st.rejected)?;
+    if st.sent > 0 {
+        outln!(
+            "未发送的操作：{} 个（其中 {} 个已发送，等待服务器答复）",
+            st.unsent, st.sent
+        )?;
+    } else {
+        outln!("未发送的操作：{} 个", st.unsent)?;
+    }
+    if st.rejected_unseen > 0 {
+        outln!(
+            "被服务器拒绝的操作：{} 个是上次查看后新增的（共 {} 个）。用 bianzhi outbox 查看原因",
+            st.rejected_unseen, st.rejected
+        )?;
+    } else if st.rejected > 0 {
+        outln!("被服务器拒绝的操作：{} 个，均已查看", st.rejected)?;
     }
     if st.partial {
         outln!("上次同步未完成，下次同步将继续")?;

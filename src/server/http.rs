@@ -330,8 +330,11 @@ fn parse_request(headers: &HeaderMap, body: &[u8]) -> Result<SyncRequest, ApiErr
     }
     let req: SyncRequest =
         serde_json::from_value(v).map_err(|e| ApiError::bad(format!("请求格式错误：{e}")))?;
-    if req.push.len() > 1000 {
-        return Err(ApiError::bad("一次最多发送 1000 个决定"));
+    if req.push.len() > proto::MAX_PUSH_DECISIONS {
+        return Err(ApiError::bad(format!(
+            "一次最多发送 {} 个决定",
+            proto::MAX_PUSH_DECISIONS
+        )));
     }
     for a in &req.push {
         let id_ok = !a.client_id.is_empty()

@@ -10,15 +10,17 @@ use super::{Result, Store, queries};
 use crate::model::approval::Effect;
 use crate::model::quota::Figures;
 use crate::model::*;
-use crate::sync::outbox;
+use crate::sync::outbox::{self, State};
 
 /// Where an item stands for this operator.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub enum Standing {
     /// Waiting for a decision.
     Open,
-    /// Decided here, in the outbox, not yet accepted by the server (待上传).
+    /// Decided here, in the outbox, not yet sent (待上传); may be withdrawn.
     Queued(Decision),
+    /// Sent to the server, its answer not heard yet (已发送).
+    Sent(Decision),
     /// The server refused this operator's decision; the reason is the server's.
     Refused { decision: Decision, reason: String },
     /// Decided (by this operator or another), as the cache last heard from the server.
@@ -85,6 +87,7 @@ impl Item {
         match &self.standing {
             Standing::Open => String::new(),
             Standing::Queued(d) => format!("待上传（{}）", d.zh()),
+            Standing::Sent(d) => format!("已发送（{}），等待服务器答复", d.zh()),
             Standing::Refused { reason, .. } => format!("服务器未接受：{reason}"),
             Standing::Decided {
                 status,
@@ -130,18 +133,19 @@ fn item(
             status: request.status,
             by: request.decided_by.clone(),
             refused: mine
-                .filter(|e| e.state == 2)
+                .filter(|e| e.state == State::Refused)
                 .map(|e| e.reason.clone().unwrap_or_else(|| "未说明原因".into())),
         }
     } else {
         match mine {
-            Some(e) if e.state == 0 => Standing::Queued(e.decision),
-            Some(e) if e.state == 2 => Standing::Refused {
+            Some(e) if e.state == State::Queued => Standing::Queued(e.decision),
+            Some(e) if e.state == State::Sent => Standing::Sent(e.decision),
+            Some(e) if e.state == State::Refused => Standing::Refused {
                 decision: e.decision,
                 reason: e.reason.clone().unwrap_or_else(|| "未说明原因".into()),
             },
             // Accepted but the decided request not pulled yet: it is on its way.
-            Some(e) if e.state == 1 => Standing::Decided {
+            Some(e) if e.state == State::Accepted => Standing::Decided {
                 status: e.decision.resulting_status(),
                 by: None,
                 refused: None,
@@ -186,7 +190,7 @@ pub fn items(conn: &rusqlite::Connection, today: YearMonth) -> Result<Vec<Item>>
 
 /// One request as the inbox shows it.
 pub fn one(conn: &rusqlite::Connection, id: ApprovalId, today: YearMonth) -> Result<Option<Item>> {
-    let queued = outbox::entries(conn)?;
+    let queued = outbox::entries_for(conn, id)?;
     match queries::approval(conn, id)? {
         Some(r) => Ok(Some(item(conn, r, &queued, today)?)),
         None => Ok(None),
@@ -200,8 +204,12 @@ pub enum Refusal {
     NoSuchRequest(ApprovalId),
     #[error("申请 {0} 已是“{1}”状态，无需再审批")]
     AlreadyDecided(ApprovalId, &'static str),
-    #[error("申请 {0} 已有待上传的决定，请先同步")]
+    #[error(
+        "申请 {0} 已有待上传的决定，请先同步（或用 bianzhi outbox withdraw {0} 撤回后重新审批）"
+    )]
     AlreadyQueued(ApprovalId),
+    #[error("申请 {0} 的决定已发送，正等待服务器答复，请先同步")]
+    AlreadySent(ApprovalId),
     #[error("请填写审批意见")]
     NoComment,
 }
@@ -225,6 +233,7 @@ pub fn decide(
     };
     match &item.standing {
         Standing::Queued(_) => return Ok(Err(Refusal::AlreadyQueued(id))),
+        Standing::Sent(_) => return Ok(Err(Refusal::AlreadySent(id))),
         Standing::Decided { status, .. } => {
             return Ok(Err(Refusal::AlreadyDecided(id, status.zh())));
         }
@@ -236,6 +245,23 @@ pub fn decide(
     outbox::queue(store, id, decision, comment)?;
     store.audit("decide", &format!("申请{} {}", id, decision.zh()), Some(1))?;
     Ok(Ok(one(conn, id, today)?.unwrap_or(item)))
+}
+
+/// Withdraws this operator's queued (not yet sent) decision on a request, recorded in
+/// the audit log; the request is open again. Refused once the decision has been sent.
+pub fn withdraw(
+    store: &Store,
+    id: ApprovalId,
+) -> Result<std::result::Result<outbox::Entry, outbox::WithdrawRefusal>> {
+    let done = outbox::withdraw(store.conn(), id)?;
+    if let Ok(e) = &done {
+        store.audit(
+            "withdraw",
+            &format!("申请{} 撤回{}", id, e.decision.zh()),
+            Some(1),
+        )?;
+    }
+    Ok(done)
 }
 
 /// Open requests per kind, in the vocabulary's order.

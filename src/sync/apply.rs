@@ -2,10 +2,10 @@
 //! with its cursor, so a sync cut at any moment resumes where it stopped and the cache
 //! never holds half a page.
 
-use super::proto::{Answer, SyncPage};
+use super::proto::SyncPage;
 use crate::model::Dataset;
 use crate::store::{self, Store};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 /// Meta keys the sync keeps in the cache.
 pub mod keys {
@@ -41,20 +41,7 @@ pub fn state(conn: &Connection) -> store::Result<SyncState> {
     })
 }
 
-/// Writes the server's answers into the outbox rows they answer.
-pub fn record_answers(conn: &Connection, answers: &[Answer]) -> store::Result<()> {
-    let now = chrono::Local::now().to_rfc3339();
-    let mut st = conn.prepare_cached("UPDATE outbox SET state = ?, reason = ?, answered_at = ? WHERE client_id = ? AND state = 0")?;
-    for a in answers {
-        st.execute(params![
-            if a.accepted { 1 } else { 2 },
-            a.reason,
-            now,
-            a.client_id
-        ])?;
-    }
-    Ok(())
-}
+pub use super::outbox::record_answers;
 
 /// Applies one page: answers, rows, tombstones, derived figures and the new cursor, all
 /// or nothing. `fresh` clears the synced rows first (a full download; the outbox and the

@@ -15,7 +15,7 @@ use crate::model::Dataset;
 use crate::store::{self, Store};
 use reqwest::header;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,16 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The detail of an [`Error::Unreachable`] whose request never left: no connection.
+const CONNECT_FAILED: &str = "连接被拒绝或网络不通";
+
+impl Error {
+    /// The request certainly did not reach the server.
+    fn never_left(&self) -> bool {
+        matches!(self, Error::Unreachable { detail, .. } if detail == CONNECT_FAILED)
+    }
+}
 
 /// Retry policy: `attempts` tries in all, pauses doubling from `first_delay` up to
 /// `max_delay`, each shortened by a random part so that many terminals cut off together
@@ -118,6 +128,9 @@ pub struct Report {
 }
 
 struct Meter<'a> {
+    /// A request of this exchange may have reached the server (anything but a refused
+    /// connection).
+    reached: AtomicBool,
     pages: AtomicU64,
     rows: AtomicU64,
     up: AtomicU64,
@@ -222,6 +235,7 @@ impl Client {
     ) -> Result<Report> {
         let started = Instant::now();
         let meter = Meter {
+            reached: AtomicBool::new(false),
             pages: AtomicU64::new(0),
             rows: AtomicU64::new(0),
             up: AtomicU64::new(0),
@@ -229,11 +243,19 @@ impl Client {
             on_progress,
         };
         let mut report = Report::default();
-        let (state, push) = with_store(cache, |s| {
-            Ok((apply::state(s.conn())?, outbox::unsent(s.conn())?))
+        // The outbox goes up in batches the server accepts, the first with the cursor.
+        // Each batch is marked sent before it leaves; the next is taken once the page
+        // carrying the answers to this one is written, so a sync killed between batches
+        // resends only what was never answered.
+        let (state, batch) = with_store(cache, |s| {
+            Ok((
+                apply::state(s.conn())?,
+                outbox::claim(s.conn(), 0, proto::MAX_PUSH_DECISIONS)?,
+            ))
         })
         .await?;
-        report.pushed = push.len() as u64;
+        report.pushed = batch.actions.len() as u64;
+        let mut pushed_to = batch.last;
         let mut fresh = state.cursor == 0;
         let mut req = SyncRequest {
             protocol: PROTOCOL_VERSION,
@@ -241,13 +263,17 @@ impl Client {
             epoch: state.epoch,
             scope_root: state.scope_root,
             limit: self.page_rows,
-            push,
+            push: batch.actions,
         };
-        let mut fetched = self.exchange(&req, &meter).await?;
+        let mut fetched = self
+            .push_exchange(cache, &req, batch.newly_sent, &meter)
+            .await?;
         report.round_trips += 1;
         let mut refetches = 0;
         loop {
             let (page, rows) = fetched;
+            // A full batch: more of the outbox may be waiting.
+            let more_to_push = req.push.len() >= proto::MAX_PUSH_DECISIONS;
             for a in &page.answers {
                 if a.accepted {
                     report.accepted += 1;
@@ -280,23 +306,37 @@ impl Client {
                 }
                 report.refetched = Some(reason);
                 fresh = true;
+                let batch = if more_to_push {
+                    self.next_batch(cache, pushed_to).await?
+                } else {
+                    outbox::Batch {
+                        last: pushed_to,
+                        ..Default::default()
+                    }
+                };
+                pushed_to = batch.last;
+                report.pushed += batch.actions.len() as u64;
                 req = SyncRequest {
                     protocol: PROTOCOL_VERSION,
                     limit: self.page_rows,
+                    push: batch.actions,
                     ..Default::default()
                 };
-                fetched = self.exchange(&req, &meter).await?;
+                fetched = self
+                    .push_exchange(cache, &req, batch.newly_sent, &meter)
+                    .await?;
                 report.round_trips += 1;
                 continue;
             }
-            let next = page.more.then(|| SyncRequest {
+            let follow = SyncRequest {
                 protocol: PROTOCOL_VERSION,
                 cursor: page.cursor,
                 epoch: Some(page.epoch.clone()),
                 scope_root: Some(page.scope_root),
                 limit: self.page_rows,
                 push: Vec::new(),
-            });
+            };
+            let more_pages = page.more;
             report.upserted += rows.row_count() as u64;
             report.deleted += page.deleted.len() as u64;
             report.cursor = page.cursor;
@@ -322,22 +362,39 @@ impl Client {
                 meter.rows.fetch_add(count, Ordering::Relaxed);
                 meter.tell();
             };
-            match next {
-                Some(next_req) => {
-                    let (applied, following) =
-                        tokio::join!(apply, self.exchange(&next_req, &meter));
-                    report.apply_time += applied?;
-                    done(&meter);
-                    fresh = false;
-                    fetched = following?;
-                    report.round_trips += 1;
-                    req = next_req;
-                }
-                None => {
-                    report.apply_time += apply.await?;
-                    done(&meter);
+            if more_to_push {
+                // The answers to this batch are written with the page; then the next.
+                report.apply_time += apply.await?;
+                done(&meter);
+                fresh = false;
+                let batch = self.next_batch(cache, pushed_to).await?;
+                pushed_to = batch.last;
+                if batch.actions.is_empty() && !more_pages {
                     break;
                 }
+                report.pushed += batch.actions.len() as u64;
+                req = SyncRequest {
+                    push: batch.actions,
+                    ..follow
+                };
+                fetched = self
+                    .push_exchange(cache, &req, batch.newly_sent, &meter)
+                    .await?;
+                report.round_trips += 1;
+                continue;
+            }
+            if more_pages {
+                let (applied, following) = tokio::join!(apply, self.exchange(&follow, &meter));
+                report.apply_time += applied?;
+                done(&meter);
+                fresh = false;
+                fetched = following?;
+                report.round_trips += 1;
+                req = follow;
+            } else {
+                report.apply_time += apply.await?;
+                done(&meter);
+                break;
             }
         }
         report.pages = meter.pages.load(Ordering::Relaxed);
@@ -345,6 +402,36 @@ impl Client {
         report.bytes_down = meter.down.load(Ordering::Relaxed);
         report.elapsed = started.elapsed();
         Ok(report)
+    }
+
+    /// The outbox's next batch after `seq` (see [`outbox::claim`]).
+    async fn next_batch(&self, cache: &Path, after: i64) -> Result<outbox::Batch> {
+        with_store(cache, move |s| {
+            // The fault tests kill the process here: a batch answered, the next not sent.
+            store::fault_hook::pause("push");
+            outbox::claim(s.conn(), after, proto::MAX_PUSH_DECISIONS)
+        })
+        .await
+    }
+
+    /// [`Self::exchange`] for a request carrying a batch: if no attempt can have
+    /// reached the server (every connection refused), the rows this batch marked sent
+    /// are queued again, so an operator offline can still withdraw them.
+    async fn push_exchange(
+        &self,
+        cache: &Path,
+        req: &SyncRequest,
+        newly_sent: Vec<i64>,
+        meter: &Meter<'_>,
+    ) -> Result<(SyncPage, Dataset)> {
+        meter.reached.store(false, Ordering::Relaxed);
+        match self.exchange(req, meter).await {
+            Err(e) if !newly_sent.is_empty() && !meter.reached.load(Ordering::Relaxed) => {
+                with_store(cache, move |s| outbox::unclaim(s.conn(), &newly_sent)).await?;
+                Err(e)
+            }
+            other => other,
+        }
     }
 
     /// Downloads a snapshot file of the operator's jurisdiction (`import` reads it).
@@ -390,7 +477,7 @@ impl Client {
         let detail = if e.is_timeout() {
             "连接超时".to_string()
         } else if e.is_connect() {
-            "连接被拒绝或网络不通".to_string()
+            CONNECT_FAILED.to_string()
         } else if e.is_body() || e.is_decode() || e.is_request() {
             "连接中断".to_string()
         } else {
@@ -428,7 +515,11 @@ impl Client {
     async fn exchange(&self, req: &SyncRequest, meter: &Meter<'_>) -> Result<(SyncPage, Dataset)> {
         let mut attempt = 0;
         loop {
-            match self.try_exchange(req, meter).await {
+            let result = self.try_exchange(req, meter).await;
+            if !result.as_ref().is_err_and(Error::never_left) {
+                meter.reached.store(true, Ordering::Relaxed);
+            }
+            match result {
                 Ok(x) => return Ok(x),
                 Err(e) if e.is_transient() && attempt + 1 < self.retry.attempts => {
                     tracing::info!("sync attempt {} failed ({e}); retrying", attempt + 1);
@@ -507,8 +598,14 @@ pub struct Status {
     /// Seconds since the last complete sync.
     pub age_seconds: Option<i64>,
     pub cursor: u64,
+    /// Decisions not answered yet: queued (待上传) and sent (已发送).
     pub unsent: u64,
+    /// Of those, sent and awaiting the server's answer.
+    pub sent: u64,
+    /// Decisions the server refused, all told.
     pub rejected: u64,
+    /// Refusals since the operator last looked (`bianzhi outbox`, the inbox screen).
+    pub rejected_unseen: u64,
     /// A sync was cut off part way; the next one completes it.
     pub partial: bool,
 }
@@ -523,20 +620,16 @@ pub fn status(conn: &rusqlite::Connection) -> store::Result<Status> {
                 .num_seconds()
                 .max(0)
         });
-    let count = |state: i64| -> store::Result<u64> {
-        Ok(conn.query_row(
-            "SELECT COUNT(*) FROM outbox WHERE state = ?",
-            [state],
-            |r| r.get::<_, i64>(0),
-        )? as u64)
-    };
+    let count = |state| outbox::count(conn, state);
     Ok(Status {
         server: store::get_meta(conn, keys::SERVER)?,
         last_sync,
         age_seconds,
         cursor: apply::state(conn)?.cursor,
-        unsent: count(0)?,
-        rejected: count(2)?,
+        unsent: count(outbox::State::Queued)? + count(outbox::State::Sent)?,
+        sent: count(outbox::State::Sent)?,
+        rejected: count(outbox::State::Refused)?,
+        rejected_unseen: outbox::unseen_refusals(conn)?,
         partial: store::get_meta(conn, keys::PARTIAL)?.is_some(),
     })
 }

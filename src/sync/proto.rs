@@ -177,6 +177,10 @@ pub struct ErrorBody {
 pub const ZSTD: &str = "zstd";
 pub const GZIP: &str = "gzip";
 
+/// Most decisions one request may push. The server refuses more; the client sends a
+/// longer outbox in batches of this size, one request each.
+pub const MAX_PUSH_DECISIONS: usize = 1000;
+
 /// Largest request body the server accepts, compressed.
 pub const MAX_REQUEST_BYTES: usize = 4 << 20;
 /// Largest request body once decompressed.

@@ -123,6 +123,9 @@ pub enum Effect {
         decision: crate::model::Decision,
         comment: String,
     },
+    /// Take back a queued decision (and say so in the audit log), as `bianzhi outbox
+    /// withdraw` does.
+    Withdraw(crate::model::ApprovalId),
     LoadAuditLog,
 }
 

@@ -143,12 +143,9 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
     let last_sync = store
         .meta(crate::sync::apply::keys::LAST_SYNC)?
         .and_then(|s| DateTime::parse_from_rfc3339(&s).ok());
-    let unsent: i64 =
-        store
-            .conn()
-            .query_row("SELECT COUNT(*) FROM outbox WHERE state = 0", [], |r| {
-                r.get(0)
-            })?;
+    use crate::sync::outbox::{self, State};
+    let unsent = (outbox::count(store.conn(), State::Queued)?
+        + outbox::count(store.conn(), State::Sent)?) as i64;
     let scope_id: Option<OrgId> = store
         .meta(crate::sync::apply::keys::SCOPE_ROOT)?
         .and_then(|s| s.parse().ok());
@@ -161,8 +158,8 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
     };
     let pending_requests: i64 = store.conn().query_row(
         "SELECT COUNT(*) FROM approvals WHERE status = ? \
-         AND id NOT IN (SELECT approval_id FROM outbox WHERE state = 0)",
-        [ApprovalStatus::Pending.code()],
+         AND id NOT IN (SELECT approval_id FROM outbox WHERE state IN (?, ?))",
+        rusqlite::params![ApprovalStatus::Pending.code(), State::Queued, State::Sent],
         |r| r.get(0),
     )?;
     Ok(StatusData {

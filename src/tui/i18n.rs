@@ -37,6 +37,8 @@ messages! {
     NeverSynced => "从未同步", "never synced";
     LastSync => "同步", "synced";
     Unsent => "未发送", "unsent";
+    WithdrawTitle => "撤回决定", "Withdraw the decision";
+    WithdrawHint => "按 Enter 撤回（不会发送，申请重新列入待审批） · Esc 保留", "Enter withdraws it (nothing is sent; the request is open again) · Esc keeps it";
     Scope => "辖区", "scope";
     ReadOnly => "只读", "READ-ONLY";
     TooSmall => "窗口太小", "Window too small";
@@ -163,6 +165,34 @@ messages! {
     DrillHint => "Enter 查看数字背后的单位或人员 · Ctrl-E 导出所在表格", "Enter shows the units or persons behind a figure · Ctrl-E exports the table";
     OwnPosts => "本单位领导职数", "Leadership posts";
     SubtreePosts => "含下级领导职数", "Leadership posts with subunits";
+}
+
+/// The note after a queued decision was withdrawn.
+pub fn withdrawn(lang: Lang, id: crate::model::ApprovalId) -> String {
+    match lang {
+        Lang::Zh => format!("已撤回：申请 {id} 的决定不会再发送，已重新列入待审批"),
+        Lang::En => format!("withdrawn: request {id} is open again; nothing will be sent"),
+    }
+}
+
+/// Why a decision could not be withdrawn.
+pub fn withdraw_refused(lang: Lang, r: &crate::sync::outbox::WithdrawRefusal) -> String {
+    use crate::sync::outbox::WithdrawRefusal as W;
+    match (lang, r) {
+        (Lang::Zh, _) => r.to_string(),
+        (Lang::En, W::NothingQueued(id)) => {
+            format!("request {id} has no decision waiting to be sent: nothing to withdraw")
+        }
+        (Lang::En, W::AlreadySent(id)) => format!(
+            "the decision on request {id} has been sent and awaits the server's answer: too late to withdraw"
+        ),
+        (Lang::En, W::Accepted(id)) => {
+            format!("the server accepted the decision on request {id}: it cannot be withdrawn")
+        }
+        (Lang::En, W::Refused(id)) => format!(
+            "the server refused the decision on request {id}: nothing to withdraw, decide it again"
+        ),
+    }
 }
 
 /// `5分钟前`, `3 h ago`: how old the cache's data is.

@@ -85,6 +85,8 @@ pub struct InboxView {
     pub open: Option<ApprovalId>,
     pub scroll: u16,
     pub dialog: Option<Dialog>,
+    /// Asking to confirm the withdrawal of this request's queued decision.
+    pub withdrawing: Option<ApprovalId>,
     pub today: NaiveDate,
     /// The order shown before the last reload (to find the next item after a decision).
     shown_before: Vec<ApprovalId>,
@@ -101,6 +103,7 @@ impl InboxView {
             open: None,
             scroll: 0,
             dialog: None,
+            withdrawing: None,
             today,
             shown_before: Vec::new(),
         };
@@ -115,7 +118,9 @@ impl InboxView {
         // A queued decision stays in its place (marked 待上传) so the operator sees it;
         // what the server has decided goes below the open requests.
         let group = |i: &Item| match i.standing {
-            Standing::Open | Standing::Refused { .. } | Standing::Queued(_) => 0,
+            Standing::Open | Standing::Refused { .. } | Standing::Queued(_) | Standing::Sent(_) => {
+                0
+            }
             Standing::Decided { .. } => 1,
         };
         let mut order: Vec<usize> = (0..self.items.len())
@@ -179,6 +184,14 @@ impl InboxView {
         {
             self.dialog = None;
         }
+        // A sync may have sent the decision meanwhile: nothing left to confirm.
+        if let Some(id) = self.withdrawing
+            && !self
+                .item(id)
+                .is_some_and(|i| matches!(i.standing, Standing::Queued(_)))
+        {
+            self.withdrawing = None;
+        }
     }
 
     /// After a decision on `id`: the next request still to decide opens (or the list
@@ -215,8 +228,9 @@ impl InboxView {
         }
     }
 
+    /// A dialog takes the keys: the decision's comment, or a withdrawal to confirm.
     pub fn typing(&self) -> bool {
-        self.dialog.is_some()
+        self.dialog.is_some() || self.withdrawing.is_some()
     }
 
     pub fn type_text(&mut self, text: &str) {
@@ -255,6 +269,25 @@ impl InboxView {
     }
 
     pub fn handle(&mut self, cmd: Cmd, height: usize, lang: Lang) -> Option<Action> {
+        if let Some(id) = self.withdrawing {
+            // Enter withdraws; any other key keeps the decision.
+            self.withdrawing = None;
+            return (cmd == Cmd::Open).then_some(Action::Effect(Effect::Withdraw(id)));
+        }
+        if cmd == Cmd::Withdraw {
+            let item = self.target()?;
+            if !matches!(item.standing, Standing::Queued(_)) {
+                let why = match &item.standing {
+                    Standing::Sent(_) => {
+                        crate::sync::outbox::WithdrawRefusal::AlreadySent(item.request.id)
+                    }
+                    _ => crate::sync::outbox::WithdrawRefusal::NothingQueued(item.request.id),
+                };
+                return Some(Action::Error(super::i18n::withdraw_refused(lang, &why)));
+            }
+            self.withdrawing = Some(item.request.id);
+            return None;
+        }
         if let Some(d) = &mut self.dialog {
             match cmd {
                 Cmd::Close => self.dialog = None,
@@ -390,6 +423,11 @@ impl InboxView {
         {
             render_dialog(f, area, theme, d, item);
         }
+        if let Some(id) = self.withdrawing
+            && let Some(item) = self.item(id)
+        {
+            render_withdraw(f, area, theme, item);
+        }
     }
 
     fn render_list(&self, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -499,7 +537,7 @@ fn state_cell(item: &Item, theme: &Theme) -> (String, ratatui::style::Style) {
                 (c.map(ToString::to_string).unwrap_or_default(), theme.ok())
             }
         }
-        Standing::Queued(_) => (item.standing_text(), theme.warn()),
+        Standing::Queued(_) | Standing::Sent(_) => (item.standing_text(), theme.warn()),
         Standing::Refused { .. } => (item.standing_text(), theme.error()),
         Standing::Decided {
             refused: Some(_), ..
@@ -553,7 +591,7 @@ pub fn request_lines(item: &Item, theme: &Theme, age: i64) -> Vec<Line<'static>>
             | Standing::Decided {
                 refused: Some(_), ..
             } => theme.error(),
-            Standing::Queued(_) => theme.warn(),
+            Standing::Queued(_) | Standing::Sent(_) => theme.warn(),
             _ => theme.dim(),
         };
         lines.push(Line::from(vec![
@@ -676,6 +714,60 @@ fn effect_text(d: &Dialog, item: &Item, lang: Lang) -> String {
         }
         .into(),
     }
+}
+
+/// Asks before a queued decision is taken back.
+fn render_withdraw(f: &mut Frame, body: Rect, theme: &Theme, item: &Item) {
+    use super::i18n::M;
+    let lang = theme.lang;
+    let w = body.width.min(72);
+    let inner_w = w.saturating_sub(2) as usize;
+    let e = theme.ellipsis();
+    let decision = match &item.standing {
+        Standing::Queued(d) => match lang {
+            Lang::Zh => format!("待上传的决定：{}", d.zh()),
+            Lang::En => format!("Queued decision: {}", d.en()),
+        },
+        _ => String::new(),
+    };
+    let lines = vec![
+        Line::raw(fit(
+            &format!(
+                "{} · {} · {}",
+                item.request.kind.label(lang),
+                item.unit,
+                super::i18n::asked(item, lang)
+            ),
+            inner_w,
+            e,
+        )),
+        Line::styled(decision, theme.header()),
+        Line::styled(M::WithdrawHint.get(lang), theme.warn()),
+    ];
+    let rows: u16 = lines
+        .iter()
+        .map(|l| (l.width().max(1)).div_ceil(inner_w.max(1)) as u16)
+        .sum();
+    let h = (rows + 2).min(body.height);
+    let r = Rect {
+        x: body.x + (body.width - w) / 2,
+        y: body.y + body.height.saturating_sub(h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    let title = match lang {
+        Lang::Zh => format!(" {}：申请 {} ", M::WithdrawTitle.get(lang), item.request.id),
+        Lang::En => format!(
+            " {}: request {} ",
+            M::WithdrawTitle.get(lang),
+            item.request.id
+        ),
+    };
+    let block = widgets::block(theme, title, true);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn render_dialog(f: &mut Frame, body: Rect, theme: &Theme, d: &Dialog, item: &Item) {

@@ -209,7 +209,7 @@ fn deciding_takes_three_keys_and_opens_the_next_request() {
             rows[0].comment.as_str(),
             rows[0].state
         ),
-        (1, Decision::Approve, "同意。", 0)
+        (1, Decision::Approve, "同意。", outbox::State::Queued)
     );
     let audited: i64 =
         h.rt.store
@@ -244,6 +244,94 @@ fn deciding_takes_three_keys_and_opens_the_next_request() {
     assert!(inbox(&h).dialog.is_none());
     assert!(h.state.message.as_ref().unwrap().text.contains("待上传"));
     assert!(h.text().contains("待上传（同意）"), "{}", h.text());
+}
+
+#[test]
+fn a_queued_decision_is_withdrawn_with_w_after_a_confirmation() {
+    let mut h = inbox_harness(false);
+    // `w` on a request with nothing queued says so and changes nothing.
+    h.keys(&["<F2>", "w"]);
+    assert!(inbox(&h).withdrawing.is_none());
+    assert!(
+        h.state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("没有待上传的决定"),
+        "{:?}",
+        h.state.message.as_ref().map(|m| &m.text)
+    );
+    // Queue 退回 on the selected request (the plan, 2), then take it back.
+    h.keys(&["r", "<Enter>", "<Enter>"]);
+    assert_eq!(outbox_rows(&h).len(), 1);
+    h.keys(&["<Home>"]);
+    let pos = inbox(&h)
+        .order
+        .iter()
+        .position(|&i| inbox(&h).items[i].request.id == 2)
+        .unwrap();
+    for _ in 0..pos {
+        h.keys(&["<Down>"]);
+    }
+    assert_eq!(inbox(&h).selected().unwrap().request.id, 2);
+    // Esc keeps it.
+    h.keys(&["w"]);
+    assert_eq!(inbox(&h).withdrawing, Some(2));
+    assert!(h.text().contains("撤回决定：申请 2"), "{}", h.text());
+    h.keys(&["<Esc>"]);
+    assert!(inbox(&h).withdrawing.is_none());
+    assert_eq!(outbox_rows(&h).len(), 1);
+    // Enter withdraws it: the row goes, the request is open again, the audit log says so.
+    h.keys(&["w", "<Enter>"]);
+    assert!(outbox_rows(&h).is_empty());
+    assert_eq!(inbox(&h).item(2).unwrap().standing, Standing::Open);
+    assert_eq!(h.state.status.unsent, 0);
+    assert!(h.state.message.as_ref().unwrap().text.contains("已撤回"));
+    let audited: i64 =
+        h.rt.store
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM audit WHERE action = 'withdraw'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+    assert_eq!(audited, 1);
+    // A decision already sent cannot be withdrawn.
+    h.keys(&["r", "<Enter>", "<Enter>"]);
+    outbox::claim(h.rt.store.conn(), 0, 10).unwrap();
+    h.act(Action::Effect(Effect::LoadInbox { show: false }));
+    h.keys(&["<Home>"]);
+    for _ in 0..pos {
+        h.keys(&["<Down>"]);
+    }
+    h.keys(&["w"]);
+    assert!(inbox(&h).withdrawing.is_none());
+    assert!(h.state.message.as_ref().unwrap().text.contains("已发送"));
+    assert_eq!(outbox_rows(&h)[0].state, outbox::State::Sent);
+}
+
+#[test]
+fn opening_the_inbox_counts_as_seeing_the_refusals() {
+    let mut h = inbox_harness(false);
+    let id = outbox::queue(&h.rt.store, 2, Decision::Approve, "同意。").unwrap();
+    outbox::record_answers(
+        h.rt.store.conn(),
+        &[crate::sync::proto::Answer {
+            client_id: id,
+            accepted: false,
+            reason: Some("无法同意：超出核定编制".into()),
+        }],
+    )
+    .unwrap();
+    assert_eq!(outbox::unseen_refusals(h.rt.store.conn()).unwrap(), 1);
+    h.keys(&["<F2>"]);
+    assert!(matches!(
+        inbox(&h).item(2).unwrap().standing,
+        Standing::Refused { .. }
+    ));
+    assert_eq!(outbox::unseen_refusals(h.rt.store.conn()).unwrap(), 0);
 }
 
 #[test]

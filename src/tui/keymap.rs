@@ -47,6 +47,8 @@ pub enum Cmd {
     Approve,
     ReturnRequest,
     Reject,
+    /// Takes back a decision not yet sent (待上传), after a confirmation.
+    Withdraw,
     /// Cycles the inbox's order: by age, kind, unit.
     Sort,
     /// Cycles a timeline's or the inbox's kind filter.
@@ -178,6 +180,13 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         "return for correction",
     ),
     ("reject", Cmd::Reject, true, "不同意", "reject"),
+    (
+        "withdraw",
+        Cmd::Withdraw,
+        true,
+        "撤回待上传的决定",
+        "withdraw a decision not yet sent",
+    ),
     (
         "sort",
         Cmd::Sort,

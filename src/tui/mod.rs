@@ -403,14 +403,43 @@ impl Runtime {
                 }
                 out
             }
-            Effect::LoadInbox { show } => vec![
-                Action::Status(data::status(s)?),
-                Action::Inbox {
-                    items: data::inbox(s, state.now.date_naive())?,
-                    show,
-                    decided: None,
-                },
-            ],
+            Effect::LoadInbox { show } => {
+                // The operator opens the inbox, where refusals show on their items:
+                // `bianzhi status` stops counting them as unseen.
+                if show && !state.read_only {
+                    crate::sync::outbox::mark_refusals_seen(s.conn())?;
+                }
+                vec![
+                    Action::Status(data::status(s)?),
+                    Action::Inbox {
+                        items: data::inbox(s, state.now.date_naive())?,
+                        show,
+                        decided: None,
+                    },
+                ]
+            }
+            Effect::Withdraw(id) => {
+                if state.read_only {
+                    return Ok(vec![Action::Error(
+                        i18n::M::ReadOnlyRefused.get(self.lang).to_string(),
+                    )]);
+                }
+                // The same path as `bianzhi outbox withdraw`.
+                match crate::store::inbox::withdraw(s, id)? {
+                    Ok(_) => vec![
+                        Action::Status(data::status(s)?),
+                        Action::Inbox {
+                            items: data::inbox(s, state.now.date_naive())?,
+                            show: false,
+                            decided: None,
+                        },
+                        Action::Note(i18n::withdrawn(self.lang, id)),
+                    ],
+                    Err(refusal) => {
+                        vec![Action::Error(i18n::withdraw_refused(self.lang, &refusal))]
+                    }
+                }
+            }
             Effect::Decide {
                 id,
                 decision,

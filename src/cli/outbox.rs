@@ -1,0 +1,188 @@
+//! `bianzhi outbox`: this operator's decisions and where each stands — 待上传, 已发送,
+//! 已接受, 被拒绝 with the server's reason — and withdrawing one not yet sent.
+
+use super::Ctx;
+use super::out::{out, outln};
+use crate::model::Lang;
+use crate::store::{self, queries};
+use crate::sync::outbox::{self, State};
+use anyhow::{Result, bail};
+use serde_json::json;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct OutboxArgs {
+    #[command(subcommand)]
+    pub command: Option<OutboxCommand>,
+    /// Machine-readable output (does not count as the operator having looked).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum OutboxCommand {
+    /// Withdraw a decision not yet sent (待上传); the request is open again.
+    Withdraw {
+        /// The request's number (as `bianzhi inbox` and `bianzhi outbox` show it).
+        request_id: i64,
+    },
+}
+
+/// The listing fits a terminal this wide.
+const WIDTH: usize = 80;
+
+pub fn outbox(ctx: &Ctx, a: OutboxArgs) -> Result<()> {
+    match a.command {
+        Some(OutboxCommand::Withdraw { request_id }) => withdraw(ctx, request_id),
+        None => list(ctx, a.json),
+    }
+}
+
+fn withdraw(ctx: &Ctx, id: i64) -> Result<()> {
+    if ctx.ui.read_only {
+        bail!("只读模式下不能撤回决定");
+    }
+    let store = ctx.store()?;
+    match store::inbox::withdraw(&store, id)? {
+        Ok(e) => {
+            outln!(
+                "已撤回：申请 {id} 的决定（{}）不会再发送，该申请重新列入待审批。",
+                e.decision.zh()
+            )?;
+            Ok(())
+        }
+        Err(refusal) => bail!("{refusal}"),
+    }
+}
+
+/// `2026-11-02 09:30`
+fn short_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+/// Splits `s` into pieces at most `width` cells wide (at least one piece).
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width && w > 0 {
+            out.push(String::new());
+            w = 0;
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+        w += cw;
+    }
+    out
+}
+
+fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
+    let store = ctx.store()?;
+    let conn = store.conn();
+    let mut entries = outbox::entries(conn)?;
+    entries.reverse();
+    let kind = |id| -> Result<Option<crate::model::ApprovalKind>> {
+        Ok(queries::approval(conn, id)?.map(|a| a.kind))
+    };
+    if as_json {
+        let mut out = Vec::new();
+        for e in &entries {
+            out.push(json!({
+                "request": e.approval_id,
+                "kind": kind(e.approval_id)?.map(|k| k.zh()),
+                "decision": e.decision,
+                "state": e.state,
+                "state_text": e.state.zh(),
+                "reason": e.reason,
+                "comment": e.comment,
+                "created_at": e.created_at,
+                "answered_at": e.answered_at,
+                "client_id": e.client_id,
+            }));
+        }
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
+        return Ok(());
+    }
+    if entries.is_empty() {
+        outln!("没有记录过的决定（审批后会在这里列出，直到服务器答复）")?;
+        return Ok(());
+    }
+    let header = ["申请", "类别", "决定", "状态", "记录时间", "说明"];
+    let mut cells: Vec<[String; 5]> = Vec::new();
+    let mut notes = Vec::new();
+    for e in &entries {
+        cells.push([
+            e.approval_id.to_string(),
+            kind(e.approval_id)?
+                .map(|k| k.label(Lang::Zh).to_string())
+                .unwrap_or_else(|| "—".into()),
+            e.decision.zh().to_string(),
+            e.state.zh().to_string(),
+            short_time(&e.created_at),
+        ]);
+        notes.push(match e.state {
+            State::Refused => format!("服务器：{}", e.reason.as_deref().unwrap_or("未说明原因")),
+            State::Sent => "等待服务器答复".to_string(),
+            State::Queued => "下次同步时发送，可撤回".to_string(),
+            State::Accepted => String::new(),
+        });
+    }
+    // The note column takes what the others leave of 80 cells, and wraps onto lines of
+    // its own: a refusal's reason is shown whole.
+    let used: usize = (0..5)
+        .map(|i| {
+            cells
+                .iter()
+                .map(|c| c[i].width())
+                .chain([header[i].width()])
+                .max()
+                .unwrap_or(0)
+                + 2
+        })
+        .sum();
+    let room = WIDTH.saturating_sub(used).max(10);
+    let mut rows = Vec::new();
+    for (c, note) in cells.into_iter().zip(notes) {
+        for (k, piece) in wrap(&note, room).into_iter().enumerate() {
+            if k == 0 {
+                let mut row: Vec<String> = c.to_vec();
+                row.push(piece);
+                rows.push(row);
+            } else {
+                let mut row = vec![String::new(); 5];
+                row.push(piece);
+                rows.push(row);
+            }
+        }
+    }
+    out!("{}", super::table::render(&header, &rows))?;
+    let count = |s| entries.iter().filter(|e| e.state == s).count();
+    outln!(
+        "共 {} 个：待上传 {}，已发送 {}，已接受 {}，被拒绝 {}",
+        entries.len(),
+        count(State::Queued),
+        count(State::Sent),
+        count(State::Accepted),
+        count(State::Refused)
+    )?;
+    if count(State::Queued) > 0 {
+        outln!("撤回尚未发送的决定：bianzhi outbox withdraw 申请编号")?;
+    }
+    // The operator has now seen every refusal: `bianzhi status` stops counting them.
+    // Not worth failing the listing for (a read-only cache cannot keep the mark).
+    if !ctx.ui.read_only
+        && let Err(e) = outbox::mark_refusals_seen(conn)
+    {
+        tracing::warn!("could not mark the refusals seen: {e}");
+    }
+    Ok(())
+}
