@@ -315,7 +315,8 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
     if st.sent > 0 {
         outln!(
             "未发送的操作：{} 个（其中 {} 个已发送，等待服务器答复）",
-            st.unsent, st.sent
+            st.unsent,
+            st.sent
         )?;
     } else {
         outln!("未发送的操作：{} 个", st.unsent)?;
@@ -323,7 +324,8 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
     if st.rejected_unseen > 0 {
         outln!(
             "被服务器拒绝的操作：{} 个是上次查看后新增的（共 {} 个）。用 bianzhi outbox 查看原因",
-            st.rejected_unseen, st.rejected
+            st.rejected_unseen,
+            st.rejected
         )?;
     } else if st.rejected > 0 {
         outln!("被服务器拒绝的操作：{} 个，均已查看", st.rejected)?;
