@@ -294,3 +294,21 @@ fn a_path_that_is_not_our_cache_is_refused_untouched() {
         assert!(text(&o).contains("chmod 600"), "{mode:o}: {}", text(&o));
     }
 }
+
+#[test]
+fn a_token_with_control_characters_is_reported_as_malformed_and_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.db");
+    // A listening server that must never see a request.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    for token in ["abc\u{1}def", "abc\tdef", "令牌abc", "abc\u{7f}"] {
+        let o = run(&cache, &["sync", "--server", &url, "--token", token]);
+        assert!(!o.status.success());
+        let t = text(&o);
+        assert!(t.contains("令牌格式不对"), "{token:?}: {t}");
+        assert!(!t.contains("无法连接"), "{token:?}: {t}");
+        assert!(listener.accept().is_err(), "{token:?} reached the server");
+    }
+}

@@ -42,6 +42,10 @@ pub enum Error {
     Concurrent,
     #[error("服务器地址无效：{0}（应以 http:// 或 https:// 开头）")]
     BadUrl(String),
+    #[error(
+        "令牌格式不对：含有控制字符、空格或汉字等（多半是复制时带进来的），未发送任何请求。请重新复制管理员给的令牌，写入配置文件的 token 项，或设置环境变量 BIANZHI_TOKEN"
+    )]
+    MalformedToken,
     #[error("{0}")]
     Other(String),
 }
@@ -179,6 +183,12 @@ impl Client {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(Error::BadUrl(base));
         }
+        // A token travels in a header: visible ASCII only. Anything else would fail
+        // inside the HTTP library and look like a network fault, retried in vain.
+        let token = token.trim();
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::MalformedToken);
+        }
         let mut b = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(Duration::from_secs(60))
@@ -196,7 +206,7 @@ impl Client {
         Ok(Client {
             http,
             base,
-            token: token.trim().to_string(),
+            token: token.to_string(),
             page_rows: None,
             retry: Retry::default(),
         })
