@@ -201,6 +201,13 @@ async fn repair_rescues_unsent_decisions_from_a_damaged_cache_and_the_next_sync_
         );
         assert!(o.status.success(), "{}", text(&o));
     }
+    // A healthy cache is left alone.
+    let before = std::fs::read(&cache).unwrap();
+    let o = run(&cache, &["repair"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("完好"), "{}", text(&o));
+    assert_eq!(std::fs::read(&cache).unwrap(), before);
+
     damage_table(&cache, "persons");
 
     // A query says what happened and names a command that exists.

@@ -82,16 +82,24 @@ pub struct RepairArgs {}
 /// fresh one; the next sync downloads the rest and sends what was unsent.
 pub fn repair(ctx: &Ctx, _a: RepairArgs) -> Result<()> {
     let path = &ctx.cache_path;
-    let r = crate::store::repair::repair(path)
-        .with_context(|| format!("修复缓存 {}", path.display()))?;
-    println!("损坏的缓存已移到 {}（未删除）。", r.moved_to.display());
-    println!(
+    use crate::store::repair::{Outcome, repair};
+    let r = match repair(path).with_context(|| format!("修复缓存 {}", path.display()))? {
+        Outcome::Healthy => {
+            outln!("缓存 {} 完好，无需修复，未作任何改动。", path.display())?;
+            return Ok(());
+        }
+        Outcome::Repaired(r) => r,
+    };
+    outln!("损坏的缓存已移到 {}（未删除）。", r.moved_to.display())?;
+    outln!(
         "已转入新缓存：未发送的操作 {} 个（操作箱共 {} 条），操作日志 {} 条。",
-        r.unsent, r.outbox, r.audit
-    );
+        r.unsent,
+        r.outbox,
+        r.audit
+    )?;
     if r.lost > 0 {
-        println!("有 {} 条记录已无法读取。", r.lost);
+        outln!("有 {} 条记录已无法读取。", r.lost)?;
     }
-    println!("请执行 bianzhi sync：重新下载全部数据，并发送未发送的操作。");
+    outln!("请执行 bianzhi sync：重新下载全部数据，并发送未发送的操作。")?;
     Ok(())
 }

@@ -41,9 +41,30 @@ pub fn check(conn: &Connection) -> Result<()> {
     }
 }
 
-/// Repairs the cache at `path`: see the module's comment. Nothing is deleted; a failure
-/// part way leaves the damaged file where it was.
-pub fn repair(path: &Path) -> Result<Repaired> {
+/// What `repair` found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Outcome {
+    /// The cache opens and passes its check: nothing was changed.
+    Healthy,
+    Repaired(Repaired),
+}
+
+/// Repairs the cache at `path` if it is damaged: see the module's comment. A cache that
+/// opens and passes its check is left alone. Nothing is deleted; a failure part way
+/// leaves the damaged file where it was.
+pub fn repair(path: &Path) -> Result<Outcome> {
+    match Store::open(path) {
+        Ok(store) if check(store.conn()).is_ok() => return Ok(Outcome::Healthy),
+        Err(e @ (Error::Missing(_) | Error::IsDirectory(_) | Error::NotOurs(_))) => {
+            return Err(e);
+        }
+        Err(e @ (Error::OthersCanRead { .. } | Error::NewerSchema { .. })) => return Err(e),
+        _ => {}
+    }
+    rebuild(path).map(Outcome::Repaired)
+}
+
+fn rebuild(path: &Path) -> Result<Repaired> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Missing(path.to_path_buf()),
         _ => Error::Io(e),
