@@ -9,5 +9,6 @@ mod fuzz;
 mod inbox;
 mod load;
 mod security;
+mod server;
 mod sync;
 mod tui;

@@ -46,9 +46,34 @@ pub enum OperatorCommand {
     /// Create an operator with a jurisdiction; prints its token as the last line.
     Add {
         name: String,
-        /// The root unit of the operator's jurisdiction.
+        /// The root unit of the operator's jurisdiction: its id, full name, or a short
+        /// name only one unit has.
         #[arg(long)]
-        scope: i64,
+        scope: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// List operators: name, jurisdiction, enabled or disabled.
+    List {
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Disable an operator: its next request is refused, no restart needed.
+    Disable {
+        /// The operator's name (or #ID when several share it).
+        name: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Enable a disabled operator again.
+    Enable {
+        name: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Give an operator a new token (printed as the last line); the old one stops working.
+    Rotate {
+        name: String,
         #[arg(long)]
         db: PathBuf,
     },
@@ -139,11 +164,18 @@ pub fn serve(_ctx: &Ctx, a: ServeArgs) -> Result<()> {
     })
 }
 
+fn open_server_db(db: &Path) -> Result<ServerDb> {
+    ServerDb::open(db).with_context(|| format!("打开服务器数据库 {}", db.display()))
+}
+
 pub fn operator(_ctx: &Ctx, a: OperatorArgs) -> Result<()> {
+    use crate::server::operators;
+    const KEEP_TOKEN: &str =
+        "令牌只显示这一次，请妥善保存（写入终端的配置文件 token 项，或设置 BIANZHI_TOKEN）：";
     match a.command {
         OperatorCommand::Add { name, scope, db } => {
-            let db = ServerDb::open(&db)
-                .with_context(|| format!("打开服务器数据库 {}", db.display()))?;
+            let db = open_server_db(&db)?;
+            let scope = operators::resolve_unit(db.conn(), &scope)?;
             let token = db.add_operator(&name, scope)?;
             let unit = crate::store::queries::org(db.conn(), scope)?
                 .map(|o| o.name)
@@ -152,12 +184,72 @@ pub fn operator(_ctx: &Ctx, a: OperatorArgs) -> Result<()> {
                 "已创建操作员 {}，管辖范围：{unit}（单位 {scope}）及其下属单位。",
                 name.trim()
             );
-            println!(
-                "令牌只显示这一次，请妥善保存（写入终端的配置文件 token 项，或设置 BIANZHI_TOKEN）："
-            );
+            println!("{KEEP_TOKEN}");
             println!("{token}");
-            Ok(())
         }
+        OperatorCommand::List { db } => {
+            let db = open_server_db(&db)?;
+            let ops = operators::list(db.conn())?;
+            if ops.is_empty() {
+                println!("还没有操作员。用 bianzhi operator add 名称 --scope 单位 --db … 创建");
+                return Ok(());
+            }
+            // No roles exist yet: every operator may decide within their jurisdiction.
+            let rows: Vec<[String; 5]> = ops
+                .iter()
+                .map(|o| {
+                    [
+                        format!("#{}", o.id),
+                        o.name.clone(),
+                        format!("{}（单位 {}）", o.scope_name, o.scope_root),
+                        if o.disabled { "已停用" } else { "启用" }.to_string(),
+                        "—".to_string(),
+                    ]
+                })
+                .collect();
+            let head = ["编号", "操作员", "管辖范围", "状态", "角色"].map(String::from);
+            print_table(&head, &rows);
+        }
+        OperatorCommand::Disable { name, db } => {
+            let op = operators::set_disabled(&open_server_db(&db)?, &name, true)?;
+            println!(
+                "已停用操作员 {}（#{}）：其下一个请求即被拒绝，运行中的服务器无需重启。恢复请用 bianzhi operator enable",
+                op.name, op.id
+            );
+        }
+        OperatorCommand::Enable { name, db } => {
+            let op = operators::set_disabled(&open_server_db(&db)?, &name, false)?;
+            println!("已启用操作员 {}（#{}），原令牌继续有效", op.name, op.id);
+        }
+        OperatorCommand::Rotate { name, db } => {
+            let (op, token) = operators::rotate(&open_server_db(&db)?, &name)?;
+            println!(
+                "已为操作员 {}（#{}）更换令牌，旧令牌立即失效。",
+                op.name, op.id
+            );
+            println!("{KEEP_TOKEN}");
+            println!("{token}");
+        }
+    }
+    Ok(())
+}
+
+/// A plain table with columns padded to their display width.
+fn print_table<const N: usize>(head: &[String; N], rows: &[[String; N]]) {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths = head.clone().map(|h| h.width());
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    for r in std::iter::once(head).chain(rows) {
+        let line: Vec<String> = r
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - cell.width())))
+            .collect();
+        println!("{}", line.join("  ").trim_end());
     }
 }
 
