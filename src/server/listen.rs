@@ -69,23 +69,22 @@ impl Conns {
         self.started.elapsed().as_millis() as u64
     }
 
-    /// Closes (gracefully: a request being answered is finished first) the connection
-    /// idle the longest; returns whether there was one.
-    fn evict_one(&self) -> bool {
+    /// Closes (gracefully: a request being answered is finished first) the `n`
+    /// connections idle the longest; returns how many were asked to close.
+    fn evict(&self, n: usize) -> usize {
         let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        let victim = open
+        let mut idle: Vec<&Arc<Conn>> = open
             .values()
             .filter(|c| c.busy.load(Ordering::Relaxed) == 0 && !c.kicked.load(Ordering::Relaxed))
-            .min_by_key(|c| c.idle_since.load(Ordering::Relaxed));
-        match victim {
-            Some(c) => {
-                c.kicked.store(true, Ordering::Relaxed);
-                c.kick.notify_one();
-                self.evicted.fetch_add(1, Ordering::Relaxed);
-                true
-            }
-            None => false,
+            .collect();
+        idle.sort_by_key(|c| c.idle_since.load(Ordering::Relaxed));
+        for c in idle.iter().take(n) {
+            c.kicked.store(true, Ordering::Relaxed);
+            c.kick.notify_one();
         }
+        let n = n.min(idle.len());
+        self.evicted.fetch_add(n as u64, Ordering::Relaxed);
+        n
     }
 
     /// Connections closed to make room so far.
@@ -146,9 +145,9 @@ pub(crate) async fn serve(
         let permit = match conns.permits.clone().try_acquire_owned() {
             Ok(p) => p,
             Err(_) => loop {
-                // Full: make room by closing the connection idle longest, and wait for
-                // its permit (or any other's).
-                conns.evict_one();
+                // Full: make room by closing the connections idle longest (a few at
+                // once, so the next arrivals find room too), and wait for a permit.
+                conns.evict((conns.max / 16).max(1));
                 let wait = conns.permits.clone().acquire_owned();
                 tokio::select! {
                     p = tokio::time::timeout(Duration::from_millis(500), wait) => {
