@@ -162,8 +162,12 @@ async fn error_form(rb: reqwest::RequestBuilder) -> (u16, String) {
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default();
     let text = resp.text().await.unwrap();
-    assert!(ctype.starts_with("application/json"), "{status} {ctype}: {text}");
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert!(
+        ctype.starts_with("application/json"),
+        "{status} {ctype}: {text}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
     let (code, error) = (v["code"].as_str(), v["error"].as_str());
     assert!(
         code.is_some_and(|c| !c.is_empty()) && error.is_some_and(|e| !e.is_empty()),
@@ -182,8 +186,16 @@ async fn every_error_answer_has_the_documented_form() {
     let sync_url = format!("{url}/v1/sync");
     let cases = [
         (http.get(format!("{url}/v2/nothing")), 404, "not_found"),
-        (http.get(&sync_url).bearer_auth(&token), 405, "method_not_allowed"),
-        (http.delete(format!("{url}/v1/whoami")), 405, "method_not_allowed"),
+        (
+            http.get(&sync_url).bearer_auth(&token),
+            405,
+            "method_not_allowed",
+        ),
+        (
+            http.delete(format!("{url}/v1/whoami")),
+            405,
+            "method_not_allowed",
+        ),
         (
             http.post(&sync_url)
                 .bearer_auth(&token)
@@ -214,7 +226,12 @@ async fn every_error_answer_has_the_documented_form() {
              Content-Type: application/json\r\n{framing}\r\n"
         )
     };
-    let declared = raw(w.server.addr, head("Content-Length: 5242880\r\n"), Vec::new()).await;
+    let declared = raw(
+        w.server.addr,
+        head("Content-Length: 5242880\r\n"),
+        Vec::new(),
+    )
+    .await;
     let mut chunked = Vec::new();
     for _ in 0..6 {
         chunked.extend_from_slice(format!("{:x}\r\n", 1 << 20).as_bytes());
@@ -222,10 +239,18 @@ async fn every_error_answer_has_the_documented_form() {
         chunked.extend_from_slice(b"\r\n");
     }
     chunked.extend_from_slice(b"0\r\n\r\n");
-    let streamed = raw(w.server.addr, head("Transfer-Encoding: chunked\r\n"), chunked).await;
+    let streamed = raw(
+        w.server.addr,
+        head("Transfer-Encoding: chunked\r\n"),
+        chunked,
+    )
+    .await;
     for answer in [declared, streamed] {
         assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
-        assert!(answer.contains("content-type: application/json"), "{answer}");
+        assert!(
+            answer.contains("content-type: application/json"),
+            "{answer}"
+        );
         let body = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
         let v: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(v["code"], "too_large", "{answer}");
@@ -356,8 +381,12 @@ async fn a_refusal_names_no_unit_outside_the_jurisdiction() {
             |r| r.get(0),
         )
         .unwrap();
-    let mut me = bianzhi::store::queries::person(db.conn(), pid).unwrap().unwrap();
-    let mut twin = bianzhi::store::queries::person(db.conn(), other).unwrap().unwrap();
+    let mut me = bianzhi::store::queries::person(db.conn(), pid)
+        .unwrap()
+        .unwrap();
+    let mut twin = bianzhi::store::queries::person(db.conn(), other)
+        .unwrap()
+        .unwrap();
     if me.id_number.is_empty() {
         me.id_number = "110101199003071234".into();
     }
@@ -487,7 +516,9 @@ async fn a_forged_cursor_costs_no_more_than_a_first_sync() {
     }
     let moves = db
         .conn()
-        .query_row("SELECT COUNT(*) FROM sync_moves", [], |r| r.get::<_, i64>(0))
+        .query_row("SELECT COUNT(*) FROM sync_moves", [], |r| {
+            r.get::<_, i64>(0)
+        })
         .unwrap() as u64;
     assert!(moves >= 10, "{moves} departures");
     let top = db::seq(db.conn()).unwrap();

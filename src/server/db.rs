@@ -567,7 +567,12 @@ pub fn feed(conn: &Connection, root: OrgId, cursor: u64, limit: usize) -> Result
 }
 
 /// The ids [`feed`] reads, sorted, without their rows.
-pub(crate) fn feed_ids(conn: &Connection, root: OrgId, cursor: u64, limit: usize) -> Result<FeedIds> {
+pub(crate) fn feed_ids(
+    conn: &Connection,
+    root: OrgId,
+    cursor: u64,
+    limit: usize,
+) -> Result<FeedIds> {
     let scope = scope_of(conn, root)?;
     let top = seq(conn)?;
     let marker = format!("/{root}/");
@@ -640,15 +645,55 @@ pub(crate) fn feed_ids(conn: &Connection, root: OrgId, cursor: u64, limit: usize
 }
 
 /// The rows of one table of a page (`slot` as in [`feed_ids`]), column by column.
-pub(crate) fn columns_of(conn: &Connection, slot: usize, ids: &[i64]) -> Result<crate::sync::wire::Columns> {
+pub(crate) fn columns_of(
+    conn: &Connection,
+    slot: usize,
+    ids: &[i64],
+) -> Result<crate::sync::wire::Columns> {
     use crate::sync::wire::to_columns;
     Ok(match slot {
-        0 => to_columns(&fetch(conn, "orgs", rows::ORG_COLUMNS, ids, rows::read_org)?),
-        1 => to_columns(&fetch(conn, "ledger", rows::LEDGER_COLUMNS, ids, rows::read_ledger)?),
-        2 => to_columns(&fetch(conn, "posts", rows::POST_COLUMNS, ids, rows::read_post)?),
-        3 => to_columns(&fetch(conn, "persons", rows::PERSON_COLUMNS, ids, rows::read_person)?),
-        4 => to_columns(&fetch(conn, "events", rows::EVENT_COLUMNS, ids, rows::read_event)?),
-        _ => to_columns(&fetch(conn, "approvals", rows::APPROVAL_COLUMNS, ids, rows::read_approval)?),
+        0 => to_columns(&fetch(
+            conn,
+            "orgs",
+            rows::ORG_COLUMNS,
+            ids,
+            rows::read_org,
+        )?),
+        1 => to_columns(&fetch(
+            conn,
+            "ledger",
+            rows::LEDGER_COLUMNS,
+            ids,
+            rows::read_ledger,
+        )?),
+        2 => to_columns(&fetch(
+            conn,
+            "posts",
+            rows::POST_COLUMNS,
+            ids,
+            rows::read_post,
+        )?),
+        3 => to_columns(&fetch(
+            conn,
+            "persons",
+            rows::PERSON_COLUMNS,
+            ids,
+            rows::read_person,
+        )?),
+        4 => to_columns(&fetch(
+            conn,
+            "events",
+            rows::EVENT_COLUMNS,
+            ids,
+            rows::read_event,
+        )?),
+        _ => to_columns(&fetch(
+            conn,
+            "approvals",
+            rows::APPROVAL_COLUMNS,
+            ids,
+            rows::read_approval,
+        )?),
     })
 }
 

@@ -19,11 +19,13 @@ pub const NOT_IN_SCOPE: &str = "该申请不存在或不在您的管辖范围内
 pub const CLIENT_ID_REUSED: &str =
     "该决定的编号（client_id）已用于另一个决定，本决定未生效。请重新作出决定（将生成新的编号）";
 
+/// An answer already given: accepted, reason, the request it answered, its hash.
+type Remembered = (bool, Option<String>, i64, Option<Vec<u8>>);
+
 /// What makes two pushed decisions the same one: the request, the verdict, the comment.
 fn request_hash(a: &PushAction) -> [u8; 32] {
     use sha2::Digest;
-    let text = serde_json::to_string(&(a.approval_id, &a.decision, &a.comment))
-        .unwrap_or_default();
+    let text = serde_json::to_string(&(a.approval_id, &a.decision, &a.comment)).unwrap_or_default();
     sha2::Sha256::digest(text.as_bytes()).into()
 }
 
@@ -41,7 +43,7 @@ pub fn apply_push(
     for action in actions {
         let tx = db.transaction()?;
         let request = request_hash(action);
-        let known: Option<(bool, Option<String>, i64, Option<Vec<u8>>)> = tx
+        let known: Option<Remembered> = tx
             .query_row(
                 "SELECT accepted, reason, approval_id, request FROM applied_actions WHERE operator_id = ? AND client_id = ?",
                 params![op.id, action.client_id],

@@ -190,10 +190,9 @@ impl ApiError {
                 "method_not_allowed",
                 "该接口不接受这种请求方法（协议见 docs/PROTOCOL.md）",
             ),
-            StatusCode::PAYLOAD_TOO_LARGE => (
-                "too_large",
-                "请求体超过 4 MiB，未被处理。请分批发送决定",
-            ),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ("too_large", "请求体超过 4 MiB，未被处理。请分批发送决定")
+            }
             StatusCode::UNSUPPORTED_MEDIA_TYPE => (
                 "unsupported_media_type",
                 "请求体应为 JSON（Content-Type: application/json）",
@@ -202,7 +201,10 @@ impl ApiError {
                 "timeout",
                 "请求体未在限定时间内发送完毕，连接已关闭。请检查网络后重试",
             ),
-            s if s.is_client_error() => ("bad_request", "请求无效，未被处理（协议见 docs/PROTOCOL.md）"),
+            s if s.is_client_error() => (
+                "bad_request",
+                "请求无效，未被处理（协议见 docs/PROTOCOL.md）",
+            ),
             _ => ("internal", "服务器内部错误，请稍后重试"),
         };
         ApiError {
@@ -407,7 +409,10 @@ async fn snapshot(AxState(state): AxState<State>, headers: HeaderMap) -> Respons
 /// A jurisdiction's snapshot file (the format of `wire::Snapshot`), written table by
 /// table into one zstd stream: only one table's rows are in memory at a time, never the
 /// whole jurisdiction nor its whole JSON.
-fn build_snapshot(conn: &rusqlite::Connection, root: crate::model::OrgId) -> Result<SnapshotBytes, ApiError> {
+fn build_snapshot(
+    conn: &rusqlite::Connection,
+    root: crate::model::OrgId,
+) -> Result<SnapshotBytes, ApiError> {
     use std::io::Write;
     #[derive(serde::Serialize)]
     struct Head {
@@ -510,9 +515,8 @@ async fn read_body(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes,
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap_or("").to_ascii_lowercase());
-    if content_type.is_some_and(|t| {
-        t.split(';').next().map(str::trim) != Some("application/json")
-    }) {
+    if content_type.is_some_and(|t| t.split(';').next().map(str::trim) != Some("application/json"))
+    {
         return Err(ApiError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
     }
     let declared = headers

@@ -114,7 +114,7 @@ pub(crate) fn raise_file_limit() -> u64 {
                 lim.rlim_cur = lim.rlim_max;
             }
         }
-        lim.rlim_cur as u64
+        lim.rlim_cur
     }
 }
 
@@ -158,7 +158,8 @@ pub(crate) async fn serve(
             },
         };
         let _ = tcp.set_nodelay(true);
-        let (app, tls, conns2, shutdown) = (app.clone(), tls.clone(), conns.clone(), shutdown.clone());
+        let (app, tls, conns2, shutdown) =
+            (app.clone(), tls.clone(), conns.clone(), shutdown.clone());
         tokio::spawn(async move {
             let _permit = permit;
             match tls {
