@@ -162,15 +162,22 @@ pub(crate) async fn serve(
             (app.clone(), tls.clone(), conns.clone(), shutdown.clone());
         tokio::spawn(async move {
             let _permit = permit;
+            // Registered from the start, so a stalled TLS handshake can be evicted too.
+            let me = Registered::new(&conns2);
             match tls {
                 Some(acceptor) => {
-                    match tokio::time::timeout(tls::HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
-                        Ok(Ok(stream)) => connection(stream, app, &conns2, shutdown).await,
-                        Ok(Err(e)) => tracing::debug!(%peer, "TLS handshake failed: {e}"),
-                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                    let handshake =
+                        tokio::time::timeout(tls::HANDSHAKE_TIMEOUT, acceptor.accept(tcp));
+                    tokio::select! {
+                        done = handshake => match done {
+                            Ok(Ok(stream)) => connection(stream, app, &conns2, &me.conn, shutdown).await,
+                            Ok(Err(e)) => tracing::debug!(%peer, "TLS handshake failed: {e}"),
+                            Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                        },
+                        _ = me.conn.kick.notified() => {}
                     }
                 }
-                None => connection(tcp, app, &conns2, shutdown).await,
+                None => connection(tcp, app, &conns2, &me.conn, shutdown).await,
             }
         });
     }
@@ -188,22 +195,50 @@ async fn finish(conns: &Conns) {
 }
 
 /// Serves one connection until it closes, times out, is evicted or the server stops.
-async fn connection<I>(io: I, app: Router, conns: &Conns, mut shutdown: watch::Receiver<bool>)
-where
+/// A connection in the table of open ones, removed when dropped.
+struct Registered<'a> {
+    conns: &'a Conns,
+    id: u64,
+    conn: Arc<Conn>,
+}
+
+impl<'a> Registered<'a> {
+    fn new(conns: &'a Conns) -> Registered<'a> {
+        let id = conns.next_id.fetch_add(1, Ordering::Relaxed);
+        let conn = Arc::new(Conn {
+            busy: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(conns.now_ms()),
+            kicked: AtomicBool::new(false),
+            kick: Notify::new(),
+        });
+        conns
+            .open
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, conn.clone());
+        Registered { conns, id, conn }
+    }
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        self.conns
+            .open
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.id);
+    }
+}
+
+async fn connection<I>(
+    io: I,
+    app: Router,
+    conns: &Conns,
+    me: &Arc<Conn>,
+    mut shutdown: watch::Receiver<bool>,
+) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let id = conns.next_id.fetch_add(1, Ordering::Relaxed);
-    let me = Arc::new(Conn {
-        busy: AtomicUsize::new(0),
-        idle_since: AtomicU64::new(conns.now_ms()),
-        kicked: AtomicBool::new(false),
-        kick: Notify::new(),
-    });
-    conns
-        .open
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(id, me.clone());
     let started = conns.started;
     let tracked = me.clone();
     let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
@@ -253,11 +288,6 @@ where
             }
         }
     }
-    conns
-        .open
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&id);
 }
 
 /// The connection bookkeeping of a server allowed `max` connections, bounded by the
