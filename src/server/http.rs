@@ -524,6 +524,9 @@ async fn read_body(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes,
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > proto::MAX_REQUEST_BYTES as u64) {
+        // Refused unread; the rest is read and dropped for a moment (bounded), so a
+        // client still sending sees the answer rather than a reset connection.
+        tokio::spawn(linger(body));
         return Err(ApiError::for_status(StatusCode::PAYLOAD_TOO_LARGE));
     }
     match tokio::time::timeout(
@@ -548,6 +551,22 @@ async fn read_body(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes,
         }
         Err(_) => Err(ApiError::for_status(StatusCode::REQUEST_TIMEOUT)),
     }
+}
+
+/// Reads and drops what is left of a refused body: at most 16 MiB, for at most 5 s.
+async fn linger(body: axum::body::Body) {
+    use futures::StreamExt;
+    let mut stream = body.into_data_stream();
+    let drain = async {
+        let mut n = 0usize;
+        while let Some(Ok(chunk)) = stream.next().await {
+            n += chunk.len();
+            if n > 16 << 20 {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), drain).await;
 }
 
 async fn sync(
