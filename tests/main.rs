@@ -12,5 +12,6 @@ mod load;
 mod outbox;
 mod privacy;
 mod security;
+mod server;
 mod sync;
 mod tui;

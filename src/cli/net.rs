@@ -1,7 +1,7 @@
 //! Network subcommands: serve, operator, sync, status, demo.
 
 use super::Ctx;
-use super::out::outln;
+use super::out::{out, outln};
 use crate::config::Config;
 use crate::generate::{self, Scale};
 use crate::server::{self, ServerDb};
@@ -47,9 +47,34 @@ pub enum OperatorCommand {
     /// Create an operator with a jurisdiction; prints its token as the last line.
     Add {
         name: String,
-        /// The root unit of the operator's jurisdiction.
+        /// The root unit of the operator's jurisdiction: its id, full name, or a short
+        /// name only one unit has.
         #[arg(long)]
-        scope: i64,
+        scope: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// List operators: name, jurisdiction, enabled or disabled.
+    List {
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Disable an operator: its next request is refused, no restart needed.
+    Disable {
+        /// The operator's name (or #ID when several share it).
+        name: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Enable a disabled operator again.
+    Enable {
+        name: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Give an operator a new token (printed as the last line); the old one stops working.
+    Rotate {
+        name: String,
         #[arg(long)]
         db: PathBuf,
     },
@@ -140,11 +165,18 @@ pub fn serve(_ctx: &Ctx, a: ServeArgs) -> Result<()> {
     })
 }
 
+fn open_server_db(db: &Path) -> Result<ServerDb> {
+    ServerDb::open(db).with_context(|| format!("打开服务器数据库 {}", db.display()))
+}
+
 pub fn operator(_ctx: &Ctx, a: OperatorArgs) -> Result<()> {
+    use crate::server::operators;
+    const KEEP_TOKEN: &str =
+        "令牌只显示这一次，请妥善保存（写入终端的配置文件 token 项，或设置 BIANZHI_TOKEN）：";
     match a.command {
         OperatorCommand::Add { name, scope, db } => {
-            let db = ServerDb::open(&db)
-                .with_context(|| format!("打开服务器数据库 {}", db.display()))?;
+            let db = open_server_db(&db)?;
+            let scope = operators::resolve_unit(db.conn(), &scope)?;
             let token = db.add_operator(&name, scope)?;
             let unit = crate::store::queries::org(db.conn(), scope)?
                 .map(|o| o.name)
@@ -153,13 +185,56 @@ pub fn operator(_ctx: &Ctx, a: OperatorArgs) -> Result<()> {
                 "已创建操作员 {}，管辖范围：{unit}（单位 {scope}）及其下属单位。",
                 name.trim()
             )?;
-            outln!(
-                "令牌只显示这一次，请妥善保存（写入终端的配置文件 token 项，或设置 BIANZHI_TOKEN）："
-            )?;
+            outln!("{KEEP_TOKEN}")?;
             outln!("{token}")?;
-            Ok(())
+        }
+        OperatorCommand::List { db } => {
+            let db = open_server_db(&db)?;
+            let ops = operators::list(db.conn())?;
+            if ops.is_empty() {
+                outln!("还没有操作员。用 bianzhi operator add 名称 --scope 单位 --db … 创建")?;
+                return Ok(());
+            }
+            // No roles exist yet: every operator may decide within their jurisdiction.
+            let rows: Vec<Vec<String>> = ops
+                .iter()
+                .map(|o| {
+                    vec![
+                        format!("#{}", o.id),
+                        o.name.clone(),
+                        format!("{}（单位 {}）", o.scope_name, o.scope_root),
+                        if o.disabled { "已停用" } else { "启用" }.to_string(),
+                        "—".to_string(),
+                    ]
+                })
+                .collect();
+            let head = ["编号", "操作员", "管辖范围", "状态", "角色"];
+            out!("{}", super::table::render(&head, &rows))?;
+        }
+        OperatorCommand::Disable { name, db } => {
+            let op = operators::set_disabled(&open_server_db(&db)?, &name, true)?;
+            outln!(
+                "已停用操作员 {}（#{}）：其下一个请求即被拒绝，运行中的服务器无需重启。恢复请用 bianzhi operator enable",
+                op.name,
+                op.id
+            )?;
+        }
+        OperatorCommand::Enable { name, db } => {
+            let op = operators::set_disabled(&open_server_db(&db)?, &name, false)?;
+            outln!("已启用操作员 {}（#{}），原令牌继续有效", op.name, op.id)?;
+        }
+        OperatorCommand::Rotate { name, db } => {
+            let (op, token) = operators::rotate(&open_server_db(&db)?, &name)?;
+            outln!(
+                "已为操作员 {}（#{}）更换令牌，旧令牌立即失效。",
+                op.name,
+                op.id
+            )?;
+            outln!("{KEEP_TOKEN}")?;
+            outln!("{token}")?;
         }
     }
+    Ok(())
 }
 
 /// A progress bar on stderr: rows, bytes, rate.

@@ -18,12 +18,105 @@
 //! build it instead of building it too.
 //!
 //! Bounded by total bytes and by entry count; the least recently used go first.
+//!
+//! Snapshots (`GET /v1/snapshot`) are kept the same way, keyed by `(epoch, seq,
+//! jurisdiction)`: four operators asking for a city at once cost one build, and at most
+//! a few builds of different jurisdictions run at once ([`BuildPermits`]).
 
 use crate::model::OrgId;
 use crate::sync::{proto, wire};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+
+/// A key names the data's moment: `(epoch, seq)` (see above).
+pub(crate) trait Versioned: Clone + Eq + std::hash::Hash {
+    fn epoch(&self) -> &str;
+    fn seq(&self) -> u64;
+}
+
+/// What an entry costs in memory.
+pub(crate) trait Weighed {
+    fn bytes(&self) -> usize;
+}
+
+impl Versioned for PageKey {
+    fn epoch(&self) -> &str {
+        &self.epoch
+    }
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+}
+
+impl Weighed for CachedPage {
+    fn bytes(&self) -> usize {
+        self.rest.len() + self.zstd.get().map_or(0, Vec::len)
+    }
+}
+
+/// A jurisdiction's snapshot at one moment: the same bytes for every operator of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct SnapshotKey {
+    pub epoch: String,
+    pub seq: u64,
+    pub scope_root: OrgId,
+}
+
+impl Versioned for SnapshotKey {
+    fn epoch(&self) -> &str {
+        &self.epoch
+    }
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+}
+
+/// A snapshot file's bytes, shared (not copied) by every answer that sends it.
+pub(crate) struct SnapshotBytes {
+    pub bytes: axum::body::Bytes,
+    pub rows: usize,
+}
+
+impl Weighed for SnapshotBytes {
+    fn bytes(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// At most `n` builds at once, across keys (a build of a city holds a few hundred MB).
+pub(crate) struct BuildPermits {
+    free: Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl BuildPermits {
+    pub fn new(n: usize) -> BuildPermits {
+        BuildPermits {
+            free: Mutex::new(n),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Blocks (a blocking-pool thread) until a build may start.
+    pub fn acquire(&self) -> BuildPermit<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+        *free -= 1;
+        BuildPermit(self)
+    }
+}
+
+pub(crate) struct BuildPermit<'a>(&'a BuildPermits);
+
+impl Drop for BuildPermit<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
+}
 
 /// Everything that determines a page's bytes (besides `server_time`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -98,30 +191,31 @@ impl CachedPage {
         out.extend_from_slice(body);
         out
     }
-
-    fn bytes(&self) -> usize {
-        self.rest.len() + self.zstd.get().map_or(0, Vec::len)
-    }
 }
 
-/// A slot is filled once; whoever finds it empty builds the page while the others wait.
-type Slot = Arc<Mutex<Option<Arc<CachedPage>>>>;
+/// A slot is filled once; whoever finds it empty builds the value while the others wait.
+type Slot<V> = Arc<Mutex<Option<Arc<V>>>>;
 
-struct Entry {
-    slot: Slot,
+struct Entry<V> {
+    slot: Slot<V>,
     used: u64,
 }
 
-pub(crate) struct PageCache {
-    entries: Mutex<(HashMap<PageKey, Entry>, u64)>,
+/// Pages of the changes feed.
+pub(crate) type PageCache = Cache<PageKey, CachedPage>;
+/// Snapshots of jurisdictions.
+pub(crate) type SnapshotCache = Cache<SnapshotKey, SnapshotBytes>;
+
+pub(crate) struct Cache<K, V> {
+    entries: Mutex<(HashMap<K, Entry<V>>, u64)>,
     max_bytes: usize,
     max_entries: usize,
     built: AtomicU64,
 }
 
-impl PageCache {
-    pub fn new(max_bytes: usize, max_entries: usize) -> PageCache {
-        PageCache {
+impl<K: Versioned, V: Weighed> Cache<K, V> {
+    pub fn new(max_bytes: usize, max_entries: usize) -> Self {
+        Cache {
             entries: Mutex::new((HashMap::new(), 0)),
             max_bytes,
             max_entries,
@@ -137,9 +231,9 @@ impl PageCache {
     /// The page for `key`, built by `build` if nobody has it. An error is not cached.
     pub fn get_or_build<E>(
         &self,
-        key: &PageKey,
-        build: impl FnOnce() -> Result<CachedPage, E>,
-    ) -> Result<Arc<CachedPage>, E> {
+        key: &K,
+        build: impl FnOnce() -> Result<V, E>,
+    ) -> Result<Arc<V>, E> {
         let slot = {
             let mut guard = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             let (map, tick) = &mut *guard;
@@ -166,10 +260,10 @@ impl PageCache {
 
     /// Drops what can no longer be asked for (older versions of the same epoch), then the
     /// least recently used until within bounds. `keep` (just built) stays.
-    pub fn trim(&self, keep: &PageKey) {
+    pub fn trim(&self, keep: &K) {
         let mut guard = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let map = &mut guard.0;
-        map.retain(|k, _| k == keep || k.epoch != keep.epoch || k.seq >= keep.seq);
+        map.retain(|k, _| k == keep || k.epoch() != keep.epoch() || k.seq() >= keep.seq());
         loop {
             // A slot being built is locked: it counts as empty until done.
             let total: usize = map

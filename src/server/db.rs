@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS sync_moves (
     from_path TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sync_moves_row ON sync_moves(tbl, id, ver);
+CREATE INDEX IF NOT EXISTS sync_moves_ver ON sync_moves(ver);
 CREATE TABLE IF NOT EXISTS operators (
     id         INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
@@ -50,6 +51,7 @@ CREATE TABLE IF NOT EXISTS applied_actions (
     accepted    INTEGER NOT NULL,
     reason      TEXT,
     at          TEXT NOT NULL,
+    request     BLOB,
     PRIMARY KEY (operator_id, client_id)
 ) WITHOUT ROWID;
 ";
@@ -91,6 +93,16 @@ pub struct ServerDb {
 /// Creates the server's own tables and its epoch if missing.
 pub(crate) fn prepare(conn: &Connection) -> Result<()> {
     conn.execute_batch(SERVER_SCHEMA)?;
+    // Databases made before answers remembered what they answered: their old rows keep
+    // a NULL `request` and are matched by approval only.
+    let has_request: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('applied_actions') WHERE name = 'request')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_request {
+        conn.execute_batch("ALTER TABLE applied_actions ADD COLUMN request BLOB")?;
+    }
     if store::get_meta(conn, EPOCH)?.is_none() {
         store::set_meta(conn, EPOCH, &new_epoch())?;
     }
@@ -188,7 +200,7 @@ impl ServerDb {
                 "单位 {scope_root} 不存在，无法作为管辖范围"
             )));
         }
-        let token = format!("bz_{}", hex::encode(rand::random::<[u8; 24]>()));
+        let token = super::operators::new_token();
         self.conn().execute(
             "INSERT INTO operators (name, scope_root, token_hash, created_at) VALUES (?, ?, ?, ?)",
             params![
@@ -219,14 +231,23 @@ pub fn token_hash(token: &str) -> [u8; 32] {
     sha2::Sha256::digest(token.as_bytes()).into()
 }
 
-/// The operator a bearer token belongs to. Every stored hash is compared, each in
-/// constant time, so neither the match nor its position shows in the timing.
+/// The enabled operator a bearer token belongs to (see [`lookup_token`]).
 pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Operator>> {
+    Ok(lookup_token(conn, token)?
+        .filter(|(_, disabled)| !disabled)
+        .map(|(op, _)| op))
+}
+
+/// The operator a bearer token belongs to, and whether it is disabled. Every stored
+/// hash is compared, each in constant time, so neither the match nor its position shows
+/// in the timing. Read afresh on every call: a running server caches no operator, so
+/// disabling one (`bianzhi operator disable`, another process) holds from its next
+/// request.
+pub fn lookup_token(conn: &Connection, token: &str) -> Result<Option<(Operator, bool)>> {
     use subtle::ConstantTimeEq;
     let hash = token_hash(token);
-    let mut st = conn.prepare_cached(
-        "SELECT id, name, scope_root, token_hash FROM operators WHERE disabled = 0",
-    )?;
+    let mut st =
+        conn.prepare_cached("SELECT id, name, scope_root, token_hash, disabled FROM operators")?;
     let rows = st.query_map([], |r| {
         Ok((
             Operator {
@@ -235,13 +256,14 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Operator>> 
                 scope_root: r.get(2)?,
             },
             r.get::<_, Vec<u8>>(3)?,
+            r.get::<_, bool>(4)?,
         ))
     })?;
     let mut found = None;
     for row in rows {
-        let (op, stored) = row?;
+        let (op, stored, disabled) = row?;
         if stored.len() == hash.len() && bool::from(stored.ct_eq(&hash)) {
-            found = Some(op);
+            found = Some((op, disabled));
         }
     }
     Ok(found)
@@ -468,58 +490,39 @@ pub struct Feed {
     pub deleted: Deleted,
     pub cursor: u64,
     pub more: bool,
+    /// More rows left the jurisdiction after the cursor than a page may hold
+    /// ([`MAX_DEPARTURES`]): a fresh download is cheaper than the delta (must refetch).
+    pub too_old: bool,
+    /// Rows of the server's bookkeeping read to answer (versions and departures): the
+    /// work a request costs, whatever its cursor.
+    pub examined: u64,
 }
+
+/// The ids of a page, table by table, before their rows are read.
+pub(crate) struct FeedIds {
+    pub want: [Vec<i64>; 6],
+    pub deleted: Deleted,
+    pub cursor: u64,
+    pub more: bool,
+    pub too_old: bool,
+    pub examined: u64,
+}
+
+/// Most departures from a jurisdiction read for one page; a cursor with more after it
+/// is answered must-refetch.
+pub const MAX_DEPARTURES: usize = 100_000;
 
 /// Reads the changes feed of a jurisdiction after `cursor`, at most `limit` rows and
 /// tombstones, newest version of each row. Run it inside a read transaction so the page
 /// is one consistent moment.
+///
+/// The work is bounded by a first sync's whatever the cursor (a forged `1` included):
+/// the versions after the cursor (at most all of them, as a first sync) and the
+/// departures after it, read once in one range scan, not looked up row by row.
 pub fn feed(conn: &Connection, root: OrgId, cursor: u64, limit: usize) -> Result<Feed> {
-    let scope = scope_of(conn, root)?;
-    let top = seq(conn)?;
-    let marker = format!("/{root}/");
-    let mut want: [Vec<i64>; 6] = Default::default();
-    let mut deleted = Deleted::default();
-    let mut n = 0usize;
-    let mut last = cursor;
-    let mut stopped = false;
-    {
-        let mut st = conn.prepare_cached(
-            "SELECT tbl, id, ver, scope_org, deleted FROM sync_rows WHERE ver > ? ORDER BY ver",
-        )?;
-        let mut was_here = conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM sync_moves WHERE tbl = ? AND id = ? AND ver > ? AND instr(from_path, ?) > 0)",
-            )
-            ?;
-        let mut rows = st.query([cursor as i64])?;
-        while let Some(r) = rows.next()? {
-            let (tbl, id, ver, org, del): (i64, i64, i64, i64, bool) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-            if n >= limit {
-                stopped = true;
-                break;
-            }
-            last = ver as u64;
-            let Some(slot) = usize::try_from(tbl).ok().filter(|t| *t < 6) else {
-                continue;
-            };
-            if !del && scope.contains(&org) {
-                want[slot].push(id);
-                n += 1;
-            } else if cursor > 0
-                && was_here.query_row(params![tbl, id, cursor as i64, marker], |r| {
-                    r.get::<_, bool>(0)
-                })?
-            {
-                deleted.table_mut(slot).push(id);
-                n += 1;
-            }
-        }
-    }
-    let new_cursor = if stopped { last } else { top.max(cursor) };
+    let mut ids = feed_ids(conn, root, cursor, limit)?;
     let mut data = Dataset::default();
-    for (slot, list) in want.iter_mut().enumerate() {
-        list.sort_unstable();
+    for (slot, list) in ids.want.iter().enumerate() {
         match slot {
             0 => data.orgs = fetch(conn, "orgs", rows::ORG_COLUMNS, list, rows::read_org)?,
             1 => {
@@ -553,14 +556,144 @@ pub fn feed(conn: &Connection, root: OrgId, cursor: u64, limit: usize) -> Result
             }
         }
     }
-    for (i, _) in deleted.clone().tables().iter().enumerate() {
-        deleted.table_mut(i).sort_unstable();
-    }
     Ok(Feed {
         data,
-        deleted,
-        cursor: new_cursor,
-        more: stopped,
+        deleted: std::mem::take(&mut ids.deleted),
+        cursor: ids.cursor,
+        more: ids.more,
+        too_old: ids.too_old,
+        examined: ids.examined,
+    })
+}
+
+/// The ids [`feed`] reads, sorted, without their rows.
+pub(crate) fn feed_ids(
+    conn: &Connection,
+    root: OrgId,
+    cursor: u64,
+    limit: usize,
+) -> Result<FeedIds> {
+    let scope = scope_of(conn, root)?;
+    let top = seq(conn)?;
+    let marker = format!("/{root}/");
+    let mut out = FeedIds {
+        want: Default::default(),
+        deleted: Deleted::default(),
+        cursor,
+        more: false,
+        too_old: false,
+        examined: 0,
+    };
+    // Rows that left a place on this jurisdiction's paths after the cursor: they become
+    // tombstones unless still visible. Nothing left before a first sync.
+    let mut left: HashSet<(i64, i64)> = HashSet::new();
+    if cursor > 0 {
+        let mut st = conn.prepare_cached(
+            "SELECT tbl, id, from_path FROM sync_moves WHERE ver > ? ORDER BY ver",
+        )?;
+        let mut rows = st.query([cursor as i64])?;
+        while let Some(r) = rows.next()? {
+            out.examined += 1;
+            if r.get_ref(2)?.as_str().is_ok_and(|p| p.contains(&marker)) {
+                left.insert((r.get(0)?, r.get(1)?));
+                if left.len() > MAX_DEPARTURES {
+                    out.too_old = true;
+                    out.more = true;
+                    return Ok(out);
+                }
+            }
+        }
+    }
+    let mut n = 0usize;
+    let mut last = cursor;
+    let mut stopped = false;
+    {
+        let mut st = conn.prepare_cached(
+            "SELECT tbl, id, ver, scope_org, deleted FROM sync_rows WHERE ver > ? ORDER BY ver",
+        )?;
+        let mut rows = st.query([cursor as i64])?;
+        while let Some(r) = rows.next()? {
+            let (tbl, id, ver, org, del): (i64, i64, i64, i64, bool) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            if n >= limit {
+                stopped = true;
+                break;
+            }
+            out.examined += 1;
+            last = ver as u64;
+            let Some(slot) = usize::try_from(tbl).ok().filter(|t| *t < 6) else {
+                continue;
+            };
+            if !del && scope.contains(&org) {
+                out.want[slot].push(id);
+                n += 1;
+            } else if left.contains(&(tbl, id)) {
+                out.deleted.table_mut(slot).push(id);
+                n += 1;
+            }
+        }
+    }
+    out.cursor = if stopped { last } else { top.max(cursor) };
+    out.more = stopped;
+    for list in out.want.iter_mut() {
+        list.sort_unstable();
+    }
+    for i in 0..6 {
+        out.deleted.table_mut(i).sort_unstable();
+    }
+    Ok(out)
+}
+
+/// The rows of one table of a page (`slot` as in [`feed_ids`]), column by column.
+pub(crate) fn columns_of(
+    conn: &Connection,
+    slot: usize,
+    ids: &[i64],
+) -> Result<crate::sync::wire::Columns> {
+    use crate::sync::wire::to_columns;
+    Ok(match slot {
+        0 => to_columns(&fetch(
+            conn,
+            "orgs",
+            rows::ORG_COLUMNS,
+            ids,
+            rows::read_org,
+        )?),
+        1 => to_columns(&fetch(
+            conn,
+            "ledger",
+            rows::LEDGER_COLUMNS,
+            ids,
+            rows::read_ledger,
+        )?),
+        2 => to_columns(&fetch(
+            conn,
+            "posts",
+            rows::POST_COLUMNS,
+            ids,
+            rows::read_post,
+        )?),
+        3 => to_columns(&fetch(
+            conn,
+            "persons",
+            rows::PERSON_COLUMNS,
+            ids,
+            rows::read_person,
+        )?),
+        4 => to_columns(&fetch(
+            conn,
+            "events",
+            rows::EVENT_COLUMNS,
+            ids,
+            rows::read_event,
+        )?),
+        _ => to_columns(&fetch(
+            conn,
+            "approvals",
+            rows::APPROVAL_COLUMNS,
+            ids,
+            rows::read_approval,
+        )?),
     })
 }
 

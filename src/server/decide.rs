@@ -2,7 +2,7 @@
 
 use super::Result;
 use super::db::{self, Change, Operator};
-use crate::model::approval::{Context, preview};
+use crate::model::approval::{Context, Warning, preview};
 use crate::model::quota::{Figures, PostFigure, QuotaFigure};
 use crate::model::*;
 use crate::store::{queries, rows};
@@ -14,6 +14,20 @@ use std::collections::{HashMap, HashSet};
 /// One answer for "no such request" and "not yours": an operator learns nothing about
 /// requests outside their jurisdiction, not even whether the id exists.
 pub const NOT_IN_SCOPE: &str = "该申请不存在或不在您的管辖范围内，决定未生效";
+
+/// The answer to a decision sent under a `client_id` already used for another one.
+pub const CLIENT_ID_REUSED: &str =
+    "该决定的编号（client_id）已用于另一个决定，本决定未生效。请重新作出决定（将生成新的编号）";
+
+/// An answer already given: accepted, reason, the request it answered, its hash.
+type Remembered = (bool, Option<String>, i64, Option<Vec<u8>>);
+
+/// What makes two pushed decisions the same one: the request, the verdict, the comment.
+fn request_hash(a: &PushAction) -> [u8; 32] {
+    use sha2::Digest;
+    let text = serde_json::to_string(&(a.approval_id, &a.decision, &a.comment)).unwrap_or_default();
+    sha2::Sha256::digest(text.as_bytes()).into()
+}
 
 /// Answers every pushed decision, applying the accepted ones. Each decision is its own
 /// transaction together with its remembered answer, so a resend of the same client id
@@ -28,15 +42,28 @@ pub fn apply_push(
     let mut answers = Vec::with_capacity(actions.len());
     for action in actions {
         let tx = db.transaction()?;
-        let known: Option<(bool, Option<String>)> = tx
+        let request = request_hash(action);
+        let known: Option<Remembered> = tx
             .query_row(
-                "SELECT accepted, reason FROM applied_actions WHERE operator_id = ? AND client_id = ?",
+                "SELECT accepted, reason, approval_id, request FROM applied_actions WHERE operator_id = ? AND client_id = ?",
                 params![op.id, action.client_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
         let (accepted, reason) = match known {
-            Some(k) => k,
+            // The same decision sent again: the same answer.
+            Some((accepted, reason, approval, stored))
+                if approval == action.approval_id
+                    && stored.as_ref().is_none_or(|h| h[..] == request[..]) =>
+            {
+                (accepted, reason)
+            }
+            // Another decision under an id already answered: never "accepted" (that
+            // answer belongs to the first), and nothing is applied or remembered.
+            Some(_) => {
+                tracing::warn!(operator = op.id, "client id reused for another decision");
+                (false, Some(CLIENT_ID_REUSED.to_string()))
+            }
             None => {
                 let verdict = match decide(&tx, op, &scope, action, today)? {
                     Ok(change) => {
@@ -46,8 +73,8 @@ pub fn apply_push(
                     Err(reason) => (false, Some(reason)),
                 };
                 tx.execute(
-                    "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
-                    params![op.id, action.client_id, action.approval_id, verdict.0, verdict.1, chrono::Local::now().to_rfc3339()],
+                    "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    params![op.id, action.client_id, action.approval_id, verdict.0, verdict.1, chrono::Local::now().to_rfc3339(), request.to_vec()],
                 )?;
                 verdict
             }
@@ -119,7 +146,13 @@ fn decide(
                 .warnings
                 .iter()
                 .filter(|w| w.blocks_approval())
-                .map(|w| w.message())
+                .map(|w| match w {
+                    // A unit outside the jurisdiction is not named, not even by its id.
+                    Warning::OnOtherBooks { org_id } if !scope.contains(org_id) => {
+                        "此人已在您管辖范围以外的单位在编".to_string()
+                    }
+                    w => w.message(),
+                })
                 .collect();
             return Ok(Err(format!("无法同意：{}", why.join("；"))));
         }

@@ -3,12 +3,14 @@
 //! pool: reads on a connection of their own (WAL: readers never wait for the writer),
 //! writes through the one writer.
 
-use super::cache::{CachedPage, PageCache, PageKey};
+use super::cache::{
+    BuildPermits, CachedPage, PageCache, PageKey, SnapshotBytes, SnapshotCache, SnapshotKey,
+};
 use super::db::{self, Operator, ServerDb};
 use super::decide;
 use crate::store::Store;
 use crate::sync::proto::{self, ErrorBody, SyncPage, SyncRequest, WhoAmI};
-use crate::sync::wire::{self, PROTOCOL_VERSION, Snapshot};
+use crate::sync::wire::{self, PROTOCOL_VERSION};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State as AxState};
@@ -23,6 +25,12 @@ use std::sync::{Arc, Mutex};
 const PAGE_CACHE_BYTES: usize = 256 << 20;
 /// Most pages kept (small pages: no-change and incremental syncs at many cursors).
 const PAGE_CACHE_ENTRIES: usize = 4096;
+/// Most bytes of snapshots kept (a city's is about 8 MB compressed).
+const SNAPSHOT_CACHE_BYTES: usize = 128 << 20;
+/// Most snapshots kept.
+const SNAPSHOT_CACHE_ENTRIES: usize = 64;
+/// Most snapshots built at once (each holds one table of its jurisdiction in memory).
+const SNAPSHOT_BUILDS: usize = 2;
 /// Most idle reader connections kept open.
 const IDLE_READERS: usize = 64;
 
@@ -33,6 +41,8 @@ pub(crate) struct State {
     clock_offset: chrono::TimeDelta,
     readers: Arc<Mutex<Vec<Store>>>,
     pages: Arc<PageCache>,
+    snapshots: Arc<SnapshotCache>,
+    snapshot_builds: Arc<BuildPermits>,
 }
 
 /// A reader connection, back to the pool when dropped (its prepared statements with it).
@@ -75,7 +85,16 @@ impl State {
             clock_offset,
             readers: Arc::default(),
             pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES, PAGE_CACHE_ENTRIES)),
+            snapshots: Arc::new(SnapshotCache::new(
+                SNAPSHOT_CACHE_BYTES,
+                SNAPSHOT_CACHE_ENTRIES,
+            )),
+            snapshot_builds: Arc::new(BuildPermits::new(SNAPSHOT_BUILDS)),
         }
+    }
+
+    pub(crate) fn snapshots(&self) -> Arc<SnapshotCache> {
+        self.snapshots.clone()
     }
 
     pub(crate) fn pages(&self) -> Arc<PageCache> {
@@ -118,7 +137,32 @@ pub(crate) fn router(state: State) -> Router {
         .route("/v1/snapshot", get(snapshot))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(proto::MAX_REQUEST_BYTES))
+        .layer(axum::middleware::map_response(json_errors))
         .with_state(state)
+}
+
+/// Every answer other than 200 in the documented `{code, error}` form, whoever made it:
+/// our handlers already do; axum's own answers (405 for a wrong method, 413 for a body
+/// over the limit, an extractor's rejection) come as plain text and are rewritten here.
+async fn json_errors(r: Response) -> Response {
+    let is_json = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if r.status().is_success() || is_json {
+        return r;
+    }
+    let (mut parts, _) = r.into_parts();
+    let e = ApiError::for_status(parts.status);
+    let mut fresh = e.into_response();
+    // Keep what the status needs (`Allow` of a 405), drop the plain body's headers.
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    for (k, v) in parts.headers.iter() {
+        fresh.headers_mut().entry(k.clone()).or_insert(v.clone());
+    }
+    fresh
 }
 
 /// An answer other than 200, with a reason in an operator's words.
@@ -134,6 +178,38 @@ impl ApiError {
         ApiError {
             status: StatusCode::BAD_REQUEST,
             code: "bad_request",
+            message: message.into(),
+        }
+    }
+
+    /// The answer for a status produced outside our handlers.
+    fn for_status(status: StatusCode) -> ApiError {
+        let (code, message) = match status {
+            StatusCode::NOT_FOUND => ("not_found", "没有这个接口（协议见 docs/PROTOCOL.md）"),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method_not_allowed",
+                "该接口不接受这种请求方法（协议见 docs/PROTOCOL.md）",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ("too_large", "请求体超过 4 MiB，未被处理。请分批发送决定")
+            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "unsupported_media_type",
+                "请求体应为 JSON（Content-Type: application/json）",
+            ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "timeout",
+                "请求体未在限定时间内发送完毕，连接已关闭。请检查网络后重试",
+            ),
+            s if s.is_client_error() => (
+                "bad_request",
+                "请求无效，未被处理（协议见 docs/PROTOCOL.md）",
+            ),
+            _ => ("internal", "服务器内部错误，请稍后重试"),
+        };
+        ApiError {
+            status,
+            code,
             message: message.into(),
         }
     }
@@ -204,7 +280,21 @@ fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Operator, ApiError
     if token.is_empty() {
         return Err(unauthorized("缺少令牌"));
     }
-    db::authenticate(store.conn(), token)?.ok_or_else(|| unauthorized("令牌无效或已停用"))
+    match db::lookup_token(store.conn(), token)? {
+        Some((op, false)) => Ok(op),
+        Some((op, true)) => {
+            tracing::info!(operator = op.id, "refused: operator disabled");
+            Err(ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                code: "operator_disabled",
+                message: format!(
+                    "操作员“{}”已被停用，无法同步或提交决定。如需继续使用，请联系管理员启用（bianzhi operator enable）",
+                    op.name
+                ),
+            })
+        }
+        None => Err(unauthorized("令牌无效或已停用")),
+    }
 }
 
 /// The encoding of an answer: zstd if the client accepts it, else gzip, else none.
@@ -290,22 +380,89 @@ async fn snapshot(AxState(state): AxState<State>, headers: HeaderMap) -> Respons
         let mut store = state.reader()?;
         let op = authenticate(&store, &headers)?;
         let tx = store.conn_mut().transaction().map_err(ApiError::internal)?;
-        let (data, cursor) = db::scoped_dataset(&tx, op.scope_root)?;
-        let epoch = db::epoch(&tx)?;
+        // Built once per jurisdiction and data version, like pages (see `cache`).
+        let key = SnapshotKey {
+            epoch: db::epoch(&tx)?,
+            seq: db::seq(&tx)?,
+            scope_root: op.scope_root,
+        };
+        let snap = state.snapshots.get_or_build(&key, || {
+            let _permit = state.snapshot_builds.acquire();
+            build_snapshot(&tx, op.scope_root)
+        })?;
         drop(tx);
-        tracing::info!(operator = op.id, rows = data.row_count(), "snapshot");
-        let bytes = Snapshot::new(&data, cursor, Some(op.scope_root)).to_bytes();
-        let mut r = (StatusCode::OK, bytes).into_response();
+        tracing::info!(operator = op.id, rows = snap.rows, "snapshot");
+        // The shared bytes, not a copy: four downloads of a city hold one snapshot.
+        let mut r = (StatusCode::OK, axum::body::Body::from(snap.bytes.clone())).into_response();
         r.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/octet-stream"),
         );
-        if let Ok(v) = HeaderValue::from_str(&epoch) {
+        if let Ok(v) = HeaderValue::from_str(&key.epoch) {
             r.headers_mut().insert("bianzhi-epoch", v);
         }
         Ok(r)
     })
     .await
+}
+
+/// A jurisdiction's snapshot file (the format of `wire::Snapshot`), written table by
+/// table into one zstd stream: only one table's rows are in memory at a time, never the
+/// whole jurisdiction nor its whole JSON.
+fn build_snapshot(
+    conn: &rusqlite::Connection,
+    root: crate::model::OrgId,
+) -> Result<SnapshotBytes, ApiError> {
+    use std::io::Write;
+    #[derive(serde::Serialize)]
+    struct Head {
+        format: &'static str,
+        protocol: u32,
+        cursor: u64,
+        scope_root: Option<crate::model::OrgId>,
+    }
+    let ids = db::feed_ids(conn, root, 0, usize::MAX)?;
+    let head = serde_json::to_vec(&Head {
+        format: wire::SNAPSHOT_FORMAT,
+        protocol: PROTOCOL_VERSION,
+        cursor: ids.cursor,
+        scope_root: Some(root),
+    })
+    .map_err(ApiError::internal)?;
+    let mut z = zstd::stream::write::Encoder::new(Vec::new(), wire::ZSTD_LEVEL)
+        .map_err(ApiError::internal)?;
+    let mut rows = 0;
+    let mut write = |z: &mut zstd::stream::write::Encoder<'_, Vec<u8>>| -> Result<(), ApiError> {
+        // `{"format":…,"scope_root":…` then `,"data":{"orgs":{…},…}}`
+        z.write_all(&head[..head.len() - 1])?;
+        z.write_all(br#","data":{"#)?;
+        for (slot, name) in ["orgs", "ledger", "posts", "persons", "events", "approvals"]
+            .into_iter()
+            .enumerate()
+        {
+            if slot > 0 {
+                z.write_all(b",")?;
+            }
+            write!(z, "\"{name}\":")?;
+            let columns = db::columns_of(conn, slot, &ids.want[slot])?;
+            rows += columns.len();
+            serde_json::to_writer(&mut *z, &columns).map_err(ApiError::internal)?;
+        }
+        z.write_all(b"}}")?;
+        Ok(())
+    };
+    write(&mut z)?;
+    let bytes = z.finish().map_err(ApiError::internal)?;
+    Ok(SnapshotBytes {
+        bytes: bytes.into(),
+        rows,
+    })
+}
+
+impl From<std::io::Error> for ApiError {
+    fn from(e: std::io::Error) -> Self {
+        ApiError::internal(e)
+    }
 }
 
 /// Parses and checks a sync request before anything is written.
@@ -352,7 +509,78 @@ fn parse_request(headers: &HeaderMap, body: &[u8]) -> Result<SyncRequest, ApiErr
     Ok(req)
 }
 
-async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -> Response {
+/// A client that has not sent its whole body by then is answered 408.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The request body, whole: refused with 415 if it says it is not JSON, 413 if over the
+/// limit (before reading when its length says so), 408 if it does not arrive in time.
+async fn read_body(headers: &HeaderMap, body: axum::body::Body) -> Result<Bytes, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("").to_ascii_lowercase());
+    if content_type.is_some_and(|t| t.split(';').next().map(str::trim) != Some("application/json"))
+    {
+        return Err(ApiError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+    }
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > proto::MAX_REQUEST_BYTES as u64) {
+        // Refused unread; the rest is read and dropped for a moment (bounded), so a
+        // client still sending sees the answer rather than a reset connection.
+        tokio::spawn(linger(body));
+        return Err(ApiError::for_status(StatusCode::PAYLOAD_TOO_LARGE));
+    }
+    match tokio::time::timeout(
+        BODY_TIMEOUT,
+        axum::body::to_bytes(body, proto::MAX_REQUEST_BYTES),
+    )
+    .await
+    {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) => {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            let mut too_large = false;
+            while let Some(c) = cause {
+                too_large |= c.is::<http_body_util::LengthLimitError>();
+                cause = c.source();
+            }
+            Err(ApiError::for_status(if too_large {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::BAD_REQUEST
+            }))
+        }
+        Err(_) => Err(ApiError::for_status(StatusCode::REQUEST_TIMEOUT)),
+    }
+}
+
+/// Reads and drops what is left of a refused body: at most 16 MiB, for at most 5 s.
+async fn linger(body: axum::body::Body) {
+    use futures::StreamExt;
+    let mut stream = body.into_data_stream();
+    let drain = async {
+        let mut n = 0usize;
+        while let Some(Ok(chunk)) = stream.next().await {
+            n += chunk.len();
+            if n > 16 << 20 {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), drain).await;
+}
+
+async fn sync(
+    AxState(state): AxState<State>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    let body = match read_body(&headers, body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
     blocking(move || {
         let mut store = state.reader()?;
         let op = authenticate(&store, &headers)?;
@@ -381,6 +609,11 @@ async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -
             .clamp(1, proto::MAX_PAGE_ROWS) as usize;
         let build = |page: &mut SyncPage| -> Result<(), ApiError> {
             let feed = db::feed(&tx, op.scope_root, req.cursor, limit)?;
+            if feed.too_old {
+                page.must_refetch = Some(TOO_OLD.into());
+                page.more = true;
+                return Ok(());
+            }
             page.cursor = feed.cursor;
             page.more = feed.more;
             page.data = wire::WireDataset::encode(&feed.data);
@@ -434,6 +667,8 @@ async fn sync(AxState(state): AxState<State>, headers: HeaderMap, body: Bytes) -
     .await
 }
 
+const TOO_OLD: &str = "本地数据过旧，增量记录已清理，需要重新下载全部数据";
+
 /// Why a cursor cannot be continued with deltas, if it cannot.
 fn must_refetch(
     conn: &rusqlite::Connection,
@@ -459,7 +694,7 @@ fn must_refetch(
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     if req.cursor < horizon {
-        return Ok(Some("本地数据过旧，增量记录已清理，需要重新下载全部数据"));
+        return Ok(Some(TOO_OLD));
     }
     Ok(None)
 }

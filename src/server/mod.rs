@@ -9,6 +9,8 @@ mod cache;
 pub mod db;
 pub mod decide;
 mod http;
+mod listen;
+pub mod operators;
 pub mod relay;
 pub mod simulate;
 mod tls;
@@ -67,8 +69,10 @@ pub struct Tls {
 pub struct ServerHandle {
     pub addr: SocketAddr,
     https: bool,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
+    conns: std::sync::Arc<listen::Conns>,
     pages: std::sync::Arc<cache::PageCache>,
+    snapshots: std::sync::Arc<cache::SnapshotCache>,
     task: Option<tokio::task::JoinHandle<()>>,
     simulation: Option<tokio::task::JoinHandle<()>>,
 }
@@ -86,13 +90,25 @@ impl ServerHandle {
         self.pages.built()
     }
 
+    /// How many snapshots (`GET /v1/snapshot`) the server has built; one asked for again
+    /// at the same data version and jurisdiction is served from memory.
+    pub fn snapshots_built(&self) -> u64 {
+        self.snapshots.built()
+    }
+
+    /// How many idle connections were closed to make room for new ones (at the limit of
+    /// open connections).
+    pub fn connections_evicted(&self) -> u64 {
+        self.conns.evicted()
+    }
+
     /// Stops accepting, lets requests in flight finish, and waits.
     pub async fn stop(mut self) {
         if let Some(s) = self.simulation.take() {
             s.abort();
         }
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
         if let Some(t) = self.task.take() {
             let _ = t.await;
@@ -106,7 +122,7 @@ impl Drop for ServerHandle {
             s.abort();
         }
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
 }
@@ -133,35 +149,20 @@ pub async fn spawn(db_path: &Path, listen: &str, options: Options) -> Result<Ser
         .simulate
         .map(|every| simulate::spawn(state.writer(), every, options.seed));
     let pages = state.pages();
+    let snapshots = state.snapshots();
     let app = http::router(state);
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (tx, rx) = tokio::sync::watch::channel(false);
     let https = tls_config.is_some();
-    let task = tokio::spawn(async move {
-        let shutdown = async {
-            let _ = rx.await;
-        };
-        let served = match tls_config {
-            Some(config) => {
-                axum::serve(tls::TlsListener::new(listener, config), app)
-                    .with_graceful_shutdown(shutdown)
-                    .await
-            }
-            None => {
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(shutdown)
-                    .await
-            }
-        };
-        if let Err(e) = served {
-            tracing::error!("server stopped: {e}");
-        }
-    });
+    let conns = listen::conns(listen::MAX_CONNECTIONS);
+    let task = tokio::spawn(listen::serve(listener, tls_config, app, rx, conns.clone()));
     tracing::info!(%addr, https, "server listening");
     Ok(ServerHandle {
         addr,
         https,
         shutdown: Some(tx),
+        conns,
         pages,
+        snapshots,
         task: Some(task),
         simulation,
     })

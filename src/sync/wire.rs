@@ -202,7 +202,7 @@ pub struct Snapshot {
     pub data: WireDataset,
 }
 
-const SNAPSHOT_FORMAT: &str = "bianzhi-snapshot";
+pub const SNAPSHOT_FORMAT: &str = "bianzhi-snapshot";
 
 impl Snapshot {
     pub fn new(data: &Dataset, cursor: u64, scope_root: Option<OrgId>) -> Snapshot {
