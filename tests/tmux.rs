@@ -1,4 +1,4 @@
-//! The real binary in a real terminal: a tmux server of its own (`-L`) runs one command
+//! The real binary in a real terminal: a tmux server of its own (`-S`, its socket in a temporary directory) runs one command
 //! in an 80x24 window; tests send keys and read the pane as a person would. The server
 //! is killed when the value is dropped.
 
@@ -10,19 +10,23 @@ use std::time::{Duration, Instant};
 const PATIENCE: Duration = Duration::from_secs(20);
 
 pub struct Tmux {
-    socket: String,
+    /// The server's socket, in a directory of its own removed with it: nothing is left
+    /// in the user's tmux directory.
+    socket: std::path::PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 impl Tmux {
     /// Runs `cmd` (a shell command line) in a new 80x24 window; the pane stays after
     /// the program exits so a test can see that it did.
     pub fn start(cmd: &str) -> Tmux {
+        let dir = tempfile::Builder::new()
+            .prefix("bianzhi-tmux-")
+            .tempdir()
+            .unwrap();
         let t = Tmux {
-            socket: format!(
-                "bianzhi-test-{}-{}",
-                std::process::id(),
-                uuid::Uuid::new_v4().simple()
-            ),
+            socket: dir.path().join("socket"),
+            _dir: dir,
         };
         t.tmux(&[
             "-f",
@@ -44,7 +48,7 @@ impl Tmux {
     pub fn tmux(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .arg("-u")
-            .arg("-L")
+            .arg("-S")
             .arg(&self.socket)
             .args(args)
             .output()
@@ -73,13 +77,20 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
 
-    /// Waits until the screen shows what `pred` looks for; panics with the screen if not.
+    /// Waits until the screen shows what `pred` looks for, and is still; panics with the
+    /// screen if not.
     pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
+            // A capture can land while a frame is still being written: take the screen
+            // only once two captures a moment apart agree.
             if pred(&s) {
-                return s;
+                std::thread::sleep(Duration::from_millis(40));
+                if self.screen() == s {
+                    return s;
+                }
+                continue;
             }
             if start.elapsed() > PATIENCE {
                 panic!("waited for {what}; the screen shows:\n{s}");
@@ -116,7 +127,7 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
-            .arg("-L")
+            .arg("-S")
             .arg(&self.socket)
             .arg("kill-server")
             .output();

@@ -223,6 +223,8 @@ impl ServeProcess {
         let mut cmd = std::process::Command::new(bin());
         cmd.args(["serve", "--db"])
             .arg(db)
+            // Logs beside the database, never in the user's own state directory.
+            .env("BIANZHI_LOG_DIR", db.parent().unwrap())
             .args(["--listen", listen])
             .args(extra)
             .stdin(std::process::Stdio::null())
