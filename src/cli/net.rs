@@ -122,8 +122,29 @@ fn seed_if_empty(db: &mut ServerDb, scale: Scale, seed: u64) -> Result<bool> {
     if !db.is_empty()? {
         return Ok(false);
     }
+    // A city takes seconds to make and to write: say which step is running.
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let size = match scale {
+        Scale::Small => "小型",
+        Scale::County => "县级",
+        Scale::City => "市级",
+    };
+    bar.set_message(format!("正在生成{size}示例数据（单位、人员、台账、申请）"));
     let data = generate::generate(scale, seed);
-    db.seed(&data).context("写入生成的数据")?;
+    bar.set_message(format!(
+        "正在写入服务器数据库：{} 个单位、{} 名人员",
+        data.orgs.len(),
+        data.persons.len()
+    ));
+    let seeded = db.seed(&data).context("写入生成的数据");
+    bar.finish_and_clear();
+    seeded?;
     Ok(true)
 }
 
@@ -418,7 +439,6 @@ pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
         .tempdir()
         .context("创建临时目录")?;
     let db_path = dir.path().join("server.db");
-    eprintln!("正在生成 {scale} 规模的示例数据……");
     let mut db = ServerDb::open(&db_path)?;
     seed_if_empty(&mut db, scale, a.seed)?;
     let root = db
