@@ -413,3 +413,43 @@ fn gen_is_deterministic_and_import_replaces_everything() {
         snap
     );
 }
+
+#[test]
+fn history_by_name_finds_a_person_and_lists_namesakes() {
+    let c = Cache::imported();
+    let data = bianzhi::store::Store::open(&c.path)
+        .unwrap()
+        .dataset()
+        .unwrap();
+    // A name two persons share, and no unit's name contains.
+    let shared = data
+        .persons
+        .iter()
+        .map(|p| p.name.as_str())
+        .find(|n| {
+            data.persons.iter().filter(|q| q.name == *n).count() == 2
+                && !data.orgs.iter().any(|o| o.name.contains(n))
+        })
+        .expect("two namesakes in the small data");
+    let err = c.fails(&["history", shared]);
+    assert!(err.contains("2人同名"), "{err}");
+    assert!(!err.contains("单位"), "{err}");
+    let err = c.fails(&["history", "没有这个名字"]);
+    assert!(err.contains("单位") && err.contains("人员"), "{err}");
+    // A unique person by name: their career.
+    let unique = data
+        .persons
+        .iter()
+        .find(|p| {
+            data.persons.iter().filter(|q| q.name == p.name).count() == 1
+                && !data.orgs.iter().any(|o| o.name.contains(&p.name))
+        })
+        .unwrap();
+    let v = c.json(&["history", &unique.name, "--json"]);
+    let events = v["events"].as_array().unwrap();
+    assert!(!events.is_empty());
+    for e in events {
+        assert_eq!(e["subject"]["type"], "person", "{e}");
+        assert_eq!(e["subject"]["id"], unique.id, "{e}");
+    }
+}

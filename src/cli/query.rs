@@ -562,7 +562,18 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
                 o.name,
                 p.name
             ),
-            (Err(e), Err(_)) => return Err(e),
+            (Err(org_err), Err(person_err)) => {
+                // Say what was looked for: a person with that name among several is as
+                // likely as a unit.
+                let units = queries::find_orgs(conn, key)?.len();
+                let persons = queries::find_persons(conn, key)?.len();
+                match (units, persons) {
+                    (0, 0) => bail!("找不到名称含“{key}”的单位，也找不到姓名为“{key}”的人员"),
+                    (0, _) => return Err(person_err),
+                    (_, 0) => return Err(org_err),
+                    _ => bail!("{org_err}\n{person_err}"),
+                }
+            }
         }
     };
     let filter = history_filter(&a)?;
