@@ -319,3 +319,28 @@ fn a_token_with_control_characters_is_reported_as_malformed_and_not_sent() {
         assert!(listener.accept().is_err(), "{token:?} reached the server");
     }
 }
+
+#[test]
+fn an_export_never_overwrites_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.db");
+    let o = run(&cache, &["import", "testdata/small.snap"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let before = std::fs::read(&cache).unwrap();
+    let o = run(
+        &cache,
+        &[
+            "export",
+            "quota",
+            "--format",
+            "xlsx",
+            "--out",
+            cache.to_str().unwrap(),
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("缓存文件本身"), "{}", text(&o));
+    assert_eq!(std::fs::read(&cache).unwrap(), before);
+    let o = run(&cache, &["warnings"]);
+    assert!(o.status.success(), "{}", text(&o));
+}

@@ -26,6 +26,26 @@ pub struct ExportArgs {
 }
 
 pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    // An export replaces its target: never the cache itself (or its journal).
+    let same_file = |p: &std::path::Path| {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(p), std::fs::metadata(&a.out)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    };
+    let cache = &ctx.cache_path;
+    let journal = |suffix: &str| {
+        let mut s = cache.as_os_str().to_owned();
+        s.push(suffix);
+        PathBuf::from(s)
+    };
+    if same_file(cache) || same_file(&journal("-wal")) || same_file(&journal("-shm")) {
+        bail!(
+            "{} 是缓存文件本身，不能作为导出目标；缓存未作改动。请换一个文件名，例如 编制.xlsx",
+            a.out.display()
+        );
+    }
     let store = ctx.store()?;
     let conn = store.conn();
     let root = match &a.org {
