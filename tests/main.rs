@@ -11,6 +11,7 @@ mod inbox;
 mod load;
 mod outbox;
 mod privacy;
+mod rules;
 mod security;
 mod server;
 mod sync;

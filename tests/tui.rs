@@ -328,7 +328,12 @@ fn the_overview_and_the_warnings_screens() {
     // Tab goes to the first kind; the title says which.
     t.keys(&["Tab"]);
     t.wait_text("预警：超编");
-    t.keys(&["Escape", "Escape"]);
+    // One Escape at a time: two ESC bytes arriving together read as Alt-Esc.
+    t.keys(&["Escape"]);
+    t.wait_for("back in the overview", |s| {
+        !s.contains("预警：") && s.contains("全局概况")
+    });
+    t.keys(&["Escape"]);
     t.wait_for("back in the tree", |s| {
         !s.contains("预警：") && !s.contains("全局概况")
     });

@@ -554,6 +554,7 @@ fn the_inbox_has_every_kind_and_some_overdraw_in(ds: &Dataset) {
                 figures: &figs,
                 person,
                 on_other_books: None,
+                new_parent_allowed: true,
                 today,
             };
             let effect = preview(a, &ctx);

@@ -21,7 +21,16 @@ pub struct Context<'a> {
     pub person: Option<&'a Person>,
     /// Another unit whose books already hold the same ID number (一人一编).
     pub on_other_books: Option<OrgId>,
+    /// For a 机构调整 that moves the unit: whether the new parent may take it (see
+    /// [`move_allowed`]). True when the request moves nothing.
+    pub new_parent_allowed: bool,
     pub today: YearMonth,
+}
+
+/// Whether a unit may move under `new_parent`: a unit of the jurisdiction, and not the
+/// unit itself or one below it (that would make the tree a cycle).
+pub fn move_allowed(new_parent: OrgId, in_jurisdiction: bool, own_subtree: &[OrgId]) -> bool {
+    in_jurisdiction && !own_subtree.contains(&new_parent)
 }
 
 /// One figure before and after: `空编 3 → 2`.
@@ -53,6 +62,10 @@ pub enum Warning {
     OnOtherBooks { org_id: OrgId },
     /// The request lacks what it needs (staffing type, post, person).
     Incomplete(&'static str),
+    /// The request names a person who is not in the jurisdiction (or not at all).
+    PersonNotInJurisdiction,
+    /// The new parent of a move is outside the jurisdiction or below the unit itself.
+    ParentNotAllowed,
 }
 
 impl Warning {
@@ -73,6 +86,10 @@ impl Warning {
             Warning::PastRetirement { month } => format!("此人已到法定退休年龄（{month}）"),
             Warning::OnOtherBooks { org_id } => format!("此人已在其他单位（编号{org_id}）在编"),
             Warning::Incomplete(what) => format!("申请缺少{what}"),
+            Warning::PersonNotInJurisdiction => "申请涉及的人员不在您的管辖范围内".into(),
+            Warning::ParentNotAllowed => {
+                "新的上级单位不在您的管辖范围内或位于本单位之下，无法调整隶属".into()
+            }
         }
     }
 }
@@ -185,9 +202,20 @@ pub fn figures_after(a: &Approval, ctx: &Context) -> Figures {
     after
 }
 
-/// Previews a request: the figures it changes and the warnings it raises.
+/// Previews a request: the figures it changes and the warnings it raises. A warning
+/// that [`Warning::blocks_approval`] is exactly a reason the server refuses an approval:
+/// the server calls this same function and refuses on any of them.
 pub fn preview(a: &Approval, ctx: &Context) -> Effect {
     let mut effect = Effect::default();
+    let needs_person = matches!(
+        a.kind,
+        ApprovalKind::Entry | ApprovalKind::Exit | ApprovalKind::LeaderPost
+    );
+    match (a.person_id, ctx.person) {
+        (Some(_), None) => effect.warnings.push(Warning::PersonNotInJurisdiction),
+        (None, _) if needs_person => effect.warnings.push(Warning::Incomplete("人员")),
+        _ => {}
+    }
     let after = figures_after(a, ctx);
     match a.kind {
         ApprovalKind::StaffingPlan | ApprovalKind::Entry => {
@@ -227,8 +255,6 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
                         format!("{}/{}", f.actual, f.approved),
                     ));
                 }
-            } else {
-                effect.warnings.push(Warning::Incomplete("人员"));
             }
         }
         ApprovalKind::LeaderPost => {
@@ -259,6 +285,9 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
             }
             if let Some(p) = a.new_parent_id {
                 effect.changes.push(change(REORG_PARENT, "", p));
+                if !ctx.new_parent_allowed {
+                    effect.warnings.push(Warning::ParentNotAllowed);
+                }
             }
         }
     }
@@ -324,8 +353,85 @@ mod tests {
             figures: f,
             person: None,
             on_other_books: None,
+            new_parent_allowed: true,
             today: YearMonth::new(2026, 11),
         }
+    }
+
+    /// A person of 35 with no staffing yet, the subject of entries and post requests.
+    fn someone() -> Person {
+        Person {
+            id: 1,
+            org_id: 10,
+            name: "张三".into(),
+            id_number: String::new(),
+            sex: Sex::Male,
+            birth_date: NaiveDate::from_ymd_opt(1991, 3, 1),
+            ethnicity: "汉族".into(),
+            political_status: None,
+            funding_type: None,
+            work_start: None,
+            entry_form: None,
+            entry_doc: None,
+            entry_date: None,
+            post: None,
+            rank: None,
+            post_type: PostType::Management,
+            school: None,
+            education: None,
+            degree: None,
+            major: None,
+            staffing_type: None,
+            leader_post: None,
+            status: PersonStatus::Active,
+            exit_kind: None,
+            exit_date: None,
+        }
+    }
+
+    /// A request about `someone`, judged with them in the context.
+    fn about(kind: ApprovalKind) -> Approval {
+        Approval {
+            person_id: Some(1),
+            ..request(kind)
+        }
+    }
+
+    fn ctx_with<'a>(f: &'a Figures, p: &'a Person) -> Context<'a> {
+        Context {
+            person: Some(p),
+            ..ctx(f)
+        }
+    }
+
+    #[test]
+    fn a_request_about_a_person_needs_the_person() {
+        let f = figures(10, 7, 0);
+        for kind in [
+            ApprovalKind::Entry,
+            ApprovalKind::Exit,
+            ApprovalKind::LeaderPost,
+        ] {
+            let e = preview(&request(kind), &ctx(&f));
+            assert!(e.warnings.contains(&Warning::Incomplete("人员")), "{kind}");
+            assert!(e.blocks_approval());
+            // Named but not in the jurisdiction (or nowhere).
+            let e = preview(&about(kind), &ctx(&f));
+            assert!(
+                e.warnings.contains(&Warning::PersonNotInJurisdiction),
+                "{kind}"
+            );
+        }
+        let mut a = request(ApprovalKind::Reorganisation);
+        a.new_parent_id = Some(3);
+        let c = Context {
+            new_parent_allowed: false,
+            ..ctx(&f)
+        };
+        assert_eq!(preview(&a, &c).warnings, vec![Warning::ParentNotAllowed]);
+        assert!(move_allowed(3, true, &[10, 11]));
+        assert!(!move_allowed(11, true, &[10, 11]));
+        assert!(!move_allowed(3, false, &[10, 11]));
     }
 
     #[test]
@@ -357,7 +463,8 @@ mod tests {
     #[test]
     fn entry_lowers_the_vacancy() {
         let f = figures(10, 7, 0);
-        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        let p = someone();
+        let e = preview(&about(ApprovalKind::Entry), &ctx_with(&f, &p));
         assert!(
             e.changes
                 .iter()
@@ -369,7 +476,8 @@ mod tests {
     #[test]
     fn entry_may_use_a_reserved_place_but_not_a_frozen_unit() {
         let f = figures(10, 9, 1);
-        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        let p = someone();
+        let e = preview(&about(ApprovalKind::Entry), &ctx_with(&f, &p));
         assert!(e.warnings.is_empty(), "{:?}", e.warnings);
         let after = figures_after(&request(ApprovalKind::Entry), &ctx(&f))
             .quota_of(StaffingType::Administrative);
@@ -387,12 +495,13 @@ mod tests {
             rank: PostRank::Chief,
         };
         f.add_post(slot, PostFigure::unit(3, 2));
-        let mut a = request(ApprovalKind::LeaderPost);
+        let mut a = about(ApprovalKind::LeaderPost);
         a.post = Some(slot);
-        let e = preview(&a, &ctx(&f));
+        let p = someone();
+        let e = preview(&a, &ctx_with(&f, &p));
         assert_eq!(e.changes[0].to_string(), "正科级正职职数 2/3 → 3/3");
         assert!(e.warnings.is_empty());
         f.posts[0].1 = PostFigure::unit(3, 3);
-        assert!(preview(&a, &ctx(&f)).blocks_approval());
+        assert!(preview(&a, &ctx_with(&f, &p)).blocks_approval());
     }
 }

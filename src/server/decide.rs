@@ -2,7 +2,7 @@
 
 use super::Result;
 use super::db::{self, Change, Operator};
-use crate::model::approval::{Context, Warning, preview};
+use crate::model::approval::{Context, Warning, move_allowed, preview};
 use crate::model::quota::{Figures, PostFigure, QuotaFigure};
 use crate::model::*;
 use crate::store::{queries, rows};
@@ -134,10 +134,19 @@ fn decide(
             }
             _ => None,
         };
+        let new_parent_allowed = match a.new_parent_id {
+            Some(parent) => move_allowed(
+                parent,
+                scope.contains(&parent),
+                &queries::subtree_ids(tx, a.org_id)?,
+            ),
+            None => true,
+        };
         let ctx = Context {
             figures: &figures,
             person: person.as_ref(),
             on_other_books,
+            new_parent_allowed,
             today: YearMonth::of(today),
         };
         let effect = preview(&a, &ctx);
@@ -156,7 +165,7 @@ fn decide(
                 .collect();
             return Ok(Err(format!("无法同意：{}", why.join("；"))));
         }
-        if let Err(why) = effects(tx, op, scope, &a, person, today, &mut change)? {
+        if let Err(why) = effects(tx, op, &a, person, today, &mut change)? {
             return Ok(Err(why));
         }
     }
@@ -172,7 +181,6 @@ fn decide(
 fn effects(
     tx: &Transaction,
     op: &Operator,
-    scope: &HashSet<OrgId>,
     a: &Approval,
     person: Option<Person>,
     today: NaiveDate,
@@ -302,26 +310,21 @@ fn effects(
                 ));
                 org.level = Some(level);
             }
-            if let Some(parent) = a.new_parent_id {
-                // The new parent must be in the operator's jurisdiction and not under the unit itself.
-                if !scope.contains(&parent) || queries::subtree_ids(tx, org.id)?.contains(&parent) {
-                    return Ok(Err(
-                        "新的上级单位不在您的管辖范围内或位于本单位之下，无法调整隶属".into(),
-                    ));
-                }
-                if org.parent_id != Some(parent) {
-                    let to = queries::org(tx, parent)?
-                        .map(|o| o.name)
-                        .unwrap_or_default();
-                    change.upsert.events.push(event(
-                        Subject::Org(org.id),
-                        EventKind::Moved,
-                        format!("隶属调整至{to}"),
-                        org.parent_id,
-                        Some(parent),
-                    ));
-                    org.parent_id = Some(parent);
-                }
+            // Where the unit may move was judged by `preview` (`move_allowed`).
+            if let Some(parent) = a.new_parent_id
+                && org.parent_id != Some(parent)
+            {
+                let to = queries::org(tx, parent)?
+                    .map(|o| o.name)
+                    .unwrap_or_default();
+                change.upsert.events.push(event(
+                    Subject::Org(org.id),
+                    EventKind::Moved,
+                    format!("隶属调整至{to}"),
+                    org.parent_id,
+                    Some(parent),
+                ));
+                org.parent_id = Some(parent);
             }
             change.upsert.orgs.push(org);
         }

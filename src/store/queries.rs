@@ -337,10 +337,20 @@ pub fn preview_approval(
         _ => None,
     };
     use crate::model::approval::{REORG_LEVEL, REORG_NAME, REORG_PARENT};
+    // The cache holds exactly the jurisdiction: a unit it holds is one of it.
+    let new_parent_allowed = match a.new_parent_id {
+        Some(parent) => crate::model::approval::move_allowed(
+            parent,
+            org(conn, parent)?.is_some(),
+            &subtree_ids(conn, a.org_id)?,
+        ),
+        None => true,
+    };
     let ctx = crate::model::approval::Context {
         figures,
         person: person.as_ref(),
         on_other_books,
+        new_parent_allowed,
         today,
     };
     let mut effect = crate::model::approval::preview(a, &ctx);
