@@ -148,9 +148,51 @@ fn a_jurisdiction_is_named_by_id_full_name_or_unique_short_name() {
     assert!(err.contains("多个单位") && err.contains(&shared), "{err}");
     let out = operator_cmd(&["add", "丁", "--scope", "不存在的单位"], &path);
     assert!(!out.status.success());
+    let out = operator_cmd(&["add", "戊", "--scope", "987654"], &path);
+    assert!(!out.status.success(), "a unit id that does not exist");
+    // The name people say: part of one unit's name only (教育局 for 青山县教育局).
+    let db = ServerDb::open(&path).unwrap();
+    let (said_id, said): (OrgId, String) = db
+        .conn()
+        .query_row(
+            "SELECT o.id, substr(o.name, 4) FROM orgs o WHERE length(o.name) > 5 AND              (SELECT COUNT(*) FROM orgs p WHERE instr(p.name, substr(o.name, 4)) > 0               OR instr(p.short_name, substr(o.name, 4)) > 0) = 1 ORDER BY o.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // A suffix of one unit's name that its own departments' names also hold.
+    let (suffix_id, suffix): (OrgId, String) = db
+        .conn()
+        .query_row(
+            "SELECT o.id, substr(o.name, 4) FROM orgs o WHERE length(o.name) > 5 AND \
+             (SELECT COUNT(*) FROM orgs p WHERE substr(p.name, -length(o.name) + 3) = substr(o.name, 4) \
+              OR substr(p.short_name, -length(o.name) + 3) = substr(o.name, 4)) = 1 AND \
+             (SELECT COUNT(*) FROM orgs p WHERE instr(p.name, substr(o.name, 4)) > 0) > 1 \
+             ORDER BY o.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    drop(db);
+    let out = operator_cmd(&["add", "庚", "--scope", &suffix], &path);
+    assert!(
+        stdout_ok(out).contains(&format!("单位 {suffix_id}")),
+        "{suffix}"
+    );
+    let out = operator_cmd(&["add", "己", "--scope", &said], &path);
+    assert!(
+        stdout_ok(out).contains(&format!("单位 {said_id}")),
+        "{said}"
+    );
     let list = stdout_ok(operator_cmd(&["list"], &path));
-    assert!(list.contains("甲") && list.contains("乙"), "{list}");
-    assert!(!list.contains("丙") && !list.contains("丁"), "{list}");
+    assert!(
+        list.contains("甲") && list.contains("乙") && list.contains("己"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("丙") && !list.contains("丁") && !list.contains("戊"),
+        "{list}"
+    );
 }
 
 /// Status and body of a raw request; the body must be the documented error form.

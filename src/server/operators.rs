@@ -8,6 +8,7 @@
 use super::db::{ServerDb, token_hash};
 use super::{Error, Result};
 use crate::model::OrgId;
+use rusqlite::OptionalExtension;
 use rusqlite::{Connection, params};
 
 /// One operator as the administrator sees it (never the token, which is not kept).
@@ -112,7 +113,14 @@ pub fn resolve_unit(conn: &Connection, text: &str) -> Result<OrgId> {
         ));
     }
     if let Ok(id) = text.parse::<OrgId>() {
-        return Ok(id);
+        let exists: Option<i64> = conn
+            .query_row("SELECT id FROM orgs WHERE id = ?", [id], |r| r.get(0))
+            .optional()?;
+        return exists.ok_or_else(|| {
+            Error::BadRequest(format!(
+                "没有编号为 {id} 的单位：请给出单位的编号、全称或唯一的简称"
+            ))
+        });
     }
     let matching = |sql: &str| -> Result<Vec<(OrgId, String)>> {
         let mut st = conn.prepare(sql)?;
@@ -124,6 +132,19 @@ pub fn resolve_unit(conn: &Connection, text: &str) -> Result<OrgId> {
     let mut found = matching("SELECT id, name FROM orgs WHERE name = ? ORDER BY id")?;
     if found.is_empty() {
         found = matching("SELECT id, name FROM orgs WHERE short_name = ? ORDER BY id")?;
+    }
+    // The name people say (`教育局` for 青山县教育局): the one unit whose name ends so,
+    // else the one whose name holds it.
+    if found.is_empty() {
+        found = matching(
+            "SELECT id, name FROM orgs WHERE substr(name, -length(?1)) = ?1 \
+             OR substr(short_name, -length(?1)) = ?1 ORDER BY length(name), id",
+        )?;
+    }
+    if found.is_empty() {
+        found = matching(
+            "SELECT id, name FROM orgs WHERE instr(name, ?1) > 0 OR instr(short_name, ?1) > 0 ORDER BY length(name), id",
+        )?;
     }
     match found.as_slice() {
         [(id, _)] => Ok(*id),
