@@ -60,6 +60,35 @@ pub fn parse_id(id: &str) -> Result<IdFacts, IdProblem> {
     Ok(IdFacts { birth_date, sex })
 }
 
+/// An ID number as a clerk types it or a roster holds it, in the one form the books
+/// keep: full-width digits and letters made half-width (Ａ→A, １→1), spaces and dashes
+/// dropped, a lower-case x raised, and a 15-digit number of before 1999 converted to 18
+/// characters ("19" after the area code, the GB 11643 check character appended). The
+/// result is then checked as [`parse_id`] does.
+pub fn normalize_id(input: &str) -> Result<(String, IdFacts), IdProblem> {
+    let mut id = String::with_capacity(18);
+    for c in input.chars() {
+        let c = match c {
+            // The full-width forms of ASCII (U+FF01..U+FF5E) sit 0xFEE0 above it.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        };
+        if c.is_whitespace() || c == '-' {
+            continue;
+        }
+        id.push(c.to_ascii_uppercase());
+    }
+    if id.len() == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
+        let mut long = format!("{}19{}", &id[..6], &id[6..]);
+        let check = id_check_char(long.as_bytes());
+        long.push(check);
+        id = long;
+    }
+    let facts = parse_id(&id)?;
+    Ok((id, facts))
+}
+
 /// Builds a valid ID number from an area code (6 digits), a birth date and a sequence
 /// (0..=999, odd for men, even for women).
 pub fn make_id(area: &str, birth: NaiveDate, seq: u32) -> String {
@@ -96,6 +125,69 @@ pub fn credit_code_valid(code: &str) -> bool {
 pub fn make_credit_code(first17: &str) -> String {
     let c = credit_check_char(first17).expect("body uses the GB 32100 alphabet");
     format!("{first17}{c}")
+}
+
+#[cfg(test)]
+mod normalize_tests {
+    use super::*;
+
+    #[test]
+    fn typed_and_roster_forms_become_the_books_form() {
+        let birth = NaiveDate::from_ymd_opt(1981, 1, 6).unwrap();
+        let id = make_id("990121", birth, 493);
+        let full_width: String = id
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
+        for typed in [
+            id.clone(),
+            id.to_lowercase(),
+            format!(" {} {} {} ", &id[..6], &id[6..14], &id[14..]),
+            format!("{}-{}", &id[..6], &id[6..]),
+            full_width,
+        ] {
+            let (got, facts) = normalize_id(&typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
+            assert_eq!(got, id.to_uppercase(), "{typed}");
+            assert_eq!(facts.birth_date, birth);
+        }
+    }
+
+    #[test]
+    fn a_fifteen_digit_number_gets_its_century_and_check_character() {
+        // 15 digits: area, YYMMDD, sequence (3); the 18-digit form inserts 19 and adds
+        // the check character, computed here by hand: 110105 19 491231 002 + check.
+        let (id, facts) = normalize_id("110105491231002").unwrap();
+        assert_eq!(&id[..17], "11010519491231002");
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = id[..17]
+            .bytes()
+            .zip(weights)
+            .map(|(d, w)| (d - b'0') as u32 * w)
+            .sum();
+        assert_eq!(id.as_bytes()[17], b"10X98765432"[(sum % 11) as usize]);
+        assert_eq!(
+            facts.birth_date,
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
+        assert_eq!(facts.sex, Sex::Female);
+    }
+
+    #[test]
+    fn what_cannot_be_an_id_number_says_why() {
+        assert_eq!(normalize_id("12345"), Err(IdProblem::Length(5)));
+        assert!(matches!(
+            normalize_id("11010519491231002Y"),
+            Err(IdProblem::CheckCharacter { .. })
+        ));
+        assert_eq!(
+            normalize_id("1101051949123100AX"),
+            Err(IdProblem::NotDigits)
+        );
+        assert_eq!(
+            normalize_id("110105491331002"),
+            Err(IdProblem::BadBirthDate)
+        );
+    }
 }
 
 #[cfg(test)]
