@@ -5,6 +5,7 @@
 mod derived;
 pub mod inbox;
 mod lookup;
+pub mod outbox;
 pub mod queries;
 pub mod repair;
 pub mod rows;
