@@ -8,6 +8,7 @@ mod durability;
 mod faults;
 mod fuzz;
 mod inbox;
+mod layers;
 mod load;
 mod outbox;
 mod privacy;
