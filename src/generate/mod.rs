@@ -76,27 +76,14 @@ pub const AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 1) {
 pub fn generate(scale: Scale, seed: u64) -> Dataset {
     let mut g = Gen::new(seed);
     match scale {
-        Scale::Small => {
+        Scale::Small | Scale::County => {
             let (name, prefix, area) = data::COUNTIES[0];
-            g.build_region(
-                None,
-                RegionKind::County,
-                name,
-                prefix,
-                area,
-                Profile::small(),
-            );
-        }
-        Scale::County => {
-            let (name, prefix, area) = data::COUNTIES[0];
-            g.build_region(
-                None,
-                RegionKind::County,
-                name,
-                prefix,
-                area,
-                Profile::county(),
-            );
+            let profile = if scale == Scale::Small {
+                Profile::small()
+            } else {
+                Profile::county()
+            };
+            g.build_region(None, RegionKind::County, name, prefix, area, profile);
         }
         Scale::City => {
             let root = g.build_region(

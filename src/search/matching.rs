@@ -108,6 +108,17 @@ impl Ctx<'_> {
         }
     }
 
+    /// The unit tier: the entry's unit path (persons) or parent path (institutions)
+    /// contains the query, scored per distinct path once per query.
+    #[inline]
+    pub(super) fn unit_cand(&self, i: usize) -> Option<Cand> {
+        let us = self.unit_score[self.idx.unit_of[i] as usize];
+        (us > 0).then_some(Cand {
+            tier: tier::UNIT,
+            sub: us as i64,
+        })
+    }
+
     /// [`Ctx::eval`] for a one-letter query (bit `b`), from precomputed bits.
     pub(super) fn eval_letter(&self, i: usize, b: u32) -> (Option<Cand>, bool) {
         let idx = self.idx;
@@ -131,15 +142,8 @@ impl Ctx<'_> {
             let u = by(sh.init0_u, sh.one0_u, sh.inits_u);
             return (Some(with_usual(c, u)), true);
         }
-        let us = self.unit_score[idx.unit_of[i] as usize];
-        if us > 0 {
-            return (
-                Some(Cand {
-                    tier: tier::UNIT,
-                    sub: us as i64,
-                }),
-                true,
-            );
+        if let Some(c) = self.unit_cand(i) {
+            return (Some(c), true);
         }
         if sh.prim & b != 0 {
             return (
@@ -208,15 +212,8 @@ impl Ctx<'_> {
                 }
             }
         }
-        let us = self.unit_score[idx.unit_of[i] as usize];
-        if us > 0 {
-            return (
-                Some(Cand {
-                    tier: tier::UNIT,
-                    sub: us as i64,
-                }),
-                true,
-            );
+        if let Some(c) = self.unit_cand(i) {
+            return (Some(c), true);
         }
         let fuzzy = match q.class {
             Class::Ascii => {

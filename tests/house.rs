@@ -1,25 +1,22 @@
-//! Layers point one way. Reads every file under `src/` and fails on a path that points
+//! House rules. Layers point one way, and the fault hooks are in the test build only.
+//!
+//! The layer check reads every file under `src/` and fails on a path that points
 //! from a module to one it must not know (`crate::cli` in `src/tui`, `crate::sync` in
 //! `src/store`, …), whether in a `use` line or written inline, in code or in its tests.
 //!
+//! The layers, as docs/ARCHITECTURE.md draws them (a module names only modules below
+//! its own, and of those only the ones [`allowed`] lists):
+//!
 //! ```text
-//!   main.rs, lib.rs
-//!        │
-//!       cli ─────────────┬──────────────┬─────────┐
-//!        │               │              │         │
-//!       tui ─────┐       │            server    generate
-//!        │       │       │              │         │
-//!        ▼       ▼       ▼              ▼         │
-//!      report   sync ──▶ store ◀────────┤         │
-//!        │       │        │             │         │
-//!        └───────┴──▶ search            │         │
-//!                 │       │             │         │
-//!                 ▼       ▼             ▼         ▼
-//!                            model
+//!   main.rs → cli
+//!   tui                      server (sync, store, model only)
+//!   report       sync
+//!   store
+//!   search       generate    config
+//!   model
 //! ```
 //!
-//! `config` (paths, the config file) is known to `tui` and `cli`. Test code anywhere
-//! but in `model` may use `generate` for its fixtures.
+//! Test code anywhere but in `model` may use `generate` for its fixtures.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -365,12 +362,12 @@ fn no_module_names_one_above_it_or_beside_it_that_it_must_not_know() {
     assert!(
         new.is_empty(),
         "imports that point the wrong way (see the layers in docs/ARCHITECTURE.md and \
-         tests/layers.rs):\n{}",
+         tests/house.rs):\n{}",
         new.join("\n")
     );
     assert!(
         stale.is_empty(),
-        "these known violations are gone: delete them from KNOWN in tests/layers.rs:\n{}",
+        "these known violations are gone: delete them from KNOWN in tests/house.rs:\n{}",
         stale.join("\n")
     );
 }
@@ -450,5 +447,37 @@ fn the_check_sees_a_path_pointing_up_however_it_is_written() {
             "#[cfg(test)]\nmod tests {\n    fn a() { let b = '{'; }\n}\nuse crate::generate::Scale;"
         ),
         up("generate")
+    );
+}
+
+/// The fault tests stop the real binary with `BIANZHI_TEST_PAUSE`: the binary `cargo test`
+/// builds must carry the hooks (a plain `cargo build` must not: see
+/// src/store/fault_hook.rs and the figure in docs/RELIABILITY.md).
+#[test]
+fn the_binary_under_test_has_the_fault_hooks() {
+    assert!(
+        bianzhi::store::fault_hook::ENABLED,
+        "the test build lacks the `test-hooks` feature: Cargo.toml's dev-dependency on \
+         bianzhi itself turns it on"
+    );
+    // The hook in force in the binary: a cache that may not grow imports nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("small.snap");
+    bianzhi::sync::wire::Snapshot::new(crate::util::small(), 0, None)
+        .write(&snap)
+        .unwrap();
+    let out = std::process::Command::new(crate::util::bin())
+        .arg("import")
+        .arg(&snap)
+        .env("BIANZHI_CACHE", dir.path().join("cache.db"))
+        .env("BIANZHI_CONFIG", dir.path().join("none.toml"))
+        .env("BIANZHI_LOG_DIR", dir.path().join("log"))
+        .env(bianzhi::store::fault_hook::MAX_PAGES, "8")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("磁盘已满"),
+        "BIANZHI_TEST_MAX_PAGES had no effect on the binary under test: {stderr}"
     );
 }
