@@ -15,9 +15,6 @@ pub const MAX_PAGES: &str = "BIANZHI_TEST_MAX_PAGES";
 /// until killed.
 pub const PAUSE: &str = "BIANZHI_TEST_PAUSE";
 
-/// Whether the hooks are compiled in (`cargo test` builds: yes; `cargo build`: no).
-pub const ENABLED: bool = cfg!(feature = "test-hooks");
-
 /// Stops at `point` when `BIANZHI_TEST_PAUSE` names it.
 #[cfg(feature = "test-hooks")]
 pub fn pause(point: &str) {
