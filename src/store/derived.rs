@@ -3,7 +3,9 @@
 //! read figures instead of scanning persons on every keypress.
 
 use super::Result;
-use super::rows::{APPROVAL_COLUMNS, PERSON_COLUMNS, read_approval, read_person};
+use super::rows::{
+    APPROVAL_COLUMNS, ORG_SUBJECT, PERSON_COLUMNS, PERSON_SUBJECT, read_approval, read_person,
+};
 use crate::model::checks::{Problem, check_person};
 use crate::model::quota::{PostFigure, QuotaFigure};
 use crate::model::{ApprovalKind, ApprovalStatus, OrgId, PersonStatus};
@@ -50,7 +52,11 @@ impl ActivePersons {
             // The raw codes, as the figures have always grouped them.
             let staffing: Option<u8> = r.get(20)?;
             let (level, rank): (Option<u8>, Option<u8>) = (r.get(21)?, r.get(22)?);
-            if let Some(t) = staffing {
+            // 实有 is the model's rule; the query above only narrows the scan to
+            // active rows.
+            if p.occupies_quota()
+                && let Some(t) = staffing
+            {
                 *out.actual.entry((p.org_id, t)).or_default() += 1;
                 out.holding.push((p.id, p.org_id, t));
                 if !p.id_number.is_empty() {
@@ -122,7 +128,7 @@ fn refresh_quota(
             let (o, t, n) = row?;
             units.entry((o, t)).or_default().0 += n;
         }
-        // 实有: active persons holding a staffing type (model::Person::occupies_quota).
+        // 实有: `model::Person::occupies_quota`, counted in `ActivePersons::scan`.
         for (&(o, t), &n) in &active.actual {
             units.entry((o, t)).or_default().1 += n;
         }
@@ -212,7 +218,7 @@ fn refresh_problems(
     };
 
     for (id, problem) in &active.faults {
-        put(2, *id, problem)?;
+        put(PERSON_SUBJECT, *id, problem)?;
     }
     // 一人一编: the same ID number active in more than one record holding a staffing type.
     // Each pair both ways, ordered as the persons table is (by id).
@@ -224,12 +230,16 @@ fn refresh_problems(
     }
     twice.sort_unstable();
     for (a, b) in twice {
-        put(2, a, &Problem::CountedTwice { other_person: b })?;
+        put(
+            PERSON_SUBJECT,
+            a,
+            &Problem::CountedTwice { other_person: b },
+        )?;
     }
     // 人编不对应: holding a staffing type the unit has no approved quota of.
     for &(id, org, t) in &active.holding {
         if approved.get(&(org, t)).copied().unwrap_or(0) <= 0 {
-            put(2, id, &Problem::NoQuotaOfType)?;
+            put(PERSON_SUBJECT, id, &Problem::NoQuotaOfType)?;
         }
     }
     let mut st = conn.prepare(&format!("SELECT {} FROM orgs", super::rows::ORG_COLUMNS))?;
@@ -247,12 +257,12 @@ fn refresh_problems(
     let has_root = orgs.iter().any(|o| o.parent_id.is_none());
     for o in &orgs {
         for problem in crate::model::checks::check_org(o) {
-            put(1, o.id, &problem)?;
+            put(ORG_SUBJECT, o.id, &problem)?;
         }
         // The jurisdiction's own root legitimately has its parent outside the cache.
         let is_scope_root = Some(o.id) == scope_root || (!has_root && orphans.len() == 1);
         if orphans.contains(&o.id) && !is_scope_root {
-            put(1, o.id, &Problem::DanglingParent)?;
+            put(ORG_SUBJECT, o.id, &Problem::DanglingParent)?;
         }
     }
     Ok(())
