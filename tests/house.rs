@@ -476,3 +476,122 @@ fn the_binary_under_test_has_the_fault_hooks() {
         "BIANZHI_TEST_MAX_PAGES had no effect on the binary under test: {stderr}"
     );
 }
+
+/// Every rule once: whether a request may be approved is one function, so the preview an
+/// operator reads flags exactly what the server refuses. Random requests (every kind,
+/// with and without a person, staffing type or post, any amount) on a drifting world:
+/// the cache's preview says "blocked" exactly when the real server refuses the approval.
+/// Not varied: a reorganisation's new parent (the preview does not see the tree).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_flags_exactly_the_approvals_the_server_refuses() {
+    use bianzhi::model::*;
+    use bianzhi::store::{Store, inbox, outbox, queries};
+    use rand::{Rng, SeedableRng};
+
+    let data = crate::util::small();
+    let w = crate::util::World::new(data).await;
+    let root = crate::util::root_of(&w.db());
+    let c = w.client(&w.operator("审批员", root));
+    let cache = w.cache("c");
+    crate::util::sync(&c, &cache).await.unwrap();
+    let today = YearMonth::of(chrono::Local::now().date_naive());
+    let slots: Vec<PostSlot> = data.posts.iter().map(|p| p.slot).collect();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(13);
+    let (mut accepted, mut refused) = (0, 0);
+    let mut mismatches = Vec::new();
+    for case in 0..60 {
+        let id = data.approvals[rng.random_range(0..data.approvals.len())].id;
+        let mut a = queries::approval(w.db().conn(), id).unwrap().unwrap();
+        a.kind = ApprovalKind::ALL[case % ApprovalKind::ALL.len()];
+        a.status = ApprovalStatus::Pending;
+        (a.decided_by, a.decided_on, a.comment) = (None, None, None);
+        // Half the cases of each kind name no person; the other fields are drawn mostly
+        // from what the unit holds, so requests the server could accept are common.
+        a.person_id = ((case / ApprovalKind::ALL.len()) % 2 == 0)
+            .then(|| data.persons[rng.random_range(0..data.persons.len())].id);
+        let held: Vec<StaffingType> = data
+            .ledger
+            .iter()
+            .filter(|l| l.org_id == a.org_id)
+            .map(|l| l.staffing_type)
+            .collect();
+        a.staffing_type = match rng.random_range(0..10) {
+            0 => None,
+            1 => Some(StaffingType::ALL[rng.random_range(0..StaffingType::ALL.len())]),
+            _ if !held.is_empty() => Some(held[rng.random_range(0..held.len())]),
+            _ => Some(StaffingType::ALL[0]),
+        };
+        a.amount = rng.random_range(0..=2);
+        let posts: Vec<PostSlot> = data
+            .posts
+            .iter()
+            .filter(|p| p.org_id == a.org_id)
+            .map(|p| p.slot)
+            .collect();
+        a.post = match rng.random_range(0..10) {
+            0 => None,
+            1 => Some(slots[rng.random_range(0..slots.len())]),
+            _ if !posts.is_empty() => Some(posts[rng.random_range(0..posts.len())]),
+            _ => Some(slots[0]),
+        };
+        a.new_name = rng.random_bool(0.5).then(|| format!("更名单位{case}"));
+        a.new_parent_id = None;
+        crate::util::upsert(
+            &mut w.db(),
+            Dataset {
+                approvals: vec![a.clone()],
+                ..Dataset::default()
+            },
+        );
+        crate::util::sync(&c, &cache).await.unwrap();
+
+        let effect = inbox::one(Store::open(&cache).unwrap().conn(), id, today)
+            .unwrap()
+            .expect("the request is in the inbox")
+            .effect;
+        let client_id = outbox::queue(
+            &Store::open(&cache).unwrap(),
+            id,
+            Decision::Approve,
+            "同意。",
+        )
+        .unwrap();
+        crate::util::sync(&c, &cache).await.unwrap();
+        let answer = outbox::entries(Store::open(&cache).unwrap().conn())
+            .unwrap()
+            .into_iter()
+            .find(|e| e.client_id == client_id)
+            .unwrap();
+        let server_refused = match answer.state {
+            outbox::State::Accepted => false,
+            outbox::State::Refused => true,
+            other => panic!("case {case}: no answer ({other:?})"),
+        };
+        if server_refused {
+            refused += 1;
+        } else {
+            accepted += 1;
+        }
+        if effect.blocks_approval() != server_refused {
+            mismatches.push(format!(
+                "case {case}: {:?} person {:?} type {:?} amount {} post {:?}: preview {:?}, server {}",
+                a.kind,
+                a.person_id,
+                a.staffing_type,
+                a.amount,
+                a.post,
+                effect.warnings,
+                answer.reason.as_deref().unwrap_or("accepted")
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "the preview and the server disagree:\n{}",
+        mismatches.join("\n")
+    );
+    assert!(
+        accepted >= 5 && refused >= 5,
+        "both outcomes drawn: {accepted} accepted, {refused} refused"
+    );
+}

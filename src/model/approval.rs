@@ -262,6 +262,11 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
             }
         }
     }
+    // An entry and a leadership post act on a person: without one there is nothing to
+    // apply (an exit without one is flagged above).
+    if matches!(a.kind, ApprovalKind::Entry | ApprovalKind::LeaderPost) && ctx.person.is_none() {
+        effect.warnings.push(Warning::Incomplete("人员"));
+    }
     if matches!(a.kind, ApprovalKind::Entry | ApprovalKind::LeaderPost)
         && let Some(p) = ctx.person
         && let Some(b) = p.birth_date
@@ -328,6 +333,45 @@ mod tests {
         }
     }
 
+    /// A person of 40 to be entered or given a post: far from retirement, on no books.
+    fn candidate() -> Person {
+        Person {
+            id: 7,
+            org_id: 10,
+            name: "张伟".into(),
+            id_number: String::new(),
+            sex: Sex::Male,
+            birth_date: NaiveDate::from_ymd_opt(1986, 5, 1),
+            ethnicity: "汉族".into(),
+            political_status: None,
+            funding_type: None,
+            work_start: None,
+            entry_form: None,
+            entry_doc: None,
+            entry_date: None,
+            post: None,
+            rank: None,
+            post_type: PostType::Management,
+            school: None,
+            education: None,
+            degree: None,
+            major: None,
+            staffing_type: None,
+            leader_post: None,
+            status: PersonStatus::Pending,
+            exit_kind: None,
+            exit_date: None,
+        }
+    }
+
+    /// [`ctx`] with the person the request names.
+    fn ctx_with<'a>(f: &'a Figures, p: &'a Person) -> Context<'a> {
+        Context {
+            person: Some(p),
+            ..ctx(f)
+        }
+    }
+
     #[test]
     fn plan_reserves_places() {
         let f = figures(10, 7, 0);
@@ -357,7 +401,8 @@ mod tests {
     #[test]
     fn entry_lowers_the_vacancy() {
         let f = figures(10, 7, 0);
-        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        let p = candidate();
+        let e = preview(&request(ApprovalKind::Entry), &ctx_with(&f, &p));
         assert!(
             e.changes
                 .iter()
@@ -367,15 +412,34 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_or_a_leader_post_naming_no_person_cannot_be_approved() {
+        let f = figures(10, 7, 0);
+        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        assert_eq!(e.warnings, vec![Warning::Incomplete("人员")]);
+        assert!(e.blocks_approval());
+        let slot = PostSlot {
+            level: Level::SectionFull,
+            rank: PostRank::Chief,
+        };
+        let mut f = Figures::default();
+        f.add_post(slot, PostFigure::unit(3, 2));
+        let mut a = request(ApprovalKind::LeaderPost);
+        a.post = Some(slot);
+        assert!(preview(&a, &ctx(&f)).blocks_approval());
+        assert!(!preview(&a, &ctx_with(&f, &candidate())).blocks_approval());
+    }
+
+    #[test]
     fn entry_may_use_a_reserved_place_but_not_a_frozen_unit() {
         let f = figures(10, 9, 1);
-        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        let p = candidate();
+        let e = preview(&request(ApprovalKind::Entry), &ctx_with(&f, &p));
         assert!(e.warnings.is_empty(), "{:?}", e.warnings);
         let after = figures_after(&request(ApprovalKind::Entry), &ctx(&f))
             .quota_of(StaffingType::Administrative);
         assert_eq!((after.actual, after.reserved, after.vacant), (10, 0, 0));
         let f = figures(10, 10, 0);
-        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        let e = preview(&request(ApprovalKind::Entry), &ctx_with(&f, &p));
         assert!(e.warnings.contains(&Warning::Frozen));
     }
 
@@ -389,10 +453,11 @@ mod tests {
         f.add_post(slot, PostFigure::unit(3, 2));
         let mut a = request(ApprovalKind::LeaderPost);
         a.post = Some(slot);
-        let e = preview(&a, &ctx(&f));
+        let p = candidate();
+        let e = preview(&a, &ctx_with(&f, &p));
         assert_eq!(e.changes[0].to_string(), "正科级正职职数 2/3 → 3/3");
         assert!(e.warnings.is_empty());
         f.posts[0].1 = PostFigure::unit(3, 3);
-        assert!(preview(&a, &ctx(&f)).blocks_approval());
+        assert!(preview(&a, &ctx_with(&f, &p)).blocks_approval());
     }
 }
