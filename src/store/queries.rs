@@ -145,12 +145,9 @@ pub fn other_record_with_id(
 ) -> Result<Option<Person>> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {PERSON_COLUMNS} FROM persons WHERE id_number = ? AND id <> ? AND status = ? LIMIT 1"
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE id_number = ? AND id <> ? AND status = 1 LIMIT 1"
         ))?
-        .query_row(
-            params![id_number, except, PersonStatus::Active.code()],
-            read_person,
-        )
+        .query_row(params![id_number, except], read_person)
         .optional()?)
 }
 
