@@ -8,7 +8,8 @@ use crate::util::*;
 use bianzhi::model::*;
 use bianzhi::server::db::ServerDb;
 use bianzhi::store::Store;
-use bianzhi::sync::{Client, outbox};
+use bianzhi::store::outbox;
+use bianzhi::sync::Client;
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -7,6 +7,7 @@ mod cli;
 mod durability;
 mod faults;
 mod fuzz;
+mod house;
 mod inbox;
 mod load;
 mod outbox;

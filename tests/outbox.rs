@@ -8,7 +8,7 @@ use crate::util::*;
 use bianzhi::model::*;
 use bianzhi::server::ServerDb;
 use bianzhi::store::Store;
-use bianzhi::sync::outbox::{self, State};
+use bianzhi::store::outbox::{self, State};
 use bianzhi::sync::proto::MAX_PUSH_DECISIONS;
 use std::io::BufRead;
 use std::path::Path;

@@ -7,8 +7,9 @@ use bianzhi::server::db::ServerDb;
 use bianzhi::server::relay::Fault;
 use bianzhi::server::{decide, simulate};
 use bianzhi::store::Store;
+use bianzhi::store::outbox;
 use bianzhi::sync::client::Error;
-use bianzhi::sync::{outbox, proto, wire};
+use bianzhi::sync::{proto, wire};
 use rand::SeedableRng;
 use std::collections::HashSet;
 

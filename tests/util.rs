@@ -122,8 +122,8 @@ pub fn fingerprint(path: &std::path::Path) -> String {
     let s = Store::open(path).unwrap();
     let mut text = serde_json::to_string(&s.dataset().unwrap()).unwrap();
     let (queued, sent) = (
-        bianzhi::sync::outbox::State::Queued.code(),
-        bianzhi::sync::outbox::State::Sent.code(),
+        bianzhi::store::outbox::State::Queued.code(),
+        bianzhi::store::outbox::State::Sent.code(),
     );
     for (table, cols) in [
         ("meta", "*".to_string()),
@@ -273,7 +273,7 @@ impl Drop for ServeProcess {
 pub fn decisions_exactly_once(db: &ServerDb, caches: &[PathBuf]) -> (usize, usize) {
     let mut queued = std::collections::HashSet::new();
     for c in caches {
-        for e in bianzhi::sync::outbox::entries(Store::open(c).unwrap().conn()).unwrap() {
+        for e in bianzhi::store::outbox::entries(Store::open(c).unwrap().conn()).unwrap() {
             assert!(
                 e.state.answered(),
                 "decision {} still unanswered in {}",

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use super::out::outln;
-use crate::generate::{Scale, generate};
+use crate::generate::generate;
 use crate::sync::wire::Snapshot;
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
@@ -26,10 +26,7 @@ pub struct ImportArgs {
 }
 
 pub fn generate_snapshot(_ctx: &Ctx, a: GenArgs) -> Result<()> {
-    let scale: Scale = a
-        .scale
-        .parse()
-        .map_err(|_| anyhow::anyhow!("未知的规模 `{}`（可用：small, county, city）", a.scale))?;
+    let scale = super::net::parse_scale(&a.scale)?;
     let started = std::time::Instant::now();
     let data = generate(scale, a.seed);
     Snapshot::new(&data, 0, None)

@@ -112,9 +112,11 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("无法启动异步运行时")
 }
 
-fn parse_scale(s: &str) -> Result<Scale> {
-    s.parse::<Scale>()
-        .map_err(|e| anyhow::anyhow!("规模参数无效：{e}"))
+/// `small`, `county` or `city`: the generator's scales as the command line names them.
+pub(super) fn parse_scale(s: &str) -> Result<Scale> {
+    s.parse::<Scale>().map_err(|_| {
+        anyhow::anyhow!("未知的规模 `{s}`（可用：small, county, city），请改用其中之一")
+    })
 }
 
 /// Seeds an empty server database with a generated world; returns whether it did.

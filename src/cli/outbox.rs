@@ -4,8 +4,8 @@
 use super::Ctx;
 use super::out::{out, outln};
 use crate::model::Lang;
+use crate::store::outbox::{self, State};
 use crate::store::{self, queries};
-use crate::sync::outbox::{self, State};
 use anyhow::{Result, bail};
 use serde_json::json;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};

@@ -3,7 +3,7 @@
 
 use super::people::{age_at, retires, today};
 use super::{AS_OF, Gen, data};
-use crate::model::quota::QuotaFigure;
+use crate::model::quota::{QuotaFigure, UnitTally};
 use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -230,45 +230,35 @@ impl Gen {
             .expect("unit of a region")
     }
 
+    /// The unit's figures now, by the model's rules (`model::quota::UnitTally`): its
+    /// quotas and post slots, its persons, the plans approved for it.
+    fn tally(&self, ui: usize) -> UnitTally {
+        let unit = &self.units[ui];
+        let mut tally = UnitTally::default();
+        for &(t, _, approved) in &unit.quotas {
+            tally.ledger(t, approved as i64);
+        }
+        for &(slot, approved) in &unit.slots {
+            tally.post_ledger(slot, approved as i64);
+        }
+        for i in unit.persons.clone() {
+            tally.person(&self.persons[i]);
+        }
+        for a in self.approvals.iter().filter(|a| a.org_id == unit.org) {
+            tally.approval(a);
+        }
+        tally
+    }
+
     /// The unit's figure for a staffing type now, with approved plans' reservations.
     fn figure(&self, ui: usize, t: StaffingType) -> QuotaFigure {
-        let approved = self.units[ui]
-            .quotas
-            .iter()
-            .filter(|q| q.0 == t)
-            .map(|q| q.2 as i64)
-            .sum();
-        let actual = self.count_in_unit(ui, |p| p.occupies_quota() && p.staffing_type == Some(t));
-        let org = self.units[ui].org;
-        let reserved = self
-            .approvals
-            .iter()
-            .filter(|a| a.org_id == org && a.staffing_type == Some(t))
-            .map(|a| a.reserved())
-            .sum();
-        QuotaFigure::unit(approved, actual, reserved)
+        self.tally(ui).figures().quota_of(t)
     }
 
+    /// (核定职数, 实配) of a post slot of the unit now.
     fn post_fill(&self, ui: usize, slot: PostSlot) -> (i64, i64) {
-        let approved = self.units[ui]
-            .slots
-            .iter()
-            .filter(|s| s.0 == slot)
-            .map(|s| s.1 as i64)
-            .sum();
-        let actual = self.count_in_unit(ui, |p| {
-            p.status == PersonStatus::Active && p.leader_post == Some(slot)
-        });
-        (approved, actual)
-    }
-
-    /// How many of the unit's people satisfy `pred`.
-    fn count_in_unit(&self, ui: usize, pred: impl Fn(&Person) -> bool) -> i64 {
-        self.units[ui]
-            .persons
-            .clone()
-            .filter(|&i| pred(&self.persons[i]))
-            .count() as i64
+        let f = self.tally(ui).figures().post_of(slot);
+        (f.approved, f.actual)
     }
 
     /// A unit of the region, searched from a random start, that satisfies `ok`.

@@ -483,7 +483,7 @@ mod tests {
             .quota_of(StaffingType::Administrative);
         assert_eq!((after.actual, after.reserved, after.vacant), (10, 0, 0));
         let f = figures(10, 10, 0);
-        let e = preview(&request(ApprovalKind::Entry), &ctx(&f));
+        let e = preview(&request(ApprovalKind::Entry), &ctx_with(&f, &p));
         assert!(e.warnings.contains(&Warning::Frozen));
     }
 

@@ -7,8 +7,9 @@
 //! of its units' figures: a county with one unit 3 over and another 5 short shows both
 //! 超编 3 and 空编 5, as the offices report them.
 
-use super::{PostSlot, StaffingType};
+use super::{Approval, Person, PersonStatus, PostSlot, StaffingType};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::ops::{Add, AddAssign};
 
 /// Three-colour management (三色管理) plus a text mark for monochrome terminals.
@@ -240,6 +241,81 @@ impl Figures {
         for (s, f) in &other.posts {
             self.add_post(*s, *f);
         }
+    }
+}
+
+/// A unit's figures accumulated from its rows, one row at a time: 核定 from the ledger
+/// (and 核定职数 from the posts ledger), 实有 from the persons who occupy quota
+/// ([`Person::occupies_quota`]), 实配 from active persons holding a leadership post, and
+/// 已批未用 from approved staffing plans ([`Approval::reserved`]). The one place these
+/// rules are applied: the cache's derived tables and the generator feed it their rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitTally {
+    /// Staffing type → (approved, actual, reserved).
+    quota: BTreeMap<StaffingType, (i64, i64, i64)>,
+    /// Post slot → (approved, actual).
+    posts: BTreeMap<PostSlot, (i64, i64)>,
+}
+
+impl UnitTally {
+    /// A ledger entry (or the sum of several) of staffing type `t`: 核定 moves by `delta`.
+    pub fn ledger(&mut self, t: StaffingType, delta: i64) {
+        self.quota.entry(t).or_default().0 += delta;
+    }
+
+    /// A posts-ledger entry (or a sum): 核定职数 of `slot` moves by `delta`.
+    pub fn post_ledger(&mut self, slot: PostSlot, delta: i64) {
+        self.posts.entry(slot).or_default().0 += delta;
+    }
+
+    /// A person of the unit, in any status: counted where the rules say so.
+    pub fn person(&mut self, p: &Person) {
+        if p.occupies_quota()
+            && let Some(t) = p.staffing_type
+        {
+            self.quota.entry(t).or_default().1 += 1;
+        }
+        if p.status == PersonStatus::Active
+            && let Some(slot) = p.leader_post
+        {
+            self.posts.entry(slot).or_default().1 += 1;
+        }
+    }
+
+    /// A request about the unit, in any state: an approved staffing plan holds places.
+    pub fn approval(&mut self, a: &Approval) {
+        let reserved = a.reserved();
+        if reserved > 0
+            && let Some(t) = a.staffing_type
+        {
+            self.quota.entry(t).or_default().2 += reserved;
+        }
+    }
+
+    /// The staffing types the unit has any figure of, with their figures.
+    pub fn quota(&self) -> impl Iterator<Item = (StaffingType, QuotaFigure)> + '_ {
+        self.quota
+            .iter()
+            .map(|(&t, &(a, x, r))| (t, QuotaFigure::unit(a, x, r)))
+    }
+
+    /// The post slots the unit has any figure of, with their figures.
+    pub fn posts(&self) -> impl Iterator<Item = (PostSlot, PostFigure)> + '_ {
+        self.posts
+            .iter()
+            .map(|(&s, &(a, x))| (s, PostFigure::unit(a, x)))
+    }
+
+    /// Everything as one unit's [`Figures`].
+    pub fn figures(&self) -> Figures {
+        let mut f = Figures::default();
+        for (t, q) in self.quota() {
+            f.add_quota(t, q);
+        }
+        for (s, p) in self.posts() {
+            f.add_post(s, p);
+        }
+        f
     }
 }
 

@@ -96,26 +96,28 @@ impl Conns {
 /// Raises the soft limit of open files to the hard limit (a server holds a socket per
 /// client); returns the soft limit in force.
 pub(crate) fn raise_file_limit() -> u64 {
-    // SAFETY: getrlimit/setrlimit only read and write the struct passed by pointer.
-    unsafe {
-        let mut lim = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
-            return 1024;
-        }
-        if lim.rlim_cur < lim.rlim_max {
-            let raised = libc::rlimit {
-                rlim_cur: lim.rlim_max,
-                rlim_max: lim.rlim_max,
-            };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                lim.rlim_cur = lim.rlim_max;
-            }
-        }
-        lim.rlim_cur
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let lim = getrlimit(Resource::Nofile);
+    let (Some(soft), hard) = (lim.current, lim.maximum) else {
+        // Unlimited already.
+        return u64::MAX;
+    };
+    let Some(hard) = hard else {
+        return soft;
+    };
+    if soft < hard
+        && setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: Some(hard),
+                maximum: Some(hard),
+            },
+        )
+        .is_ok()
+    {
+        return hard;
     }
+    soft
 }
 
 /// Serves `app` on `listener` until `shutdown` turns true, then lets requests in flight

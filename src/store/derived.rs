@@ -3,19 +3,24 @@
 //! read figures instead of scanning persons on every keypress.
 
 use super::Result;
-use super::rows::{APPROVAL_COLUMNS, PERSON_COLUMNS, read_approval, read_person};
+use super::rows::{
+    APPROVAL_COLUMNS, ORG_SUBJECT, PERSON_COLUMNS, PERSON_SUBJECT, read_approval, read_person,
+};
 use crate::model::checks::{Problem, check_person};
-use crate::model::quota::{PostFigure, QuotaFigure};
-use crate::model::{ApprovalKind, ApprovalStatus, OrgId, PersonStatus};
+use crate::model::quota::{PostFigure, QuotaFigure, UnitTally};
+use crate::model::{
+    ApprovalKind, ApprovalStatus, Level, OrgId, PersonStatus, PostRank, PostSlot, StaffingType,
+};
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
 /// Recomputes every derived table from the synced rows.
 pub fn refresh_derived(conn: &Connection) -> Result<()> {
     let paths = refresh_tree(conn)?;
-    let active = ActivePersons::scan(conn)?;
-    let approved = refresh_quota(conn, &paths, &active)?;
-    refresh_posts(conn, &paths, &active)?;
+    let mut active = ActivePersons::scan(conn)?;
+    let tallies = unit_tallies(conn, std::mem::take(&mut active.tallies))?;
+    let approved = refresh_quota(conn, &paths, &tallies)?;
+    refresh_posts(conn, &paths, &tallies)?;
     refresh_problems(conn, &active, &approved)?;
     super::lookup::refresh_search_keys(conn)?;
     Ok(())
@@ -26,14 +31,12 @@ pub fn refresh_derived(conn: &Connection) -> Result<()> {
 /// per figure (and joining it with itself for 一人一编) was most of a sync's last page.
 #[derive(Default)]
 struct ActivePersons {
-    /// 实有: (unit, staffing type) → active persons holding it.
-    actual: HashMap<(OrgId, u8), i64>,
-    /// (unit, leader level, leader rank) → active persons holding that post.
-    leaders: HashMap<(OrgId, u8, u8), i64>,
+    /// Each unit's 实有 and 实配, counted by the model's rules.
+    tallies: HashMap<OrgId, UnitTally>,
     /// Faults of single records (check_person), in the table's order.
     faults: Vec<(i64, Problem)>,
     /// Persons holding a staffing type, in the table's order: (id, unit, type).
-    holding: Vec<(i64, OrgId, u8)>,
+    holding: Vec<(i64, OrgId, StaffingType)>,
     /// ID number → persons holding a staffing type under it, in the table's order.
     by_id_number: HashMap<Box<str>, Vec<i64>>,
 }
@@ -47,11 +50,10 @@ impl ActivePersons {
         let mut rows = st.query([PersonStatus::Active.code()])?;
         while let Some(r) = rows.next()? {
             let p = read_person(r)?;
-            // The raw codes, as the figures have always grouped them.
-            let staffing: Option<u8> = r.get(20)?;
-            let (level, rank): (Option<u8>, Option<u8>) = (r.get(21)?, r.get(22)?);
-            if let Some(t) = staffing {
-                *out.actual.entry((p.org_id, t)).or_default() += 1;
+            out.tallies.entry(p.org_id).or_default().person(&p);
+            if p.occupies_quota()
+                && let Some(t) = p.staffing_type
+            {
                 out.holding.push((p.id, p.org_id, t));
                 if !p.id_number.is_empty() {
                     out.by_id_number
@@ -59,9 +61,6 @@ impl ActivePersons {
                         .or_default()
                         .push(p.id);
                 }
-            }
-            if let (Some(l), Some(k)) = (level, rank) {
-                *out.leaders.entry((p.org_id, l, k)).or_default() += 1;
             }
             for problem in check_person(&p) {
                 out.faults.push((p.id, problem));
@@ -104,54 +103,89 @@ fn refresh_tree(conn: &Connection) -> Result<Paths> {
     Ok(paths)
 }
 
-/// Returns each (unit, staffing type)'s approved quota, for the checks.
+/// Each unit's figures: the active persons' counts, plus the ledgers' sums and the
+/// approved plans, all through `model::quota::UnitTally`.
+fn unit_tallies(
+    conn: &Connection,
+    mut tallies: HashMap<OrgId, UnitTally>,
+) -> Result<HashMap<OrgId, UnitTally>> {
+    let mut st =
+        conn.prepare("SELECT org_id, staffing_type, SUM(delta) FROM ledger GROUP BY 1, 2")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (o, t, n) = row?;
+        if let Some(t) = StaffingType::from_code(t) {
+            tallies.entry(o).or_default().ledger(t, n);
+        }
+    }
+    let mut st =
+        conn.prepare("SELECT org_id, level, rank, SUM(delta) FROM posts GROUP BY 1, 2, 3")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (o, l, k, n) = row?;
+        if let (Some(level), Some(rank)) = (Level::from_code(l), PostRank::from_code(k)) {
+            tallies
+                .entry(o)
+                .or_default()
+                .post_ledger(PostSlot { level, rank }, n);
+        }
+    }
+    // Only approved plans hold places; the query narrows, the model decides.
+    let mut st = conn.prepare(&format!(
+        "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE kind = ? AND status = ?"
+    ))?;
+    let plans = st.query_map(
+        params![
+            ApprovalKind::StaffingPlan.code(),
+            ApprovalStatus::Approved.code()
+        ],
+        read_approval,
+    )?;
+    for plan in plans {
+        let plan = plan?;
+        tallies.entry(plan.org_id).or_default().approval(&plan);
+    }
+    Ok(tallies)
+}
+
+/// Writes `unit_quota` and `subtree_quota`; returns each (unit, staffing type)'s
+/// approved quota, for the checks.
 fn refresh_quota(
     conn: &Connection,
     paths: &Paths,
-    active: &ActivePersons,
-) -> Result<HashMap<(OrgId, u8), i64>> {
-    // (org, staffing type) → (approved, actual, reserved)
-    let mut units: HashMap<(OrgId, u8), (i64, i64, i64)> = HashMap::new();
-    {
-        let mut st =
-            conn.prepare("SELECT org_id, staffing_type, SUM(delta) FROM ledger GROUP BY 1, 2")?;
-        let rows = st.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?, r.get::<_, i64>(2)?))
-        })?;
-        for row in rows {
-            let (o, t, n) = row?;
-            units.entry((o, t)).or_default().0 += n;
-        }
-        // 实有: active persons holding a staffing type (model::Person::occupies_quota).
-        for (&(o, t), &n) in &active.actual {
-            units.entry((o, t)).or_default().1 += n;
-        }
-        let mut st = conn.prepare(&format!(
-            "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE kind = ? AND status = ?"
-        ))?;
-        let plans = st.query_map(
-            params![
-                ApprovalKind::StaffingPlan.code(),
-                ApprovalStatus::Approved.code()
-            ],
-            read_approval,
-        )?;
-        for plan in plans {
-            let plan = plan?;
-            if let Some(t) = plan.staffing_type {
-                units.entry((plan.org_id, t.code())).or_default().2 += plan.reserved();
-            }
-        }
-    }
+    tallies: &HashMap<OrgId, UnitTally>,
+) -> Result<HashMap<(OrgId, StaffingType), i64>> {
     conn.execute("DELETE FROM unit_quota", [])?;
     conn.execute("DELETE FROM subtree_quota", [])?;
     let mut ins = conn.prepare("INSERT INTO unit_quota VALUES (?, ?, ?, ?, ?)")?;
     let mut subtree: HashMap<(OrgId, u8), QuotaFigure> = HashMap::new();
-    for (&(org, t), &(a, x, r)) in &units {
-        ins.execute(params![org, t, a, x, r])?;
-        let fig = QuotaFigure::unit(a, x, r);
-        for &anc in paths.get(&org).map(Vec::as_slice).unwrap_or(&[org]) {
-            *subtree.entry((anc, t)).or_default() += fig;
+    let mut approved = HashMap::new();
+    for (&org, tally) in tallies {
+        for (t, fig) in tally.quota() {
+            ins.execute(params![
+                org,
+                t.code(),
+                fig.approved,
+                fig.actual,
+                fig.reserved
+            ])?;
+            approved.insert((org, t), fig.approved);
+            for &anc in paths.get(&org).map(Vec::as_slice).unwrap_or(&[org]) {
+                *subtree.entry((anc, t.code())).or_default() += fig;
+            }
         }
     }
     let mut ins = conn.prepare("INSERT INTO subtree_quota VALUES (?, ?, ?, ?, ?, ?, ?, ?)")?;
@@ -160,34 +194,26 @@ fn refresh_quota(
             org, t, f.approved, f.actual, f.reserved, f.vacant, f.over, f.usable
         ])?;
     }
-    Ok(units.into_iter().map(|(k, (a, _, _))| (k, a)).collect())
+    Ok(approved)
 }
 
-fn refresh_posts(conn: &Connection, paths: &Paths, active: &ActivePersons) -> Result<()> {
-    let mut units: HashMap<(OrgId, u8, u8), (i64, i64)> = HashMap::new();
-    {
-        let mut st =
-            conn.prepare("SELECT org_id, level, rank, SUM(delta) FROM posts GROUP BY 1, 2, 3")?;
-        let rows = st.query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?))
-        })?;
-        for row in rows {
-            let (o, l, k, n) = row?;
-            units.entry((o, l, k)).or_default().0 += n;
-        }
-        for (&(o, l, k), &n) in &active.leaders {
-            units.entry((o, l, k)).or_default().1 += n;
-        }
-    }
+/// Writes `unit_posts` and `subtree_posts`.
+fn refresh_posts(
+    conn: &Connection,
+    paths: &Paths,
+    tallies: &HashMap<OrgId, UnitTally>,
+) -> Result<()> {
     conn.execute("DELETE FROM unit_posts", [])?;
     conn.execute("DELETE FROM subtree_posts", [])?;
     let mut ins = conn.prepare("INSERT INTO unit_posts VALUES (?, ?, ?, ?, ?)")?;
     let mut subtree: HashMap<(OrgId, u8, u8), PostFigure> = HashMap::new();
-    for (&(org, l, k), &(a, x)) in &units {
-        ins.execute(params![org, l, k, a, x])?;
-        let fig = PostFigure::unit(a, x);
-        for &anc in paths.get(&org).map(Vec::as_slice).unwrap_or(&[org]) {
-            *subtree.entry((anc, l, k)).or_default() += fig;
+    for (&org, tally) in tallies {
+        for (s, fig) in tally.posts() {
+            let (l, k) = (s.level.code(), s.rank.code());
+            ins.execute(params![org, l, k, fig.approved, fig.actual])?;
+            for &anc in paths.get(&org).map(Vec::as_slice).unwrap_or(&[org]) {
+                *subtree.entry((anc, l, k)).or_default() += fig;
+            }
         }
     }
     let mut ins = conn.prepare("INSERT INTO subtree_posts VALUES (?, ?, ?, ?, ?, ?, ?)")?;
@@ -200,7 +226,7 @@ fn refresh_posts(conn: &Connection, paths: &Paths, active: &ActivePersons) -> Re
 fn refresh_problems(
     conn: &Connection,
     active: &ActivePersons,
-    approved: &HashMap<(OrgId, u8), i64>,
+    approved: &HashMap<(OrgId, StaffingType), i64>,
 ) -> Result<()> {
     conn.execute("DELETE FROM problems", [])?;
     let mut ins = conn.prepare(
@@ -212,7 +238,7 @@ fn refresh_problems(
     };
 
     for (id, problem) in &active.faults {
-        put(2, *id, problem)?;
+        put(PERSON_SUBJECT, *id, problem)?;
     }
     // 一人一编: the same ID number active in more than one record holding a staffing type.
     // Each pair both ways, ordered as the persons table is (by id).
@@ -224,12 +250,16 @@ fn refresh_problems(
     }
     twice.sort_unstable();
     for (a, b) in twice {
-        put(2, a, &Problem::CountedTwice { other_person: b })?;
+        put(
+            PERSON_SUBJECT,
+            a,
+            &Problem::CountedTwice { other_person: b },
+        )?;
     }
     // 人编不对应: holding a staffing type the unit has no approved quota of.
     for &(id, org, t) in &active.holding {
         if approved.get(&(org, t)).copied().unwrap_or(0) <= 0 {
-            put(2, id, &Problem::NoQuotaOfType)?;
+            put(PERSON_SUBJECT, id, &Problem::NoQuotaOfType)?;
         }
     }
     let mut st = conn.prepare(&format!("SELECT {} FROM orgs", super::rows::ORG_COLUMNS))?;
@@ -247,12 +277,12 @@ fn refresh_problems(
     let has_root = orgs.iter().any(|o| o.parent_id.is_none());
     for o in &orgs {
         for problem in crate::model::checks::check_org(o) {
-            put(1, o.id, &problem)?;
+            put(ORG_SUBJECT, o.id, &problem)?;
         }
         // The jurisdiction's own root legitimately has its parent outside the cache.
         let is_scope_root = Some(o.id) == scope_root || (!has_root && orphans.len() == 1);
         if orphans.contains(&o.id) && !is_scope_root {
-            put(1, o.id, &Problem::DanglingParent)?;
+            put(ORG_SUBJECT, o.id, &Problem::DanglingParent)?;
         }
     }
     Ok(())

@@ -4,13 +4,14 @@
 //! decide serve both the interface and `bianzhi inbox` / `bianzhi decide`.
 //!
 //! The outbox table is the store's; its rows are read and written through
-//! `sync::outbox` so that what is queued here is exactly what the sync client pushes.
+//! `store::outbox`, which the sync client pushes from, so what is queued here is
+//! exactly what is sent.
 
+use super::outbox::{self, State};
 use super::{Result, Store, queries};
 use crate::model::approval::Effect;
 use crate::model::quota::Figures;
 use crate::model::*;
-use crate::sync::outbox::{self, State};
 
 /// Where an item stands for this operator.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -2,6 +2,8 @@
 //! and kept in `search_keys`, so building the index at start-up only reads them.
 
 use super::Result;
+use super::rows::{ORG_SUBJECT, PERSON_SUBJECT};
+use crate::model::PersonStatus;
 use crate::search::{Entry, EntryKind, NameKeys, name_keys, unit_keys};
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
@@ -10,12 +12,12 @@ use std::collections::HashMap;
 /// drops keys of rows that are gone.
 pub fn refresh_search_keys(conn: &Connection) -> Result<()> {
     conn.execute(
-        "DELETE FROM search_keys WHERE (kind = 1 AND id NOT IN (SELECT id FROM orgs)) \
-         OR (kind = 2 AND id NOT IN (SELECT id FROM persons))",
-        [],
+        "DELETE FROM search_keys WHERE (kind = ? AND id NOT IN (SELECT id FROM orgs)) \
+         OR (kind = ? AND id NOT IN (SELECT id FROM persons))",
+        [ORG_SUBJECT, PERSON_SUBJECT],
     )?;
     let mut missing: Vec<(i64, i64, String)> = Vec::new();
-    for (kind, table) in [(1, "orgs"), (2, "persons")] {
+    for (kind, table) in [(ORG_SUBJECT, "orgs"), (PERSON_SUBJECT, "persons")] {
         let mut st = conn.prepare(&format!(
             "SELECT t.id, t.name FROM {table} t LEFT JOIN search_keys k ON k.kind = {kind} AND k.id = t.id \
              WHERE k.name IS NULL OR k.name <> t.name"
@@ -28,7 +30,7 @@ pub fn refresh_search_keys(conn: &Connection) -> Result<()> {
     let mut ins = conn
         .prepare("INSERT OR REPLACE INTO search_keys (kind, id, name, keys) VALUES (?, ?, ?, ?)")?;
     for (kind, id, name) in missing {
-        let keys = if kind == 1 {
+        let keys = if kind == ORG_SUBJECT {
             unit_keys(&name)
         } else {
             name_keys(&name)
@@ -79,7 +81,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
         stored
             .and_then(|s| NameKeys::decode(&s))
             .unwrap_or_else(|| {
-                if kind == 1 {
+                if kind == ORG_SUBJECT {
                     unit_keys(name)
                 } else {
                     name_keys(name)
@@ -87,10 +89,11 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             })
     };
     let mut out = Vec::new();
-    let mut st = conn.prepare(
-        "SELECT o.id, o.name, o.parent_id, k.keys FROM orgs o LEFT JOIN search_keys k ON k.kind = 1 AND k.id = o.id \
-         WHERE o.abolished = 0 ORDER BY o.id",
-    )?;
+    let mut st = conn.prepare(&format!(
+        "SELECT o.id, o.name, o.parent_id, k.keys FROM orgs o \
+         LEFT JOIN search_keys k ON k.kind = {ORG_SUBJECT} AND k.id = o.id \
+         WHERE o.abolished = 0 ORDER BY o.id"
+    ))?;
     let rows = st.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -104,7 +107,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
         let unit = parent
             .and_then(|p| paths.get(&p).cloned())
             .unwrap_or_default();
-        let keys = keys_of(1, &name, keys);
+        let keys = keys_of(ORG_SUBJECT, &name, keys);
         out.push(Entry {
             kind: EntryKind::Org,
             id,
@@ -114,10 +117,14 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             name,
         });
     }
-    let mut st = conn.prepare(
+    // Those on the books and those about to enter (拟入编) can be looked up.
+    let mut st = conn.prepare(&format!(
         "SELECT p.id, p.name, p.org_id, p.post, p.staffing_type, k.keys FROM persons p \
-         LEFT JOIN search_keys k ON k.kind = 2 AND k.id = p.id WHERE p.status IN (1, 4) ORDER BY p.id",
-    )?;
+         LEFT JOIN search_keys k ON k.kind = {PERSON_SUBJECT} AND k.id = p.id \
+         WHERE p.status IN ({}, {}) ORDER BY p.id",
+        PersonStatus::Active.code(),
+        PersonStatus::Pending.code()
+    ))?;
     let rows = st.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -143,7 +150,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             Some(p) if !p.is_empty() => format!("{p}{}{staffing}", crate::search::DETAIL_SEP),
             _ => staffing.to_string(),
         };
-        let keys = keys_of(2, &name, keys);
+        let keys = keys_of(PERSON_SUBJECT, &name, keys);
         out.push(Entry {
             kind: EntryKind::Person,
             id,

@@ -5,6 +5,7 @@
 mod derived;
 pub mod inbox;
 mod lookup;
+pub mod outbox;
 pub mod queries;
 pub mod repair;
 pub mod rows;
@@ -14,25 +15,7 @@ pub mod warnings;
 
 pub use derived::refresh_derived;
 
-/// Test-only fault hooks, read from the process environment. They let the fault tests
-/// (tests/faults.rs) drive the real binary into a full cache or SIGKILL it inside an
-/// open transaction. Nothing sets them in normal use.
-pub mod fault_hook {
-    /// `BIANZHI_TEST_MAX_PAGES=N`: the cache cannot grow past N pages, so writes fail
-    /// with SQLITE_FULL exactly as on a full disk.
-    pub const MAX_PAGES: &str = "BIANZHI_TEST_MAX_PAGES";
-    /// `BIANZHI_TEST_PAUSE=<point>`: at that point (`apply`: a pulled page written but
-    /// not committed; `outbox`: a decision inserted but not committed) print
-    /// `BIANZHI_TEST_PAUSE <point>` on stderr and sleep until killed.
-    pub const PAUSE: &str = "BIANZHI_TEST_PAUSE";
-
-    pub fn pause(point: &str) {
-        if std::env::var(PAUSE).is_ok_and(|p| p == point) {
-            eprintln!("{PAUSE} {point}");
-            std::thread::sleep(std::time::Duration::from_secs(60));
-        }
-    }
-}
+pub mod fault_hook;
 pub use lookup::{refresh_search_keys, search_entries};
 
 use crate::model::Dataset;
@@ -289,10 +272,7 @@ impl Store {
                 .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        if let Some(pages) = std::env::var(fault_hook::MAX_PAGES)
-            .ok()
-            .and_then(|n| n.parse::<u64>().ok())
-        {
+        if let Some(pages) = fault_hook::max_pages() {
             let _: i64 =
                 self.conn
                     .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {

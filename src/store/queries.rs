@@ -114,7 +114,11 @@ pub fn subtree_ids(conn: &Connection, id: OrgId) -> Result<Vec<OrgId>> {
 
 /// Persons of one unit; `active_only` leaves out the retired and the former.
 pub fn persons_of(conn: &Connection, org_id: OrgId, active_only: bool) -> Result<Vec<Person>> {
-    let filter = if active_only { " AND status = 1" } else { "" };
+    let filter = if active_only {
+        format!(" AND status = {}", PersonStatus::Active.code())
+    } else {
+        String::new()
+    };
     let mut st = conn.prepare_cached(&format!(
         "SELECT {PERSON_COLUMNS} FROM persons WHERE org_id = ?{filter} ORDER BY id"
     ))?;

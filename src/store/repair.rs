@@ -112,9 +112,8 @@ fn rebuild(path: &Path) -> Result<Repaired> {
                 _ => report.audit = values.len(),
             }
         }
-        report.unsent = tx.query_row("SELECT COUNT(*) FROM outbox WHERE state = 0", [], |r| {
-            r.get::<_, i64>(0)
-        })? as usize;
+        // Unanswered (queued or sent): the next sync sends them, as `bianzhi status` counts.
+        report.unsent = super::outbox::unsent(&tx)?.len();
         tx.commit()?;
         fresh.audit(
             "repair",

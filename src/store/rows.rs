@@ -229,10 +229,15 @@ pub fn write_person(st: &mut Statement, p: &Person) -> rusqlite::Result<usize> {
 pub const EVENT_COLUMNS: &str =
     "id, subject_kind, subject_id, kind, date, doc_no, summary, operator, from_org, to_org";
 
+/// `subject_kind` of `events` and `problems`, `kind` of `search_keys`: which table the
+/// row's id points into.
+pub const ORG_SUBJECT: i64 = 1;
+pub const PERSON_SUBJECT: i64 = 2;
+
 pub fn subject_key(s: Subject) -> (i64, i64) {
     match s {
-        Subject::Org(id) => (1, id),
-        Subject::Person(id) => (2, id),
+        Subject::Org(id) => (ORG_SUBJECT, id),
+        Subject::Person(id) => (PERSON_SUBJECT, id),
     }
 }
 
@@ -241,7 +246,7 @@ pub fn read_event(r: &Row) -> rusqlite::Result<Event> {
     let sid: i64 = r.get(2)?;
     Ok(Event {
         id: r.get(0)?,
-        subject: if sk == 1 {
+        subject: if sk == ORG_SUBJECT {
             Subject::Org(sid)
         } else {
             Subject::Person(sid)

@@ -437,7 +437,10 @@ impl Client {
         meter.reached.store(false, Ordering::Relaxed);
         match self.exchange(req, meter).await {
             Err(e) if !newly_sent.is_empty() && !meter.reached.load(Ordering::Relaxed) => {
-                with_store(cache, move |s| outbox::unclaim(s.conn(), &newly_sent)).await?;
+                with_store(cache, move |s| {
+                    store::outbox::unclaim(s.conn(), &newly_sent)
+                })
+                .await?;
                 Err(e)
             }
             other => other,
@@ -630,15 +633,16 @@ pub fn status(conn: &rusqlite::Connection) -> store::Result<Status> {
                 .num_seconds()
                 .max(0)
         });
+    use store::outbox::{self, State};
     let count = |state| outbox::count(conn, state);
     Ok(Status {
         server: store::get_meta(conn, keys::SERVER)?,
         last_sync,
         age_seconds,
         cursor: apply::state(conn)?.cursor,
-        unsent: count(outbox::State::Queued)? + count(outbox::State::Sent)?,
-        sent: count(outbox::State::Sent)?,
-        rejected: count(outbox::State::Refused)?,
+        unsent: count(State::Queued)? + count(State::Sent)?,
+        sent: count(State::Sent)?,
+        rejected: count(State::Refused)?,
         rejected_unseen: outbox::unseen_refusals(conn)?,
         partial: store::get_meta(conn, keys::PARTIAL)?.is_some(),
     })

@@ -1,154 +1,22 @@
-//! The outbox: decisions made in the cache (offline or not) wait here, survive restarts,
-//! and are sent on the next sync, each under a client id generated once, so a resend
-//! after a timeout is recognised by the server and never applied twice.
-//!
-//! A row goes 待上传 (queued) → 已发送 (sent, marked before the request leaves, so a
-//! decision the server may already hold can no longer be withdrawn) → 已接受 or 被拒绝
-//! (the server's answer, with its reason). Only a queued row may be withdrawn.
+//! The outbox on the wire: the store's outbox rows (`store::outbox`) become the
+//! `PushAction`s a sync request carries, and the server's answers are written back.
 
 use super::proto::{Answer, PushAction};
-use crate::model::{ApprovalId, Decision};
-use crate::store::{self, Store};
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use crate::store::{self, outbox};
+use rusqlite::Connection;
 
-/// Where a decision in the outbox stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    /// 待上传: recorded here, not yet sent; may still be withdrawn.
-    Queued,
-    /// 已发送: sent (or being sent) and not answered yet; resent until answered.
-    Sent,
-    /// 已接受: the server applied it.
-    Accepted,
-    /// 被拒绝: the server refused it, with a reason.
-    Refused,
+/// A batch of decisions taken from the outbox, as pushed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    pub actions: Vec<PushAction>,
+    /// The last `seq` taken: the next batch starts after it.
+    pub last: i64,
+    /// The rows this batch moved from queued to sent (the others were sent before).
+    pub newly_sent: Vec<i64>,
 }
 
-impl State {
-    pub const ALL: [State; 4] = [State::Queued, State::Sent, State::Accepted, State::Refused];
-
-    /// The code in the `outbox.state` column. Sent is 3, not 1: the first schema had
-    /// 0 unsent, 1 accepted, 2 rejected, and existing caches keep their meaning.
-    pub fn code(self) -> i64 {
-        match self {
-            State::Queued => 0,
-            State::Accepted => 1,
-            State::Refused => 2,
-            State::Sent => 3,
-        }
-    }
-
-    pub fn from_code(code: i64) -> Option<State> {
-        State::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// The server has answered: nothing more will happen to the row.
-    pub fn answered(self) -> bool {
-        matches!(self, State::Accepted | State::Refused)
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            State::Queued => "待上传",
-            State::Sent => "已发送",
-            State::Accepted => "已接受",
-            State::Refused => "被拒绝",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            State::Queued => "queued",
-            State::Sent => "sent",
-            State::Accepted => "accepted",
-            State::Refused => "refused",
-        }
-    }
-}
-
-impl ToSql for State {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.code()))
-    }
-}
-
-impl FromSql for State {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let code = value.as_i64()?;
-        State::from_code(code).ok_or(FromSqlError::OutOfRange(code))
-    }
-}
-
-/// One outbox row as the interface shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Entry {
-    /// Order of recording.
-    pub seq: i64,
-    pub client_id: String,
-    pub approval_id: ApprovalId,
-    pub decision: Decision,
-    pub comment: String,
-    pub created_at: String,
-    pub state: State,
-    /// Why the server refused it, in its words.
-    pub reason: Option<String>,
-    pub answered_at: Option<String>,
-}
-
-/// Queues a decision; returns its client id.
-pub fn queue(
-    store: &Store,
-    approval_id: ApprovalId,
-    decision: Decision,
-    comment: &str,
-) -> store::Result<String> {
-    let client_id = uuid::Uuid::new_v4().to_string();
-    let tx = store.conn().unchecked_transaction()?;
-    tx.execute(
-        "INSERT INTO outbox (client_id, approval_id, decision, comment, created_at, state) VALUES (?, ?, ?, ?, ?, ?)",
-        params![client_id, approval_id, decision.code(), comment, chrono::Local::now().to_rfc3339(), State::Queued],
-    )?;
-    store::fault_hook::pause("outbox");
-    tx.commit()?;
-    Ok(client_id)
-}
-
-const COLUMNS: &str =
-    "seq, client_id, approval_id, decision, comment, created_at, state, reason, answered_at";
-
-fn read(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
-    Ok(Entry {
-        seq: r.get(0)?,
-        client_id: r.get(1)?,
-        approval_id: r.get(2)?,
-        decision: crate::store::rows::vocab(r, 3)?,
-        comment: r.get(4)?,
-        created_at: r.get(5)?,
-        state: r.get(6)?,
-        reason: r.get(7)?,
-        answered_at: r.get(8)?,
-    })
-}
-
-/// Every outbox row, oldest first.
-pub fn entries(conn: &Connection) -> store::Result<Vec<Entry>> {
-    let mut st = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM outbox ORDER BY seq"))?;
-    let rows = st.query_map([], read)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// The outbox rows of one request, oldest first.
-pub fn entries_for(conn: &Connection, approval_id: ApprovalId) -> store::Result<Vec<Entry>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE approval_id = ? ORDER BY seq"
-    ))?;
-    let rows = st.query_map([approval_id], read)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-fn push_action(e: Entry) -> PushAction {
+/// An outbox row as the server receives it.
+pub fn push_action(e: outbox::Entry) -> PushAction {
     PushAction {
         client_id: e.client_id,
         approval_id: e.approval_id,
@@ -159,186 +27,27 @@ fn push_action(e: Entry) -> PushAction {
 
 /// The decisions not yet answered (queued or sent), oldest first, as they are pushed.
 pub fn unsent(conn: &Connection) -> store::Result<Vec<PushAction>> {
-    Ok(entries(conn)?
-        .into_iter()
-        .filter(|e| !e.state.answered())
-        .map(push_action)
-        .collect())
+    Ok(outbox::unsent(conn)?.into_iter().map(push_action).collect())
 }
 
-/// A batch of decisions taken from the outbox to push.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Batch {
-    pub actions: Vec<PushAction>,
-    /// The last `seq` taken: the next batch starts after it.
-    pub last: i64,
-    /// The rows this batch moved from queued to sent (the others were sent before).
-    pub newly_sent: Vec<i64>,
-}
-
-/// The next decisions to push: at most `limit` unanswered rows recorded after `after`
-/// (a `seq`), oldest first, marked sent in the same transaction. A row withdrawn a
-/// moment before is not among them; one withdrawn a moment after cannot be (it is no
-/// longer queued).
+/// The next batch to push (see [`outbox::claim`]): its rows are marked sent.
 pub fn claim(conn: &Connection, after: i64, limit: usize) -> store::Result<Batch> {
-    // Nothing to send (the usual case): no write lock, nothing written, so a sync of
-    // a read-only cache still reaches the server.
-    let waiting: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE seq > ? AND state IN (?, ?))",
-        params![after, State::Queued, State::Sent],
-        |r| r.get(0),
-    )?;
-    if !waiting {
-        return Ok(Batch {
-            last: after,
-            ..Batch::default()
-        });
-    }
-    // Immediate: what is read below stays true until the commit.
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let rows: Vec<Entry> = {
-        let mut st = tx.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE seq > ? AND state IN (?, ?) ORDER BY seq LIMIT ?"
-        ))?;
-        st.query_map(
-            params![after, State::Queued, State::Sent, limit as i64],
-            read,
-        )?
-        .collect::<rusqlite::Result<_>>()?
-    };
-    let last = rows.last().map_or(after, |e| e.seq);
-    let newly_sent = rows
-        .iter()
-        .filter(|e| e.state == State::Queued)
-        .map(|e| e.seq)
-        .collect();
-    tx.execute(
-        "UPDATE outbox SET state = ? WHERE state = ? AND seq > ? AND seq <= ?",
-        params![State::Sent, State::Queued, after, last],
-    )?;
-    tx.commit()?;
+    let b = outbox::claim(conn, after, limit)?;
     Ok(Batch {
-        actions: rows.into_iter().map(push_action).collect(),
-        last,
-        newly_sent,
+        actions: b.entries.into_iter().map(push_action).collect(),
+        last: b.last,
+        newly_sent: b.newly_sent,
     })
 }
 
-/// The request carrying these rows never left (the connection was refused): they are
-/// queued again, and may still be withdrawn.
-pub fn unclaim(conn: &Connection, seqs: &[i64]) -> store::Result<()> {
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    {
-        let mut st =
-            tx.prepare_cached("UPDATE outbox SET state = ? WHERE seq = ? AND state = ?")?;
-        for seq in seqs {
-            st.execute(params![State::Queued, seq, State::Sent])?;
-        }
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-/// Writes the server's answers into the outbox rows they answer (queued or sent: a
-/// decision is marked sent before it leaves, but a cache written by an older version
-/// has none so marked).
+/// Writes the server's answers into the outbox rows they answer.
 pub fn record_answers(conn: &Connection, answers: &[Answer]) -> store::Result<()> {
-    let now = chrono::Local::now().to_rfc3339();
-    let mut st = conn.prepare_cached(
-        "UPDATE outbox SET state = ?, reason = ?, answered_at = ? WHERE client_id = ? AND state IN (?, ?)",
-    )?;
-    for a in answers {
-        let state = if a.accepted {
-            State::Accepted
-        } else {
-            State::Refused
-        };
-        st.execute(params![
-            state,
-            a.reason,
-            now,
-            a.client_id,
-            State::Queued,
-            State::Sent
-        ])?;
-    }
-    Ok(())
-}
-
-/// Rows per state.
-pub fn count(conn: &Connection, state: State) -> store::Result<u64> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM outbox WHERE state = ?",
-        [state],
-        |r| r.get::<_, i64>(0),
-    )? as u64)
-}
-
-/// Meta key: how many refused rows the operator had seen at their last look (refused
-/// rows are never deleted, so the count only grows).
-const REFUSALS_SEEN: &str = "outbox_refusals_seen";
-
-/// Refusals the operator has not looked at yet (`bianzhi outbox`, the inbox screen).
-pub fn unseen_refusals(conn: &Connection) -> store::Result<u64> {
-    let seen: u64 = store::get_meta(conn, REFUSALS_SEEN)?
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Ok(count(conn, State::Refused)?.saturating_sub(seen))
-}
-
-/// The operator has seen every refusal so far.
-pub fn mark_refusals_seen(conn: &Connection) -> store::Result<()> {
-    let n = count(conn, State::Refused)?;
-    store::set_meta(conn, REFUSALS_SEEN, &n.to_string())
-}
-
-/// Why a decision could not be withdrawn.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum WithdrawRefusal {
-    #[error("申请 {0} 没有待上传的决定，无可撤回。可用 bianzhi outbox 查看已记录的决定")]
-    NothingQueued(ApprovalId),
-    #[error(
-        "申请 {0} 的决定已发送，正等待服务器答复，不能再撤回（服务器可能已经收到）。下次同步后可看到结果"
-    )]
-    AlreadySent(ApprovalId),
-    #[error("申请 {0} 的决定服务器已接受，不能撤回")]
-    Accepted(ApprovalId),
-    #[error("申请 {0} 的决定已被服务器拒绝，无需撤回；可以重新审批")]
-    Refused(ApprovalId),
-}
-
-/// Withdraws the queued (not yet sent) decision on a request: the row goes, as if the
-/// decision had never been made. In one statement, so a sync claiming the row at the
-/// same moment either sends it (and the withdrawal is refused) or never sees it.
-pub fn withdraw(
-    conn: &Connection,
-    approval_id: ApprovalId,
-) -> store::Result<std::result::Result<Entry, WithdrawRefusal>> {
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let last: Option<Entry> = {
-        let mut st = tx.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE approval_id = ? ORDER BY seq DESC LIMIT 1"
-        ))?;
-        st.query_map([approval_id], read)?.next().transpose()?
-    };
-    let refusal = match &last {
-        None => WithdrawRefusal::NothingQueued(approval_id),
-        Some(e) => match e.state {
-            State::Queued => {
-                let gone = tx.execute(
-                    "DELETE FROM outbox WHERE seq = ? AND state = ?",
-                    params![e.seq, State::Queued],
-                )?;
-                if gone == 1 {
-                    tx.commit()?;
-                    return Ok(Ok(e.clone()));
-                }
-                WithdrawRefusal::AlreadySent(approval_id)
-            }
-            State::Sent => WithdrawRefusal::AlreadySent(approval_id),
-            State::Accepted => WithdrawRefusal::Accepted(approval_id),
-            State::Refused => WithdrawRefusal::Refused(approval_id),
-        },
-    };
-    Ok(Err(refusal))
+    outbox::record_answers(
+        conn,
+        answers.iter().map(|a| outbox::Answer {
+            client_id: &a.client_id,
+            accepted: a.accepted,
+            reason: a.reason.as_deref(),
+        }),
+    )
 }

@@ -202,16 +202,7 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// Gunzips at most `limit` bytes.
 pub fn gunzip(bytes: &[u8], limit: usize) -> wire::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .take(limit as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(WireError::Decompress)?;
-    if out.len() > limit {
-        return Err(WireError::Format("数据超过允许的大小".into()));
-    }
-    Ok(out)
+    wire::read_bounded(flate2::read::GzDecoder::new(bytes), limit)
 }
 
 /// Undoes a `Content-Encoding` (none, zstd or gzip) within a size limit.

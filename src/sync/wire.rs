@@ -172,10 +172,18 @@ pub fn compress(bytes: &[u8], level: i32) -> Vec<u8> {
 
 /// Decompresses at most `limit` bytes, so a hostile body cannot exhaust memory.
 pub fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>> {
+    read_bounded(
+        zstd::stream::read::Decoder::new(bytes).map_err(WireError::Decompress)?,
+        limit,
+    )
+}
+
+/// Reads a decoder to its end, refusing more than `limit` bytes (zstd here, gzip in
+/// `proto::gunzip`): one bound for every compressed body.
+pub(crate) fn read_bounded(decoder: impl std::io::Read, limit: usize) -> Result<Vec<u8>> {
     use std::io::Read;
     let mut out = Vec::new();
-    zstd::stream::read::Decoder::new(bytes)
-        .map_err(WireError::Decompress)?
+    decoder
         .take(limit as u64 + 1)
         .read_to_end(&mut out)
         .map_err(WireError::Decompress)?;

@@ -143,7 +143,7 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
     let last_sync = store
         .meta(crate::sync::apply::keys::LAST_SYNC)?
         .and_then(|s| DateTime::parse_from_rfc3339(&s).ok());
-    use crate::sync::outbox::{self, State};
+    use crate::store::outbox::{self, State};
     let unsent = (outbox::count(store.conn(), State::Queued)?
         + outbox::count(store.conn(), State::Sent)?) as i64;
     let scope_id: Option<OrgId> = store

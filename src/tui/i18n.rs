@@ -176,8 +176,8 @@ pub fn withdrawn(lang: Lang, id: crate::model::ApprovalId) -> String {
 }
 
 /// Why a decision could not be withdrawn.
-pub fn withdraw_refused(lang: Lang, r: &crate::sync::outbox::WithdrawRefusal) -> String {
-    use crate::sync::outbox::WithdrawRefusal as W;
+pub fn withdraw_refused(lang: Lang, r: &crate::store::outbox::WithdrawRefusal) -> String {
+    use crate::store::outbox::WithdrawRefusal as W;
     match (lang, r) {
         (Lang::Zh, _) => r.to_string(),
         (Lang::En, W::NothingQueued(id)) => {

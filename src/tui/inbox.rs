@@ -279,9 +279,9 @@ impl InboxView {
             if !matches!(item.standing, Standing::Queued(_)) {
                 let why = match &item.standing {
                     Standing::Sent(_) => {
-                        crate::sync::outbox::WithdrawRefusal::AlreadySent(item.request.id)
+                        crate::store::outbox::WithdrawRefusal::AlreadySent(item.request.id)
                     }
-                    _ => crate::sync::outbox::WithdrawRefusal::NothingQueued(item.request.id),
+                    _ => crate::store::outbox::WithdrawRefusal::NothingQueued(item.request.id),
                 };
                 return Some(Action::Error(super::i18n::withdraw_refused(lang, &why)));
             }

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::store::inbox::Standing;
-use crate::sync::outbox;
+use crate::store::outbox;
 
 fn request(id: ApprovalId, kind: ApprovalKind, org_id: OrgId, submitted: NaiveDate) -> Approval {
     Approval {
@@ -316,7 +316,7 @@ fn a_queued_decision_is_withdrawn_with_w_after_a_confirmation() {
 fn opening_the_inbox_counts_as_seeing_the_refusals() {
     let mut h = inbox_harness(false);
     let id = outbox::queue(&h.rt.store, 2, Decision::Approve, "同意。").unwrap();
-    outbox::record_answers(
+    crate::sync::outbox::record_answers(
         h.rt.store.conn(),
         &[crate::sync::proto::Answer {
             client_id: id,

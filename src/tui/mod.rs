@@ -407,7 +407,7 @@ impl Runtime {
                 // The operator opens the inbox, where refusals show on their items:
                 // `bianzhi status` stops counting them as unseen.
                 if show && !state.read_only {
-                    crate::sync::outbox::mark_refusals_seen(s.conn())?;
+                    crate::store::outbox::mark_refusals_seen(s.conn())?;
                 }
                 vec![
                     Action::Status(data::status(s)?),

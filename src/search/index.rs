@@ -1,0 +1,212 @@
+//! The index: entries' names, readings and units laid out as flat arrays, built once.
+
+use super::*;
+
+/// The in-memory lookup index (immutable; share it with `Arc`).
+pub struct SearchIndex {
+    pub(super) entries: Vec<Entry>,
+    /// Key blobs of all entries, concatenated; entry `i` is `blob[blob_off[i]..blob_off[i+1]]`.
+    pub(super) blob: Vec<u8>,
+    pub(super) blob_off: Vec<u32>,
+    /// The same with usual readings only ([`NameKeys::usual`]); an entry whose
+    /// usual blob is shorter has alternate readings.
+    pub(super) ublob: Vec<u8>,
+    pub(super) ublob_off: Vec<u32>,
+    /// Letters (bits 0–25) and digits (bit 26) occurring in any reading.
+    pub(super) mask: Vec<u32>,
+    /// The same for usual readings.
+    pub(super) umask: Vec<u32>,
+    /// Initial letters per entry, for one-letter queries.
+    pub(super) shape: Vec<Shape>,
+    /// Letters of the first 4 and first 7 bytes of the usual full pinyin (typo filter).
+    pub(super) head4: Vec<u32>,
+    pub(super) head7: Vec<u32>,
+    /// Usual full pinyin, concatenated.
+    pub(super) prim: Vec<u8>,
+    pub(super) prim_off: Vec<u32>,
+    /// Names (ASCII lowercased), each followed by `\n`.
+    pub(super) names: Vec<u8>,
+    pub(super) name_off: Vec<u32>,
+    /// Character count of each name (saturating).
+    pub(super) nchars: Vec<u8>,
+    /// Distinct unit texts (ASCII lowercased) and each entry's unit.
+    pub(super) units: Vec<String>,
+    pub(super) unit_of: Vec<u32>,
+    pub(super) units_have_alnum: bool,
+}
+
+impl SearchIndex {
+    /// Builds the index from entries whose keys are already computed. Cheap: no
+    /// pinyin work, only copying into flat arrays.
+    pub fn build(entries: Vec<Entry>) -> SearchIndex {
+        let n = entries.len();
+        let mut idx = SearchIndex {
+            blob: Vec::with_capacity(n * 20),
+            blob_off: Vec::with_capacity(n + 1),
+            ublob: Vec::with_capacity(n * 12),
+            ublob_off: Vec::with_capacity(n + 1),
+            mask: Vec::with_capacity(n),
+            umask: Vec::with_capacity(n),
+            prim: Vec::with_capacity(n * 10),
+            prim_off: Vec::with_capacity(n + 1),
+            names: Vec::with_capacity(n * 10),
+            name_off: Vec::with_capacity(n + 1),
+            nchars: Vec::with_capacity(n),
+            shape: Vec::with_capacity(n),
+            head4: Vec::with_capacity(n),
+            head7: Vec::with_capacity(n),
+            units: Vec::new(),
+            unit_of: Vec::with_capacity(n),
+            units_have_alnum: false,
+            entries: Vec::new(),
+        };
+        let mut unit_ids: HashMap<&str, u32> = HashMap::new();
+        idx.blob_off.push(0);
+        idx.ublob_off.push(0);
+        idx.prim_off.push(0);
+        idx.name_off.push(0);
+        for e in &entries {
+            let kb = &e.keys.blob;
+            idx.blob.extend_from_slice(kb);
+            idx.blob_off.push(idx.blob.len() as u32);
+            e.keys.usual_into(&mut idx.ublob);
+            idx.ublob_off.push(idx.ublob.len() as u32);
+            let mut m = 0u32;
+            let mut um = 0u32;
+            let mut sh = Shape::default();
+            let mut seen_ne = false;
+            for (j, syl) in e.keys.syllables().enumerate() {
+                let mut first: Option<&[u8]> = None;
+                let mut ne = false;
+                for r in syl {
+                    ne = true;
+                    let usual = first.is_none_or(|f| keys::is_u_spelling(f, r));
+                    let rm = r.iter().fold(0, |m, &b| m | letter_bit(b));
+                    m |= rm;
+                    let ib = letter_bit(r[0]);
+                    sh.inits |= ib;
+                    if usual {
+                        um |= rm;
+                        sh.inits_u |= ib;
+                    }
+                    if !seen_ne {
+                        sh.init0 |= ib;
+                        if r.len() == 1 {
+                            sh.one0 |= ib;
+                        }
+                        if usual {
+                            sh.init0_u |= ib;
+                            if r.len() == 1 {
+                                sh.one0_u |= ib;
+                            }
+                        }
+                    }
+                    if first.is_none() {
+                        idx.prim.extend_from_slice(r);
+                        first = Some(r);
+                    }
+                }
+                if ne {
+                    if !seen_ne {
+                        sh.first_ne = j.min(255) as u8;
+                    }
+                    seen_ne = true;
+                    sh.last_ne = j.min(255) as u8;
+                }
+            }
+            idx.mask.push(m);
+            idx.umask.push(um);
+            let pm = idx.prim[*idx.prim_off.last().unwrap_or(&0) as usize..]
+                .iter()
+                .fold(0, |m, &b| m | letter_bit(b));
+            sh.prim = pm;
+            idx.shape.push(sh);
+            let p = &idx.prim[*idx.prim_off.last().unwrap_or(&0) as usize..];
+            let head = |k: usize| p.iter().take(k).fold(0, |m, &b| m | letter_bit(b));
+            idx.head4.push(head(4));
+            idx.head7.push(head(7));
+            idx.prim_off.push(idx.prim.len() as u32);
+            idx.names
+                .extend(e.name.bytes().map(|b| b.to_ascii_lowercase()));
+            // A separator, so a match never spans two names.
+            idx.names.push(b'\n');
+            idx.name_off.push(idx.names.len() as u32);
+            idx.nchars.push(e.name.chars().count().min(255) as u8);
+            let next = unit_ids.len() as u32;
+            let u = *unit_ids.entry(e.unit.as_str()).or_insert(next);
+            if u == next {
+                idx.units_have_alnum |= e.unit.bytes().any(|b| b.is_ascii_alphanumeric());
+                idx.units.push(e.unit.to_ascii_lowercase());
+            }
+            idx.unit_of.push(u);
+        }
+        drop(unit_ids);
+        idx.entries = entries;
+        idx
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn entry(&self, i: usize) -> &Entry {
+        &self.entries[i]
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub(super) fn blob(&self, i: usize) -> &[u8] {
+        &self.blob[self.blob_off[i] as usize..self.blob_off[i + 1] as usize]
+    }
+
+    pub(super) fn ublob(&self, i: usize) -> &[u8] {
+        &self.ublob[self.ublob_off[i] as usize..self.ublob_off[i + 1] as usize]
+    }
+
+    pub(super) fn prim(&self, i: usize) -> &[u8] {
+        &self.prim[self.prim_off[i] as usize..self.prim_off[i + 1] as usize]
+    }
+
+    pub(super) fn name(&self, i: usize) -> &[u8] {
+        &self.names[self.name_off[i] as usize..self.name_off[i + 1] as usize - 1]
+    }
+
+    pub(super) fn name_str(&self, i: usize) -> &str {
+        // Built from `String`s, cut at their boundaries; ASCII lowercasing keeps UTF-8.
+        std::str::from_utf8(self.name(i)).unwrap_or("")
+    }
+}
+
+/// What a one-letter query needs to know about an entry.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Shape {
+    /// Initial letters of the readings of the first character with readings.
+    pub(super) init0: u32,
+    /// Of those, one-letter readings.
+    pub(super) one0: u32,
+    /// Initial letters of all readings.
+    pub(super) inits: u32,
+    /// `init0`, `one0` and `inits` for usual readings only.
+    pub(super) init0_u: u32,
+    pub(super) one0_u: u32,
+    pub(super) inits_u: u32,
+    /// Letters of the usual full pinyin.
+    pub(super) prim: u32,
+    /// First and last character with readings.
+    pub(super) first_ne: u8,
+    pub(super) last_ne: u8,
+}
+
+pub(super) fn letter_bit(b: u8) -> u32 {
+    match b {
+        b'a'..=b'z' => 1 << (b - b'a'),
+        b'0'..=b'9' => 1 << 26,
+        _ => 0,
+    }
+}
