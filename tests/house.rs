@@ -507,7 +507,8 @@ async fn the_preview_flags_exactly_the_approvals_the_server_refuses() {
         (a.decided_by, a.decided_on, a.comment) = (None, None, None);
         // Half the cases of each kind name no person; the other fields are drawn mostly
         // from what the unit holds, so requests the server could accept are common.
-        a.person_id = ((case / ApprovalKind::ALL.len()) % 2 == 0)
+        a.person_id = (case / ApprovalKind::ALL.len())
+            .is_multiple_of(2)
             .then(|| data.persons[rng.random_range(0..data.persons.len())].id);
         let held: Vec<StaffingType> = data
             .ledger
