@@ -15,7 +15,6 @@ use bianzhi::store::outbox;
 use bianzhi::sync::client::Error;
 use bianzhi::sync::proto;
 use rand::{Rng, SeedableRng};
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -211,46 +210,6 @@ async fn the_server_killed_and_restarted_mid_sync_resumes() {
     }
     let db = ServerDb::open(&db_path).unwrap();
     assert_eq!(decisions_exactly_once(&db, &caches), (4, 4));
-}
-
-/// `bianzhi <args>` on a cache, as a child, with its own log directory and no config.
-fn client_cmd(cache: &Path, args: &[&str]) -> Command {
-    let dir = cache.parent().unwrap();
-    let mut cmd = Command::new(bin());
-    cmd.args(args)
-        .env("BIANZHI_CACHE", cache)
-        .env("BIANZHI_CONFIG", dir.join("none.toml"))
-        .env("BIANZHI_LOG_DIR", dir.join("log"))
-        .env_remove("BIANZHI_TOKEN")
-        .env_remove(bianzhi::store::fault_hook::PAUSE)
-        .env_remove(bianzhi::store::fault_hook::MAX_PAGES)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-/// Runs the child until it reaches the pause point inside its transaction, then
-/// SIGKILLs it.
-fn kill_at_pause(mut cmd: Command, point: &str) {
-    let mut child = cmd
-        .env(bianzhi::store::fault_hook::PAUSE, point)
-        .spawn()
-        .unwrap();
-    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let want = format!("{} {point}", bianzhi::store::fault_hook::PAUSE);
-    let mut seen = Vec::new();
-    for line in stderr.lines() {
-        let line = line.unwrap();
-        if line.contains(&want) {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return;
-        }
-        seen.push(line);
-    }
-    let status = child.wait().unwrap();
-    panic!("never reached {point} ({status}): {}", seen.join("\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

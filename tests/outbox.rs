@@ -10,9 +10,8 @@ use bianzhi::server::ServerDb;
 use bianzhi::store::Store;
 use bianzhi::store::outbox::{self, State};
 use bianzhi::sync::proto::MAX_PUSH_DECISIONS;
-use std::io::BufRead;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use unicode_width::UnicodeWidthStr;
 
 /// `n` new pending requests on the server (a template's copies under fresh ids);
@@ -104,45 +103,6 @@ async fn five_thousand_decisions_made_offline_go_up_in_one_sync_each_applied_onc
     let pending: std::collections::HashSet<_> = pending_in(&cache).into_iter().collect();
     assert!(ids.iter().all(|id| !pending.contains(id)));
     assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
-}
-
-/// `bianzhi <args>` on a cache, as a child, with its own log directory and no config.
-fn client_cmd(cache: &Path, args: &[&str]) -> Command {
-    let dir = cache.parent().unwrap();
-    let mut cmd = Command::new(bin());
-    cmd.args(args)
-        .env("BIANZHI_CACHE", cache)
-        .env("BIANZHI_CONFIG", dir.join("none.toml"))
-        .env("BIANZHI_LOG_DIR", dir.join("log"))
-        .env_remove("BIANZHI_TOKEN")
-        .env_remove(bianzhi::store::fault_hook::PAUSE)
-        .env_remove(bianzhi::store::fault_hook::MAX_PAGES)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-/// Runs the child until it reaches the pause point, then SIGKILLs it.
-fn kill_at_pause(mut cmd: Command, point: &str) {
-    let mut child = cmd
-        .env(bianzhi::store::fault_hook::PAUSE, point)
-        .spawn()
-        .unwrap();
-    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let want = format!("{} {point}", bianzhi::store::fault_hook::PAUSE);
-    let mut seen = Vec::new();
-    for line in stderr.lines() {
-        let line = line.unwrap();
-        if line.contains(&want) {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return;
-        }
-        seen.push(line);
-    }
-    let status = child.wait().unwrap();
-    panic!("never reached {point} ({status}): {}", seen.join("\n"));
 }
 
 fn run(cache: &Path, args: &[&str]) -> Output {

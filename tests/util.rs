@@ -322,3 +322,44 @@ pub fn pending_in(cache: &std::path::Path) -> Vec<bianzhi::model::ApprovalId> {
         .map(|a| a.id)
         .collect()
 }
+
+/// `bianzhi <args>` on a cache, as a child, with its own log directory and no config.
+pub fn client_cmd(cache: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let dir = cache.parent().unwrap();
+    let mut cmd = std::process::Command::new(bin());
+    cmd.args(args)
+        .env("BIANZHI_CACHE", cache)
+        .env("BIANZHI_CONFIG", dir.join("none.toml"))
+        .env("BIANZHI_LOG_DIR", dir.join("log"))
+        .env_remove("BIANZHI_TOKEN")
+        .env_remove(bianzhi::store::fault_hook::PAUSE)
+        .env_remove(bianzhi::store::fault_hook::MAX_PAGES)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+/// Runs the child until it reaches the pause point inside its transaction, then
+/// SIGKILLs it.
+pub fn kill_at_pause(mut cmd: std::process::Command, point: &str) {
+    let mut child = cmd
+        .env(bianzhi::store::fault_hook::PAUSE, point)
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let want = format!("{} {point}", bianzhi::store::fault_hook::PAUSE);
+    let mut seen = Vec::new();
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if line.contains(&want) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return;
+        }
+        seen.push(line);
+    }
+    let status = child.wait().unwrap();
+    panic!("never reached {point} ({status}): {}", seen.join("\n"));
+}
