@@ -193,7 +193,7 @@ fn exports_read_back_as_the_screen_rows_and_are_audited() {
         .collect();
     assert_eq!(back, screen_rows.rows);
     // The command line's `export quota` has the same columns.
-    let cli = crate::report::quota_table(h.rt.store.conn(), 1).unwrap();
+    let cli = crate::report::quota_table(h.rt.store().conn(), 1).unwrap();
     assert_eq!(cli.header, screen_rows.header);
     let mut sorted = cli.rows.clone();
     let mut shown = screen_rows.rows.clone();
@@ -216,7 +216,7 @@ fn exports_read_back_as_the_screen_rows_and_are_audited() {
     assert_eq!(cells[0], warnings.header);
     assert_eq!(&cells[1..], &warnings.rows[..]);
     let audited: Vec<(String, i64)> =
-        h.rt.store
+        h.rt.store()
             .conn()
             .prepare("SELECT detail, rows FROM audit WHERE action = 'export' ORDER BY id")
             .unwrap()
@@ -238,7 +238,7 @@ fn the_command_line_json_has_the_screens_figures() {
     // overview --json against the overview screen.
     h.keys(&["g", "o"]);
     let o: &JurisdictionScreen = top(&h);
-    let json = serde_json::to_value(overview_data_at(&h.rt.store, today).unwrap()).unwrap();
+    let json = serde_json::to_value(overview_data_at(h.rt.store(), today).unwrap()).unwrap();
     assert_eq!(json["totals"], figures_json(&o.data.totals)["quota"]);
     assert_eq!(
         json["warnings"],
@@ -254,7 +254,7 @@ fn the_command_line_json_has_the_screens_figures() {
     h.keys(&["g", "w"]);
     let w: &WarningsScreen = top(&h);
     let list = crate::store::warnings::warnings(
-        h.rt.store.conn(),
+        h.rt.store().conn(),
         crate::store::warnings::Filter {
             kind: None,
             within: 12,
@@ -263,7 +263,7 @@ fn the_command_line_json_has_the_screens_figures() {
         },
     )
     .unwrap();
-    let json = warnings_json(h.rt.store.conn(), &list, false).unwrap();
+    let json = warnings_json(h.rt.store().conn(), &list, false).unwrap();
     let json = json.as_array().unwrap();
     assert_eq!(json.len(), w.table.rows.len());
     for (j, row) in json.iter().zip(&w.table.rows) {
@@ -278,7 +278,7 @@ fn the_command_line_json_has_the_screens_figures() {
     h.keys(&["<Esc>", "<Esc>", "<Down>", "<Enter>", "<Tab>", "<Down>"]);
     let panel = quota_panel(&h).table();
     assert!(panel.title.contains("含下级"), "{}", panel.title);
-    let subtree = crate::store::queries::subtree_figures(h.rt.store.conn(), 2).unwrap();
+    let subtree = crate::store::queries::subtree_figures(h.rt.store().conn(), 2).unwrap();
     let json = figures_json(&subtree)["quota"].clone();
     let json = json.as_array().unwrap();
     assert_eq!(json.len() + 1, panel.rows.len(), "types and a total row");
