@@ -32,7 +32,7 @@ fn request(id: ApprovalId, kind: ApprovalKind, org_id: OrgId, submitted: NaiveDa
 }
 
 /// The parent's county with five requests, a ledger history and a renamed unit.
-fn inbox_dataset() -> Dataset {
+pub(super) fn inbox_dataset() -> Dataset {
     let mut data = dataset();
     let admin = StaffingType::ALL[0];
     // A person waiting to enter the 教育局 (12 approved, 2 on the books).

@@ -682,3 +682,7 @@ mod inbox_tests;
 // The quota drill-down, the overview, the warnings and export (issue 5).
 #[path = "screens_tests.rs"]
 mod screens_tests;
+
+// The executor: views loading, Esc before the data, decisions on the writer (issue 13).
+#[path = "exec_tests.rs"]
+mod exec_tests;
