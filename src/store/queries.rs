@@ -338,18 +338,39 @@ pub fn preview_approval(
             .map(|o| o.org_id),
         _ => None,
     };
+    preview_with(
+        a,
+        figures,
+        person.as_ref(),
+        on_other_books,
+        today,
+        &mut |id| org(conn, id),
+    )
+}
+
+/// [`preview_approval`] with what it reads already read: the person named, the unit
+/// whose books the same ID number is on, and units by id (the inbox reads them for a
+/// page of requests at once).
+pub fn preview_with(
+    a: &Approval,
+    figures: &crate::model::quota::Figures,
+    person: Option<&Person>,
+    on_other_books: Option<OrgId>,
+    today: YearMonth,
+    org_of: &mut dyn FnMut(OrgId) -> Result<Option<Org>>,
+) -> Result<crate::model::approval::Effect> {
     use crate::model::approval::{REORG_LEVEL, REORG_NAME, REORG_PARENT};
     let ctx = crate::model::approval::Context {
         figures,
-        person: person.as_ref(),
+        person,
         on_other_books,
         today,
     };
     let mut effect = crate::model::approval::preview(a, &ctx);
-    if let Some(unit) = org(conn, a.org_id)? {
-        let name_of = |id: Option<OrgId>| -> Result<String> {
+    if let Some(unit) = org_of(a.org_id)? {
+        let mut name_of = |id: Option<OrgId>| -> Result<String> {
             Ok(match id {
-                Some(id) => org(conn, id)?.map_or_else(|| format!("单位{id}"), |o| o.name),
+                Some(id) => org_of(id)?.map_or_else(|| format!("单位{id}"), |o| o.name),
                 None => "（无）".into(),
             })
         };
