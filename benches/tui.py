@@ -168,7 +168,7 @@ def summary(name, v):
     )
 
 
-def latencies(argv, env, needles, moves):
+def latencies(argv, env, needles, moves, settle):
     """One session through every screen, timing each key's first answering byte."""
     pid, fd, t0 = spawn(argv, env)
     read_until(fd, needles)
@@ -177,7 +177,7 @@ def latencies(argv, env, needles, moves):
 
     def keys(screen, key, n, quiet=QUIET):
         for _ in range(n):
-            ms, _ = key_latency(fd, KEYS.get(key, key), quiet)
+            ms, _ = key_latency(fd, KEYS.get(key, key.encode()), quiet)
             per.setdefault(screen, []).append(ms)
 
     keys("tree", "down", moves)
@@ -202,10 +202,15 @@ def latencies(argv, env, needles, moves):
     keys("audit log", "down", moves // 2)
     keys("audit log", "esc", 1, 1.0)
 
+    # The full integrity check runs on a reader from start-up (16 s on a city): with
+    # --settle the inbox waits for it to end, to see a decision without it.
+    time.sleep(settle)
     # The inbox: first frame, then the first page, then moves and a decision.
     ms, _ = key_latency(fd, KEYS["f2"], 0.0)
     per.setdefault("inbox", []).append(ms)
-    first_page = wait_text(fd, r"待审批 \d+ ")
+    # The counts per kind are drawn only by the list (the loading view shares the
+    # title's first characters, which a redraw does not write again).
+    first_page = wait_text(fd, r"用编计划|增人入编|减人出编")
     read_until_quiet(fd, 0.5, 10.0)
     keys("inbox", "down", moves)
     keys("inbox", "a", 1)
@@ -277,6 +282,7 @@ def main():
     ap.add_argument("--moves", type=int, default=20)
     ap.add_argument("--query", default="zhangwei")
     ap.add_argument("--only-latency", action="store_true")
+    ap.add_argument("--settle", type=float, default=0.0)
     args = ap.parse_args()
 
     db = sqlite3.connect(f"file:{args.cache}?mode=ro", uri=True)
@@ -314,7 +320,7 @@ def main():
         if os.path.exists(args.cache + suffix):
             shutil.copyfile(args.cache + suffix, copy + suffix)
             os.chmod(copy + suffix, 0o600)
-    latencies(argv[:2] + [copy] + argv[3:], env, needles, args.moves)
+    latencies(argv[:2] + [copy] + argv[3:], env, needles, args.moves, args.settle)
     if args.only_latency:
         return
 

@@ -10,9 +10,9 @@ use super::rows::*;
 use super::{Result, Store, queries};
 use crate::model::approval::Effect;
 use crate::model::quota::{Figures, PostFigure, QuotaFigure};
-use std::collections::{HashMap, HashSet};
 use crate::model::*;
 use crate::sync::outbox::{self, State};
+use std::collections::{HashMap, HashSet};
 
 /// Where an item stands for this operator.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -531,7 +531,12 @@ mod tests {
             let figures = queries::unit_figures(conn, r.org_id).unwrap();
             assert_eq!(it.figures, figures, "request {}", r.id);
             let effect = queries::preview_approval(conn, r, &figures, today).unwrap();
-            assert_eq!(format!("{:?}", it.effect), format!("{effect:?}"), "request {}", r.id);
+            assert_eq!(
+                format!("{:?}", it.effect),
+                format!("{effect:?}"),
+                "request {}",
+                r.id
+            );
             assert_eq!(it.unit_path, queries::path_text(conn, r.org_id).unwrap());
             let person = r
                 .person_id

@@ -401,8 +401,8 @@ pub fn child_count(conn: &Connection, id: OrgId) -> Result<usize> {
 
 /// Units in force by name, for `:unit` and look-up: (id, name, short name).
 pub fn unit_names(conn: &Connection) -> Result<Vec<(OrgId, String, Option<String>)>> {
-    let mut st =
-        conn.prepare_cached("SELECT id, name, short_name FROM orgs WHERE abolished = 0 ORDER BY id")?;
+    let mut st = conn
+        .prepare_cached("SELECT id, name, short_name FROM orgs WHERE abolished = 0 ORDER BY id")?;
     let v = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;

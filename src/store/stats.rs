@@ -120,10 +120,13 @@ pub fn jurisdiction(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction>
             .map_or(0, |&(_, _, units)| units)
     };
 
+    // `+status`: the groupings read most of the persons; a scan in table order is
+    // four to five times faster on a city than following the status index row by row.
     let [p30, p40, p50, p55] = band_params(today);
+
     let mut age_bands: Vec<(AgeBand, i64)> = AgeBand::ALL.iter().map(|&b| (b, 0)).collect();
     let mut st = conn.prepare_cached(&format!(
-        "SELECT {BAND_SQL} AS band, COUNT(*) FROM persons WHERE status = ?5 GROUP BY band"
+        "SELECT {BAND_SQL} AS band, COUNT(*) FROM persons WHERE +status = ?5 GROUP BY band"
     ))?;
     for row in st.query_map(params![p30, p40, p50, p55, ACTIVE], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
@@ -138,7 +141,7 @@ pub fn jurisdiction(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction>
         Education::ALL.iter().map(|&e| (Some(e), 0)).collect();
     education.push((None, 0));
     let mut st = conn.prepare_cached(
-        "SELECT education, COUNT(*) FROM persons WHERE status = ? GROUP BY education",
+        "SELECT education, COUNT(*) FROM persons WHERE +status = ? GROUP BY education",
     )?;
     for row in st.query_map([ACTIVE], |r| {
         Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?))
@@ -152,7 +155,7 @@ pub fn jurisdiction(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction>
 
     let mut post_types: Vec<(PostType, i64)> = PostType::ALL.iter().map(|&p| (p, 0)).collect();
     let mut st = conn.prepare_cached(
-        "SELECT post_type, COUNT(*) FROM persons WHERE status = ? GROUP BY post_type",
+        "SELECT post_type, COUNT(*) FROM persons WHERE +status = ? GROUP BY post_type",
     )?;
     for row in st.query_map([ACTIVE], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
         let (code, n) = row?;

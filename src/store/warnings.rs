@@ -316,13 +316,10 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
 }
 
 /// Names of the units `ids`, in one query.
-fn org_names(
-    conn: &Connection,
-    ids: &[OrgId],
-) -> Result<std::collections::HashMap<OrgId, String>> {
+fn org_names(conn: &Connection, ids: &[OrgId]) -> Result<std::collections::HashMap<OrgId, String>> {
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    let mut st =
-        conn.prepare_cached("SELECT id, name FROM orgs WHERE id IN (SELECT value FROM json_each(?))")?;
+    let mut st = conn
+        .prepare_cached("SELECT id, name FROM orgs WHERE id IN (SELECT value FROM json_each(?))")?;
     let v = st
         .query_map([list], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -342,7 +339,8 @@ pub fn summary(
     let mut full = (0, BTreeSet::new());
     // Over and full are the model's judgement of a unit's figures (`QuotaFigure`), so
     // the rows are judged here rather than by a second rule in SQL.
-    let mut st = conn.prepare_cached("SELECT org_id, approved, actual, reserved FROM unit_quota")?;
+    let mut st =
+        conn.prepare_cached("SELECT org_id, approved, actual, reserved FROM unit_quota")?;
     let rows = st.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,

@@ -169,7 +169,9 @@ pub fn unit_names(store: &Store) -> store::Result<Vec<(OrgId, String, Option<Str
 
 /// `:unit <name>`: the first unit found by that name.
 pub fn find_unit(store: &Store, name: &str) -> store::Result<Option<OrgId>> {
-    Ok(queries::find_orgs(store.conn(), name)?.first().map(|o| o.id))
+    Ok(queries::find_orgs(store.conn(), name)?
+        .first()
+        .map(|o| o.id))
 }
 
 /// Entries of the local audit log the audit screen lists, newest first.

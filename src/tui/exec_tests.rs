@@ -76,12 +76,18 @@ fn a_view_shows_loading_at_once_and_esc_leaves_before_its_data() {
         Some(View::Loading(super::super::action::ViewKey::Inbox))
     ));
     let text = t.h.text();
-    assert!(text.contains("待审批事项") && text.contains("正在读取"), "{text}");
+    assert!(
+        text.contains("待审批事项") && text.contains("正在读取"),
+        "{text}"
+    );
     // Keys still work: Esc leaves, and the inbox read meanwhile is dropped.
     t.h.keys(&["<Esc>"]);
     assert!(t.h.state.stack.is_empty());
     t.drain();
-    assert!(t.h.state.stack.is_empty(), "data for a view left is dropped");
+    assert!(
+        t.h.state.stack.is_empty(),
+        "data for a view left is dropped"
+    );
 
     // Asked again and waited for, it lands in place of its loading view.
     t.h.keys(&["<F2>"]);
@@ -152,5 +158,9 @@ fn no_decision_into_a_cache_whose_full_check_failed() {
     let msg = t.h.state.message.clone().expect("a message");
     assert!(msg.error && msg.text.contains("bianzhi repair"), "{msg:?}");
     let other = Store::open(&t.path()).unwrap();
-    assert!(crate::sync::outbox::entries(other.conn()).unwrap().is_empty());
+    assert!(
+        crate::sync::outbox::entries(other.conn())
+            .unwrap()
+            .is_empty()
+    );
 }

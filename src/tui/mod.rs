@@ -550,9 +550,7 @@ impl Runtime {
                 // The full check ran at start (and after each sync) on a reader; a
                 // decision checks only the tables it writes.
                 if state.damaged.is_some() {
-                    return vec![Action::Error(
-                        i18n::M::CacheDamaged.get(lang).to_string(),
-                    )];
+                    return vec![Action::Error(i18n::M::CacheDamaged.get(lang).to_string())];
                 }
                 let today = today(state);
                 // The same path as `bianzhi decide`: outbox and audit log, offline or not.
@@ -646,8 +644,7 @@ async fn sync_worker(
             _ = timer.tick() => {}
         }
         while requests.try_recv().is_ok() {}
-        let (Some(server), Some(token)) = (ctx.server.clone(), ctx.token.clone())
-        else {
+        let (Some(server), Some(token)) = (ctx.server.clone(), ctx.token.clone()) else {
             if tx
                 .send(Action::SyncFinished(Err(SyncFailure::NotConfigured)))
                 .is_err()

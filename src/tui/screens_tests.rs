@@ -259,7 +259,10 @@ fn the_screens_show_the_stores_figures() {
         assert_eq!(x.org_id.to_string(), row[1]);
         assert_eq!(x.message, row[5]);
         assert_eq!(
-            x.person.as_ref().map(|p| p.name.as_str()).unwrap_or_default(),
+            x.person
+                .as_ref()
+                .map(|p| p.name.as_str())
+                .unwrap_or_default(),
             row[3].as_str()
         );
     }
@@ -268,7 +271,11 @@ fn the_screens_show_the_stores_figures() {
     let panel = quota_panel(&h).table();
     assert!(panel.title.contains("含下级"), "{}", panel.title);
     let subtree = crate::store::queries::subtree_figures(h.rt.store().conn(), 2).unwrap();
-    assert_eq!(subtree.quota.len() + 1, panel.rows.len(), "types and a total row");
+    assert_eq!(
+        subtree.quota.len() + 1,
+        panel.rows.len(),
+        "types and a total row"
+    );
     for ((t, q), row) in subtree.quota.iter().zip(&panel.rows) {
         assert_eq!(t.zh(), row[0]);
         for (v, col) in [

@@ -314,9 +314,7 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             let i = landing(s, &ViewKey::Inbox)?;
             match &mut s.stack[i] {
                 View::Inbox(v) => v.set_items(items),
-                other => {
-                    *other = View::Inbox(Box::new(super::inbox::InboxView::new(items, today)))
-                }
+                other => *other = View::Inbox(Box::new(super::inbox::InboxView::new(items, today))),
             }
             None
         }
