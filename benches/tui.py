@@ -13,7 +13,15 @@ standard library (`pty`, `os`, `select`, `fcntl`, `termios`):
   into the lookup (`/` then the query); beside it `less` on the same pty size scrolling
   one line (`j`) through a file of the lookup's lines;
 - peak memory: VmHWM of the process (/proc/PID/status) after opening the lookup and
-  typing, before quitting.
+  typing, before quitting;
+- key latency (issue 13): on every screen (tree, unit tabs, the 沿革 timeline, the audit
+  log, the inbox, the overview, the warnings, the lookup), the time from writing a key
+  to the first byte of the frame that answers it, p50/p99/max per screen; the inbox's
+  first page (F2 until the list's title with its count is drawn) and a decision queued
+  (the second Enter of a, Enter, Enter until "待上传" or "已记录" is drawn). Keys are those
+  of the default keymap (`--default-keys`): arrows move, Tab switches panels, Enter
+  opens, Esc goes back, F2/F3/F4 and `g l` open the inbox, overview, warnings and the
+  audit log. The decision is made on a copy of the cache.
 
 Run: python3 benches/tui.py --cache CITY.db [--bin target/release/bianzhi] [--runs 5]
 A city cache: `bianzhi gen --scale city --out city.snap && bianzhi --cache city.db import city.snap`.
@@ -25,6 +33,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -105,6 +114,141 @@ def read_until(fd, needles, limit=10.0):
     return None, out
 
 
+KEYS = {
+    "down": b"\x1b[B",
+    "up": b"\x1b[A",
+    "right": b"\x1b[C",
+    "tab": b"\t",
+    "enter": b"\r",
+    "esc": b"\x1b",
+    "f2": b"\x1bOQ",
+    "f3": b"\x1bOR",
+    "f4": b"\x1bOS",
+}
+
+
+def key_latency(fd, key, quiet=QUIET):
+    """Writes `key`; returns (ms to the first byte written in answer, all bytes until quiet)."""
+    t0 = time.perf_counter()
+    os.write(fd, key)
+    r, _, _ = select.select([fd], [], [], 5.0)
+    if not r:
+        return None, b""
+    first = (time.perf_counter() - t0) * 1e3
+    return first, read_until_quiet(fd, quiet)
+
+
+def wait_text(fd, pattern, limit=300.0):
+    """Reads until the regex `pattern` matches the text written (escapes stripped);
+    returns the seconds waited or None."""
+    t0 = time.perf_counter()
+    out = b""
+    rx = re.compile(pattern)
+    while time.perf_counter() - t0 < limit:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return None
+            if not chunk:
+                return None
+            out += chunk
+            if rx.search(ANSI.sub(b"", out).decode("utf-8", "replace")):
+                return time.perf_counter() - t0
+    return None
+
+
+def summary(name, v):
+    v = [x for x in v if x is not None]
+    if not v:
+        return f"{name}: no answers"
+    return (
+        f"{name}: x{len(v)} p50 {statistics.median(v):.1f} ms, p99 {pct(v, 0.99):.1f} ms, max {max(v):.1f} ms"
+    )
+
+
+def latencies(argv, env, needles, moves, settle):
+    """One session through every screen, timing each key's first answering byte."""
+    pid, fd, t0 = spawn(argv, env)
+    read_until(fd, needles)
+    read_until_quiet(fd, 0.5, 5.0)
+    per = {}
+
+    def keys(screen, key, n, quiet=QUIET):
+        for _ in range(n):
+            ms, _ = key_latency(fd, KEYS.get(key, key.encode()), quiet)
+            per.setdefault(screen, []).append(ms)
+
+    keys("tree", "down", moves)
+    keys("tree", "up", moves // 2)
+    keys("tree", "right", 1, 1.0)  # expand the unit under the cursor
+    keys("tree", "down", moves // 2)
+    # A unit: open (the answer is the loading view or the unit), its panels, its lists.
+    keys("unit (open)", "enter", 1, 1.0)
+    read_until_quiet(fd, 1.0, 10.0)
+    for _ in range(6):
+        keys("unit tabs", "tab", 1)
+        keys("unit tabs", "down", 3)
+    # The 沿革 timeline is the fifth of five panels: six Tabs put the second in front,
+    # three more the fifth.
+    keys("unit tabs", "tab", 3)
+    keys("timeline (沿革)", "down", moves)
+    keys("unit tabs", "esc", 1, 1.0)
+    # The audit log (a timeline).
+    keys("audit log", "g", 1, 0.1)
+    keys("audit log", "l", 1, 1.0)
+    read_until_quiet(fd, 1.0, 10.0)
+    keys("audit log", "down", moves // 2)
+    keys("audit log", "esc", 1, 1.0)
+
+    # The full integrity check runs on a reader from start-up (16 s on a city): with
+    # --settle the inbox waits for it to end, to see a decision without it.
+    time.sleep(settle)
+    # The inbox: first frame, then the first page, then moves and a decision.
+    ms, _ = key_latency(fd, KEYS["f2"], 0.0)
+    per.setdefault("inbox", []).append(ms)
+    # The counts per kind are drawn only by the list (the loading view shares the
+    # title's first characters, which a redraw does not write again).
+    first_page = wait_text(fd, r"用编计划|增人入编|减人出编")
+    read_until_quiet(fd, 0.5, 10.0)
+    keys("inbox", "down", moves)
+    keys("inbox", "a", 1)
+    keys("inbox", "enter", 1)
+    t1 = time.perf_counter()
+    os.write(fd, KEYS["enter"])
+    queued = wait_text(fd, r"待上传|已记录", 60.0)
+    queued = queued and (time.perf_counter() - t1)
+    read_until_quiet(fd, 0.5, 10.0)
+    keys("inbox", "down", moves // 2)
+    keys("inbox", "esc", 1, 1.0)
+
+    # The overview and the warnings.
+    for screen, fkey in (("overview", "f3"), ("warnings", "f4")):
+        ms, _ = key_latency(fd, KEYS[fkey], 0.0)
+        per.setdefault(screen, []).append(ms)
+        loaded = wait_text(fd, r"预警|超编|退休", 120.0)
+        read_until_quiet(fd, 0.5, 10.0)
+        per.setdefault(screen + " (loaded, s)", []).append(loaded)
+        keys(screen, "down", moves)
+        keys(screen, "tab", 3)
+        keys(screen, "esc", 1, 1.0)
+    os.write(fd, b"q")
+    read_until_quiet(fd, 0.2, 2.0)
+    finish(pid, fd)
+    print("KEY LATENCY (key written -> first byte of the answering frame):")
+    everything = []
+    for screen, v in per.items():
+        if screen.endswith("(loaded, s)"):
+            print(f"  {screen}: {v[0] if v[0] is None else round(v[0], 2)}")
+            continue
+        everything += [x for x in v if x is not None]
+        print("  " + summary(screen, v))
+    print("  " + summary("all screens", everything))
+    print(f"INBOX first page (F2 -> list with its count): {first_page and round(first_page * 1e3)} ms")
+    print(f"DECISION queued (last Enter -> 待上传/已记录 drawn): {queued and round(queued * 1e3, 1)} ms")
+
+
 def vm(pid, key):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -137,6 +281,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--moves", type=int, default=20)
     ap.add_argument("--query", default="zhangwei")
+    ap.add_argument("--only-latency", action="store_true")
+    ap.add_argument("--settle", type=float, default=0.0)
     args = ap.parse_args()
 
     db = sqlite3.connect(f"file:{args.cache}?mode=ro", uri=True)
@@ -167,6 +313,16 @@ def main():
     }
     argv = [os.path.abspath(args.bin), "--cache", os.path.abspath(args.cache), "--default-keys"]
     print(f"binary {argv[0]} on {args.cache}, pty {COLS}x{ROWS} TERM=xterm-256color; tree shown when one of {needles} is drawn")
+
+    # The latency run decides a request: on a copy of the cache.
+    copy = os.path.join(home, "cache.db")
+    for suffix in ("", "-wal"):
+        if os.path.exists(args.cache + suffix):
+            shutil.copyfile(args.cache + suffix, copy + suffix)
+            os.chmod(copy + suffix, 0o600)
+    latencies(argv[:2] + [copy] + argv[3:], env, needles, args.moves, args.settle)
+    if args.only_latency:
+        return
 
     # Cold start.
     starts = []
@@ -200,10 +356,10 @@ def main():
     print(f"idle: {len(idle)} bytes written in 2 s with no key")
     moves = []
     for _ in range(args.moves):
-        os.write(fd, b"j")
+        os.write(fd, KEYS["down"])
         moves.append(len(read_until_quiet(fd)))
     print(
-        f"TREE cursor move (j) x{len(moves)}: bytes written median {statistics.median(moves):.0f}, "
+        f"TREE cursor move (Down) x{len(moves)}: bytes written median {statistics.median(moves):.0f}, "
         f"p90 {pct(moves, 0.9)}, max {max(moves)}"
     )
     os.write(fd, b"/")

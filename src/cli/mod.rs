@@ -125,7 +125,7 @@ pub struct KeymapArgs {
 
 pub fn keymap(ctx: &Ctx, _args: KeymapArgs) -> Result<()> {
     // It writes only to standard output, so a broken pipe in it is a closed stdout.
-    crate::tui::print_keymap(ctx).map_err(|e| match e.downcast::<std::io::Error>() {
+    crate::tui::print_keymap(&tui_settings(ctx)).map_err(|e| match e.downcast::<std::io::Error>() {
         Ok(io) => out::from_io(io),
         Err(e) => e,
     })
@@ -133,5 +133,22 @@ pub fn keymap(ctx: &Ctx, _args: KeymapArgs) -> Result<()> {
 
 /// Opens the interface on the cache.
 pub fn open_interface(ctx: &Ctx) -> Result<()> {
-    crate::tui::run(ctx)
+    crate::tui::run(&tui_settings(ctx))
+}
+
+/// What the interface takes from the command line and the config.
+fn tui_settings(ctx: &Ctx) -> crate::tui::Settings {
+    let minutes = ctx.config.sync_interval_minutes.unwrap_or(5).max(1);
+    crate::tui::Settings {
+        cache_path: ctx.cache_path.clone(),
+        server: ctx.config.server.clone(),
+        token: ctx.config.token.clone(),
+        ca_cert: ctx.config.ca_cert.clone(),
+        sync_interval: std::time::Duration::from_secs(minutes * 60),
+        keymap: ctx.ui.keymap.clone().or_else(|| ctx.config.keymap.clone()),
+        user_keymap: (!ctx.ui.default_keys).then(|| config::config_dir().join("keymap.toml")),
+        lang: ctx.lang,
+        read_only: ctx.ui.read_only,
+        ascii: ctx.ui.ascii,
+    }
 }

@@ -8,10 +8,12 @@
 //! exactly what is sent.
 
 use super::outbox::{self, State};
+use super::rows::*;
 use super::{Result, Store, queries};
 use crate::model::approval::Effect;
-use crate::model::quota::Figures;
+use crate::model::quota::{Figures, PostFigure, QuotaFigure};
 use crate::model::*;
+use std::collections::{HashMap, HashSet};
 
 /// Where an item stands for this operator.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -111,23 +113,169 @@ impl Item {
 /// Outbox rows this far back are still shown on their items once decided.
 const RECENT_DECISIONS: usize = 50;
 
+/// What the items of a page need, read for all of them at once: a fixed number of
+/// queries per page (plus one per level of the unit tree for the paths), never a
+/// query per request.
+struct Page {
+    figures: HashMap<OrgId, Figures>,
+    persons: HashMap<PersonId, Person>,
+    /// The unit on whose books the person's ID number is, active with a staffing type.
+    other_books: HashMap<PersonId, OrgId>,
+    orgs: HashMap<OrgId, Org>,
+}
+
+/// `[1,2,3]`: ids for `json_each`, so a page's ids go in one statement.
+fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    let mut v: Vec<i64> = ids.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    serde_json::to_string(&v).unwrap_or_else(|_| "[]".into())
+}
+
+const IDS: &str = "(SELECT value FROM json_each(?1))";
+
+impl Page {
+    fn read(conn: &rusqlite::Connection, requests: &[Approval]) -> Result<Page> {
+        let org_ids = id_list(requests.iter().map(|r| r.org_id));
+        let mut figures: HashMap<OrgId, Figures> = HashMap::new();
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT org_id, staffing_type, approved, actual, reserved FROM unit_quota WHERE org_id IN {IDS}"
+        ))?;
+        let rows = st.query_map([&org_ids], |r| {
+            Ok((
+                r.get::<_, OrgId>(0)?,
+                vocab::<StaffingType>(r, 1)?,
+                QuotaFigure::unit(r.get(2)?, r.get(3)?, r.get(4)?),
+            ))
+        })?;
+        for row in rows {
+            let (org, t, fig) = row?;
+            figures.entry(org).or_default().add_quota(t, fig);
+        }
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT org_id, level, rank, approved, actual FROM unit_posts WHERE org_id IN {IDS}"
+        ))?;
+        let rows = st.query_map([&org_ids], |r| {
+            Ok((
+                r.get::<_, OrgId>(0)?,
+                PostSlot {
+                    level: vocab(r, 1)?,
+                    rank: vocab(r, 2)?,
+                },
+                PostFigure::unit(r.get(3)?, r.get(4)?),
+            ))
+        })?;
+        for row in rows {
+            let (org, slot, fig) = row?;
+            figures.entry(org).or_default().add_post(slot, fig);
+        }
+
+        let person_ids = id_list(requests.iter().filter_map(|r| r.person_id));
+        let persons: HashMap<PersonId, Person> = conn
+            .prepare_cached(&format!(
+                "SELECT {PERSON_COLUMNS} FROM persons WHERE id IN {IDS}"
+            ))?
+            .query_map([&person_ids], read_person)?
+            .map(|p| p.map(|p| (p.id, p)))
+            .collect::<rusqlite::Result<_>>()?;
+        // The first other active record with the same ID number, as
+        // `queries::other_record_with_id` finds it (`+status`: through the ID number's
+        // index), counted when it holds a staffing type.
+        let other_books: HashMap<PersonId, OrgId> = conn
+            .prepare_cached(&format!(
+                "SELECT p.id, o.org_id, o.staffing_type FROM persons p JOIN persons o ON o.id = \
+                 (SELECT x.id FROM persons x WHERE x.id_number = p.id_number AND x.id <> p.id \
+                  AND +x.status = 1 LIMIT 1) \
+                 WHERE p.id IN {IDS} AND p.id_number <> ''"
+            ))?
+            .query_map([&person_ids], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<i64>>(2)?))
+            })?
+            .filter_map(|row| match row {
+                Ok((p, org, Some(_))) => Some(Ok((p, org))),
+                Ok((_, _, None)) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<rusqlite::Result<_>>()?;
+
+        // The units of the requests, the units a reorganisation names and every
+        // ancestor (for the paths): one query per level of the tree.
+        let mut orgs: HashMap<OrgId, Org> = HashMap::new();
+        let mut wanted: Vec<OrgId> = requests
+            .iter()
+            .flat_map(|r| [Some(r.org_id), r.new_parent_id])
+            .flatten()
+            .collect();
+        while !wanted.is_empty() {
+            let list = id_list(wanted.drain(..));
+            let found = conn
+                .prepare_cached(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id IN {IDS}"))?
+                .query_map([&list], read_org)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for o in found {
+                if let Some(parent) = o.parent_id
+                    && !orgs.contains_key(&parent)
+                {
+                    wanted.push(parent);
+                }
+                orgs.insert(o.id, o);
+            }
+            wanted.retain(|id| !orgs.contains_key(id));
+        }
+        Ok(Page {
+            figures,
+            persons,
+            other_books,
+            orgs,
+        })
+    }
+
+    /// `示例县 › 教育局`, as `queries::path_text` writes it.
+    fn path_text(&self, id: OrgId) -> String {
+        let mut names = Vec::new();
+        let mut at = self.orgs.get(&id);
+        while let Some(o) = at {
+            names.push(o.short_name.as_deref().unwrap_or(&o.name));
+            at = o.parent_id.and_then(|p| self.orgs.get(&p));
+        }
+        names.reverse();
+        names.join(" › ")
+    }
+}
+
 fn item(
     conn: &rusqlite::Connection,
+    page: &Page,
     request: Approval,
     queued: &[outbox::Entry],
     today: YearMonth,
 ) -> Result<Item> {
-    let figures = queries::unit_figures(conn, request.org_id)?;
-    let effect = queries::preview_approval(conn, &request, &figures, today)?;
-    let org = queries::org(conn, request.org_id)?;
-    let unit = org
-        .as_ref()
+    let figures = page
+        .figures
+        .get(&request.org_id)
+        .cloned()
+        .unwrap_or_default();
+    let person = request.person_id.and_then(|p| page.persons.get(&p));
+    let on_other_books = person.and_then(|p| page.other_books.get(&p.id).copied());
+    let effect = queries::preview_with(
+        &request,
+        &figures,
+        person,
+        on_other_books,
+        queries::new_parent_allowed(conn, &request)?,
+        today,
+        // A unit not read with the page (none should be) is read on its own.
+        &mut |id| match page.orgs.get(&id) {
+            Some(o) => Ok(Some(o.clone())),
+            None => queries::org(conn, id),
+        },
+    )?;
+    let unit = page
+        .orgs
+        .get(&request.org_id)
         .map(|o| o.short_name.clone().unwrap_or_else(|| o.name.clone()))
         .unwrap_or_else(|| format!("单位{}", request.org_id));
-    let person = match request.person_id {
-        Some(pid) => queries::person(conn, pid)?.map(|p| p.name),
-        None => None,
-    };
+    let person = person.map(|p| p.name.clone());
     let mine = queued.iter().rev().find(|e| e.approval_id == request.id);
     let standing = if request.status != ApprovalStatus::Pending {
         Standing::Decided {
@@ -155,7 +303,7 @@ fn item(
         }
     };
     Ok(Item {
-        unit_path: queries::path_text(conn, request.org_id)?,
+        unit_path: page.path_text(request.org_id),
         unit,
         person,
         figures,
@@ -165,35 +313,51 @@ fn item(
     })
 }
 
+/// Items for these requests, everything they show read once for all of them.
+fn items_of(
+    conn: &rusqlite::Connection,
+    requests: Vec<Approval>,
+    queued: &[outbox::Entry],
+    today: YearMonth,
+) -> Result<Vec<Item>> {
+    let page = Page::read(conn, &requests)?;
+    requests
+        .into_iter()
+        .map(|r| item(conn, &page, r, queued, today))
+        .collect()
+}
+
 /// The inbox: every open request, oldest first, then the requests this operator
 /// decided recently (newest decision first) so a decision stays visible until and
 /// after the server has answered. A decision the server refused is on its item,
-/// which is open again if the request still is.
+/// which is open again if the request still is. A fixed number of queries whatever
+/// the number of requests.
 pub fn items(conn: &rusqlite::Connection, today: YearMonth) -> Result<Vec<Item>> {
     let queued = outbox::entries(conn)?;
-    let mut out = Vec::new();
-    let open = queries::open_approvals(conn)?;
-    for r in open {
-        out.push(item(conn, r, &queued, today)?);
-    }
-    let mut seen: Vec<ApprovalId> = out.iter().map(|i| i.request.id).collect();
+    let mut requests = queries::open_approvals(conn)?;
+    let mut seen: HashSet<ApprovalId> = requests.iter().map(|r| r.id).collect();
+    let mut recent = Vec::new();
     for e in queued.iter().rev().take(RECENT_DECISIONS) {
-        if seen.contains(&e.approval_id) {
-            continue;
-        }
-        seen.push(e.approval_id);
-        if let Some(r) = queries::approval(conn, e.approval_id)? {
-            out.push(item(conn, r, &queued, today)?);
+        if seen.insert(e.approval_id) {
+            recent.push(e.approval_id);
         }
     }
-    Ok(out)
+    let mut decided: HashMap<ApprovalId, Approval> = conn
+        .prepare_cached(&format!(
+            "SELECT {APPROVAL_COLUMNS} FROM approvals WHERE id IN {IDS}"
+        ))?
+        .query_map([id_list(recent.iter().copied())], read_approval)?
+        .map(|a| a.map(|a| (a.id, a)))
+        .collect::<rusqlite::Result<_>>()?;
+    requests.extend(recent.iter().filter_map(|id| decided.remove(id)));
+    items_of(conn, requests, &queued, today)
 }
 
 /// One request as the inbox shows it.
 pub fn one(conn: &rusqlite::Connection, id: ApprovalId, today: YearMonth) -> Result<Option<Item>> {
     let queued = outbox::entries_for(conn, id)?;
     match queries::approval(conn, id)? {
-        Some(r) => Ok(Some(item(conn, r, &queued, today)?)),
+        Some(r) => Ok(items_of(conn, vec![r], &queued, today)?.pop()),
         None => Ok(None),
     }
 }
@@ -215,14 +379,68 @@ pub enum Refusal {
     NoComment,
 }
 
+/// Open requests in the cache (待审批) with no decision of this operator's waiting to be
+/// sent.
+pub fn undecided_count(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM approvals WHERE status = ? \
+             AND id NOT IN (SELECT approval_id FROM outbox WHERE state IN (?, ?))",
+        )?
+        .query_row(
+            rusqlite::params![ApprovalStatus::Pending.code(), State::Queued, State::Sent],
+            |r| r.get(0),
+        )?)
+}
+
+/// How much of the cache a decision checks before it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// SQLite's whole structural check (`PRAGMA quick_check`): a second or more on a
+    /// city, fine for `bianzhi decide`.
+    Full,
+    /// Only the tables a decision writes (outbox, audit): the interface, which ran the
+    /// full check at start and after each sync and keeps its verdict.
+    Written,
+}
+
+/// The tables a decision writes pass SQLite's structural check.
+fn check_written(conn: &rusqlite::Connection) -> Result<()> {
+    for table in ["outbox", "audit"] {
+        let mut st = conn.prepare(&format!("PRAGMA quick_check({table})"))?;
+        let problems: Vec<String> = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if problems.len() != 1 || problems[0] != "ok" {
+            // SQLite's own words name pages and tables, never a row's content.
+            tracing::warn!(table, problems = ?problems, "a written table fails its check");
+            return Err(super::Error::Corrupt("完整性检查未通过".into()));
+        }
+    }
+    Ok(())
+}
+
 /// Records a decision: into the outbox (sent on the next sync, offline or not) and
-/// into this operator's audit log. Returns the item as it stands afterwards.
+/// into this operator's audit log, after the whole cache's integrity check. Returns the
+/// item as it stands afterwards.
 pub fn decide(
     store: &Store,
     id: ApprovalId,
     decision: Decision,
     comment: &str,
     today: YearMonth,
+) -> Result<std::result::Result<Item, Refusal>> {
+    decide_checked(store, id, decision, comment, today, Check::Full)
+}
+
+/// [`decide`], checking the cache as `check` says.
+pub fn decide_checked(
+    store: &Store,
+    id: ApprovalId,
+    decision: Decision,
+    comment: &str,
+    today: YearMonth,
+    check: Check,
 ) -> Result<std::result::Result<Item, Refusal>> {
     let conn = store.conn();
     let comment = comment.trim();
@@ -242,7 +460,10 @@ pub fn decide(
     }
     // A damaged cache may show wrong figures and lose what is written into it: refuse
     // before anything is written (`bianzhi repair` rescues the outbox).
-    super::repair::check(conn)?;
+    match check {
+        Check::Full => super::repair::check(conn)?,
+        Check::Written => check_written(conn)?,
+    }
     outbox::queue(store, id, decision, comment)?;
     store.audit("decide", &format!("申请{} {}", id, decision.zh()), Some(1))?;
     Ok(Ok(one(conn, id, today)?.unwrap_or(item)))
@@ -279,4 +500,53 @@ pub fn counts(items: &[Item]) -> Vec<(ApprovalKind, usize)> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inbox reads a page of requests at once; each item must be what the
+    /// per-request reads give (`queries::preview_approval`, `unit_figures`,
+    /// `path_text`, `person`), for every request of a generated county, open or
+    /// decided.
+    #[test]
+    fn a_page_read_at_once_is_what_each_request_reads_alone() {
+        let data = crate::generate::generate(crate::generate::Scale::Small, 3);
+        let mut store = Store::open_in_memory().unwrap();
+        store.replace_all(&data).unwrap();
+        let conn = store.conn();
+        let today = YearMonth::of(chrono::NaiveDate::from_ymd_opt(2025, 3, 5).unwrap());
+        // Two decisions queued, so decided requests are listed too.
+        let open = queries::open_approvals(conn).unwrap();
+        assert!(open.len() > 5, "the county has open requests");
+        for r in open.iter().take(2) {
+            decide(&store, r.id, Decision::Approve, "同意。", today)
+                .unwrap()
+                .unwrap();
+        }
+        let items = items(conn, today).unwrap();
+        assert_eq!(items.len(), open.len());
+        let mut with_person = 0;
+        for it in &items {
+            let r = &it.request;
+            let figures = queries::unit_figures(conn, r.org_id).unwrap();
+            assert_eq!(it.figures, figures, "request {}", r.id);
+            let effect = queries::preview_approval(conn, r, &figures, today).unwrap();
+            assert_eq!(
+                format!("{:?}", it.effect),
+                format!("{effect:?}"),
+                "request {}",
+                r.id
+            );
+            assert_eq!(it.unit_path, queries::path_text(conn, r.org_id).unwrap());
+            let person = r
+                .person_id
+                .and_then(|p| queries::person(conn, p).unwrap())
+                .map(|p| p.name);
+            with_person += usize::from(person.is_some());
+            assert_eq!(it.person, person);
+        }
+        assert!(with_person > 0, "some requests name a person");
+    }
 }

@@ -3,6 +3,7 @@
 //! keeps its authoritative data in the same tables.
 
 mod derived;
+pub mod exec;
 pub mod inbox;
 mod lookup;
 pub mod outbox;

@@ -145,7 +145,9 @@ pub fn other_record_with_id(
 ) -> Result<Option<Person>> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {PERSON_COLUMNS} FROM persons WHERE id_number = ? AND id <> ? AND status = 1 LIMIT 1"
+            // `+status`: without it SQLite walks the status index (every active person,
+            // half a second on a city) instead of the ID number's.
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE id_number = ? AND id <> ? AND +status = 1 LIMIT 1"
         ))?
         .query_row(params![id_number, except], read_person)
         .optional()?)
@@ -340,28 +342,56 @@ pub fn preview_approval(
             .map(|o| o.org_id),
         _ => None,
     };
-    use crate::model::approval::{REORG_LEVEL, REORG_NAME, REORG_PARENT};
-    // The cache holds exactly the jurisdiction: a unit it holds is one of it.
-    let new_parent_allowed = match a.new_parent_id {
+    preview_with(
+        a,
+        figures,
+        person.as_ref(),
+        on_other_books,
+        new_parent_allowed(conn, a)?,
+        today,
+        &mut |id| org(conn, id),
+    )
+}
+
+/// Whether a 机构调整 may move its unit where it asks (`model::approval::move_allowed`):
+/// the cache holds exactly the jurisdiction, so a unit it holds is one of it. True when
+/// the request moves nothing.
+pub fn new_parent_allowed(conn: &Connection, a: &Approval) -> Result<bool> {
+    Ok(match a.new_parent_id {
         Some(parent) => crate::model::approval::move_allowed(
             parent,
             org(conn, parent)?.is_some(),
             &subtree_ids(conn, a.org_id)?,
         ),
         None => true,
-    };
+    })
+}
+
+/// [`preview_approval`] with what it reads already read: the person named, the unit
+/// whose books the same ID number is on, and units by id (the inbox reads them for a
+/// page of requests at once).
+pub fn preview_with(
+    a: &Approval,
+    figures: &crate::model::quota::Figures,
+    person: Option<&Person>,
+    on_other_books: Option<OrgId>,
+    new_parent_allowed: bool,
+    today: YearMonth,
+    org_of: &mut dyn FnMut(OrgId) -> Result<Option<Org>>,
+) -> Result<crate::model::approval::Effect> {
+    use crate::model::approval::{REORG_LEVEL, REORG_NAME, REORG_PARENT};
     let ctx = crate::model::approval::Context {
         figures,
-        person: person.as_ref(),
+        person,
         on_other_books,
         new_parent_allowed,
         today,
     };
     let mut effect = crate::model::approval::preview(a, &ctx);
-    if let Some(unit) = org(conn, a.org_id)? {
-        let name_of = |id: Option<OrgId>| -> Result<String> {
+    if let Some(unit) = org_of(a.org_id)? {
+        let mut name_of = |id: Option<OrgId>| -> Result<String> {
             Ok(match id {
-                Some(id) => org(conn, id)?.map_or_else(|| format!("单位{id}"), |o| o.name),
+                Some(id) => org_of(id)?.map_or_else(|| format!("单位{id}"), |o| o.name),
                 None => "（无）".into(),
             })
         };
@@ -380,4 +410,22 @@ pub fn preview_approval(
         }
     }
     Ok(effect)
+}
+
+/// How many units are directly under `id`.
+pub fn child_count(conn: &Connection, id: OrgId) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM orgs WHERE parent_id = ?")?
+        .query_row([id], |r| r.get(0))?;
+    Ok(n as usize)
+}
+
+/// Units in force by name, for `:unit` and look-up: (id, name, short name).
+pub fn unit_names(conn: &Connection) -> Result<Vec<(OrgId, String, Option<String>)>> {
+    let mut st = conn
+        .prepare_cached("SELECT id, name, short_name FROM orgs WHERE abolished = 0 ORDER BY id")?;
+    let v = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
 }

@@ -116,18 +116,16 @@ fn in_scope_sql(scope: Option<OrgId>, column: &str) -> String {
     }
 }
 
+/// Every warning of the filter. A bounded number of queries whatever the number of
+/// warnings: one per kind, each unit's name joined in (no query per row).
 pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
     let want = |k| f.kind.is_none_or(|x| x == k);
     let mut out = Vec::new();
-    let org_name = |id: OrgId| -> Result<String> {
-        Ok(conn
-            .prepare_cached("SELECT name FROM orgs WHERE id = ?")?
-            .query_row([id], |r| r.get(0))
-            .unwrap_or_else(|_| format!("单位{id}")))
-    };
+    let org_name = |id: OrgId, name: Option<String>| name.unwrap_or_else(|| format!("单位{id}"));
     if want(WarningKind::OverQuota) || want(WarningKind::Full) {
         let mut st = conn.prepare(&format!(
-            "SELECT org_id, staffing_type, approved, actual, reserved FROM unit_quota WHERE 1{} ORDER BY org_id, staffing_type",
+            "SELECT q.org_id, q.staffing_type, q.approved, q.actual, q.reserved, o.name \
+             FROM unit_quota q LEFT JOIN orgs o ON o.id = q.org_id WHERE 1{} ORDER BY q.org_id, q.staffing_type",
             in_scope_sql(f.scope, "org_id")
         ))?;
         let rows = st.query_map([], |r| {
@@ -137,10 +135,11 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
                 r.get::<_, i64>(2)?,
                 r.get::<_, i64>(3)?,
                 r.get::<_, i64>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
         for row in rows {
-            let (org, t, a, x, res) = row?;
+            let (org, t, a, x, res, name) = row?;
             let fig = quota::QuotaFigure::unit(a, x, res);
             let kind = if fig.is_over() {
                 WarningKind::OverQuota
@@ -161,7 +160,7 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
             out.push(Warning {
                 kind,
                 org_id: org,
-                org_name: org_name(org)?,
+                org_name: org_name(org, name),
                 person: None,
                 subject: t.zh().into(),
                 message,
@@ -171,7 +170,9 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
     }
     if want(WarningKind::OverPosts) {
         let mut st = conn.prepare(&format!(
-            "SELECT org_id, level, rank, approved, actual FROM unit_posts WHERE actual > approved{} ORDER BY org_id, level, rank",
+            "SELECT q.org_id, q.level, q.rank, q.approved, q.actual, o.name \
+             FROM unit_posts q LEFT JOIN orgs o ON o.id = q.org_id \
+             WHERE q.actual > q.approved{} ORDER BY q.org_id, q.level, q.rank",
             in_scope_sql(f.scope, "org_id")
         ))?;
         let rows = st.query_map([], |r| {
@@ -183,14 +184,15 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
                 },
                 r.get::<_, i64>(3)?,
                 r.get::<_, i64>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
         for row in rows {
-            let (org, slot, a, x) = row?;
+            let (org, slot, a, x, name) = row?;
             out.push(Warning {
                 kind: WarningKind::OverPosts,
                 org_id: org,
-                org_name: org_name(org)?,
+                org_name: org_name(org, name),
                 person: None,
                 subject: slot.to_string(),
                 message: format!("{slot}核定{a}名，实配{x}名，超职数{}名", x - a),
@@ -199,19 +201,23 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
         }
     }
     let now = f.today.index();
+    let person_fields = PERSON_COLUMNS.split(',').count();
     let mut persons_between = |kind: WarningKind, lo: i64, hi: i64| -> Result<()> {
         if !want(kind) {
             return Ok(());
         }
         let mut st = conn.prepare(&format!(
-            "SELECT {PERSON_COLUMNS} FROM persons WHERE status = 1 AND retire_month >= ? AND retire_month < ?{} \
+            "SELECT {PERSON_COLUMNS}, (SELECT name FROM orgs WHERE id = persons.org_id) \
+             FROM persons WHERE status = 1 AND retire_month >= ? AND retire_month < ?{} \
              ORDER BY retire_month, id",
             in_scope_sql(f.scope, "org_id")
         ))?;
         let persons = st
-            .query_map(params![lo, hi], read_person)?
+            .query_map(params![lo, hi], |r| {
+                Ok((read_person(r)?, r.get::<_, Option<String>>(person_fields)?))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        for p in persons {
+        for (p, name) in persons {
             let Some(month) = retire_month_index(&p).map(YearMonth::from_index) else {
                 continue;
             };
@@ -231,7 +237,7 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
             out.push(Warning {
                 kind,
                 org_id: p.org_id,
-                org_name: org_name(p.org_id)?,
+                org_name: org_name(p.org_id, name),
                 subject: rule.zh().into(),
                 message,
                 retirement_date: Some(month),
@@ -262,10 +268,35 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
                 r.get::<_, String>(3)?,
             ))
         })?;
-        for row in rows.collect::<rusqlite::Result<Vec<_>>>()? {
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        // The persons and unit names the problems name, each in one query.
+        let mut persons: std::collections::HashMap<PersonId, Person> = conn
+            .prepare(&format!(
+                "SELECT {PERSON_COLUMNS} FROM persons WHERE id IN \
+                 (SELECT subject_id FROM problems WHERE subject_kind = 2)"
+            ))?
+            .query_map([], read_person)?
+            .map(|p| p.map(|p| (p.id, p)))
+            .collect::<rusqlite::Result<_>>()?;
+        let mut org_ids: Vec<OrgId> = rows
+            .iter()
+            .map(|(sk, id, ..)| match sk {
+                2 => persons.get(id).map_or(0, |p| p.org_id),
+                _ => *id,
+            })
+            .collect();
+        org_ids.sort_unstable();
+        org_ids.dedup();
+        let names = org_names(conn, &org_ids)?;
+        for row in rows {
             let (sk, id, code, message) = row;
             let (org_id, person) = if sk == 2 {
-                let p = super::queries::person(conn, id)?;
+                let p = persons.remove(&id).or_else(|| {
+                    // The same person with a second problem.
+                    out.iter()
+                        .rev()
+                        .find_map(|w: &Warning| w.person.as_ref().filter(|p| p.id == id).cloned())
+                });
                 (p.as_ref().map_or(0, |p| p.org_id), p)
             } else {
                 (id, None)
@@ -273,7 +304,7 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
             out.push(Warning {
                 kind: WarningKind::Data,
                 org_id,
-                org_name: org_name(org_id)?,
+                org_name: org_name(org_id, names.get(&org_id).cloned()),
                 person,
                 subject: code,
                 message,
@@ -282,6 +313,89 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
         }
     }
     Ok(out)
+}
+
+/// Names of the units `ids`, in one query.
+fn org_names(conn: &Connection, ids: &[OrgId]) -> Result<std::collections::HashMap<OrgId, String>> {
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let mut st = conn
+        .prepare_cached("SELECT id, name FROM orgs WHERE id IN (SELECT value FROM json_each(?))")?;
+    let v = st
+        .query_map([list], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// Per kind: how many warnings and how many units they concern, for the whole cache,
+/// read with aggregates (a fixed number of queries and no warning built): what
+/// [`warnings`] would list, counted. The overview's figures.
+pub fn summary(
+    conn: &Connection,
+    today: YearMonth,
+    within: u32,
+) -> Result<Vec<(WarningKind, usize, usize)>> {
+    use std::collections::BTreeSet;
+    let mut over = (0, BTreeSet::new());
+    let mut full = (0, BTreeSet::new());
+    // Over and full are the model's judgement of a unit's figures (`QuotaFigure`), so
+    // the rows are judged here rather than by a second rule in SQL.
+    let mut st =
+        conn.prepare_cached("SELECT org_id, approved, actual, reserved FROM unit_quota")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (org, a, x, res) = row?;
+        let fig = quota::QuotaFigure::unit(a, x, res);
+        let slot = if fig.is_over() {
+            &mut over
+        } else if fig.is_full() {
+            &mut full
+        } else {
+            continue;
+        };
+        slot.0 += 1;
+        slot.1.insert(org);
+    }
+    let pair = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(usize, usize)> {
+        Ok(conn.prepare_cached(sql)?.query_row(p, |r| {
+            Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
+        })?)
+    };
+    let posts = pair(
+        "SELECT COUNT(*), COUNT(DISTINCT org_id) FROM unit_posts WHERE actual > approved",
+        &[],
+    )?;
+    let now = today.index();
+    let retiring = pair(
+        "SELECT COUNT(*), COUNT(DISTINCT org_id) FROM persons WHERE status = 1 \
+         AND retire_month >= ? AND retire_month < ?",
+        &[&now, &(now + within as i64)],
+    )?;
+    let overage = pair(
+        "SELECT COUNT(*), COUNT(DISTINCT org_id) FROM persons WHERE status = 1 AND retire_month < ?",
+        &[&now],
+    )?;
+    let data = pair("SELECT COUNT(*), 0 FROM problems", &[])?;
+    Ok(WarningKind::ALL
+        .iter()
+        .map(|&k| {
+            let (n, units) = match k {
+                WarningKind::OverQuota => (over.0, over.1.len()),
+                WarningKind::Full => (full.0, full.1.len()),
+                WarningKind::OverPosts => posts,
+                WarningKind::Retirement => retiring,
+                WarningKind::Overage => overage,
+                WarningKind::Data => data,
+            };
+            (k, n, units)
+        })
+        .collect())
 }
 
 /// Counts per kind (the overview's figures).

@@ -33,13 +33,20 @@ pub enum Action {
     IndexFailed(String),
     SyncStarted,
     SyncFinished(Result<String, SyncFailure>),
-    /// The inbox loaded: pushed as a view when `show`, else it only refreshes an open
-    /// inbox. `decided` names the request just decided (the next one then opens).
-    Inbox {
-        items: Vec<crate::store::inbox::Item>,
-        show: bool,
-        decided: Option<crate::model::ApprovalId>,
+    /// The inbox loaded: into the inbox view waiting for it, or refreshing the inbox in
+    /// front.
+    Inbox(Vec<crate::store::inbox::Item>),
+    /// One inbox item as it stands after a decision (`decided`: the next one opens) or
+    /// a withdrawal.
+    InboxItem {
+        item: Box<crate::store::inbox::Item>,
+        decided: bool,
     },
+    /// The cache's full integrity check: Err says why it failed.
+    Checked(Result<(), String>),
+    /// A view's data could not be read: its loading view goes, the reason is shown
+    /// (when there is one).
+    LoadFailed(ViewKey, String),
     /// The local audit log as a timeline.
     AuditLog(Vec<crate::store::timeline::Item>),
     /// A screen read off the interface's task (overview, warnings, a drill-down list).
@@ -105,6 +112,7 @@ pub enum Effect {
     Audit {
         action: &'static str,
         detail: String,
+        rows: Option<i64>,
     },
     Sync,
     /// Write the table on screen to a file (CSV or XLSX), audited.
@@ -158,7 +166,10 @@ impl std::fmt::Debug for Action {
             Action::IndexFailed(_) => "IndexFailed",
             Action::SyncStarted => "SyncStarted",
             Action::SyncFinished(_) => "SyncFinished",
-            Action::Inbox { items, .. } => return write!(f, "Inbox({})", items.len()),
+            Action::Inbox(items) => return write!(f, "Inbox({})", items.len()),
+            Action::InboxItem { item, .. } => return write!(f, "InboxItem({})", item.request.id),
+            Action::Checked(v) => return write!(f, "Checked({})", v.is_ok()),
+            Action::LoadFailed(k, _) => return write!(f, "LoadFailed({k:?})"),
             Action::AuditLog(_) => "AuditLog",
             Action::Screen(_) => "Screen",
             Action::Reloaded(v) => return write!(f, "Reloaded({})", v.len()),

@@ -97,17 +97,14 @@ pub fn unit(store: &Store, id: OrgId) -> store::Result<Option<UnitData>> {
     let Some(org) = queries::org(c, id)? else {
         return Ok(None);
     };
-    let children: i64 =
-        c.query_row("SELECT COUNT(*) FROM orgs WHERE parent_id = ?", [id], |r| {
-            r.get(0)
-        })?;
+    let children = queries::child_count(c, id)?;
     Ok(Some(UnitData {
         path: queries::path_to_root(c, id)?,
         own: queries::unit_figures(c, id)?,
         subtree: queries::subtree_figures(c, id)?,
         persons: queries::persons_of(c, id, true)?,
         history: queries::history(c, Subject::Org(id))?,
-        children: children as usize,
+        children,
         timeline: crate::store::timeline::unit(c, id)?,
         funding: store::stats::funding(c, id, false)?,
         subtree_funding: store::stats::funding(c, id, true)?,
@@ -156,12 +153,7 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
             .next()
             .map(|n| n.org.name),
     };
-    let pending_requests: i64 = store.conn().query_row(
-        "SELECT COUNT(*) FROM approvals WHERE status = ? \
-         AND id NOT IN (SELECT approval_id FROM outbox WHERE state IN (?, ?))",
-        rusqlite::params![ApprovalStatus::Pending.code(), State::Queued, State::Sent],
-        |r| r.get(0),
-    )?;
+    let pending_requests = store::inbox::undecided_count(store.conn())?;
     Ok(StatusData {
         last_sync,
         unsent,
@@ -172,13 +164,14 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
 
 /// Units by name for `:unit` and for look-up: (id, name, short name).
 pub fn unit_names(store: &Store) -> store::Result<Vec<(OrgId, String, Option<String>)>> {
-    let mut st = store
-        .conn()
-        .prepare("SELECT id, name, short_name FROM orgs WHERE abolished = 0 ORDER BY id")?;
-    let v = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(v)
+    queries::unit_names(store.conn())
+}
+
+/// `:unit <name>`: the first unit found by that name.
+pub fn find_unit(store: &Store, name: &str) -> store::Result<Option<OrgId>> {
+    Ok(queries::find_orgs(store.conn(), name)?
+        .first()
+        .map(|o| o.id))
 }
 
 /// Entries of the local audit log the audit screen lists, newest first.
@@ -191,6 +184,15 @@ pub fn audit_log(store: &Store) -> store::Result<Vec<crate::store::timeline::Ite
 /// The approval inbox as of `today`.
 pub fn inbox(store: &Store, today: chrono::NaiveDate) -> store::Result<Vec<store::inbox::Item>> {
     store::inbox::items(store.conn(), YearMonth::of(today))
+}
+
+/// One request as the inbox shows it, as of `today`.
+pub fn inbox_item(
+    store: &Store,
+    id: ApprovalId,
+    today: chrono::NaiveDate,
+) -> store::Result<Option<store::inbox::Item>> {
+    store::inbox::one(store.conn(), id, YearMonth::of(today))
 }
 
 /// The data of the views named, read again after a sync; a unit or person no longer

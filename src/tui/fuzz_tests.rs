@@ -120,7 +120,6 @@ fn random_keys_pastes_and_resizes_never_panic() {
             |(preset, read_only, actions)| {
                 let mut store = Store::open_in_memory().unwrap();
                 store.replace_all(&data).unwrap();
-                let (tx, _rx) = unbounded_channel();
                 let (sync_tx, _srx) = unbounded_channel();
                 let theme = Theme {
                     color: true,
@@ -133,9 +132,7 @@ fn random_keys_pastes_and_resizes_never_panic() {
                 let km = Arc::new(Keymap::preset(preset).unwrap());
                 let mut state = State::new(km, theme, read_only, (80, 24), now);
                 let mut rt = Runtime {
-                    store,
-                    cache: Default::default(),
-                    tx,
+                    exec: crate::store::exec::Executor::inline(store),
                     sync_tx,
                     lang: Lang::Zh,
                 };

@@ -43,6 +43,8 @@ messages! {
     ReadOnly => "只读", "READ-ONLY";
     TooSmall => "窗口太小", "Window too small";
     IndexLoading => "索引加载中…", "loading the index…";
+    Loading => "正在读取，请稍候……可按 Esc 返回", "Loading… Esc goes back";
+    CacheDamaged => "缓存未通过完整性检查，不能记录审批决定，请执行 bianzhi repair 后重试", "The cache failed its integrity check: no decision can be recorded; run bianzhi repair and try again";
     NoResults => "无匹配结果", "no matches";
     SearchTitle => "查找", "Look up";
     SearchPrompt => "姓名、拼音、首字母或单位名", "name, pinyin, initials or unit";

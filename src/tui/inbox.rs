@@ -194,6 +194,16 @@ impl InboxView {
         }
     }
 
+    /// One item as it stands now (after a decision or a withdrawal), the others kept.
+    pub fn put_item(&mut self, item: Item) {
+        let mut items = self.items.clone();
+        match items.iter_mut().find(|i| i.request.id == item.request.id) {
+            Some(old) => *old = item,
+            None => items.push(item),
+        }
+        self.set_items(items);
+    }
+
     /// After a decision on `id`: the next request still to decide opens (or the list
     /// returns when there is none).
     pub fn advance_from(&mut self, id: ApprovalId) {

@@ -32,7 +32,7 @@ fn request(id: ApprovalId, kind: ApprovalKind, org_id: OrgId, submitted: NaiveDa
 }
 
 /// The parent's county with five requests, a ledger history and a renamed unit.
-fn inbox_dataset() -> Dataset {
+pub(super) fn inbox_dataset() -> Dataset {
     let mut data = dataset();
     let admin = StaffingType::ALL[0];
     // A person waiting to enter the 教育局 (12 approved, 2 on the books).
@@ -116,7 +116,7 @@ fn inbox(h: &Harness) -> &super::super::inbox::InboxView {
 }
 
 fn outbox_rows(h: &Harness) -> Vec<outbox::Entry> {
-    outbox::entries(h.rt.store.conn()).unwrap()
+    outbox::entries(h.rt.store().conn()).unwrap()
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn deciding_takes_three_keys_and_opens_the_next_request() {
         (1, Decision::Approve, "同意。", outbox::State::Queued)
     );
     let audited: i64 =
-        h.rt.store
+        h.rt.store()
             .conn()
             .query_row(
                 "SELECT COUNT(*) FROM audit WHERE action = 'decide'",
@@ -289,7 +289,7 @@ fn a_queued_decision_is_withdrawn_with_w_after_a_confirmation() {
     assert_eq!(h.state.status.unsent, 0);
     assert!(h.state.message.as_ref().unwrap().text.contains("已撤回"));
     let audited: i64 =
-        h.rt.store
+        h.rt.store()
             .conn()
             .query_row(
                 "SELECT COUNT(*) FROM audit WHERE action = 'withdraw'",
@@ -300,7 +300,7 @@ fn a_queued_decision_is_withdrawn_with_w_after_a_confirmation() {
     assert_eq!(audited, 1);
     // A decision already sent cannot be withdrawn.
     h.keys(&["r", "<Enter>", "<Enter>"]);
-    outbox::claim(h.rt.store.conn(), 0, 10).unwrap();
+    outbox::claim(h.rt.store().conn(), 0, 10).unwrap();
     h.act(Action::Effect(Effect::LoadInbox { show: false }));
     h.keys(&["<Home>"]);
     for _ in 0..pos {
@@ -315,9 +315,9 @@ fn a_queued_decision_is_withdrawn_with_w_after_a_confirmation() {
 #[test]
 fn opening_the_inbox_counts_as_seeing_the_refusals() {
     let mut h = inbox_harness(false);
-    let id = outbox::queue(&h.rt.store, 2, Decision::Approve, "同意。").unwrap();
+    let id = outbox::queue(h.rt.store(), 2, Decision::Approve, "同意。").unwrap();
     crate::sync::outbox::record_answers(
-        h.rt.store.conn(),
+        h.rt.store().conn(),
         &[crate::sync::proto::Answer {
             client_id: id,
             accepted: false,
@@ -325,13 +325,13 @@ fn opening_the_inbox_counts_as_seeing_the_refusals() {
         }],
     )
     .unwrap();
-    assert_eq!(outbox::unseen_refusals(h.rt.store.conn()).unwrap(), 1);
+    assert_eq!(outbox::unseen_refusals(h.rt.store().conn()).unwrap(), 1);
     h.keys(&["<F2>"]);
     assert!(matches!(
         inbox(&h).item(2).unwrap().standing,
         Standing::Refused { .. }
     ));
-    assert_eq!(outbox::unseen_refusals(h.rt.store.conn()).unwrap(), 0);
+    assert_eq!(outbox::unseen_refusals(h.rt.store().conn()).unwrap(), 0);
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn a_refusal_by_the_server_comes_back_on_the_item() {
     h.keys(&["<F2>", "a", "<Enter>", "<Enter>"]);
     assert_eq!(outbox_rows(&h).len(), 1);
     // The server's answer, as the sync client records it.
-    h.rt.store
+    h.rt.store()
         .conn()
         .execute(
             "UPDATE outbox SET state = 2, reason = '超出可使用编制：申请2名，可使用0名'",
@@ -401,7 +401,7 @@ fn a_refusal_by_the_server_comes_back_on_the_item() {
     );
     h.keys(&["<Esc>"]);
     // Another operator decided first: the item says so, with the reason.
-    h.rt.store
+    h.rt.store()
         .conn()
         .execute(
             "UPDATE approvals SET status = 3, decided_by = '张主任' WHERE id = 2",

@@ -1,8 +1,9 @@
 //! The terminal interface (ratatui + crossterm on tokio), in The Elm Architecture:
 //! one [`Action`] enum, [`state::update`] without I/O, [`view::render`] that changes
 //! nothing. The loop here waits on terminal events, the action channel and a tick,
-//! drains what is queued, performs effects (store reads on this task; sync, index
-//! building and export in spawned tasks) and draws once.
+//! drains what is queued, hands effects to the store's executor (`store::exec`: reader
+//! threads with their own connections, one writer; this task never touches SQLite) or
+//! to the sync task, and draws once. Results come back as actions.
 
 mod action;
 mod backend;
@@ -28,9 +29,10 @@ mod fuzz_tests;
 #[cfg(test)]
 mod tests;
 
-use crate::cli::Ctx;
+use crate::model::Lang;
 use crate::store::Store;
-use action::{Action, Effect, SyncFailure};
+use crate::store::exec::{Executor, Kind, Lane};
+use action::{Action, Effect, SyncFailure, ViewKey};
 use anyhow::{Context as _, Result};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
@@ -40,21 +42,40 @@ use std::collections::VecDeque;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-/// The keymap in use: the preset from `--keymap` or the config, then the user's
-/// `keymap.toml` from the config directory unless `--default-keys`.
-fn load_keymap(ctx: &Ctx) -> Result<Keymap> {
-    let preset = ctx.ui.keymap.as_deref().or(ctx.config.keymap.as_deref());
-    let user = (!ctx.ui.default_keys).then(|| crate::config::config_dir().join("keymap.toml"));
-    Ok(Keymap::load(preset, user.as_deref())?)
+/// What the interface needs from the command line and the config; `cli` builds it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub cache_path: PathBuf,
+    /// The server to sync from and the operator's token; with both, a missing cache is
+    /// made and filled, else it is reported as the queries report it.
+    pub server: Option<String>,
+    pub token: Option<String>,
+    pub ca_cert: Option<PathBuf>,
+    pub sync_interval: std::time::Duration,
+    /// The keymap preset (`--keymap` or the config's).
+    pub keymap: Option<String>,
+    /// The user's keymap file, merged over the preset; None with `--default-keys`.
+    pub user_keymap: Option<PathBuf>,
+    pub lang: Lang,
+    pub read_only: bool,
+    pub ascii: bool,
+}
+
+/// The keymap in use: the preset, then the user's file.
+fn load_keymap(settings: &Settings) -> Result<Keymap> {
+    Ok(Keymap::load(
+        settings.keymap.as_deref(),
+        settings.user_keymap.as_deref(),
+    )?)
 }
 
 /// Prints the effective keymap (`bianzhi keymap --print`): mode, keys, action, description.
-pub fn print_keymap(ctx: &Ctx) -> Result<()> {
-    let km = load_keymap(ctx)?;
+pub fn print_keymap(settings: &Settings) -> Result<()> {
+    let km = load_keymap(settings)?;
     let mut out = std::io::stdout().lock();
-    for (mode, keys, cmd, desc) in km.rows(ctx.lang) {
+    for (mode, keys, cmd, desc) in km.rows(settings.lang) {
         let line = format!(
             "{} {} {} {desc}",
             widgets::pad(mode.name(), 8, "…"),
@@ -66,25 +87,39 @@ pub fn print_keymap(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// Reader connections (threads) of the interface's executor: one can serve keys while
+/// the other reads a city's overview.
+const READERS: usize = 2;
+
 /// Opens the interface on the cache.
-pub fn run(ctx: &Ctx) -> Result<()> {
+pub fn run(settings: &Settings) -> Result<()> {
     // Everything that can stop start-up is checked before the terminal changes mode,
     // so its message lands on a normal screen.
-    let keymap = Arc::new(load_keymap(ctx)?);
+    let keymap = Arc::new(load_keymap(settings)?);
+    let (tx, rx) = unbounded_channel::<Action>();
+    let sink = tx.clone();
     // With a server to sync from, the interface makes the cache and fills it; without
     // one, a missing cache is reported as the queries report it.
-    let store = if ctx.config.server.is_some() && ctx.config.token.is_some() {
-        ctx.store_or_create()?
-    } else {
-        ctx.store()?
-    };
+    let create = settings.server.is_some() && settings.token.is_some();
+    let exec = Executor::open(&settings.cache_path, create, READERS, move |out| {
+        for a in out {
+            let _ = sink.send(a);
+        }
+    })
+    .with_context(|| format!("打开缓存 {}", settings.cache_path.display()))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("启动运行时")?;
     let mut term = TerminalGuard::enter().context("无法进入全屏界面（需要一个终端）")?;
-    let result = rt.block_on(main_loop(ctx, keymap, store, &mut term.terminal));
+    let result = rt.block_on(main_loop(
+        settings,
+        keymap,
+        exec,
+        (tx, rx),
+        &mut term.terminal,
+    ));
     drop(term);
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
     result
@@ -136,38 +171,34 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Owns the store connection the interface reads through, and starts the workers.
+/// Hands effects to the executor and to the sync task.
 struct Runtime {
-    store: Store,
-    cache: PathBuf,
-    tx: UnboundedSender<Action>,
+    exec: Executor<Vec<Action>>,
     sync_tx: UnboundedSender<()>,
-    lang: crate::model::Lang,
+    lang: Lang,
 }
 
 async fn main_loop(
-    ctx: &Ctx,
+    settings: &Settings,
     keymap: Arc<Keymap>,
-    store: Store,
+    exec: Executor<Vec<Action>>,
+    (tx, mut rx): (UnboundedSender<Action>, UnboundedReceiver<Action>),
     terminal: &mut Term,
 ) -> Result<()> {
     let size = terminal.size()?;
-    let theme = theme::Theme::from_env(ctx.ui.ascii, ctx.lang);
+    let theme = theme::Theme::from_env(settings.ascii, settings.lang);
     let mut state = State::new(
         keymap,
         theme,
-        ctx.ui.read_only,
+        settings.read_only,
         (size.width, size.height),
         chrono::Local::now(),
     );
-    let (tx, mut rx) = unbounded_channel::<Action>();
     let (sync_tx, sync_rx) = unbounded_channel::<()>();
     let mut rt = Runtime {
-        store,
-        cache: ctx.cache_path.clone(),
-        tx: tx.clone(),
+        exec,
         sync_tx,
-        lang: ctx.lang,
+        lang: settings.lang,
     };
 
     // Terminal events are forwarded by their own task into a channel, so that what is
@@ -181,21 +212,21 @@ async fn main_loop(
             }
         }
     });
+    rt.dispatch(&mut state, Action::Effect(Effect::LoadStatus));
+    rt.dispatch(&mut state, Action::Effect(Effect::LoadRoots));
     for a in rt.build_index() {
         rt.dispatch(&mut state, a);
     }
-    let minutes = ctx.config.sync_interval_minutes.unwrap_or(5).max(1);
+    for a in rt.check_cache() {
+        rt.dispatch(&mut state, a);
+    }
     tokio::spawn(sync_worker(
-        ctx.clone(),
+        settings.clone(),
         sync_rx,
         tx.clone(),
-        std::time::Duration::from_secs(minutes * 60),
+        settings.sync_interval,
     ));
-
-    rt.dispatch(&mut state, Action::Effect(Effect::LoadStatus));
-    rt.dispatch(&mut state, Action::Effect(Effect::LoadRoots));
     terminal.draw(|f| view::render(&state, f))?;
-
     // Asked to stop (SIGTERM, or SIGHUP when the terminal's connection is gone): quit
     // as `q` does, so the terminal is put back and what the caller set up is cleaned.
     use tokio::signal::unix::{SignalKind, signal};
@@ -281,6 +312,8 @@ impl Runtime {
             tracing::trace!(action = ?a, "dispatch");
             match a {
                 Action::Effect(e) => {
+                    // A view asked for shows as loading at once.
+                    state::expect(state, &e);
                     for (i, next) in self.perform(state, e).into_iter().enumerate() {
                         queue.insert(i, next);
                     }
@@ -295,72 +328,125 @@ impl Runtime {
         true
     }
 
-    fn perform(&mut self, state: &State, effect: Effect) -> Vec<Action> {
-        match self.try_perform(state, effect) {
-            Ok(v) => v,
-            Err(e) => {
-                tracing::warn!(error = %e, "store read failed");
-                vec![Action::Error(e.to_string())]
-            }
-        }
+    /// A job reading the cache on a reader connection; an error becomes an action.
+    fn read(
+        &self,
+        kind: Kind,
+        job: impl FnOnce(&Store) -> crate::store::Result<Vec<Action>> + Send + 'static,
+    ) -> Vec<Action> {
+        self.exec
+            .submit(Lane::Read, kind, move |s| job(s).unwrap_or_else(failed))
+            .unwrap_or_default()
     }
 
-    fn try_perform(&mut self, state: &State, effect: Effect) -> crate::store::Result<Vec<Action>> {
-        let s = &self.store;
-        Ok(match effect {
-            Effect::LoadRoots => vec![Action::Roots(data::roots(s)?)],
-            Effect::LoadChildren(id) => vec![Action::Children(id, data::children(s, id)?)],
-            Effect::LoadUnit(id) => match data::unit(s, id)? {
-                Some(u) => vec![Action::Unit(Box::new(u))],
-                None => vec![Action::Error(
-                    i18n::M::NoSuchUnit.get(self.lang).to_string(),
-                )],
-            },
-            Effect::LoadPerson(id) => match data::person(s, id)? {
-                Some(p) => vec![Action::Person(Box::new(p))],
-                None => vec![],
-            },
-            Effect::LoadStatus => vec![Action::Status(data::status(s)?)],
-            Effect::Goto { id, open } => vec![Action::Reveal {
-                target: id,
-                levels: data::reveal_path(s, id)?,
-                open,
-            }],
-            Effect::FindUnit(name) => {
-                match crate::store::queries::find_orgs(s.conn(), &name)?.first() {
-                    Some(o) => vec![Action::Effect(Effect::Goto {
-                        id: o.id,
-                        open: true,
-                    })],
+    /// A job writing into the cache, on the one writer, in order.
+    fn write(
+        &self,
+        job: impl FnOnce(&Store) -> crate::store::Result<Vec<Action>> + Send + 'static,
+    ) -> Vec<Action> {
+        self.exec
+            .submit(Lane::Write, Kind::Each, move |s| {
+                job(s).unwrap_or_else(failed)
+            })
+            .unwrap_or_default()
+    }
+
+    /// Reads a view's data; one of each kind of view at a time, the newest asked for
+    /// wins. A failure takes the loading view away and says why.
+    fn load_view(
+        &self,
+        key: ViewKey,
+        job: impl FnOnce(&Store) -> crate::store::Result<Vec<Action>> + Send + 'static,
+    ) -> Vec<Action> {
+        let kind = Kind::Latest(match key {
+            ViewKey::Unit(_) => "unit",
+            ViewKey::Person(_) => "person",
+            ViewKey::Inbox => "inbox",
+            ViewKey::Audit => "audit",
+            ViewKey::Screen(_) => "screen",
+        });
+        self.exec
+            .submit(Lane::Read, kind, move |s| {
+                job(s).unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "store read failed");
+                    vec![Action::LoadFailed(key, e.to_string())]
+                })
+            })
+            .unwrap_or_default()
+    }
+
+    fn perform(&mut self, state: &State, effect: Effect) -> Vec<Action> {
+        let lang = self.lang;
+        match effect {
+            Effect::LoadRoots => self.read(Kind::Latest("roots"), |s| {
+                Ok(vec![Action::Roots(data::roots(s)?)])
+            }),
+            // Every node opened needs its children: none replaces another.
+            Effect::LoadChildren(id) => self.read(Kind::Each, move |s| {
+                Ok(vec![Action::Children(id, data::children(s, id)?)])
+            }),
+            Effect::LoadUnit(id) => self.load_view(ViewKey::Unit(id), move |s| {
+                Ok(match data::unit(s, id)? {
+                    Some(u) => vec![Action::Unit(Box::new(u))],
+                    None => vec![Action::LoadFailed(
+                        ViewKey::Unit(id),
+                        i18n::M::NoSuchUnit.get(lang).to_string(),
+                    )],
+                })
+            }),
+            Effect::LoadPerson(id) => self.load_view(ViewKey::Person(id), move |s| {
+                Ok(match data::person(s, id)? {
+                    Some(p) => vec![Action::Person(Box::new(p))],
+                    None => vec![Action::LoadFailed(ViewKey::Person(id), String::new())],
+                })
+            }),
+            Effect::LoadStatus => self.read(Kind::Latest("status"), |s| {
+                Ok(vec![Action::Status(data::status(s)?)])
+            }),
+            Effect::Goto { id, open } => self.read(Kind::Latest("goto"), move |s| {
+                Ok(vec![Action::Reveal {
+                    target: id,
+                    levels: data::reveal_path(s, id)?,
+                    open,
+                }])
+            }),
+            Effect::FindUnit(name) => self.read(Kind::Latest("find"), move |s| {
+                Ok(match data::find_unit(s, &name)? {
+                    Some(id) => vec![Action::Effect(Effect::Goto { id, open: true })],
                     None => vec![Action::Error(format!(
                         "{}：{name}",
-                        i18n::M::NoSuchUnit.get(self.lang)
+                        i18n::M::NoSuchUnit.get(lang)
                     ))],
-                }
-            }
-            Effect::Audit { action, detail } => {
-                s.audit(action, &detail, None)?;
-                vec![]
-            }
+                })
+            }),
+            Effect::Audit {
+                action,
+                detail,
+                rows,
+            } => self.write(move |s| {
+                s.audit(action, &detail, rows)?;
+                Ok(vec![])
+            }),
             Effect::Sync => {
                 let _ = self.sync_tx.send(());
                 vec![]
             }
             Effect::Export(job) => {
                 let stamp = state.now.format("%Y%m%d-%H%M%S").to_string();
-                let lang = self.lang;
-                self.background(move |store| match export::write(store, &job, &stamp) {
-                    Ok((_, note)) => {
-                        Action::Note(format!("{} {note}", i18n::M::Exported.get(lang)))
-                    }
-                    Err(e) => Action::Error(e),
+                // The file and its line in the audit log: the writer's.
+                self.write(move |store| {
+                    Ok(vec![match export::write(store, &job, &stamp) {
+                        Ok((_, note)) => {
+                            Action::Note(format!("{} {note}", i18n::M::Exported.get(lang)))
+                        }
+                        Err(e) => Action::Error(e),
+                    }])
                 })
             }
             Effect::Open(req) => {
                 let today = state.now.date_naive();
-                self.background(move |store| match screens::load(store, &req, today) {
-                    Ok(screen) => Action::Screen(screen),
-                    Err(e) => Action::Error(e.to_string()),
+                self.load_view(ViewKey::Screen(req.clone()), move |store| {
+                    Ok(vec![Action::Screen(screens::load(store, &req, today)?)])
                 })
             }
             Effect::Refresh => {
@@ -373,72 +459,83 @@ impl Runtime {
                     .map(|r| r.0)
                     .filter(|id| state.tree.expanded.contains(id))
                     .collect();
-                let mut out = vec![
-                    Action::Status(data::status(s)?),
-                    Action::Roots(data::roots(s)?),
-                ];
-                let mut levels = Vec::new();
-                for id in expanded {
-                    levels.push((id, data::children(s, id)?));
-                }
-                if let Some(target) = selected {
-                    out.push(Action::Reveal {
-                        target,
-                        levels,
-                        open: false,
-                    });
-                }
+                let mut out = self.read(Kind::Latest("refresh"), move |s| {
+                    let mut out = vec![
+                        Action::Status(data::status(s)?),
+                        Action::Roots(data::roots(s)?),
+                    ];
+                    let mut levels = Vec::new();
+                    for id in expanded {
+                        levels.push((id, data::children(s, id)?));
+                    }
+                    if let Some(target) = selected {
+                        out.push(Action::Reveal {
+                            target,
+                            levels,
+                            open: false,
+                        });
+                    }
+                    Ok(out)
+                });
                 out.extend(self.build_index());
-                // The open views read again, off this task (an overview of a city takes
-                // a moment); each comes back into its view, keeping the view's place.
+                out.extend(self.check_cache());
+                // The open views read again; each comes back into its view, keeping the
+                // view's place.
                 let keys: Vec<_> = state.stack.iter().map(state::View::key).collect();
                 if !keys.is_empty() {
                     let today = state.now.date_naive();
-                    out.extend(self.background(move |store| {
-                        match data::reload(store, &keys, today) {
-                            Ok(fresh) => Action::Reloaded(fresh),
-                            Err(e) => Action::Error(e.to_string()),
-                        }
+                    out.extend(self.read(Kind::Latest("reload"), move |store| {
+                        Ok(vec![Action::Reloaded(data::reload(store, &keys, today)?)])
                     }));
                 }
                 out
             }
             Effect::LoadInbox { show } => {
+                let mut out = Vec::new();
                 // The operator opens the inbox, where refusals show on their items:
                 // `bianzhi status` stops counting them as unseen.
                 if show && !state.read_only {
-                    crate::store::outbox::mark_refusals_seen(s.conn())?;
+                    out.extend(self.write(|s| {
+                        crate::store::outbox::mark_refusals_seen(s.conn())?;
+                        Ok(vec![])
+                    }));
                 }
-                vec![
-                    Action::Status(data::status(s)?),
-                    Action::Inbox {
-                        items: data::inbox(s, state.now.date_naive())?,
-                        show,
-                        decided: None,
-                    },
-                ]
+                let today = state.now.date_naive();
+                out.extend(self.load_view(ViewKey::Inbox, move |s| {
+                    Ok(vec![
+                        Action::Status(data::status(s)?),
+                        Action::Inbox(data::inbox(s, today)?),
+                    ])
+                }));
+                out
             }
             Effect::Withdraw(id) => {
                 if state.read_only {
-                    return Ok(vec![Action::Error(
-                        i18n::M::ReadOnlyRefused.get(self.lang).to_string(),
-                    )]);
+                    return vec![Action::Error(
+                        i18n::M::ReadOnlyRefused.get(lang).to_string(),
+                    )];
                 }
+                let today = state.now.date_naive();
                 // The same path as `bianzhi outbox withdraw`.
-                match crate::store::inbox::withdraw(s, id)? {
-                    Ok(_) => vec![
-                        Action::Status(data::status(s)?),
-                        Action::Inbox {
-                            items: data::inbox(s, state.now.date_naive())?,
-                            show: false,
-                            decided: None,
-                        },
-                        Action::Note(i18n::withdrawn(self.lang, id)),
-                    ],
-                    Err(refusal) => {
-                        vec![Action::Error(i18n::withdraw_refused(self.lang, &refusal))]
-                    }
-                }
+                self.write(move |s| {
+                    Ok(match crate::store::inbox::withdraw(s, id)? {
+                        Ok(_) => {
+                            let mut out = Vec::new();
+                            if let Some(item) = data::inbox_item(s, id, today)? {
+                                out.push(Action::InboxItem {
+                                    item: Box::new(item),
+                                    decided: false,
+                                });
+                            }
+                            out.push(Action::Note(i18n::withdrawn(lang, id)));
+                            out.push(Action::Effect(Effect::LoadStatus));
+                            out
+                        }
+                        Err(refusal) => {
+                            vec![Action::Error(i18n::withdraw_refused(lang, &refusal))]
+                        }
+                    })
+                })
             }
             Effect::Decide {
                 id,
@@ -446,56 +543,84 @@ impl Runtime {
                 comment,
             } => {
                 if state.read_only {
-                    return Ok(vec![Action::Error(
-                        i18n::M::ReadOnlyRefused.get(self.lang).to_string(),
-                    )]);
+                    return vec![Action::Error(
+                        i18n::M::ReadOnlyRefused.get(lang).to_string(),
+                    )];
                 }
+                // The full check ran at start (and after each sync) on a reader; a
+                // decision checks only the tables it writes.
+                if state.damaged.is_some() {
+                    return vec![Action::Error(i18n::M::CacheDamaged.get(lang).to_string())];
+                }
+                let today = today(state);
                 // The same path as `bianzhi decide`: outbox and audit log, offline or not.
-                match crate::store::inbox::decide(s, id, decision, &comment, today(state))? {
-                    Ok(item) => vec![
-                        Action::Status(data::status(s)?),
-                        Action::Inbox {
-                            items: data::inbox(s, state.now.date_naive())?,
-                            show: false,
-                            decided: Some(id),
+                self.write(move |s| {
+                    use crate::store::inbox::{Check, decide_checked};
+                    Ok(
+                        match decide_checked(s, id, decision, &comment, today, Check::Written)? {
+                            Ok(item) => vec![
+                                Action::Note(match lang {
+                                    Lang::Zh => format!(
+                                        "已记录：申请 {id}（{}）{}，待上传，下次同步时发送",
+                                        item.request.kind.zh(),
+                                        decision.zh()
+                                    ),
+                                    Lang::En => format!(
+                                        "recorded: request {id} {}, queued for the next sync",
+                                        decision.en()
+                                    ),
+                                }),
+                                Action::InboxItem {
+                                    item: Box::new(item),
+                                    decided: true,
+                                },
+                                Action::Effect(Effect::LoadStatus),
+                            ],
+                            Err(refusal) => vec![Action::Error(refusal.to_string())],
                         },
-                        Action::Note(match self.lang {
-                            crate::model::Lang::Zh => format!(
-                                "已记录：申请 {id}（{}）{}，待上传，下次同步时发送",
-                                item.request.kind.zh(),
-                                decision.zh()
-                            ),
-                            crate::model::Lang::En => format!(
-                                "recorded: request {id} {}, queued for the next sync",
-                                decision.en()
-                            ),
-                        }),
-                    ],
-                    Err(refusal) => vec![Action::Error(refusal.to_string())],
-                }
+                    )
+                })
             }
-            Effect::LoadAuditLog => vec![Action::AuditLog(data::audit_log(s)?)],
-        })
+            Effect::LoadAuditLog => self.load_view(ViewKey::Audit, |s| {
+                Ok(vec![Action::AuditLog(data::audit_log(s)?)])
+            }),
+        }
+    }
+
+    /// Builds the look-up index on a reader; the first screen never waits for it.
+    fn build_index(&self) -> Vec<Action> {
+        let lang = self.lang;
+        self.exec
+            .submit(Lane::Read, Kind::Latest("index"), move |store| {
+                let built = (|| -> crate::store::Result<_> {
+                    let entries = crate::store::search_entries(store.conn(), lang)?;
+                    let units = data::unit_names(store)?;
+                    Ok((crate::search::SearchIndex::build(entries), units))
+                })();
+                vec![match built {
+                    Ok((index, units)) => Action::IndexReady(Arc::new(index), Arc::new(units)),
+                    Err(e) => Action::IndexFailed(e.to_string()),
+                }]
+            })
+            .unwrap_or_default()
+    }
+
+    /// The cache's full integrity check, on a reader, at start and after a sync; the
+    /// verdict is kept so that a decision checks only what it writes.
+    fn check_cache(&self) -> Vec<Action> {
+        self.exec
+            .submit(Lane::Read, Kind::Latest("check"), |store| {
+                vec![Action::Checked(
+                    crate::store::repair::check(store.conn()).map_err(|e| e.to_string()),
+                )]
+            })
+            .unwrap_or_default()
     }
 }
 
-impl Runtime {
-    /// Builds the look-up index from its own connection, off the interface's task; the
-    /// first screen never waits for it.
-    fn build_index(&self) -> Vec<Action> {
-        let lang = self.lang;
-        self.background(move |store| {
-            let built = (|| -> crate::store::Result<_> {
-                let entries = crate::store::search_entries(store.conn(), lang)?;
-                let units = data::unit_names(store)?;
-                Ok((crate::search::SearchIndex::build(entries), units))
-            })();
-            match built {
-                Ok((index, units)) => Action::IndexReady(Arc::new(index), Arc::new(units)),
-                Err(e) => Action::IndexFailed(e.to_string()),
-            }
-        })
-    }
+fn failed(e: crate::store::Error) -> Vec<Action> {
+    tracing::warn!(error = %e, "store job failed");
+    vec![Action::Error(e.to_string())]
 }
 
 /// The interface's today (fixed in tests through the state's clock).
@@ -503,32 +628,10 @@ fn today(state: &State) -> crate::model::YearMonth {
     crate::model::YearMonth::of(state.now.date_naive())
 }
 
-impl Runtime {
-    /// Runs a read or a write that may take a while on a worker with its own connection,
-    /// its result coming back as an action. Without a runtime (the `update` tests) it
-    /// runs here, on the interface's connection.
-    fn background(&self, job: impl FnOnce(&Store) -> Action + Send + 'static) -> Vec<Action> {
-        let on_worker =
-            tokio::runtime::Handle::try_current().is_ok() && !self.cache.as_os_str().is_empty();
-        if !on_worker {
-            return vec![job(&self.store)];
-        }
-        let (cache, tx) = (self.cache.clone(), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
-            let action = match Store::open(&cache) {
-                Ok(store) => job(&store),
-                Err(e) => Action::Error(e.to_string()),
-            };
-            let _ = tx.send(action);
-        });
-        vec![]
-    }
-}
-
 /// Syncs at start, every `interval`, and when asked; requests that pile up while one
 /// runs are coalesced into one more run.
 async fn sync_worker(
-    ctx: Ctx,
+    ctx: Settings,
     mut requests: tokio::sync::mpsc::UnboundedReceiver<()>,
     tx: UnboundedSender<Action>,
     interval: std::time::Duration,
@@ -541,8 +644,7 @@ async fn sync_worker(
             _ = timer.tick() => {}
         }
         while requests.try_recv().is_ok() {}
-        let (Some(server), Some(token)) = (ctx.config.server.clone(), ctx.config.token.clone())
-        else {
+        let (Some(server), Some(token)) = (ctx.server.clone(), ctx.token.clone()) else {
             if tx
                 .send(Action::SyncFinished(Err(SyncFailure::NotConfigured)))
                 .is_err()
@@ -561,11 +663,11 @@ async fn sync_worker(
                 "推送{} 接受{} 拒绝{} 更新{}",
                 r.pushed, r.accepted, r.rejected, r.upserted
             );
-            let audited = Store::open(&ctx.cache_path)
-                .and_then(|s| s.audit("sync", &detail, Some(r.upserted as i64)));
-            if let Err(e) = audited {
-                tracing::warn!(error = %e, "audit of a sync failed");
-            }
+            let _ = tx.send(Action::Effect(Effect::Audit {
+                action: "sync",
+                detail,
+                rows: Some(r.upserted as i64),
+            }));
         }
         let outcome = result.map(|r| describe_report(&r, ctx.lang));
         if tx.send(Action::SyncFinished(outcome)).is_err() {
@@ -579,12 +681,12 @@ async fn sync_worker(
 }
 
 async fn sync_once(
-    ctx: &Ctx,
+    ctx: &Settings,
     server: &str,
     token: &str,
 ) -> Result<crate::sync::Report, SyncFailure> {
     use crate::sync::client::{Client, Error};
-    let client = Client::with_ca(server, token, ctx.config.ca_cert.as_deref())
+    let client = Client::with_ca(server, token, ctx.ca_cert.as_deref())
         .map_err(|e| SyncFailure::Failed(e.to_string()))?;
     client
         .sync(&ctx.cache_path, &|_| {})
@@ -595,15 +697,30 @@ async fn sync_once(
         })
 }
 
-fn describe_report(r: &crate::sync::Report, lang: crate::model::Lang) -> String {
+fn describe_report(r: &crate::sync::Report, lang: Lang) -> String {
     match lang {
-        crate::model::Lang::Zh => format!(
+        Lang::Zh => format!(
             "（更新 {} 条，删除 {} 条，发送 {} 条）",
             r.upserted, r.deleted, r.pushed
         ),
-        crate::model::Lang::En => format!(
+        Lang::En => format!(
             "({} rows updated, {} removed, {} sent)",
             r.upserted, r.deleted, r.pushed
         ),
+    }
+}
+
+#[cfg(test)]
+impl Runtime {
+    /// The store the tests' inline executor runs on.
+    fn store(&self) -> &Store {
+        self.exec
+            .inline_store()
+            .expect("tests run the executor inline")
+    }
+    fn store_mut(&mut self) -> &mut Store {
+        self.exec
+            .inline_store_mut()
+            .expect("tests run the executor inline")
     }
 }

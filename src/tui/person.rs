@@ -63,6 +63,7 @@ impl PersonView {
                 Some(Action::Effect(Effect::Audit {
                     action: "reveal",
                     detail: format!("person:{}", self.data.person.id),
+                    rows: None,
                 }))
             }
             Cmd::Open => Some(Action::Effect(Effect::Goto {

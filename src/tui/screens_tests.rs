@@ -193,7 +193,7 @@ fn exports_read_back_as_the_screen_rows_and_are_audited() {
         .collect();
     assert_eq!(back, screen_rows.rows);
     // The command line's `export quota` has the same columns.
-    let cli = crate::report::quota_table(h.rt.store.conn(), 1).unwrap();
+    let cli = crate::report::quota_table(h.rt.store().conn(), 1).unwrap();
     assert_eq!(cli.header, screen_rows.header);
     let mut sorted = cli.rows.clone();
     let mut shown = screen_rows.rows.clone();
@@ -215,46 +215,37 @@ fn exports_read_back_as_the_screen_rows_and_are_audited() {
     let cells = crate::report::tests::xlsx_cells(&xlsx);
     assert_eq!(cells[0], warnings.header);
     assert_eq!(&cells[1..], &warnings.rows[..]);
-    let audited: Vec<(String, i64)> =
-        h.rt.store
-            .conn()
-            .prepare("SELECT detail, rows FROM audit WHERE action = 'export' ORDER BY id")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+    let audited: Vec<(String, i64)> = crate::store::timeline::audit(h.rt.store().conn(), 100)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .filter(|i| i.kind == crate::store::timeline::ItemKind::Audit("export".into()))
+        .map(|i| match i.source {
+            crate::store::timeline::Source::Audit { rows, .. } => (i.summary, rows.unwrap_or(-1)),
+            _ => unreachable!("an audit item"),
+        })
+        .collect();
     assert_eq!(audited.len(), 2, "{audited:?}");
     assert!(audited[0].0.contains("units.csv"));
     assert_eq!(audited[0].1, screen_rows.rows.len() as i64);
     assert_eq!(audited[1].1, warnings.rows.len() as i64);
 }
 
+/// The screens show the store's figures as they are (the same values `bianzhi
+/// overview/warnings/org --json` serialise; tests/cli.rs checks that side).
 #[test]
-fn the_command_line_json_has_the_screens_figures() {
-    use crate::cli::query::{figures_json, overview_data_at, warnings_json};
+fn the_screens_show_the_stores_figures() {
     let mut h = h();
     let today = h.state.now.date_naive();
-    // overview --json against the overview screen.
     h.keys(&["g", "o"]);
     let o: &JurisdictionScreen = top(&h);
-    let json = serde_json::to_value(overview_data_at(&h.rt.store, today).unwrap()).unwrap();
-    assert_eq!(json["totals"], figures_json(&o.data.totals)["quota"]);
-    assert_eq!(
-        json["warnings"],
-        serde_json::to_value(&o.data.warnings).unwrap()
-    );
-    assert_eq!(
-        json["retirements"],
-        serde_json::to_value(&o.data.retirements).unwrap()
-    );
-    assert_eq!(json["units_over"], o.data.units_over);
-    assert_eq!(json["persons_active"], o.data.persons_active);
-    // warnings --json against the warnings screen's rows.
+    let direct = crate::store::stats::jurisdiction(h.rt.store().conn(), today).unwrap();
+    assert_eq!(o.data, direct);
+    // The warnings screen: one row per warning, in the store's order.
     h.keys(&["g", "w"]);
     let w: &WarningsScreen = top(&h);
     let list = crate::store::warnings::warnings(
-        h.rt.store.conn(),
+        h.rt.store().conn(),
         crate::store::warnings::Filter {
             kind: None,
             within: 12,
@@ -263,36 +254,39 @@ fn the_command_line_json_has_the_screens_figures() {
         },
     )
     .unwrap();
-    let json = warnings_json(h.rt.store.conn(), &list, false).unwrap();
-    let json = json.as_array().unwrap();
-    assert_eq!(json.len(), w.table.rows.len());
-    for (j, row) in json.iter().zip(&w.table.rows) {
-        assert_eq!(j["org_id"].to_string(), row[1]);
-        assert_eq!(j["message"].as_str().unwrap(), row[5]);
+    assert_eq!(list.len(), w.table.rows.len());
+    for (x, row) in list.iter().zip(&w.table.rows) {
+        assert_eq!(x.org_id.to_string(), row[1]);
+        assert_eq!(x.message, row[5]);
         assert_eq!(
-            j["person"]["name"].as_str().unwrap_or_default(),
+            x.person
+                .as_ref()
+                .map(|p| p.name.as_str())
+                .unwrap_or_default(),
             row[3].as_str()
         );
     }
-    // org --json against the quota panel's subtree table (the cursor's table).
+    // The quota panel's subtree table (the cursor's table) against the subtree figures.
     h.keys(&["<Esc>", "<Esc>", "<Down>", "<Enter>", "<Tab>", "<Down>"]);
     let panel = quota_panel(&h).table();
     assert!(panel.title.contains("含下级"), "{}", panel.title);
-    let subtree = crate::store::queries::subtree_figures(h.rt.store.conn(), 2).unwrap();
-    let json = figures_json(&subtree)["quota"].clone();
-    let json = json.as_array().unwrap();
-    assert_eq!(json.len() + 1, panel.rows.len(), "types and a total row");
-    for (j, row) in json.iter().zip(&panel.rows) {
-        assert_eq!(j["staffing_type"].as_str().unwrap(), row[0]);
-        for (k, col) in [
-            ("approved", 2),
-            ("actual", 3),
-            ("reserved", 4),
-            ("vacant", 5),
-            ("over", 6),
-            ("usable", 7),
+    let subtree = crate::store::queries::subtree_figures(h.rt.store().conn(), 2).unwrap();
+    assert_eq!(
+        subtree.quota.len() + 1,
+        panel.rows.len(),
+        "types and a total row"
+    );
+    for ((t, q), row) in subtree.quota.iter().zip(&panel.rows) {
+        assert_eq!(t.zh(), row[0]);
+        for (v, col) in [
+            (q.approved, 2),
+            (q.actual, 3),
+            (q.reserved, 4),
+            (q.vacant, 5),
+            (q.over, 6),
+            (q.usable, 7),
         ] {
-            assert_eq!(j[k].to_string(), row[col], "{} {k}", row[0]);
+            assert_eq!(v.to_string(), row[col], "{} column {col}", row[0]);
         }
     }
 }

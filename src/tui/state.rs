@@ -26,6 +26,9 @@ pub enum View {
     Audit(Box<super::timeline::Timeline>),
     /// The overview of the jurisdiction, the warnings, a drill-down list.
     Screen(Box<dyn super::screens::Screen>),
+    /// A view asked for whose data is still being read: it says so, answers keys, and
+    /// Esc leaves it (the data that comes later is then dropped).
+    Loading(ViewKey),
 }
 
 impl View {
@@ -37,6 +40,7 @@ impl View {
             View::Inbox(_) => ViewKey::Inbox,
             View::Audit(_) => ViewKey::Audit,
             View::Screen(v) => ViewKey::Screen(v.request()),
+            View::Loading(k) => k.clone(),
         }
     }
 
@@ -93,6 +97,9 @@ pub struct State {
     /// None until the first sync attempt has answered.
     pub online: Option<bool>,
     pub syncing: bool,
+    /// Why the cache failed its full integrity check at start or after a sync (no
+    /// decision is recorded into it then); None while it passes or is being checked.
+    pub damaged: Option<String>,
     pub message: Option<Message>,
     pub quit: bool,
 }
@@ -123,6 +130,7 @@ impl State {
             status: StatusData::default(),
             online: None,
             syncing: false,
+            damaged: None,
             message: None,
             quit: false,
         }
@@ -146,6 +154,8 @@ impl State {
                 Some(View::Audit(_)) => Mode::Unit,
                 // Lists: Enter opens, Tab/arrows switch group or kind, <C-e> exports.
                 Some(View::Screen(_)) => Mode::Unit,
+                // Esc leaves; every global key works.
+                Some(View::Loading(_)) => Mode::Unit,
             },
         }
     }
@@ -232,23 +242,16 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             open.then_some(Action::Effect(Effect::LoadUnit(target)))
         }
         Action::Unit(data) => {
-            s.overlay = None;
             let id = data.org.id;
-            if matches!(s.stack.last(), Some(View::Unit(v)) if v.data.org.id == id) {
-                s.stack.pop();
+            if land(s, ViewKey::Unit(id), View::Unit(UnitView::new(*data))) {
+                let h = s.list_height();
+                s.tree.select(id, h);
             }
-            let h = s.list_height();
-            s.tree.select(id, h);
-            s.stack.push(View::Unit(UnitView::new(*data)));
             None
         }
         Action::Person(data) => {
-            s.overlay = None;
-            if matches!(s.stack.last(), Some(View::Person(v)) if v.data.person.id == data.person.id)
-            {
-                s.stack.pop();
-            }
-            s.stack.push(View::Person(Box::new(PersonView::new(*data))));
+            let key = ViewKey::Person(data.person.id);
+            land(s, key, View::Person(Box::new(PersonView::new(*data))));
             None
         }
         Action::Status(st) => {
@@ -305,48 +308,63 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             }
             None
         }
-        Action::Inbox {
-            items,
-            show,
-            decided,
-        } => {
+        Action::Inbox(items) => {
+            // Into the inbox waiting for it or in front; else the operator has left it.
             let today = s.now.date_naive();
-            match s.stack.last_mut() {
-                Some(View::Inbox(v)) => v.set_items(items),
-                _ if show => s
-                    .stack
-                    .push(View::Inbox(Box::new(super::inbox::InboxView::new(
-                        items, today,
-                    )))),
-                _ => return None,
+            let i = landing(s, &ViewKey::Inbox)?;
+            match &mut s.stack[i] {
+                View::Inbox(v) => v.set_items(items),
+                other => *other = View::Inbox(Box::new(super::inbox::InboxView::new(items, today))),
             }
-            if let (Some(id), Some(View::Inbox(v))) = (decided, s.stack.last_mut()) {
-                v.advance_from(id);
+            None
+        }
+        Action::InboxItem { item, decided } => {
+            // A decision or a withdrawal recorded: the item changes in place (the rest
+            // of the inbox is not read again for it).
+            if let Some(View::Inbox(v)) = s.stack.last_mut() {
+                let id = item.request.id;
+                v.put_item(*item);
+                if decided {
+                    v.advance_from(id);
+                }
             }
+            None
+        }
+        Action::LoadFailed(key, why) => {
+            if let Some(i) = s
+                .stack
+                .iter()
+                .rposition(|v| matches!(v, View::Loading(k) if *k == key))
+            {
+                s.stack.remove(i);
+            }
+            if !why.is_empty() {
+                s.note(why, true);
+            }
+            None
+        }
+        Action::Checked(verdict) => {
+            s.damaged = verdict.err();
             None
         }
         Action::AuditLog(items) => {
-            if matches!(s.stack.last(), Some(View::Audit(_))) {
-                s.stack.pop();
-            }
-            s.stack
-                .push(View::Audit(Box::new(super::timeline::Timeline::new(items))));
+            let view = View::Audit(Box::new(super::timeline::Timeline::new(items)));
+            land(s, ViewKey::Audit, view);
             None
         }
         Action::Screen(screen) => {
-            s.overlay = None;
             // Reopening the same list (after a sync, or twice) replaces it.
-            if matches!(s.stack.last(), Some(View::Screen(v)) if v.request() == screen.request()) {
-                s.stack.pop();
-            }
-            s.stack.push(View::Screen(screen));
+            land(s, ViewKey::Screen(screen.request()), View::Screen(screen));
             None
         }
         Action::Reloaded(mut fresh) => {
             // The stack may have changed while the data was read: each piece goes to a
             // view that still shows it (one piece per view, the same view may be open
-            // twice).
+            // twice). A view still loading gets its own data when it comes.
             for v in &mut s.stack {
+                if matches!(v, View::Loading(_)) {
+                    continue;
+                }
                 let key = v.key();
                 if let Some(i) = fresh.iter().position(|f| f.key() == key) {
                     v.reload(fresh.remove(i));
@@ -362,6 +380,57 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             s.note(t, true);
             None
         }
+    }
+}
+
+/// Where a view's data just read goes: in place of the loading view waiting for it, or
+/// over the same view in front (read again). None when the operator has left before it
+/// came: the data is dropped.
+fn landing(s: &State, key: &ViewKey) -> Option<usize> {
+    if let Some(i) = s
+        .stack
+        .iter()
+        .rposition(|v| matches!(v, View::Loading(k) if k == key))
+    {
+        return Some(i);
+    }
+    match s.stack.last() {
+        Some(v) if v.key() == *key => Some(s.stack.len() - 1),
+        _ => None,
+    }
+}
+
+/// Puts a view whose data came in its place (see [`landing`]); false when nobody waits
+/// for it any more.
+fn land(s: &mut State, key: ViewKey, view: View) -> bool {
+    let Some(i) = landing(s, &key) else {
+        return false;
+    };
+    s.stack[i] = view;
+    // The same view right under it (opened again) gives way to the fresh one.
+    if i > 0 && !matches!(s.stack[i - 1], View::Loading(_)) && s.stack[i - 1].key() == key {
+        s.stack.remove(i - 1);
+    }
+    true
+}
+
+/// An effect that opens a view shows that view as loading at once, so the key is
+/// answered with a frame and Esc can leave before the data is there. A newer request
+/// replaces a view still loading (the executor drops the older read likewise).
+pub fn expect(s: &mut State, effect: &Effect) {
+    let key = match effect {
+        Effect::LoadUnit(id) | Effect::Goto { id, open: true } => ViewKey::Unit(*id),
+        Effect::LoadPerson(id) => ViewKey::Person(*id),
+        Effect::LoadInbox { show: true } => ViewKey::Inbox,
+        Effect::LoadAuditLog => ViewKey::Audit,
+        Effect::Open(req) => ViewKey::Screen(req.clone()),
+        _ => return,
+    };
+    s.overlay = None;
+    match s.stack.last_mut() {
+        Some(v) if v.key() == key => {}
+        Some(v @ View::Loading(_)) => *v = View::Loading(key),
+        _ => s.stack.push(View::Loading(key)),
     }
 }
 
@@ -537,6 +606,7 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 Some(View::Inbox(v)) => v.handle(other, height, lang),
                 Some(View::Audit(t)) => t.handle(other, height),
                 Some(View::Screen(v)) => v.handle(other, height),
+                Some(View::Loading(_)) => None,
             },
         },
     }

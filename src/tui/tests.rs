@@ -161,7 +161,6 @@ struct Harness {
 }
 
 fn harness_with(store: Store, lang: Lang, read_only: bool, keymap: &str) -> Harness {
-    let (tx, _rx) = unbounded_channel();
     let (sync_tx, _srx) = unbounded_channel();
     let km = Arc::new(Keymap::preset(keymap).unwrap());
     let theme = Theme {
@@ -176,9 +175,7 @@ fn harness_with(store: Store, lang: Lang, read_only: bool, keymap: &str) -> Harn
     let mut h = Harness {
         state,
         rt: Runtime {
-            store,
-            cache: Default::default(),
-            tx,
+            exec: crate::store::exec::Executor::inline(store),
             sync_tx,
             lang,
         },
@@ -198,8 +195,8 @@ impl Harness {
         self.rt.dispatch(&mut self.state, a);
     }
     fn index(&mut self) {
-        let entries = crate::store::search_entries(self.rt.store.conn(), self.rt.lang).unwrap();
-        let units = super::data::unit_names(&self.rt.store).unwrap();
+        let entries = crate::store::search_entries(self.rt.store().conn(), self.rt.lang).unwrap();
+        let units = super::data::unit_names(self.rt.store()).unwrap();
         self.act(Action::IndexReady(
             Arc::new(crate::search::SearchIndex::build(entries)),
             Arc::new(units),
@@ -415,7 +412,7 @@ fn reveal_is_audited_and_refused_in_read_only_mode() {
     assert!(p.revealed);
     assert!(h.text().contains("99010219800101001X"));
     let n: i64 =
-        h.rt.store
+        h.rt.store()
             .conn()
             .query_row(
                 "SELECT COUNT(*) FROM audit WHERE action = 'reveal' AND detail = 'person:1'",
@@ -435,7 +432,7 @@ fn reveal_is_audited_and_refused_in_read_only_mode() {
     let text = h.text();
     assert!(text.contains("只读"), "{text}");
     let n: i64 =
-        h.rt.store
+        h.rt.store()
             .conn()
             .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
             .unwrap();
@@ -551,7 +548,7 @@ fn a_sync_with_changes_reloads_the_open_views_in_place() {
     let mut data = dataset();
     data.ledger.push(ledger(4, 3, StaffingType::ALL[0], 5));
     data.persons.retain(|p| p.id != 3);
-    h.rt.store.replace_all(&data).unwrap();
+    h.rt.store_mut().replace_all(&data).unwrap();
     h.act(Action::SyncFinished(Ok(String::new())));
     h.act(Action::Effect(Effect::Refresh));
 
@@ -685,3 +682,7 @@ mod inbox_tests;
 // The quota drill-down, the overview, the warnings and export (issue 5).
 #[path = "screens_tests.rs"]
 mod screens_tests;
+
+// The executor: views loading, Esc before the data, decisions on the writer (issue 13).
+#[path = "exec_tests.rs"]
+mod exec_tests;

@@ -1,6 +1,7 @@
 //! `render(&State, &mut Frame)`: draws, changes nothing. Title line with breadcrumbs,
 //! the body (tree, unit or person), the status bar and a hint line; overlays on top.
 
+use super::action::ViewKey;
 use super::i18n::{self, M};
 use super::keymap::{Cmd, Mode};
 use super::lookup;
@@ -74,6 +75,7 @@ fn breadcrumbs(s: &State) -> Vec<String> {
         }
         Some(View::Audit(_)) => vec![M::CmdAudit.get(s.theme.lang).to_string()],
         Some(View::Screen(v)) => vec![v.title(s.theme.lang)],
+        Some(View::Loading(key)) => vec![loading_title(s, key)],
         None => s
             .tree
             .selected()
@@ -174,6 +176,36 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
             f.render_widget(block, area);
             t.render(f, inner, theme);
         }
+        Some(View::Loading(key)) => {
+            let block = widgets::block(theme, format!(" {} ", loading_title(s, key)), focused);
+            let lines = vec![
+                Line::raw(""),
+                Line::styled(format!(" {}", M::Loading.get(theme.lang)), theme.dim()),
+            ];
+            f.render_widget(Paragraph::new(lines).block(block), area);
+        }
+    }
+}
+
+/// What a view still loading will show, in a word or the unit's name when the tree
+/// knows it.
+fn loading_title(s: &State, key: &ViewKey) -> String {
+    use super::screens::ScreenRequest;
+    let lang = s.theme.lang;
+    match key {
+        ViewKey::Unit(id) => s
+            .tree
+            .path(*id)
+            .last()
+            .map(|n| n.short().to_string())
+            .unwrap_or_else(|| M::Unit.get(lang).to_string()),
+        ViewKey::Person(_) => M::ModePerson.get(lang).to_string(),
+        ViewKey::Inbox => M::CmdInbox.get(lang).to_string(),
+        ViewKey::Audit => M::CmdAudit.get(lang).to_string(),
+        ViewKey::Screen(ScreenRequest::Overview) => M::OverviewTitle.get(lang).to_string(),
+        ViewKey::Screen(ScreenRequest::Warnings { .. }) => M::WarningsTitle.get(lang).to_string(),
+        ViewKey::Screen(ScreenRequest::Persons { title, .. }) => title.clone(),
+        ViewKey::Screen(_) => M::Unit.get(lang).to_string(),
     }
 }
 
@@ -313,7 +345,10 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
     // The audit log is read with the unit keymap, but it is one list: no panels, and
     // Enter opens an entry's detail.
     let is_audit = mode == Mode::Unit && matches!(s.stack.last(), Some(View::Audit(_)));
-    let cmds: &[Cmd] = if is_audit {
+    let is_loading = mode == Mode::Unit && matches!(s.stack.last(), Some(View::Loading(_)));
+    let cmds: &[Cmd] = if is_loading {
+        &[Cmd::Back, Cmd::Search, Cmd::Help, Cmd::Quit]
+    } else if is_audit {
         &[
             Cmd::Open,
             Cmd::FilterKind,
