@@ -3,13 +3,13 @@
 use super::Result;
 use super::db::{self, Change, Operator};
 use crate::model::approval::{Context, Warning, move_allowed, preview};
-use crate::model::quota::{Figures, PostFigure, QuotaFigure};
+use crate::model::quota::{Figures, UnitTally};
 use crate::model::*;
 use crate::store::{queries, rows};
 use crate::sync::proto::{Answer, PushAction};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// One answer for "no such request" and "not yours": an operator learns nothing about
 /// requests outside their jurisdiction, not even whether the id exists.
@@ -361,60 +361,36 @@ fn slot_count(r: &rusqlite::Row) -> rusqlite::Result<(PostSlot, i64)> {
 /// the derived tables, which the server does not refresh on every write — with the same
 /// rules (`QuotaFigure::unit`, `Approval::reserved`) the cache's figures use.
 pub fn unit_figures_now(conn: &Connection, org: OrgId) -> Result<Figures> {
-    let mut quota: HashMap<StaffingType, (i64, i64, i64)> = HashMap::new();
+    // The rows are read here; what they count for is `model::quota::UnitTally`'s, the
+    // same accumulator the cache's derived tables use.
+    let mut tally = UnitTally::default();
     let mut st = conn.prepare_cached(
         "SELECT staffing_type, SUM(delta) FROM ledger WHERE org_id = ? GROUP BY 1",
     )?;
     for row in st.query_map([org], type_count)? {
         let (t, n) = row?;
-        quota.entry(t).or_default().0 += n;
+        tally.ledger(t, n);
     }
-    let mut st = conn.prepare_cached(
-        "SELECT staffing_type, COUNT(*) FROM persons WHERE org_id = ? AND status = ? AND staffing_type IS NOT NULL GROUP BY 1",
-    )?;
-    for row in st.query_map(params![org, PersonStatus::Active.code()], type_count)? {
-        let (t, n) = row?;
-        quota.entry(t).or_default().1 += n;
-    }
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {} FROM approvals WHERE org_id = ? AND kind = ? AND status = ?",
-        rows::APPROVAL_COLUMNS
-    ))?;
-    for plan in st.query_map(
-        params![
-            org,
-            ApprovalKind::StaffingPlan.code(),
-            ApprovalStatus::Approved.code()
-        ],
-        rows::read_approval,
-    )? {
-        let plan = plan?;
-        if let Some(t) = plan.staffing_type {
-            quota.entry(t).or_default().2 += plan.reserved();
-        }
-    }
-    let mut posts: HashMap<PostSlot, (i64, i64)> = HashMap::new();
     let mut st = conn.prepare_cached(
         "SELECT level, rank, SUM(delta) FROM posts WHERE org_id = ? GROUP BY 1, 2",
     )?;
     for row in st.query_map([org], slot_count)? {
         let (s, n) = row?;
-        posts.entry(s).or_default().0 += n;
+        tally.post_ledger(s, n);
     }
-    let mut st = conn.prepare_cached(
-        "SELECT leader_level, leader_rank, COUNT(*) FROM persons WHERE org_id = ? AND status = ? \
-         AND leader_level IS NOT NULL AND leader_rank IS NOT NULL GROUP BY 1, 2",
-    )?;
-    for row in st.query_map(params![org, PersonStatus::Active.code()], slot_count)? {
-        let (s, n) = row?;
-        posts.entry(s).or_default().1 += n;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {} FROM persons WHERE org_id = ?",
+        rows::PERSON_COLUMNS
+    ))?;
+    for p in st.query_map([org], rows::read_person)? {
+        tally.person(&p?);
     }
-    let mut f = Figures::default();
-    for (t, (a, x, r)) in quota {
-        f.add_quota(t, QuotaFigure::unit(a, x, r));
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {} FROM approvals WHERE org_id = ?",
+        rows::APPROVAL_COLUMNS
+    ))?;
+    for a in st.query_map([org], rows::read_approval)? {
+        tally.approval(&a?);
     }
-    for (s, (a, x)) in posts {
-        f.add_post(s, PostFigure::unit(a, x));
-    }
-    Ok(f)
+    Ok(tally.figures())
 }
