@@ -134,3 +134,69 @@ fn abbreviations(body: &str) -> Vec<String> {
     }
     shorts.iter().map(|s| format!("{head}{s}")).collect()
 }
+
+/// The most common full names in China (national household-registration statistics,
+/// most common first). Initials are ambiguous (`zw`: 张伟, 张文, 赵文, 周伟 …); among
+/// equally good matches by initials, these names come first, in this order: the name
+/// someone typing `zw` means is most often 张伟.
+const COMMON_NAMES: &[&str] = &[
+    "张伟",
+    "王伟",
+    "王芳",
+    "李伟",
+    "王秀英",
+    "李秀英",
+    "李娜",
+    "张秀英",
+    "刘伟",
+    "张敏",
+    "李静",
+    "张丽",
+    "王静",
+    "王丽",
+    "李强",
+    "张静",
+    "李敏",
+    "王敏",
+    "王磊",
+    "李军",
+    "刘洋",
+    "王勇",
+    "张勇",
+    "王艳",
+    "李杰",
+    "张磊",
+    "王强",
+    "王军",
+    "张杰",
+    "李娟",
+    "张艳",
+    "张涛",
+    "王涛",
+    "李明",
+    "李艳",
+    "王超",
+    "李勇",
+    "王娟",
+    "刘杰",
+    "王秀兰",
+    "李霞",
+    "刘敏",
+    "张军",
+    "李丽",
+    "张强",
+    "王平",
+    "王刚",
+    "王杰",
+    "李桂英",
+    "刘芳",
+];
+
+/// Rank bonus of a person's name among [`COMMON_NAMES`]: 0 for a name not in it,
+/// higher for a more common one (at most 500).
+pub(super) fn common_name_bonus(name: &str) -> u16 {
+    COMMON_NAMES
+        .iter()
+        .position(|n| *n == name)
+        .map_or(0, |r| ((COMMON_NAMES.len() - r) * 10) as u16)
+}

@@ -37,6 +37,8 @@ pub struct SearchIndex {
     /// The entry of each slot, and whether the slot is an alias.
     pub(super) slot_entry: Vec<u32>,
     pub(super) slot_alias: Vec<bool>,
+    /// Per slot: [`alias::common_name_bonus`] of a person's name, 0 otherwise.
+    pub(super) common: Vec<u16>,
     /// Each institution's parent, by id (for scoped queries).
     pub(super) parent_of: HashMap<i64, Option<i64>>,
 }
@@ -66,6 +68,7 @@ impl SearchIndex {
             units_have_alnum: false,
             slot_entry: Vec::with_capacity(n),
             slot_alias: Vec::with_capacity(n),
+            common: Vec::with_capacity(n),
             parent_of: HashMap::new(),
             entries: Vec::new(),
         };
@@ -76,9 +79,14 @@ impl SearchIndex {
         idx.name_off.push(0);
         for (ei, e) in entries.iter().enumerate() {
             idx.push_slot(&mut unit_ids, &e.name, &e.keys, &e.unit, ei as u32, false);
+            idx.common.push(match e.kind {
+                EntryKind::Person => alias::common_name_bonus(&e.name),
+                EntryKind::Org => 0,
+            });
             for a in &e.aliases {
                 let keys = unit_keys(a);
                 idx.push_slot(&mut unit_ids, a, &keys, &e.unit, ei as u32, true);
+                idx.common.push(0);
             }
             if e.kind == EntryKind::Org {
                 idx.parent_of.insert(e.id, e.parent);
@@ -161,7 +169,8 @@ impl SearchIndex {
         idx.head4.push(head(4));
         idx.head7.push(head(7));
         idx.prim_off.push(idx.prim.len() as u32);
-        idx.names.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+        idx.names
+            .extend(name.bytes().map(|b| b.to_ascii_lowercase()));
         // A separator, so a match never spans two names.
         idx.names.push(b'\n');
         idx.name_off.push(idx.names.len() as u32);

@@ -106,19 +106,37 @@ impl Ctx<'_> {
         self.idx.entries[self.idx.slot_entry[i] as usize].kind == EntryKind::Org
     }
 
-    /// A unit matched in full (by its name, short name, an abbreviation, or their
-    /// readings) ranks above every person matched in full: its within-tier score
-    /// is moved above 900,000, the best a person's exact match scores.
+    /// Whether [`Ctx::raise`] may raise a match of slot `i`.
     #[inline]
-    pub(super) fn raise_units(&self, c: Cand, i: usize) -> Cand {
-        if c.tier == tier::EXACT && self.is_org(i) {
-            Cand {
+    pub(super) fn may_raise(&self, i: usize) -> bool {
+        self.idx.common[i] > 0 || self.is_org(i)
+    }
+
+    /// Ranking after the tier is known:
+    /// - a unit matched in full (by its name, short name, an abbreviation, or their
+    ///   readings) ranks above every person matched in full: its within-tier score is
+    ///   moved above 900,000, the best a person's exact match scores;
+    /// - among persons matched in full by initials or partial readings (`zw`), one of
+    ///   the most common names (张伟) ranks first ([`alias::common_name_bonus`]).
+    #[inline]
+    pub(super) fn raise(&self, c: Cand, i: usize) -> Cand {
+        if c.tier != tier::EXACT {
+            return c;
+        }
+        if self.is_org(i) {
+            return Cand {
                 tier: c.tier,
                 sub: UNIT_EXACT + c.sub / 10,
-            }
-        } else {
-            c
+            };
         }
+        let bonus = self.idx.common[i] as i64;
+        if bonus > 0 && (700_000..UNIT_EXACT).contains(&c.sub) {
+            return Cand {
+                tier: c.tier,
+                sub: c.sub + bonus,
+            };
+        }
+        c
     }
 
     /// Classifies entry `i`: its best tier, and whether it belongs to the
@@ -309,7 +327,7 @@ impl Ctx<'_> {
 }
 
 /// Within-tier score from which institutions' exact matches start (see
-/// [`Ctx::raise_units`]); persons' exact matches score at most this.
+/// [`Ctx::raise`]); persons' exact matches score at most this.
 pub(super) const UNIT_EXACT: i64 = 900_000;
 
 /// Exact tier: `full` for the literal name or whole readings (`zhangwei`), else

@@ -87,8 +87,8 @@ impl ChunkOut {
             return;
         }
         let floor = match self.top.peek() {
-            // A unit's exact match is raised after `eval`: no floor applies to it.
-            Some(Reverse(worst)) if self.top.len() >= limit && !ctx.is_org(i as usize) => *worst,
+            // Some matches are raised after `eval` (`Ctx::raise`): no floor applies.
+            Some(Reverse(worst)) if self.top.len() >= limit && !ctx.may_raise(i as usize) => *worst,
             _ => NO_FLOOR,
         };
         let (c, member) = ctx.eval(i as usize, floor);
@@ -113,7 +113,7 @@ impl ChunkOut {
 
     #[inline]
     pub(super) fn add(&mut self, ctx: &Ctx, c: Cand, i: u32, limit: usize) {
-        let c = ctx.raise_units(c, i as usize);
+        let c = ctx.raise(c, i as usize);
         if c.tier == tier::FUZZY {
             if ctx.q.fuzzy_on {
                 self.fuzzy.push((c.sub, i));

@@ -117,11 +117,7 @@ fn search_in(index: &SearchIndex, q: &str, scope: Option<Bits>, limit: usize) ->
     let query = Query::new(chars);
     let mut ctx = make_ctx(index, &query, index.slots());
     ctx.scope = scope;
-    let out = scan(
-        &ctx,
-        Work::All(0..index.slots() as u32),
-        scan_limit(limit),
-    );
+    let out = scan(&ctx, Work::All(0..index.slots() as u32), scan_limit(limit));
     finish(&ctx, &SkimMatcherV2::default(), out, limit)
 }
 
