@@ -9,14 +9,21 @@
 //! query it answered, so a keystroke that extends the query narrows that set
 //! instead of rescanning, and backspace returns to an earlier set.
 //!
-//! Ranking, best first (see [`tier`]):
+//! A unit is also found by the names people say ([`unit_aliases`]: short name,
+//! name without region, word-by-word abbreviation), each an extra slot of the index
+//! that stands for the unit. `UNIT PERSON` looks within a unit's subtree.
+//!
+//! Ranking, best first (see [`tier`]; every rule with its test: `docs/LOOKUP.md`):
 //! 1. exact: the name itself, or a reading covering the whole name (`zhangwei`,
 //!    `zw`, `zhangw` for 张伟); the literal name or full pinyin ranks above initials;
+//!    a unit's exact match above every person's; by initials, common full names
+//!    (张伟) first;
 //! 2. name prefix (hanzi, pinyin, initials, or mixed like `张w`);
 //! 3. inside the name (from a later character on);
 //! 4. the entry's unit (persons) or parent path (institutions) contains the query;
 //! 5. the usual full pinyin starts within one typo of the query (queries of five
-//!    letters or more; two typos from nine letters), transpositions counting one;
+//!    letters or more; two typos from nine letters), transpositions counting one and
+//!    ranking above replaced letters;
 //! 6. fuzzy: the query is a subsequence of the pinyin or of the name (SkimMatcherV2).
 //!
 //! In tiers 1–3 a match that needs an alternate reading of some character (any
