@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bianzhi::search::{
-    Entry, EntryKind, NameKeys, SearchIndex, Searcher, name_keys, search, unit_keys,
+    Entry, EntryKind, NameKeys, SearchIndex, Searcher, name_keys, search, unit_aliases, unit_keys,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -198,6 +198,8 @@ fn city(rng: &mut ChaCha8Rng) -> City {
             name: name.clone(),
             unit,
             detail: "科员 行政编制".into(),
+            aliases: Vec::new(),
+            parent: None,
         });
         person_names.push(name);
     }
@@ -210,6 +212,8 @@ fn city(rng: &mut ChaCha8Rng) -> City {
             name: u.clone(),
             unit: p.clone(),
             detail: "正科级".into(),
+            aliases: unit_aliases(u, None),
+            parent: None,
         });
         unit_names.push(u.clone());
     }
@@ -394,6 +398,8 @@ fn main() {
                 unit,
                 detail,
                 keys: NameKeys::decode(&k).expect("stored keys decode"),
+                aliases: Vec::new(),
+                parent: None,
             })
             .collect();
         let idx = SearchIndex::build(entries);

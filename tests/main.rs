@@ -11,6 +11,7 @@ mod fuzz;
 mod house;
 mod inbox;
 mod load;
+mod lookup;
 mod outbox;
 mod privacy;
 mod rules;

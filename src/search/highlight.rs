@@ -22,7 +22,7 @@ pub(super) fn positions(ctx: &Ctx, matcher: &SkimMatcherV2, i: usize, t: i64) ->
             // Syllables whose usual reading starts within the typed length.
             let mut v = Vec::new();
             let mut off = 0;
-            for (j, mut syl) in idx.entry(i).keys.syllables().enumerate() {
+            for (j, mut syl) in keys::syllables_of(idx.blob(i)).enumerate() {
                 if let Some(r) = syl.next() {
                     if off < q.chars.len() {
                         v.push(j);
@@ -44,7 +44,7 @@ pub(super) fn positions(ctx: &Ctx, matcher: &SkimMatcherV2, i: usize, t: i64) ->
                 };
                 // Map pinyin offsets to syllables.
                 let mut owner = Vec::with_capacity(prim.len());
-                for (j, mut syl) in idx.entry(i).keys.syllables().enumerate() {
+                for (j, mut syl) in keys::syllables_of(idx.blob(i)).enumerate() {
                     if let Some(r) = syl.next() {
                         owner.extend(std::iter::repeat_n(j, r.len()));
                     }

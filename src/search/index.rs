@@ -33,6 +33,14 @@ pub struct SearchIndex {
     pub(super) units: Vec<String>,
     pub(super) unit_of: Vec<u32>,
     pub(super) units_have_alnum: bool,
+    /// Every array above is per *slot*: an entry's name, then each of its aliases.
+    /// The entry of each slot, and whether the slot is an alias.
+    pub(super) slot_entry: Vec<u32>,
+    pub(super) slot_alias: Vec<bool>,
+    /// Per slot: [`alias::common_name_bonus`] of a person's name, 0 otherwise.
+    pub(super) common: Vec<u16>,
+    /// Each institution's parent, by id (for scoped queries).
+    pub(super) parent_of: HashMap<i64, Option<i64>>,
 }
 
 impl SearchIndex {
@@ -58,91 +66,151 @@ impl SearchIndex {
             units: Vec::new(),
             unit_of: Vec::with_capacity(n),
             units_have_alnum: false,
+            slot_entry: Vec::with_capacity(n),
+            slot_alias: Vec::with_capacity(n),
+            common: Vec::with_capacity(n),
+            parent_of: HashMap::new(),
             entries: Vec::new(),
         };
-        let mut unit_ids: HashMap<&str, u32> = HashMap::new();
+        let mut unit_ids: HashMap<String, u32> = HashMap::new();
         idx.blob_off.push(0);
         idx.ublob_off.push(0);
         idx.prim_off.push(0);
         idx.name_off.push(0);
-        for e in &entries {
-            let kb = &e.keys.blob;
-            idx.blob.extend_from_slice(kb);
-            idx.blob_off.push(idx.blob.len() as u32);
-            e.keys.usual_into(&mut idx.ublob);
-            idx.ublob_off.push(idx.ublob.len() as u32);
-            let mut m = 0u32;
-            let mut um = 0u32;
-            let mut sh = Shape::default();
-            let mut seen_ne = false;
-            for (j, syl) in e.keys.syllables().enumerate() {
-                let mut first: Option<&[u8]> = None;
-                let mut ne = false;
-                for r in syl {
-                    ne = true;
-                    let usual = first.is_none_or(|f| keys::is_u_spelling(f, r));
-                    let rm = r.iter().fold(0, |m, &b| m | letter_bit(b));
-                    m |= rm;
-                    let ib = letter_bit(r[0]);
-                    sh.inits |= ib;
-                    if usual {
-                        um |= rm;
-                        sh.inits_u |= ib;
-                    }
-                    if !seen_ne {
-                        sh.init0 |= ib;
-                        if r.len() == 1 {
-                            sh.one0 |= ib;
-                        }
-                        if usual {
-                            sh.init0_u |= ib;
-                            if r.len() == 1 {
-                                sh.one0_u |= ib;
-                            }
-                        }
-                    }
-                    if first.is_none() {
-                        idx.prim.extend_from_slice(r);
-                        first = Some(r);
-                    }
-                }
-                if ne {
-                    if !seen_ne {
-                        sh.first_ne = j.min(255) as u8;
-                    }
-                    seen_ne = true;
-                    sh.last_ne = j.min(255) as u8;
-                }
+        for (ei, e) in entries.iter().enumerate() {
+            idx.push_slot(&mut unit_ids, &e.name, &e.keys, &e.unit, ei as u32, false);
+            idx.common.push(match e.kind {
+                EntryKind::Person => alias::common_name_bonus(&e.name),
+                EntryKind::Org => 0,
+            });
+            for a in &e.aliases {
+                let keys = unit_keys(a);
+                idx.push_slot(&mut unit_ids, a, &keys, &e.unit, ei as u32, true);
+                idx.common.push(0);
             }
-            idx.mask.push(m);
-            idx.umask.push(um);
-            let pm = idx.prim[*idx.prim_off.last().unwrap_or(&0) as usize..]
-                .iter()
-                .fold(0, |m, &b| m | letter_bit(b));
-            sh.prim = pm;
-            idx.shape.push(sh);
-            let p = &idx.prim[*idx.prim_off.last().unwrap_or(&0) as usize..];
-            let head = |k: usize| p.iter().take(k).fold(0, |m, &b| m | letter_bit(b));
-            idx.head4.push(head(4));
-            idx.head7.push(head(7));
-            idx.prim_off.push(idx.prim.len() as u32);
-            idx.names
-                .extend(e.name.bytes().map(|b| b.to_ascii_lowercase()));
-            // A separator, so a match never spans two names.
-            idx.names.push(b'\n');
-            idx.name_off.push(idx.names.len() as u32);
-            idx.nchars.push(e.name.chars().count().min(255) as u8);
-            let next = unit_ids.len() as u32;
-            let u = *unit_ids.entry(e.unit.as_str()).or_insert(next);
-            if u == next {
-                idx.units_have_alnum |= e.unit.bytes().any(|b| b.is_ascii_alphanumeric());
-                idx.units.push(e.unit.to_ascii_lowercase());
+            if e.kind == EntryKind::Org {
+                idx.parent_of.insert(e.id, e.parent);
             }
-            idx.unit_of.push(u);
         }
         drop(unit_ids);
         idx.entries = entries;
         idx
+    }
+
+    /// Appends one slot: `name` read by `keys`, found under `unit`, standing for
+    /// entry `entry`.
+    fn push_slot(
+        &mut self,
+        unit_ids: &mut HashMap<String, u32>,
+        name: &str,
+        keys: &NameKeys,
+        unit: &str,
+        entry: u32,
+        alias: bool,
+    ) {
+        let idx = self;
+        let kb = &keys.blob;
+        idx.blob.extend_from_slice(kb);
+        idx.blob_off.push(idx.blob.len() as u32);
+        keys.usual_into(&mut idx.ublob);
+        idx.ublob_off.push(idx.ublob.len() as u32);
+        let mut m = 0u32;
+        let mut um = 0u32;
+        let mut sh = Shape::default();
+        let mut seen_ne = false;
+        for (j, syl) in keys.syllables().enumerate() {
+            let mut first: Option<&[u8]> = None;
+            let mut ne = false;
+            for r in syl {
+                ne = true;
+                let usual = first.is_none_or(|f| keys::is_u_spelling(f, r));
+                let rm = r.iter().fold(0, |m, &b| m | letter_bit(b));
+                m |= rm;
+                let ib = letter_bit(r[0]);
+                sh.inits |= ib;
+                if usual {
+                    um |= rm;
+                    sh.inits_u |= ib;
+                }
+                if !seen_ne {
+                    sh.init0 |= ib;
+                    if r.len() == 1 {
+                        sh.one0 |= ib;
+                    }
+                    if usual {
+                        sh.init0_u |= ib;
+                        if r.len() == 1 {
+                            sh.one0_u |= ib;
+                        }
+                    }
+                }
+                if first.is_none() {
+                    idx.prim.extend_from_slice(r);
+                    first = Some(r);
+                }
+            }
+            if ne {
+                if !seen_ne {
+                    sh.first_ne = j.min(255) as u8;
+                }
+                seen_ne = true;
+                sh.last_ne = j.min(255) as u8;
+            }
+        }
+        idx.mask.push(m);
+        idx.umask.push(um);
+        let pm = idx.prim[*idx.prim_off.last().unwrap_or(&0) as usize..]
+            .iter()
+            .fold(0, |m, &b| m | letter_bit(b));
+        sh.prim = pm;
+        idx.shape.push(sh);
+        let p = &idx.prim[*idx.prim_off.last().unwrap_or(&0) as usize..];
+        let head = |k: usize| p.iter().take(k).fold(0, |m, &b| m | letter_bit(b));
+        idx.head4.push(head(4));
+        idx.head7.push(head(7));
+        idx.prim_off.push(idx.prim.len() as u32);
+        idx.names
+            .extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+        // A separator, so a match never spans two names.
+        idx.names.push(b'\n');
+        idx.name_off.push(idx.names.len() as u32);
+        idx.nchars.push(name.chars().count().min(255) as u8);
+        let next = unit_ids.len() as u32;
+        let u = match unit_ids.get(unit) {
+            Some(&u) => u,
+            None => {
+                unit_ids.insert(unit.to_string(), next);
+                idx.units_have_alnum |= unit.bytes().any(|b| b.is_ascii_alphanumeric());
+                idx.units.push(unit.to_ascii_lowercase());
+                next
+            }
+        };
+        idx.unit_of.push(u);
+        idx.slot_entry.push(entry);
+        idx.slot_alias.push(alias);
+    }
+
+    /// Number of slots (names and aliases) the scan visits.
+    pub(super) fn slots(&self) -> usize {
+        self.slot_entry.len()
+    }
+
+    /// True if entry `e` lies within the subtree of one of `scope`'s units (a unit
+    /// lies within its own subtree).
+    pub(super) fn within(&self, e: &Entry, scope: &[i64]) -> bool {
+        let mut at = match e.kind {
+            EntryKind::Org => Some(e.id),
+            EntryKind::Person => e.parent,
+        };
+        // Bounded: a damaged tree with a cycle must not hang the lookup.
+        for _ in 0..64 {
+            match at {
+                Some(id) if scope.contains(&id) => return true,
+                Some(id) => at = self.parent_of.get(&id).copied().flatten(),
+                None => return false,
+            }
+        }
+        false
     }
 
     pub fn len(&self) -> usize {

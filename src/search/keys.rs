@@ -210,6 +210,11 @@ pub(crate) fn is_u_spelling(first: &[u8], r: &[u8]) -> bool {
             .all(|(&a, &b)| a == b || (a == b'v' && b == b'u'))
 }
 
+/// The syllables of a raw key blob (as the index stores them).
+pub(crate) fn syllables_of(blob: &[u8]) -> Syllables<'_> {
+    Syllables { blob }
+}
+
 /// Iterator over the syllables of a key blob.
 pub struct Syllables<'a> {
     blob: &'a [u8],

@@ -31,6 +31,7 @@ pub(super) fn make_ctx<'a>(idx: &'a SearchIndex, q: &'a Query, work_size: usize)
         (None, None)
     };
     Ctx {
+        scope: None,
         idx,
         q,
         finder,
@@ -54,6 +55,8 @@ pub(super) struct Ctx<'a> {
     /// whose name contains its first character (one pass over all names).
     pub(super) name_hits: Option<Bits>,
     pub(super) first_hits: Option<Bits>,
+    /// For `UNIT PERSON` queries: the slots within the named units' subtrees.
+    pub(super) scope: Option<Bits>,
 }
 
 /// A fixed-size bit set over entries.
@@ -63,15 +66,15 @@ impl Bits {
     /// Entries whose name contains a match of `f`, found in one pass over the
     /// concatenated names.
     pub(super) fn of_names(idx: &SearchIndex, f: &memmem::Finder) -> Bits {
-        let mut b = vec![0u64; idx.len().div_ceil(64)];
+        let mut b = vec![0u64; idx.slots().div_ceil(64)];
         let mut e = 0;
         for pos in f.find_iter(&idx.names) {
             let end = pos + f.needle().len();
             // Entries are in offset order; advance to the one holding `pos`.
-            while e < idx.len() && idx.name_off[e + 1] as usize <= pos {
+            while e < idx.slots() && idx.name_off[e + 1] as usize <= pos {
                 e += 1;
             }
-            if e < idx.len() && end <= idx.name_off[e + 1] as usize {
+            if e < idx.slots() && end <= idx.name_off[e + 1] as usize {
                 b[e / 64] |= 1 << (e % 64);
             }
         }
@@ -91,6 +94,51 @@ pub(super) struct Cand {
 }
 
 impl Ctx<'_> {
+    /// Whether slot `i` may be listed (it lies within the query's scope, if any).
+    #[inline]
+    pub(super) fn allowed(&self, i: usize) -> bool {
+        self.scope.as_ref().is_none_or(|b| b.get(i))
+    }
+
+    /// Whether slot `i` stands for an institution.
+    #[inline]
+    pub(super) fn is_org(&self, i: usize) -> bool {
+        self.idx.entries[self.idx.slot_entry[i] as usize].kind == EntryKind::Org
+    }
+
+    /// Whether [`Ctx::raise`] may raise a match of slot `i`.
+    #[inline]
+    pub(super) fn may_raise(&self, i: usize) -> bool {
+        self.idx.common[i] > 0 || self.is_org(i)
+    }
+
+    /// Ranking after the tier is known:
+    /// - a unit matched in full (by its name, short name, an abbreviation, or their
+    ///   readings) ranks above every person matched in full: its within-tier score is
+    ///   moved above 900,000, the best a person's exact match scores;
+    /// - among persons matched in full by initials or partial readings (`zw`), one of
+    ///   the most common names (张伟) ranks first ([`alias::common_name_bonus`]).
+    #[inline]
+    pub(super) fn raise(&self, c: Cand, i: usize) -> Cand {
+        if c.tier != tier::EXACT {
+            return c;
+        }
+        if self.is_org(i) {
+            return Cand {
+                tier: c.tier,
+                sub: UNIT_EXACT + c.sub / 10,
+            };
+        }
+        let bonus = self.idx.common[i] as i64;
+        if bonus > 0 && (700_000..UNIT_EXACT).contains(&c.sub) {
+            return Cand {
+                tier: c.tier,
+                sub: c.sub + bonus,
+            };
+        }
+        c
+    }
+
     /// Classifies entry `i`: its best tier, and whether it belongs to the
     /// candidate set (matches by name, unit or subsequence — conditions that
     /// every extension of the query implies). An entry matched only by the typo
@@ -264,12 +312,23 @@ impl Ctx<'_> {
         }
         let d = osa_prefix_bits(&q.pm, q.chars.len(), idx.prim(i), q.k as usize)?;
         let nchars = idx.nchars[i] as i64;
+        // Letters swapped (zhangwie for zhangwei), the commonest slip, rank above
+        // letters replaced (zhangjie) at the same distance.
+        let swapped = if same_letters(idx.prim(i), &q.codes) {
+            50_000
+        } else {
+            0
+        };
         Some(Cand {
             tier: tier::TYPO,
-            sub: 500_000 - d as i64 * 100_000 - nchars,
+            sub: 500_000 - d as i64 * 100_000 + swapped - nchars,
         })
     }
 }
+
+/// Within-tier score from which institutions' exact matches start (see
+/// [`Ctx::raise`]); persons' exact matches score at most this.
+pub(super) const UNIT_EXACT: i64 = 900_000;
 
 /// Exact tier: `full` for the literal name or whole readings (`zhangwei`), else
 /// a reading of every character (`zw`, `zhangw`).
@@ -324,6 +383,24 @@ pub(super) fn name_cand(blob: &[u8], q: &[u32], name: Option<&str>, nchars: i64)
         });
     }
     m.inner.then(|| inner_cand(nchars))
+}
+
+/// True if `q` holds the letters of `prim` in some order (a transposition).
+fn same_letters(prim: &[u8], q: &[u32]) -> bool {
+    if prim.len() != q.len() {
+        return false;
+    }
+    let mut count = [0i32; 128];
+    for &b in prim {
+        count[(b & 0x7f) as usize] += 1;
+    }
+    for &c in q {
+        if c >= 128 {
+            return false;
+        }
+        count[c as usize] -= 1;
+    }
+    count.iter().all(|&n| n == 0)
 }
 
 /// Greedy subsequence match of `q` in `t`; the span (end - start) when found.

@@ -9,14 +9,21 @@
 //! query it answered, so a keystroke that extends the query narrows that set
 //! instead of rescanning, and backspace returns to an earlier set.
 //!
-//! Ranking, best first (see [`tier`]):
+//! A unit is also found by the names people say ([`unit_aliases`]: short name,
+//! name without region, word-by-word abbreviation), each an extra slot of the index
+//! that stands for the unit. `UNIT PERSON` looks within a unit's subtree.
+//!
+//! Ranking, best first (see [`tier`]; every rule with its test: `docs/LOOKUP.md`):
 //! 1. exact: the name itself, or a reading covering the whole name (`zhangwei`,
 //!    `zw`, `zhangw` for 张伟); the literal name or full pinyin ranks above initials;
+//!    a unit's exact match above every person's; by initials, common full names
+//!    (张伟) first;
 //! 2. name prefix (hanzi, pinyin, initials, or mixed like `张w`);
 //! 3. inside the name (from a later character on);
 //! 4. the entry's unit (persons) or parent path (institutions) contains the query;
 //! 5. the usual full pinyin starts within one typo of the query (queries of five
-//!    letters or more; two typos from nine letters), transpositions counting one;
+//!    letters or more; two typos from nine letters), transpositions counting one and
+//!    ranking above replaced letters;
 //! 6. fuzzy: the query is a subsequence of the pinyin or of the name (SkimMatcherV2).
 //!
 //! In tiers 1–3 a match that needs an alternate reading of some character (any
@@ -24,6 +31,7 @@
 //! but ranks below every match of that tier made with usual readings only, so
 //! `zw` lists 张伟, 赵文, 周伟 … before 曾立 and 周立 (`zeng,ceng li,wei`).
 
+mod alias;
 mod highlight;
 mod index;
 mod keys;
@@ -44,6 +52,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use memchr::memmem;
 
+pub use alias::unit_aliases;
 pub use index::SearchIndex;
 pub use keys::{NameKeys, Readings, Syllables, name_keys, unit_keys};
 pub use searcher::{Searcher, search};
@@ -103,6 +112,13 @@ pub struct Entry {
     /// when there is none), level for institutions.
     pub detail: String,
     pub keys: NameKeys,
+    /// Other names the entry is found by, as whole names (units: [`unit_aliases`]:
+    /// the short name, the name without its region, abbreviations). A hit on one
+    /// is reported on the entry, without highlighted positions.
+    pub aliases: Vec<String>,
+    /// The unit holding the entry: a person's unit, an institution's parent (for
+    /// `UNIT PERSON` queries, which look within a unit's subtree).
+    pub parent: Option<i64>,
 }
 
 impl Entry {
@@ -116,9 +132,9 @@ impl Entry {
         detail: impl Into<String>,
     ) -> Entry {
         let name = name.into();
-        let keys = match kind {
-            EntryKind::Person => name_keys(&name),
-            EntryKind::Org => unit_keys(&name),
+        let (keys, aliases) = match kind {
+            EntryKind::Person => (name_keys(&name), Vec::new()),
+            EntryKind::Org => (unit_keys(&name), unit_aliases(&name, None)),
         };
         Entry {
             kind,
@@ -127,7 +143,22 @@ impl Entry {
             unit: unit.into(),
             detail: detail.into(),
             keys,
+            aliases,
+            parent: None,
         }
+    }
+
+    /// The same entry held by unit `parent`.
+    pub fn with_parent(mut self, parent: i64) -> Entry {
+        self.parent = Some(parent);
+        self
+    }
+
+    /// The same institution with its short name (and what follows from it) among
+    /// its aliases.
+    pub fn with_short_name(mut self, short: &str) -> Entry {
+        self.aliases = unit_aliases(&self.name, Some(short));
+        self
     }
 }
 

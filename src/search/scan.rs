@@ -83,8 +83,12 @@ impl Work<'_> {
 
 impl ChunkOut {
     pub(super) fn add_full(&mut self, ctx: &Ctx, i: u32, limit: usize) {
+        if !ctx.allowed(i as usize) {
+            return;
+        }
         let floor = match self.top.peek() {
-            Some(Reverse(worst)) if self.top.len() >= limit => *worst,
+            // Some matches are raised after `eval` (`Ctx::raise`): no floor applies.
+            Some(Reverse(worst)) if self.top.len() >= limit && !ctx.may_raise(i as usize) => *worst,
             _ => NO_FLOOR,
         };
         let (c, member) = ctx.eval(i as usize, floor);
@@ -98,6 +102,9 @@ impl ChunkOut {
     }
 
     pub(super) fn add_typo(&mut self, ctx: &Ctx, i: u32, limit: usize) {
+        if !ctx.allowed(i as usize) {
+            return;
+        }
         if let Some(c) = ctx.eval_typo(i as usize) {
             self.typos.push(i);
             self.add(ctx, c, i, limit);
@@ -106,6 +113,7 @@ impl ChunkOut {
 
     #[inline]
     pub(super) fn add(&mut self, ctx: &Ctx, c: Cand, i: u32, limit: usize) {
+        let c = ctx.raise(c, i as usize);
         if c.tier == tier::FUZZY {
             if ctx.q.fuzzy_on {
                 self.fuzzy.push((c.sub, i));

@@ -628,12 +628,18 @@ fn skipping_alternate_ranking_below_the_floor_changes_nothing() {
         "zw", "zl", "zh", "ly", "liy", "liyue", "zhangw", "zhouwei", "chaohe", "曾l",
     ] {
         let query = Query::new(normalize(q));
-        let ctx = make_ctx(&idx, &query, idx.len());
-        let mut all: Vec<(i64, usize)> = (0..idx.len())
-            .filter_map(|i| ctx.eval(i, NO_FLOOR).0.map(|c| (c, i)))
-            .filter(|(c, _)| c.tier > tier::FUZZY)
-            .map(|(c, i)| (c.tier * tier::TIER + c.sub, i))
-            .collect();
+        let ctx = make_ctx(&idx, &query, idx.slots());
+        // Per entry, the best of its slots (name and aliases), raised as the scan does.
+        let mut best: HashMap<usize, i64> = HashMap::new();
+        for i in 0..idx.slots() {
+            if let Some(c) = ctx.eval(i, NO_FLOOR).0.map(|c| ctx.raise(c, i))
+                && c.tier > tier::FUZZY
+            {
+                let s = best.entry(idx.slot_entry[i] as usize).or_insert(i64::MIN);
+                *s = (*s).max(c.tier * tier::TIER + c.sub);
+            }
+        }
+        let mut all: Vec<(i64, usize)> = best.into_iter().map(|(i, s)| (s, i)).collect();
         all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         for limit in [1, 5, 20] {
             assert!(all.len() > limit, "{q}");
@@ -644,4 +650,260 @@ fn skipping_alternate_ranking_below_the_floor_changes_nothing() {
             assert_eq!(got, all[..limit], "{q} {limit}");
         }
     }
+}
+
+// ---- The ranking rules of docs/LOOKUP.md, one test each (the test names the rule). ----
+
+fn unit(id: i64, name: &str, short: &str, parent_id: i64, parent: &str) -> Entry {
+    Entry::new(EntryKind::Org, id, name, parent, "正科级")
+        .with_short_name(short)
+        .with_parent(parent_id)
+}
+
+fn staff(id: i64, name: &str, org_id: i64, unit: &str) -> Entry {
+    person(id, name, unit).with_parent(org_id)
+}
+
+/// Two counties with the same departments, people in them and in a school below one.
+fn county_pair() -> Arc<SearchIndex> {
+    index(vec![
+        unit(1, "青山县", "青山县", 0, "示例市"),
+        unit(2, "临江县", "临江县", 0, "示例市"),
+        unit(10, "青山县卫生健康委员会", "县卫健委", 1, "示例市 › 青山县"),
+        unit(
+            11,
+            "青山县卫生健康委员会办公室",
+            "办公室",
+            10,
+            "示例市 › 青山县 › 县卫健委",
+        ),
+        unit(12, "青山县教育局", "县教育局", 1, "示例市 › 青山县"),
+        unit(
+            13,
+            "青山县第一中学",
+            "第一中学",
+            12,
+            "示例市 › 青山县 › 县教育局",
+        ),
+        unit(
+            14,
+            "中共青山县委机构编制委员会办公室",
+            "县委编办",
+            1,
+            "示例市 › 青山县",
+        ),
+        unit(
+            15,
+            "青山县人力资源和社会保障局",
+            "县人社局",
+            1,
+            "示例市 › 青山县",
+        ),
+        unit(16, "青山县财政局", "县财政局", 1, "示例市 › 青山县"),
+        unit(22, "临江县教育局", "县教育局", 2, "示例市 › 临江县"),
+        staff(100, "张伟", 13, "示例市 › 青山县 › 县教育局 › 第一中学"),
+        staff(101, "张伟", 16, "示例市 › 青山县 › 县财政局"),
+        staff(102, "张伟", 22, "示例市 › 临江县 › 县教育局"),
+        staff(103, "王卫健", 10, "示例市 › 青山县 › 县卫健委"),
+        staff(104, "江玉杰", 12, "示例市 › 青山县 › 县教育局"),
+        staff(105, "张伟明", 12, "示例市 › 青山县 › 县教育局"),
+    ])
+}
+
+fn first_name(idx: &SearchIndex, q: &str) -> String {
+    names(idx, q).into_iter().next().unwrap_or_default()
+}
+
+#[test]
+fn rule_abbreviations_are_derived_word_by_word() {
+    let has = |name: &str, want: &[&str]| {
+        let a = unit_aliases(name, None);
+        for w in want {
+            assert!(a.iter().any(|x| x == w), "{name}: {w} not in {a:?}");
+        }
+    };
+    has(
+        "青山县卫生健康委员会",
+        &["卫健委", "县卫健委", "卫生健康委员会", "县卫生健康委员会"],
+    );
+    has("示例市人力资源和社会保障局", &["人社局", "市人社局"]);
+    has(
+        "中共青山县委机构编制委员会办公室",
+        &["编办", "县委编办", "编委办"],
+    );
+    has("东城区发展和改革委员会", &["发改委", "区发改委"]);
+    has("青山县住房和城乡建设局", &["住建局", "县住建局"]);
+    has("青山县教育局", &["教育局", "县教育局"]);
+    // A word outside the table: no abbreviation is guessed.
+    let a = unit_aliases("青山县林业技术服务中心", None);
+    assert_eq!(a, vec!["林业技术服务中心", "县林业技术服务中心"]);
+    // The short name is kept as it is stored.
+    assert!(unit_aliases("某某局", Some("某局")).contains(&"某局".to_string()));
+}
+
+#[test]
+fn rule_unit_found_by_name_short_name_abbreviation_and_initials() {
+    let idx = county_pair();
+    for q in [
+        "青山县卫生健康委员会",
+        "县卫健委",
+        "卫健委",
+        "卫生健康委员会",
+        "xwjw",
+        "wjw",
+        "weijianwei",
+    ] {
+        assert_eq!(first_name(&idx, q), "青山县卫生健康委员会", "query {q}");
+        assert_eq!(
+            tier_of(&idx, q, "青山县卫生健康委员会"),
+            Some(tier::EXACT),
+            "{q}"
+        );
+    }
+    for q in ["编办", "县委编办", "xwbb", "bb"] {
+        assert_eq!(
+            first_name(&idx, q),
+            "中共青山县委机构编制委员会办公室",
+            "{q}"
+        );
+    }
+    assert_eq!(first_name(&idx, "县人社局"), "青山县人力资源和社会保障局");
+    assert_eq!(first_name(&idx, "rsj"), "青山县人力资源和社会保障局");
+}
+
+#[test]
+fn rule_unit_matched_in_full_ranks_above_every_person_and_sub_unit() {
+    let idx = county_pair();
+    // 卫健委 is inside the office's name and in 王卫健's unit; jyj is 江玉杰's initials.
+    for (q, unit) in [
+        ("卫健委", "青山县卫生健康委员会"),
+        ("jyj", "青山县教育局"),
+        ("教育局", "青山县教育局"),
+    ] {
+        let hits = search(&idx, q, 50);
+        let pos =
+            |pred: &dyn Fn(&Entry) -> bool| hits.iter().position(|h| pred(idx.entry(h.index)));
+        let u = pos(&|e| e.name == unit).expect("unit found");
+        let first_person = pos(&|e| e.kind == EntryKind::Person);
+        let first_sub =
+            pos(&|e| e.kind == EntryKind::Org && e.name != unit && e.name.contains(unit));
+        assert!(
+            first_person.is_none_or(|p| u < p),
+            "{q}: person above the unit"
+        );
+        assert!(
+            first_sub.is_none_or(|s| u < s),
+            "{q}: sub-unit above the unit"
+        );
+    }
+    // Both counties' 教育局 rank above 江玉杰 for their initials.
+    let n = names(&idx, "jyj");
+    assert_eq!(&n[..2], ["青山县教育局", "临江县教育局"]);
+}
+
+#[test]
+fn rule_same_short_name_told_apart_by_parent() {
+    let idx = county_pair();
+    let hits = search(&idx, "县教育局", 10);
+    let units: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| idx.entry(h.index))
+        .filter(|e| e.kind == EntryKind::Org)
+        .take(2)
+        .map(|e| (e.name.as_str(), e.unit.as_str()))
+        .collect();
+    assert_eq!(
+        units,
+        [
+            ("青山县教育局", "示例市 › 青山县"),
+            ("临江县教育局", "示例市 › 临江县")
+        ]
+    );
+}
+
+#[test]
+fn rule_unit_space_person_looks_within_the_units_subtree() {
+    let idx = county_pair();
+    let ids = |hits: Vec<Hit>| -> Vec<i64> { hits.iter().map(|h| idx.entry(h.index).id).collect() };
+    // Both counties' 教育局 (a school below one), not 财政局.
+    let mut got = ids(search(&idx, "教育局 张伟", 20));
+    assert_eq!(
+        got[..2]
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        [100, 102].into()
+    );
+    got.sort();
+    assert_eq!(got, [100, 102, 105]);
+    // Only the county named.
+    assert_eq!(ids(search(&idx, "青山县 教育局 zhangwei", 20)), [100, 105]);
+    assert_eq!(ids(search(&idx, "县财政局 zw", 20)), [101]);
+    // The interface's incremental searcher answers the same, also while typing.
+    let mut s = Searcher::new(Arc::clone(&idx));
+    for q in ["教", "教育局", "教育局 ", "教育局 张", "教育局 张伟"] {
+        assert_eq!(s.query(q, 20), search(&idx, q, 20), "{q}");
+    }
+    // No unit named: the words are looked up together.
+    assert_eq!(ids(search(&idx, "张 伟明", 20)).first(), Some(&105));
+}
+
+#[test]
+fn rule_exact_name_before_rare_reading_and_longer_name() {
+    let idx = index(vec![
+        person(1, "张伟长", "单位"),
+        person(2, "张立", "单位"),
+        person(3, "张伟", "单位"),
+    ]);
+    assert_eq!(names(&idx, "zhangwei"), ["张伟", "张立", "张伟长"]);
+}
+
+#[test]
+fn rule_common_name_first_among_matches_by_initials() {
+    let mut v: Vec<Entry> = synthetic(20_000).entries().to_vec();
+    let others = [
+        "张文", "赵文", "周伟", "张雯", "郑伟", "朱伟", "周文", "赵伟",
+    ];
+    for (k, n) in others.iter().cycle().take(400).enumerate() {
+        v.push(person(900_000 + k as i64, n, "单位"));
+    }
+    for k in 0..6 {
+        v.push(person(950_000 + k, "张伟", "单位"));
+    }
+    let total = v.iter().filter(|e| e.name == "张伟").count();
+    let idx = index(v);
+    let first: Vec<String> = names(&idx, "zw").into_iter().take(12).collect();
+    // Every 张伟 first (as many as the first 12 rows hold), before 张文, 赵文 ….
+    assert!(
+        first[..total.min(12)].iter().all(|n| n == "张伟"),
+        "{first:?}"
+    );
+    assert!(total >= 6);
+}
+
+#[test]
+fn rule_swapped_letters_rank_above_replaced_letters() {
+    let mut v = Vec::new();
+    for k in 0..20 {
+        v.push(person(k, ["张洁", "张雯", "张文"][k as usize % 3], "单位"));
+    }
+    v.push(person(100, "张伟", "单位"));
+    v.push(person(101, "张伟", "单位"));
+    let idx = index(v);
+    let n = names(&idx, "zhangwie");
+    assert_eq!(&n[..2], ["张伟", "张伟"], "{n:?}");
+}
+
+#[test]
+fn rule_an_entry_found_by_name_and_aliases_is_listed_once() {
+    let idx = county_pair();
+    let hits = search(&idx, "卫健委", 50);
+    let n = hits.iter().filter(|h| idx.entry(h.index).id == 10).count();
+    assert_eq!(n, 1);
+    // Limits count entries, not the aliases behind them.
+    assert_eq!(search(&idx, "县", 3).len(), 3);
+    // A hit on an alias highlights nothing in the name shown.
+    let h = &search(&idx, "县卫健委", 1)[0];
+    assert_eq!(idx.entry(h.index).id, 10);
+    assert!(h.positions.is_empty());
 }

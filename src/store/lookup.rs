@@ -90,7 +90,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
     };
     let mut out = Vec::new();
     let mut st = conn.prepare(&format!(
-        "SELECT o.id, o.name, o.parent_id, k.keys FROM orgs o \
+        "SELECT o.id, o.name, o.parent_id, k.keys, o.short_name FROM orgs o \
          LEFT JOIN search_keys k ON k.kind = {ORG_SUBJECT} AND k.id = o.id \
          WHERE o.abolished = 0 ORDER BY o.id"
     ))?;
@@ -100,10 +100,11 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             r.get::<_, String>(1)?,
             r.get::<_, Option<i64>>(2)?,
             r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
         ))
     })?;
     for row in rows {
-        let (id, name, parent, keys) = row?;
+        let (id, name, parent, keys, short) = row?;
         let unit = parent
             .and_then(|p| paths.get(&p).cloned())
             .unwrap_or_default();
@@ -114,6 +115,10 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             unit,
             detail: levels.get(&id).cloned().unwrap_or_default(),
             keys,
+            // The names people say (short name, abbreviations): their keys are
+            // computed when the index is built.
+            aliases: crate::search::unit_aliases(&name, short.as_deref()),
+            parent,
             name,
         });
     }
@@ -157,6 +162,8 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             unit: paths.get(&org).cloned().unwrap_or_default(),
             detail,
             keys,
+            aliases: Vec::new(),
+            parent: Some(org),
             name,
         });
     }
