@@ -5,6 +5,7 @@ mod util;
 
 mod cli;
 mod durability;
+mod english;
 mod faults;
 mod fuzz;
 mod house;

@@ -73,9 +73,25 @@ pub fn store_error(e: &store::Error, lang: Lang) -> String {
         ),
         E::DiskFull => W::EDiskFull.get(lang).into(),
         E::ReadOnly => W::EReadOnly.get(lang).into(),
-        E::Corrupt(why) => W::ECorrupt.fill(lang, &[why]),
+        E::Corrupt(why) => W::ECorrupt.fill(lang, &[&corrupt_detail(why, lang)]),
         E::Sqlite(e) => W::ESqlite.fill(lang, &[e]),
         E::Io(e) => W::EIo.fill(lang, &[e]),
+    }
+}
+
+/// The store's words for what is damaged (`store::Error::Corrupt`).
+fn corrupt_detail(why: &str, lang: Lang) -> String {
+    if lang == Lang::Zh {
+        return why.into();
+    }
+    match why {
+        "不是有效的数据库" => "not a valid database".into(),
+        "数据库文件已损坏" => "the database file is damaged".into(),
+        "完整性检查未通过" => "the integrity check failed".into(),
+        other => match other.strip_prefix("未知的数据表 ") {
+            Some(table) => format!("unknown table {table}"),
+            None => other.into(),
+        },
     }
 }
 
