@@ -91,7 +91,11 @@ fn english(cache: &Cache, data: &[String], args: &[&str], ok: bool) -> String {
     assert_eq!(out.status.success(), ok, "{args:?}: {t}");
     assert!(!t.trim().is_empty(), "{args:?} printed nothing");
     let bad = chinese_lines(&t, data);
-    assert!(bad.is_empty(), "{args:?} is not in English:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{args:?} is not in English:\n{}",
+        bad.join("\n")
+    );
     t
 }
 
@@ -122,10 +126,20 @@ fn every_command_speaks_english() {
         .to_string();
 
     let overview = english(&cache, &data, &["overview"], true);
-    assert!(overview.contains("Staffing type") && overview.contains("Usable"), "{overview}");
+    assert!(
+        overview.contains("Staffing type") && overview.contains("Usable"),
+        "{overview}"
+    );
     let warnings = english(&cache, &data, &["warnings"], true);
     assert!(warnings.contains("in all"), "{warnings}");
-    for kind in ["over-quota", "full", "over-posts", "retirement", "overage", "data"] {
+    for kind in [
+        "over-quota",
+        "full",
+        "over-posts",
+        "retirement",
+        "overage",
+        "data",
+    ] {
         english(&cache, &data, &["warnings", "--kind", kind], true);
     }
     english(&cache, &data, &["org", &root], true);
@@ -140,26 +154,71 @@ fn every_command_speaks_english() {
 
     // A decision, the outbox with it, its withdrawal, and the refusals around it.
     let id = open_request(&cache).to_string();
-    let decided = english(&cache, &data, &["decide", &id, "approve", "--comment", "ok"], true);
+    let decided = english(
+        &cache,
+        &data,
+        &["decide", &id, "approve", "--comment", "ok"],
+        true,
+    );
     assert!(decided.contains("queued"), "{decided}");
-    english(&cache, &data, &["decide", &id, "approve", "--comment", "ok"], false);
+    english(
+        &cache,
+        &data,
+        &["decide", &id, "approve", "--comment", "ok"],
+        false,
+    );
     let outbox = english(&cache, &data, &["outbox"], true);
     assert!(outbox.contains("1 queued"), "{outbox}");
     english(&cache, &data, &["outbox", "withdraw", &id], true);
     english(&cache, &data, &["outbox", "withdraw", &id], false);
-    english(&cache, &data, &["decide", &id, "maybe", "--comment", "ok"], false);
-    english(&cache, &data, &["--read-only", "decide", &id, "approve", "--comment", "ok"], false);
+    english(
+        &cache,
+        &data,
+        &["decide", &id, "maybe", "--comment", "ok"],
+        false,
+    );
+    english(
+        &cache,
+        &data,
+        &["--read-only", "decide", &id, "approve", "--comment", "ok"],
+        false,
+    );
 
     // Files.
-    english(&cache, &data, &["export", "quota", "--out", &out_file("q.csv")], true);
-    english(&cache, &data, &["export", "nothing", "--out", &out_file("n.csv")], false);
-    english(&cache, &data, &["gen", "--scale", "small", "--out", &out_file("s.snap")], true);
-    english(&cache, &data, &["import", snapshot().to_str().unwrap()], true);
+    english(
+        &cache,
+        &data,
+        &["export", "quota", "--out", &out_file("q.csv")],
+        true,
+    );
+    english(
+        &cache,
+        &data,
+        &["export", "nothing", "--out", &out_file("n.csv")],
+        false,
+    );
+    english(
+        &cache,
+        &data,
+        &["gen", "--scale", "small", "--out", &out_file("s.snap")],
+        true,
+    );
+    english(
+        &cache,
+        &data,
+        &["import", snapshot().to_str().unwrap()],
+        true,
+    );
     english(&cache, &data, &["repair"], true);
 
     // Mistakes in the arguments.
     english(&cache, &data, &["warnings", "--kind", "nonsense"], false);
-    english(&cache, &data, &["history", "--org", &root, "--since", "someday"], false);
+    english(
+        &cache,
+        &data,
+        &["history", "--org", &root, "--since", "someday"],
+        false,
+    );
     english(&cache, &data, &["org", "no-such-unit"], false);
     english(&cache, &data, &["person", "99999999"], false);
     english(&cache, &data, &["sync"], false);
@@ -177,7 +236,12 @@ fn the_common_errors_are_said_in_english() {
         let t = text(&out);
         assert_eq!(out.status.code(), Some(1), "{args:?} should fail: {t}");
         let bad = chinese_lines(&t, &data);
-        assert!(bad.is_empty(), "{args:?} on {}:\n{}", path.display(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{args:?} on {}:\n{}",
+            path.display(),
+            bad.join("\n")
+        );
         t
     };
 
@@ -191,7 +255,11 @@ fn the_common_errors_are_said_in_english() {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600)).unwrap();
     };
     let text_file = dir.join("notes.txt");
-    std::fs::write(&text_file, "not a database at all, just some words\n".repeat(200)).unwrap();
+    std::fs::write(
+        &text_file,
+        "not a database at all, just some words\n".repeat(200),
+    )
+    .unwrap();
     private(&text_file);
     let t = run(&text_file, &["overview"]);
     assert!(t.contains("not a bianzhi cache"), "{t}");
@@ -214,7 +282,10 @@ fn the_common_errors_are_said_in_english() {
     private(&damaged);
     {
         use std::io::{Seek, SeekFrom, Write};
-        let mut f = std::fs::OpenOptions::new().write(true).open(&damaged).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&damaged)
+            .unwrap();
         let len = f.metadata().unwrap().len();
         for at in (4096..len).step_by(8192) {
             f.seek(SeekFrom::Start(at)).unwrap();
@@ -225,13 +296,22 @@ fn the_common_errors_are_said_in_english() {
     assert!(t.contains("bianzhi repair") || t.contains("damaged"), "{t}");
 
     // The server: unreachable, a token refused, a malformed token.
-    let t = run(&cache.path, &["sync", "--server", "http://127.0.0.1:1", "--token", "abc"]);
+    let t = run(
+        &cache.path,
+        &["sync", "--server", "http://127.0.0.1:1", "--token", "abc"],
+    );
     assert!(t.contains("cannot reach the server"), "{t}");
-    let t = run(&cache.path, &["sync", "--server", "http://127.0.0.1:1", "--token", "a b"]);
+    let t = run(
+        &cache.path,
+        &["sync", "--server", "http://127.0.0.1:1", "--token", "a b"],
+    );
     assert!(t.contains("malformed"), "{t}");
     let db = dir.join("server.db");
     let server = ServeProcess::start(&db, "127.0.0.1:0", &["--generate", "small"], &[]);
-    let t = run(&cache.path, &["sync", "--server", &server.url, "--token", "wrong-token"]);
+    let t = run(
+        &cache.path,
+        &["sync", "--server", &server.url, "--token", "wrong-token"],
+    );
     assert!(t.contains("does not accept the token"), "{t}");
 
     // The operators of the reference server.

@@ -143,11 +143,8 @@ pub fn decide(ctx: &Ctx, a: DecideArgs) -> Result<()> {
             ctx.f(W::LikelyRefused, &[&why.join(ctx.w(W::ListSep))])
         );
     }
-    let item =
-        match store::inbox::decide(&store, a.request_id, decision, &a.comment, super::today())? {
-            Ok(item) => item,
-            Err(refusal) => return Err(refusal.into()),
-        };
+    // A refusal stays typed: main's report says it in the operator's language.
+    let item = store::inbox::decide(&store, a.request_id, decision, &a.comment, super::today())??;
     let (req, effect) = (&item.request, &item.effect);
     let effect_text = if decision == Decision::Approve {
         effect
