@@ -337,7 +337,35 @@ fn the_common_errors_are_said_in_english() {
     op(&["list"], true);
     op(&["disable", "clerk"], true);
     op(&["enable", "clerk"], true);
-    op(&["rotate", "clerk"], true);
+    let rotated = op(&["rotate", "clerk"], true);
+    let token = rotated
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap()
+        .trim()
+        .to_string();
+
+    // A sync that works, and the status after it.
+    let fresh = dir.join("fresh.db");
+    let out = bianzhi(
+        &fresh,
+        &[
+            "--lang",
+            "en",
+            "sync",
+            "--server",
+            &server.url,
+            "--token",
+            &token,
+        ],
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("Sync done"), "{t}");
+    assert!(chinese_lines(&t, &data).is_empty(), "{t}");
+    let out = bianzhi(&fresh, &["--lang", "en", "status"]);
+    let t = text(&out);
+    assert!(t.contains("Last sync:") && !t.chars().any(is_cjk), "{t}");
 }
 
 #[test]
