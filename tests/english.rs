@@ -151,6 +151,7 @@ fn every_command_speaks_english() {
     english(&cache, &data, &["inbox"], true);
     english(&cache, &data, &["status"], true);
     english(&cache, &data, &["outbox"], true);
+    english(&cache, &data, &["keymap", "--print"], true);
 
     // A decision, the outbox with it, its withdrawal, and the refusals around it.
     let id = open_request(&cache).to_string();
