@@ -308,7 +308,12 @@ fn the_common_errors_are_said_in_english() {
     );
     assert!(t.contains("malformed"), "{t}");
     let db = dir.join("server.db");
-    let server = ServeProcess::start(&db, "127.0.0.1:0", &["--generate", "small"], &[]);
+    let server = ServeProcess::start(
+        &db,
+        "127.0.0.1:0",
+        &["--generate", "small", "--lang", "en"],
+        &[],
+    );
     let t = run(
         &cache.path,
         &["sync", "--server", &server.url, "--token", "wrong-token"],
@@ -364,6 +369,13 @@ fn the_common_errors_are_said_in_english() {
     assert!(out.status.success(), "{t}");
     assert!(t.contains("Sync done"), "{t}");
     assert!(chinese_lines(&t, &data).is_empty(), "{t}");
+    // The server said what it did in English too (its stderr, written before its
+    // first answer).
+    let said = std::fs::read_to_string(&server.stderr).unwrap();
+    assert!(
+        said.contains("Server started") && !said.chars().any(is_cjk),
+        "{said}"
+    );
     let out = bianzhi(&fresh, &["--lang", "en", "status"]);
     let t = text(&out);
     assert!(t.contains("Last sync:") && !t.chars().any(is_cjk), "{t}");
