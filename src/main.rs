@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use bianzhi::cli::{self, Ctx};
+use bianzhi::model::Lang;
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -73,11 +74,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // Until the config is read, the language is the command line's.
+    let asked = match args.lang.as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    };
     let ctx = match Ctx::new(args.cache, args.config, args.lang.as_deref(), args.ui) {
         Ok(c) => c,
-        Err(e) => return report(e),
+        Err(e) => return report(e, asked),
     };
     let _log = cli::init_logging();
+    cli::out::set_ascii(ctx.ui.ascii);
     let result: Result<()> = match args.command {
         None => cli::open_interface(&ctx),
         Some(Command::Gen(a)) => cli::data::generate_snapshot(&ctx, a),
@@ -105,16 +112,19 @@ fn main() -> ExitCode {
     match result.and_then(|()| cli::out::flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if cli::out::is_closed(&e) => ExitCode::SUCCESS,
-        Err(e) => report(e),
+        Err(e) => report(e, ctx.lang),
     }
 }
 
 /// One line (plus its causes) on stderr, exit status 1.
-fn report(e: anyhow::Error) -> ExitCode {
-    let mut msg = format!("错误：{e}");
-    for cause in e.chain().skip(1) {
-        msg.push_str(&format!("\n  原因：{cause}"));
-    }
+/// The library's typed errors are said in the operator's language (`cli::errors`).
+fn report(e: anyhow::Error, lang: Lang) -> ExitCode {
+    let msg = cli::errors::report(&e, lang);
+    let msg = if cli::out::ascii_on() {
+        cli::out::ascii(&msg)
+    } else {
+        msg
+    };
     // Not eprintln!: a closed stderr must not turn an error into a panic.
     let _ = writeln!(std::io::stderr(), "{msg}");
     ExitCode::from(1)

@@ -6,6 +6,7 @@ mod util;
 mod cli;
 mod durability;
 mod exec;
+mod english;
 mod faults;
 mod fuzz;
 mod house;

@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use super::out::outln;
+use super::words::W;
 use crate::generate::generate;
 use crate::sync::wire::Snapshot;
 use anyhow::{Context as _, Result};
@@ -25,32 +26,38 @@ pub struct ImportArgs {
     pub file: PathBuf,
 }
 
-pub fn generate_snapshot(_ctx: &Ctx, a: GenArgs) -> Result<()> {
-    let scale = super::net::parse_scale(&a.scale)?;
+pub fn generate_snapshot(ctx: &Ctx, a: GenArgs) -> Result<()> {
+    let scale = super::net::parse_scale(&a.scale, ctx.lang)?;
     let started = std::time::Instant::now();
     let data = generate(scale, a.seed);
     Snapshot::new(&data, 0, None)
         .write(&a.out)
-        .with_context(|| format!("写入 {}", a.out.display()))?;
+        .with_context(|| ctx.f(W::Writing, &[&a.out.display()]))?;
     let size = std::fs::metadata(&a.out).map(|m| m.len()).unwrap_or(0);
     outln!(
-        "已生成 {} 个单位、{} 名人员，共 {} 行，写入 {}（{:.1} MB，用时 {:.1} 秒）",
-        data.orgs.len(),
-        data.persons.len(),
-        data.row_count(),
-        a.out.display(),
-        size as f64 / 1e6,
-        started.elapsed().as_secs_f64()
+        "{}",
+        ctx.f(
+            W::Generated,
+            &[
+                &data.orgs.len(),
+                &data.persons.len(),
+                &data.row_count(),
+                &a.out.display(),
+                &format!("{:.1}", size as f64 / 1e6),
+                &format!("{:.1}", started.elapsed().as_secs_f64()),
+            ]
+        )
     )?;
     Ok(())
 }
 
 pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
-    let snap = Snapshot::read(&a.file).with_context(|| format!("读取快照 {}", a.file.display()))?;
+    let snap =
+        Snapshot::read(&a.file).with_context(|| ctx.f(W::ReadingSnapshot, &[&a.file.display()]))?;
     let data = snap
         .data
         .decode()
-        .with_context(|| format!("解析快照 {}", a.file.display()))?;
+        .with_context(|| ctx.f(W::DecodingSnapshot, &[&a.file.display()]))?;
     let mut store = ctx.store_or_create()?;
     store.replace_all(&data)?;
     store.set_meta("cursor", &snap.cursor.to_string())?;
@@ -63,11 +70,16 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         Some(data.row_count() as i64),
     )?;
     outln!(
-        "已导入 {} 个单位、{} 名人员，共 {} 行，到 {}",
-        data.orgs.len(),
-        data.persons.len(),
-        data.row_count(),
-        ctx.cache_path.display()
+        "{}",
+        ctx.f(
+            W::Imported,
+            &[
+                &data.orgs.len(),
+                &data.persons.len(),
+                &data.row_count(),
+                &ctx.cache_path.display(),
+            ]
+        )
     )?;
     Ok(())
 }
@@ -80,23 +92,18 @@ pub struct RepairArgs {}
 pub fn repair(ctx: &Ctx, _a: RepairArgs) -> Result<()> {
     let path = &ctx.cache_path;
     use crate::store::repair::{Outcome, repair};
-    let r = match repair(path).with_context(|| format!("修复缓存 {}", path.display()))? {
+    let r = match repair(path).with_context(|| ctx.f(W::RepairingCache, &[&path.display()]))? {
         Outcome::Healthy => {
-            outln!("缓存 {} 完好，无需修复，未作任何改动。", path.display())?;
+            outln!("{}", ctx.f(W::Healthy, &[&path.display()]))?;
             return Ok(());
         }
         Outcome::Repaired(r) => r,
     };
-    outln!("损坏的缓存已移到 {}（未删除）。", r.moved_to.display())?;
-    outln!(
-        "已转入新缓存：未发送的操作 {} 个（操作箱共 {} 条），操作日志 {} 条。",
-        r.unsent,
-        r.outbox,
-        r.audit
-    )?;
+    outln!("{}", ctx.f(W::MovedAside, &[&r.moved_to.display()]))?;
+    outln!("{}", ctx.f(W::Rescued, &[&r.unsent, &r.outbox, &r.audit]))?;
     if r.lost > 0 {
-        outln!("有 {} 条记录已无法读取。", r.lost)?;
+        outln!("{}", ctx.f(W::Lost, &[&r.lost]))?;
     }
-    outln!("请执行 bianzhi sync：重新下载全部数据，并发送未发送的操作。")?;
+    outln!("{}", ctx.w(W::SyncNow))?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 use super::Ctx;
 use super::out::outln;
 use super::query::resolve_org;
+use super::words::W;
 use crate::report::{self, Table};
 use crate::store::{queries, warnings};
 use anyhow::{Context as _, Result, bail};
@@ -41,18 +42,15 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         PathBuf::from(s)
     };
     if same_file(cache) || same_file(&journal("-wal")) || same_file(&journal("-shm")) {
-        bail!(
-            "{} 是缓存文件本身，不能作为导出目标；缓存未作改动。请换一个文件名，例如 编制.xlsx",
-            a.out.display()
-        );
+        bail!(ctx.f(W::ExportIsCache, &[&a.out.display()]));
     }
     let store = ctx.store()?;
     let conn = store.conn();
     let root = match &a.org {
-        Some(o) => resolve_org(&store, o)?.id,
+        Some(o) => resolve_org(&store, o, ctx.lang)?.id,
         None => match queries::roots(conn)?.first() {
             Some(r) => r.org.id,
-            None => bail!("缓存中还没有数据，无可导出。请先执行 bianzhi sync。"),
+            None => bail!(ctx.w(W::NothingToExport)),
         },
     };
     let table: Table = match a.what.as_str() {
@@ -68,14 +66,14 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
             },
         )?,
         "inbox" => report::inbox_table(conn)?,
-        other => bail!("不能导出 `{other}`（可用：quota, warnings, persons, inbox）"),
+        other => bail!(ctx.f(W::CannotExport, &[&other])),
     };
     match a.format.as_str() {
         "csv" => report::write_csv(&table, &a.out),
         "xlsx" => report::write_xlsx(&table, &a.out),
-        other => bail!("不支持的格式 `{other}`（可用：csv, xlsx）"),
+        other => bail!(ctx.f(W::BadFormat, &[&other])),
     }
-    .with_context(|| format!("导出到 {}", a.out.display()))?;
+    .with_context(|| ctx.f(W::ExportingTo, &[&a.out.display()]))?;
     let revealed = if a.reveal_id {
         "，含完整身份证号"
     } else {
@@ -86,6 +84,9 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         &format!("{} {} → {}{revealed}", a.what, a.format, a.out.display()),
         Some(table.rows.len() as i64),
     )?;
-    outln!("已导出 {} 行到 {}", table.rows.len(), a.out.display())?;
+    outln!(
+        "{}",
+        ctx.f(W::Exported, &[&table.rows.len(), &a.out.display()])
+    )?;
     Ok(())
 }

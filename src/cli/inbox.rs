@@ -2,6 +2,8 @@
 
 use super::Ctx;
 use super::out::{out, outln};
+use super::speak::{approval_warning, change_text, standing_text};
+use super::words::W;
 use crate::model::{ApprovalKind, Decision};
 use crate::store::{self, inbox::Standing};
 use anyhow::{Result, bail};
@@ -31,11 +33,10 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
     let conn = store.conn();
     let kind = match &a.kind {
         None => None,
-        Some(k) => Some(ApprovalKind::parse(k).ok_or_else(|| {
-            anyhow::anyhow!(
-                "未知的申请类别 `{k}`（可用：用编计划, 增人入编, 减人出编, 领导职数使用, 机构调整）"
-            )
-        })?),
+        Some(k) => Some(
+            ApprovalKind::parse(k)
+                .ok_or_else(|| anyhow::anyhow!(ctx.f(W::UnknownRequestKind, &[k])))?,
+        ),
     };
     // The same items the screen shows; the command lists the open ones.
     let items: Vec<_> = store::inbox::items(conn, super::today())?
@@ -67,51 +68,61 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
         return Ok(());
     }
     if items.is_empty() {
-        outln!("没有待审批的申请")?;
+        outln!("{}", ctx.w(W::NoOpenRequests))?;
         return Ok(());
     }
+    let (lang, ascii) = (ctx.lang, ctx.ui.ascii);
     let rows: Vec<Vec<String>> = items
         .iter()
         .map(|i| {
             let (r, e) = (&i.request, &i.effect);
             let state = match &i.standing {
-                Standing::Open if e.blocks_approval() => "⚠ 超出编制".into(),
-                _ => i.standing_text(),
+                Standing::Open if e.blocks_approval() => {
+                    let posts = e.warnings.iter().any(|w| {
+                        matches!(w, crate::model::approval::Warning::PostsOverdrawn { .. })
+                    });
+                    let mark = if posts {
+                        W::OverPostsMark
+                    } else {
+                        W::OverdrawsMark
+                    };
+                    let text = ctx.w(mark);
+                    if ascii {
+                        text.replacen('⚠', "!", 1)
+                    } else {
+                        text.to_string()
+                    }
+                }
+                _ => standing_text(i, lang),
             };
             vec![
                 r.id.to_string(),
-                r.kind.zh().into(),
+                r.kind.label(lang).into(),
                 i.unit_path.clone(),
                 r.summary.clone(),
                 e.changes
                     .iter()
-                    .map(ToString::to_string)
+                    .map(|c| change_text(c, lang, ascii))
                     .collect::<Vec<_>>()
-                    .join("；"),
+                    .join(ctx.w(W::ListSep)),
                 state,
             ]
         })
         .collect();
-    out!(
-        "{}",
-        super::table::render(&["编号", "类别", "单位", "摘要", "审批后", "状态"], &rows)
-    )?;
-    outln!("共 {} 件", items.len())?;
+    let head = [W::Id, W::Kind, W::Unit, W::Summary, W::After, W::Status].map(|w| ctx.w(w));
+    out!("{}", super::table::render(&head, &rows))?;
+    outln!("{}", ctx.f(W::RequestCount, &[&items.len()]))?;
     Ok(())
 }
 
 pub fn decide(ctx: &Ctx, a: DecideArgs) -> Result<()> {
     if ctx.ui.read_only {
-        bail!("只读模式下不能审批");
+        bail!(ctx.w(W::ReadOnlyDecide));
     }
-    let decision = Decision::parse(&a.decision).ok_or_else(|| {
-        anyhow::anyhow!(
-            "未知的决定 `{}`（可用：approve 同意, return 退回, reject 不同意）",
-            a.decision
-        )
-    })?;
+    let decision = Decision::parse(&a.decision)
+        .ok_or_else(|| anyhow::anyhow!(ctx.f(W::UnknownDecision, &[&a.decision])))?;
     if a.comment.trim().is_empty() {
-        bail!("请填写审批意见（--comment）");
+        bail!(ctx.w(W::NeedComment));
     }
     let store = ctx.store()?;
     let conn = store.conn();
@@ -121,30 +132,39 @@ pub fn decide(ctx: &Ctx, a: DecideArgs) -> Result<()> {
         && item.standing.decidable()
         && item.effect.blocks_approval()
     {
-        let why: Vec<String> = item.effect.warnings.iter().map(|w| w.message()).collect();
-        eprintln!("注意：{}。服务器很可能不予接受。", why.join("；"));
+        let why: Vec<String> = item
+            .effect
+            .warnings
+            .iter()
+            .map(|w| approval_warning(w, ctx.lang))
+            .collect();
+        eprintln!(
+            "{}",
+            ctx.f(W::LikelyRefused, &[&why.join(ctx.w(W::ListSep))])
+        );
     }
-    let item =
-        match store::inbox::decide(&store, a.request_id, decision, &a.comment, super::today())? {
-            Ok(item) => item,
-            Err(refusal) => bail!("{refusal}"),
-        };
+    // A refusal stays typed: main's report says it in the operator's language.
+    let item = store::inbox::decide(&store, a.request_id, decision, &a.comment, super::today())??;
     let (req, effect) = (&item.request, &item.effect);
     let effect_text = if decision == Decision::Approve {
         effect
             .changes
             .iter()
-            .map(ToString::to_string)
+            .map(|c| change_text(c, ctx.lang, ctx.ui.ascii))
             .collect::<Vec<_>>()
-            .join("；")
+            .join(ctx.w(W::ListSep))
     } else {
         String::new()
     };
-    outln!(
-        "已记录：申请 {}（{}）{}，待上传，下次同步时发送。{effect_text}",
-        req.id,
-        req.kind.zh(),
-        decision.zh()
-    )?;
+    let line = ctx.f(
+        W::Recorded,
+        &[
+            &req.id,
+            &req.kind.label(ctx.lang),
+            &decision.label(ctx.lang),
+            &effect_text,
+        ],
+    );
+    outln!("{}", line.trim_end())?;
     Ok(())
 }

@@ -1,19 +1,23 @@
 //! Subcommands: thin edges over the library. anyhow with context lives here, not below.
 
 pub mod data;
+pub mod errors;
 pub mod export;
 pub mod inbox;
 pub mod net;
 pub mod out;
 pub mod outbox;
 pub mod query;
+pub mod speak;
 pub mod table;
+pub mod words;
 
 use crate::config::{self, Config};
 use crate::model::Lang;
 use crate::store::Store;
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
+use words::W;
 
 /// Options of the interface (also accepted before a subcommand).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -54,7 +58,10 @@ impl Ctx {
         let lang = match lang {
             Some("en") => Lang::En,
             Some("zh") => Lang::Zh,
-            Some(other) => anyhow::bail!("不支持的语言 `{other}`（可用：zh, en）"),
+            // Said in both: the language is what could not be understood.
+            Some(other) => anyhow::bail!(
+                "不支持的语言 `{other}`（可用：zh, en） / unsupported language `{other}` (use zh or en)"
+            ),
             None => cfg.lang.unwrap_or_default(),
         };
         Ok(Ctx {
@@ -70,14 +77,30 @@ impl Ctx {
     /// reported, never created (queries read a cache, they do not make one).
     pub fn store(&self) -> Result<Store> {
         Store::open(&self.cache_path)
-            .with_context(|| format!("打开缓存 {}", self.cache_path.display()))
+            .with_context(|| self.f(W::OpeningCache, &[&self.cache_path.display()]))
+    }
+
+    /// A word of the command line in the operator's language.
+    pub fn w(&self, w: W) -> &'static str {
+        w.get(self.lang)
+    }
+
+    /// A message of the command line with its blanks filled.
+    pub fn f(&self, w: W, args: &[&dyn std::fmt::Display]) -> String {
+        w.fill(self.lang, args)
+    }
+
+    /// A mark for the terminal: the box-drawing or symbol form, or its ASCII stand-in
+    /// under `--ascii`.
+    pub fn mark<'a>(&self, fancy: &'a str, ascii: &'a str) -> &'a str {
+        if self.ui.ascii { ascii } else { fancy }
     }
 
     /// Opens the cache, creating it when absent: only `sync`, `import`, `demo` and an
     /// interface that has a server to sync from make a cache.
     pub fn store_or_create(&self) -> Result<Store> {
         Store::create(&self.cache_path)
-            .with_context(|| format!("打开缓存 {}", self.cache_path.display()))
+            .with_context(|| self.f(W::OpeningCache, &[&self.cache_path.display()]))
     }
 }
 

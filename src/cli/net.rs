@@ -2,8 +2,10 @@
 
 use super::Ctx;
 use super::out::{out, outln};
+use super::words::W;
 use crate::config::Config;
 use crate::generate::{self, Scale};
+use crate::model::Lang;
 use crate::server::{self, ServerDb};
 use crate::store::Store;
 use crate::sync::{Client, Progress, client};
@@ -105,22 +107,21 @@ pub struct DemoArgs {
     pub seed: u64,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+fn runtime(lang: Lang) -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("无法启动异步运行时")
+        .context(W::NoRuntime.get(lang))
 }
 
 /// `small`, `county` or `city`: the generator's scales as the command line names them.
-pub(super) fn parse_scale(s: &str) -> Result<Scale> {
-    s.parse::<Scale>().map_err(|_| {
-        anyhow::anyhow!("未知的规模 `{s}`（可用：small, county, city），请改用其中之一")
-    })
+pub(super) fn parse_scale(s: &str, lang: Lang) -> Result<Scale> {
+    s.parse::<Scale>()
+        .map_err(|_| anyhow::anyhow!(W::UnknownScale.fill(lang, &[&s])))
 }
 
 /// Seeds an empty server database with a generated world; returns whether it did.
-fn seed_if_empty(db: &mut ServerDb, scale: Scale, seed: u64) -> Result<bool> {
+fn seed_if_empty(db: &mut ServerDb, scale: Scale, seed: u64, lang: Lang) -> Result<bool> {
     if !db.is_empty()? {
         return Ok(false);
     }
@@ -133,34 +134,30 @@ fn seed_if_empty(db: &mut ServerDb, scale: Scale, seed: u64) -> Result<bool> {
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     let size = match scale {
-        Scale::Small => "小型",
-        Scale::County => "县级",
-        Scale::City => "市级",
-    };
-    bar.set_message(format!("正在生成{size}示例数据（单位、人员、台账、申请）"));
+        Scale::Small => W::ScaleSmall,
+        Scale::County => W::ScaleCounty,
+        Scale::City => W::ScaleCity,
+    }
+    .get(lang);
+    bar.set_message(W::GeneratingData.fill(lang, &[&size]));
     let data = generate::generate(scale, seed);
-    bar.set_message(format!(
-        "正在写入服务器数据库：{} 个单位、{} 名人员",
-        data.orgs.len(),
-        data.persons.len()
-    ));
-    let seeded = db.seed(&data).context("写入生成的数据");
+    bar.set_message(W::WritingServerDb.fill(lang, &[&data.orgs.len(), &data.persons.len()]));
+    let seeded = db.seed(&data).context(W::WritingGenerated.get(lang));
     bar.finish_and_clear();
     seeded?;
     Ok(true)
 }
 
-pub fn serve(_ctx: &Ctx, a: ServeArgs) -> Result<()> {
-    let mut db =
-        ServerDb::open(&a.db).with_context(|| format!("打开服务器数据库 {}", a.db.display()))?;
+pub fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
+    let mut db = open_server_db(&a.db, ctx.lang)?;
     if let Some(scale) = &a.generate {
-        let scale = parse_scale(scale)?;
-        if seed_if_empty(&mut db, scale, a.seed)? {
-            eprintln!("已生成 {scale} 规模的数据（种子 {}）", a.seed);
+        let scale = parse_scale(scale, ctx.lang)?;
+        if seed_if_empty(&mut db, scale, a.seed, ctx.lang)? {
+            eprintln!("{}", ctx.f(W::GeneratedScale, &[&scale, &a.seed]));
         }
     }
     drop(db);
-    let rt = runtime()?;
+    let rt = runtime(ctx.lang)?;
     rt.block_on(async {
         let options = server::Options {
             simulate: a.simulate.then(|| Duration::from_secs(5)),
@@ -178,44 +175,44 @@ pub fn serve(_ctx: &Ctx, a: ServeArgs) -> Result<()> {
         out.flush()?;
         drop(out);
         eprintln!(
-            "服务器已启动（协议 v{}），按 Ctrl-C 停止",
-            crate::sync::wire::PROTOCOL_VERSION
+            "{}",
+            ctx.f(W::ServerStarted, &[&crate::sync::wire::PROTOCOL_VERSION])
         );
         tokio::signal::ctrl_c().await.ok();
-        eprintln!("正在停止……");
+        eprintln!("{}", ctx.w(W::Stopping));
         handle.stop().await;
         anyhow::Ok(())
     })
 }
 
-fn open_server_db(db: &Path) -> Result<ServerDb> {
-    ServerDb::open(db).with_context(|| format!("打开服务器数据库 {}", db.display()))
+fn open_server_db(db: &Path, lang: Lang) -> Result<ServerDb> {
+    ServerDb::open(db).with_context(|| W::OpeningServerDb.fill(lang, &[&db.display()]))
 }
 
-pub fn operator(_ctx: &Ctx, a: OperatorArgs) -> Result<()> {
+pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
     use crate::server::operators;
-    const KEEP_TOKEN: &str =
-        "令牌只显示这一次，请妥善保存（写入终端的配置文件 token 项，或设置 BIANZHI_TOKEN）：";
+    let lang = ctx.lang;
+    let keep_token = ctx.w(W::KeepToken);
     match a.command {
         OperatorCommand::Add { name, scope, db } => {
-            let db = open_server_db(&db)?;
+            let db = open_server_db(&db, lang)?;
             let scope = operators::resolve_unit(db.conn(), &scope)?;
             let token = db.add_operator(&name, scope)?;
             let unit = crate::store::queries::org(db.conn(), scope)?
                 .map(|o| o.name)
                 .unwrap_or_default();
             outln!(
-                "已创建操作员 {}，管辖范围：{unit}（单位 {scope}）及其下属单位。",
-                name.trim()
+                "{}",
+                ctx.f(W::OperatorAdded, &[&name.trim(), &unit, &scope])
             )?;
-            outln!("{KEEP_TOKEN}")?;
+            outln!("{keep_token}")?;
             outln!("{token}")?;
         }
         OperatorCommand::List { db } => {
-            let db = open_server_db(&db)?;
+            let db = open_server_db(&db, lang)?;
             let ops = operators::list(db.conn())?;
             if ops.is_empty() {
-                outln!("还没有操作员。用 bianzhi operator add 名称 --scope 单位 --db … 创建")?;
+                outln!("{}", ctx.w(W::NoOperators))?;
                 return Ok(());
             }
             // No roles exist yet: every operator may decide within their jurisdiction.
@@ -225,35 +222,28 @@ pub fn operator(_ctx: &Ctx, a: OperatorArgs) -> Result<()> {
                     vec![
                         format!("#{}", o.id),
                         o.name.clone(),
-                        format!("{}（单位 {}）", o.scope_name, o.scope_root),
-                        if o.disabled { "已停用" } else { "启用" }.to_string(),
-                        "—".to_string(),
+                        ctx.f(W::ScopeUnit, &[&o.scope_name, &o.scope_root]),
+                        ctx.w(if o.disabled { W::Disabled } else { W::Enabled })
+                            .to_string(),
+                        ctx.mark("—", "-").to_string(),
                     ]
                 })
                 .collect();
-            let head = ["编号", "操作员", "管辖范围", "状态", "角色"];
+            let head = [W::Id, W::Operator, W::Scope, W::Status, W::Role].map(|w| ctx.w(w));
             out!("{}", super::table::render(&head, &rows))?;
         }
         OperatorCommand::Disable { name, db } => {
-            let op = operators::set_disabled(&open_server_db(&db)?, &name, true)?;
-            outln!(
-                "已停用操作员 {}（#{}）：其下一个请求即被拒绝，运行中的服务器无需重启。恢复请用 bianzhi operator enable",
-                op.name,
-                op.id
-            )?;
+            let op = operators::set_disabled(&open_server_db(&db, lang)?, &name, true)?;
+            outln!("{}", ctx.f(W::OperatorDisabled, &[&op.name, &op.id]))?;
         }
         OperatorCommand::Enable { name, db } => {
-            let op = operators::set_disabled(&open_server_db(&db)?, &name, false)?;
-            outln!("已启用操作员 {}（#{}），原令牌继续有效", op.name, op.id)?;
+            let op = operators::set_disabled(&open_server_db(&db, lang)?, &name, false)?;
+            outln!("{}", ctx.f(W::OperatorEnabled, &[&op.name, &op.id]))?;
         }
         OperatorCommand::Rotate { name, db } => {
-            let (op, token) = operators::rotate(&open_server_db(&db)?, &name)?;
-            outln!(
-                "已为操作员 {}（#{}）更换令牌，旧令牌立即失效。",
-                op.name,
-                op.id
-            )?;
-            outln!("{KEEP_TOKEN}")?;
+            let (op, token) = operators::rotate(&open_server_db(&db, lang)?, &name)?;
+            outln!("{}", ctx.f(W::OperatorRotated, &[&op.name, &op.id]))?;
+            outln!("{keep_token}")?;
             outln!("{token}")?;
         }
     }
@@ -261,25 +251,33 @@ pub fn operator(_ctx: &Ctx, a: OperatorArgs) -> Result<()> {
 }
 
 /// A progress bar on stderr: rows, bytes, rate.
-fn progress_bar() -> indicatif::ProgressBar {
+fn progress_bar(lang: Lang) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    let template = format!("{{spinner}} {} {{msg}} [{{elapsed}}]", W::Syncing.get(lang));
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} 同步中 {msg} [{elapsed}]")
+        indicatif::ProgressStyle::with_template(&template)
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
 }
 
-fn show_progress(bar: &indicatif::ProgressBar, p: &Progress, started: std::time::Instant) {
+fn show_progress(
+    bar: &indicatif::ProgressBar,
+    p: &Progress,
+    started: std::time::Instant,
+    lang: Lang,
+) {
     let secs = started.elapsed().as_secs_f64().max(0.001);
-    bar.set_message(format!(
-        "{} 页 · {} 行 · 下行 {} · {}/秒",
-        p.pages,
-        p.rows,
-        indicatif::HumanBytes(p.bytes_down),
-        indicatif::HumanBytes((p.bytes_down as f64 / secs) as u64)
+    bar.set_message(W::SyncProgress.fill(
+        lang,
+        &[
+            &p.pages,
+            &p.rows,
+            &indicatif::HumanBytes(p.bytes_down),
+            &indicatif::HumanBytes((p.bytes_down as f64 / secs) as u64),
+        ],
     ));
 }
 
@@ -288,58 +286,67 @@ fn sync_with_bar(
     rt: &tokio::runtime::Runtime,
     c: &Client,
     cache: &Path,
+    lang: Lang,
 ) -> Result<client::Report, client::Error> {
-    let bar = progress_bar();
+    let bar = progress_bar(lang);
     let started = std::time::Instant::now();
     let b = bar.clone();
-    let on_progress = move |p: &Progress| show_progress(&b, p, started);
+    let on_progress = move |p: &Progress| show_progress(&b, p, started, lang);
     let r = rt.block_on(c.sync(cache, &on_progress));
     bar.finish_and_clear();
     r
 }
 
-fn summary(r: &client::Report) -> String {
-    let mut s = format!("同步完成：收到 {} 行", r.upserted);
+fn summary(r: &client::Report, lang: Lang) -> String {
+    let mut s = W::SyncDone.fill(lang, &[&r.upserted]);
     if r.deleted > 0 {
-        s.push_str(&format!("，删除 {} 行", r.deleted));
+        s.push_str(&W::SyncDeleted.fill(lang, &[&r.deleted]));
     }
     if r.pushed > 0 {
-        s.push_str(&format!(
-            "；发送决定 {} 个（服务器接受 {}，拒绝 {}）",
-            r.pushed, r.accepted, r.rejected
-        ));
+        s.push_str(&W::SyncPushed.fill(lang, &[&r.pushed, &r.accepted, &r.rejected]));
         if r.rejected > 0 {
-            s.push_str("，拒绝原因见 bianzhi outbox");
+            s.push_str(W::SyncRefusedHint.get(lang));
         }
     }
     if let Some(why) = &r.refetched {
-        s.push_str(&format!("；已重新下载全部数据（{why}）"));
+        s.push_str(&W::SyncRefetched.fill(lang, &[why]));
     }
-    s.push_str(&format!(
-        "；下行 {}，上行 {}，{} 次往返，用时 {:.1} 秒",
-        indicatif::HumanBytes(r.bytes_down),
-        indicatif::HumanBytes(r.bytes_up),
-        r.round_trips,
-        r.elapsed.as_secs_f64()
+    s.push_str(&W::SyncTraffic.fill(
+        lang,
+        &[
+            &indicatif::HumanBytes(r.bytes_down),
+            &indicatif::HumanBytes(r.bytes_up),
+            &r.round_trips,
+            &format!("{:.1}", r.elapsed.as_secs_f64()),
+        ],
     ));
     s
 }
 
 /// Turns a sync failure into one clear message naming the fix.
 fn explain(ctx: &Ctx, e: client::Error, cache: &Path) -> anyhow::Error {
+    let lang = ctx.lang;
     match e {
         client::Error::Unauthorized(m) => {
-            anyhow::anyhow!("{m}（配置文件：{}）", ctx.config_path.display())
+            let what = match lang {
+                Lang::Zh => m,
+                Lang::En => super::errors::client_error(&client::Error::Unauthorized(m), lang),
+            };
+            anyhow::anyhow!(
+                "{what}{}",
+                ctx.f(W::ConfigFile, &[&ctx.config_path.display()])
+            )
         }
         e @ client::Error::Unreachable { .. } => {
             let age = Store::open(cache)
                 .ok()
                 .and_then(|s| client::status(s.conn()).ok())
                 .and_then(|s| s.last_sync)
-                .map(|t| format!("（数据截至 {}）", short_time(&t)))
+                .map(|t| ctx.f(W::DataAsOf, &[&short_time(&t)]))
                 .unwrap_or_default();
-            anyhow::anyhow!("{e}{age}")
+            anyhow::anyhow!("{}{age}", super::errors::client_error(&e, lang))
         }
+        // Kept typed: main's report says it in the operator's language.
         e => anyhow::anyhow!(e),
     }
 }
@@ -358,37 +365,36 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
     let server = a
         .server
         .or_else(|| ctx.config.server.clone())
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "未指定服务器：请用 --server URL，或在配置文件 {} 中写入 server = \"…\"",
-                ctx.config_path.display()
-            )
-        })?;
-    let token = a.token.or_else(|| ctx.config.token.clone()).filter(|t| !t.trim().is_empty()).ok_or_else(|| {
-        anyhow::anyhow!(
-            "缺少令牌：请向管理员索取（bianzhi operator add），用 --token 指定、设置环境变量 BIANZHI_TOKEN，或写入配置文件 {} 的 token 项",
-            ctx.config_path.display()
-        )
-    })?;
+        .ok_or_else(|| anyhow::anyhow!(ctx.f(W::NoServer, &[&ctx.config_path.display()])))?;
+    let token = a
+        .token
+        .or_else(|| ctx.config.token.clone())
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| anyhow::anyhow!(ctx.f(W::NoToken, &[&ctx.config_path.display()])))?;
     let c = Client::with_ca(&server, &token, ctx.config.ca_cert.as_deref())?;
     // Opening the cache first reports a bad cache before any network traffic.
     drop(ctx.store_or_create()?);
-    let rt = runtime()?;
-    let report =
-        sync_with_bar(&rt, &c, &ctx.cache_path).map_err(|e| explain(ctx, e, &ctx.cache_path))?;
+    let rt = runtime(ctx.lang)?;
+    let report = sync_with_bar(&rt, &c, &ctx.cache_path, ctx.lang)
+        .map_err(|e| explain(ctx, e, &ctx.cache_path))?;
     if let Ok(store) = ctx.store() {
-        let _ = store.audit("sync", &summary(&report), Some(report.upserted as i64));
+        // The audit log is kept in one language.
+        let _ = store.audit(
+            "sync",
+            &summary(&report, Lang::Zh),
+            Some(report.upserted as i64),
+        );
     }
-    outln!("{}", summary(&report))?;
+    outln!("{}", summary(&report, ctx.lang))?;
     Ok(())
 }
 
-fn age_text(secs: i64) -> String {
+fn age_text(secs: i64, lang: Lang) -> String {
     match secs {
-        s if s < 60 => "刚刚".into(),
-        s if s < 3600 => format!("{} 分钟前", s / 60),
-        s if s < 86400 => format!("{} 小时前", s / 3600),
-        s => format!("{} 天前", s / 86400),
+        s if s < 60 => W::JustNow.get(lang).into(),
+        s if s < 3600 => W::MinutesAgo.fill(lang, &[&(s / 60)]),
+        s if s < 86400 => W::HoursAgo.fill(lang, &[&(s / 3600)]),
+        s => W::DaysAgo.fill(lang, &[&(s / 86400)]),
     }
 }
 
@@ -400,49 +406,47 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
         return Ok(());
     }
     match (&st.last_sync, st.age_seconds) {
-        (Some(t), Some(age)) => outln!("上次同步：{}（{}）", short_time(t), age_text(age))?,
-        _ => outln!("上次同步：从未同步")?,
+        (Some(t), Some(age)) => outln!(
+            "{}",
+            ctx.f(W::LastSync, &[&short_time(t), &age_text(age, ctx.lang)])
+        )?,
+        _ => outln!("{}", ctx.w(W::NeverSynced))?,
     }
-    outln!(
-        "服务器：{}",
-        st.server
-            .as_deref()
-            .or(ctx.config.server.as_deref())
-            .unwrap_or("（未配置）")
-    )?;
+    let server = st
+        .server
+        .as_deref()
+        .or(ctx.config.server.as_deref())
+        .unwrap_or(ctx.w(W::NotConfigured));
+    outln!("{}", ctx.f(W::ServerLine, &[&server]))?;
     if st.sent > 0 {
-        outln!(
-            "未发送的操作：{} 个（其中 {} 个已发送，等待服务器答复）",
-            st.unsent,
-            st.sent
-        )?;
+        outln!("{}", ctx.f(W::UnsentSent, &[&st.unsent, &st.sent]))?;
     } else {
-        outln!("未发送的操作：{} 个", st.unsent)?;
+        outln!("{}", ctx.f(W::Unsent, &[&st.unsent]))?;
     }
     if st.rejected_unseen > 0 {
         outln!(
-            "被服务器拒绝的操作：{} 个是上次查看后新增的（共 {} 个）。用 bianzhi outbox 查看原因",
-            st.rejected_unseen,
-            st.rejected
+            "{}",
+            ctx.f(W::RefusedNew, &[&st.rejected_unseen, &st.rejected])
         )?;
     } else if st.rejected > 0 {
-        outln!("被服务器拒绝的操作：{} 个，均已查看", st.rejected)?;
+        outln!("{}", ctx.f(W::RefusedSeen, &[&st.rejected]))?;
     }
     if st.partial {
-        outln!("上次同步未完成，下次同步将继续")?;
+        outln!("{}", ctx.w(W::Partial))?;
     }
     Ok(())
 }
 
 pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
-    let scale = parse_scale(&a.scale)?;
+    let lang = ctx.lang;
+    let scale = parse_scale(&a.scale, lang)?;
     let dir = tempfile::Builder::new()
         .prefix("bianzhi-demo-")
         .tempdir()
-        .context("创建临时目录")?;
+        .context(ctx.w(W::TempDir))?;
     let db_path = dir.path().join("server.db");
     let mut db = ServerDb::open(&db_path)?;
-    seed_if_empty(&mut db, scale, a.seed)?;
+    seed_if_empty(&mut db, scale, a.seed, lang)?;
     let root = db
         .conn()
         .query_row(
@@ -450,11 +454,11 @@ pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
             [],
             |r| r.get::<_, i64>(0),
         )
-        .context("生成的数据没有根单位")?;
-    let token = db.add_operator("演示操作员", root)?;
+        .context(ctx.w(W::NoRoot))?;
+    let token = db.add_operator(ctx.w(W::DemoOperator), root)?;
     drop(db);
 
-    let rt = runtime()?;
+    let rt = runtime(lang)?;
     let options = server::Options {
         simulate: Some(Duration::from_secs(20)),
         seed: a.seed,
@@ -462,7 +466,7 @@ pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
     };
     let handle = rt.block_on(server::spawn(&db_path, "127.0.0.1:0", options))?;
     let url = handle.url();
-    eprintln!("示例服务器：{url}");
+    eprintln!("{}", ctx.f(W::DemoServer, &[&url]));
 
     let data_dir = crate::config::data_dir();
     let cache_path = data_dir.join("demo-cache.db");
@@ -475,7 +479,7 @@ pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
     };
     config
         .save(&config_path)
-        .with_context(|| format!("写入演示配置 {}", config_path.display()))?;
+        .with_context(|| ctx.f(W::WritingDemoConfig, &[&config_path.display()]))?;
     let demo_ctx = Ctx {
         cache_path: cache_path.clone(),
         config_path,
@@ -485,9 +489,9 @@ pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
     };
 
     let c = Client::new(&url, &token)?;
-    let result = match sync_with_bar(&rt, &c, &cache_path) {
+    let result = match sync_with_bar(&rt, &c, &cache_path, lang) {
         Ok(r) => {
-            eprintln!("{}", summary(&r));
+            eprintln!("{}", summary(&r, lang));
             // The interface runs outside the runtime (it may start its own); the server
             // keeps serving on the runtime's worker threads meanwhile.
             super::open_interface(&demo_ctx)

@@ -8,6 +8,7 @@
 //! it at the write, skipping the cleanup; hence this.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The reader of standard output went away. Not a failure of the command: `main`
 /// ends with status 0 and prints nothing.
@@ -15,9 +16,54 @@ use std::io::{self, Write};
 #[error("标准输出已关闭（读取方已退出），输出到此为止。")]
 pub struct StdoutClosed;
 
+static ASCII: AtomicBool = AtomicBool::new(false);
+
+/// `--ascii`: from now on every mark written to standard output is its ASCII stand-in
+/// (set once by `main`, so that every command, and every table in it, obeys).
+pub fn set_ascii(on: bool) {
+    ASCII.store(on, Ordering::Relaxed);
+}
+
+/// Whether `--ascii` is in force.
+pub fn ascii_on() -> bool {
+    ASCII.load(Ordering::Relaxed)
+}
+
+/// The marks the command line prints and their ASCII stand-ins. Data values (names,
+/// document numbers) hold none of these.
+const MARKS: [(char, &str); 9] = [
+    ('●', "!"),
+    ('◐', "="),
+    ('○', "o"),
+    ('⚠', "!"),
+    ('›', ">"),
+    ('→', "->"),
+    ('—', "-"),
+    ('·', "-"),
+    ('…', "..."),
+];
+
+/// `s` with every mark replaced by its ASCII stand-in.
+pub fn ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match MARKS.iter().find(|(m, _)| *m == c) {
+            Some((_, a)) => out.push_str(a),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// Writes to standard output; a closed pipe becomes [`StdoutClosed`].
 pub fn write(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
-    io::stdout().lock().write_fmt(args).map_err(from_io)
+    let mut stdout = io::stdout().lock();
+    if ASCII.load(Ordering::Relaxed) {
+        stdout.write_all(ascii(&args.to_string()).as_bytes())
+    } else {
+        stdout.write_fmt(args)
+    }
+    .map_err(from_io)
 }
 
 /// Flushes standard output (`main` does, before deciding the exit status).

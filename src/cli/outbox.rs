@@ -3,6 +3,7 @@
 
 use super::Ctx;
 use super::out::{out, outln};
+use super::words::W;
 use crate::model::Lang;
 use crate::store::outbox::{self, State};
 use crate::store::{self, queries};
@@ -41,18 +42,18 @@ pub fn outbox(ctx: &Ctx, a: OutboxArgs) -> Result<()> {
 
 fn withdraw(ctx: &Ctx, id: i64) -> Result<()> {
     if ctx.ui.read_only {
-        bail!("只读模式下不能撤回决定");
+        bail!(ctx.w(W::ReadOnlyWithdraw));
     }
     let store = ctx.store()?;
     match store::inbox::withdraw(&store, id)? {
         Ok(e) => {
             outln!(
-                "已撤回：申请 {id} 的决定（{}）不会再发送，该申请重新列入待审批。",
-                e.decision.zh()
+                "{}",
+                ctx.f(W::Withdrawn, &[&id, &e.decision.label(ctx.lang)])
             )?;
             Ok(())
         }
-        Err(refusal) => bail!("{refusal}"),
+        Err(refusal) => Err(refusal.into()),
     }
 }
 
@@ -67,15 +68,29 @@ fn short_time(rfc3339: &str) -> String {
         .unwrap_or_else(|_| rfc3339.to_string())
 }
 
-/// Splits `s` into pieces at most `width` cells wide (at least one piece).
+/// Splits `s` into pieces at most `width` cells wide (at least one piece), at a space
+/// where the piece has one (English), else anywhere (Chinese).
 fn wrap(s: &str, width: usize) -> Vec<String> {
     let mut out = vec![String::new()];
     let mut w = 0;
     for c in s.chars() {
         let cw = c.width().unwrap_or(0);
         if w + cw > width && w > 0 {
-            out.push(String::new());
-            w = 0;
+            let last = out.last_mut().expect("one piece");
+            // Carry the unfinished word over to the next line.
+            let carried = match last.rfind(' ') {
+                Some(at) if c != ' ' => {
+                    let word = last[at + 1..].to_string();
+                    last.truncate(at);
+                    word
+                }
+                _ => String::new(),
+            };
+            w = carried.width();
+            out.push(carried);
+            if c == ' ' {
+                continue;
+            }
         }
         if let Some(last) = out.last_mut() {
             last.push(c);
@@ -113,26 +128,38 @@ fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
         return Ok(());
     }
     if entries.is_empty() {
-        outln!("没有记录过的决定（审批后会在这里列出，直到服务器答复）")?;
+        outln!("{}", ctx.w(W::NoDecisions))?;
         return Ok(());
     }
-    let header = ["申请", "类别", "决定", "状态", "记录时间", "说明"];
+    let lang = ctx.lang;
+    let header = [
+        W::Request,
+        W::Kind,
+        W::Decision,
+        W::Status,
+        W::RecordedAt,
+        W::Explanation,
+    ]
+    .map(|w| w.get(lang));
     let mut cells: Vec<[String; 5]> = Vec::new();
     let mut notes = Vec::new();
     for e in &entries {
         cells.push([
             e.approval_id.to_string(),
             kind(e.approval_id)?
-                .map(|k| k.label(Lang::Zh).to_string())
-                .unwrap_or_else(|| "—".into()),
-            e.decision.zh().to_string(),
-            e.state.zh().to_string(),
+                .map(|k| k.label(lang).to_string())
+                .unwrap_or_else(|| ctx.mark("—", "-").into()),
+            e.decision.label(lang).to_string(),
+            state_word(e.state, lang).to_string(),
             short_time(&e.created_at),
         ]);
         notes.push(match e.state {
-            State::Refused => format!("服务器：{}", e.reason.as_deref().unwrap_or("未说明原因")),
-            State::Sent => "等待服务器答复".to_string(),
-            State::Queued => "下次同步时发送，可撤回".to_string(),
+            State::Refused => ctx.f(
+                W::ServerSays,
+                &[&e.reason.as_deref().unwrap_or(ctx.w(W::NoReason))],
+            ),
+            State::Sent => ctx.w(W::WaitingServer).to_string(),
+            State::Queued => ctx.w(W::SentNextSync).to_string(),
             State::Accepted => String::new(),
         });
     }
@@ -167,15 +194,20 @@ fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
     out!("{}", super::table::render(&header, &rows))?;
     let count = |s| entries.iter().filter(|e| e.state == s).count();
     outln!(
-        "共 {} 个：待上传 {}，已发送 {}，已接受 {}，被拒绝 {}",
-        entries.len(),
-        count(State::Queued),
-        count(State::Sent),
-        count(State::Accepted),
-        count(State::Refused)
+        "{}",
+        ctx.f(
+            W::OutboxCount,
+            &[
+                &entries.len(),
+                &count(State::Queued),
+                &count(State::Sent),
+                &count(State::Accepted),
+                &count(State::Refused)
+            ]
+        )
     )?;
     if count(State::Queued) > 0 {
-        outln!("撤回尚未发送的决定：bianzhi outbox withdraw 申请编号")?;
+        outln!("{}", ctx.w(W::WithdrawHint))?;
     }
     // The operator has now seen every refusal: `bianzhi status` stops counting them.
     // Not worth failing the listing for (a read-only cache cannot keep the mark).
@@ -185,4 +217,15 @@ fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
         tracing::warn!("could not mark the refusals seen: {e}");
     }
     Ok(())
+}
+
+/// An outbox state in words (the store names them in Chinese only).
+fn state_word(s: State, lang: Lang) -> &'static str {
+    match s {
+        State::Queued => W::OutQueued,
+        State::Sent => W::OutSent,
+        State::Accepted => W::OutAccepted,
+        State::Refused => W::OutRefused,
+    }
+    .get(lang)
 }

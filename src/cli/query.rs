@@ -4,6 +4,7 @@
 use super::Ctx;
 use super::out::{out, outln};
 use super::table::render;
+use super::words::W;
 use crate::model::quota::Figures;
 use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
@@ -90,21 +91,22 @@ pub struct OverviewArgs {
 }
 
 /// Finds one unit by id or name; an ambiguous name lists the candidates.
-pub fn resolve_org(store: &Store, key: &str) -> Result<Org> {
+pub fn resolve_org(store: &Store, key: &str, lang: Lang) -> Result<Org> {
     let conn = store.conn();
     if let Ok(id) = key.trim().parse::<i64>() {
-        return queries::org(conn, id)?.ok_or_else(|| anyhow::anyhow!("找不到编号为 {id} 的单位"));
+        return queries::org(conn, id)?
+            .ok_or_else(|| anyhow::anyhow!(W::NoOrgId.fill(lang, &[&id])));
     }
     let found = queries::find_orgs(conn, key.trim())?;
     match found.len() {
-        0 => bail!("找不到名称含“{key}”的单位"),
+        0 => bail!(W::NoOrgName.fill(lang, &[&key])),
         1 => Ok(found.into_iter().next().expect("one")),
         _ => {
             let exact: Vec<&Org> = found.iter().filter(|o| o.name == key.trim()).collect();
             if exact.len() == 1 {
                 return Ok(exact[0].clone());
             }
-            let mut msg = format!("“{key}”对应多个单位，请用编号指定：");
+            let mut msg = W::ManyOrgs.fill(lang, &[&key]);
             for o in found.iter().take(20) {
                 msg.push_str(&format!(
                     "\n  {:>6}  {}",
@@ -118,18 +120,18 @@ pub fn resolve_org(store: &Store, key: &str) -> Result<Org> {
 }
 
 /// Finds one person by id or name; an ambiguous name lists the candidates.
-pub fn resolve_person(store: &Store, key: &str) -> Result<Person> {
+pub fn resolve_person(store: &Store, key: &str, lang: Lang) -> Result<Person> {
     let conn = store.conn();
     if let Ok(id) = key.trim().parse::<i64>() {
         return queries::person(conn, id)?
-            .ok_or_else(|| anyhow::anyhow!("找不到编号为 {id} 的人员"));
+            .ok_or_else(|| anyhow::anyhow!(W::NoPersonId.fill(lang, &[&id])));
     }
     let found = queries::find_persons(conn, key.trim())?;
     match found.len() {
-        0 => bail!("找不到姓名为“{key}”的人员"),
+        0 => bail!(W::NoPersonName.fill(lang, &[&key])),
         1 => Ok(found.into_iter().next().expect("one")),
         _ => {
-            let mut msg = format!("“{key}”有{}人同名，请用编号指定：", found.len());
+            let mut msg = W::ManyPersons.fill(lang, &[&key, &found.len()]);
             for p in found.iter().take(20) {
                 msg.push_str(&format!(
                     "\n  {:>7}  {}  {}  {}",
@@ -216,7 +218,7 @@ pub fn figures_json(f: &Figures) -> serde_json::Value {
 
 /// The quota table as the screen and exports show it: the rows and figures come from
 /// [`crate::report`], led by the three-colour mark.
-pub fn quota_rows(f: &Figures, ascii: bool) -> Vec<Vec<String>> {
+pub fn quota_rows(f: &Figures, ascii: bool, lang: Lang) -> Vec<Vec<String>> {
     crate::report::quota_lines(f)
         .iter()
         .map(|(t, q)| {
@@ -224,9 +226,9 @@ pub fn quota_rows(f: &Figures, ascii: bool) -> Vec<Vec<String>> {
                 Some(t) => {
                     let tr = q.traffic();
                     let mark = if ascii { tr.ascii_mark() } else { tr.mark() };
-                    format!("{mark} {}", t.zh())
+                    format!("{mark} {}", t.label(lang))
                 }
-                None => format!("  {}", crate::report::staffing_word(None)),
+                None => format!("  {}", W::Total.get(lang)),
             };
             let mut row = vec![label];
             row.extend(crate::report::figure_cells(q));
@@ -235,23 +237,37 @@ pub fn quota_rows(f: &Figures, ascii: bool) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub const QUOTA_HEADER: [&str; 7] = [
-    "编制类型",
-    crate::report::FIGURE_COLUMNS[0],
-    crate::report::FIGURE_COLUMNS[1],
-    crate::report::FIGURE_COLUMNS[2],
-    crate::report::FIGURE_COLUMNS[3],
-    crate::report::FIGURE_COLUMNS[4],
-    crate::report::FIGURE_COLUMNS[5],
-];
+/// The quota table's header, in the order of [`crate::report::FIGURE_COLUMNS`].
+pub fn quota_header(lang: Lang) -> [&'static str; 7] {
+    [
+        W::StaffingType,
+        W::Approved,
+        W::Actual,
+        W::Reserved,
+        W::Vacant,
+        W::Over,
+        W::Usable,
+    ]
+    .map(|w| w.get(lang))
+}
 
-fn post_rows(f: &Figures) -> Vec<Vec<String>> {
+/// A post slot in words: 正科级正职, or "section chief" in English.
+pub fn slot_text(s: &PostSlot, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => s.to_string(),
+        Lang::En => format!("{} {}", s.level.en(), s.rank.en()),
+    }
+}
+
+fn post_rows(f: &Figures, ascii: bool, lang: Lang) -> Vec<Vec<String>> {
     f.posts
         .iter()
         .map(|(s, p)| {
             // 核定, 实配, 空缺, 超配: the report's cells without the status word (the
             // mark leads the row).
-            let mut row = vec![format!("{} {s}", p.traffic().mark())];
+            let tr = p.traffic();
+            let mark = if ascii { tr.ascii_mark() } else { tr.mark() };
+            let mut row = vec![format!("{mark} {}", slot_text(s, lang))];
             row.extend(crate::report::post_cells(p).into_iter().take(4));
             row
         })
@@ -260,7 +276,7 @@ fn post_rows(f: &Figures) -> Vec<Vec<String>> {
 
 pub fn org(ctx: &Ctx, a: OrgArgs) -> Result<()> {
     let store = ctx.store()?;
-    let o = resolve_org(&store, &a.org)?;
+    let o = resolve_org(&store, &a.org, ctx.lang)?;
     let conn = store.conn();
     let unit = queries::unit_figures(conn, o.id)?;
     let subtree = queries::subtree_figures(conn, o.id)?;
@@ -270,58 +286,72 @@ pub fn org(ctx: &Ctx, a: OrgArgs) -> Result<()> {
         outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(());
     }
+    let lang = ctx.lang;
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let w = |w: W| w.get(lang).to_string();
     let fields = vec![
-        vec!["编号".into(), o.id.to_string()],
-        vec!["单位全称".into(), o.name.clone()],
-        vec!["简称".into(), opt(&o.short_name)],
-        vec!["隶属".into(), path],
+        vec![w(W::Id), o.id.to_string()],
+        vec![w(W::FullName), o.name.clone()],
+        vec![w(W::ShortName), opt(&o.short_name)],
+        vec![w(W::Parent), path],
         vec![
-            "类别".into(),
-            o.category.map(|c| c.zh().to_string()).unwrap_or_default(),
+            w(W::Category),
+            o.category
+                .map(|c| c.label(lang).to_string())
+                .unwrap_or_default(),
         ],
         vec![
-            "机构规格".into(),
-            o.level.map(|c| c.zh().to_string()).unwrap_or_default(),
+            w(W::Level),
+            o.level
+                .map(|c| c.label(lang).to_string())
+                .unwrap_or_default(),
         ],
         vec![
-            "机构性质".into(),
-            o.nature.map(|c| c.zh().to_string()).unwrap_or_default(),
+            w(W::Nature),
+            o.nature
+                .map(|c| c.label(lang).to_string())
+                .unwrap_or_default(),
         ],
-        vec!["统一社会信用代码".into(), opt(&o.credit_code)],
-        vec!["中文域名".into(), opt(&o.domain_name)],
-        vec!["设立文件".into(), opt(&o.founding_doc)],
+        vec![w(W::CreditCode), opt(&o.credit_code)],
+        vec![w(W::Domain), opt(&o.domain_name)],
+        vec![w(W::FoundingDoc), opt(&o.founding_doc)],
         vec![
-            "设立日期".into(),
+            w(W::FoundingDate),
             o.founding_date.map(|d| d.to_string()).unwrap_or_default(),
         ],
     ];
-    out!("{}", render(&["项目", "内容"], &fields))?;
-    outln!("\n本单位编制")?;
+    let header = quota_header(lang);
+    out!("{}", render(&[ctx.w(W::Item), ctx.w(W::Content)], &fields))?;
+    outln!("\n{}", ctx.w(W::UnitQuota))?;
     out!(
         "{}",
-        render(&QUOTA_HEADER, &quota_rows(&unit, ctx.ui.ascii))
+        render(&header, &quota_rows(&unit, ctx.ui.ascii, lang))
     )?;
     if !subtree.quota.is_empty() && subtree != unit {
-        outln!("\n含下属单位合计")?;
+        outln!("\n{}", ctx.w(W::SubtreeQuota))?;
         out!(
             "{}",
-            render(&QUOTA_HEADER, &quota_rows(&subtree, ctx.ui.ascii))
+            render(&header, &quota_rows(&subtree, ctx.ui.ascii, lang))
         )?;
     }
     if !unit.posts.is_empty() {
-        outln!("\n领导职数")?;
-        out!(
-            "{}",
-            render(&["职数", "核定", "实配", "空缺", "超配"], &post_rows(&unit))
-        )?;
+        outln!("\n{}", ctx.w(W::LeaderPosts))?;
+        let head = [
+            W::Posts,
+            W::Approved,
+            W::Filled,
+            W::PostsVacant,
+            W::PostsOver,
+        ]
+        .map(|w| w.get(lang));
+        out!("{}", render(&head, &post_rows(&unit, ctx.ui.ascii, lang)))?;
     }
     Ok(())
 }
 
 pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
     let store = ctx.store()?;
-    let p = resolve_person(&store, &a.person)?;
+    let p = resolve_person(&store, &a.person, ctx.lang)?;
     if a.reveal_id {
         store.audit("reveal", &format!("person {}", p.id), Some(1))?;
     }
@@ -330,56 +360,56 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
         outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(());
     }
+    let lang = ctx.lang;
     let o = |s: &Option<String>| s.clone().unwrap_or_default();
     let v = |x: Option<&dyn std::fmt::Display>| x.map(|x| x.to_string()).unwrap_or_default();
+    let l = |x: Option<&'static str>| x.unwrap_or_default().to_string();
+    let w = |w: W| w.get(lang).to_string();
     let rows: Vec<Vec<String>> = vec![
-        vec!["编号".into(), p.id.to_string()],
-        vec!["姓名".into(), p.name.clone()],
-        vec!["单位".into(), out.org_path.clone()],
-        vec!["身份证号".into(), out.person.id_number.clone()],
-        vec!["性别".into(), p.sex.zh().into()],
+        vec![w(W::Id), p.id.to_string()],
+        vec![w(W::Name), p.name.clone()],
+        vec![w(W::Unit), out.org_path.clone()],
+        vec![w(W::IdNumber), out.person.id_number.clone()],
+        vec![w(W::Sex), p.sex.label(lang).into()],
+        vec![w(W::Birth), out.birth_date.clone().unwrap_or_default()],
+        vec![w(W::Ethnicity), p.ethnicity.clone()],
         vec![
-            "出生日期".into(),
-            out.birth_date.clone().unwrap_or_default(),
+            w(W::Political),
+            l(p.political_status.map(|x| x.label(lang))),
         ],
-        vec!["民族".into(), p.ethnicity.clone()],
+        vec![w(W::Status), p.status.label(lang).into()],
         vec![
-            "政治面貌".into(),
-            v(p.political_status.as_ref().map(|x| x as _)),
-        ],
-        vec!["状态".into(), p.status.zh().into()],
-        vec![
-            "占编类型".into(),
+            w(W::Staffing),
             p.staffing_type
-                .map_or("编外".into(), |t| t.zh().to_string()),
+                .map_or(w(W::OffBooks), |t| t.label(lang).to_string()),
         ],
+        vec![w(W::Funding), l(p.funding_type.map(|x| x.label(lang)))],
+        vec![w(W::PostType), p.post_type.label(lang).into()],
+        vec![w(W::Post), o(&p.post)],
+        vec![w(W::Rank), o(&p.rank)],
         vec![
-            "经费形式".into(),
-            v(p.funding_type.as_ref().map(|x| x as _)),
+            w(W::LeaderPost),
+            p.leader_post
+                .as_ref()
+                .map(|s| slot_text(s, lang))
+                .unwrap_or_default(),
         ],
-        vec!["岗位类型".into(), p.post_type.zh().into()],
-        vec!["职务".into(), o(&p.post)],
-        vec!["职级/职称".into(), o(&p.rank)],
-        vec!["领导职数".into(), v(p.leader_post.as_ref().map(|x| x as _))],
+        vec![w(W::WorkStart), v(p.work_start.as_ref().map(|x| x as _))],
+        vec![w(W::EntryForm), l(p.entry_form.map(|x| x.label(lang)))],
+        vec![w(W::EntryDoc), o(&p.entry_doc)],
+        vec![w(W::EntryDate), v(p.entry_date.as_ref().map(|x| x as _))],
+        vec![w(W::Education), l(p.education.map(|x| x.label(lang)))],
+        vec![w(W::Degree), l(p.degree.map(|x| x.label(lang)))],
+        vec![w(W::School), o(&p.school)],
+        vec![w(W::Major), o(&p.major)],
         vec![
-            "参加工作时间".into(),
-            v(p.work_start.as_ref().map(|x| x as _)),
-        ],
-        vec!["进入形式".into(), v(p.entry_form.as_ref().map(|x| x as _))],
-        vec!["入编文号".into(), o(&p.entry_doc)],
-        vec!["入编时间".into(), v(p.entry_date.as_ref().map(|x| x as _))],
-        vec!["学历".into(), v(p.education.as_ref().map(|x| x as _))],
-        vec!["学位".into(), v(p.degree.as_ref().map(|x| x as _))],
-        vec!["毕业院校".into(), o(&p.school)],
-        vec!["专业".into(), o(&p.major)],
-        vec![
-            "法定退休时间".into(),
+            w(W::Retirement),
             v(out.retirement_date.as_ref().map(|x| x as _)),
         ],
-        vec!["减员方式".into(), v(p.exit_kind.as_ref().map(|x| x as _))],
-        vec!["减员时间".into(), v(p.exit_date.as_ref().map(|x| x as _))],
+        vec![w(W::ExitKind), l(p.exit_kind.map(|x| x.label(lang)))],
+        vec![w(W::ExitDate), v(p.exit_date.as_ref().map(|x| x as _))],
     ];
-    out!("{}", render(&["项目", "内容"], &rows))?;
+    out!("{}", render(&[ctx.w(W::Item), ctx.w(W::Content)], &rows))?;
     Ok(())
 }
 
@@ -439,12 +469,13 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
     let store = ctx.store()?;
     let kind = match &a.kind {
         None => None,
-        Some(k) => Some(WarningKind::parse(k).ok_or_else(|| {
-            anyhow::anyhow!("未知的预警类别 `{k}`（可用：over-quota, full, over-posts, retirement, overage, data）")
-        })?),
+        Some(k) => Some(
+            WarningKind::parse(k)
+                .ok_or_else(|| anyhow::anyhow!(ctx.f(W::UnknownWarningKind, &[k])))?,
+        ),
     };
     let scope = match &a.org {
-        Some(o) => Some(resolve_org(&store, o)?.id),
+        Some(o) => Some(resolve_org(&store, o, ctx.lang)?.id),
         None => None,
     };
     let list = warnings::warnings(
@@ -470,19 +501,20 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|w| {
-            vec![
-                w.kind.zh().into(),
+            Ok(vec![
+                w.kind.label(ctx.lang).into(),
                 w.org_name.clone(),
                 w.person
                     .as_ref()
                     .map(|p| p.name.clone())
                     .unwrap_or_default(),
-                w.message.clone(),
-            ]
+                super::speak::warning_text(store.conn(), w, ctx.lang)?,
+            ])
         })
-        .collect();
-    out!("{}", render(&["类别", "单位", "人员", "说明"], &rows))?;
-    outln!("共 {} 条", list.len())?;
+        .collect::<Result<_>>()?;
+    let head = [W::Category, W::Unit, W::Person, W::Explanation].map(|w| ctx.w(w));
+    out!("{}", render(&head, &rows))?;
+    outln!("{}", ctx.f(W::WarningCount, &[&list.len()]))?;
     Ok(())
 }
 
@@ -510,21 +542,19 @@ pub fn warnings_json(
 }
 
 /// `--kind`, `--since`, `--until` as a timeline filter.
-fn history_filter(a: &HistoryArgs) -> Result<timeline::Filter> {
+fn history_filter(a: &HistoryArgs, lang: Lang) -> Result<timeline::Filter> {
     let kind = match &a.kind {
         None => None,
-        Some(k) => Some(timeline::ItemKind::parse(k).ok_or_else(|| {
-            anyhow::anyhow!(
-                "未知的事项类别 `{k}`（可用：设立, 更名, 合并, 分设, 隶属调整, 规格调整, 撤销, 入编, 调动, 职务变动, 职级变动, 出编, 台账, 职数）"
-            )
-        })?),
+        Some(k) => Some(
+            timeline::ItemKind::parse(k)
+                .ok_or_else(|| anyhow::anyhow!(W::UnknownItemKind.fill(lang, &[k])))?,
+        ),
     };
     let bound =
         |v: &Option<String>, text: fn(&str) -> String| -> Result<Option<chrono::NaiveDate>> {
             let Some(v) = v else { return Ok(None) };
-            let range = timeline::Filter::parse_range(&text(v)).ok_or_else(|| {
-                anyhow::anyhow!("无法识别的日期 `{v}`（如 2018、2018-03、2018-03-15）")
-            })?;
+            let range = timeline::Filter::parse_range(&text(v))
+                .ok_or_else(|| anyhow::anyhow!(W::BadDate.fill(lang, &[v])))?;
             Ok(range.0.or(range.1))
         };
     Ok(timeline::Filter {
@@ -538,37 +568,33 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
     let store = ctx.store()?;
     let conn = store.conn();
     let key = a.subject.trim();
+    let lang = ctx.lang;
     let subject = if a.person {
-        Subject::Person(resolve_person(&store, key)?.id)
+        Subject::Person(resolve_person(&store, key, lang)?.id)
     } else if a.org {
-        Subject::Org(resolve_org(&store, key)?.id)
+        Subject::Org(resolve_org(&store, key, lang)?.id)
     } else if let Ok(id) = key.parse::<i64>() {
         match (queries::org(conn, id)?, queries::person(conn, id)?) {
             (Some(_), None) => Subject::Org(id),
             (None, Some(_)) => Subject::Person(id),
-            (None, None) => bail!("找不到编号为 {id} 的单位或人员"),
-            (Some(o), Some(p)) => bail!(
-                "编号 {id} 既是单位（{}）也是人员（{}）：请加 --org 或 --person 指明",
-                o.name,
-                p.name
-            ),
+            (None, None) => bail!(ctx.f(W::NoOrgOrPersonId, &[&id])),
+            (Some(o), Some(p)) => bail!(ctx.f(W::IdBoth, &[&id, &o.name, &p.name])),
         }
     } else {
-        match (resolve_org(&store, key), resolve_person(&store, key)) {
+        match (
+            resolve_org(&store, key, lang),
+            resolve_person(&store, key, lang),
+        ) {
             (Ok(o), Err(_)) => Subject::Org(o.id),
             (Err(_), Ok(p)) => Subject::Person(p.id),
-            (Ok(o), Ok(p)) => bail!(
-                "“{key}”既是单位（{}）也是人员（{}）：请加 --org 或 --person 指明",
-                o.name,
-                p.name
-            ),
+            (Ok(o), Ok(p)) => bail!(ctx.f(W::NameBoth, &[&key, &o.name, &p.name])),
             (Err(org_err), Err(person_err)) => {
                 // Say what was looked for: a person with that name among several is as
                 // likely as a unit.
                 let units = queries::find_orgs(conn, key)?.len();
                 let persons = queries::find_persons(conn, key)?.len();
                 match (units, persons) {
-                    (0, 0) => bail!("找不到名称含“{key}”的单位，也找不到姓名为“{key}”的人员"),
+                    (0, 0) => bail!(ctx.f(W::NoOrgNorPerson, &[&key, &key])),
                     (0, _) => return Err(person_err),
                     (_, 0) => return Err(org_err),
                     _ => bail!("{org_err}\n{person_err}"),
@@ -576,7 +602,7 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
             }
         }
     };
-    let filter = history_filter(&a)?;
+    let filter = history_filter(&a, lang)?;
     let items: Vec<_> = match subject {
         Subject::Org(id) => timeline::unit(conn, id)?,
         Subject::Person(id) => timeline::person(conn, id)?,
@@ -622,22 +648,23 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
         .map(|e| {
             vec![
                 e.date.to_string(),
-                e.kind.zh().into(),
+                e.kind.label(lang).into(),
                 e.doc_no.clone().unwrap_or_default(),
                 e.summary.clone(),
             ]
         })
         .collect();
-    out!("{}", render(&["日期", "事项", "文号", "摘要"], &rows))?;
+    let head = [W::Date, W::Event, W::DocNo, W::Summary].map(|w| ctx.w(w));
+    out!("{}", render(&head, &rows))?;
     if !ledger.is_empty() {
-        outln!("\n编制台账")?;
+        outln!("\n{}", ctx.w(W::Ledger))?;
         let rows: Vec<Vec<String>> = ledger
             .iter()
             .map(|(e, total)| {
                 vec![
                     e.date.to_string(),
                     e.doc_no.clone(),
-                    e.staffing_type.zh().into(),
+                    e.staffing_type.label(lang).into(),
                     format!("{:+}", e.delta),
                     total.to_string(),
                     e.summary.clone(),
@@ -647,7 +674,15 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
         out!(
             "{}",
             render(
-                &["日期", "批准文号", "编制类型", "增减", "累计", "摘要"],
+                &[
+                    W::Date,
+                    W::ApprovalDoc,
+                    W::StaffingType,
+                    W::Delta,
+                    W::RunningTotal,
+                    W::Summary
+                ]
+                .map(|w| ctx.w(w)),
                 &rows
             )
         )?;
@@ -714,14 +749,14 @@ pub fn overview(ctx: &Ctx, a: OverviewArgs) -> Result<()> {
         outln!("{}", serde_json::to_string_pretty(&overview_data(&store)?)?)?;
         return Ok(());
     }
-    print_overview_text(&store, ctx.lang)
+    print_overview_text(&store, ctx.lang, ctx.ui.ascii)
 }
 
-pub fn print_overview_text(store: &Store, _lang: Lang) -> Result<()> {
+pub fn print_overview_text(store: &Store, lang: Lang, ascii: bool) -> Result<()> {
     let conn = store.conn();
     let roots = queries::roots(conn)?;
     if roots.is_empty() {
-        outln!("缓存中还没有数据。请先执行 bianzhi sync（或 bianzhi demo 体验示例数据）。")?;
+        outln!("{}", W::EmptyCache.get(lang))?;
         return Ok(());
     }
     let o = overview_data(store)?;
@@ -729,24 +764,31 @@ pub fn print_overview_text(store: &Store, _lang: Lang) -> Result<()> {
     for r in &roots {
         figures.merge(&queries::subtree_figures(conn, r.org.id)?);
     }
+    let names = roots
+        .iter()
+        .map(|r| r.org.name.as_str())
+        .collect::<Vec<_>>()
+        .join(W::NameSep.get(lang));
     outln!(
-        "{}：{} 个单位，在职 {} 人，待审批 {} 件",
-        roots
-            .iter()
-            .map(|r| r.org.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、"),
-        o.units,
-        o.persons_active,
-        o.open_approvals
+        "{}",
+        W::OverviewHead.fill(
+            lang,
+            &[&names, &o.units, &o.persons_active, &o.open_approvals]
+        )
     )?;
-    out!("{}", render(&QUOTA_HEADER, &quota_rows(&figures, false)))?;
+    out!(
+        "{}",
+        render(&quota_header(lang), &quota_rows(&figures, ascii, lang))
+    )?;
     outln!()?;
     let rows: Vec<Vec<String>> = o
         .warnings
         .iter()
-        .map(|(k, n)| vec![k.zh().into(), n.to_string()])
+        .map(|(k, n)| vec![k.label(lang).into(), n.to_string()])
         .collect();
-    out!("{}", render(&["预警", "条数"], &rows))?;
+    out!(
+        "{}",
+        render(&[W::Warning.get(lang), W::Count.get(lang)], &rows)
+    )?;
     Ok(())
 }
