@@ -5,8 +5,8 @@ mod util;
 
 mod cli;
 mod durability;
-mod exec;
 mod english;
+mod exec;
 mod faults;
 mod fuzz;
 mod house;
