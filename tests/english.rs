@@ -132,6 +132,13 @@ fn every_command_speaks_english() {
     );
     let warnings = english(&cache, &data, &["warnings"], true);
     assert!(warnings.contains("in all"), "{warnings}");
+    let found = english(&cache, &data, &["search", "zw"], true);
+    assert!(
+        found.contains("Kind") && found.contains("Person"),
+        "{found}"
+    );
+    let nothing = english(&cache, &data, &["search", "qqqqqq"], true);
+    assert!(nothing.contains("no person or unit"), "{nothing}");
     for kind in [
         "over-quota",
         "full",

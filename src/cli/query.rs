@@ -414,15 +414,15 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
 }
 
 /// Builds the lookup index from the cache's precomputed keys (computing any missing).
-pub fn search_index(store: &Store) -> Result<crate::search::SearchIndex> {
+pub fn search_index(store: &Store, lang: Lang) -> Result<crate::search::SearchIndex> {
     Ok(crate::search::SearchIndex::build(
-        crate::store::search_entries(store.conn(), crate::model::Lang::Zh)?,
+        crate::store::search_entries(store.conn(), lang)?,
     ))
 }
 
 pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
     let store = ctx.store()?;
-    let index = search_index(&store)?;
+    let index = search_index(&store, ctx.lang)?;
     let hits = crate::search::search(&index, &a.query, a.limit);
     let entries: Vec<&crate::search::Entry> = hits.iter().map(|h| index.entry(h.index)).collect();
     if a.json {
@@ -439,15 +439,15 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
         return Ok(());
     }
     if entries.is_empty() {
-        outln!("没有找到与“{}”相符的人员或单位", a.query)?;
+        outln!("{}", ctx.f(W::SearchNothing, &[&a.query]))?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
             let kind = match e.kind {
-                crate::search::EntryKind::Person => "人员",
-                crate::search::EntryKind::Org => "单位",
+                crate::search::EntryKind::Person => ctx.w(W::Person),
+                crate::search::EntryKind::Org => ctx.w(W::Unit),
             };
             vec![
                 e.id.to_string(),
@@ -460,7 +460,16 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
         .collect();
     out!(
         "{}",
-        render(&["编号", "类", "名称", "所在单位", "职务/编制"], &rows)
+        render(
+            &[
+                ctx.w(W::Id),
+                ctx.w(W::SearchKind),
+                ctx.w(W::SearchName),
+                ctx.w(W::SearchWhere),
+                ctx.w(W::SearchDetail)
+            ],
+            &rows
+        )
     )?;
     Ok(())
 }

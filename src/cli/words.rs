@@ -54,6 +54,12 @@ words! {
     Item => "项目", "Field";
     Content => "内容", "Value";
     Id => "编号", "ID";
+    // `search`
+    SearchKind => "类", "Kind";
+    SearchName => "名称", "Name";
+    SearchWhere => "所在单位", "Where";
+    SearchDetail => "职务/编制", "Post / staffing";
+    SearchNothing => "没有找到与“{}”相符的人员或单位", "no person or unit matches \"{}\"";
     FullName => "单位全称", "Full name";
     ShortName => "简称", "Short name";
     Parent => "隶属", "Parent";
