@@ -727,6 +727,23 @@ fn effect_text(d: &Dialog, item: &Item, lang: Lang) -> String {
 }
 
 /// Asks before a queued decision is taken back.
+/// A dialog `w` columns wide, centred in `body`, as tall as its wrapped lines (wrapped
+/// lines may take more rows than there are lines) and the border.
+fn dialog_area(body: Rect, w: u16, lines: &[Line]) -> Rect {
+    let inner_w = w.saturating_sub(2).max(1) as usize;
+    let rows: u16 = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_w) as u16)
+        .sum();
+    let h = (rows + 2).min(body.height);
+    Rect {
+        x: body.x + (body.width - w) / 2,
+        y: body.y + body.height.saturating_sub(h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
 fn render_withdraw(f: &mut Frame, body: Rect, theme: &Theme, item: &Item) {
     use super::i18n::M;
     let lang = theme.lang;
@@ -754,17 +771,7 @@ fn render_withdraw(f: &mut Frame, body: Rect, theme: &Theme, item: &Item) {
         Line::styled(decision, theme.header()),
         Line::styled(M::WithdrawHint.get(lang), theme.warn()),
     ];
-    let rows: u16 = lines
-        .iter()
-        .map(|l| (l.width().max(1)).div_ceil(inner_w.max(1)) as u16)
-        .sum();
-    let h = (rows + 2).min(body.height);
-    let r = Rect {
-        x: body.x + (body.width - w) / 2,
-        y: body.y + body.height.saturating_sub(h) / 2,
-        width: w,
-        height: h,
-    };
+    let r = dialog_area(body, w, &lines);
     f.render_widget(Clear, r);
     let title = match lang {
         Lang::Zh => format!(" {}：申请 {} ", M::WithdrawTitle.get(lang), item.request.id),
@@ -841,18 +848,7 @@ fn render_dialog(f: &mut Frame, body: Rect, theme: &Theme, d: &Dialog, item: &It
             theme.dim()
         },
     ));
-    // Wrapped lines may take more rows than there are lines.
-    let rows: u16 = lines
-        .iter()
-        .map(|l| (l.width().max(1)).div_ceil(inner_w.max(1)) as u16)
-        .sum();
-    let h = (rows + 2).min(body.height);
-    let r = Rect {
-        x: body.x + (body.width - w) / 2,
-        y: body.y + body.height.saturating_sub(h) / 2,
-        width: w,
-        height: h,
-    };
+    let r = dialog_area(body, w, &lines);
     f.render_widget(Clear, r);
     let title = match (d.decision, d.confirming, zh) {
         (dec, true, true) => format!(" 确认：{} 申请 {} ", dec.zh(), d.id),
