@@ -38,9 +38,9 @@ enum Command {
     Import(cli::data::ImportArgs),
     /// Rescue unsent actions and the audit log from a damaged cache into a fresh one.
     Repair(cli::data::RepairArgs),
-    /// A unit's fields and quota figures, for itself and its subtree.
+    /// A unit's fields and figures; `org edit|move|abolish|add-dept` change it.
     Org(cli::query::OrgArgs),
-    /// A person's record.
+    /// A person's record; `person add|edit|exit|transfer|restore|fields` maintain it.
     Person(cli::query::PersonArgs),
     /// Look up staff and units by name, pinyin or initials.
     Search(cli::query::SearchArgs),
@@ -56,7 +56,9 @@ enum Command {
     Inbox(cli::inbox::InboxArgs),
     /// Decide a request (goes through the outbox; sent on the next sync).
     Decide(cli::inbox::DecideArgs),
-    /// Decisions made here and where each stands; `outbox withdraw ID` takes one back.
+    /// The quota ledger (编制台账) and leadership posts: add an entry.
+    Ledger(cli::maintain::LedgerArgs),
+    /// Decisions and edits made here and where each stands; `outbox withdraw ID` takes one back.
     Outbox(cli::outbox::OutboxArgs),
     /// Run the reference central server.
     Serve(cli::net::ServeArgs),
@@ -99,6 +101,7 @@ fn main() -> ExitCode {
         Some(Command::Export(a)) => cli::export::export(&ctx, a),
         Some(Command::Inbox(a)) => cli::inbox::inbox(&ctx, a),
         Some(Command::Decide(a)) => cli::inbox::decide(&ctx, a),
+        Some(Command::Ledger(a)) => cli::maintain::ledger(&ctx, a),
         Some(Command::Outbox(a)) => cli::outbox::outbox(&ctx, a),
         Some(Command::Serve(a)) => cli::net::serve(&ctx, a),
         Some(Command::Operator(a)) => cli::net::operator(&ctx, a),

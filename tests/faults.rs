@@ -428,8 +428,9 @@ async fn clocks_hours_apart_change_nothing() {
         push: vec![proto::PushAction {
             client_id: "x".into(),
             approval_id: 1,
-            decision: Decision::Approve,
+            decision: Some(Decision::Approve),
             comment: "c".into(),
+            edit: None,
         }],
     };
     let v = serde_json::to_value(&req).unwrap();

@@ -311,8 +311,9 @@ async fn the_server_answers_malformed_oversized_and_out_of_order_requests_with_4
         push: vec![proto::PushAction {
             client_id: "c-1".into(),
             approval_id: 1,
-            decision: Decision::Return,
+            decision: Some(Decision::Return),
             comment: "退回".into(),
+            edit: None,
         }],
     })
     .unwrap();

@@ -13,6 +13,7 @@ mod house;
 mod inbox;
 mod load;
 mod lookup;
+mod maintenance;
 mod outbox;
 mod privacy;
 mod rules;

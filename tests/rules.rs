@@ -159,6 +159,7 @@ fn request(s: &Setup, d: &Drawn, id: ApprovalId) -> Approval {
         decided_on: None,
         comment: None,
         plan_used: 0,
+        change: None,
     }
 }
 
@@ -199,8 +200,9 @@ fn the_preview_flags_exactly_what_the_server_refuses() {
                 &[PushAction {
                     client_id: uuid::Uuid::new_v4().to_string(),
                     approval_id: a.id,
-                    decision: Decision::Approve,
+                    decision: Some(Decision::Approve),
                     comment: "同意".into(),
+                    edit: None,
                 }],
                 today,
             )

@@ -370,6 +370,7 @@ fn entry_request(db: &mut ServerDb) -> (ApprovalId, PersonId, OrgId) {
         decided_on: None,
         comment: None,
         plan_used: 0,
+        change: None,
     };
     upsert(
         db,

@@ -4,6 +4,7 @@ pub mod data;
 pub mod errors;
 pub mod export;
 pub mod inbox;
+pub mod maintain;
 pub mod net;
 pub mod out;
 pub mod outbox;

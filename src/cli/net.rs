@@ -53,6 +53,17 @@ pub enum OperatorCommand {
         /// name only one unit has.
         #[arg(long)]
         scope: String,
+        /// 审核 (reviewer, the default: also approves key changes) or 录入 (clerk: key
+        /// changes and ledger entries go to a reviewer's inbox).
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Set an operator's role: 审核 or 录入.
+    Role {
+        name: String,
+        role: String,
         #[arg(long)]
         db: PathBuf,
     },
@@ -185,6 +196,11 @@ pub fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
     })
 }
 
+fn parse_role(ctx: &Ctx, text: &str) -> Result<crate::model::edit::Role> {
+    crate::model::edit::Role::parse(text)
+        .ok_or_else(|| anyhow::anyhow!(ctx.f(W::UnknownRole, &[&text])))
+}
+
 fn open_server_db(db: &Path, lang: Lang) -> Result<ServerDb> {
     ServerDb::open(db).with_context(|| W::OpeningServerDb.fill(lang, &[&db.display()]))
 }
@@ -194,10 +210,19 @@ pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
     let lang = ctx.lang;
     let keep_token = ctx.w(W::KeepToken);
     match a.command {
-        OperatorCommand::Add { name, scope, db } => {
+        OperatorCommand::Add {
+            name,
+            scope,
+            role,
+            db,
+        } => {
+            let role = match role {
+                Some(r) => parse_role(ctx, &r)?,
+                None => crate::model::edit::Role::Reviewer,
+            };
             let db = open_server_db(&db, lang)?;
             let scope = operators::resolve_unit(db.conn(), &scope)?;
-            let token = db.add_operator(&name, scope)?;
+            let token = db.add_operator_as(&name, scope, role)?;
             let unit = crate::store::queries::org(db.conn(), scope)?
                 .map(|o| o.name)
                 .unwrap_or_default();
@@ -215,7 +240,6 @@ pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
                 outln!("{}", ctx.w(W::NoOperators))?;
                 return Ok(());
             }
-            // No roles exist yet: every operator may decide within their jurisdiction.
             let rows: Vec<Vec<String>> = ops
                 .iter()
                 .map(|o| {
@@ -225,12 +249,25 @@ pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
                         ctx.f(W::ScopeUnit, &[&o.scope_name, &o.scope_root]),
                         ctx.w(if o.disabled { W::Disabled } else { W::Enabled })
                             .to_string(),
-                        ctx.mark("—", "-").to_string(),
+                        match lang {
+                            Lang::Zh => o.role.zh(),
+                            Lang::En => o.role.en(),
+                        }
+                        .to_string(),
                     ]
                 })
                 .collect();
             let head = [W::Id, W::Operator, W::Scope, W::Status, W::Role].map(|w| ctx.w(w));
             out!("{}", super::table::render(&head, &rows))?;
+        }
+        OperatorCommand::Role { name, role, db } => {
+            let role = parse_role(ctx, &role)?;
+            let op = operators::set_role(&open_server_db(&db, lang)?, &name, role)?;
+            let said = match lang {
+                Lang::Zh => role.zh(),
+                Lang::En => role.en(),
+            };
+            outln!("{}", ctx.f(W::OperatorRole, &[&op.name, &op.id, &said]))?;
         }
         OperatorCommand::Disable { name, db } => {
             let op = operators::set_disabled(&open_server_db(&db, lang)?, &name, true)?;

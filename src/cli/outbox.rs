@@ -28,6 +28,87 @@ pub enum OutboxCommand {
         /// The request's number (as `bianzhi inbox` and `bianzhi outbox` show it).
         request_id: i64,
     },
+    /// Settle an edit in conflict: keep your value (`--take mine`, re-queued on the
+    /// server's) or the server's (`--take server`), for every field or per field.
+    Resolve {
+        /// The edit's number (修改 N in the listing).
+        seq: i64,
+        /// mine (您的修改) or server (服务器现值), for every conflicting field.
+        #[arg(long, default_value = "mine")]
+        take: String,
+        /// FIELD=mine|server for one field (overrides --take).
+        #[arg(long = "field", value_name = "FIELD=mine|server")]
+        fields: Vec<String>,
+    },
+}
+
+/// `mine` / `server`, in either language.
+fn keeps_mine(ctx: &Ctx, text: &str) -> Result<bool> {
+    match text.trim() {
+        "mine" | "您的修改" | "我的" => Ok(true),
+        "server" | "服务器现值" | "服务器" => Ok(false),
+        other => bail!(ctx.f(W::TakeWhich, &[&other])),
+    }
+}
+
+fn resolve(ctx: &Ctx, seq: i64, take: &str, fields: &[String]) -> Result<()> {
+    use crate::model::edit::{self, OrgField, PersonField};
+    if ctx.ui.read_only {
+        bail!(ctx.w(W::ReadOnlyEdit));
+    }
+    let all = keeps_mine(ctx, take)?;
+    let mut per_field = Vec::new();
+    for f in fields {
+        let Some((name, which)) = f.split_once('=') else {
+            bail!(ctx.f(W::TakeWhich, &[&f]));
+        };
+        let key = PersonField::parse(name)
+            .map(|f| f.key())
+            .or_else(|| OrgField::parse(name).map(|f| f.key()))
+            .unwrap_or(name.trim());
+        per_field.push((key.to_string(), keeps_mine(ctx, which)?));
+    }
+    let store = ctx.store()?;
+    let conn = store.conn();
+    let Some(entry) = outbox::entry(conn, seq)?.filter(|e| e.state == State::Conflict) else {
+        bail!(ctx.f(W::NoConflict, &[&seq]));
+    };
+    let (Some(intent), Some(outcome)) = (&entry.edit, &entry.outcome) else {
+        bail!(ctx.f(W::NoConflict, &[&seq]));
+    };
+    let keep = |field: &str| {
+        per_field
+            .iter()
+            .find(|(k, _)| k == field)
+            .map_or(all, |(_, mine)| *mine)
+    };
+    let base = store::pending::cursor(conn)?;
+    let settled = edit::settle(intent, &outcome.conflicts, keep, base);
+    let today = chrono::Local::now().date_naive();
+    match store::pending::resolve_conflict(conn, seq, settled.as_ref(), today)? {
+        Err(errors) => {
+            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            bail!("{}\n{}", ctx.w(W::EditNotQueued), lines.join("\n"))
+        }
+        Ok(Some(e)) => {
+            store.audit(
+                "resolve",
+                &format!("修改 {seq} 冲突处理，重新记录为 {}", e.seq),
+                Some(1),
+            )?;
+            outln!("{}", ctx.f(W::Resolved, &[&seq, &e.seq]))?;
+            Ok(())
+        }
+        Ok(None) => {
+            store.audit(
+                "resolve",
+                &format!("修改 {seq} 冲突处理，采用服务器现值"),
+                Some(1),
+            )?;
+            outln!("{}", ctx.f(W::ResolvedServer, &[&seq]))?;
+            Ok(())
+        }
+    }
 }
 
 /// The listing fits a terminal this wide.
@@ -36,6 +117,7 @@ const WIDTH: usize = 80;
 pub fn outbox(ctx: &Ctx, a: OutboxArgs) -> Result<()> {
     match a.command {
         Some(OutboxCommand::Withdraw { request_id }) => withdraw(ctx, request_id),
+        Some(OutboxCommand::Resolve { seq, take, fields }) => resolve(ctx, seq, &take, &fields),
         None => list(ctx, a.json),
     }
 }
@@ -49,7 +131,7 @@ fn withdraw(ctx: &Ctx, id: i64) -> Result<()> {
         Ok(e) => {
             outln!(
                 "{}",
-                ctx.f(W::Withdrawn, &[&id, &e.decision.label(ctx.lang)])
+                ctx.f(W::Withdrawn, &[&id, &e.verdict().label(ctx.lang)])
             )?;
             Ok(())
         }
@@ -111,7 +193,23 @@ fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
     if as_json {
         let mut out = Vec::new();
         for e in &entries {
+            if let Some(edit) = &e.edit {
+                out.push(json!({
+                    "seq": e.seq,
+                    "kind": edit.edit.what(),
+                    "edit": edit,
+                    "state": e.state,
+                    "state_text": e.state.zh(),
+                    "reason": e.reason,
+                    "outcome": e.outcome,
+                    "created_at": e.created_at,
+                    "answered_at": e.answered_at,
+                    "client_id": e.client_id,
+                }));
+                continue;
+            }
             out.push(json!({
+                "seq": e.seq,
                 "request": e.approval_id,
                 "kind": kind(e.approval_id)?.map(|k| k.zh()),
                 "decision": e.decision,
@@ -144,23 +242,45 @@ fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
     let mut cells: Vec<[String; 5]> = Vec::new();
     let mut notes = Vec::new();
     for e in &entries {
-        cells.push([
-            e.approval_id.to_string(),
-            kind(e.approval_id)?
-                .map(|k| k.label(lang).to_string())
-                .unwrap_or_else(|| ctx.mark("—", "-").into()),
-            e.decision.label(lang).to_string(),
-            state_word(e.state, lang).to_string(),
-            short_time(&e.created_at),
-        ]);
+        cells.push(match &e.edit {
+            Some(intent) => [
+                ctx.f(W::EditNo, &[&e.seq]),
+                crate::model::edit::describe(&intent.edit, lang),
+                crate::model::edit::subject(&intent.edit),
+                state_word(e.state, lang).to_string(),
+                short_time(&e.created_at),
+            ],
+            None => [
+                e.approval_id.to_string(),
+                kind(e.approval_id)?
+                    .map(|k| k.label(lang).to_string())
+                    .unwrap_or_else(|| ctx.mark("—", "-").into()),
+                e.verdict().label(lang).to_string(),
+                state_word(e.state, lang).to_string(),
+                short_time(&e.created_at),
+            ],
+        });
+        let outcome = e.outcome.clone().unwrap_or_default();
         notes.push(match e.state {
             State::Refused => ctx.f(
                 W::ServerSays,
                 &[&e.reason.as_deref().unwrap_or(ctx.w(W::NoReason))],
             ),
+            State::Conflict => {
+                let fields: Vec<String> = outcome
+                    .conflicts
+                    .iter()
+                    .map(|c| crate::model::edit::say_conflict(c, lang))
+                    .collect();
+                ctx.f(W::ConflictNote, &[&fields.join("; ")])
+            }
             State::Sent => ctx.w(W::WaitingServer).to_string(),
             State::Queued => ctx.w(W::SentNextSync).to_string(),
-            State::Accepted => String::new(),
+            State::Accepted => match outcome.review {
+                Some(id) => ctx.f(W::ReviewNote, &[&id]),
+                None => String::new(),
+            },
+            State::Resolved => String::new(),
         });
     }
     // The note column takes what the others leave of 80 cells, and wraps onto lines of
@@ -202,7 +322,8 @@ fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
                 &count(State::Queued),
                 &count(State::Sent),
                 &count(State::Accepted),
-                &count(State::Refused)
+                &count(State::Refused),
+                &count(State::Conflict)
             ]
         )
     )?;
@@ -226,6 +347,8 @@ fn state_word(s: State, lang: Lang) -> &'static str {
         State::Sent => W::OutSent,
         State::Accepted => W::OutAccepted,
         State::Refused => W::OutRefused,
+        State::Conflict => W::OutConflict,
+        State::Resolved => W::OutResolved,
     }
     .get(lang)
 }

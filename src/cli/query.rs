@@ -15,17 +15,24 @@ use serde::Serialize;
 use serde_json::json;
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct OrgArgs {
+    #[command(subcommand)]
+    pub command: Option<super::maintain::OrgCommand>,
     /// The unit's id or name.
-    pub org: String,
+    pub org: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct PersonArgs {
+    #[command(subcommand)]
+    pub command: Option<super::maintain::PersonCommand>,
     /// The person's id or name.
-    pub person: String,
+    #[arg(allow_negative_numbers = true)]
+    pub person: Option<String>,
     #[arg(long)]
     pub json: bool,
     /// Show the ID number and birth date in full (recorded in the audit log).
@@ -64,6 +71,7 @@ pub struct WarningsArgs {
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
     /// A unit's or a person's id or name.
+    #[arg(allow_negative_numbers = true)]
     pub subject: String,
     /// The subject is a person (when an id could be either).
     #[arg(long, conflicts_with = "org")]
@@ -156,6 +164,8 @@ pub struct PersonOut {
     pub birth_date: Option<String>,
     pub org_path: String,
     pub retirement_date: Option<YearMonth>,
+    /// What waits in the outbox for this person (shown over the cached record).
+    pub pending: Option<crate::store::pending::Pending>,
 }
 
 impl Serialize for PersonOut {
@@ -178,6 +188,10 @@ impl Serialize for PersonOut {
         }
         map.serialize_entry("org_path", &self.org_path)?;
         map.serialize_entry("retirement_date", &self.retirement_date)?;
+        map.serialize_entry("pending", &self.pending.is_some())?;
+        if let Some(p) = &self.pending {
+            map.serialize_entry("pending_fields", &p.fields)?;
+        }
         map.end()
     }
 }
@@ -199,6 +213,7 @@ pub fn person_out(conn: &rusqlite::Connection, p: &Person, reveal: bool) -> Resu
         retirement_date: p
             .birth_date
             .map(|b| retirement_month(Rule::for_person(p.sex, p.post_type), YearMonth::of(b))),
+        pending: crate::store::pending::person(conn, p.id)?,
         person,
     })
 }
@@ -275,14 +290,25 @@ fn post_rows(f: &Figures, ascii: bool, lang: Lang) -> Vec<Vec<String>> {
 }
 
 pub fn org(ctx: &Ctx, a: OrgArgs) -> Result<()> {
+    if let Some(command) = a.command {
+        return super::maintain::org(ctx, command);
+    }
+    let Some(key) = a.org else {
+        bail!(ctx.w(W::NoOrgGiven));
+    };
     let store = ctx.store()?;
-    let o = resolve_org(&store, &a.org, ctx.lang)?;
+    let o = resolve_org(&store, &key, ctx.lang)?;
     let conn = store.conn();
     let unit = queries::unit_figures(conn, o.id)?;
     let subtree = queries::subtree_figures(conn, o.id)?;
     let path = queries::path_text(conn, o.id)?;
+    let waiting = super::maintain::pending_org(&store, o.id)?;
     if a.json {
-        let out = json!({ "org": o, "path": path, "unit": figures_json(&unit), "subtree": figures_json(&subtree) });
+        let out = json!({
+            "org": o, "path": path, "unit": figures_json(&unit), "subtree": figures_json(&subtree),
+            "pending": waiting.is_some(),
+            "pending_fields": waiting.as_ref().map(|p| &p.fields),
+        });
         outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(());
     }
@@ -350,8 +376,14 @@ pub fn org(ctx: &Ctx, a: OrgArgs) -> Result<()> {
 }
 
 pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
+    if let Some(command) = a.command {
+        return super::maintain::person(ctx, command);
+    }
+    let Some(key) = a.person else {
+        bail!(ctx.w(W::NoPersonGiven));
+    };
     let store = ctx.store()?;
-    let p = resolve_person(&store, &a.person, ctx.lang)?;
+    let p = resolve_person(&store, &key, ctx.lang)?;
     if a.reveal_id {
         store.audit("reveal", &format!("person {}", p.id), Some(1))?;
     }
@@ -410,6 +442,22 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
         vec![w(W::ExitDate), v(p.exit_date.as_ref().map(|x| x as _))],
     ];
     out!("{}", render(&[ctx.w(W::Item), ctx.w(W::Content)], &rows))?;
+    if let Some(waiting) = &out.pending {
+        let fields: Vec<String> = waiting
+            .fields
+            .iter()
+            .map(|k| {
+                crate::model::edit::PersonField::parse(k)
+                    .map_or(k.clone(), |f| f.label(lang).to_string())
+            })
+            .collect();
+        let what = if waiting.new {
+            W::NewRecord.get(lang).to_string()
+        } else {
+            fields.join("、")
+        };
+        outln!("{}", ctx.f(W::PendingFields, &[&what]))?;
+    }
     Ok(())
 }
 

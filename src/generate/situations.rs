@@ -314,6 +314,7 @@ impl Gen {
             decided_on: None,
             comment: None,
             plan_used: 0,
+            change: None,
         });
         self.approvals.len() - 1
     }

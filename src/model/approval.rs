@@ -197,7 +197,9 @@ pub fn figures_after(a: &Approval, ctx: &Context) -> Figures {
                 }
             }
         }
-        ApprovalKind::Reorganisation => {}
+        // What a reviewed change does is judged when it is approved (store::maintain).
+        ApprovalKind::Reorganisation | ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange => {
+        }
     }
     after
 }
@@ -290,6 +292,11 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
                 }
             }
         }
+        ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange => {
+            if a.change.is_none() {
+                effect.warnings.push(Warning::Incomplete("变更内容"));
+            }
+        }
     }
     if matches!(a.kind, ApprovalKind::Entry | ApprovalKind::LeaderPost)
         && let Some(p) = ctx.person
@@ -336,6 +343,7 @@ mod tests {
             decided_on: None,
             comment: None,
             plan_used: 0,
+            change: None,
         }
     }
 

@@ -270,11 +270,15 @@ vocabulary! {
         Moved = 5, "隶属调整", "moved";
         LevelChanged = 6, "规格调整", "level changed";
         Abolished = 7, "撤销", "abolished";
+        OrgInfoChanged = 8, "机构信息变更", "unit details changed";
+        QuotaChanged = 9, "编制调整", "quota changed";
         Entry = 11, "入编", "entry";
         Transfer = 12, "调动", "transfer";
         PostChange = 13, "职务变动", "post change";
         RankChange = 14, "职级变动", "rank change";
         Exit = 15, "出编", "exit";
+        InfoChanged = 16, "信息变更", "details changed";
+        Restored = 17, "恢复在编", "restored";
     }
 }
 
@@ -292,6 +296,8 @@ vocabulary! {
         Exit = 3, "减人出编", "exit";
         LeaderPost = 4, "领导职数使用", "leadership post";
         Reorganisation = 5, "机构调整", "reorganisation";
+        KeyInfoChange = 6, "关键信息变更", "key information change";
+        LedgerChange = 7, "台账变更", "ledger change";
     }
 }
 

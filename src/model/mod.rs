@@ -3,6 +3,7 @@
 
 pub mod approval;
 pub mod checks;
+pub mod edit;
 pub mod idcard;
 mod labels;
 pub mod quota;
@@ -257,6 +258,9 @@ pub struct Approval {
     pub comment: Option<String>,
     /// For an approved 用编计划: how many of its places entries have used so far.
     pub plan_used: i32,
+    /// For 关键信息变更 and 台账变更: the edit under review (`edit::Intent` as JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<String>,
 }
 
 impl Approval {

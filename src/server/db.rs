@@ -76,6 +76,7 @@ pub struct Operator {
     pub id: i64,
     pub name: String,
     pub scope_root: OrgId,
+    pub role: crate::model::edit::Role,
 }
 
 /// Changes to write: rows to insert or replace, rows to delete.
@@ -102,6 +103,29 @@ pub(crate) fn prepare(conn: &Connection) -> Result<()> {
     )?;
     if !has_request {
         conn.execute_batch("ALTER TABLE applied_actions ADD COLUMN request BLOB")?;
+    }
+    // Data maintenance: an operator's role (0 审核, 1 录入; existing operators keep
+    // every right) and the detailed answer to an edit (model::edit::Outcome, JSON).
+    for (table, column, ddl) in [
+        (
+            "operators",
+            "role",
+            "ALTER TABLE operators ADD COLUMN role INTEGER NOT NULL DEFAULT 0",
+        ),
+        (
+            "applied_actions",
+            "outcome",
+            "ALTER TABLE applied_actions ADD COLUMN outcome TEXT",
+        ),
+    ] {
+        let has: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?) WHERE name = ?)",
+            [table, column],
+            |r| r.get(0),
+        )?;
+        if !has {
+            conn.execute_batch(ddl)?;
+        }
     }
     if store::get_meta(conn, EPOCH)?.is_none() {
         store::set_meta(conn, EPOCH, &new_epoch())?;
@@ -191,6 +215,16 @@ impl ServerDb {
     /// Creates an operator over the subtree of `scope_root`; returns the new token. Only
     /// its SHA-256 is kept.
     pub fn add_operator(&self, name: &str, scope_root: OrgId) -> Result<String> {
+        self.add_operator_as(name, scope_root, crate::model::edit::Role::Reviewer)
+    }
+
+    /// [`Self::add_operator`] with a role.
+    pub fn add_operator_as(
+        &self,
+        name: &str,
+        scope_root: OrgId,
+        role: crate::model::edit::Role,
+    ) -> Result<String> {
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::BadRequest("操作员名称不能为空".into()));
@@ -202,12 +236,13 @@ impl ServerDb {
         }
         let token = super::operators::new_token();
         self.conn().execute(
-            "INSERT INTO operators (name, scope_root, token_hash, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO operators (name, scope_root, token_hash, created_at, role) VALUES (?, ?, ?, ?, ?)",
             params![
                 name,
                 scope_root,
                 token_hash(&token).to_vec(),
-                chrono::Local::now().to_rfc3339()
+                chrono::Local::now().to_rfc3339(),
+                role.code()
             ],
         )?;
         Ok(token)
@@ -246,14 +281,15 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Option<Operator>> 
 pub fn lookup_token(conn: &Connection, token: &str) -> Result<Option<(Operator, bool)>> {
     use subtle::ConstantTimeEq;
     let hash = token_hash(token);
-    let mut st =
-        conn.prepare_cached("SELECT id, name, scope_root, token_hash, disabled FROM operators")?;
+    let mut st = conn
+        .prepare_cached("SELECT id, name, scope_root, token_hash, disabled, role FROM operators")?;
     let rows = st.query_map([], |r| {
         Ok((
             Operator {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 scope_root: r.get(2)?,
+                role: crate::model::edit::Role::from_code(r.get(5)?),
             },
             r.get::<_, Vec<u8>>(3)?,
             r.get::<_, bool>(4)?,

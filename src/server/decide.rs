@@ -3,7 +3,7 @@
 use super::Result;
 use super::db::{self, Change, Operator};
 use crate::model::approval::{Context, Warning, move_allowed, preview};
-use crate::model::quota::{Figures, UnitTally};
+use crate::model::edit::Outcome;
 use crate::model::*;
 use crate::store::{queries, rows};
 use crate::sync::proto::{Answer, PushAction};
@@ -19,13 +19,19 @@ pub const NOT_IN_SCOPE: &str = "该申请不存在或不在您的管辖范围内
 pub const CLIENT_ID_REUSED: &str =
     "该决定的编号（client_id）已用于另一个决定，本决定未生效。请重新作出决定（将生成新的编号）";
 
-/// An answer already given: accepted, reason, the request it answered, its hash.
-type Remembered = (bool, Option<String>, i64, Option<Vec<u8>>);
+/// An answer already given: accepted, reason, the request it answered, its hash, the
+/// outcome of an edit.
+type Remembered = (bool, Option<String>, i64, Option<Vec<u8>>, Option<String>);
 
-/// What makes two pushed decisions the same one: the request, the verdict, the comment.
+/// What makes two pushed actions the same one: the request, the verdict, the comment;
+/// or the edit.
 fn request_hash(a: &PushAction) -> [u8; 32] {
     use sha2::Digest;
-    let text = serde_json::to_string(&(a.approval_id, &a.decision, &a.comment)).unwrap_or_default();
+    let text = match &a.edit {
+        None => serde_json::to_string(&(a.approval_id, &a.decision, &a.comment)),
+        Some(edit) => serde_json::to_string(edit),
+    }
+    .unwrap_or_default();
     sha2::Sha256::digest(text.as_bytes()).into()
 }
 
@@ -45,51 +51,62 @@ pub fn apply_push(
         let request = request_hash(action);
         let known: Option<Remembered> = tx
             .query_row(
-                "SELECT accepted, reason, approval_id, request FROM applied_actions WHERE operator_id = ? AND client_id = ?",
+                "SELECT accepted, reason, approval_id, request, outcome FROM applied_actions WHERE operator_id = ? AND client_id = ?",
                 params![op.id, action.client_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        let (accepted, reason) = match known {
-            // The same decision sent again: the same answer.
-            Some((accepted, reason, approval, stored))
+        let (accepted, reason, outcome) = match known {
+            // The same action sent again: the same answer.
+            Some((accepted, reason, approval, stored, outcome))
                 if approval == action.approval_id
                     && stored.as_ref().is_none_or(|h| h[..] == request[..]) =>
             {
-                (accepted, reason)
+                let outcome = outcome.and_then(|o| serde_json::from_str::<Outcome>(&o).ok());
+                (accepted, reason, outcome)
             }
-            // Another decision under an id already answered: never "accepted" (that
+            // Another action under an id already answered: never "accepted" (that
             // answer belongs to the first), and nothing is applied or remembered.
             Some(_) => {
                 tracing::warn!(operator = op.id, "client id reused for another decision");
-                (false, Some(CLIENT_ID_REUSED.to_string()))
+                (false, Some(CLIENT_ID_REUSED.to_string()), None)
             }
             None => {
-                let verdict = match decide(&tx, op, &scope, action, today)? {
-                    Ok(change) => {
-                        db::write_in(&tx, &change)?;
-                        (true, None)
+                let (accepted, reason, outcome) = match &action.edit {
+                    Some(intent) => {
+                        let mut v = super::maintain::judge(&tx, op, &scope, intent, today)?;
+                        super::maintain::write(&tx, &mut v)?;
+                        (v.accepted, v.reason, Some(v.outcome))
                     }
-                    Err(reason) => (false, Some(reason)),
+                    None => match decide(&tx, op, &scope, action, today)? {
+                        Ok(change) => {
+                            db::write_in(&tx, &change)?;
+                            (true, None, None)
+                        }
+                        Err(reason) => (false, Some(reason), None),
+                    },
                 };
+                let stored = outcome.as_ref().and_then(|o| serde_json::to_string(o).ok());
                 tx.execute(
-                    "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    params![op.id, action.client_id, action.approval_id, verdict.0, verdict.1, chrono::Local::now().to_rfc3339(), request.to_vec()],
+                    "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    params![op.id, action.client_id, action.approval_id, accepted, reason, chrono::Local::now().to_rfc3339(), request.to_vec(), stored],
                 )?;
-                verdict
+                (accepted, reason, outcome)
             }
         };
         tx.commit()?;
         tracing::info!(
             operator = op.id,
             approval = action.approval_id,
+            edit = action.edit.is_some(),
             accepted,
-            "decision"
+            "pushed action"
         );
         answers.push(Answer {
             client_id: action.client_id.clone(),
             accepted,
             reason,
+            outcome,
         });
     }
     Ok(answers)
@@ -103,6 +120,9 @@ fn decide(
     action: &PushAction,
     today: NaiveDate,
 ) -> Result<std::result::Result<Change, String>> {
+    let Some(decision) = action.decision else {
+        return Ok(Err("缺少决定（同意、退回或不同意），未生效".into()));
+    };
     let Some(mut a) =
         queries::approval(tx, action.approval_id)?.filter(|a| scope.contains(&a.org_id))
     else {
@@ -124,7 +144,7 @@ fn decide(
         return Ok(Err("申请涉及的人员不在您的管辖范围内，决定未生效".into()));
     }
     let mut change = Change::default();
-    if action.decision == Decision::Approve {
+    if decision == Decision::Approve {
         let figures = unit_figures_now(tx, a.org_id)?;
         let on_other_books = match &person {
             Some(p) if !p.id_number.is_empty() => {
@@ -165,11 +185,19 @@ fn decide(
                 .collect();
             return Ok(Err(format!("无法同意：{}", why.join("；"))));
         }
-        if let Err(why) = effects(tx, op, &a, person, today, &mut change)? {
+        if matches!(
+            a.kind,
+            ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange
+        ) {
+            match super::maintain::approve_review(tx, op, scope, &a, today)? {
+                Ok(c) => change = c,
+                Err(why) => return Ok(Err(format!("无法同意：{why}"))),
+            }
+        } else if let Err(why) = effects(tx, op, &a, person, today, &mut change)? {
             return Ok(Err(why));
         }
     }
-    a.status = action.decision.resulting_status();
+    a.status = decision.resulting_status();
     a.decided_by = Some(op.name.clone());
     a.decided_on = Some(today);
     a.comment = Some(action.comment.clone());
@@ -209,7 +237,8 @@ fn effects(
     let unit = queries::org(tx, a.org_id)?
         .ok_or_else(|| super::Error::BadRequest("申请所属单位不存在".into()))?;
     match a.kind {
-        ApprovalKind::StaffingPlan => {}
+        // Reviewed changes are applied by `maintain::approve_review`.
+        ApprovalKind::StaffingPlan | ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange => {}
         ApprovalKind::Entry => {
             let Some(mut p) = person else {
                 return Ok(Err("申请缺少人员，无法入编".into()));
@@ -341,56 +370,4 @@ pub fn next_id(conn: &Connection, table: &str) -> Result<i64> {
     )?)
 }
 
-/// A grouped row `(staffing_type, n)`.
-fn type_count(r: &rusqlite::Row) -> rusqlite::Result<(StaffingType, i64)> {
-    Ok((rows::vocab(r, 0)?, r.get(1)?))
-}
-
-/// A grouped row `(level, rank, n)`.
-fn slot_count(r: &rusqlite::Row) -> rusqlite::Result<(PostSlot, i64)> {
-    Ok((
-        PostSlot {
-            level: rows::vocab(r, 0)?,
-            rank: rows::vocab(r, 1)?,
-        },
-        r.get(2)?,
-    ))
-}
-
-/// A unit's own figures computed from its rows as they are at this instant — not from
-/// the derived tables, which the server does not refresh on every write — with the same
-/// rules (`QuotaFigure::unit`, `Approval::reserved`) the cache's figures use.
-pub fn unit_figures_now(conn: &Connection, org: OrgId) -> Result<Figures> {
-    // The rows are read here; what they count for is `model::quota::UnitTally`'s, the
-    // same accumulator the cache's derived tables use.
-    let mut tally = UnitTally::default();
-    let mut st = conn.prepare_cached(
-        "SELECT staffing_type, SUM(delta) FROM ledger WHERE org_id = ? GROUP BY 1",
-    )?;
-    for row in st.query_map([org], type_count)? {
-        let (t, n) = row?;
-        tally.ledger(t, n);
-    }
-    let mut st = conn.prepare_cached(
-        "SELECT level, rank, SUM(delta) FROM posts WHERE org_id = ? GROUP BY 1, 2",
-    )?;
-    for row in st.query_map([org], slot_count)? {
-        let (s, n) = row?;
-        tally.post_ledger(s, n);
-    }
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {} FROM persons WHERE org_id = ?",
-        rows::PERSON_COLUMNS
-    ))?;
-    for p in st.query_map([org], rows::read_person)? {
-        tally.person(&p?);
-    }
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {} FROM approvals WHERE org_id = ?",
-        rows::APPROVAL_COLUMNS
-    ))?;
-    for a in st.query_map([org], rows::read_approval)? {
-        tally.approval(&a?);
-    }
-    Ok(tally.figures())
-}
+pub use crate::store::maintain::unit_figures_now;

@@ -10,6 +10,7 @@ pub mod db;
 pub mod decide;
 mod http;
 mod listen;
+pub mod maintain;
 pub mod operators;
 pub mod relay;
 pub mod simulate;

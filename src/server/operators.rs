@@ -8,6 +8,7 @@
 use super::db::{ServerDb, token_hash};
 use super::{Error, Result};
 use crate::model::OrgId;
+use crate::model::edit::Role;
 use rusqlite::OptionalExtension;
 use rusqlite::{Connection, params};
 
@@ -21,12 +22,13 @@ pub struct OperatorRow {
     pub scope_name: String,
     pub disabled: bool,
     pub created_at: String,
+    pub role: Role,
 }
 
 /// Every operator, by id.
 pub fn list(conn: &Connection) -> Result<Vec<OperatorRow>> {
     let mut st = conn.prepare(
-        "SELECT o.id, o.name, o.scope_root, COALESCE(u.name, ''), o.disabled, o.created_at \
+        "SELECT o.id, o.name, o.scope_root, COALESCE(u.name, ''), o.disabled, o.created_at, o.role \
          FROM operators o LEFT JOIN orgs u ON u.id = o.scope_root ORDER BY o.id",
     )?;
     let rows = st
@@ -38,6 +40,7 @@ pub fn list(conn: &Connection) -> Result<Vec<OperatorRow>> {
                 scope_name: r.get(3)?,
                 disabled: r.get(4)?,
                 created_at: r.get(5)?,
+                role: Role::from_code(r.get(6)?),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -85,6 +88,17 @@ pub fn set_disabled(db: &ServerDb, name: &str, disabled: bool) -> Result<Operato
         params![disabled, op.id],
     )?;
     op.disabled = disabled;
+    Ok(op)
+}
+
+/// Sets an operator's role; returns it as it now is.
+pub fn set_role(db: &ServerDb, name: &str, role: Role) -> Result<OperatorRow> {
+    let mut op = find(db.conn(), name)?;
+    db.conn().execute(
+        "UPDATE operators SET role = ? WHERE id = ?",
+        params![role.code(), op.id],
+    )?;
+    op.role = role;
     Ok(op)
 }
 

@@ -296,6 +296,7 @@ pub fn changes(
                     decided_on: None,
                     comment: None,
                     plan_used: 0,
+                    change: None,
                 });
                 next_approval += 1;
                 s.requests += 1;

@@ -81,7 +81,9 @@ impl Item {
                 self.person.as_deref().unwrap_or("—"),
                 r.post.map(|p| p.to_string()).unwrap_or_default()
             ),
-            ApprovalKind::Reorganisation => r.summary.clone(),
+            ApprovalKind::Reorganisation
+            | ApprovalKind::KeyInfoChange
+            | ApprovalKind::LedgerChange => r.summary.clone(),
         }
     }
 
@@ -287,15 +289,15 @@ fn item(
         }
     } else {
         match mine {
-            Some(e) if e.state == State::Queued => Standing::Queued(e.decision),
-            Some(e) if e.state == State::Sent => Standing::Sent(e.decision),
+            Some(e) if e.state == State::Queued => Standing::Queued(e.verdict()),
+            Some(e) if e.state == State::Sent => Standing::Sent(e.verdict()),
             Some(e) if e.state == State::Refused => Standing::Refused {
-                decision: e.decision,
+                decision: e.verdict(),
                 reason: e.reason.clone().unwrap_or_else(|| "未说明原因".into()),
             },
             // Accepted but the decided request not pulled yet: it is on its way.
             Some(e) if e.state == State::Accepted => Standing::Decided {
-                status: e.decision.resulting_status(),
+                status: e.verdict().resulting_status(),
                 by: None,
                 refused: None,
             },
@@ -333,7 +335,7 @@ fn items_of(
 /// which is open again if the request still is. A fixed number of queries whatever
 /// the number of requests.
 pub fn items(conn: &rusqlite::Connection, today: YearMonth) -> Result<Vec<Item>> {
-    let queued = outbox::entries(conn)?;
+    let queued = outbox::decisions(conn)?;
     let mut requests = queries::open_approvals(conn)?;
     let mut seen: HashSet<ApprovalId> = requests.iter().map(|r| r.id).collect();
     let mut recent = Vec::new();
@@ -479,7 +481,7 @@ pub fn withdraw(
     if let Ok(e) = &done {
         store.audit(
             "withdraw",
-            &format!("申请{} 撤回{}", id, e.decision.zh()),
+            &format!("申请{} 撤回{}", id, e.verdict().zh()),
             Some(1),
         )?;
     }
@@ -498,6 +500,10 @@ pub fn counts(items: &[Item]) -> Vec<(ApprovalKind, usize)> {
                     .filter(|i| i.request.kind == k && i.standing.decidable())
                     .count(),
             )
+        })
+        // Reviewed changes come only from 录入 operators: shown when there are some.
+        .filter(|(k, n)| {
+            *n > 0 || !matches!(k, ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange)
         })
         .collect()
 }

@@ -6,7 +6,9 @@ mod derived;
 pub mod exec;
 pub mod inbox;
 mod lookup;
+pub mod maintain;
 pub mod outbox;
+pub mod pending;
 pub mod queries;
 pub mod repair;
 pub mod rows;
@@ -24,7 +26,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::path::{Path, PathBuf};
 
 /// Migrations in order; the schema version is their count (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_maintenance.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

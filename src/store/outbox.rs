@@ -6,10 +6,15 @@
 //! decision the server may already hold can no longer be withdrawn) → 已接受 or 被拒绝
 //! (the server's answer, with its reason). Only a queued row may be withdrawn.
 //!
+//! Edits (model::edit) wait in the same table and the same order as decisions: a row is
+//! one or the other. An edit can also end 有冲突 (the server's value of a field changed
+//! since the clerk's version): the clerk resolves it, which queues a new edit.
+//!
 //! The table and its states are the store's; `sync::outbox` turns rows into the wire's
 //! `PushAction`s and the server's answers back into [`Answer`]s.
 
 use super::{Result, Store};
+use crate::model::edit::{Intent, Outcome};
 use crate::model::{ApprovalId, Decision};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
@@ -26,10 +31,21 @@ pub enum State {
     Accepted,
     /// 被拒绝: the server refused it, with a reason.
     Refused,
+    /// 有冲突: an edit met a field changed on the server since; waits for the clerk.
+    Conflict,
+    /// 已处理: a conflict the clerk resolved (by a new edit) or dismissed.
+    Resolved,
 }
 
 impl State {
-    pub const ALL: [State; 4] = [State::Queued, State::Sent, State::Accepted, State::Refused];
+    pub const ALL: [State; 6] = [
+        State::Queued,
+        State::Sent,
+        State::Accepted,
+        State::Refused,
+        State::Conflict,
+        State::Resolved,
+    ];
 
     /// The code in the `outbox.state` column. Sent is 3, not 1: the first schema had
     /// 0 unsent, 1 accepted, 2 rejected, and existing caches keep their meaning.
@@ -39,6 +55,8 @@ impl State {
             State::Accepted => 1,
             State::Refused => 2,
             State::Sent => 3,
+            State::Conflict => 4,
+            State::Resolved => 5,
         }
     }
 
@@ -48,7 +66,7 @@ impl State {
 
     /// The server has answered: nothing more will happen to the row.
     pub fn answered(self) -> bool {
-        matches!(self, State::Accepted | State::Refused)
+        !matches!(self, State::Queued | State::Sent)
     }
 
     pub fn zh(self) -> &'static str {
@@ -57,6 +75,8 @@ impl State {
             State::Sent => "已发送",
             State::Accepted => "已接受",
             State::Refused => "被拒绝",
+            State::Conflict => "有冲突",
+            State::Resolved => "已处理",
         }
     }
 
@@ -66,6 +86,8 @@ impl State {
             State::Sent => "sent",
             State::Accepted => "accepted",
             State::Refused => "refused",
+            State::Conflict => "conflict",
+            State::Resolved => "resolved",
         }
     }
 }
@@ -89,14 +111,22 @@ pub struct Entry {
     /// Order of recording.
     pub seq: i64,
     pub client_id: String,
+    /// The request decided (0 for an edit).
     pub approval_id: ApprovalId,
-    pub decision: Decision,
+    /// The decision (None for an edit).
+    pub decision: Option<Decision>,
     pub comment: String,
     pub created_at: String,
     pub state: State,
     /// Why the server refused it, in its words.
     pub reason: Option<String>,
     pub answered_at: Option<String>,
+    /// The edit (None for a decision).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<Intent>,
+    /// The server's detailed answer to an edit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
 }
 
 /// Queues a decision; returns its client id.
@@ -117,21 +147,125 @@ pub fn queue(
     Ok(client_id)
 }
 
-const COLUMNS: &str =
-    "seq, client_id, approval_id, decision, comment, created_at, state, reason, answered_at";
+impl Entry {
+    /// The decision of a decision row. Every row whose `edit` is None has one (the
+    /// column is read as a vocabulary term and a bad code is an error), so the fallback
+    /// is never taken.
+    pub fn verdict(&self) -> Decision {
+        self.decision.unwrap_or(Decision::Return)
+    }
+}
+
+/// The decision rows only, oldest first.
+pub fn decisions(conn: &Connection) -> Result<Vec<Entry>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE edit IS NULL ORDER BY seq"
+    ))?;
+    let rows = st.query_map([], read)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Queues an edit; returns the row as recorded. The caller replays pending edits over
+/// the cached rows in the same transaction (`store::pending`).
+pub fn queue_edit(conn: &Connection, intent: &Intent) -> Result<Entry> {
+    let client_id = uuid::Uuid::new_v4().to_string();
+    let json = serde_json::to_string(intent).map_err(|e| super::Error::Corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO outbox (client_id, approval_id, decision, comment, created_at, state, edit) VALUES (?, 0, 0, '', ?, ?, ?)",
+        params![client_id, chrono::Local::now().to_rfc3339(), State::Queued, json],
+    )?;
+    let seq = conn.last_insert_rowid();
+    Ok(conn.query_row(
+        &format!("SELECT {COLUMNS} FROM outbox WHERE seq = ?"),
+        [seq],
+        read,
+    )?)
+}
+
+const COLUMNS: &str = "seq, client_id, approval_id, decision, comment, created_at, state, reason, answered_at, edit, outcome";
+
+fn json_col<T: serde::de::DeserializeOwned>(
+    r: &rusqlite::Row,
+    i: usize,
+) -> rusqlite::Result<Option<T>> {
+    let text: Option<String> = r.get(i)?;
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+    })
+    .transpose()
+}
 
 fn read(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
+    let edit: Option<Intent> = json_col(r, 9)?;
     Ok(Entry {
         seq: r.get(0)?,
         client_id: r.get(1)?,
         approval_id: r.get(2)?,
-        decision: super::rows::vocab(r, 3)?,
+        decision: if edit.is_some() {
+            None
+        } else {
+            Some(super::rows::vocab(r, 3)?)
+        },
         comment: r.get(4)?,
         created_at: r.get(5)?,
         state: r.get(6)?,
         reason: r.get(7)?,
         answered_at: r.get(8)?,
+        edit,
+        outcome: json_col(r, 10)?,
     })
+}
+
+/// The row recorded under `seq`.
+pub fn entry(conn: &Connection, seq: i64) -> Result<Option<Entry>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE seq = ?"))?
+        .query_row([seq], read)
+        .optional()?)
+}
+
+/// The edits still to be shown over the cached rows: unanswered ones, and accepted
+/// ones whose change the cache does not hold yet (its cursor is below their version).
+pub fn live_edits(conn: &Connection, cursor: u64) -> Result<Vec<Entry>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE edit IS NOT NULL AND state IN (?, ?, ?) ORDER BY seq"
+    ))?;
+    let rows = st.query_map(params![State::Queued, State::Sent, State::Accepted], read)?;
+    let mut out = Vec::new();
+    for e in rows {
+        let e = e?;
+        let waiting = match e.state {
+            State::Accepted => e
+                .outcome
+                .as_ref()
+                .and_then(|o| o.version)
+                .is_some_and(|v| v > cursor),
+            _ => true,
+        };
+        if waiting {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+/// A conflict the clerk has dealt with (resolved by a new edit, or dropped).
+pub fn mark_resolved(conn: &Connection, seq: i64) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE outbox SET state = ? WHERE seq = ? AND state = ?",
+        params![State::Resolved, seq, State::Conflict],
+    )? == 1)
+}
+
+/// Withdraws a queued edit (not yet sent); false if it is no longer queued.
+pub fn withdraw_edit(conn: &Connection, seq: i64) -> Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM outbox WHERE seq = ? AND state = ? AND edit IS NOT NULL",
+        params![seq, State::Queued],
+    )? == 1)
 }
 
 /// Every outbox row, oldest first.
@@ -144,7 +278,7 @@ pub fn entries(conn: &Connection) -> Result<Vec<Entry>> {
 /// The outbox rows of one request, oldest first.
 pub fn entries_for(conn: &Connection, approval_id: ApprovalId) -> Result<Vec<Entry>> {
     let mut st = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE approval_id = ? ORDER BY seq"
+        "SELECT {COLUMNS} FROM outbox WHERE approval_id = ? AND edit IS NULL ORDER BY seq"
     ))?;
     let rows = st.query_map([approval_id], read)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -238,6 +372,8 @@ pub struct Answer<'a> {
     pub accepted: bool,
     /// Why it was refused, in the server's words.
     pub reason: Option<&'a str>,
+    /// For an edit: the details.
+    pub outcome: Option<&'a Outcome>,
 }
 
 /// Writes the server's answers into the outbox rows they answer (queued or sent: a
@@ -249,18 +385,23 @@ pub fn record_answers<'a>(
 ) -> Result<()> {
     let now = chrono::Local::now().to_rfc3339();
     let mut st = conn.prepare_cached(
-        "UPDATE outbox SET state = ?, reason = ?, answered_at = ? WHERE client_id = ? AND state IN (?, ?)",
+        "UPDATE outbox SET state = ?, reason = ?, answered_at = ?, outcome = ? WHERE client_id = ? AND state IN (?, ?)",
     )?;
     for a in answers {
-        let state = if a.accepted {
-            State::Accepted
-        } else {
-            State::Refused
+        let state = match a.outcome {
+            _ if a.accepted => State::Accepted,
+            Some(o) if !o.conflicts.is_empty() => State::Conflict,
+            _ => State::Refused,
         };
+        let outcome = a
+            .outcome
+            .filter(|o| !o.is_empty())
+            .and_then(|o| serde_json::to_string(o).ok());
         st.execute(params![
             state,
             a.reason,
             now,
+            outcome,
             a.client_id,
             State::Queued,
             State::Sent
@@ -270,6 +411,9 @@ pub fn record_answers<'a>(
 }
 
 /// Rows per state.
+///
+/// (Conflicts count with refusals as needing the operator's eyes: see
+/// [`unseen_refusals`].)
 pub fn count(conn: &Connection, state: State) -> Result<u64> {
     Ok(conn.query_row(
         "SELECT COUNT(*) FROM outbox WHERE state = ?",
@@ -321,7 +465,7 @@ pub fn withdraw(
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let last: Option<Entry> = {
         let mut st = tx.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE approval_id = ? ORDER BY seq DESC LIMIT 1"
+            "SELECT {COLUMNS} FROM outbox WHERE approval_id = ? AND edit IS NULL ORDER BY seq DESC LIMIT 1"
         ))?;
         st.query_map([approval_id], read)?.next().transpose()?
     };
@@ -341,7 +485,9 @@ pub fn withdraw(
             }
             State::Sent => WithdrawRefusal::AlreadySent(approval_id),
             State::Accepted => WithdrawRefusal::Accepted(approval_id),
-            State::Refused => WithdrawRefusal::Refused(approval_id),
+            State::Refused | State::Conflict | State::Resolved => {
+                WithdrawRefusal::Refused(approval_id)
+            }
         },
     };
     Ok(Err(refusal))

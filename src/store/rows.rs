@@ -279,7 +279,7 @@ pub fn write_event(st: &mut Statement, e: &Event) -> rusqlite::Result<usize> {
 
 pub const APPROVAL_COLUMNS: &str = "id, kind, org_id, person_id, staffing_type, amount, post_level, post_rank, \
      new_name, new_level, new_parent_id, exit_kind, doc_no, summary, submitted_by, submitted_on, status, \
-     decided_by, decided_on, comment, plan_used";
+     decided_by, decided_on, comment, plan_used, change";
 
 pub fn read_approval(r: &Row) -> rusqlite::Result<Approval> {
     let level: Option<Level> = opt_vocab(r, 6)?;
@@ -307,6 +307,7 @@ pub fn read_approval(r: &Row) -> rusqlite::Result<Approval> {
         decided_on: opt_date(r, 18)?,
         comment: r.get(19)?,
         plan_used: r.get(20)?,
+        change: r.get(21)?,
     })
 }
 
@@ -332,7 +333,8 @@ pub fn write_approval(st: &mut Statement, a: &Approval) -> rusqlite::Result<usiz
         a.decided_by,
         od(a.decided_on),
         a.comment,
-        a.plan_used
+        a.plan_used,
+        a.change
     ])
 }
 

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 /// Meta keys the sync keeps in the cache.
 pub mod keys {
     /// The changes-feed cursor the cache is current to.
-    pub const CURSOR: &str = "cursor";
+    pub const CURSOR: &str = crate::store::pending::CURSOR;
     /// The server database the cursor belongs to.
     pub const EPOCH: &str = "epoch";
     /// The root unit of the operator's jurisdiction.
@@ -105,11 +105,17 @@ fn apply_page_in_tx(
     }
     if fresh {
         store::clear_rows(&tx)?;
+        tx.execute("DELETE FROM pending_base", [])?;
+    } else {
+        store::pending::forget(&tx, rows, &page.deleted.tables())?;
     }
     store::upsert_dataset(&tx, rows)?;
     for (table, ids) in page.deleted.tables() {
         store::delete_rows(&tx, table, ids)?;
     }
+    // Edits still pending are shown over the server's rows, from the new cursor on.
+    store::set_meta(&tx, keys::CURSOR, &page.cursor.to_string())?;
+    let pending = store::pending::rebuild(&tx)?;
     store::fault_hook::pause("apply");
     // The derived figures are refreshed once the last page is in: recomputing them for
     // every page of a first sync would cost more than the download. Until then the
@@ -122,6 +128,7 @@ fn apply_page_in_tx(
         // They are only current if no earlier page left them lagging, and were
         // computed for the same jurisdiction.
         let unchanged = !fresh
+            && !pending
             && rows.row_count() == 0
             && page.deleted.is_empty()
             && store::get_meta(&tx, keys::PARTIAL)?.is_none()

@@ -22,6 +22,7 @@ pub fn push_action(e: outbox::Entry) -> PushAction {
         approval_id: e.approval_id,
         decision: e.decision,
         comment: e.comment,
+        edit: e.edit,
     }
 }
 
@@ -48,6 +49,7 @@ pub fn record_answers(conn: &Connection, answers: &[Answer]) -> store::Result<()
             client_id: &a.client_id,
             accepted: a.accepted,
             reason: a.reason.as_deref(),
+            outcome: a.outcome.as_ref(),
         }),
     )
 }

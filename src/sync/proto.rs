@@ -6,6 +6,7 @@
 //! with nothing new is therefore one round trip of a few hundred bytes.
 
 use super::wire::{self, PROTOCOL_VERSION, WireDataset, WireError};
+use crate::model::edit::{Intent, Outcome};
 use crate::model::{ApprovalId, Decision, OrgId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -30,13 +31,23 @@ pub struct SyncRequest {
     pub push: Vec<PushAction>,
 }
 
-/// One decision from the outbox. `client_id` makes a resend harmless.
+/// One row of the outbox: a decision on a request, or an edit (`edit`, with no
+/// request and no decision). `client_id` makes a resend harmless.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushAction {
     pub client_id: String,
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub approval_id: ApprovalId,
-    pub decision: Decision,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub comment: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<Intent>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 /// The server's answer to one pushed decision.
@@ -47,6 +58,10 @@ pub struct Answer {
     /// Why it was refused, in an operator's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For an edit: the new version, the created id, the conflicting or refused fields,
+    /// the review request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
 }
 
 /// Ids of rows to drop from the cache, per table (tombstones).

@@ -247,7 +247,9 @@ pub fn asked(item: &crate::store::inbox::Item, lang: Lang) -> String {
                 r.post.map_or(String::new(), |p| slot(p, lang))
             )
         }
-        ApprovalKind::Reorganisation => r.summary.clone(),
+        ApprovalKind::Reorganisation | ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange => {
+            r.summary.clone()
+        }
     }
 }
 

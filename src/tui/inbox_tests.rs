@@ -28,6 +28,7 @@ fn request(id: ApprovalId, kind: ApprovalKind, org_id: OrgId, submitted: NaiveDa
         decided_on: None,
         comment: None,
         plan_used: 0,
+        change: None,
     }
 }
 
@@ -209,7 +210,7 @@ fn deciding_takes_three_keys_and_opens_the_next_request() {
             rows[0].comment.as_str(),
             rows[0].state
         ),
-        (1, Decision::Approve, "同意。", outbox::State::Queued)
+        (1, Some(Decision::Approve), "同意。", outbox::State::Queued)
     );
     let audited: i64 =
         h.rt.store()
@@ -322,6 +323,7 @@ fn opening_the_inbox_counts_as_seeing_the_refusals() {
             client_id: id,
             accepted: false,
             reason: Some("无法同意：超出核定编制".into()),
+            outcome: None,
         }],
     )
     .unwrap();
