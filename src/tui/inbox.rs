@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// Longest 审批意见 kept, in characters.
@@ -462,12 +462,13 @@ impl InboxView {
         ));
         let mut lines = vec![Line::from(head)];
         let zh = lang == Lang::Zh;
+        let (uw, aw) = column_widths(w);
         let cols = format!(
             "{} {} {} {} {} {}",
             pad(if zh { "编号" } else { "No." }, 5, e),
             pad(if zh { "类别" } else { "Kind" }, 12, e),
-            pad(if zh { "单位" } else { "Unit" }, 12, e),
-            pad(if zh { "事项" } else { "Asked" }, 18, e),
+            pad(if zh { "单位" } else { "Unit" }, uw, e),
+            pad(if zh { "事项" } else { "Asked" }, aw, e),
             pad(if zh { "等待" } else { "Age" }, 5, e),
             if zh {
                 "审批后／状态"
@@ -500,11 +501,18 @@ impl InboxView {
                 "{:>5} {} {} {} {:>5} ",
                 r.id,
                 pad(r.kind.label(lang), 12, e),
-                pad(&item.unit, 12, e),
-                pad(&super::i18n::asked(item, lang), 18, e),
+                pad(&item.unit, uw, e),
+                pad(&super::i18n::asked(item, lang), aw, e),
                 age,
             );
             let rest = w.saturating_sub(text.width());
+            // The full warning when it fits, else its short form: never cut.
+            let state = match item.standing {
+                Standing::Open if state.width() > rest && !item.effect.warnings.is_empty() => {
+                    short_warnings(&item.effect.warnings, theme)
+                }
+                _ => state,
+            };
             let mut spans = vec![Span::raw(text), Span::styled(pad(&state, rest, e), style)];
             if row == self.cursor.pos {
                 for s in &mut spans {
@@ -514,6 +522,50 @@ impl InboxView {
             lines.push(Line::from(spans));
         }
         f.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+/// Widths of the unit and the request columns: 12 and 18 on 80 columns; a wider
+/// screen gives them room (up to 30 and 40) and leaves the rest to the effect.
+fn column_widths(w: usize) -> (usize, usize) {
+    // 编号, 类别, 等待 and the spaces take 29; the effect wants 30 beside them.
+    let spare = w.saturating_sub(29 + 12 + 18 + 30);
+    let unit = 12 + (spare / 3).min(18);
+    let asked = 18 + (spare / 3).min(22);
+    (unit, asked)
+}
+
+/// The warnings in the few words the list has room for: `⚠ 满编冻结`, `⚠ 职数已满
+/// 2/2 +1` (one more warning in the request).
+fn short_warnings(warnings: &[crate::model::approval::Warning], theme: &Theme) -> String {
+    use crate::model::approval::Warning as W;
+    let zh = theme.lang == Lang::Zh;
+    let mark = if theme.ascii { "!" } else { "⚠" };
+    let first = match (&warnings[0], zh) {
+        (W::Overdraws { wanted, usable }, true) => format!("申{wanted}名超可用{usable}名"),
+        (W::Overdraws { wanted, usable }, false) => format!("{wanted} wanted, {usable} usable"),
+        (W::Frozen, true) => "满编冻结".into(),
+        (W::Frozen, false) => "full: frozen".into(),
+        (W::PostsOverdrawn { approved, actual }, true) => {
+            format!("职数已满 {actual}/{approved}")
+        }
+        (W::PostsOverdrawn { approved, actual }, false) => {
+            format!("posts full {actual}/{approved}")
+        }
+        (W::PastRetirement { .. }, true) => "已到退休年龄".into(),
+        (W::PastRetirement { .. }, false) => "past retirement".into(),
+        (W::OnOtherBooks { .. }, true) => "已在他单位在编".into(),
+        (W::OnOtherBooks { .. }, false) => "on other books".into(),
+        (W::Incomplete(what), true) => format!("缺{what}"),
+        (W::Incomplete(_), false) => "incomplete".into(),
+        (W::PersonNotInJurisdiction, true) => "人员不在辖区".into(),
+        (W::PersonNotInJurisdiction, false) => "person outside".into(),
+        (W::ParentNotAllowed, true) => "上级不可调".into(),
+        (W::ParentNotAllowed, false) => "parent not allowed".into(),
+    };
+    match warnings.len() {
+        1 => format!("{mark} {first}"),
+        n => format!("{mark} {first} +{}", n - 1),
     }
 }
 
@@ -772,7 +824,7 @@ fn render_withdraw(f: &mut Frame, body: Rect, theme: &Theme, item: &Item) {
         Line::styled(M::WithdrawHint.get(lang), theme.warn()),
     ];
     let r = dialog_area(body, w, &lines);
-    f.render_widget(Clear, r);
+    widgets::clear(f, r);
     let title = match lang {
         Lang::Zh => format!(" {}：申请 {} ", M::WithdrawTitle.get(lang), item.request.id),
         Lang::En => format!(
@@ -849,7 +901,7 @@ fn render_dialog(f: &mut Frame, body: Rect, theme: &Theme, d: &Dialog, item: &It
         },
     ));
     let r = dialog_area(body, w, &lines);
-    f.render_widget(Clear, r);
+    widgets::clear(f, r);
     let title = match (d.decision, d.confirming, zh) {
         (dec, true, true) => format!(" 确认：{} 申请 {} ", dec.zh(), d.id),
         (dec, false, true) => format!(" {} 申请 {} ", dec.zh(), d.id),
