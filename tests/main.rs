@@ -20,3 +20,4 @@ mod security;
 mod server;
 mod sync;
 mod tui;
+mod ui14;
