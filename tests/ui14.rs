@@ -117,7 +117,9 @@ fn a_refused_decision_is_flagged_until_its_list_is_seen() {
     t.keys(&["F6"]);
     let s = t.wait_text("被服务器拒绝的决定");
     assert!(
-        s.contains(&format!("[新] 申请 {approval} 同意：该单位此类编制满编或超编")),
+        s.contains(&format!(
+            "[新] 申请 {approval} 同意：该单位此类编制满编或超编"
+        )),
         "{s}"
     );
     t.keys(&["Escape"]);
@@ -146,7 +148,10 @@ fn q_with_unsent_decisions_asks_first() {
     t.wait_text("未发送 2");
     t.keys(&["q"]);
     let s = t.wait_text("还有 2 项决定未发送到服务器");
-    assert!(s.contains("y 先同步再退出") && s.contains("n 直接退出"), "{s}");
+    assert!(
+        s.contains("y 先同步再退出") && s.contains("n 直接退出"),
+        "{s}"
+    );
     t.keys(&["Escape"]);
     t.wait_for("the question gone", |s| !s.contains("还有 2 项决定"));
     assert!(!t.dead(), "Esc stays");
@@ -192,7 +197,8 @@ fn keys_do_what_they_show_type_ahead_help_and_a_narrow_tree() {
     assert!(s.contains("超编"), "{s}");
     for l in s.lines().skip(3).take(15) {
         assert!(
-            !l.split_whitespace().any(|w| w.starts_with('-') && w.len() > 1),
+            !l.split_whitespace()
+                .any(|w| w.starts_with('-') && w.len() > 1),
             "a negative figure: {l}\n{s}"
         );
     }

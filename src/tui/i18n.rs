@@ -222,10 +222,12 @@ pub fn unsynced_for(lang: Lang, minutes: Option<i64>) -> String {
         return M::NeverSyncedData.get(lang).to_string();
     };
     let (n, zh, en) = match m {
-        m if m < 1 => return match lang {
-            Lang::Zh => "数据刚刚同步过".into(),
-            Lang::En => "synced just now".into(),
-        },
+        m if m < 1 => {
+            return match lang {
+                Lang::Zh => "数据刚刚同步过".into(),
+                Lang::En => "synced just now".into(),
+            };
+        }
         m if m < 60 => (m, "分钟", "min"),
         m if m < 60 * 48 => (m / 60, "小时", "h"),
         m => (m / (60 * 24), "天", "d"),

@@ -506,11 +506,13 @@ impl InboxView {
                 age,
             );
             let rest = w.saturating_sub(text.width());
-            // The full warning when it fits, else its short form: never cut.
+            // The full warning when it fits, else its short form: never cut. A change
+            // loses the words the request's column already says (行政编制, 股级副职).
             let state = match item.standing {
                 Standing::Open if state.width() > rest && !item.effect.warnings.is_empty() => {
                     short_warnings(&item.effect.warnings, theme)
                 }
+                Standing::Open if state.width() > rest => short_change(item, rest, theme),
                 _ => state,
             };
             let mut spans = vec![Span::raw(text), Span::styled(pad(&state, rest, e), style)];
@@ -526,12 +528,12 @@ impl InboxView {
 }
 
 /// Widths of the unit and the request columns: 12 and 18 on 80 columns; a wider
-/// screen gives them room (up to 30 and 40) and leaves the rest to the effect.
+/// screen gives them room (up to 30 and 60) and leaves the rest to the effect.
 fn column_widths(w: usize) -> (usize, usize) {
     // 编号, 类别, 等待 and the spaces take 29; the effect wants 30 beside them.
     let spare = w.saturating_sub(29 + 12 + 18 + 30);
     let unit = 12 + (spare / 3).min(18);
-    let asked = 18 + (spare / 3).min(22);
+    let asked = 18 + (spare / 2).min(42);
     (unit, asked)
 }
 
@@ -546,6 +548,9 @@ fn short_warnings(warnings: &[crate::model::approval::Warning], theme: &Theme) -
         (W::Overdraws { wanted, usable }, false) => format!("{wanted} wanted, {usable} usable"),
         (W::Frozen, true) => "满编冻结".into(),
         (W::Frozen, false) => "full: frozen".into(),
+        (W::PostsOverdrawn { approved, actual }, true) if actual > approved => {
+            format!("超职数 {actual}/{approved}")
+        }
         (W::PostsOverdrawn { approved, actual }, true) => {
             format!("职数已满 {actual}/{approved}")
         }
@@ -567,6 +572,37 @@ fn short_warnings(warnings: &[crate::model::approval::Warning], theme: &Theme) -
         1 => format!("{mark} {first}"),
         n => format!("{mark} {first} +{}", n - 1),
     }
+}
+
+/// The change approval would make, in `room` cells: without the staffing type or the
+/// post the request's column names; a new name by its end.
+fn short_change(item: &Item, room: usize, theme: &Theme) -> String {
+    let e = theme.ellipsis();
+    let Some(c) = item
+        .effect
+        .changes
+        .iter()
+        .find(|c| c.what.ends_with("空编") || c.what.ends_with("职数"))
+        .or(item.effect.changes.first())
+    else {
+        return String::new();
+    };
+    let r = &item.request;
+    let prefixes = [
+        r.staffing_type.map(|t| t.zh().to_string()),
+        r.post.map(|p| p.to_string()),
+    ];
+    let what = prefixes
+        .iter()
+        .flatten()
+        .find_map(|p| c.what.strip_prefix(p.as_str()).filter(|w| !w.is_empty()))
+        .unwrap_or(&c.what);
+    let short = format!("{what} {} → {}", c.before, c.after);
+    if short.width() <= room {
+        return short;
+    }
+    // A name (or any long value): where it ends up, cut from the left.
+    widgets::fit_start(&format!("→ {}", c.after), room, e)
 }
 
 /// What the list says about an item after its columns: its standing, a warning, or

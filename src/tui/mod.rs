@@ -582,19 +582,19 @@ impl Runtime {
                 })
             }
             Effect::LoadRefusals => {
-                // Read, then marked seen on the writer (not in read-only mode: nothing
-                // is written then, the list shows all the same).
-                let mut out = self.read(Kind::Latest("refusals"), |s| {
-                    let (list, unseen) = data::refusals(s)?;
-                    Ok(vec![Action::Refusals(list, unseen)])
-                });
-                if !state.read_only {
-                    out.extend(self.write(|s| {
-                        crate::store::outbox::mark_refusals_seen(s.conn())?;
-                        Ok(vec![])
-                    }));
+                // Read and marked seen in one job on the writer, so the list knows which
+                // were new (in read-only mode nothing is written: a reader shows it).
+                if state.read_only {
+                    return self.read(Kind::Latest("refusals"), |s| {
+                        let (list, unseen) = data::refusals(s)?;
+                        Ok(vec![Action::Refusals(list, unseen)])
+                    });
                 }
-                out
+                self.write(|s| {
+                    let (list, unseen) = data::refusals(s)?;
+                    crate::store::outbox::mark_refusals_seen(s.conn())?;
+                    Ok(vec![Action::Refusals(list, unseen)])
+                })
             }
             Effect::LoadAuditLog => self.load_view(ViewKey::Audit, |s| {
                 Ok(vec![Action::AuditLog(data::audit_log(s)?)])

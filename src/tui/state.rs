@@ -749,7 +749,11 @@ fn sync_failure_text(s: &State, e: &SyncFailure) -> String {
                     .num_minutes()
                     .max(0)
             });
-            let sep = if lang == crate::model::Lang::Zh { "，" } else { "; " };
+            let sep = if lang == crate::model::Lang::Zh {
+                "，"
+            } else {
+                "; "
+            };
             format!(
                 "{}{sep}{}",
                 i18n::unreachable(lang, detail),

@@ -282,6 +282,8 @@ struct Columns {
     narrow: bool,
     /// The widest word a red mark carries, in this language.
     word: usize,
+    /// Cells per figure: 已批未用 takes eight, so the wide layout gives each nine.
+    num: usize,
 }
 
 const NUM: usize = 7;
@@ -296,6 +298,7 @@ impl Columns {
                 .get(lang)
                 .width()
                 .max(M::MarkPostsOver.get(lang).width()),
+            num: if w >= 110 { NUM + 2 } else { NUM },
         }
     }
     fn width(&self) -> usize {
@@ -307,7 +310,7 @@ impl Columns {
             4
         };
         // A space, the word, the mark, a space.
-        n * NUM + self.word + 3
+        n * self.num + self.word + 3
     }
     fn heads(&self) -> Vec<M> {
         if self.narrow {
@@ -333,7 +336,7 @@ impl Columns {
             theme.ellipsis(),
         );
         for h in self.heads() {
-            s.push_str(&rpad(h.get(lang), NUM));
+            s.push_str(&rpad(h.get(lang), self.num));
         }
         Line::styled(s, theme.header())
     }
@@ -342,12 +345,12 @@ impl Columns {
         let t = &n.total;
         let over = |v: i64| {
             if v > 0 {
-                Span::styled(rpad(&v.to_string(), NUM), theme.traffic(Traffic::Red))
+                Span::styled(rpad(&v.to_string(), self.num), theme.traffic(Traffic::Red))
             } else {
-                Span::raw(rpad("0", NUM))
+                Span::raw(rpad("0", self.num))
             }
         };
-        let num = |v: i64| Span::raw(rpad(&v.to_string(), NUM));
+        let num = |v: i64| Span::raw(rpad(&v.to_string(), self.num));
         let mut out = if self.narrow {
             vec![num(t.vacant), over(t.over)]
         } else {

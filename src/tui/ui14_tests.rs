@@ -32,7 +32,9 @@ fn f5_with_the_server_unreachable_says_why_and_for_how_long() {
     h.state.message = None;
     h.state.status.last_sync = None;
     h.keys(&["<F5>"]);
-    h.act(Action::SyncFinished(Err(SyncFailure::Offline("连接超时".into()))));
+    h.act(Action::SyncFinished(Err(SyncFailure::Offline(
+        "连接超时".into(),
+    ))));
     let text = h.text();
     assert!(
         text.contains("无法连接服务器（连接超时），数据从未同步"),
@@ -178,8 +180,14 @@ fn the_inbox_uses_a_wide_screen() {
     h.keys(&["<F2>"]);
     let t = h.screen(200, 30);
     let text = t.backend().to_string();
-    let row = text.lines().find(|l| l.contains("增人入编") && l.contains("赵新")).unwrap();
-    assert!(row.contains("示例县教育局") || row.contains("县教育局"), "{row}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("增人入编") && l.contains("赵新"))
+        .unwrap();
+    assert!(
+        row.contains("示例县教育局") || row.contains("县教育局"),
+        "{row}"
+    );
     assert!(!row.contains('…'), "{row}");
 }
 
@@ -207,7 +215,10 @@ fn the_legend_is_one_key_away_and_in_help() {
     h.keys(&["<F7>"]);
     assert_eq!(h.state.overlay, Some(Overlay::Help));
     let text = h.text();
-    assert!(text.contains("[标记图例]") && text.contains("超编● 超职数●"), "{text}");
+    assert!(
+        text.contains("[标记图例]") && text.contains("超编● 超职数●"),
+        "{text}"
+    );
     h.keys(&["<Esc>", "?"]);
     assert!(h.text().contains("[全局]") || h.text().contains("[机构树]"));
 }
@@ -273,7 +284,11 @@ fn help_pages_ends_and_opens_at_the_screen_in_front() {
     h.keys(&["<PageUp>"]);
     assert_eq!(h.state.help.pos, 0);
     h.keys(&["<End>"]);
-    assert_eq!(h.state.help.pos, index.len - page, "the end on the last row");
+    assert_eq!(
+        h.state.help.pos,
+        index.len - page,
+        "the end on the last row"
+    );
     let text = h.text();
     assert!(text.contains("warnings / 预警"), "{text}");
 }
@@ -290,7 +305,10 @@ fn the_lookup_reopens_with_the_old_query_selected_and_typing_replaces_it() {
     h.type_text("caizheng");
     assert_eq!(h.state.search.input.text, "caizheng");
     h.keys(&["<Esc>", "/", "<Backspace>"]);
-    assert_eq!(h.state.search.input.text, "", "Backspace clears the old query");
+    assert_eq!(
+        h.state.search.input.text, "",
+        "Backspace clears the old query"
+    );
     assert_eq!(h.state.overlay, Some(Overlay::Search));
 }
 
@@ -308,7 +326,9 @@ fn type_ahead_knows_the_initials_of_the_names_people_say() {
         .collect();
     let tree = index.section(super::super::keymap::Mode::Tree);
     assert!(
-        lines[tree..].iter().any(|l| l.contains("拼音首字母（如 jyj）")),
+        lines[tree..]
+            .iter()
+            .any(|l| l.contains("拼音首字母（如 jyj）")),
         "type-ahead is in help: {lines:?}"
     );
 }

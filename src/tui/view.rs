@@ -8,12 +8,12 @@ use super::lookup;
 use super::state::{Overlay, State, View};
 use super::theme::Theme;
 use super::widgets::{self, fit, fit_end, fit_start, pad, visible_offset};
+use crate::model::quota::Traffic;
 use crate::search::{DETAIL_SEP, EntryKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use crate::model::quota::Traffic;
 use unicode_width::UnicodeWidthStr;
 
 /// Below this the layout cannot hold its lines; the screen says so instead.
@@ -736,8 +736,16 @@ fn help(s: &State) -> (Vec<Line<'static>>, HelpIndex) {
     );
     for (t, mark, m) in [
         (Traffic::Red, red, M::LegendRed),
-        (Traffic::Amber, theme.mark(Traffic::Amber).to_string(), M::LegendAmber),
-        (Traffic::Green, theme.mark(Traffic::Green).to_string(), M::LegendGreen),
+        (
+            Traffic::Amber,
+            theme.mark(Traffic::Amber).to_string(),
+            M::LegendAmber,
+        ),
+        (
+            Traffic::Green,
+            theme.mark(Traffic::Green).to_string(),
+            M::LegendGreen,
+        ),
     ] {
         lines.push(Line::from(vec![
             Span::raw("  "),
@@ -767,7 +775,10 @@ fn help(s: &State) -> (Vec<Line<'static>>, HelpIndex) {
 fn typeahead_line(theme: &Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(
-            format!("  {}", pad(M::TypeAheadKeys.get(theme.lang), 14, theme.ellipsis())),
+            format!(
+                "  {}",
+                pad(M::TypeAheadKeys.get(theme.lang), 14, theme.ellipsis())
+            ),
             theme.key(),
         ),
         Span::raw(M::TypeAhead.get(theme.lang)),
