@@ -21,3 +21,4 @@ mod security;
 mod server;
 mod sync;
 mod tui;
+mod ui14;

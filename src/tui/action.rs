@@ -54,6 +54,8 @@ pub enum Action {
     /// The open views' data read again after a sync brought changes; each goes into
     /// the view it was read for, wherever that is in the stack.
     Reloaded(Vec<Fresh>),
+    /// The refused decisions (newest first) and how many were unseen; opens their list.
+    Refusals(Vec<crate::store::outbox::Entry>, u64),
     /// A short note for the status line (kept out of dialogs).
     Note(String),
     Error(String),
@@ -135,6 +137,8 @@ pub enum Effect {
     /// withdraw` does.
     Withdraw(crate::model::ApprovalId),
     LoadAuditLog,
+    /// The refused decisions with their reasons; they count as seen from then on.
+    LoadRefusals,
 }
 
 /// Why a sync did not happen. Offline is a state, not an error: the status bar says
@@ -142,6 +146,7 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncFailure {
     NotConfigured,
+    /// The server could not be reached: why, in the sync client's words.
     Offline(String),
     Failed(String),
 }
@@ -173,6 +178,7 @@ impl std::fmt::Debug for Action {
             Action::AuditLog(_) => "AuditLog",
             Action::Screen(_) => "Screen",
             Action::Reloaded(v) => return write!(f, "Reloaded({})", v.len()),
+            Action::Refusals(v, _) => return write!(f, "Refusals({})", v.len()),
             Action::Note(_) => "Note",
             Action::Error(_) => "Error",
         };

@@ -12,8 +12,9 @@ use chrono::{DateTime, FixedOffset};
 #[derive(Debug, Clone)]
 pub struct Node {
     pub node: TreeNode,
-    /// Pinyin initials of the name (`jyj` for 教育局), lower case; may be empty.
-    pub initials: String,
+    /// Pinyin initials of the name and of the names people say for the unit (`jyj`
+    /// for 青山县教育局), lower case.
+    pub initials: Vec<String>,
 }
 
 impl Node {
@@ -72,13 +73,15 @@ pub struct StatusData {
     pub scope: Option<String>,
     /// Open requests in the cache (待审批) with no decision waiting to be sent.
     pub pending_requests: i64,
+    /// Decisions the server refused that the operator has not looked at yet.
+    pub unseen_refusals: u64,
 }
 
 pub fn nodes(store: &Store, list: Vec<TreeNode>) -> Vec<Node> {
     let _ = store;
     list.into_iter()
         .map(|node| Node {
-            initials: super::lookup::initials(&node.org.name),
+            initials: super::lookup::initials(&node.org.name, node.org.short_name.as_deref()),
             node,
         })
         .collect()
@@ -159,7 +162,20 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
         unsent,
         scope,
         pending_requests,
+        unseen_refusals: outbox::unseen_refusals(store.conn())?,
     })
+}
+
+/// The refused decisions, newest first, and how many the operator has not seen.
+pub fn refusals(store: &Store) -> store::Result<(Vec<store::outbox::Entry>, u64)> {
+    use crate::store::outbox::{self, State};
+    let unseen = outbox::unseen_refusals(store.conn())?;
+    let mut list: Vec<_> = outbox::entries(store.conn())?
+        .into_iter()
+        .filter(|e| e.state == State::Refused)
+        .collect();
+    list.reverse();
+    Ok((list, unseen))
 }
 
 /// Units by name for `:unit` and for look-up: (id, name, short name).

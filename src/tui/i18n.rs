@@ -167,6 +167,25 @@ messages! {
     DrillHint => "Enter 查看数字背后的单位或人员 · Ctrl-E 导出所在表格", "Enter shows the units or persons behind a figure · Ctrl-E exports the table";
     OwnPosts => "本单位领导职数", "Leadership posts";
     SubtreePosts => "含下级领导职数", "Leadership posts with subunits";
+    LegendTitle => "标记图例", "Legend of the marks";
+    LegendRed => "红：超编（实有多于核定）或超职数（领导职数超配）", "red: over quota or over the leadership posts";
+    LegendAmber => "黄：满编，或可使用编制不足核定的一成", "amber: full, or less than a tenth of the quota usable";
+    LegendGreen => "绿：有空编可用", "green: vacancies to spare";
+    MarkOver => "超编", "over";
+    MarkPostsOver => "超职数", "posts";
+    TypeAheadKeys => "汉字/字母", "letters";
+    TypeAhead => "直接输入单位名称、简称或拼音首字母（如 jyj）跳到该单位，停顿两秒后重新开始", "type a unit's name, short name or pinyin initials (jyj) to jump to it; a 2 s pause starts over";
+    RefusalsTitle => "被服务器拒绝的决定", "Decisions the server refused";
+    RefusalsNone => "没有被拒绝的决定", "No decision has been refused";
+    RefusalsHint => "这些决定没有生效：在待审批（F2）中重新审批。Esc 关闭", "These decisions did not take effect: decide them again in the inbox (F2). Esc closes";
+    RefusalsBadge => "被拒绝", "refused";
+    RefusalNew => "新", "new";
+    QuitTitle => "退出", "Quit";
+    QuitSync => "y 先同步再退出", "y sync, then quit";
+    QuitAnyway => "n 直接退出（下次同步时再发送）", "n quit now (they are sent on the next sync)";
+    QuitStay => "Esc 留下", "Esc stay";
+    QuitSyncing => "正在同步，完成后退出……", "syncing; quitting when it is done…";
+    NeverSyncedData => "数据从未同步", "the data has never been synced";
 }
 
 /// The note after a queued decision was withdrawn.
@@ -194,6 +213,68 @@ pub fn withdraw_refused(lang: Lang, r: &crate::store::outbox::WithdrawRefusal) -
         (Lang::En, W::Refused(id)) => format!(
             "the server refused the decision on request {id}: nothing to withdraw, decide it again"
         ),
+    }
+}
+
+/// How long the data has gone unsynced: `数据已 3 小时未同步`, `unsynced for 3 h`.
+pub fn unsynced_for(lang: Lang, minutes: Option<i64>) -> String {
+    let Some(m) = minutes else {
+        return M::NeverSyncedData.get(lang).to_string();
+    };
+    let (n, zh, en) = match m {
+        m if m < 1 => {
+            return match lang {
+                Lang::Zh => "数据刚刚同步过".into(),
+                Lang::En => "synced just now".into(),
+            };
+        }
+        m if m < 60 => (m, "分钟", "min"),
+        m if m < 60 * 48 => (m / 60, "小时", "h"),
+        m => (m / (60 * 24), "天", "d"),
+    };
+    match lang {
+        Lang::Zh => format!("数据已 {n} {zh}未同步"),
+        Lang::En => format!("unsynced for {n} {en}"),
+    }
+}
+
+/// Why the server could not be reached, from the sync client's words.
+pub fn unreachable(lang: Lang, detail: &str) -> String {
+    match lang {
+        Lang::Zh => format!("无法连接服务器（{detail}）"),
+        Lang::En => {
+            let why = match detail {
+                "连接超时" => "timed out",
+                "连接被拒绝或网络不通" => "connection refused or no network",
+                "连接中断" => "connection cut",
+                _ => "network error",
+            };
+            format!("cannot reach the server ({why})")
+        }
+    }
+}
+
+/// `q` with decisions not yet sent.
+pub fn quit_unsent(lang: Lang, n: i64) -> String {
+    match lang {
+        Lang::Zh => format!("还有 {n} 项决定未发送到服务器。"),
+        Lang::En => format!("{n} decisions have not been sent to the server."),
+    }
+}
+
+/// A sync that could not run before quitting.
+pub fn quit_sync_failed(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{why}，未退出：再按 q 可选择直接退出"),
+        Lang::En => format!("{why}; still here: q again offers to quit without syncing"),
+    }
+}
+
+/// The sync's answer about refusals: `服务器拒绝了 2 项决定，按 F6 查看原因`.
+pub fn refused_notice(lang: Lang, n: u64, key: &str) -> String {
+    match lang {
+        Lang::Zh => format!("服务器拒绝了 {n} 项决定，按 {key} 查看原因"),
+        Lang::En => format!("the server refused {n} decisions: {key} shows why"),
     }
 }
 

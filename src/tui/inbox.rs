@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// Longest 审批意见 kept, in characters.
@@ -462,12 +462,13 @@ impl InboxView {
         ));
         let mut lines = vec![Line::from(head)];
         let zh = lang == Lang::Zh;
+        let (uw, aw) = column_widths(w);
         let cols = format!(
             "{} {} {} {} {} {}",
             pad(if zh { "编号" } else { "No." }, 5, e),
             pad(if zh { "类别" } else { "Kind" }, 12, e),
-            pad(if zh { "单位" } else { "Unit" }, 12, e),
-            pad(if zh { "事项" } else { "Asked" }, 18, e),
+            pad(if zh { "单位" } else { "Unit" }, uw, e),
+            pad(if zh { "事项" } else { "Asked" }, aw, e),
             pad(if zh { "等待" } else { "Age" }, 5, e),
             if zh {
                 "审批后／状态"
@@ -500,11 +501,20 @@ impl InboxView {
                 "{:>5} {} {} {} {:>5} ",
                 r.id,
                 pad(r.kind.label(lang), 12, e),
-                pad(&item.unit, 12, e),
-                pad(&super::i18n::asked(item, lang), 18, e),
+                pad(&item.unit, uw, e),
+                pad(&super::i18n::asked(item, lang), aw, e),
                 age,
             );
             let rest = w.saturating_sub(text.width());
+            // The full warning when it fits, else its short form: never cut. A change
+            // loses the words the request's column already says (行政编制, 股级副职).
+            let state = match item.standing {
+                Standing::Open if state.width() > rest && !item.effect.warnings.is_empty() => {
+                    short_warnings(&item.effect.warnings, theme)
+                }
+                Standing::Open if state.width() > rest => short_change(item, rest, theme),
+                _ => state,
+            };
             let mut spans = vec![Span::raw(text), Span::styled(pad(&state, rest, e), style)];
             if row == self.cursor.pos {
                 for s in &mut spans {
@@ -515,6 +525,84 @@ impl InboxView {
         }
         f.render_widget(Paragraph::new(lines), area);
     }
+}
+
+/// Widths of the unit and the request columns: 12 and 18 on 80 columns; a wider
+/// screen gives them room (up to 30 and 60) and leaves the rest to the effect.
+fn column_widths(w: usize) -> (usize, usize) {
+    // 编号, 类别, 等待 and the spaces take 29; the effect wants 30 beside them.
+    let spare = w.saturating_sub(29 + 12 + 18 + 30);
+    let unit = 12 + (spare / 3).min(18);
+    let asked = 18 + (spare / 2).min(42);
+    (unit, asked)
+}
+
+/// The warnings in the few words the list has room for: `⚠ 满编冻结`, `⚠ 职数已满
+/// 2/2 +1` (one more warning in the request).
+fn short_warnings(warnings: &[crate::model::approval::Warning], theme: &Theme) -> String {
+    use crate::model::approval::Warning as W;
+    let zh = theme.lang == Lang::Zh;
+    let mark = if theme.ascii { "!" } else { "⚠" };
+    let first = match (&warnings[0], zh) {
+        (W::Overdraws { wanted, usable }, true) => format!("申{wanted}名超可用{usable}名"),
+        (W::Overdraws { wanted, usable }, false) => format!("{wanted} wanted, {usable} usable"),
+        (W::Frozen, true) => "满编冻结".into(),
+        (W::Frozen, false) => "full: frozen".into(),
+        (W::PostsOverdrawn { approved, actual }, true) if actual > approved => {
+            format!("超职数 {actual}/{approved}")
+        }
+        (W::PostsOverdrawn { approved, actual }, true) => {
+            format!("职数已满 {actual}/{approved}")
+        }
+        (W::PostsOverdrawn { approved, actual }, false) => {
+            format!("posts full {actual}/{approved}")
+        }
+        (W::PastRetirement { .. }, true) => "已到退休年龄".into(),
+        (W::PastRetirement { .. }, false) => "past retirement".into(),
+        (W::OnOtherBooks { .. }, true) => "已在他单位在编".into(),
+        (W::OnOtherBooks { .. }, false) => "on other books".into(),
+        (W::Incomplete(what), true) => format!("缺{what}"),
+        (W::Incomplete(_), false) => "incomplete".into(),
+        (W::PersonNotInJurisdiction, true) => "人员不在辖区".into(),
+        (W::PersonNotInJurisdiction, false) => "person outside".into(),
+        (W::ParentNotAllowed, true) => "上级不可调".into(),
+        (W::ParentNotAllowed, false) => "parent not allowed".into(),
+    };
+    match warnings.len() {
+        1 => format!("{mark} {first}"),
+        n => format!("{mark} {first} +{}", n - 1),
+    }
+}
+
+/// The change approval would make, in `room` cells: without the staffing type or the
+/// post the request's column names; a new name by its end.
+fn short_change(item: &Item, room: usize, theme: &Theme) -> String {
+    let e = theme.ellipsis();
+    let Some(c) = item
+        .effect
+        .changes
+        .iter()
+        .find(|c| c.what.ends_with("空编") || c.what.ends_with("职数"))
+        .or(item.effect.changes.first())
+    else {
+        return String::new();
+    };
+    let r = &item.request;
+    let prefixes = [
+        r.staffing_type.map(|t| t.zh().to_string()),
+        r.post.map(|p| p.to_string()),
+    ];
+    let what = prefixes
+        .iter()
+        .flatten()
+        .find_map(|p| c.what.strip_prefix(p.as_str()).filter(|w| !w.is_empty()))
+        .unwrap_or(&c.what);
+    let short = format!("{what} {} → {}", c.before, c.after);
+    if short.width() <= room {
+        return short;
+    }
+    // A name (or any long value): where it ends up, cut from the left.
+    widgets::fit_start(&format!("→ {}", c.after), room, e)
 }
 
 /// What the list says about an item after its columns: its standing, a warning, or
@@ -772,7 +860,7 @@ fn render_withdraw(f: &mut Frame, body: Rect, theme: &Theme, item: &Item) {
         Line::styled(M::WithdrawHint.get(lang), theme.warn()),
     ];
     let r = dialog_area(body, w, &lines);
-    f.render_widget(Clear, r);
+    widgets::clear(f, r);
     let title = match lang {
         Lang::Zh => format!(" {}：申请 {} ", M::WithdrawTitle.get(lang), item.request.id),
         Lang::En => format!(
@@ -849,7 +937,7 @@ fn render_dialog(f: &mut Frame, body: Rect, theme: &Theme, d: &Dialog, item: &It
         },
     ));
     let r = dialog_area(body, w, &lines);
-    f.render_widget(Clear, r);
+    widgets::clear(f, r);
     let title = match (d.decision, d.confirming, zh) {
         (dec, true, true) => format!(" 确认：{} 申请 {} ", dec.zh(), d.id),
         (dec, false, true) => format!(" {} 申请 {} ", dec.zh(), d.id),

@@ -59,6 +59,12 @@ pub enum Cmd {
     Overview,
     /// 预警: the warnings list.
     Warnings,
+    /// The n-th panel (tab) of a unit or a person, 1-based: the digit its tab shows.
+    Tab(u8),
+    /// The decisions the server refused, with its reasons (marks them seen).
+    Refusals,
+    /// The legend of the marks (○ ◐ ●): help, opened at its section.
+    Legend,
     /// `run = "noop"`: the key does nothing here, not even what `[global]` binds it to.
     Noop,
 }
@@ -216,6 +222,29 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         "overview of the jurisdiction",
     ),
     ("warnings", Cmd::Warnings, false, "预警", "warnings"),
+    ("tab_1", Cmd::Tab(1), false, "第1个面板", "panel 1"),
+    ("tab_2", Cmd::Tab(2), false, "第2个面板", "panel 2"),
+    ("tab_3", Cmd::Tab(3), false, "第3个面板", "panel 3"),
+    ("tab_4", Cmd::Tab(4), false, "第4个面板", "panel 4"),
+    ("tab_5", Cmd::Tab(5), false, "第5个面板", "panel 5"),
+    ("tab_6", Cmd::Tab(6), false, "第6个面板", "panel 6"),
+    ("tab_7", Cmd::Tab(7), false, "第7个面板", "panel 7"),
+    ("tab_8", Cmd::Tab(8), false, "第8个面板", "panel 8"),
+    ("tab_9", Cmd::Tab(9), false, "第9个面板", "panel 9"),
+    (
+        "refusals",
+        Cmd::Refusals,
+        false,
+        "被服务器拒绝的决定及原因",
+        "decisions the server refused, and why",
+    ),
+    (
+        "legend",
+        Cmd::Legend,
+        false,
+        "标记图例（○ ◐ ● 各表示什么）",
+        "legend of the marks (what ○ ◐ ● mean)",
+    ),
     (
         "noop",
         Cmd::Noop,

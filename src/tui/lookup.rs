@@ -8,9 +8,18 @@ use crate::search::{EntryKind, Searcher};
 /// Longest input kept, in characters: a paste of a whole document stops here.
 pub const MAX_INPUT: usize = 60;
 
-/// Pinyin initials of a unit's name (`jyj` for 教育局), for type-ahead in the tree.
-pub fn initials(name: &str) -> String {
-    crate::search::unit_keys(name).initials().to_lowercase()
+/// Pinyin initials (lower case) of a unit's name and of the names people say for it
+/// (the search module's aliases: 教育局 for 青山县教育局, 县卫健委, 编办), for type-ahead
+/// in the tree: `jyj` finds 青山县教育局 as the lookup does.
+pub fn initials(name: &str, short: Option<&str>) -> Vec<String> {
+    let mut out = vec![crate::search::unit_keys(name).initials().to_lowercase()];
+    for alias in crate::search::unit_aliases(name, short) {
+        let i = crate::search::unit_keys(&alias).initials().to_lowercase();
+        if !i.is_empty() && !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// A one-line input. Text arrives as characters (an input method delivers composed
@@ -66,6 +75,10 @@ pub struct Found {
 #[derive(Debug, Clone, Default)]
 pub struct SearchState {
     pub input: Input,
+    /// The last query, kept when the lookup closes, is shown selected when it opens
+    /// again: typing replaces it (as a browser's address bar), Backspace clears it,
+    /// Enter and the arrows work on its results.
+    pub selected: bool,
     pub hits: Vec<Found>,
     pub cursor: Cursor,
 }
@@ -143,6 +156,12 @@ impl SearchState {
         height: usize,
         searcher: Option<&mut Searcher>,
     ) -> Option<Found> {
+        if std::mem::take(&mut self.selected) && cmd == Cmd::DeleteChar {
+            if self.input.clear() {
+                self.refresh(searcher);
+            }
+            return None;
+        }
         match cmd {
             Cmd::DeleteChar => {
                 if self.input.delete_char() {
@@ -163,7 +182,8 @@ impl SearchState {
     }
 
     pub fn type_text(&mut self, s: &str, searcher: Option<&mut Searcher>) {
-        if self.input.insert(s) {
+        let replaced = std::mem::take(&mut self.selected) && self.input.clear();
+        if self.input.insert(s) || replaced {
             self.refresh(searcher);
         }
     }

@@ -581,6 +581,21 @@ impl Runtime {
                     )
                 })
             }
+            Effect::LoadRefusals => {
+                // Read and marked seen in one job on the writer, so the list knows which
+                // were new (in read-only mode nothing is written: a reader shows it).
+                if state.read_only {
+                    return self.read(Kind::Latest("refusals"), |s| {
+                        let (list, unseen) = data::refusals(s)?;
+                        Ok(vec![Action::Refusals(list, unseen)])
+                    });
+                }
+                self.write(|s| {
+                    let (list, unseen) = data::refusals(s)?;
+                    crate::store::outbox::mark_refusals_seen(s.conn())?;
+                    Ok(vec![Action::Refusals(list, unseen)])
+                })
+            }
             Effect::LoadAuditLog => self.load_view(ViewKey::Audit, |s| {
                 Ok(vec![Action::AuditLog(data::audit_log(s)?)])
             }),
@@ -669,7 +684,8 @@ async fn sync_worker(
                 rows: Some(r.upserted as i64),
             }));
         }
-        let outcome = result.map(|r| describe_report(&r, ctx.lang));
+        let refusals_key = keymap_key_for_refusals(&ctx);
+        let outcome = result.map(|r| describe_report(&r, ctx.lang, &refusals_key));
         if tx.send(Action::SyncFinished(outcome)).is_err() {
             break;
         }
@@ -692,12 +708,23 @@ async fn sync_once(
         .sync(&ctx.cache_path, &|_| {})
         .await
         .map_err(|e| match e {
-            Error::Unreachable { .. } => SyncFailure::Offline(e.to_string()),
+            Error::Unreachable { detail, .. } => SyncFailure::Offline(detail),
             other => SyncFailure::Failed(other.to_string()),
         })
 }
 
-fn describe_report(r: &crate::sync::Report, lang: Lang) -> String {
+/// The key that opens the refused decisions, for the note after a sync.
+fn keymap_key_for_refusals(ctx: &Settings) -> String {
+    load_keymap(ctx)
+        .ok()
+        .and_then(|k| k.key_for(keymap::Mode::Tree, keymap::Cmd::Refusals))
+        .unwrap_or_else(|| ": refusals".into())
+}
+
+fn describe_report(r: &crate::sync::Report, lang: Lang, refusals_key: &str) -> String {
+    if r.rejected > 0 {
+        return i18n::refused_notice(lang, r.rejected, refusals_key);
+    }
     match lang {
         Lang::Zh => format!(
             "（更新 {} 条，删除 {} 条，发送 {} 条）",

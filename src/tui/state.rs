@@ -3,7 +3,7 @@
 
 use super::action::{Action, Effect, Fresh, SyncFailure, UnitName, ViewKey};
 use super::data::StatusData;
-use super::i18n::M;
+use super::i18n::{self, M};
 use super::keymap::{Cmd, Key, Keymap, Mode, Resolved};
 use super::lookup::SearchState;
 use super::palette::{Command, PaletteState, Run};
@@ -66,6 +66,10 @@ pub enum Overlay {
     Search,
     Palette,
     Help,
+    /// The decisions the server refused, with its reasons.
+    Refusals,
+    /// `q` with decisions not yet sent: y syncs first, n quits, Esc stays.
+    ConfirmQuit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +106,16 @@ pub struct State {
     pub damaged: Option<String>,
     pub message: Option<Message>,
     pub quit: bool,
+    /// The refused decisions (newest first) while their list is open, and how many of
+    /// them the operator had not seen before it opened.
+    pub refusals: Vec<crate::store::outbox::Entry>,
+    pub refusals_new: usize,
+    pub refusals_cursor: Cursor,
+    /// `y` at the quit question: quit once this many syncs have finished (the one
+    /// running, if any, then the one asked for).
+    pub quit_after_sync: Option<u8>,
+    /// The operator asked for this sync (F5): an unreachable server is said then.
+    pub sync_asked: bool,
 }
 
 impl State {
@@ -133,6 +147,11 @@ impl State {
             damaged: None,
             message: None,
             quit: false,
+            refusals: Vec::new(),
+            refusals_new: 0,
+            refusals_cursor: Cursor::default(),
+            quit_after_sync: None,
+            sync_asked: false,
         }
     }
 
@@ -140,7 +159,7 @@ impl State {
         match self.overlay {
             Some(Overlay::Search) => Mode::Search,
             Some(Overlay::Palette) => Mode::Palette,
-            Some(Overlay::Help) => Mode::Help,
+            Some(Overlay::Help | Overlay::Refusals | Overlay::ConfirmQuit) => Mode::Help,
             None => match self.stack.last() {
                 None => Mode::Tree,
                 Some(View::Unit(v)) if v.typing() => Mode::Input,
@@ -198,7 +217,7 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             match s.overlay {
                 Some(Overlay::Search) => s.search.type_text(&text, s.searcher.as_mut()),
                 Some(Overlay::Palette) => s.palette.type_text(&text, &s.units, s.theme.lang),
-                Some(Overlay::Help) => {}
+                Some(Overlay::Help | Overlay::Refusals | Overlay::ConfirmQuit) => {}
                 None if s.stack.is_empty() => {
                     let h = s.list_height();
                     s.tree.type_ahead(text.trim(), h);
@@ -277,6 +296,27 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
         Action::SyncFinished(result) => {
             s.syncing = false;
             let lang = s.lang();
+            let asked = std::mem::take(&mut s.sync_asked);
+            if let Some(n) = s.quit_after_sync {
+                if n > 1 {
+                    s.quit_after_sync = Some(n - 1);
+                    s.sync_asked = true;
+                } else {
+                    s.quit_after_sync = None;
+                    match &result {
+                        Ok(_) => {
+                            s.quit = true;
+                            return None;
+                        }
+                        Err(e) => {
+                            let why = sync_failure_text(s, e);
+                            s.note(i18n::quit_sync_failed(lang, &why), true);
+                            s.online = Some(false);
+                            return None;
+                        }
+                    }
+                }
+            }
             match result {
                 Ok(summary) => {
                     s.online = Some(true);
@@ -300,7 +340,15 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
                     }
                     s.online = Some(false);
                 }
-                Err(SyncFailure::Offline(_)) => s.online = Some(false),
+                Err(SyncFailure::Offline(detail)) => {
+                    // Said when asked for (F5): offline is a state, and the status
+                    // bar keeps saying 离线 and the data's age.
+                    if asked {
+                        let text = sync_failure_text(s, &SyncFailure::Offline(detail));
+                        s.note(text, true);
+                    }
+                    s.online = Some(false);
+                }
                 Err(SyncFailure::Failed(e)) => {
                     s.online = Some(false);
                     s.note(format!("{}：{e}", M::SyncFailed.get(lang)), true);
@@ -372,6 +420,15 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             }
             None
         }
+        Action::Refusals(list, unseen) => {
+            s.refusals_new = (unseen as usize).min(list.len());
+            s.refusals = list;
+            s.refusals_cursor = Cursor::default();
+            s.overlay = Some(Overlay::Refusals);
+            // Seen now: the status bar's count goes.
+            s.status.unseen_refusals = 0;
+            None
+        }
         Action::Note(t) => {
             s.note(t, false);
             None
@@ -435,6 +492,9 @@ pub fn expect(s: &mut State, effect: &Effect) {
 }
 
 fn on_key(s: &mut State, key: Key) -> Option<Action> {
+    if s.overlay == Some(Overlay::ConfirmQuit) {
+        return confirm_quit(s, key);
+    }
     let mode = s.mode();
     let mut seq = std::mem::take(&mut s.pending);
     let had_pending = !seq.is_empty();
@@ -545,20 +605,42 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
         Some(Overlay::Help) => {
             match cmd {
                 Cmd::Close | Cmd::Help | Cmd::Back => s.overlay = None,
+                Cmd::Legend => s.help.pos = super::view::help_index(s).legend,
                 other => {
-                    let n = s.keymap.rows(lang).len() + 20;
-                    s.help.apply(other, n, 1);
+                    // The text scrolls a page at a time and stops with its end on the
+                    // last row.
+                    let page = super::view::help_height(s);
+                    let len = super::view::help_index(s).len;
+                    s.help.apply(other, len.saturating_sub(page) + 1, page);
+                }
+            }
+            s.help.offset = 0;
+            None
+        }
+        Some(Overlay::Refusals) => {
+            match cmd {
+                Cmd::Close | Cmd::Back | Cmd::Help => s.overlay = None,
+                other => {
+                    let page = super::view::help_height(s).saturating_sub(2);
+                    let n = s.refusals.len();
+                    s.refusals_cursor.apply(other, n, page);
                 }
             }
             None
         }
+        Some(Overlay::ConfirmQuit) => None,
         None => match cmd {
+            Cmd::Quit if s.status.unsent > 0 && !s.read_only => {
+                s.overlay = Some(Overlay::ConfirmQuit);
+                None
+            }
             Cmd::Quit => {
                 s.quit = true;
                 None
             }
             Cmd::Search => {
                 s.overlay = Some(Overlay::Search);
+                s.search.selected = !s.search.input.text.is_empty();
                 if !s.search.input.text.is_empty() && s.search.hits.is_empty() {
                     s.search.refresh(s.searcher.as_mut());
                 }
@@ -570,12 +652,31 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 s.palette.refresh(&s.units, lang);
                 None
             }
-            Cmd::Help => {
+            Cmd::Help | Cmd::Legend => {
+                // Help opens at the keys of the screen in front (or at the legend).
+                let index = super::view::help_index(s);
+                let at = if cmd == Cmd::Legend {
+                    index.legend
+                } else {
+                    index.section(s.mode())
+                };
+                let page = super::view::help_height(s);
                 s.overlay = Some(Overlay::Help);
-                s.help = Cursor::default();
+                s.help = Cursor {
+                    pos: at.min(index.len.saturating_sub(page)),
+                    offset: 0,
+                };
                 None
             }
-            Cmd::Sync => Some(Action::Effect(Effect::Sync)),
+            Cmd::Refusals => Some(Action::Effect(Effect::LoadRefusals)),
+            Cmd::Sync => {
+                s.sync_asked = true;
+                Some(Action::Effect(Effect::Sync))
+            }
+            Cmd::Tab(n) => {
+                switch_tab(s, n);
+                None
+            }
             Cmd::Back => {
                 // An opened request closes back to the inbox list first.
                 if let Some(View::Inbox(v)) = s.stack.last_mut()
@@ -609,6 +710,71 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 Some(View::Loading(_)) => None,
             },
         },
+    }
+}
+
+/// The quit question: y syncs and then quits, n quits, Esc stays; other keys wait.
+fn confirm_quit(s: &mut State, key: Key) -> Option<Action> {
+    use super::keymap::{KeyCodeOrd, Named};
+    match key.code {
+        KeyCodeOrd::Char('y' | 'Y') if !key.ctrl => {
+            s.overlay = None;
+            // A sync already running finishes first; the one asked for sends the rest.
+            s.quit_after_sync = Some(if s.syncing { 2 } else { 1 });
+            s.sync_asked = true;
+            s.note(M::QuitSyncing.get(s.lang()), false);
+            Some(Action::Effect(Effect::Sync))
+        }
+        KeyCodeOrd::Char('n' | 'N') if !key.ctrl => {
+            s.quit = true;
+            None
+        }
+        KeyCodeOrd::Named(Named::Esc) => {
+            s.overlay = None;
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Why a sync did not happen, for the status line: the reason and, when the server
+/// could not be reached, how long the data has gone unsynced.
+fn sync_failure_text(s: &State, e: &SyncFailure) -> String {
+    let lang = s.lang();
+    match e {
+        SyncFailure::NotConfigured => M::NoServer.get(lang).to_string(),
+        SyncFailure::Offline(detail) => {
+            let minutes = s.status.last_sync.map(|t| {
+                (s.now - t.with_timezone(&chrono::Local))
+                    .num_minutes()
+                    .max(0)
+            });
+            let sep = if lang == crate::model::Lang::Zh {
+                "，"
+            } else {
+                "; "
+            };
+            format!(
+                "{}{sep}{}",
+                i18n::unreachable(lang, detail),
+                i18n::unsynced_for(lang, minutes)
+            )
+        }
+        SyncFailure::Failed(why) => format!("{}：{why}", M::SyncFailed.get(lang)),
+    }
+}
+
+/// A digit shown on a tab: that panel of the unit or the person in front.
+fn switch_tab(s: &mut State, n: u8) {
+    let i = usize::from(n).saturating_sub(1);
+    match s.stack.last_mut() {
+        Some(View::Unit(v)) if !v.typing() => {
+            v.switch_to(&n.to_string());
+        }
+        Some(View::Person(v)) if i < v.titles(crate::model::Lang::Zh).len() && i != v.tab => {
+            v.handle(Cmd::NextPanel, 1);
+        }
+        _ => {}
     }
 }
 

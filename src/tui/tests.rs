@@ -683,6 +683,10 @@ mod inbox_tests;
 #[path = "screens_tests.rs"]
 mod screens_tests;
 
+// Every sync outcome seen, nothing decisive cut, keys that do what they show (issue 14).
+#[path = "ui14_tests.rs"]
+mod ui14_tests;
+
 // The executor: views loading, Esc before the data, decisions on the writer (issue 13).
 #[path = "exec_tests.rs"]
 mod exec_tests;

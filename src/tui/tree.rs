@@ -173,7 +173,8 @@ impl TreeState {
     }
 
     /// Type-ahead: jumps to the next visible unit whose name (or short name) contains
-    /// what was typed, or whose pinyin initials start with it.
+    /// what was typed, or whose pinyin initials, or those of a name people say for it
+    /// (`jyj`: 教育局), start with it.
     pub fn type_ahead(&mut self, text: &str, height: usize) -> bool {
         let extending = !self.typeahead.is_empty();
         self.typeahead.push_str(text);
@@ -189,7 +190,7 @@ impl TreeState {
             };
             if node.name().contains(&*q)
                 || node.short().contains(&*q)
-                || node.initials.starts_with(&q)
+                || node.initials.iter().any(|i| i.starts_with(&q))
             {
                 self.cursor.set(pos, n, height);
                 return true;
@@ -224,7 +225,7 @@ impl TreeState {
             return;
         }
         let w = inner.width as usize;
-        let cols = Columns::for_width(w);
+        let cols = Columns::for_width(w, lang);
         let mut lines = vec![cols.header(theme, w)];
         let height = inner.height as usize - 1;
         let (open, closed, leaf) = theme.arrows();
@@ -271,36 +272,49 @@ impl TreeState {
     }
 }
 
-/// Which figure columns fit: all six on a wide terminal, four on 80 columns, the
-/// balance alone on a narrow one. The mark comes last: its width is ambiguous in
-/// East Asian terminals, so nothing after it can be pushed out of line.
+/// Which figure columns fit: all six on a wide terminal, four on 80 columns, 空编 and
+/// 超编 side by side on a narrow one (a subtree can have both: one signed balance would
+/// hide one of them). A red mark says what it is for (超编 or 超职数). The mark comes
+/// last: its width is ambiguous in East Asian terminals, so nothing after it can be
+/// pushed out of line.
 struct Columns {
     wide: bool,
     narrow: bool,
+    /// The widest word a red mark carries, in this language.
+    word: usize,
+    /// Cells per figure: 已批未用 takes eight, so the wide layout gives each nine.
+    num: usize,
 }
 
 const NUM: usize = 7;
 
 impl Columns {
-    fn for_width(w: usize) -> Columns {
+    fn for_width(w: usize, lang: crate::model::Lang) -> Columns {
+        use unicode_width::UnicodeWidthStr;
         Columns {
             wide: w >= 110,
             narrow: w < 60,
+            word: M::MarkOver
+                .get(lang)
+                .width()
+                .max(M::MarkPostsOver.get(lang).width()),
+            num: if w >= 110 { NUM + 2 } else { NUM },
         }
     }
     fn width(&self) -> usize {
         let n = if self.narrow {
-            1
+            2
         } else if self.wide {
             6
         } else {
             4
         };
-        n * NUM + 2
+        // A space, the word, the mark, a space.
+        n * self.num + self.word + 3
     }
     fn heads(&self) -> Vec<M> {
         if self.narrow {
-            vec![M::ColVacant]
+            vec![M::ColVacant, M::ColOver]
         } else if self.wide {
             vec![
                 M::ColApproved,
@@ -322,33 +336,23 @@ impl Columns {
             theme.ellipsis(),
         );
         for h in self.heads() {
-            s.push_str(&rpad(h.get(lang), NUM));
+            s.push_str(&rpad(h.get(lang), self.num));
         }
         Line::styled(s, theme.header())
     }
     fn figures(&self, theme: &Theme, n: &crate::store::queries::TreeNode) -> Vec<Span<'static>> {
+        use crate::model::quota::Traffic;
         let t = &n.total;
         let over = |v: i64| {
             if v > 0 {
-                Span::styled(
-                    rpad(&v.to_string(), NUM),
-                    theme.traffic(crate::model::quota::Traffic::Red),
-                )
+                Span::styled(rpad(&v.to_string(), self.num), theme.traffic(Traffic::Red))
             } else {
-                Span::raw(rpad("0", NUM))
+                Span::raw(rpad("0", self.num))
             }
         };
-        let num = |v: i64| Span::raw(rpad(&v.to_string(), NUM));
+        let num = |v: i64| Span::raw(rpad(&v.to_string(), self.num));
         let mut out = if self.narrow {
-            // One column: vacancies, or the overdraw as a negative number in red.
-            vec![if t.over > 0 {
-                Span::styled(
-                    rpad(&(-t.over).to_string(), NUM),
-                    theme.traffic(crate::model::quota::Traffic::Red),
-                )
-            } else {
-                num(t.vacant)
-            }]
+            vec![num(t.vacant), over(t.over)]
         } else {
             vec![num(t.approved), num(t.actual), num(t.vacant), over(t.over)]
         };
@@ -356,9 +360,15 @@ impl Columns {
             out.push(num(t.reserved));
             out.push(num(t.usable));
         }
+        // Red is 超编 when a staffing type is over, else a leadership post is.
+        let word = match n.traffic {
+            Traffic::Red if t.over > 0 => M::MarkOver.get(theme.lang),
+            Traffic::Red => M::MarkPostsOver.get(theme.lang),
+            _ => "",
+        };
         out.push(Span::raw(" "));
         out.push(Span::styled(
-            theme.mark(n.traffic),
+            format!("{}{}", rpad(word, self.word), theme.mark(n.traffic)),
             theme.traffic(n.traffic),
         ));
         out.push(Span::raw(" "));

@@ -8,11 +8,12 @@ use super::lookup;
 use super::state::{Overlay, State, View};
 use super::theme::Theme;
 use super::widgets::{self, fit, fit_end, fit_start, pad, visible_offset};
+use crate::model::quota::Traffic;
 use crate::search::{DETAIL_SEP, EntryKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// Below this the layout cannot hold its lines; the screen says so instead.
@@ -49,6 +50,8 @@ pub fn render(s: &State, f: &mut Frame) {
         Some(Overlay::Search) => render_search(s, f, body),
         Some(Overlay::Palette) => render_palette(s, f, body),
         Some(Overlay::Help) => render_help(s, f, body),
+        Some(Overlay::Refusals) => render_refusals(s, f, body),
+        Some(Overlay::ConfirmQuit) => render_confirm_quit(s, f, body),
         None => {}
     }
     if !s.pending.is_empty() {
@@ -301,6 +304,23 @@ fn render_status(s: &State, f: &mut Frame, area: Rect) {
     } else {
         Span::raw(unsent)
     });
+    if s.status.unseen_refusals > 0 {
+        // Stays until the operator has opened the list.
+        let key = s
+            .keymap
+            .key_for(Mode::Tree, Cmd::Refusals)
+            .map(|k| format!(" {k}"))
+            .unwrap_or_default();
+        spans.push(Span::raw(dot));
+        spans.push(Span::styled(
+            format!(
+                "{} {}{key}",
+                M::RefusalsBadge.get(lang),
+                s.status.unseen_refusals
+            ),
+            theme.error(),
+        ));
+    }
     if s.status.pending_requests > 0 {
         spans.push(Span::raw(dot));
         spans.push(Span::raw(format!(
@@ -389,6 +409,7 @@ fn hints(mode: Mode) -> &'static [Cmd] {
             Cmd::Palette,
             Cmd::Help,
             Cmd::Quit,
+            Cmd::Legend,
         ],
         Mode::Unit => &[
             Cmd::NextPanel,
@@ -435,6 +456,8 @@ fn short_desc(c: Cmd, lang: crate::model::Lang) -> &'static str {
         (Cmd::CursorDown, Zh) => "下一项",
         (Cmd::Close, Zh) => "关闭",
         (Cmd::Complete, Zh) => "补全",
+        (Cmd::Legend, Zh) => "图例",
+        (Cmd::Legend, En) => "legend",
         (Cmd::Sort, Zh) => "排序",
         (Cmd::Sort, En) => "sort",
         (Cmd::Search, En) => "find",
@@ -472,7 +495,7 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
     let lang = theme.lang;
     let layout = lookup::Layout::new(body.height);
     let r = popup(body, 110, layout.height);
-    f.render_widget(Clear, r);
+    widgets::clear(f, r);
     let count = if s.search.input.text.is_empty() {
         String::new()
     } else {
@@ -496,7 +519,16 @@ fn render_search(s: &State, f: &mut Frame, body: Rect) {
         &s.search.input.text,
         (input.width as usize).saturating_sub(3),
     );
-    let mut first = vec![Span::styled(prompt, theme.key()), Span::raw(shown.clone())];
+    // The old query, selected: the next key typed replaces it.
+    let query_style = if s.search.selected {
+        theme.selected()
+    } else {
+        ratatui::style::Style::new()
+    };
+    let mut first = vec![
+        Span::styled(prompt, theme.key()),
+        Span::styled(shown.clone(), query_style),
+    ];
     if s.search.input.text.is_empty() {
         first.push(Span::styled(M::SearchPrompt.get(lang), theme.dim()));
     }
@@ -585,7 +617,7 @@ fn render_palette(s: &State, f: &mut Frame, body: Rect) {
     let lang = theme.lang;
     let n = s.palette.completions.len().min(10) as u16;
     let r = popup(body, 90, n + 4);
-    f.render_widget(Clear, r);
+    widgets::clear(f, r);
     let block = widgets::block(theme, format!(" {} ", M::PaletteTitle.get(lang)), true);
     let inner = block.inner(r);
     f.render_widget(block, r);
@@ -627,15 +659,51 @@ fn render_palette(s: &State, f: &mut Frame, body: Rect) {
 
 /// Help lines, generated from the keymap in use and the palette's commands.
 pub fn help_lines(s: &State) -> Vec<Line<'static>> {
+    help(s).0
+}
+
+/// Where help's sections start: a mode's keys, and the legend of the marks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HelpIndex {
+    pub len: usize,
+    pub modes: Vec<(Mode, usize)>,
+    pub legend: usize,
+}
+
+impl HelpIndex {
+    /// The line help opens at for a screen in `mode`: its section, else the top.
+    pub fn section(&self, mode: Mode) -> usize {
+        self.modes
+            .iter()
+            .find(|(m, _)| *m == mode)
+            .map_or(0, |(_, at)| *at)
+    }
+}
+
+pub fn help_index(s: &State) -> HelpIndex {
+    help(s).1
+}
+
+/// Rows of help's text on screen: the body less the box's borders.
+pub fn help_height(s: &State) -> usize {
+    (s.body_height() as usize).saturating_sub(2).max(1)
+}
+
+fn help(s: &State) -> (Vec<Line<'static>>, HelpIndex) {
     let theme = &s.theme;
     let lang = theme.lang;
     let mut lines = Vec::new();
+    let mut index = HelpIndex::default();
     let mut last = None;
     for (mode, keys, _cmd, desc) in s.keymap.rows(lang) {
         if last != Some(mode) {
+            if last == Some(Mode::Tree) {
+                lines.push(typeahead_line(theme));
+            }
             if last.is_some() {
                 lines.push(Line::raw(""));
             }
+            index.modes.push((mode, lines.len()));
             lines.push(Line::styled(
                 format!("[{}]", i18n::mode_name(lang, mode)),
                 theme.header(),
@@ -648,6 +716,41 @@ pub fn help_lines(s: &State) -> Vec<Line<'static>> {
                 theme.key(),
             ),
             Span::raw(desc),
+        ]));
+    }
+    if last == Some(Mode::Tree) {
+        lines.push(typeahead_line(theme));
+    }
+    lines.push(Line::raw(""));
+    index.legend = lines.len();
+    lines.push(Line::styled(
+        format!("[{}]", M::LegendTitle.get(lang)),
+        theme.header(),
+    ));
+    // The marks as the tree shows them: a red one with its word.
+    let red = format!(
+        "{}{red} {}{red}",
+        M::MarkOver.get(lang),
+        M::MarkPostsOver.get(lang),
+        red = theme.mark(Traffic::Red)
+    );
+    for (t, mark, m) in [
+        (Traffic::Red, red, M::LegendRed),
+        (
+            Traffic::Amber,
+            theme.mark(Traffic::Amber).to_string(),
+            M::LegendAmber,
+        ),
+        (
+            Traffic::Green,
+            theme.mark(Traffic::Green).to_string(),
+            M::LegendGreen,
+        ),
+    ] {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(pad(&mark, 14, theme.ellipsis()), theme.traffic(t)),
+            Span::raw(m.get(lang)),
         ]));
     }
     lines.push(Line::raw(""));
@@ -664,19 +767,117 @@ pub fn help_lines(s: &State) -> Vec<Line<'static>> {
             Span::raw(m.get(lang)),
         ]));
     }
-    lines
+    index.len = lines.len();
+    (lines, index)
+}
+
+/// The tree's type-ahead is no binding: help says it in words.
+fn typeahead_line(theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!(
+                "  {}",
+                pad(M::TypeAheadKeys.get(theme.lang), 14, theme.ellipsis())
+            ),
+            theme.key(),
+        ),
+        Span::raw(M::TypeAhead.get(theme.lang)),
+    ])
 }
 
 fn render_help(s: &State, f: &mut Frame, body: Rect) {
     let theme = &s.theme;
     let r = popup(body, 100, body.height);
-    f.render_widget(Clear, r);
+    widgets::clear(f, r);
     let block = widgets::block(theme, format!(" {} ", M::HelpTitle.get(theme.lang)), true);
     let lines = help_lines(s);
     f.render_widget(
         Paragraph::new(lines)
             .block(block)
             .scroll((s.help.pos as u16, 0)),
+        r,
+    );
+}
+
+/// The refused decisions, newest first, each with the server's reason.
+fn render_refusals(s: &State, f: &mut Frame, body: Rect) {
+    let theme = &s.theme;
+    let lang = theme.lang;
+    let r = popup(body, 100, body.height);
+    widgets::clear(f, r);
+    let block = widgets::block(theme, format!(" {} ", M::RefusalsTitle.get(lang)), true);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let w = inner.width as usize;
+    let e = theme.ellipsis();
+    let mut lines = vec![
+        Line::styled(fit(M::RefusalsHint.get(lang), w, e), theme.dim()),
+        Line::raw(""),
+    ];
+    if s.refusals.is_empty() {
+        lines.push(Line::styled(M::RefusalsNone.get(lang), theme.dim()));
+    }
+    let height = (inner.height as usize).saturating_sub(2);
+    let c = &s.refusals_cursor;
+    let offset = visible_offset(c.pos, c.offset, height / 2);
+    for (i, e) in s.refusals.iter().enumerate().skip(offset) {
+        let new = if i < s.refusals_new {
+            format!("[{}] ", M::RefusalNew.get(lang))
+        } else {
+            String::new()
+        };
+        let decision = match lang {
+            crate::model::Lang::Zh => e.decision.zh(),
+            crate::model::Lang::En => e.decision.en(),
+        };
+        let head = match lang {
+            crate::model::Lang::Zh => format!("{new}申请 {} {decision}：", e.approval_id),
+            crate::model::Lang::En => format!("{new}request {} {decision}: ", e.approval_id),
+        };
+        let mut line = Line::from(vec![
+            Span::styled(head, theme.error()),
+            Span::raw(e.reason.clone().unwrap_or_default()),
+        ]);
+        if i == c.pos {
+            line = line.style(theme.selected());
+        }
+        lines.push(line);
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// `q` with decisions not yet sent: how many, and the three ways on.
+fn render_confirm_quit(s: &State, f: &mut Frame, body: Rect) {
+    let theme = &s.theme;
+    let lang = theme.lang;
+    let lines = vec![
+        Line::styled(i18n::quit_unsent(lang, s.status.unsent), theme.warn()),
+        Line::raw(""),
+        Line::styled(M::QuitSync.get(lang), theme.key()),
+        Line::styled(M::QuitAnyway.get(lang), theme.key()),
+        Line::styled(M::QuitStay.get(lang), theme.key()),
+    ];
+    let w = lines
+        .iter()
+        .map(Line::width)
+        .max()
+        .unwrap_or(20)
+        .min(body.width.saturating_sub(2) as usize) as u16
+        + 4;
+    let h = (lines.len() as u16 + 2).min(body.height);
+    let w = w.min(body.width);
+    let r = Rect {
+        x: body.x + (body.width - w) / 2,
+        y: body.y + (body.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    widgets::clear(f, r);
+    let block = widgets::block(theme, format!(" {} ", M::QuitTitle.get(lang)), true);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
         r,
     );
 }
@@ -703,7 +904,7 @@ fn render_which_key(s: &State, f: &mut Frame, body: Rect) {
         width: w,
         height: h,
     };
-    f.render_widget(Clear, r);
+    widgets::clear(f, r);
     let title = format!(
         " {} {} ",
         super::keymap::seq_text(&s.pending),

@@ -193,6 +193,25 @@ pub fn field<'a>(theme: &Theme, label: &str, width: usize, value: String) -> Lin
     ])
 }
 
+/// Clears `r` for a box drawn over the screen. A wide (CJK) character whose first cell
+/// lies just left of the box would still cover the box's first column when the terminal
+/// draws it (the diff skips the cell a wide character covers), so it goes too: nothing
+/// of the screen below bleeds into the box's left border.
+pub fn clear(f: &mut ratatui::Frame, r: ratatui::layout::Rect) {
+    let buf = f.buffer_mut();
+    let area = buf.area;
+    let r = r.intersection(area);
+    if r.x > area.x {
+        for y in r.y..r.bottom() {
+            let cell = &mut buf[(r.x - 1, y)];
+            if cell.symbol().width() > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
+    f.render_widget(ratatui::widgets::Clear, r);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

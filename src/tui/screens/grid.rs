@@ -70,7 +70,17 @@ fn cell(theme: &Theme, text: &str, w: usize, numeric: bool) -> String {
     if numeric {
         rpad(text, w)
     } else {
-        pad(text, w, theme.ellipsis())
+        pad(&cut_path(theme, text, w), w, theme.ellipsis())
+    }
+}
+
+/// A unit path (`青山县 › 县教育局 › 实验小学`) is cut from its left, so the unit's
+/// own name stays; other text is cut at its end (by `pad`).
+fn cut_path(theme: &Theme, text: &str, w: usize) -> String {
+    if text.contains(" › ") || text.contains(" > ") {
+        crate::tui::widgets::fit_start(text, w, theme.ellipsis())
+    } else {
+        text.to_string()
     }
 }
 
@@ -102,7 +112,15 @@ pub fn row(
         let text = r.get(c).map(String::as_str).unwrap_or("");
         match (mark, Some(c) == status_col) {
             (Some(t), true) => spans.push(Span::styled(
-                pad(&format!("{} {text}", theme.mark(t)), w, theme.ellipsis()),
+                pad(
+                    &format!(
+                        "{} {}",
+                        theme.mark(t),
+                        cut_path(theme, text, w.saturating_sub(2))
+                    ),
+                    w,
+                    theme.ellipsis(),
+                ),
                 theme.traffic(t),
             )),
             _ => spans.push(Span::raw(cell(theme, text, w, num))),
