@@ -826,13 +826,23 @@ fn render_refusals(s: &State, f: &mut Frame, body: Rect) {
         } else {
             String::new()
         };
-        let decision = match lang {
-            crate::model::Lang::Zh => e.decision.zh(),
-            crate::model::Lang::En => e.decision.en(),
-        };
-        let head = match lang {
-            crate::model::Lang::Zh => format!("{new}申请 {} {decision}：", e.approval_id),
-            crate::model::Lang::En => format!("{new}request {} {decision}: ", e.approval_id),
+        let head = match (&e.edit, lang) {
+            (Some(intent), crate::model::Lang::Zh) => format!(
+                "{new}修改 {} {}：",
+                e.seq,
+                crate::model::edit::describe(&intent.edit, lang)
+            ),
+            (Some(intent), crate::model::Lang::En) => format!(
+                "{new}edit {} {}: ",
+                e.seq,
+                crate::model::edit::describe(&intent.edit, lang)
+            ),
+            (None, crate::model::Lang::Zh) => {
+                format!("{new}申请 {} {}：", e.approval_id, e.verdict().zh())
+            }
+            (None, crate::model::Lang::En) => {
+                format!("{new}request {} {}: ", e.approval_id, e.verdict().en())
+            }
         };
         let mut line = Line::from(vec![
             Span::styled(head, theme.error()),
