@@ -379,13 +379,18 @@ fn refresh_problems(
 ) -> Result<()> {
     conn.execute("DELETE FROM problems", [])?;
     let mut ins = conn.prepare(
-        "INSERT INTO problems (subject_kind, subject_id, code, message) VALUES (?, ?, ?, ?)",
+        "INSERT INTO problems (subject_kind, subject_id, code, message, other_id) \
+         VALUES (?, ?, ?, ?, ?)",
     )?;
     // The overview counts problems, not the units they concern.
     let mut written = 0;
     let mut put = |kind: i64, id: i64, p: &Problem| {
         written += 1;
-        ins.execute(params![kind, id, p.code(), p.message()])
+        let other = match p {
+            Problem::CountedTwice { other_person } => Some(*other_person),
+            _ => None,
+        };
+        ins.execute(params![kind, id, p.code(), p.message(), other])
             .map(|_| ())
     };
 

@@ -499,3 +499,55 @@ pub fn counts(
         .map(|&k| (k, all.iter().filter(|w| w.kind == k).count()))
         .collect())
 }
+
+/// A data-check problem on one record, with the other record it conflicts with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordProblem {
+    /// `model::checks::Problem::code`.
+    pub code: String,
+    /// The model's words (Chinese), for a code the interface does not know.
+    pub message: String,
+    pub other: Option<OtherRecord>,
+}
+
+/// The other person a problem names (一人多编), with the unit that has them on its books.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OtherRecord {
+    pub person_id: PersonId,
+    pub name: String,
+    pub org_id: OrgId,
+    pub org_name: String,
+}
+
+/// Every problem the checks found on a person's record (the `problems` table), the other
+/// record named where there is one: one indexed query.
+pub fn of_person(conn: &Connection, id: PersonId) -> Result<Vec<RecordProblem>> {
+    let mut st = conn.prepare_cached(
+        "SELECT pr.code, pr.message, o.id, o.name, o.org_id, u.name \
+         FROM problems pr LEFT JOIN persons o ON o.id = pr.other_id \
+         LEFT JOIN orgs u ON u.id = o.org_id \
+         WHERE pr.subject_kind = ? AND pr.subject_id = ? ORDER BY pr.rowid",
+    )?;
+    let rows = st.query_map(params![PERSON_SUBJECT, id], |r| {
+        let other = match r.get::<_, Option<PersonId>>(2)? {
+            Some(person_id) => {
+                let org_id: OrgId = r.get(4)?;
+                Some(OtherRecord {
+                    person_id,
+                    name: r.get(3)?,
+                    org_id,
+                    org_name: r
+                        .get::<_, Option<String>>(5)?
+                        .unwrap_or_else(|| format!("单位{org_id}")),
+                })
+            }
+            None => None,
+        };
+        Ok(RecordProblem {
+            code: r.get(0)?,
+            message: r.get(1)?,
+            other,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
