@@ -74,3 +74,66 @@ fn the_person_screen_in_english() {
     assert!(text.contains("counted twice"), "{text}");
     assert!(text.contains("press c to open"), "{text}");
 }
+
+#[test]
+fn the_audit_log_reads_like_a_log() {
+    let mut data = data();
+    data.approvals.push(Approval {
+        id: 21,
+        kind: ApprovalKind::ALL[0],
+        org_id: 5,
+        person_id: None,
+        staffing_type: Some(StaffingType::ALL[1]),
+        amount: 1,
+        post: None,
+        new_name: None,
+        new_level: None,
+        new_parent_id: None,
+        exit_kind: None,
+        doc_no: Some("示人〔2025〕21号".into()),
+        summary: "招聘教师1名".into(),
+        submitted_by: "单位经办人".into(),
+        submitted_on: d(2025, 2, 20),
+        status: ApprovalStatus::Pending,
+        decided_by: None,
+        decided_on: None,
+        comment: None,
+        plan_used: 0,
+    });
+    let store = store_with(&data);
+    // Lines as their writers word them (the interface's reveal, the command line's, a
+    // decision), and a reveal of a person no longer in the cache.
+    store
+        .conn()
+        .execute_batch(
+            "INSERT INTO audit (at, action, detail, rows) VALUES \
+             ('2025-03-04 09:05:41', 'reveal', 'person 999', 1), \
+             ('2025-03-05 10:28:07', 'reveal', 'person:4', NULL), \
+             ('2025-03-05 10:29:59', 'decide', '申请21 同意', 1), \
+             ('2025-03-05 10:31:02', 'reveal', 'person 6', 1);",
+        )
+        .unwrap();
+    let mut h = harness_with(store, Lang::Zh, false, "default");
+    h.act(Action::Effect(Effect::LoadAuditLog));
+    let text = h.text();
+    assert!(
+        text.contains("2025-03-05 10:31"),
+        "time to the minute: {text}"
+    );
+    assert!(text.contains("李娜（示例县财政局）"), "{text}");
+    assert!(text.contains("刘洋（示例县第一中学）"), "{text}");
+    assert!(
+        text.contains("示人〔2025〕21号"),
+        "the request's document: {text}"
+    );
+    assert!(text.contains("同意 · 示例县第一中学 招聘教师1名"), "{text}");
+    assert!(
+        !text.contains("person:4") && !text.contains("申请21"),
+        "{text}"
+    );
+    assert!(
+        text.contains("person 999"),
+        "an unknown subject keeps its words"
+    );
+    snap("audit_log", &h, 80, 24);
+}
