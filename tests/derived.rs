@@ -118,7 +118,10 @@ fn a_cache_from_before_the_counts_is_derived_when_opened() {
         let mut s = Store::create(&path).unwrap();
         s.replace_all(small()).unwrap();
         s.conn()
-            .execute_batch("DROP TABLE overview_counts; PRAGMA user_version = 1;")
+            .execute_batch(
+                "DROP TABLE overview_counts; ALTER TABLE problems DROP COLUMN other_id; \
+                 PRAGMA user_version = 1;",
+            )
             .unwrap();
     }
     let s = Store::open(&path).unwrap();
@@ -126,4 +129,12 @@ fn a_cache_from_before_the_counts_is_derived_when_opened() {
     let j = jurisdiction(c, today()).unwrap();
     assert!(j.persons_active > 100);
     assert_eq!(j, jurisdiction_scanned(c, today()).unwrap());
+    // The problems name their other record (一人多编) once the cache is migrated.
+    let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let twice = count("SELECT COUNT(*) FROM problems WHERE code = 'counted-twice'");
+    assert!(twice > 0, "the generated county has persons counted twice");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM problems WHERE other_id IS NOT NULL"),
+        twice
+    );
 }

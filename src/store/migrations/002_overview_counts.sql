@@ -9,7 +9,3 @@ CREATE TABLE overview_counts (
     aux INTEGER NOT NULL,
     PRIMARY KEY (dim, key)
 ) WITHOUT ROWID;
-
--- The other record a problem names (一人多编: the other person holding the same ID
--- number), so that the person screen can name it and open it.
-ALTER TABLE problems ADD COLUMN other_id INTEGER;
