@@ -9,20 +9,153 @@ use super::rows::{
 use crate::model::checks::{Problem, check_person};
 use crate::model::quota::{PostFigure, QuotaFigure, UnitTally};
 use crate::model::{
-    ApprovalKind, ApprovalStatus, Level, OrgId, PersonStatus, PostRank, PostSlot, StaffingType,
+    ApprovalKind, ApprovalStatus, Level, OrgId, Person, PersonStatus, PostRank, PostSlot,
+    StaffingType, YearMonth,
 };
+use chrono::Datelike;
 use rusqlite::{Connection, params};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Recomputes every derived table from the synced rows.
 pub fn refresh_derived(conn: &Connection) -> Result<()> {
+    // The month the retirement forecast's units are counted for: the overview asked for
+    // in another month counts them from the index instead (`warnings::summary`).
+    let anchor = YearMonth::of(chrono::Local::now().date_naive());
     let paths = refresh_tree(conn)?;
-    let mut active = ActivePersons::scan(conn)?;
+    let mut active = ActivePersons::scan(conn, anchor)?;
     let tallies = unit_tallies(conn, std::mem::take(&mut active.tallies))?;
-    let approved = refresh_quota(conn, &paths, &tallies)?;
-    refresh_posts(conn, &paths, &tallies)?;
-    refresh_problems(conn, &active, &approved)?;
+    let approved = refresh_quota(conn, &paths, &tallies, &mut active.counts)?;
+    refresh_posts(conn, &paths, &tallies, &mut active.counts)?;
+    refresh_problems(conn, &mut active, &approved)?;
+    refresh_counts(conn, &active.counts)?;
     super::lookup::refresh_search_keys(conn)?;
+    Ok(())
+}
+
+/// What each dimension of `overview_counts` holds, all over the active persons of the
+/// whole cache. Read by `store::stats::jurisdiction` and `store::warnings::summary`.
+pub(super) mod dim {
+    /// key 0: active persons; key 1: those of them with no birth date.
+    pub const TOTAL: i64 = 0;
+    /// key: birth date as days from the common era; n: born that day; aux: born on or
+    /// before it (a running total, so an age band is two indexed reads).
+    pub const BIRTH_DAY: i64 = 1;
+    /// key: education code, -1 for not recorded.
+    pub const EDUCATION: i64 = 2;
+    /// key: post type code.
+    pub const POST_TYPE: i64 = 3;
+    /// key: month index the statutory retirement age is reached; n: persons; aux: the
+    /// running total up to and including that month.
+    pub const RETIRE_MONTH: i64 = 4;
+    /// key: [`super::WarningSlot`]; n: warnings; aux: units they concern.
+    pub const WARNING: i64 = 5;
+    /// key: the anchor month; n: persons due within the forecast horizon from it, aux:
+    /// their units.
+    pub const DUE: i64 = 6;
+    /// key: the anchor month; n: persons past the age before it, aux: their units.
+    pub const OVERAGE: i64 = 7;
+}
+
+/// The warnings counted per unit row of the derived figures (keys of [`dim::WARNING`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum WarningSlot {
+    OverQuota = 0,
+    Full = 1,
+    OverPosts = 2,
+    Data = 3,
+}
+
+/// The overview's counts, gathered while the figures are derived.
+#[derive(Default)]
+struct Counts {
+    anchor: i64,
+    active: i64,
+    no_birth: i64,
+    birth_days: BTreeMap<i64, i64>,
+    education: BTreeMap<i64, i64>,
+    post_types: BTreeMap<i64, i64>,
+    retire_months: BTreeMap<i64, i64>,
+    due: (i64, HashSet<OrgId>),
+    overage: (i64, HashSet<OrgId>),
+    /// Per [`WarningSlot`]: warnings, and the units they concern.
+    warnings: [(i64, HashSet<OrgId>); 4],
+}
+
+impl Counts {
+    fn person(&mut self, p: &Person, retire_month: Option<i64>) {
+        self.active += 1;
+        match p.birth_date {
+            Some(b) => {
+                *self
+                    .birth_days
+                    .entry(b.num_days_from_ce().into())
+                    .or_default() += 1
+            }
+            None => self.no_birth += 1,
+        }
+        let edu = p.education.map_or(-1, |e| e.code().into());
+        *self.education.entry(edu).or_default() += 1;
+        *self
+            .post_types
+            .entry(p.post_type.code().into())
+            .or_default() += 1;
+        if let Some(m) = retire_month {
+            *self.retire_months.entry(m).or_default() += 1;
+            let horizon = self.anchor + i64::from(super::stats::FORECAST_MONTHS);
+            let slot = if m < self.anchor {
+                &mut self.overage
+            } else if m < horizon {
+                &mut self.due
+            } else {
+                return;
+            };
+            slot.0 += 1;
+            slot.1.insert(p.org_id);
+        }
+    }
+
+    fn warning(&mut self, slot: WarningSlot, org: OrgId) {
+        let w = &mut self.warnings[slot as usize];
+        w.0 += 1;
+        w.1.insert(org);
+    }
+}
+
+/// Writes `overview_counts`.
+fn refresh_counts(conn: &Connection, c: &Counts) -> Result<()> {
+    conn.execute("DELETE FROM overview_counts", [])?;
+    let mut ins = conn.prepare("INSERT INTO overview_counts VALUES (?, ?, ?, ?)")?;
+    let mut put = |d: i64, key: i64, n: i64, aux: i64| ins.execute(params![d, key, n, aux]);
+    put(dim::TOTAL, 0, c.active, 0)?;
+    put(dim::TOTAL, 1, c.no_birth, 0)?;
+    for (d, map) in [
+        (dim::BIRTH_DAY, &c.birth_days),
+        (dim::RETIRE_MONTH, &c.retire_months),
+    ] {
+        let mut running = 0;
+        for (&k, &n) in map {
+            running += n;
+            put(d, k, n, running)?;
+        }
+    }
+    for (d, map) in [
+        (dim::EDUCATION, &c.education),
+        (dim::POST_TYPE, &c.post_types),
+    ] {
+        for (&k, &n) in map {
+            put(d, k, n, 0)?;
+        }
+    }
+    for (slot, (n, units)) in c.warnings.iter().enumerate() {
+        put(dim::WARNING, slot as i64, *n, units.len() as i64)?;
+    }
+    put(dim::DUE, c.anchor, c.due.0, c.due.1.len() as i64)?;
+    put(
+        dim::OVERAGE,
+        c.anchor,
+        c.overage.0,
+        c.overage.1.len() as i64,
+    )?;
     Ok(())
 }
 
@@ -39,17 +172,23 @@ struct ActivePersons {
     holding: Vec<(i64, OrgId, StaffingType)>,
     /// ID number → persons holding a staffing type under it, in the table's order.
     by_id_number: HashMap<Box<str>, Vec<i64>>,
+    /// The overview's counts.
+    counts: Counts,
 }
 
 impl ActivePersons {
-    fn scan(conn: &Connection) -> Result<ActivePersons> {
+    fn scan(conn: &Connection, anchor: YearMonth) -> Result<ActivePersons> {
         let mut out = ActivePersons::default();
+        out.counts.anchor = anchor.index();
+        // `retire_month` as stored, the column the warnings list reads.
+        let retire_col = PERSON_COLUMNS.split(',').count() - 1;
         let mut st = conn.prepare(&format!(
             "SELECT {PERSON_COLUMNS} FROM persons WHERE status = ?"
         ))?;
         let mut rows = st.query([PersonStatus::Active.code()])?;
         while let Some(r) = rows.next()? {
             let p = read_person(r)?;
+            out.counts.person(&p, r.get(retire_col)?);
             out.tallies.entry(p.org_id).or_default().person(&p);
             if p.occupies_quota()
                 && let Some(t) = p.staffing_type
@@ -167,6 +306,7 @@ fn refresh_quota(
     conn: &Connection,
     paths: &Paths,
     tallies: &HashMap<OrgId, UnitTally>,
+    counts: &mut Counts,
 ) -> Result<HashMap<(OrgId, StaffingType), i64>> {
     conn.execute("DELETE FROM unit_quota", [])?;
     conn.execute("DELETE FROM subtree_quota", [])?;
@@ -183,6 +323,11 @@ fn refresh_quota(
                 fig.reserved
             ])?;
             approved.insert((org, t), fig.approved);
+            if fig.is_over() {
+                counts.warning(WarningSlot::OverQuota, org);
+            } else if fig.is_full() {
+                counts.warning(WarningSlot::Full, org);
+            }
             for &anc in paths.get(&org).map(Vec::as_slice).unwrap_or(&[org]) {
                 *subtree.entry((anc, t.code())).or_default() += fig;
             }
@@ -202,6 +347,7 @@ fn refresh_posts(
     conn: &Connection,
     paths: &Paths,
     tallies: &HashMap<OrgId, UnitTally>,
+    counts: &mut Counts,
 ) -> Result<()> {
     conn.execute("DELETE FROM unit_posts", [])?;
     conn.execute("DELETE FROM subtree_posts", [])?;
@@ -211,6 +357,9 @@ fn refresh_posts(
         for (s, fig) in tally.posts() {
             let (l, k) = (s.level.code(), s.rank.code());
             ins.execute(params![org, l, k, fig.approved, fig.actual])?;
+            if fig.actual > fig.approved {
+                counts.warning(WarningSlot::OverPosts, org);
+            }
             for &anc in paths.get(&org).map(Vec::as_slice).unwrap_or(&[org]) {
                 *subtree.entry((anc, l, k)).or_default() += fig;
             }
@@ -225,15 +374,23 @@ fn refresh_posts(
 
 fn refresh_problems(
     conn: &Connection,
-    active: &ActivePersons,
+    active: &mut ActivePersons,
     approved: &HashMap<(OrgId, StaffingType), i64>,
 ) -> Result<()> {
     conn.execute("DELETE FROM problems", [])?;
     let mut ins = conn.prepare(
-        "INSERT INTO problems (subject_kind, subject_id, code, message) VALUES (?, ?, ?, ?)",
+        "INSERT INTO problems (subject_kind, subject_id, code, message, other_id) \
+         VALUES (?, ?, ?, ?, ?)",
     )?;
+    // The overview counts problems, not the units they concern.
+    let mut written = 0;
     let mut put = |kind: i64, id: i64, p: &Problem| {
-        ins.execute(params![kind, id, p.code(), p.message()])
+        written += 1;
+        let other = match p {
+            Problem::CountedTwice { other_person } => Some(*other_person),
+            _ => None,
+        };
+        ins.execute(params![kind, id, p.code(), p.message(), other])
             .map(|_| ())
     };
 
@@ -285,5 +442,6 @@ fn refresh_problems(
             put(ORG_SUBJECT, o.id, &Problem::DanglingParent)?;
         }
     }
+    active.counts.warnings[WarningSlot::Data as usize].0 = written;
     Ok(())
 }

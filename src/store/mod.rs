@@ -29,6 +29,8 @@ use std::path::{Path, PathBuf};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_maintenance.sql"),
+    include_str!("migrations/003_overview_counts.sql"),
+    include_str!("migrations/004_problem_other.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -303,6 +305,13 @@ impl Store {
             let tx = self.conn.unchecked_transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        // A cache made before a migration that adds a derived table has its rows but not
+        // that table's: derive it now rather than show empty figures until the next sync.
+        if found > 0 && found < SCHEMA_VERSION {
+            let tx = self.conn.unchecked_transaction()?;
+            refresh_derived(&tx)?;
             tx.commit()?;
         }
         Ok(())

@@ -10,7 +10,7 @@ use super::warnings::{self, WarningKind};
 use crate::model::quota::{Figures, QuotaFigure};
 use crate::model::*;
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 /// Age bands of the staff structure (年龄结构), by completed years on `today`.
@@ -103,28 +103,136 @@ pub struct Jurisdiction {
 /// The retirement forecast horizon the overview uses.
 pub const FORECAST_MONTHS: u32 = 12;
 
+/// The overview, read from the derived tables (`overview_counts`, the figure tables):
+/// a bounded number of indexed reads whatever the size of the jurisdiction.
 pub fn jurisdiction(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction> {
-    let roots = queries::roots(conn)?;
-    let mut totals = Figures::default();
-    for r in &roots {
-        totals.merge(&queries::subtree_figures(conn, r.org.id)?);
-    }
-    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
-    // Counted with aggregates: the overview costs the same few queries for a county
-    // and a city (the warnings themselves are listed only on the warnings screen).
     let summary = warnings::summary(conn, YearMonth::of(today), FORECAST_MONTHS)?;
-    let units_with = |k: WarningKind| {
-        summary
-            .iter()
-            .find(|(x, ..)| *x == k)
-            .map_or(0, |&(_, _, units)| units)
-    };
+    assemble(conn, today, groupings_derived(conn, today)?, summary)
+}
 
+/// The overview counted from the base rows (every active person read): what
+/// [`jurisdiction`] must equal. The derived tables' check, and the benchmark's "before".
+pub fn jurisdiction_scanned(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction> {
+    let summary = warnings::summary_scanned(conn, YearMonth::of(today), FORECAST_MONTHS)?;
+    assemble(conn, today, groupings_scanned(conn, today)?, summary)
+}
+
+/// The overview's groupings of the active persons.
+struct Groupings {
+    persons_active: i64,
+    age_bands: Vec<(AgeBand, i64)>,
+    education: Vec<(Option<Education>, i64)>,
+    post_types: Vec<(PostType, i64)>,
+    retirements: Vec<(YearMonth, i64)>,
+}
+
+impl Groupings {
+    fn empty(today: NaiveDate) -> Groupings {
+        let mut education: Vec<(Option<Education>, i64)> =
+            Education::ALL.iter().map(|&e| (Some(e), 0)).collect();
+        education.push((None, 0));
+        let now = YearMonth::of(today);
+        Groupings {
+            persons_active: 0,
+            age_bands: AgeBand::ALL.iter().map(|&b| (b, 0)).collect(),
+            education,
+            post_types: PostType::ALL.iter().map(|&p| (p, 0)).collect(),
+            retirements: (0..FORECAST_MONTHS as i64)
+                .map(|i| (now.plus_months(i), 0))
+                .collect(),
+        }
+    }
+
+    fn add_education(&mut self, code: Option<i64>, n: i64) {
+        let e = code.and_then(Education::from_code);
+        if let Some(slot) = self.education.iter_mut().find(|(x, _)| *x == e) {
+            slot.1 += n;
+        }
+    }
+
+    fn add_post_type(&mut self, code: i64, n: i64) {
+        if let Some(slot) = self
+            .post_types
+            .iter_mut()
+            .find(|(p, _)| p.code() as i64 == code)
+        {
+            slot.1 += n;
+        }
+    }
+
+    fn add_retirements(&mut self, month: i64, n: i64) {
+        if let Some(slot) = self
+            .retirements
+            .iter_mut()
+            .find(|(x, _)| x.index() == month)
+        {
+            slot.1 += n;
+        }
+    }
+}
+
+/// From `overview_counts`: two rows of totals, one running total per age-band boundary,
+/// the education and post-type rows (a dozen) and the forecast's twelve months.
+fn groupings_derived(conn: &Connection, today: NaiveDate) -> Result<Groupings> {
+    use super::derived::dim;
+    let mut g = Groupings::empty(today);
+    let rows_of = |d: i64, lo: i64, hi: i64| -> Result<Vec<(i64, i64)>> {
+        let mut st = conn.prepare_cached(
+            "SELECT key, n FROM overview_counts WHERE dim = ? AND key >= ? AND key < ?",
+        )?;
+        let v = st
+            .query_map(params![d, lo, hi], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<(i64, i64)>>>()?;
+        Ok(v)
+    };
+    let totals = rows_of(dim::TOTAL, 0, 2)?;
+    let total = |k: i64| totals.iter().find(|r| r.0 == k).map_or(0, |r| r.1);
+    g.persons_active = total(0);
+    let no_birth = total(1);
+    for (code, n) in rows_of(dim::EDUCATION, i64::MIN, i64::MAX)? {
+        g.add_education((code >= 0).then_some(code), n);
+    }
+    for (code, n) in rows_of(dim::POST_TYPE, i64::MIN, i64::MAX)? {
+        g.add_post_type(code, n);
+    }
+    let now = YearMonth::of(today).index();
+    for (m, n) in rows_of(dim::RETIRE_MONTH, now, now + FORECAST_MONTHS as i64)? {
+        g.add_retirements(m, n);
+    }
+    // Born on or before a day: the running total of the last birth day up to it.
+    let mut st = conn.prepare_cached(
+        "SELECT aux FROM overview_counts WHERE dim = ? AND key <= ? ORDER BY key DESC LIMIT 1",
+    )?;
+    let mut born_by = |day: NaiveDate| -> Result<i64> {
+        let key = i64::from(day.num_days_from_ce());
+        Ok(st
+            .query_row(params![dim::BIRTH_DAY, key], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    };
+    let [c30, c40, c50, c55] = [30, 40, 50, 55].map(|y| born_by(years_before(today, y)));
+    let (c30, c40, c50, c55) = (c30?, c40?, c50?, c55?);
+    let with_birth = g.persons_active - no_birth;
+    let bands = [
+        with_birth - c30,
+        c30 - c40,
+        c40 - c50,
+        c50 - c55,
+        c55,
+        no_birth,
+    ];
+    for (slot, n) in g.age_bands.iter_mut().zip(bands) {
+        slot.1 = n;
+    }
+    Ok(g)
+}
+
+/// From the persons table: every active person read.
+fn groupings_scanned(conn: &Connection, today: NaiveDate) -> Result<Groupings> {
+    let mut g = Groupings::empty(today);
     // `+status`: the groupings read most of the persons; a scan in table order is
     // four to five times faster on a city than following the status index row by row.
     let [p30, p40, p50, p55] = band_params(today);
-
-    let mut age_bands: Vec<(AgeBand, i64)> = AgeBand::ALL.iter().map(|&b| (b, 0)).collect();
     let mut st = conn.prepare_cached(&format!(
         "SELECT {BAND_SQL} AS band, COUNT(*) FROM persons WHERE +status = ?5 GROUP BY band"
     ))?;
@@ -132,14 +240,10 @@ pub fn jurisdiction(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction>
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (band, n) = row?;
-        if let Some(slot) = age_bands.iter_mut().find(|(b, _)| b.code() == band) {
+        if let Some(slot) = g.age_bands.iter_mut().find(|(b, _)| b.code() == band) {
             slot.1 = n;
         }
     }
-
-    let mut education: Vec<(Option<Education>, i64)> =
-        Education::ALL.iter().map(|&e| (Some(e), 0)).collect();
-    education.push((None, 0));
     let mut st = conn.prepare_cached(
         "SELECT education, COUNT(*) FROM persons WHERE +status = ? GROUP BY education",
     )?;
@@ -147,27 +251,16 @@ pub fn jurisdiction(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction>
         Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (code, n) = row?;
-        let e = code.and_then(Education::from_code);
-        if let Some(slot) = education.iter_mut().find(|(x, _)| *x == e) {
-            slot.1 += n;
-        }
+        g.add_education(code, n);
     }
-
-    let mut post_types: Vec<(PostType, i64)> = PostType::ALL.iter().map(|&p| (p, 0)).collect();
     let mut st = conn.prepare_cached(
         "SELECT post_type, COUNT(*) FROM persons WHERE +status = ? GROUP BY post_type",
     )?;
     for row in st.query_map([ACTIVE], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
         let (code, n) = row?;
-        if let Some(slot) = post_types.iter_mut().find(|(p, _)| p.code() as i64 == code) {
-            slot.1 = n;
-        }
+        g.add_post_type(code, n);
     }
-
     let now = YearMonth::of(today);
-    let mut retirements: Vec<(YearMonth, i64)> = (0..FORECAST_MONTHS as i64)
-        .map(|i| (now.plus_months(i), 0))
-        .collect();
     let mut st = conn.prepare_cached(
         "SELECT retire_month, COUNT(*) FROM persons WHERE status = ? AND retire_month >= ? \
          AND retire_month < ? GROUP BY retire_month",
@@ -177,17 +270,41 @@ pub fn jurisdiction(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction>
         |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
     )? {
         let (m, n) = row?;
-        if let Some(slot) = retirements.iter_mut().find(|(x, _)| x.index() == m) {
-            slot.1 = n;
-        }
+        g.add_retirements(m, n);
     }
+    g.persons_active = conn.query_row(
+        "SELECT COUNT(*) FROM persons WHERE status = ?",
+        [ACTIVE],
+        |r| r.get(0),
+    )?;
+    Ok(g)
+}
 
+/// The overview from its groupings and warning counts, with the figures of the roots.
+fn assemble(
+    conn: &Connection,
+    today: NaiveDate,
+    g: Groupings,
+    summary: Vec<(WarningKind, usize, usize)>,
+) -> Result<Jurisdiction> {
+    let roots = queries::roots(conn)?;
+    let mut totals = Figures::default();
+    for r in &roots {
+        totals.merge(&queries::subtree_figures(conn, r.org.id)?);
+    }
+    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let units_with = |k: WarningKind| {
+        summary
+            .iter()
+            .find(|(x, ..)| *x == k)
+            .map_or(0, |&(_, _, units)| units)
+    };
     Ok(Jurisdiction {
         today,
         root: roots.first().map(|r| r.org.clone()),
         totals,
         units: count("SELECT COUNT(*) FROM orgs")?,
-        persons_active: count("SELECT COUNT(*) FROM persons WHERE status = 1")?,
+        persons_active: g.persons_active,
         open_approvals: count(&format!(
             "SELECT COUNT(*) FROM approvals WHERE status = {}",
             ApprovalStatus::Pending.code()
@@ -196,10 +313,10 @@ pub fn jurisdiction(conn: &Connection, today: NaiveDate) -> Result<Jurisdiction>
         units_full: units_with(WarningKind::Full),
         units_over_posts: units_with(WarningKind::OverPosts),
         warnings: summary.iter().map(|&(k, n, _)| (k, n)).collect(),
-        age_bands,
-        education,
-        post_types,
-        retirements,
+        age_bands: g.age_bands,
+        education: g.education,
+        post_types: g.post_types,
+        retirements: g.retirements,
     })
 }
 

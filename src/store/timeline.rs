@@ -8,7 +8,7 @@ use super::queries;
 use crate::model::*;
 use chrono::NaiveDate;
 use rusqlite::Connection;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What kind of step an item is; the timeline filters on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -57,11 +57,13 @@ impl ItemKind {
 /// Audit action, Chinese, English.
 const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
     ("decide", "审批", "decision"),
-    ("reveal", "查看证件号", "reveal"),
+    ("reveal", "查看证件", "reveal"),
     ("export", "导出", "export"),
     ("sync", "同步", "sync"),
     ("demo", "示例数据", "demo data"),
     ("import", "导入", "import"),
+    ("withdraw", "撤回", "withdrawal"),
+    ("repair", "修复", "repair"),
 ];
 
 fn audit_label(action: &str, lang: Lang) -> &str {
@@ -167,6 +169,15 @@ impl Item {
             }
         }
         out
+    }
+
+    /// When it happened as the list shows it: the day, and for a line of the audit log
+    /// also the local time to the minute (`2025-03-05 10:30`).
+    pub fn when(&self) -> String {
+        match &self.source {
+            Source::Audit { at, .. } if at.len() >= 16 => at[..16].to_string(),
+            _ => self.date.to_string(),
+        }
     }
 
     /// The delta and running total of a ledger line: `+3 → 15`.
@@ -357,29 +368,97 @@ pub fn person(conn: &Connection, id: PersonId) -> Result<Vec<Item>> {
 }
 
 /// This operator's local audit log, newest first (at most `limit` lines).
+/// This operator's audit log, newest first, as a log reads: the subject's name instead
+/// of its id (`person:8897` → 张伟（示例县教育局）, `申请12 同意` → the request's unit and
+/// summary, its document number in `doc_no`), resolved with one query per kind of
+/// subject whatever the number of lines.
 pub fn audit(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
     let mut st =
         conn.prepare_cached("SELECT at, action, detail, rows FROM audit ORDER BY id DESC LIMIT ?")?;
-    let rows = st.query_map([limit as i64], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<i64>>(3)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (at, action, detail, n) = row?;
+    let rows = st
+        .query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let subjects: Vec<AuditSubject> = rows
+        .iter()
+        .map(|(_, action, detail, _)| AuditSubject::of(action, detail))
+        .collect();
+    let ids = |want: fn(&AuditSubject) -> Option<i64>| -> String {
+        let v: Vec<i64> = subjects.iter().filter_map(want).collect();
+        serde_json::to_string(&v).unwrap_or_else(|_| "[]".into())
+    };
+    let persons: HashMap<PersonId, String> = conn
+        .prepare_cached(
+            "SELECT p.id, p.name, o.name FROM persons p LEFT JOIN orgs o ON o.id = p.org_id \
+             WHERE p.id IN (SELECT value FROM json_each(?))",
+        )?
+        .query_map([ids(|s| s.person())], |r| {
+            let name: String = r.get(1)?;
+            Ok((
+                r.get(0)?,
+                match r.get::<_, Option<String>>(2)? {
+                    Some(unit) => format!("{name}（{unit}）"),
+                    None => name,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let requests: HashMap<ApprovalId, (String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT a.id, o.name, a.summary, p.name, a.doc_no FROM approvals a \
+             LEFT JOIN orgs o ON o.id = a.org_id LEFT JOIN persons p ON p.id = a.person_id \
+             WHERE a.id IN (SELECT value FROM json_each(?))",
+        )?
+        .query_map([ids(|s| s.request())], |r| {
+            let unit: Option<String> = r.get(1)?;
+            let summary: String = r.get(2)?;
+            let person: Option<String> = r.get(3)?;
+            let text = [unit, person, Some(summary)]
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            Ok((
+                r.get(0)?,
+                (
+                    text,
+                    r.get::<_, Option<String>>(4)?.filter(|d| !d.is_empty()),
+                ),
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for ((at, action, detail, n), subject) in rows.into_iter().zip(subjects) {
         let date = at
             .get(..10)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .unwrap_or_default();
+        // A subject no longer in the cache keeps the words that were written.
+        let (summary, doc_no) = match subject {
+            AuditSubject::Person(id) => match persons.get(&id) {
+                Some(name) => (name.clone(), None),
+                None => (detail.clone(), None),
+            },
+            AuditSubject::Request(id, rest) => match requests.get(&id) {
+                // What was done first: the request's summary may be cut on a narrow screen.
+                Some((text, doc)) if rest.is_empty() => (text.clone(), doc.clone()),
+                Some((text, doc)) => (format!("{rest} · {text}"), doc.clone()),
+                None => (detail.clone(), None),
+            },
+            AuditSubject::Other => (detail.clone(), None),
+        };
         out.push(Item {
             date,
             kind: ItemKind::Audit(action.clone()),
-            doc_no: None,
-            summary: detail.clone(),
+            doc_no,
+            summary,
             source: Source::Audit {
                 at,
                 action,
@@ -389,6 +468,52 @@ pub fn audit(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
         });
     }
     Ok(out)
+}
+
+/// What an audit line is about, read from the words its writers use: `person:8897`
+/// (the interface's reveal), `person 8897` (the command line's), `申请12 同意` (a
+/// decision or its withdrawal: the rest is what was done).
+enum AuditSubject {
+    Person(PersonId),
+    Request(ApprovalId, String),
+    Other,
+}
+
+impl AuditSubject {
+    fn of(action: &str, detail: &str) -> AuditSubject {
+        let number = |s: &str| s.trim().parse::<i64>().ok();
+        match action {
+            "reveal" => detail
+                .strip_prefix("person:")
+                .or_else(|| detail.strip_prefix("person "))
+                .and_then(number)
+                .map_or(AuditSubject::Other, AuditSubject::Person),
+            "decide" | "withdraw" => {
+                let Some(rest) = detail.strip_prefix("申请") else {
+                    return AuditSubject::Other;
+                };
+                let (id, what) = rest.split_once(' ').unwrap_or((rest, ""));
+                number(id).map_or(AuditSubject::Other, |id| {
+                    AuditSubject::Request(id, what.trim().to_string())
+                })
+            }
+            _ => AuditSubject::Other,
+        }
+    }
+
+    fn person(&self) -> Option<PersonId> {
+        match self {
+            AuditSubject::Person(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    fn request(&self) -> Option<ApprovalId> {
+        match self {
+            AuditSubject::Request(id, _) => Some(*id),
+            _ => None,
+        }
+    }
 }
 
 /// The approved quota per staffing type as the ledger's running totals say it: the

@@ -6,7 +6,7 @@ use super::Result;
 use super::rows::*;
 use crate::model::retirement::{Rule, format_age, retirement_age_months};
 use crate::model::*;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -326,10 +326,90 @@ fn org_names(conn: &Connection, ids: &[OrgId]) -> Result<std::collections::HashM
     Ok(v)
 }
 
-/// Per kind: how many warnings and how many units they concern, for the whole cache,
-/// read with aggregates (a fixed number of queries and no warning built): what
-/// [`warnings`] would list, counted. The overview's figures.
+/// Per kind: how many warnings and how many units they concern, for the whole cache:
+/// what [`warnings`] would list, counted. The overview's figures, read from the counts
+/// derived at sync time (`overview_counts`): a fixed number of indexed reads. The
+/// retirement forecast's units are derived for the month of the sync; asked for another
+/// month or horizon, the two kinds about retirement are counted from the index.
 pub fn summary(
+    conn: &Connection,
+    today: YearMonth,
+    within: u32,
+) -> Result<Vec<(WarningKind, usize, usize)>> {
+    use super::derived::{WarningSlot, dim};
+    let mut st =
+        conn.prepare_cached("SELECT n, aux FROM overview_counts WHERE dim = ? AND key = ?")?;
+    let mut read = |d: i64, key: i64| -> Result<Option<(usize, usize)>> {
+        Ok(st
+            .query_row(params![d, key], |r| {
+                Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
+            })
+            .optional()?)
+    };
+    let mut warning = |s: WarningSlot| read(dim::WARNING, s as i64).map(Option::unwrap_or_default);
+    let over = warning(WarningSlot::OverQuota)?;
+    let full = warning(WarningSlot::Full)?;
+    let posts = warning(WarningSlot::OverPosts)?;
+    let data = warning(WarningSlot::Data)?;
+    let now = today.index();
+    let derived_month = within == super::stats::FORECAST_MONTHS;
+    let (retiring, overage) = match (
+        derived_month
+            .then(|| read(dim::DUE, now))
+            .transpose()?
+            .flatten(),
+        derived_month
+            .then(|| read(dim::OVERAGE, now))
+            .transpose()?
+            .flatten(),
+    ) {
+        (Some(due), Some(overage)) => (due, overage),
+        _ => retirement_counts(conn, today, within)?,
+    };
+    Ok(WarningKind::ALL
+        .iter()
+        .map(|&k| {
+            let (n, units) = match k {
+                WarningKind::OverQuota => over,
+                WarningKind::Full => full,
+                WarningKind::OverPosts => posts,
+                WarningKind::Retirement => retiring,
+                WarningKind::Overage => overage,
+                WarningKind::Data => (data.0, 0),
+            };
+            (k, n, units)
+        })
+        .collect())
+}
+
+/// Retirements due within `within` months of `today` and persons past the age: (count,
+/// units) each, from the retirement index.
+fn retirement_counts(
+    conn: &Connection,
+    today: YearMonth,
+    within: u32,
+) -> Result<((usize, usize), (usize, usize))> {
+    let pair = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(usize, usize)> {
+        Ok(conn.prepare_cached(sql)?.query_row(p, |r| {
+            Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize))
+        })?)
+    };
+    let now = today.index();
+    let retiring = pair(
+        "SELECT COUNT(*), COUNT(DISTINCT org_id) FROM persons WHERE status = 1 \
+         AND retire_month >= ? AND retire_month < ?",
+        &[&now, &(now + within as i64)],
+    )?;
+    let overage = pair(
+        "SELECT COUNT(*), COUNT(DISTINCT org_id) FROM persons WHERE status = 1 AND retire_month < ?",
+        &[&now],
+    )?;
+    Ok((retiring, overage))
+}
+
+/// [`summary`] counted from the base rows with aggregates (the figure tables, the
+/// persons' retirement index, the problems), nothing derived for it: its check.
+pub fn summary_scanned(
     conn: &Connection,
     today: YearMonth,
     within: u32,
@@ -418,4 +498,56 @@ pub fn counts(
         .iter()
         .map(|&k| (k, all.iter().filter(|w| w.kind == k).count()))
         .collect())
+}
+
+/// A data-check problem on one record, with the other record it conflicts with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordProblem {
+    /// `model::checks::Problem::code`.
+    pub code: String,
+    /// The model's words (Chinese), for a code the interface does not know.
+    pub message: String,
+    pub other: Option<OtherRecord>,
+}
+
+/// The other person a problem names (一人多编), with the unit that has them on its books.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OtherRecord {
+    pub person_id: PersonId,
+    pub name: String,
+    pub org_id: OrgId,
+    pub org_name: String,
+}
+
+/// Every problem the checks found on a person's record (the `problems` table), the other
+/// record named where there is one: one indexed query.
+pub fn of_person(conn: &Connection, id: PersonId) -> Result<Vec<RecordProblem>> {
+    let mut st = conn.prepare_cached(
+        "SELECT pr.code, pr.message, o.id, o.name, o.org_id, u.name \
+         FROM problems pr LEFT JOIN persons o ON o.id = pr.other_id \
+         LEFT JOIN orgs u ON u.id = o.org_id \
+         WHERE pr.subject_kind = ? AND pr.subject_id = ? ORDER BY pr.rowid",
+    )?;
+    let rows = st.query_map(params![PERSON_SUBJECT, id], |r| {
+        let other = match r.get::<_, Option<PersonId>>(2)? {
+            Some(person_id) => {
+                let org_id: OrgId = r.get(4)?;
+                Some(OtherRecord {
+                    person_id,
+                    name: r.get(3)?,
+                    org_id,
+                    org_name: r
+                        .get::<_, Option<String>>(5)?
+                        .unwrap_or_else(|| format!("单位{org_id}")),
+                })
+            }
+            None => None,
+        };
+        Ok(RecordProblem {
+            code: r.get(0)?,
+            message: r.get(1)?,
+            other,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -62,6 +62,10 @@ pub struct PersonData {
     pub history: Vec<Event>,
     /// The career as a timeline, newest first.
     pub timeline: Vec<crate::store::timeline::Item>,
+    /// Every data-check problem on this record, with the record it conflicts with.
+    pub problems: Vec<store::warnings::RecordProblem>,
+    /// The day the age is counted on.
+    pub today: chrono::NaiveDate,
 }
 
 /// What the status bar needs from the cache.
@@ -115,7 +119,11 @@ pub fn unit(store: &Store, id: OrgId) -> store::Result<Option<UnitData>> {
     }))
 }
 
-pub fn person(store: &Store, id: PersonId) -> store::Result<Option<PersonData>> {
+pub fn person(
+    store: &Store,
+    id: PersonId,
+    today: chrono::NaiveDate,
+) -> store::Result<Option<PersonData>> {
     let c = store.conn();
     let Some(person) = queries::person(c, id)? else {
         return Ok(None);
@@ -124,6 +132,8 @@ pub fn person(store: &Store, id: PersonId) -> store::Result<Option<PersonData>> 
         unit_path: queries::path_to_root(c, person.org_id)?,
         history: queries::history(c, Subject::Person(id))?,
         timeline: crate::store::timeline::person(c, id)?,
+        problems: store::warnings::of_person(c, id)?,
+        today,
         person,
     }))
 }
@@ -223,7 +233,7 @@ pub fn reload(
     for key in keys {
         let fresh = match key {
             ViewKey::Unit(id) => unit(store, *id)?.map(|u| Fresh::Unit(Box::new(u))),
-            ViewKey::Person(id) => person(store, *id)?.map(|p| Fresh::Person(Box::new(p))),
+            ViewKey::Person(id) => person(store, *id, today)?.map(|p| Fresh::Person(Box::new(p))),
             ViewKey::Inbox => Some(Fresh::Inbox(inbox(store, today)?)),
             ViewKey::Audit => Some(Fresh::Audit(audit_log(store)?)),
             ViewKey::Screen(req) => Some(Fresh::Screen(super::screens::load(store, req, today)?)),

@@ -186,6 +186,20 @@ messages! {
     QuitStay => "Esc 留下", "Esc stay";
     QuitSyncing => "正在同步，完成后退出……", "syncing; quitting when it is done…";
     NeverSyncedData => "数据从未同步", "the data has never been synced";
+    PAge => "年龄", "Age";
+    PAgeYears => "{}岁", "{}";
+    PRetireMonth => "法定退休时间", "Retires";
+    PRetireDetail => "{}（{}）", "{} (age {})";
+    PChecks => "数据校验", "Data checks";
+    PChecksNone => "未发现问题", "no problems found";
+    POpenOther => "按 {} 打开另一条记录", "press {} to open the other record";
+    PCountedTwiceWith => "一人多编：同一身份证号另在 {} 在编（{}）", "counted twice: the same ID number is on the books of {} too ({})";
+    ProblemMissingField => "缺少必填项：{}", "missing field: {}";
+    ProblemBadId => "身份证号无效", "invalid ID number";
+    ProblemBirthMismatch => "出生日期与身份证号不符", "birth date does not match the ID number";
+    ProblemSexMismatch => "性别与身份证号不符", "sex does not match the ID number";
+    ProblemCountedTwice => "一人多编：同一身份证号另有在编记录", "counted twice: the same ID number is on another unit's books";
+    ProblemNoQuotaOfType => "人编不对应：单位无此类编制", "staffing type the unit has no quota of";
 }
 
 /// The note after a queued decision was withdrawn.

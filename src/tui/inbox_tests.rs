@@ -452,7 +452,8 @@ fn the_audit_log_is_a_timeline() {
     assert!(matches!(h.state.stack.last(), Some(View::Audit(_))));
     let text = h.text();
     assert!(
-        text.contains("审批") && text.contains("申请2 同意"),
+        // The request by its unit and document number, not `申请2` (issue 14 item 6).
+        text.contains("审批") && text.contains("同意 ·") && text.contains("示人〔2025〕2号"),
         "{text}"
     );
     h.state.message = None;

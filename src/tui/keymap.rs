@@ -65,6 +65,8 @@ pub enum Cmd {
     Refusals,
     /// The legend of the marks (○ ◐ ●): help, opened at its section.
     Legend,
+    /// The person screen: open the other record a data-check problem names (一人多编).
+    OpenOther,
     /// `run = "noop"`: the key does nothing here, not even what `[global]` binds it to.
     Noop,
 }
@@ -186,6 +188,13 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         "return for correction",
     ),
     ("reject", Cmd::Reject, true, "不同意", "reject"),
+    (
+        "open_other",
+        Cmd::OpenOther,
+        false,
+        "打开冲突的另一条记录",
+        "open the other record it conflicts with",
+    ),
     (
         "withdraw",
         Cmd::Withdraw,

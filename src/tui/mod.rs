@@ -394,12 +394,15 @@ impl Runtime {
                     )],
                 })
             }),
-            Effect::LoadPerson(id) => self.load_view(ViewKey::Person(id), move |s| {
-                Ok(match data::person(s, id)? {
-                    Some(p) => vec![Action::Person(Box::new(p))],
-                    None => vec![Action::LoadFailed(ViewKey::Person(id), String::new())],
+            Effect::LoadPerson(id) => {
+                let today = state.now.date_naive();
+                self.load_view(ViewKey::Person(id), move |s| {
+                    Ok(match data::person(s, id, today)? {
+                        Some(p) => vec![Action::Person(Box::new(p))],
+                        None => vec![Action::LoadFailed(ViewKey::Person(id), String::new())],
+                    })
                 })
-            }),
+            }
             Effect::LoadStatus => self.read(Kind::Latest("status"), |s| {
                 Ok(vec![Action::Status(data::status(s)?)])
             }),

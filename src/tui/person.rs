@@ -7,7 +7,9 @@ use super::i18n::M;
 use super::keymap::Cmd;
 use super::theme::Theme;
 use super::widgets::{Cursor, field, fields, or_dash, text_or_dash};
-use crate::model::{Lang, mask_birth, mask_id};
+use crate::model::retirement::{Rule, retirement_age_months, retirement_month};
+use crate::model::{Lang, YearMonth, mask_birth, mask_id};
+use chrono::Datelike;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -70,9 +72,16 @@ impl PersonView {
                 id: self.data.person.org_id,
                 open: true,
             })),
+            // 一人多编: the other person on the books under the same ID number.
+            Cmd::OpenOther => self
+                .data
+                .problems
+                .iter()
+                .find_map(|p| p.other.as_ref())
+                .map(|o| Action::Effect(Effect::LoadPerson(o.person_id))),
             other => {
                 let n = if self.tab == 0 {
-                    30
+                    30 + self.data.problems.len()
                 } else {
                     self.data.history.len() + 1
                 };
@@ -81,6 +90,62 @@ impl PersonView {
                 None
             }
         }
+    }
+
+    /// Completed years on the data's day; `None` without a birth date.
+    pub fn age(&self) -> Option<i32> {
+        let b = self.data.person.birth_date?;
+        let today = self.data.today;
+        let before_birthday = (today.month(), today.day()) < (b.month(), b.day());
+        Some(today.year() - b.year() - i32::from(before_birthday))
+    }
+
+    /// The month the statutory age is reached under the 2024 law, and that age in months.
+    pub fn retirement(&self) -> Option<(YearMonth, i64)> {
+        let p = &self.data.person;
+        let birth = YearMonth::of(p.birth_date?);
+        let rule = Rule::for_person(p.sex, p.post_type);
+        Some((
+            retirement_month(rule, birth),
+            retirement_age_months(rule, birth),
+        ))
+    }
+
+    /// The data checks' problems on this record, the other record named and the key
+    /// that opens it.
+    fn check_lines(&self, theme: &Theme, w: usize, other_key: &str) -> Vec<Line<'static>> {
+        let lang = theme.lang;
+        let problems = &self.data.problems;
+        if problems.is_empty() {
+            return vec![field(
+                theme,
+                M::PChecks.get(lang),
+                w,
+                M::PChecksNone.get(lang).to_string(),
+            )];
+        }
+        let mut out = vec![Line::styled(
+            format!("{}（{}）", M::PChecks.get(lang), problems.len()),
+            theme.warn(),
+        )];
+        for p in problems {
+            let text = match &p.other {
+                Some(o) => M::PCountedTwiceWith
+                    .get(lang)
+                    .replacen("{}", &o.org_name, 1)
+                    .replacen("{}", &o.name, 1),
+                None => problem_text(&p.code, &p.message, lang),
+            };
+            let mut spans = vec![Span::styled(format!("  ! {text}"), theme.warn())];
+            if p.other.is_some() && !other_key.is_empty() {
+                spans.push(Span::styled(
+                    format!("   {}", M::POpenOther.get(lang).replace("{}", other_key)),
+                    theme.dim(),
+                ));
+            }
+            out.push(Line::from(spans));
+        }
+        out
     }
 
     pub fn info_lines(&self, theme: &Theme, reveal_key: &str) -> Vec<Line<'static>> {
@@ -109,6 +174,13 @@ impl PersonView {
                 (M::PIdNumber, id),
                 (M::PSex, p.sex.label(lang).to_string()),
                 (M::PBirth, birth),
+                (
+                    M::PAge,
+                    self.age().map_or_else(
+                        || "—".to_string(),
+                        |a| M::PAgeYears.get(lang).replace("{}", &a.to_string()),
+                    ),
+                ),
                 (M::PEthnicity, p.ethnicity.clone()),
                 (
                     M::PPolitical,
@@ -137,6 +209,18 @@ impl PersonView {
                 (M::PSchool, text_or_dash(&p.school)),
                 (M::PMajor, text_or_dash(&p.major)),
                 (M::PStatus, p.status.label(lang).to_string()),
+                (
+                    M::PRetireMonth,
+                    self.retirement().map_or_else(
+                        || "—".to_string(),
+                        |(m, age)| {
+                            M::PRetireDetail
+                                .get(lang)
+                                .replacen("{}", &m.to_string(), 1)
+                                .replacen("{}", &age_text(age, lang), 1)
+                        },
+                    ),
+                ),
             ],
         );
         // The reveal hint follows the masked ID number.
@@ -157,33 +241,93 @@ impl PersonView {
         lines
     }
 
-    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, reveal_key: &str) {
-        let lines = if self.tab == 0 {
-            let lines = self.info_lines(theme, reveal_key);
-            // Two columns when one does not fit the height and two fit the width (the
-            // reveal hint then lives in the hint line only).
-            if area.width >= 76 && lines.len() > area.height as usize {
-                let lines = self.info_lines(theme, "");
-                let half = lines.len().div_ceil(2);
-                let (l, r) = lines.split_at(half);
-                let cols = ratatui::layout::Layout::horizontal([
-                    ratatui::layout::Constraint::Fill(1),
-                    ratatui::layout::Constraint::Length(2),
-                    ratatui::layout::Constraint::Fill(1),
-                ])
-                .split(area);
-                f.render_widget(Paragraph::new(l.to_vec()), cols[0]);
-                f.render_widget(Paragraph::new(r.to_vec()), cols[2]);
-                return;
-            }
-            lines
-        } else {
+    /// The fields, then the data checks' problems.
+    fn all_lines(&self, theme: &Theme, reveal_key: &str, other_key: &str) -> Vec<Line<'static>> {
+        let mut lines = self.info_lines(theme, reveal_key);
+        lines.extend(self.check_lines(theme, 14, other_key));
+        lines
+    }
+
+    pub fn render(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        reveal_key: &str,
+        other_key: &str,
+    ) {
+        if self.tab == 1 {
             self.career.render(f, area, theme);
             return;
-        };
+        }
+        let lines = self.all_lines(theme, reveal_key, other_key);
+        // Two columns of fields when one does not fit the height and two fit the width
+        // (the reveal hint then lives in the hint line only); the data checks below them
+        // across the whole width, wrapped, so that the other record's name is never cut.
+        if area.width >= 76 && lines.len() > area.height as usize {
+            use ratatui::layout::{Constraint, Layout};
+            let fields = self.info_lines(theme, "");
+            let checks = self.check_lines(theme, 14, other_key);
+            let half = fields.len().div_ceil(2);
+            let [top, bottom] =
+                Layout::vertical([Constraint::Length(half as u16), Constraint::Min(0)]).areas(area);
+            let (l, r) = fields.split_at(half);
+            let cols = Layout::horizontal([
+                Constraint::Fill(1),
+                Constraint::Length(2),
+                Constraint::Fill(1),
+            ])
+            .split(top);
+            f.render_widget(Paragraph::new(l.to_vec()), cols[0]);
+            f.render_widget(Paragraph::new(r.to_vec()), cols[2]);
+            f.render_widget(
+                Paragraph::new(checks).wrap(ratatui::widgets::Wrap { trim: false }),
+                bottom,
+            );
+            return;
+        }
         f.render_widget(
-            Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)),
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .scroll((self.scroll.pos as u16, 0)),
             area,
         );
     }
+}
+
+/// An age in months as the decision's tables say it: `63岁`, `60岁3个月`.
+fn age_text(months: i64, lang: Lang) -> String {
+    let (y, m) = (months / 12, months % 12);
+    match (lang, m) {
+        (Lang::Zh, 0) => format!("{y}岁"),
+        (Lang::Zh, m) => format!("{y}岁{m}个月"),
+        (Lang::En, 0) => format!("{y}"),
+        (Lang::En, m) => format!("{y}y {m}m"),
+    }
+}
+
+/// A data check's problem by its code (`model::checks::Problem::code`); a code this
+/// interface does not know shows the model's words.
+fn problem_text(code: &str, message: &str, lang: Lang) -> String {
+    let m = match code {
+        "missing-field" => {
+            let zh = message.rsplit('：').next().unwrap_or("");
+            let field = match zh {
+                "姓名" => M::PName.get(lang),
+                "出生日期" => M::PBirth.get(lang),
+                "入编时间" => M::PEntryDate.get(lang),
+                "学历" => M::PEducation.get(lang),
+                "身份证号" => M::PIdNumber.get(lang),
+                other => other,
+            };
+            return M::ProblemMissingField.get(lang).replace("{}", field);
+        }
+        "bad-id" => M::ProblemBadId,
+        "birth-mismatch" => M::ProblemBirthMismatch,
+        "sex-mismatch" => M::ProblemSexMismatch,
+        "counted-twice" => M::ProblemCountedTwice,
+        "no-quota-of-type" => M::ProblemNoQuotaOfType,
+        _ => return message.to_string(),
+    };
+    m.get(lang).to_string()
 }

@@ -690,3 +690,7 @@ mod ui14_tests;
 // The executor: views loading, Esc before the data, decisions on the writer (issue 13).
 #[path = "exec_tests.rs"]
 mod exec_tests;
+
+// The person screen's age, retirement month and data checks; the audit log (issue 14).
+#[path = "person_tests.rs"]
+mod person_tests;

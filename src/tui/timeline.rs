@@ -223,9 +223,17 @@ impl Timeline {
             (area, None)
         };
         let zh = lang == Lang::Zh;
+        // The audit log's lines carry the time to the minute: a wider first column.
+        let date_w = self
+            .items
+            .iter()
+            .map(|i| i.when().width())
+            .max()
+            .unwrap_or(10)
+            .max(10);
         let head = format!(
             "{} {} {} {}",
-            pad(M::HDate.get(lang), 10, e),
+            pad(M::HDate.get(lang), date_w, e),
             pad(M::HKind.get(lang), 8, e),
             pad(M::HDoc.get(lang), 16, e),
             M::HSummary.get(lang)
@@ -244,10 +252,10 @@ impl Timeline {
         for (row, &i) in self.shown.iter().enumerate().skip(offset).take(height) {
             let item = &self.items[i];
             let figure = item.figure().map(|s| format!(" {s}")).unwrap_or_default();
-            let summary_w = w.saturating_sub(10 + 8 + 16 + 3 + figure.width());
+            let summary_w = w.saturating_sub(date_w + 8 + 16 + 3 + figure.width());
             let text = format!(
                 "{} {} {} {}{}",
-                item.date,
+                pad(&item.when(), date_w, e),
                 pad(&item.kind.label(lang), 8, e),
                 pad(item.doc_no.as_deref().unwrap_or("—"), 16, e),
                 pad(&item.summary, summary_w, e),

@@ -158,6 +158,10 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
                 .keymap
                 .key_for(Mode::Person, Cmd::Reveal)
                 .unwrap_or_else(|| ":".into());
+            let other_key = s
+                .keymap
+                .key_for(Mode::Person, Cmd::OpenOther)
+                .unwrap_or_default();
             let title = format!(" {} ", v.data.person.name);
             render_tabbed(
                 theme,
@@ -167,7 +171,7 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
                 &titles,
                 v.tab,
                 focused,
-                |f, inner| v.render(f, inner, theme, &key),
+                |f, inner| v.render(f, inner, theme, &key, &other_key),
             );
         }
         Some(View::Inbox(v)) => v.render(f, area, theme, focused),
