@@ -62,6 +62,8 @@ pub struct PersonData {
     pub history: Vec<Event>,
     /// The career as a timeline, newest first.
     pub timeline: Vec<crate::store::timeline::Item>,
+    /// Keys of the fields whose shown value waits to be sent (待上传).
+    pub pending: Vec<String>,
 }
 
 /// What the status bar needs from the cache.
@@ -75,6 +77,8 @@ pub struct StatusData {
     pub pending_requests: i64,
     /// Decisions the server refused that the operator has not looked at yet.
     pub unseen_refusals: u64,
+    /// Edits not yet answered by the server (待上传).
+    pub edits: u64,
 }
 
 pub fn nodes(store: &Store, list: Vec<TreeNode>) -> Vec<Node> {
@@ -124,6 +128,7 @@ pub fn person(store: &Store, id: PersonId) -> store::Result<Option<PersonData>> 
         unit_path: queries::path_to_root(c, person.org_id)?,
         history: queries::history(c, Subject::Person(id))?,
         timeline: crate::store::timeline::person(c, id)?,
+        pending: crate::store::exec::pending_fields(store, id)?,
         person,
     }))
 }
@@ -163,6 +168,7 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
         scope,
         pending_requests,
         unseen_refusals: outbox::unseen_refusals(store.conn())?,
+        edits: crate::store::exec::waiting_edits(store)?,
     })
 }
 
@@ -227,6 +233,7 @@ pub fn reload(
             ViewKey::Inbox => Some(Fresh::Inbox(inbox(store, today)?)),
             ViewKey::Audit => Some(Fresh::Audit(audit_log(store)?)),
             ViewKey::Screen(req) => Some(Fresh::Screen(super::screens::load(store, req, today)?)),
+            ViewKey::Form(_) => None,
         };
         out.extend(fresh);
     }

@@ -77,6 +77,10 @@ fn breadcrumbs(s: &State) -> Vec<String> {
             p
         }
         Some(View::Audit(_)) => vec![M::CmdAudit.get(s.theme.lang).to_string()],
+        Some(View::Form(v)) => vec![
+            v.person.name.clone(),
+            v.title(s.theme.lang).trim().to_string(),
+        ],
         Some(View::Screen(v)) => vec![v.title(s.theme.lang)],
         Some(View::Loading(key)) => vec![loading_title(s, key)],
         None => s
@@ -171,6 +175,7 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
             );
         }
         Some(View::Inbox(v)) => v.render(f, area, theme, focused),
+        Some(View::Form(v)) => v.render(f, area, theme),
         Some(View::Screen(v)) => v.render(f, area, theme),
         Some(View::Audit(t)) => {
             let block =
@@ -209,6 +214,7 @@ fn loading_title(s: &State, key: &ViewKey) -> String {
         ViewKey::Screen(ScreenRequest::Warnings { .. }) => M::WarningsTitle.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Persons { title, .. }) => title.clone(),
         ViewKey::Screen(_) => M::Unit.get(lang).to_string(),
+        ViewKey::Form(_) => M::FormEditTitle.get(lang).to_string(),
     }
 }
 
@@ -304,6 +310,13 @@ fn render_status(s: &State, f: &mut Frame, area: Rect) {
     } else {
         Span::raw(unsent)
     });
+    if s.status.edits > 0 {
+        spans.push(Span::raw(dot));
+        spans.push(Span::styled(
+            format!("{} {}", M::EditsWaiting.get(lang), s.status.edits),
+            theme.warn(),
+        ));
+    }
     if s.status.unseen_refusals > 0 {
         // Stays until the operator has opened the list.
         let key = s
@@ -359,6 +372,16 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
             )),
             area,
         );
+        return;
+    }
+    if let Some(View::Form(form)) = s.stack.last() {
+        let style = if form.confirm_discard {
+            theme.warn()
+        } else {
+            theme.dim()
+        };
+        let text = fit(&format!(" {}", form.hint(lang)), area.width as usize, theme.ellipsis());
+        f.render_widget(Paragraph::new(Line::styled(text, style)), area);
         return;
     }
     let mode = s.mode();
@@ -827,8 +850,8 @@ fn render_refusals(s: &State, f: &mut Frame, body: Rect) {
             String::new()
         };
         let decision = match lang {
-            crate::model::Lang::Zh => e.decision.zh(),
-            crate::model::Lang::En => e.decision.en(),
+            crate::model::Lang::Zh => e.verdict().zh(),
+            crate::model::Lang::En => e.verdict().en(),
         };
         let head = match lang {
             crate::model::Lang::Zh => format!("{new}申请 {} {decision}：", e.approval_id),
