@@ -72,7 +72,7 @@ pub struct FormView {
 }
 
 /// Label column width in display cells.
-const LABEL: usize = 14;
+const LABEL: usize = 16;
 /// Value column width in display cells.
 const VALUE: usize = 28;
 /// Terms shown at once in a pick list.
@@ -413,12 +413,16 @@ impl FormView {
         self.pick = None;
     }
 
+    /// 修改人员信息 / 减员登记
+    pub fn what(&self, lang: Lang) -> &'static str {
+        match self.kind {
+            FormKind::Edit => M::FormEditTitle.get(lang),
+            FormKind::Exit => M::FormExitTitle.get(lang),
+        }
+    }
+
     pub fn title(&self, lang: Lang) -> String {
-        let what = match self.kind {
-            FormKind::Edit => M::FormEditTitle,
-            FormKind::Exit => M::FormExitTitle,
-        };
-        format!(" {} · {} ", what.get(lang), self.person.name)
+        format!(" {} · {} ", self.what(lang), self.person.name)
     }
 
     fn label(&self, slot: Slot, lang: Lang) -> String {
@@ -492,7 +496,10 @@ impl FormView {
             } else {
                 ratatui::style::Style::default()
             };
+            // While the pick list filters, the half-typed term is not yet a mistake.
+            let picking = focused && self.pick.is_some();
             let (note, note_style) = match self.problem(i) {
+                Some(_) if picking => (M::FormPicking.get(lang).to_string(), theme.dim()),
                 Some(why) => (format!("✗ {why}"), theme.error()),
                 None if r.locked => (M::FormRevealFirst.get(lang).to_string(), theme.dim()),
                 None => match r.slot {
@@ -561,11 +568,12 @@ impl FormView {
             .clamp(8, VALUE) as u16
             + 2;
         let x = area.x + 1 + 1 + LABEL as u16 + 1;
+        // Inside the form's border: under the field, else over it.
         let below = y + 1;
-        let top = if below + height <= area.bottom() {
+        let top = if below + height < area.bottom() {
             below
         } else {
-            y.saturating_sub(height).max(area.y)
+            y.saturating_sub(height).max(area.y + 1)
         };
         let r = Rect {
             x,

@@ -50,6 +50,7 @@ messages! {
     FormDiscard => "放弃所做的修改？按 y 放弃，按 n 继续修改", "Discard your changes? y discards, n keeps editing";
     FormFix => "有栏目的值不对，已移到该栏：请按旁边的提示改正后再保存", "A value is not right (the cursor is on it): correct it as shown beside it and save again";
     FormNoChange => "没有修改，未记录", "Nothing changed; nothing recorded";
+    FormPicking => "从列表中选定（Enter）", "pick from the list (Enter)";
     FormChanged => "已修改", "changed";
     FormKeyField => "关键信息（需文号）", "key field (needs a document)";
     FormDocWhy => "修改关键信息、减员须填文号", "needed for key fields and exits";

@@ -139,6 +139,39 @@ impl PersonView {
                 (M::PStatus, p.status.label(lang).to_string()),
             ],
         );
+        // A field whose shown value waits to be sent says so (待上传).
+        const KEYS: [&str; 22] = [
+            "name",
+            "org",
+            "id_number",
+            "sex",
+            "birth_date",
+            "ethnicity",
+            "political_status",
+            "staffing_type",
+            "funding_type",
+            "post",
+            "rank",
+            "post_type",
+            "leader_post",
+            "work_start",
+            "entry_form",
+            "entry_doc",
+            "entry_date",
+            "education",
+            "degree",
+            "school",
+            "major",
+            "status",
+        ];
+        for (line, key) in lines.iter_mut().zip(KEYS) {
+            if self.data.pending.iter().any(|k| k == key) {
+                line.spans.push(Span::styled(
+                    format!(" {}", M::PendingMark.get(lang)),
+                    theme.warn(),
+                ));
+            }
+        }
         // The reveal hint follows the masked ID number.
         if !self.revealed && !reveal_key.is_empty() {
             lines[2].spans.push(Span::styled(

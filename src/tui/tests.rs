@@ -690,3 +690,7 @@ mod ui14_tests;
 // The executor: views loading, Esc before the data, decisions on the writer (issue 13).
 #[path = "exec_tests.rs"]
 mod exec_tests;
+
+// The person edit and exit forms (issue 15).
+#[path = "forms_tests.rs"]
+mod forms_tests;

@@ -52,6 +52,7 @@ fn a_refused_decision_stays_flagged_until_its_list_is_opened() {
             client_id: &id,
             accepted: false,
             reason: Some("超出可使用编制：申请2名，可使用0名"),
+            outcome: None,
         }],
     )
     .unwrap();

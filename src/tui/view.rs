@@ -77,10 +77,7 @@ fn breadcrumbs(s: &State) -> Vec<String> {
             p
         }
         Some(View::Audit(_)) => vec![M::CmdAudit.get(s.theme.lang).to_string()],
-        Some(View::Form(v)) => vec![
-            v.person.name.clone(),
-            v.title(s.theme.lang).trim().to_string(),
-        ],
+        Some(View::Form(v)) => vec![v.person.name.clone(), v.what(s.theme.lang).to_string()],
         Some(View::Screen(v)) => vec![v.title(s.theme.lang)],
         Some(View::Loading(key)) => vec![loading_title(s, key)],
         None => s
