@@ -7,6 +7,7 @@ mod cli;
 mod durability;
 mod english;
 mod exec;
+mod forms;
 mod faults;
 mod fuzz;
 mod house;

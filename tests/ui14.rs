@@ -108,6 +108,7 @@ fn a_refused_decision_is_flagged_until_its_list_is_seen() {
                 client_id: &id,
                 accepted: false,
                 reason: Some("该单位此类编制满编或超编，用编已冻结"),
+                outcome: None,
             }],
         )
         .unwrap();
