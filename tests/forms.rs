@@ -27,7 +27,10 @@ fn a_clerk_changes_a_post_in_the_form_and_it_is_pending() {
     let env: String = [
         ("XDG_CONFIG_HOME", home.path().join("config")),
         ("XDG_STATE_HOME", home.path().join("state")),
-        ("BIANZHI_CONFIG", home.path().join("config/bianzhi/config.toml")),
+        (
+            "BIANZHI_CONFIG",
+            home.path().join("config/bianzhi/config.toml"),
+        ),
         ("BIANZHI_LOG_DIR", home.path().join("log")),
     ]
     .iter()
@@ -69,11 +72,18 @@ fn a_clerk_changes_a_post_in_the_form_and_it_is_pending() {
         .args(["person", &p.id.to_string(), "--json"])
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("BIANZHI_CONFIG", home.path().join("config/bianzhi/config.toml"))
+        .env(
+            "BIANZHI_CONFIG",
+            home.path().join("config/bianzhi/config.toml"),
+        )
         .env("BIANZHI_LOG_DIR", home.path().join("log"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["post"], new_post);
     assert_eq!(shown["pending"], true);

@@ -162,7 +162,11 @@ pub struct QueuedEdit {
 
 impl std::fmt::Debug for QueuedEdit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "QueuedEdit(person {}, {} fields)", self.person, self.fields)
+        write!(
+            f,
+            "QueuedEdit(person {}, {} fields)",
+            self.person, self.fields
+        )
     }
 }
 

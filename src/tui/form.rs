@@ -85,7 +85,8 @@ impl FormView {
             .iter()
             .map(|&f| {
                 let v = f.get(&person);
-                let locked = !revealed && matches!(f, PersonField::IdNumber | PersonField::BirthDate);
+                let locked =
+                    !revealed && matches!(f, PersonField::IdNumber | PersonField::BirthDate);
                 row(Slot::Field(f), v, locked)
             })
             .collect();
@@ -457,7 +458,10 @@ impl FormView {
         let head = if self.confirm_discard {
             Line::styled(format!(" {}", M::FormDiscard.get(lang)), theme.warn())
         } else if let Some(g) = &self.general {
-            Line::styled(fit(&format!(" {g}"), inner.width as usize, "…"), theme.error())
+            Line::styled(
+                fit(&format!(" {g}"), inner.width as usize, "…"),
+                theme.error(),
+            )
         } else {
             Line::styled(format!(" {}", M::FormHead.get(lang)), theme.dim())
         };

@@ -75,7 +75,11 @@ fn e_opens_the_form_a_changed_post_is_queued_and_marked_pending() {
     assert_eq!(p.data.pending, vec!["post".to_string()]);
     assert_eq!(h.state.status.edits, 1);
     let m = h.state.message.clone().unwrap();
-    assert!(m.text.starts_with("已记录修改 1 项（待上传）"), "{}", m.text);
+    assert!(
+        m.text.starts_with("已记录修改 1 项（待上传）"),
+        "{}",
+        m.text
+    );
     let text = h.text();
     assert!(text.contains("待上传 1"), "status bar: {text}");
     h.state.message = None;
@@ -122,11 +126,19 @@ fn a_bad_value_is_said_beside_the_field_and_nothing_is_queued() {
 fn a_key_field_asks_for_a_document_and_the_servers_rules_name_it() {
     let mut h = h();
     h.keys(&["e"]);
-    assert!(!form(&h).visible().iter().any(|&i| form(&h).rows[i].slot == Slot::Doc));
+    assert!(
+        !form(&h)
+            .visible()
+            .iter()
+            .any(|&i| form(&h).rows[i].slot == Slot::Doc)
+    );
     h.keys(&["<C-u>"]);
     h.type_text("张为");
     assert!(
-        form(&h).visible().iter().any(|&i| form(&h).rows[i].slot == Slot::Doc),
+        form(&h)
+            .visible()
+            .iter()
+            .any(|&i| form(&h).rows[i].slot == Slot::Doc),
         "文号 shown once a key field changed"
     );
     h.keys(&["<Enter>"]);
@@ -156,7 +168,10 @@ fn esc_with_changes_asks_before_discarding_and_paste_goes_into_the_field() {
     assert!(!form(&h).confirm_discard);
     assert_eq!(value(&h, PersonField::School), "示例师范 大学", "kept");
     h.keys(&["<Esc>", "y"]);
-    assert_eq!(person_view(&h).data.person.school.as_deref(), Some("示例大学"));
+    assert_eq!(
+        person_view(&h).data.person.school.as_deref(),
+        Some("示例大学")
+    );
     assert_eq!(edits(&h), 0);
     // Without changes Esc just leaves.
     h.keys(&["e", "<Esc>"]);
@@ -179,7 +194,11 @@ fn x_records_an_exit_with_kind_date_and_document() {
     assert_eq!(edits(&h), 1);
     let p = person_view(&h);
     assert_eq!(p.data.person.exit_kind.map(|k| k.zh()), Some("调出"));
-    assert!(p.data.pending.iter().any(|k| k == "status"), "{:?}", p.data.pending);
+    assert!(
+        p.data.pending.iter().any(|k| k == "status"),
+        "{:?}",
+        p.data.pending
+    );
 }
 
 #[test]

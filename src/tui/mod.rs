@@ -600,16 +600,14 @@ impl Runtime {
                 // The same path as `bianzhi person edit`: checked with the server's
                 // rules, queued in the outbox and shown at once over the cache.
                 self.write(move |s| {
-                    Ok(
-                        match crate::store::exec::queue_edit(s, *q.intent, today)? {
-                            Ok(_) => vec![
-                                Action::Note(form::queued_note(lang, kind, q.fields)),
-                                Action::EditQueued(q.person),
-                                Action::Effect(Effect::LoadStatus),
-                            ],
-                            Err(errors) => vec![Action::EditRefused(errors)],
-                        },
-                    )
+                    Ok(match crate::store::exec::queue_edit(s, *q.intent, today)? {
+                        Ok(_) => vec![
+                            Action::Note(form::queued_note(lang, kind, q.fields)),
+                            Action::EditQueued(q.person),
+                            Action::Effect(Effect::LoadStatus),
+                        ],
+                        Err(errors) => vec![Action::EditRefused(errors)],
+                    })
                 })
             }
             Effect::LoadRefusals => {

@@ -377,7 +377,11 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
         } else {
             theme.dim()
         };
-        let text = fit(&format!(" {}", form.hint(lang)), area.width as usize, theme.ellipsis());
+        let text = fit(
+            &format!(" {}", form.hint(lang)),
+            area.width as usize,
+            theme.ellipsis(),
+        );
         f.render_widget(Paragraph::new(Line::styled(text, style)), area);
         return;
     }
