@@ -295,7 +295,13 @@ impl FormView {
             }
             return None;
         }
-        match ev.code {
+        // Ctrl-c leaves a form as Esc does (asking first when something was typed); it
+        // never quits the program over unsaved changes.
+        let code = match ev.code {
+            KeyCode::Char('c') if ctrl => KeyCode::Esc,
+            other => other,
+        };
+        match code {
             KeyCode::Esc if self.pick.is_some() => self.pick = None,
             KeyCode::Esc if self.dirty() => self.confirm_discard = true,
             KeyCode::Esc => self.closed = true,

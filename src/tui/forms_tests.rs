@@ -167,7 +167,13 @@ fn esc_with_changes_asks_before_discarding_and_paste_goes_into_the_field() {
     h.keys(&["n"]);
     assert!(!form(&h).confirm_discard);
     assert_eq!(value(&h, PersonField::School), "示例师范 大学", "kept");
-    h.keys(&["<Esc>", "y"]);
+    h.keys(&["<C-c>"]);
+    assert!(
+        form(&h).confirm_discard,
+        "Ctrl-c asks too, it does not quit"
+    );
+    assert!(!h.state.quit);
+    h.keys(&["n", "<Esc>", "y"]);
     assert_eq!(
         person_view(&h).data.person.school.as_deref(),
         Some("示例大学")
