@@ -222,6 +222,30 @@ fn run<A>(shared: &std::sync::Weak<Shared<A>>, store: &Store, task: Task<A>) -> 
     true
 }
 
+/// The interface's "queue edit" job (on the writer): the edit is based on the cache's
+/// cursor now, checked with the server's rules and queued as `bianzhi person edit` does.
+/// Err holds the refusals, field by field; nothing is queued then.
+pub fn queue_edit(
+    store: &Store,
+    mut intent: crate::model::edit::Intent,
+    today: chrono::NaiveDate,
+) -> Result<std::result::Result<super::outbox::Entry, Vec<crate::model::edit::FieldError>>> {
+    intent.base = super::pending::cursor(store.conn())?;
+    super::pending::queue(store.conn(), &intent, today)
+}
+
+/// Edits not yet answered by the server (待上传), for the status bar.
+pub fn waiting_edits(store: &Store) -> Result<u64> {
+    super::pending::waiting(store.conn())
+}
+
+/// The keys of a person's fields whose shown value waits to be sent (待上传).
+pub fn pending_fields(store: &Store, id: crate::model::PersonId) -> Result<Vec<String>> {
+    Ok(super::pending::person(store.conn(), id)?
+        .map(|p| p.fields)
+        .unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

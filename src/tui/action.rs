@@ -56,6 +56,10 @@ pub enum Action {
     Reloaded(Vec<Fresh>),
     /// The refused decisions (newest first) and how many were unseen; opens their list.
     Refusals(Vec<crate::store::outbox::Entry>, u64),
+    /// An edit was queued (待上传): the form in front closes and the person is read again.
+    EditQueued(PersonId),
+    /// The edit was refused by the server's rules, checked here: the form marks the fields.
+    EditRefused(Vec<crate::model::edit::FieldError>),
     /// A short note for the status line (kept out of dialogs).
     Note(String),
     Error(String),
@@ -69,6 +73,8 @@ pub enum ViewKey {
     Inbox,
     Audit,
     Screen(super::screens::ScreenRequest),
+    /// A form over a person: never read again (what the clerk typed stays).
+    Form(PersonId),
 }
 
 /// A view's data read again, for [`Action::Reloaded`].
@@ -139,6 +145,29 @@ pub enum Effect {
     LoadAuditLog,
     /// The refused decisions with their reasons; they count as seen from then on.
     LoadRefusals,
+    /// Check an edit with the server's rules and queue it in the outbox, as `bianzhi
+    /// person edit` does.
+    QueueEdit(QueuedEdit),
+}
+
+/// An edit from a form on its way to the outbox. Its Debug names what it is and never
+/// the values (an ID number or a birth date may be among them).
+#[derive(Clone, PartialEq, Eq)]
+pub struct QueuedEdit {
+    pub person: PersonId,
+    pub intent: Box<crate::model::edit::Intent>,
+    /// Fields changed, for the note (已记录修改 N（待上传）).
+    pub fields: usize,
+}
+
+impl std::fmt::Debug for QueuedEdit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "QueuedEdit(person {}, {} fields)",
+            self.person, self.fields
+        )
+    }
 }
 
 /// Why a sync did not happen. Offline is a state, not an error: the status bar says
@@ -179,6 +208,8 @@ impl std::fmt::Debug for Action {
             Action::Screen(_) => "Screen",
             Action::Reloaded(v) => return write!(f, "Reloaded({})", v.len()),
             Action::Refusals(v, _) => return write!(f, "Refusals({})", v.len()),
+            Action::EditQueued(id) => return write!(f, "EditQueued({id})"),
+            Action::EditRefused(v) => return write!(f, "EditRefused({})", v.len()),
             Action::Note(_) => "Note",
             Action::Error(_) => "Error",
         };

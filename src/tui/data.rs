@@ -66,6 +66,8 @@ pub struct PersonData {
     pub problems: Vec<store::warnings::RecordProblem>,
     /// The day the age is counted on.
     pub today: chrono::NaiveDate,
+    /// Keys of the fields whose shown value waits to be sent (待上传).
+    pub pending: Vec<String>,
 }
 
 /// What the status bar needs from the cache.
@@ -79,6 +81,8 @@ pub struct StatusData {
     pub pending_requests: i64,
     /// Decisions the server refused that the operator has not looked at yet.
     pub unseen_refusals: u64,
+    /// Edits not yet answered by the server (待上传).
+    pub edits: u64,
 }
 
 pub fn nodes(store: &Store, list: Vec<TreeNode>) -> Vec<Node> {
@@ -134,6 +138,7 @@ pub fn person(
         timeline: crate::store::timeline::person(c, id)?,
         problems: store::warnings::of_person(c, id)?,
         today,
+        pending: crate::store::exec::pending_fields(store, id)?,
         person,
     }))
 }
@@ -173,6 +178,7 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
         scope,
         pending_requests,
         unseen_refusals: outbox::unseen_refusals(store.conn())?,
+        edits: crate::store::exec::waiting_edits(store)?,
     })
 }
 
@@ -237,6 +243,7 @@ pub fn reload(
             ViewKey::Inbox => Some(Fresh::Inbox(inbox(store, today)?)),
             ViewKey::Audit => Some(Fresh::Audit(audit_log(store)?)),
             ViewKey::Screen(req) => Some(Fresh::Screen(super::screens::load(store, req, today)?)),
+            ViewKey::Form(_) => None,
         };
         out.extend(fresh);
     }

@@ -37,6 +37,25 @@ messages! {
     NeverSynced => "从未同步", "never synced";
     LastSync => "同步", "synced";
     Unsent => "未发送", "unsent";
+    EditsWaiting => "待上传", "pending";
+    PendingMark => "待上传", "pending";
+    FormEditTitle => "修改人员信息", "Edit details";
+    FormExitTitle => "减员登记", "Record an exit";
+    FormHead => "逐项修改，值随输入检查；保存后待上传，下次同步时发送", "Values are checked as you type; saved edits wait for the next sync";
+    FormDoc => "文号", "document no.";
+    FormExitKind => "减员方式", "exit kind";
+    FormExitDate => "减员日期", "exit date";
+    FormHint => "Tab/↑↓ 换栏 · 选项栏输入拼音首字母筛选 · Enter/Ctrl-S 保存 · Esc 取消", "Tab/↑↓ next field · type initials in a list field · Enter/Ctrl-S save · Esc cancel";
+    FormPickHint => "↑↓ 选择 · Enter 选定 · Tab 选定并到下一栏 · Esc 关闭列表", "↑↓ choose · Enter take · Tab take and go on · Esc close the list";
+    FormDiscard => "放弃所做的修改？按 y 放弃，按 n 继续修改", "Discard your changes? y discards, n keeps editing";
+    FormFix => "有栏目的值不对，已移到该栏：请按旁边的提示改正后再保存", "A value is not right (the cursor is on it): correct it as shown beside it and save again";
+    FormNoChange => "没有修改，未记录", "Nothing changed; nothing recorded";
+    FormPicking => "从列表中选定（Enter）", "pick from the list (Enter)";
+    FormChanged => "已修改", "changed";
+    FormKeyField => "关键信息（需文号）", "key field (needs a document)";
+    FormDocWhy => "修改关键信息、减员须填文号", "needed for key fields and exits";
+    FormRevealFirst => "已遮挡：先在人员页按 r 显示后才能修改", "masked: reveal it (r) on the person screen to edit";
+    ExitQueued => "已记录减员（待上传），下次同步时发送", "Exit recorded (pending): sent with the next sync";
     WithdrawTitle => "撤回决定", "Withdraw the decision";
     WithdrawHint => "按 Enter 撤回（不会发送，申请重新列入待审批） · Esc 保留", "Enter withdraws it (nothing is sent; the request is open again) · Esc keeps it";
     Scope => "辖区", "scope";
@@ -273,6 +292,14 @@ pub fn quit_unsent(lang: Lang, n: i64) -> String {
     match lang {
         Lang::Zh => format!("还有 {n} 项决定未发送到服务器。"),
         Lang::En => format!("{n} decisions have not been sent to the server."),
+    }
+}
+
+/// A form's edit queued: `已记录修改 2 项（待上传）`.
+pub fn edit_queued(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("已记录修改 {n} 项（待上传），下次同步时发送"),
+        Lang::En => format!("{n} changes recorded (pending): sent with the next sync"),
     }
 }
 

@@ -67,6 +67,10 @@ pub enum Cmd {
     Legend,
     /// The person screen: open the other record a data-check problem names (一人多编).
     OpenOther,
+    /// 信息变更: the form over the person in front.
+    EditPerson,
+    /// 减员: the exit form over the person in front.
+    ExitPerson,
     /// `run = "noop"`: the key does nothing here, not even what `[global]` binds it to.
     Noop,
 }
@@ -253,6 +257,20 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         false,
         "标记图例（○ ◐ ● 各表示什么）",
         "legend of the marks (what ○ ◐ ● mean)",
+    ),
+    (
+        "edit_person",
+        Cmd::EditPerson,
+        true,
+        "修改人员信息（待上传，同步时发送）",
+        "edit the person's details (sent with the next sync)",
+    ),
+    (
+        "exit_person",
+        Cmd::ExitPerson,
+        true,
+        "减员登记（退休、调出、辞职……）",
+        "record an exit (retirement, transfer out, ...)",
     ),
     (
         "noop",

@@ -9,6 +9,7 @@ mod action;
 mod backend;
 mod data;
 mod export;
+mod form;
 mod i18n;
 mod inbox;
 mod keymap;
@@ -364,6 +365,7 @@ impl Runtime {
             ViewKey::Inbox => "inbox",
             ViewKey::Audit => "audit",
             ViewKey::Screen(_) => "screen",
+            ViewKey::Form(_) => "form",
         });
         self.exec
             .submit(Lane::Read, kind, move |s| {
@@ -582,6 +584,33 @@ impl Runtime {
                             Err(refusal) => vec![Action::Error(refusal.to_string())],
                         },
                     )
+                })
+            }
+            Effect::QueueEdit(q) => {
+                if state.read_only {
+                    return vec![Action::Error(
+                        i18n::M::ReadOnlyRefused.get(lang).to_string(),
+                    )];
+                }
+                if state.damaged.is_some() {
+                    return vec![Action::Error(i18n::M::CacheDamaged.get(lang).to_string())];
+                }
+                let today = state.now.date_naive();
+                let kind = match q.intent.edit {
+                    crate::model::edit::Edit::PersonExit { .. } => form::FormKind::Exit,
+                    _ => form::FormKind::Edit,
+                };
+                // The same path as `bianzhi person edit`: checked with the server's
+                // rules, queued in the outbox and shown at once over the cache.
+                self.write(move |s| {
+                    Ok(match crate::store::exec::queue_edit(s, *q.intent, today)? {
+                        Ok(_) => vec![
+                            Action::Note(form::queued_note(lang, kind, q.fields)),
+                            Action::EditQueued(q.person),
+                            Action::Effect(Effect::LoadStatus),
+                        ],
+                        Err(errors) => vec![Action::EditRefused(errors)],
+                    })
                 })
             }
             Effect::LoadRefusals => {

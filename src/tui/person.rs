@@ -164,65 +164,101 @@ impl PersonView {
         } else {
             (mask_id(&p.id_number), mask_birth(p.birth_date))
         };
+        // Each row with the key of the field it shows, so a pending one says so (待上传).
+        let rows: Vec<(&str, M, String)> = vec![
+            ("name", M::PName, p.name.clone()),
+            ("org", M::PUnit, unit),
+            ("id_number", M::PIdNumber, id),
+            ("sex", M::PSex, p.sex.label(lang).to_string()),
+            ("birth_date", M::PBirth, birth),
+            (
+                "age",
+                M::PAge,
+                self.age().map_or_else(
+                    || "—".to_string(),
+                    |a| M::PAgeYears.get(lang).replace("{}", &a.to_string()),
+                ),
+            ),
+            ("ethnicity", M::PEthnicity, p.ethnicity.clone()),
+            (
+                "political_status",
+                M::PPolitical,
+                or_dash(p.political_status.map(|v| v.label(lang))),
+            ),
+            (
+                "staffing_type",
+                M::PStaffing,
+                p.staffing_type
+                    .map_or(M::OutOfQuota.get(lang), |t| t.label(lang))
+                    .to_string(),
+            ),
+            (
+                "funding_type",
+                M::PFunding,
+                or_dash(p.funding_type.map(|v| v.label(lang))),
+            ),
+            ("post", M::PPost, text_or_dash(&p.post)),
+            ("rank", M::PRank, text_or_dash(&p.rank)),
+            (
+                "post_type",
+                M::PPostType,
+                p.post_type.label(lang).to_string(),
+            ),
+            (
+                "leader_post",
+                M::PLeaderPost,
+                or_dash(p.leader_post.map(|s| super::i18n::slot(s, lang))),
+            ),
+            ("work_start", M::PWorkStart, or_dash(p.work_start)),
+            (
+                "entry_form",
+                M::PEntryForm,
+                or_dash(p.entry_form.map(|v| v.label(lang))),
+            ),
+            ("entry_doc", M::PEntryDoc, text_or_dash(&p.entry_doc)),
+            ("entry_date", M::PEntryDate, or_dash(p.entry_date)),
+            (
+                "education",
+                M::PEducation,
+                or_dash(p.education.map(|v| v.label(lang))),
+            ),
+            (
+                "degree",
+                M::PDegree,
+                or_dash(p.degree.map(|v| v.label(lang))),
+            ),
+            ("school", M::PSchool, text_or_dash(&p.school)),
+            ("major", M::PMajor, text_or_dash(&p.major)),
+            ("status", M::PStatus, p.status.label(lang).to_string()),
+            (
+                "retire_month",
+                M::PRetireMonth,
+                self.retirement().map_or_else(
+                    || "—".to_string(),
+                    |(m, age)| {
+                        M::PRetireDetail
+                            .get(lang)
+                            .replacen("{}", &m.to_string(), 1)
+                            .replacen("{}", &age_text(age, lang), 1)
+                    },
+                ),
+            ),
+        ];
+        let keys: Vec<&str> = rows.iter().map(|(k, _, _)| *k).collect();
         let mut lines = fields(
             theme,
             lang,
             w,
-            vec![
-                (M::PName, p.name.clone()),
-                (M::PUnit, unit),
-                (M::PIdNumber, id),
-                (M::PSex, p.sex.label(lang).to_string()),
-                (M::PBirth, birth),
-                (
-                    M::PAge,
-                    self.age().map_or_else(
-                        || "—".to_string(),
-                        |a| M::PAgeYears.get(lang).replace("{}", &a.to_string()),
-                    ),
-                ),
-                (M::PEthnicity, p.ethnicity.clone()),
-                (
-                    M::PPolitical,
-                    or_dash(p.political_status.map(|v| v.label(lang))),
-                ),
-                (
-                    M::PStaffing,
-                    p.staffing_type
-                        .map_or(M::OutOfQuota.get(lang), |t| t.label(lang))
-                        .to_string(),
-                ),
-                (M::PFunding, or_dash(p.funding_type.map(|v| v.label(lang)))),
-                (M::PPost, text_or_dash(&p.post)),
-                (M::PRank, text_or_dash(&p.rank)),
-                (M::PPostType, p.post_type.label(lang).to_string()),
-                (
-                    M::PLeaderPost,
-                    or_dash(p.leader_post.map(|s| super::i18n::slot(s, lang))),
-                ),
-                (M::PWorkStart, or_dash(p.work_start)),
-                (M::PEntryForm, or_dash(p.entry_form.map(|v| v.label(lang)))),
-                (M::PEntryDoc, text_or_dash(&p.entry_doc)),
-                (M::PEntryDate, or_dash(p.entry_date)),
-                (M::PEducation, or_dash(p.education.map(|v| v.label(lang)))),
-                (M::PDegree, or_dash(p.degree.map(|v| v.label(lang)))),
-                (M::PSchool, text_or_dash(&p.school)),
-                (M::PMajor, text_or_dash(&p.major)),
-                (M::PStatus, p.status.label(lang).to_string()),
-                (
-                    M::PRetireMonth,
-                    self.retirement().map_or_else(
-                        || "—".to_string(),
-                        |(m, age)| {
-                            M::PRetireDetail
-                                .get(lang)
-                                .replacen("{}", &m.to_string(), 1)
-                                .replacen("{}", &age_text(age, lang), 1)
-                        },
-                    ),
-                ),
-            ],
+            rows.into_iter().map(|(_, m, v)| (m, v)).collect(),
         );
+        for (line, key) in lines.iter_mut().zip(keys) {
+            if self.data.pending.iter().any(|k| k == key) {
+                line.spans.push(Span::styled(
+                    format!(" {}", M::PendingMark.get(lang)),
+                    theme.warn(),
+                ));
+            }
+        }
         // The reveal hint follows the masked ID number.
         if !self.revealed && !reveal_key.is_empty() {
             lines[2].spans.push(Span::styled(

@@ -29,6 +29,8 @@ pub enum View {
     /// A view asked for whose data is still being read: it says so, answers keys, and
     /// Esc leaves it (the data that comes later is then dropped).
     Loading(ViewKey),
+    /// A form over the person under it (信息变更, 减员).
+    Form(Box<super::form::FormView>),
 }
 
 impl View {
@@ -41,6 +43,7 @@ impl View {
             View::Audit(_) => ViewKey::Audit,
             View::Screen(v) => ViewKey::Screen(v.request()),
             View::Loading(k) => k.clone(),
+            View::Form(v) => ViewKey::Form(v.person.id),
         }
     }
 
@@ -175,6 +178,8 @@ impl State {
                 Some(View::Screen(_)) => Mode::Unit,
                 // Esc leaves; every global key works.
                 Some(View::Loading(_)) => Mode::Unit,
+                // The form reads keys itself; help lists the text keys.
+                Some(View::Form(_)) => Mode::Input,
             },
         }
     }
@@ -209,6 +214,16 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
         Action::Key(ev) => {
             if ev.kind == KeyEventKind::Release {
                 return None;
+            }
+            if s.overlay.is_none()
+                && let Some(View::Form(form)) = s.stack.last_mut()
+            {
+                let lang = s.theme.lang;
+                let next = form.on_key(ev, lang);
+                if form.closed {
+                    s.stack.pop();
+                }
+                return next;
             }
             let key = Key::from_event(&ev)?;
             on_key(s, key)
@@ -427,6 +442,23 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             s.overlay = Some(Overlay::Refusals);
             // Seen now: the status bar's count goes.
             s.status.unseen_refusals = 0;
+            None
+        }
+        Action::EditQueued(id) => {
+            // The form closes; the person under it is read again with the pending marks.
+            if matches!(s.stack.last(), Some(View::Form(f)) if f.person.id == id) {
+                s.stack.pop();
+            }
+            if matches!(s.stack.last(), Some(View::Person(p)) if p.data.person.id == id) {
+                return Some(Action::Effect(Effect::LoadPerson(id)));
+            }
+            None
+        }
+        Action::EditRefused(errors) => {
+            if let Some(View::Form(f)) = s.stack.last_mut() {
+                f.refused(errors);
+            }
+            s.note(M::FormFix.get(s.theme.lang), true);
             None
         }
         Action::Note(t) => {
@@ -700,6 +732,10 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             Cmd::Warnings => Some(Action::Effect(Effect::Open(
                 super::screens::ScreenRequest::Warnings { kind: None },
             ))),
+            Cmd::EditPerson | Cmd::ExitPerson => {
+                open_form(s, cmd);
+                None
+            }
             other => match s.stack.last_mut() {
                 None => s.tree.handle(other, height),
                 Some(View::Unit(v)) => v.handle(other, height.saturating_sub(1)),
@@ -707,7 +743,7 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 Some(View::Inbox(v)) => v.handle(other, height, lang),
                 Some(View::Audit(t)) => t.handle(other, height),
                 Some(View::Screen(v)) => v.handle(other, height),
-                Some(View::Loading(_)) => None,
+                Some(View::Loading(_) | View::Form(_)) => None,
             },
         },
     }
@@ -796,6 +832,22 @@ fn export_table(s: &mut State, arg: &str) -> Option<Action> {
     }
 }
 
+/// `e` / `x` on a person: the form over them.
+fn open_form(s: &mut State, cmd: Cmd) {
+    use super::form::FormView;
+    let today = s.now.date_naive();
+    let Some(View::Person(p)) = s.stack.last() else {
+        return;
+    };
+    let person = p.data.person.clone();
+    let form = if cmd == Cmd::EditPerson {
+        FormView::edit(person, p.data.pending.clone(), p.revealed)
+    } else {
+        FormView::exit(person, today)
+    };
+    s.stack.push(View::Form(Box::new(form)));
+}
+
 /// Text typed or pasted into the view in front, when it has an input open.
 fn type_into_view(s: &mut State, text: &str) {
     match s.stack.last_mut() {
@@ -803,6 +855,7 @@ fn type_into_view(s: &mut State, text: &str) {
         Some(View::Person(v)) if v.career.typing() => v.career.type_text(text),
         Some(View::Inbox(v)) if v.typing() => v.type_text(text),
         Some(View::Audit(t)) if t.typing() => t.type_text(text),
+        Some(View::Form(f)) => f.type_text(text),
         _ => {}
     }
 }

@@ -694,3 +694,6 @@ mod exec_tests;
 // The person screen's age, retirement month and data checks; the audit log (issue 14).
 #[path = "person_tests.rs"]
 mod person_tests;
+// The person edit and exit forms (issue 15).
+#[path = "forms_tests.rs"]
+mod forms_tests;

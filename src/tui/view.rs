@@ -77,6 +77,7 @@ fn breadcrumbs(s: &State) -> Vec<String> {
             p
         }
         Some(View::Audit(_)) => vec![M::CmdAudit.get(s.theme.lang).to_string()],
+        Some(View::Form(v)) => vec![v.person.name.clone(), v.what(s.theme.lang).to_string()],
         Some(View::Screen(v)) => vec![v.title(s.theme.lang)],
         Some(View::Loading(key)) => vec![loading_title(s, key)],
         None => s
@@ -175,6 +176,7 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
             );
         }
         Some(View::Inbox(v)) => v.render(f, area, theme, focused),
+        Some(View::Form(v)) => v.render(f, area, theme),
         Some(View::Screen(v)) => v.render(f, area, theme),
         Some(View::Audit(t)) => {
             let block =
@@ -213,6 +215,7 @@ fn loading_title(s: &State, key: &ViewKey) -> String {
         ViewKey::Screen(ScreenRequest::Warnings { .. }) => M::WarningsTitle.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Persons { title, .. }) => title.clone(),
         ViewKey::Screen(_) => M::Unit.get(lang).to_string(),
+        ViewKey::Form(_) => M::FormEditTitle.get(lang).to_string(),
     }
 }
 
@@ -308,6 +311,13 @@ fn render_status(s: &State, f: &mut Frame, area: Rect) {
     } else {
         Span::raw(unsent)
     });
+    if s.status.edits > 0 {
+        spans.push(Span::raw(dot));
+        spans.push(Span::styled(
+            format!("{} {}", M::EditsWaiting.get(lang), s.status.edits),
+            theme.warn(),
+        ));
+    }
     if s.status.unseen_refusals > 0 {
         // Stays until the operator has opened the list.
         let key = s
@@ -363,6 +373,20 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
             )),
             area,
         );
+        return;
+    }
+    if let Some(View::Form(form)) = s.stack.last() {
+        let style = if form.confirm_discard {
+            theme.warn()
+        } else {
+            theme.dim()
+        };
+        let text = fit(
+            &format!(" {}", form.hint(lang)),
+            area.width as usize,
+            theme.ellipsis(),
+        );
+        f.render_widget(Paragraph::new(Line::styled(text, style)), area);
         return;
     }
     let mode = s.mode();
