@@ -44,6 +44,18 @@ impl Problem {
     }
 
     /// A stable short name for filters and exports.
+    /// The key of the person's field at fault (`model::edit::PersonField::key`), where the
+    /// fix is to be made.
+    pub fn field_of_code(code: &str) -> Option<&'static str> {
+        Some(match code {
+            "bad-id" | "counted-twice" => "id_number",
+            "birth-mismatch" => "birth_date",
+            "sex-mismatch" => "sex",
+            "no-quota-of-type" => "staffing_type",
+            _ => return None,
+        })
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Problem::MissingField(_) => "missing-field",

@@ -612,6 +612,30 @@ impl Edit {
         }
     }
 
+    /// Changes what the derived tables hold (figures, counts, data checks): anything but
+    /// a change of descriptive fields only (post, rank, school, …).
+    pub fn changes_figures(&self) -> bool {
+        match self {
+            Edit::PersonEdit { changes, .. } => changes.iter().any(|c| {
+                PersonField::parse(&c.field).is_none_or(|f| {
+                    matches!(
+                        f,
+                        PersonField::Name
+                            | PersonField::IdNumber
+                            | PersonField::Sex
+                            | PersonField::BirthDate
+                            | PersonField::Education
+                            | PersonField::PostType
+                            | PersonField::StaffingType
+                            | PersonField::LeaderPost
+                            | PersonField::EntryDate
+                    )
+                })
+            }),
+            _ => true,
+        }
+    }
+
     /// Needs a document number: a key field, every ledger or post entry, an entry, an
     /// exit, a transfer, a restoration and every change to the tree.
     pub fn needs_doc(&self) -> bool {

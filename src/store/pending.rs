@@ -23,6 +23,10 @@ use std::collections::HashMap;
 /// Meta key of the changes-feed cursor the cache is current to.
 pub const CURSOR: &str = "cursor";
 
+/// Meta key, set while a pending edit that changes the derived tables is shown: taking
+/// it away must refresh them too.
+const FIGURES: &str = "pending_figures";
+
 /// Who a pending row's history line names until the server's arrives.
 pub const PENDING_OPERATOR: &str = "（待上传）";
 
@@ -79,7 +83,11 @@ pub fn queue(
     }
     let entry = outbox::queue_edit(&tx, intent)?;
     super::fault_hook::pause("outbox");
-    replay(&tx)?;
+    // A change of descriptive fields only (the daily case) leaves the derived tables as
+    // they are: refreshing a city's costs about a second.
+    if rebuild(&tx)? {
+        super::refresh_derived(&tx)?;
+    }
     tx.commit()?;
     Ok(Ok(entry))
 }
@@ -120,13 +128,20 @@ pub fn replay(tx: &Transaction) -> Result<()> {
     Ok(())
 }
 
-/// [`replay`] without the derived figures (the caller refreshes them); whether anything
-/// was or is pending, i.e. whether the figures may have changed.
+/// [`replay`] without the derived figures (the caller refreshes them); whether they
+/// may have changed: an edit that changes them was shown before or is shown now.
 pub fn rebuild(tx: &Transaction) -> Result<bool> {
-    let had = restore(tx)?;
+    let had = restore(tx)? && super::get_meta(tx, FIGURES)?.is_some();
+    tx.execute("DELETE FROM meta WHERE key = ?", [FIGURES])?;
     let live = outbox::live_edits(tx, cursor(tx)?)?;
     if live.is_empty() {
         return Ok(had);
+    }
+    let figures = live
+        .iter()
+        .any(|e| e.edit.as_ref().is_some_and(|i| i.edit.changes_figures()));
+    if figures {
+        super::set_meta(tx, FIGURES, "1")?;
     }
     let today = chrono::Local::now().date_naive();
     let mut written = Vec::new();
@@ -152,7 +167,7 @@ pub fn rebuild(tx: &Transaction) -> Result<bool> {
         };
         write(tx, e, intent, after, &mut written)?;
     }
-    Ok(true)
+    Ok(had || figures)
 }
 
 /// Puts the server's rows back and drops every temporary row; whether anything was

@@ -79,6 +79,17 @@ const VALUE: usize = 28;
 const PICK_ROWS: usize = 8;
 
 impl FormView {
+    /// Puts the focus on the field with this key, if the form has it.
+    pub fn focus_field(&mut self, key: &str) {
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| matches!(r.slot, Slot::Field(f) if f.key() == key))
+        {
+            self.focus = i;
+        }
+    }
+
     /// The 信息变更 form: every field with the person's value.
     pub fn edit(person: Person, pending: Vec<String>, revealed: bool) -> FormView {
         let mut rows: Vec<Row> = PersonField::ALL

@@ -221,3 +221,23 @@ fn the_form_in_english() {
         assert!(text.contains(f.en()), "{} in {text}", f.en());
     }
 }
+
+#[test]
+fn a_record_with_a_data_check_problem_opens_the_form_at_the_field_to_fix() {
+    let mut data = dataset();
+    // The check character of this number is 0, not 1: 身份证号无效.
+    data.persons[0].id_number = "110101198001010011".into();
+    let mut h = harness_with(store_with(&data), Lang::Zh, false, "default");
+    h.act(Action::Effect(Effect::LoadPerson(1)));
+    assert!(
+        person_view(&h)
+            .data
+            .problems
+            .iter()
+            .any(|p| p.code == "bad-id"),
+        "the check found the bad number"
+    );
+    h.keys(&["e"]);
+    let f = form(&h);
+    assert_eq!(f.rows[f.focus].slot, Slot::Field(PersonField::IdNumber));
+}

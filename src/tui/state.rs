@@ -841,7 +841,21 @@ fn open_form(s: &mut State, cmd: Cmd) {
     };
     let person = p.data.person.clone();
     let form = if cmd == Cmd::EditPerson {
-        FormView::edit(person, p.data.pending.clone(), p.revealed)
+        let mut form = FormView::edit(person, p.data.pending.clone(), p.revealed);
+        // A record with a data-check problem opens at the field to fix (a missing
+        // field's name is in the message).
+        let fault = p.data.problems.iter().find_map(|pr| {
+            crate::model::checks::Problem::field_of_code(&pr.code).or_else(|| {
+                crate::model::edit::PersonField::ALL
+                    .iter()
+                    .find(|f| pr.code == "missing-field" && pr.message.contains(f.zh()))
+                    .map(|f| f.key())
+            })
+        });
+        if let Some(key) = fault {
+            form.focus_field(key);
+        }
+        form
     } else {
         FormView::exit(person, today)
     };
