@@ -1154,11 +1154,17 @@ pub fn effect(
         }
         Edit::PersonEdit { changes, .. } => {
             let mut p = before.person.ok_or_else(no_person)?;
+            // A fault the record already had does not stop another change (the clerk
+            // fixing 职务 need not first fix 性别); only what the change breaks does.
+            let had = check_person(&p, today);
             let errors = apply_person_changes(&mut p, changes);
             if !errors.is_empty() {
                 return Err(errors);
             }
-            let errors = check_person(&p, today);
+            let errors: Vec<FieldError> = check_person(&p, today)
+                .into_iter()
+                .filter(|e| !had.contains(e))
+                .collect();
             if !errors.is_empty() {
                 return Err(errors);
             }
@@ -1487,6 +1493,28 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, vec!["work_start", "entry_date"]);
+    }
+
+    #[test]
+    fn a_fault_the_record_had_does_not_stop_another_change_but_a_new_one_does() {
+        let mut p = person();
+        p.sex = Sex::Male; // disagrees with the ID number already
+        let edit = |field: &str, to: &str| Edit::PersonEdit {
+            person: Target::Id(1),
+            changes: vec![FieldChange {
+                field: field.into(),
+                from: String::new(),
+                to: to.into(),
+            }],
+        };
+        let before = || Before {
+            person: Some(p.clone()),
+            ..Before::default()
+        };
+        let today = d("2026-12-01");
+        assert!(effect(&edit("post", "科员"), None, before(), 0, today).is_ok());
+        let e = effect(&edit("birth_date", "1950-01-01"), None, before(), 0, today).unwrap_err();
+        assert_eq!(e[0].field, "birth_date");
     }
 
     #[test]

@@ -431,12 +431,21 @@ pub fn unseen_refusals(conn: &Connection) -> Result<u64> {
     let seen: u64 = super::get_meta(conn, REFUSALS_SEEN)?
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    Ok(count(conn, State::Refused)?.saturating_sub(seen))
+    Ok(needing_eyes(conn)?.saturating_sub(seen))
+}
+
+/// Refusals and conflicts (settled ones included, so the count only grows).
+fn needing_eyes(conn: &Connection) -> Result<u64> {
+    Ok(
+        count(conn, State::Refused)?
+            + count(conn, State::Conflict)?
+            + count(conn, State::Resolved)?,
+    )
 }
 
 /// The operator has seen every refusal so far.
 pub fn mark_refusals_seen(conn: &Connection) -> Result<()> {
-    let n = count(conn, State::Refused)?;
+    let n = needing_eyes(conn)?;
     super::set_meta(conn, REFUSALS_SEEN, &n.to_string())
 }
 

@@ -148,6 +148,12 @@ pub enum Effect {
     /// Check an edit with the server's rules and queue it in the outbox, as `bianzhi
     /// person edit` does.
     QueueEdit(QueuedEdit),
+    /// An edit in conflict settled: the clerk's values re-queued on the server's, or the
+    /// server's taken.
+    SettleConflict {
+        seq: i64,
+        keep_mine: bool,
+    },
 }
 
 /// An edit from a form on its way to the outbox. Its Debug names what it is and never

@@ -188,10 +188,38 @@ pub fn refusals(store: &Store) -> store::Result<(Vec<store::outbox::Entry>, u64)
     let unseen = outbox::unseen_refusals(store.conn())?;
     let mut list: Vec<_> = outbox::entries(store.conn())?
         .into_iter()
-        .filter(|e| e.state == State::Refused)
+        .filter(|e| matches!(e.state, State::Refused | State::Conflict))
         .collect();
     list.reverse();
     Ok((list, unseen))
+}
+
+/// Settles the edit in conflict recorded under `seq` (see `model::edit::settle`);
+/// whether a new edit was queued, or the refusals of the settled one.
+pub fn settle_conflict(
+    store: &Store,
+    seq: i64,
+    keep_mine: bool,
+) -> store::Result<std::result::Result<bool, Vec<crate::model::edit::FieldError>>> {
+    use crate::store::{outbox, pending};
+    let conn = store.conn();
+    let Some(e) = outbox::entry(conn, seq)?.filter(|e| e.state == outbox::State::Conflict) else {
+        return Ok(Ok(false));
+    };
+    let (Some(intent), Some(outcome)) = (&e.edit, &e.outcome) else {
+        return Ok(Ok(false));
+    };
+    let settled = crate::model::edit::settle(
+        intent,
+        &outcome.conflicts,
+        |_| keep_mine,
+        pending::cursor(conn)?,
+    );
+    let today = chrono::Local::now().date_naive();
+    Ok(
+        pending::resolve_conflict(conn, seq, settled.as_ref(), today)?
+            .map(|queued| queued.is_some()),
+    )
 }
 
 /// Units by name for `:unit` and for look-up: (id, name, short name).

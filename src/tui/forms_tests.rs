@@ -241,3 +241,67 @@ fn a_record_with_a_data_check_problem_opens_the_form_at_the_field_to_fix() {
     let f = form(&h);
     assert_eq!(f.rows[f.focus].slot, Slot::Field(PersonField::IdNumber));
 }
+
+#[test]
+fn an_edit_in_conflict_shows_three_values_and_is_settled_from_the_refusals_list() {
+    use crate::model::edit::{FieldConflict, Outcome};
+    use crate::store::outbox::{self, State};
+    let mut h = h();
+    h.keys(&["e"]);
+    to_field(&mut h, PersonField::Post);
+    h.keys(&["<C-u>"]);
+    h.type_text("副局长");
+    h.keys(&["<Enter>"]);
+    let queued = outbox::entries(h.rt.store().conn()).unwrap().remove(0);
+    let from = match &queued.edit.as_ref().unwrap().edit {
+        crate::model::edit::Edit::PersonEdit { changes, .. } => changes[0].from.clone(),
+        other => panic!("{other:?}"),
+    };
+    // The server answers: 职务 was changed there to 科长 meanwhile.
+    let outcome = Outcome {
+        conflicts: vec![FieldConflict {
+            field: "post".into(),
+            base: from.clone(),
+            mine: "副局长".into(),
+            server: "科长".into(),
+        }],
+        ..Outcome::default()
+    };
+    outbox::record_answers(
+        h.rt.store().conn(),
+        [outbox::Answer {
+            client_id: &queued.client_id,
+            accepted: false,
+            reason: Some("与服务器上的修改冲突（职务）"),
+            outcome: Some(&outcome),
+        }],
+    )
+    .unwrap();
+    h.act(Action::Effect(Effect::LoadStatus));
+    assert_eq!(
+        h.state.status.unseen_refusals, 1,
+        "a conflict raises the notice"
+    );
+    h.keys(&["<F6>"]);
+    let text = h.text();
+    assert!(
+        text.contains("原值")
+            && text.contains("您的修改 副局长")
+            && text.contains("服务器现值 科长"),
+        "{text}"
+    );
+    h.keys(&["m"]);
+    let entries = outbox::entries(h.rt.store().conn()).unwrap();
+    assert_eq!(entries[0].state, State::Resolved);
+    let again = &entries[1];
+    assert_eq!(again.state, State::Queued);
+    match &again.edit.as_ref().unwrap().edit {
+        crate::model::edit::Edit::PersonEdit { changes, .. } => {
+            assert_eq!(
+                (changes[0].from.as_str(), changes[0].to.as_str()),
+                ("科长", "副局长")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -199,6 +199,9 @@ messages! {
     RefusalsHint => "这些决定没有生效：在待审批（F2）中重新审批。Esc 关闭", "These decisions did not take effect: decide them again in the inbox (F2). Esc closes";
     RefusalsBadge => "被拒绝", "refused";
     RefusalNew => "新", "new";
+    ConflictHint => "m 保留您的修改（按服务器现值重新记录）  s 采用服务器现值", "m keep yours (queued again on the server's values)  s take the server's";
+    ConflictKept => "修改 {} 的冲突已处理：您的修改已重新记录（待上传）", "Edit {}'s conflict settled: yours is queued again";
+    ConflictTaken => "修改 {} 的冲突已处理：采用服务器现值", "Edit {}'s conflict settled: the server's values stand";
     QuitTitle => "退出", "Quit";
     QuitSync => "y 先同步再退出", "y sync, then quit";
     QuitAnyway => "n 直接退出（下次同步时再发送）", "n quit now (they are sent on the next sync)";

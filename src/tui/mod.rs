@@ -613,6 +613,34 @@ impl Runtime {
                     })
                 })
             }
+            Effect::SettleConflict { seq, keep_mine } => {
+                if state.read_only {
+                    return Vec::new();
+                }
+                let lang = self.lang;
+                self.write(move |s| {
+                    let note = match data::settle_conflict(s, seq, keep_mine)? {
+                        Ok(true) => i18n::M::ConflictKept
+                            .get(lang)
+                            .replace("{}", &seq.to_string()),
+                        Ok(false) => i18n::M::ConflictTaken
+                            .get(lang)
+                            .replace("{}", &seq.to_string()),
+                        Err(errors) => {
+                            let said: Vec<String> =
+                                errors.iter().map(ToString::to_string).collect();
+                            said.join("；")
+                        }
+                    };
+                    let (list, unseen) = data::refusals(s)?;
+                    crate::store::outbox::mark_refusals_seen(s.conn())?;
+                    Ok(vec![
+                        Action::Note(note),
+                        Action::Refusals(list, unseen),
+                        Action::Effect(Effect::LoadStatus),
+                    ])
+                })
+            }
             Effect::LoadRefusals => {
                 // Read and marked seen in one job on the writer, so the list knows which
                 // were new (in read-only mode nothing is written: a reader shows it).

@@ -527,6 +527,19 @@ fn on_key(s: &mut State, key: Key) -> Option<Action> {
     if s.overlay == Some(Overlay::ConfirmQuit) {
         return confirm_quit(s, key);
     }
+    // In the refusals list, an edit in conflict is settled on the spot: m keeps the
+    // clerk's values (re-queued on the server's), s takes the server's.
+    if s.overlay == Some(Overlay::Refusals)
+        && !s.read_only
+        && let super::keymap::KeyCodeOrd::Char(c @ ('m' | 's')) = key.code
+        && let Some(e) = s.refusals.get(s.refusals_cursor.pos)
+        && e.state == crate::store::outbox::State::Conflict
+    {
+        return Some(Action::Effect(Effect::SettleConflict {
+            seq: e.seq,
+            keep_mine: c == 'm',
+        }));
+    }
     let mode = s.mode();
     let mut seq = std::mem::take(&mut s.pending);
     let had_pending = !seq.is_empty();

@@ -880,6 +880,23 @@ fn render_refusals(s: &State, f: &mut Frame, body: Rect) {
             line = line.style(theme.selected());
         }
         lines.push(line);
+        // An edit in conflict: each field in three columns, and the two ways out.
+        if e.state == crate::store::outbox::State::Conflict
+            && let Some(o) = &e.outcome
+        {
+            for k in &o.conflicts {
+                lines.push(Line::raw(format!(
+                    "    {}",
+                    crate::model::edit::say_conflict(k, lang)
+                )));
+            }
+            if i == c.pos {
+                lines.push(Line::styled(
+                    format!("    {}", M::ConflictHint.get(lang)),
+                    theme.key(),
+                ));
+            }
+        }
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
