@@ -58,9 +58,8 @@ pub fn queue(
     today: chrono::NaiveDate,
 ) -> Result<std::result::Result<Entry, Vec<edit::FieldError>>> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let live = outbox::live_edits(&tx, cursor(&tx)?)?;
     let person = match intent.edit.person() {
-        Some(t) => resolve(&tx, t, &live)?,
+        Some(t) => resolve_one(&tx, t)?,
         None => None,
     };
     let before = maintain::before(&tx, &intent.edit, person)?;
@@ -73,23 +72,78 @@ pub fn queue(
         &before,
         &in_scope,
     )?;
-    if errors.is_empty()
-        && let Err(e) = edit::effect(&intent.edit, intent.doc_no.as_deref(), before, -1, today)
-    {
-        errors = e;
-    }
-    if !errors.is_empty() {
+    let entry = if errors.is_empty() {
+        let entry = outbox::queue_edit(&tx, intent)?;
+        match edit::effect(
+            &intent.edit,
+            intent.doc_no.as_deref(),
+            before,
+            temp_id(entry.seq),
+            today,
+        ) {
+            Ok(after) => {
+                // The view already holds every earlier pending edit: this one goes on
+                // top of it, without replaying the others.
+                let mut written = Vec::new();
+                write(&tx, &entry, intent, after, &mut written)?;
+                Some(entry)
+            }
+            Err(e) => {
+                errors = e;
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let Some(entry) = entry else {
+        // Nothing of it stays (the transaction is dropped).
         return Ok(Err(errors));
-    }
-    let entry = outbox::queue_edit(&tx, intent)?;
+    };
     super::fault_hook::pause("outbox");
     // A change of descriptive fields only (the daily case) leaves the derived tables as
     // they are: refreshing a city's costs about a second.
-    if rebuild(&tx)? {
+    if intent.edit.changes_figures() {
+        super::set_meta(&tx, FIGURES, "1")?;
         super::refresh_derived(&tx)?;
     }
     tx.commit()?;
     Ok(Ok(entry))
+}
+
+/// The person a target names, looking up only its own outbox row (for a save, which
+/// must not cost more with every edit already waiting).
+fn resolve_one(conn: &Connection, target: &Target) -> Result<Option<PersonId>> {
+    let cursor = cursor(conn)?;
+    let row = |sql: &str, key: &dyn rusqlite::ToSql| -> Result<Option<Entry>> {
+        let seq: Option<i64> = conn.query_row(sql, [key], |r| r.get(0)).optional()?;
+        Ok(match seq {
+            Some(seq) => outbox::entry(conn, seq)?,
+            None => None,
+        })
+    };
+    let live = |e: &Entry| match e.state {
+        outbox::State::Queued | outbox::State::Sent => true,
+        outbox::State::Accepted => e
+            .outcome
+            .as_ref()
+            .and_then(|o| o.version)
+            .is_some_and(|v| v > cursor),
+        _ => false,
+    };
+    Ok(match target {
+        Target::Id(id) if *id < 0 => row("SELECT seq FROM outbox WHERE seq = ?", &-id)?
+            .filter(|e| live(e))
+            .map(|_| *id),
+        Target::Id(id) => Some(*id),
+        Target::New(client_id) => {
+            match row("SELECT seq FROM outbox WHERE client_id = ?", client_id)? {
+                Some(e) if live(&e) => Some(temp_id(e.seq)),
+                Some(e) => e.outcome.and_then(|o| o.created_id),
+                None => None,
+            }
+        }
+    })
 }
 
 /// The person an edit's target names, as the cache knows it now.
