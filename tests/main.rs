@@ -9,6 +9,7 @@ mod durability;
 mod english;
 mod exec;
 mod faults;
+mod fixcheck;
 mod forms;
 mod fuzz;
 mod house;
