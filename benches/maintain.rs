@@ -147,4 +147,59 @@ fn main() {
         r.accepted,
         r.rejected
     );
+
+    // The server's side alone, in-process: judging and writing 1,000 edits that apply,
+    // then 1,000 that conflict (the same persons, a field changed since).
+    let mut db = bianzhi::server::ServerDb::open(&seeded.db_path).unwrap();
+    let op = bianzhi::server::db::authenticate(db.conn(), &seeded.token)
+        .unwrap()
+        .unwrap();
+    let today = chrono::Local::now().date_naive();
+    let push = |tag: &str, from: &dyn Fn(&Person) -> String, to: &str| {
+        people
+            .iter()
+            .map(|p| bianzhi::sync::proto::PushAction {
+                client_id: format!("{tag}-{}", p.id),
+                approval_id: 0,
+                decision: None,
+                comment: String::new(),
+                edit: Some(Intent {
+                    edit: Edit::PersonEdit {
+                        person: Target::Id(p.id),
+                        changes: vec![FieldChange {
+                            field: "major".into(),
+                            from: from(p),
+                            to: to.into(),
+                        }],
+                    },
+                    doc_no: None,
+                    base,
+                }),
+            })
+            .collect::<Vec<_>>()
+    };
+    let original = |p: &Person| p.major.clone().unwrap_or_default();
+    let applying = push("apply", &original, "公共管理");
+    let t = Instant::now();
+    let answers = bianzhi::server::decide::apply_push(&mut db, &op, &applying, today).unwrap();
+    let apply_time = t.elapsed();
+    let ok = answers.iter().filter(|a| a.accepted).count();
+    // Based on the original value again, to another one: every field conflicts.
+    let conflicting = push("conflict", &original, "法学");
+    let t = Instant::now();
+    let answers = bianzhi::server::decide::apply_push(&mut db, &op, &conflicting, today).unwrap();
+    let conflict_time = t.elapsed();
+    let conflicts = answers
+        .iter()
+        .filter(|a| a.outcome.as_ref().is_some_and(|o| !o.conflicts.is_empty()))
+        .count();
+    println!(
+        "server in-process: {} edits applied in {} ({} per edit); {} conflicts found in {} ({} per edit)",
+        ok,
+        ms(apply_time),
+        ms(apply_time / people.len() as u32),
+        conflicts,
+        ms(conflict_time),
+        ms(conflict_time / people.len() as u32)
+    );
 }

@@ -616,3 +616,41 @@ async fn bad_input_is_named_by_field_and_nothing_is_queued() {
         vec!["major"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exit_is_saved_at_once_and_the_figures_follow_in_their_own_transaction() {
+    let w = World::new(small()).await;
+    let root = root_of(&w.db());
+    let token = w.operator("甲", root);
+    let a = w.cache("a");
+    sync(&w.client(&token), &a).await.unwrap();
+    let p = some_person(&a);
+    let t = p.staffing_type.unwrap();
+    let store = Store::open(&a).unwrap();
+    let actual = || {
+        queries::unit_figures(store.conn(), p.org_id)
+            .unwrap()
+            .quota_of(t)
+            .actual
+    };
+    let before = actual();
+    let intent = Intent {
+        edit: bianzhi::model::edit::Edit::PersonExit {
+            person: bianzhi::model::edit::Target::Id(p.id),
+            kind: ExitKind::Retirement,
+            date: chrono::Local::now().date_naive(),
+        },
+        doc_no: Some("示人〔2026〕9号".into()),
+        base: pending::cursor(store.conn()).unwrap(),
+    };
+    pending::queue(store.conn(), &intent, chrono::Local::now().date_naive())
+        .unwrap()
+        .unwrap();
+    // The person has left at once; the figures wait for the refresh.
+    let shown = queries::person(store.conn(), p.id).unwrap().unwrap();
+    assert_eq!(shown.status, PersonStatus::Retired);
+    assert_eq!(actual(), before);
+    assert!(pending::refresh_stale(store.conn()).unwrap());
+    assert_eq!(actual(), before - 1);
+    assert!(!pending::refresh_stale(store.conn()).unwrap(), "done once");
+}

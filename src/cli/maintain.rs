@@ -229,6 +229,8 @@ fn queue(ctx: &Ctx, store: &Store, intent: Intent, json: bool) -> Result<()> {
             bail!("{}\n{}", ctx.w(W::EditNotQueued), lines.join("\n"))
         }
         Ok(entry) => {
+            // The figures follow in their own transaction (the edit is already safe).
+            pending::refresh_stale(store.conn())?;
             store.audit(
                 "edit",
                 &format!("修改 {} {}", entry.seq, intent.edit.what()),

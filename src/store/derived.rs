@@ -18,6 +18,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Recomputes every derived table from the synced rows.
 pub fn refresh_derived(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "DELETE FROM meta WHERE key = ?",
+        [super::pending::DERIVED_STALE],
+    )?;
     // The month the retirement forecast's units are counted for: the overview asked for
     // in another month counts them from the index instead (`warnings::summary`).
     let anchor = YearMonth::of(chrono::Local::now().date_naive());

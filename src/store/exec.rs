@@ -234,6 +234,11 @@ pub fn queue_edit(
     super::pending::queue(store.conn(), &intent, today)
 }
 
+/// The derived figures after a saved edit that changes them (see `pending::refresh_stale`).
+pub fn refresh_stale(store: &Store) -> Result<bool> {
+    super::pending::refresh_stale(store.conn())
+}
+
 /// Edits not yet answered by the server (待上传), for the status bar.
 pub fn waiting_edits(store: &Store) -> Result<u64> {
     super::pending::waiting(store.conn())

@@ -27,6 +27,10 @@ pub const CURSOR: &str = "cursor";
 /// it away must refresh them too.
 const FIGURES: &str = "pending_figures";
 
+/// Meta key, set when a saved edit left the derived tables behind the rows: the next
+/// `refresh_stale` (or any refresh) brings them up.
+pub const DERIVED_STALE: &str = "derived_stale";
+
 /// Who a pending row's history line names until the server's arrives.
 pub const PENDING_OPERATOR: &str = "（待上传）";
 
@@ -102,13 +106,26 @@ pub fn queue(
     };
     super::fault_hook::pause("outbox");
     // A change of descriptive fields only (the daily case) leaves the derived tables as
-    // they are: refreshing a city's costs about a second.
+    // they are. Another is saved without waiting for them (refreshing a city's costs
+    // about two seconds): they are marked stale and refreshed in a transaction of their
+    // own right after (`refresh_stale`), so the edit is safe the moment it is saved.
     if intent.edit.changes_figures() {
         super::set_meta(&tx, FIGURES, "1")?;
-        super::refresh_derived(&tx)?;
+        super::set_meta(&tx, DERIVED_STALE, "1")?;
     }
     tx.commit()?;
     Ok(Ok(entry))
+}
+
+/// Refreshes the derived tables if a saved edit left them stale; whether it did.
+pub fn refresh_stale(conn: &Connection) -> Result<bool> {
+    if super::get_meta(conn, DERIVED_STALE)?.is_none() {
+        return Ok(false);
+    }
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    super::refresh_derived(&tx)?;
+    tx.commit()?;
+    Ok(true)
 }
 
 /// The person a target names, looking up only its own outbox row (for a save, which
@@ -454,6 +471,7 @@ pub fn withdraw(conn: &Connection, seq: i64) -> Result<bool> {
     if gone {
         replay(&tx)?;
     }
+    // A refresh left pending by the save is done by the replay or is still to do.
     tx.commit()?;
     Ok(gone)
 }

@@ -148,6 +148,8 @@ pub enum Effect {
     /// Check an edit with the server's rules and queue it in the outbox, as `bianzhi
     /// person edit` does.
     QueueEdit(QueuedEdit),
+    /// Refresh the derived figures a saved edit left stale.
+    RefreshStale,
     /// An edit in conflict settled: the clerk's values re-queued on the server's, or the
     /// server's taken.
     SettleConflict {

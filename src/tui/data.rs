@@ -216,10 +216,10 @@ pub fn settle_conflict(
         pending::cursor(conn)?,
     );
     let today = chrono::Local::now().date_naive();
-    Ok(
-        pending::resolve_conflict(conn, seq, settled.as_ref(), today)?
-            .map(|queued| queued.is_some()),
-    )
+    let done = pending::resolve_conflict(conn, seq, settled.as_ref(), today)?
+        .map(|queued| queued.is_some());
+    pending::refresh_stale(conn)?;
+    Ok(done)
 }
 
 /// Units by name for `:unit` and for look-up: (id, name, short name).

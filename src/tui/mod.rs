@@ -608,11 +608,17 @@ impl Runtime {
                             Action::Note(form::queued_note(lang, kind, q.fields)),
                             Action::EditQueued(q.person),
                             Action::Effect(Effect::LoadStatus),
+                            Action::Effect(Effect::RefreshStale),
                         ],
                         Err(errors) => vec![Action::EditRefused(errors)],
                     })
                 })
             }
+            // The figures after an edit that changes them, in a job of their own.
+            Effect::RefreshStale => self.write(|s| {
+                crate::store::exec::refresh_stale(s)?;
+                Ok(Vec::new())
+            }),
             Effect::SettleConflict { seq, keep_mine } => {
                 if state.read_only {
                     return Vec::new();
