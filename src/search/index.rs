@@ -278,3 +278,9 @@ pub(super) fn letter_bit(b: u8) -> u32 {
         _ => 0,
     }
 }
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SearchIndex({} entries)", self.len())
+    }
+}

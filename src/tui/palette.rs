@@ -65,6 +65,18 @@ pub struct PaletteState {
     pub input: Input,
     pub completions: Vec<Completion>,
     pub cursor: Cursor,
+    /// The lookup's index, once built (the one engine for finding units).
+    pub index: Option<std::sync::Arc<crate::search::SearchIndex>>,
+}
+
+impl PaletteState {
+    /// Empty again, keeping the index.
+    pub fn reset(&mut self) {
+        *self = PaletteState {
+            index: self.index.take(),
+            ..PaletteState::default()
+        };
+    }
 }
 
 fn command(word: &str) -> Option<Command> {
@@ -76,7 +88,12 @@ fn command(word: &str) -> Option<Command> {
 }
 
 impl PaletteState {
+    /// The completions for the text typed. With the lookup's index built, `:单位` finds
+    /// units by the same engine as `/` and `bianzhi search` (full and short names, the
+    /// names people say, initials), best first; before, names containing the text.
     pub fn refresh(&mut self, units: &[UnitName], lang: Lang) {
+        let index = self.index.clone();
+        let index = index.as_deref();
         self.cursor = Cursor::default();
         let text = self.input.text.trim_start();
         self.completions = match text.split_once(' ') {
@@ -101,6 +118,24 @@ impl PaletteState {
             Some((word, arg)) => {
                 let arg = arg.trim();
                 match command(word) {
+                    Some(Command::Unit) if !arg.is_empty() && index.is_some() => {
+                        let index = index.expect("checked");
+                        let by_id: std::collections::HashMap<i64, &UnitName> =
+                            units.iter().map(|u| (u.0, u)).collect();
+                        crate::search::search(index, arg, 400)
+                            .into_iter()
+                            .map(|h| index.entry(h.index))
+                            .filter(|e| e.kind == crate::search::EntryKind::Org)
+                            .filter_map(|e| by_id.get(&e.id))
+                            .take(50)
+                            .map(|(id, n, s)| Completion {
+                                label: n.clone(),
+                                hint: s.clone().unwrap_or_default(),
+                                insert: format!("{word} {n}"),
+                                target: Some(*id),
+                            })
+                            .collect()
+                    }
                     Some(Command::Unit) if !arg.is_empty() => {
                         let mut found: Vec<&UnitName> = units
                             .iter()

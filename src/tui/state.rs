@@ -293,6 +293,7 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             None
         }
         Action::IndexReady(index, units) => {
+            s.palette.index = Some(index.clone());
             s.searcher = Some(Searcher::new(index));
             s.units = units;
             if !s.search.input.text.is_empty() {
@@ -610,7 +611,7 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             }
             let run = s.palette.handle(cmd, &s.units, lang)?;
             s.overlay = None;
-            s.palette = PaletteState::default();
+            s.palette.reset();
             match run {
                 Run::Goto(id) => Some(Action::Effect(Effect::Goto { id, open: true })),
                 Run::FindUnit(name) => Some(Action::Effect(Effect::FindUnit(name))),
@@ -693,7 +694,7 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             }
             Cmd::Palette => {
                 s.overlay = Some(Overlay::Palette);
-                s.palette = PaletteState::default();
+                s.palette.reset();
                 s.palette.refresh(&s.units, lang);
                 None
             }

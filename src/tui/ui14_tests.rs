@@ -333,3 +333,22 @@ fn type_ahead_knows_the_initials_of_the_names_people_say() {
         "type-ahead is in help: {lines:?}"
     );
 }
+
+#[test]
+fn the_palettes_unit_search_is_the_lookup_engine() {
+    let mut h = harness();
+    h.index();
+    // Initials and the name people say: neither is a substring of the full name.
+    for typed in ["单位 jyj", "单位 教育局"] {
+        h.keys(&[":"]);
+        h.type_text(typed);
+        let first = h.state.palette.completions.first().map(|c| c.label.clone());
+        assert_eq!(first.as_deref(), Some("示例县教育局"), "{typed}");
+        h.keys(&["<Enter>"]);
+        let Some(View::Unit(v)) = h.state.stack.last() else {
+            panic!("unit view for {typed}")
+        };
+        assert_eq!(v.data.org.name, "示例县教育局");
+        h.keys(&["<Esc>"]);
+    }
+}
