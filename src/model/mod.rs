@@ -191,6 +191,38 @@ impl Person {
         self.status == PersonStatus::Active && self.staffing_type.is_some()
     }
 
+    /// On the books (在册) on `date`: entered on or before it (an unrecorded entry date
+    /// counts as always) and not yet left: an active person with no exit, or one who
+    /// left after `date`. A person awaiting entry (拟入编) is on no one's books.
+    pub fn on_books(&self, date: NaiveDate) -> bool {
+        let entered = self.entry_date.is_none_or(|e| e <= date);
+        let still_there = match self.status {
+            PersonStatus::Pending => false,
+            PersonStatus::Active => self.exit_date.is_none_or(|x| x > date),
+            PersonStatus::Retired | PersonStatus::Former => {
+                self.exit_date.is_some_and(|x| x > date)
+            }
+        };
+        entered && still_there
+    }
+
+    /// The person as they stood on `date` when on the books then: active, not yet left,
+    /// so that [`Person::occupies_quota`] and `quota::UnitTally` count them as of that
+    /// day by the same rules as today. The unit, staffing type and leadership post are
+    /// the ones recorded now (transfers and post changes are not replayed).
+    pub fn as_on(&self, date: NaiveDate) -> Option<Person> {
+        if !self.on_books(date) {
+            return None;
+        }
+        let mut p = self.clone();
+        if p.status != PersonStatus::Active {
+            p.status = PersonStatus::Active;
+            p.exit_kind = None;
+            p.exit_date = None;
+        }
+        Some(p)
+    }
+
     /// Leaves the establishment (出编) on `date`: retired or former by `kind`,
     /// giving up any leadership post.
     pub fn leave(&mut self, kind: ExitKind, date: NaiveDate) {

@@ -62,6 +62,28 @@ fn years_before(today: NaiveDate, years: i32) -> NaiveDate {
         .expect("valid date")
 }
 
+impl AgeBand {
+    /// The band of a birth date on `today`, by the same boundaries as [`BAND_SQL`]
+    /// (born after the day one turns 30 is under 30, and so on).
+    pub fn of(birth: Option<NaiveDate>, today: NaiveDate) -> AgeBand {
+        let Some(b) = birth else {
+            return AgeBand::Unknown;
+        };
+        let [b30, b40, b50, b55] = [30, 40, 50, 55].map(|y| years_before(today, y));
+        if b > b30 {
+            AgeBand::Under30
+        } else if b > b40 {
+            AgeBand::From30To39
+        } else if b > b50 {
+            AgeBand::From40To49
+        } else if b > b55 {
+            AgeBand::From50To54
+        } else {
+            AgeBand::From55
+        }
+    }
+}
+
 /// SQL that puts an active person's `birth_date` in an [`AgeBand`] code; parameters
 /// ?1..?4 are the birth dates of those turning 30, 40, 50 and 55 today.
 const BAND_SQL: &str = "CASE WHEN birth_date IS NULL OR birth_date = '' THEN 5 \
