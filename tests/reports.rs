@@ -431,3 +431,50 @@ fn english_headers_are_english() {
     let e = c.fails(&["--lang", "en", "report", "nonsense"]);
     assert!(e.contains("report list") && !cjk(&e), "{e}");
 }
+
+#[test]
+fn a_subtree_counts_only_its_units() {
+    let c = Cache::imported();
+    let conn = conn(&c);
+    // The root's child with the most persons under it: a subtree small enough to be
+    // read through the units' index.
+    let (id, path): (i64, String) = conn
+        .query_row(
+            "SELECT t.org_id, t.path FROM org_tree t JOIN orgs o ON o.id = t.org_id \
+             WHERE t.depth = 1 ORDER BY (SELECT COUNT(*) FROM persons p JOIN org_tree u \
+             ON u.org_id = p.org_id WHERE u.path LIKE t.path || '%') DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let under = "SELECT org_id FROM org_tree WHERE path LIKE ?1 || '%'";
+    for d in [TODAY, PAST] {
+        let r = report(
+            &c,
+            &["establishment", "--org", &id.to_string(), "--as-of", d],
+        );
+        let approved: i64 = conn
+            .query_row(
+                &format!("SELECT COALESCE(SUM(delta), 0) FROM ledger WHERE date <= ?2 AND org_id IN ({under})"),
+                rusqlite::params![path, d],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let actual: i64 = conn
+            .query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM persons WHERE staffing_type IS NOT NULL AND \
+                     {} AND org_id IN ({under})",
+                    ON_BOOKS.replace("?1", "?2")
+                ),
+                rusqlite::params![path, d],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(actual > 0);
+        assert_eq!(total(&r, "编制/核定"), approved, "{d}");
+        assert_eq!(total(&r, "编制/实有"), actual, "{d}");
+        let whole = report(&c, &["establishment", "--as-of", d]);
+        assert!(total(&whole, "编制/实有") > actual);
+    }
+}
