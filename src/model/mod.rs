@@ -376,4 +376,32 @@ mod tests {
         assert_eq!(Sex::parse("女"), Some(Sex::Female));
         assert_eq!(serde_json::to_string(&Sex::Male).unwrap(), "\"男\"");
     }
+
+    #[test]
+    fn on_the_books_from_entry_to_exit() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut p = crate::generate::generate(crate::generate::Scale::Small, 1).persons[0].clone();
+        p.status = PersonStatus::Active;
+        p.entry_date = Some(day("2020-03-01"));
+        p.exit_date = None;
+        assert!(!p.on_books(day("2020-02-29")));
+        assert!(p.on_books(day("2020-03-01")));
+        assert!(p.on_books(day("2030-01-01")));
+        p.entry_date = None;
+        assert!(p.on_books(day("1990-01-01")), "no entry date: always");
+        p.entry_date = Some(day("2020-03-01"));
+        p.leave(ExitKind::Retirement, day("2025-06-30"));
+        assert!(p.on_books(day("2025-06-29")));
+        assert!(!p.on_books(day("2025-06-30")), "gone on the day of leaving");
+        let then = p.as_on(day("2024-01-01")).unwrap();
+        assert!(then.occupies_quota() == p.staffing_type.is_some());
+        assert_eq!((then.exit_kind, then.exit_date), (None, None));
+        p.exit_date = None;
+        assert!(
+            !p.on_books(day("2024-01-01")),
+            "retired with no exit date: not placed"
+        );
+        p.status = PersonStatus::Pending;
+        assert!(!p.on_books(day("2030-01-01")));
+    }
 }

@@ -756,4 +756,31 @@ mod tests {
             );
         }
     }
+
+    /// `AgeBand::of` (the reports' band of one person) agrees with the overview's SQL on
+    /// every day around each boundary.
+    #[test]
+    fn age_band_of_agrees_with_the_overviews_sql() {
+        let c = Connection::open_in_memory().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        let p = band_params(today);
+        let mut checked = 0;
+        for years in [30, 40, 50, 55] {
+            let edge = years_before(today, years);
+            for shift in -2..=2 {
+                let birth = edge + chrono::Duration::days(shift);
+                let code: i64 = c
+                    .query_row(
+                        &format!("SELECT {} FROM (SELECT ?5 AS birth_date)", BAND_SQL),
+                        rusqlite::params![p[0], p[1], p[2], p[3], birth.to_string()],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(AgeBand::of(Some(birth), today).code(), code, "{birth}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 20);
+        assert_eq!(AgeBand::of(None, today), AgeBand::Unknown);
+    }
 }
