@@ -10,13 +10,14 @@ use std::collections::BTreeMap;
 /// The day `tests/cli.rs` pins as today (`BIANZHI_TODAY`).
 const TODAY: &str = "2026-11-23";
 const PAST: &str = "2024-06-30";
-const NAMES: [&str; 6] = [
+const NAMES: [&str; 7] = [
     "establishment",
     "institutions",
     "posts",
     "changes",
     "structure",
     "retirement",
+    "unit",
 ];
 
 fn report(c: &Cache, args: &[&str]) -> Value {
@@ -422,8 +423,11 @@ fn english_headers_are_english() {
             assert!(!cjk(col.as_str().unwrap()), "{name}: {col}");
         }
         assert_eq!(r["totals"][0], "Total");
-        // Row labels from the vocabularies, not data: English too (unit names in the
-        // posts report's list are data).
+        // Row labels from the vocabularies, not data: English too (unit names, in the
+        // posts report's list and the unit report's rows, are data).
+        if name == "unit" {
+            continue;
+        }
         for row in r["rows"].as_array().unwrap() {
             assert!(!cjk(row[0].as_str().unwrap()), "{name}: {row}");
         }
@@ -476,5 +480,39 @@ fn a_subtree_counts_only_its_units() {
         assert_eq!(total(&r, "编制/实有"), actual, "{d}");
         let whole = report(&c, &["establishment", "--as-of", d]);
         assert!(total(&whole, "编制/实有") > actual);
+
+        // The unit's report: its own row and one per unit directly under it, which
+        // together are the subtree.
+        let u = report(&c, &["unit", "--org", &id.to_string(), "--as-of", d]);
+        for k in ["编制/核定", "编制/实有", "编制/空编", "编制/超编"] {
+            assert_eq!(total(&u, k), total(&r, k), "{d} {k}");
+        }
+        let children: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM orgs WHERE parent_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(u["rows"].as_array().unwrap().len() as i64, children + 1);
+        let posts: i64 = conn
+            .query_row(
+                &format!("SELECT COALESCE(SUM(delta), 0) FROM posts WHERE date <= ?2 AND org_id IN ({under})"),
+                rusqlite::params![path, d],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(total(&u, "领导职数/核定"), posts, "{d}");
+        let on_books: i64 = conn
+            .query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM persons WHERE {} AND org_id IN ({under})",
+                    ON_BOOKS.replace("?1", "?2")
+                ),
+                rusqlite::params![path, d],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(total(&u, "人员/在册"), on_books, "{d}");
     }
 }

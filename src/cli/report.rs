@@ -16,7 +16,7 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// `list`, or a report: establishment, institutions, posts, changes, structure,
-    /// retirement (or its Chinese title).
+    /// retirement, unit (or its Chinese title).
     pub name: String,
     /// Limit to this unit's subtree (id or name); default the whole jurisdiction.
     #[arg(long)]

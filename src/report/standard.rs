@@ -113,16 +113,19 @@ pub enum Kind {
     Structure,
     /// 退休预测表
     Retirement,
+    /// 内设机构、编制、领导职数及实有人员信息表 (of one unit)
+    Unit,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Establishment,
         Kind::Institutions,
         Kind::Posts,
         Kind::Changes,
         Kind::Structure,
         Kind::Retirement,
+        Kind::Unit,
     ];
 
     /// The name on the command line.
@@ -134,6 +137,7 @@ impl Kind {
             Kind::Changes => "changes",
             Kind::Structure => "structure",
             Kind::Retirement => "retirement",
+            Kind::Unit => "unit",
         }
     }
 
@@ -148,6 +152,10 @@ impl Kind {
             Kind::Changes => ("人员变动表", "Staff changes"),
             Kind::Structure => ("人员结构表", "Staff structure"),
             Kind::Retirement => ("退休预测表", "Retirement forecast"),
+            Kind::Unit => (
+                "内设机构、编制、领导职数及实有人员信息表",
+                "Departments, quota, leadership posts and staff",
+            ),
         };
         pick(lang, zh, en)
     }
@@ -197,6 +205,7 @@ pub fn build(conn: &Connection, kind: Kind, p: &Params) -> Result<Report> {
         Kind::Changes => changes(&rows, p.from, p.to, lang),
         Kind::Structure => structure(&books, lang),
         Kind::Retirement => retirement(&books, lang),
+        Kind::Unit => unit(&books, lang),
     };
     let as_of = if kind == Kind::Changes { p.to } else { p.as_of };
     let mut title = kind.title(lang).to_string();
@@ -697,6 +706,104 @@ fn retirement(b: &Books, lang: Lang) -> Body {
         })
         .collect();
     (header, 1, rows)
+}
+
+/// 内设机构、编制、领导职数及实有人员信息表: the unit's own row (本级), then one row per
+/// internal department or subordinate unit directly under it (with everything under
+/// that), in the tree's order: 核定/实有/空编/超编 of all staffing types, 领导职数
+/// 核定/实配, persons on the books and those of them outside the quota (编外). The rows
+/// partition the subtree, so the totals are the unit's with everything under it.
+fn unit(b: &Books, lang: Lang) -> Body {
+    let mut children: Vec<&Org> = b
+        .orgs
+        .values()
+        .filter(|o| o.parent_id == Some(b.root) && o.id != b.root)
+        .copied()
+        .collect();
+    children.sort_by_key(|o| (o.sort, o.id));
+    // Which row each unit falls in: 0 the unit itself, i + 1 under the i-th child.
+    let row_of = |id: OrgId| -> usize {
+        let mut cur = id;
+        for _ in 0..64 {
+            if cur == b.root {
+                return 0;
+            }
+            let Some(o) = b.orgs.get(&cur) else { break };
+            if o.parent_id == Some(b.root) {
+                return children
+                    .iter()
+                    .position(|c| c.id == cur)
+                    .map_or(0, |i| i + 1);
+            }
+            match o.parent_id {
+                Some(p) => cur = p,
+                None => break,
+            }
+        }
+        0
+    };
+    let mut figs =
+        vec![(QuotaFigure::default(), PostFigure::default(), 0i64, 0i64); children.len() + 1];
+    for (&org, tally) in &b.tallies {
+        let f = &mut figs[row_of(org)];
+        for (_, q) in tally.quota() {
+            f.0 += q;
+        }
+        for (_, p) in tally.posts() {
+            f.1 += p;
+        }
+    }
+    for p in &b.persons {
+        let f = &mut figs[row_of(p.org_id)];
+        f.2 += 1;
+        f.3 += i64::from(p.staffing_type.is_none());
+    }
+    let mut header = vec![
+        Column::single(s(lang, "名称", "Name")),
+        Column::single(s(lang, "机构类型", "Kind")),
+        Column::single(s(lang, "机构规格", "Level")),
+    ];
+    header.extend(quota_columns(lang));
+    let g = pick(lang, "领导职数", "Leadership posts");
+    header.push(Column::under(g, s(lang, "核定", "approved")));
+    header.push(Column::under(g, s(lang, "实配", "filled")));
+    let g = pick(lang, "人员", "Staff");
+    header.push(Column::under(g, s(lang, "在册", "on the books")));
+    header.push(Column::under(g, s(lang, "编外", "outside quota")));
+    let own = b.orgs.get(&b.root).copied();
+    let rows = std::iter::once(own)
+        .chain(children.iter().map(|c| Some(*c)))
+        .zip(figs)
+        .enumerate()
+        .map(|(i, (o, (q, p, on, outside)))| {
+            let mut name = o
+                .map(|o| o.short_name.clone().unwrap_or_else(|| o.name.clone()))
+                .unwrap_or_default();
+            if i == 0 {
+                name.push_str(pick(lang, "（本级）", " (itself)"));
+            }
+            let mut row = vec![
+                Cell::Text(name),
+                Cell::Text(
+                    o.map(|o| o.kind.label(lang).to_string())
+                        .unwrap_or_default(),
+                ),
+                Cell::Text(
+                    o.and_then(|o| o.level)
+                        .map(|l| l.label(lang).to_string())
+                        .unwrap_or_default(),
+                ),
+            ];
+            row.extend(
+                [
+                    q.approved, q.actual, q.vacant, q.over, p.approved, p.actual, on, outside,
+                ]
+                .map(Cell::Number),
+            );
+            row
+        })
+        .collect();
+    (header, 3, rows)
 }
 
 /// The report as offices print it: a title, the jurisdiction and the as-of date, a
