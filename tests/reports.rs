@@ -516,3 +516,65 @@ fn a_subtree_counts_only_its_units() {
         assert_eq!(total(&u, "人员/在册"), on_books, "{d}");
     }
 }
+
+#[test]
+fn csv_and_text_go_where_asked_and_bad_requests_are_said() {
+    let c = Cache::imported();
+    let json = report(&c, &["posts"]);
+    let out = c.path.with_file_name("职数.csv");
+    let o = bianzhi(
+        &c.path,
+        &[
+            "report",
+            "posts",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert!(
+        lines[0].starts_with("机构规格,正职/核定职数"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), json["rows"].as_array().unwrap().len() + 2);
+    assert!(lines.last().unwrap().starts_with("合计,"));
+    // The text table to a file is text, not a workbook.
+    let txt = c.path.with_file_name("职数.txt");
+    let o = bianzhi(
+        &c.path,
+        &["report", "posts", "--out", txt.to_str().unwrap()],
+    );
+    assert!(o.status.success());
+    let t = std::fs::read_to_string(&txt).unwrap();
+    assert!(t.starts_with("领导职数表\n") && t.contains("合计"), "{t}");
+    // A file format without a file, a bad date, a period backwards, the cache as target.
+    assert!(
+        c.fails(&["report", "posts", "--format", "xlsx"])
+            .contains("--out")
+    );
+    assert!(
+        c.fails(&["report", "posts", "--as-of", "2025-13-01"])
+            .contains("YYYY-MM-DD")
+    );
+    assert!(
+        c.fails(&[
+            "report",
+            "changes",
+            "--from",
+            "2026-02-01",
+            "--to",
+            "2026-01-01"
+        ])
+        .contains("晚于")
+    );
+    let cache = c.path.to_str().unwrap();
+    assert!(
+        c.fails(&["report", "posts", "--format", "json", "--out", cache])
+            .contains("缓存")
+    );
+}

@@ -108,7 +108,8 @@ pub fn report(ctx: &Ctx, a: ReportArgs) -> Result<()> {
             report::write_private(out, &bytes).map_err(report::ExportError::from)
         }
         "csv" => report::write_csv(&flat(&r), out),
-        _ => standard::write_report_xlsx(&r, out),
+        "xlsx" => standard::write_report_xlsx(&r, out),
+        _ => report::write_private(out, text(&r).as_bytes()).map_err(report::ExportError::from),
     }
     .with_context(|| ctx.f(W::ExportingTo, &[&out.display()]))?;
     store.audit(
@@ -135,10 +136,19 @@ fn flat(r: &Report) -> Table {
     }
 }
 
-fn print_table(r: &Report) -> Result<()> {
+/// The report as an aligned text table under its title and subtitle.
+fn text(r: &Report) -> String {
     let t = flat(r);
     let header: Vec<&str> = t.header.iter().map(String::as_str).collect();
-    outln!("{}\n{}\n", r.title, r.subtitle)?;
-    super::out::out!("{}", super::table::render(&header, &t.rows))?;
+    format!(
+        "{}\n{}\n\n{}",
+        r.title,
+        r.subtitle,
+        super::table::render(&header, &t.rows)
+    )
+}
+
+fn print_table(r: &Report) -> Result<()> {
+    super::out::out!("{}", text(r))?;
     Ok(())
 }
