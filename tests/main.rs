@@ -19,6 +19,7 @@ mod lookup;
 mod maintenance;
 mod outbox;
 mod privacy;
+mod reports;
 mod rules;
 mod security;
 mod server;

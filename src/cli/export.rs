@@ -26,11 +26,12 @@ pub struct ExportArgs {
     pub reveal_id: bool,
 }
 
-pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
-    // An export replaces its target: never the cache itself (or its journal).
+/// Whether `out` is the cache itself or its journal: an export replaces its target,
+/// and never those.
+pub(super) fn is_cache(ctx: &Ctx, out: &std::path::Path) -> bool {
     let same_file = |p: &std::path::Path| {
         use std::os::unix::fs::MetadataExt;
-        match (std::fs::metadata(p), std::fs::metadata(&a.out)) {
+        match (std::fs::metadata(p), std::fs::metadata(out)) {
             (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
             _ => false,
         }
@@ -41,7 +42,11 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         s.push(suffix);
         PathBuf::from(s)
     };
-    if same_file(cache) || same_file(&journal("-wal")) || same_file(&journal("-shm")) {
+    same_file(cache) || same_file(&journal("-wal")) || same_file(&journal("-shm"))
+}
+
+pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    if is_cache(ctx, &a.out) {
         bail!(ctx.f(W::ExportIsCache, &[&a.out.display()]));
     }
     let store = ctx.store()?;

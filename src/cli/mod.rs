@@ -9,6 +9,7 @@ pub mod net;
 pub mod out;
 pub mod outbox;
 pub mod query;
+pub mod report;
 pub mod speak;
 pub mod table;
 pub mod words;

@@ -265,6 +265,16 @@ words! {
     BadFormat => "不支持的格式 `{}`（可用：csv, xlsx）", "unsupported format `{}` (use: csv, xlsx)";
     ExportingTo => "导出到 {}", "exporting to {}";
     Exported => "已导出 {} 行到 {}", "Exported {} rows to {}";
+    // Standard reports.
+    ReportName => "报表名", "Report";
+    ReportTitle => "报表", "Title";
+    UnknownReport => "没有名为 `{}` 的报表。可用的报表见 bianzhi report list。", "There is no report named `{}`. bianzhi report list shows the reports there are.";
+    BadReportDate => "日期 `{}` 无法识别，请写成 YYYY-MM-DD，例如 2025-12-31。", "The date `{}` is not understood: write it as YYYY-MM-DD, e.g. 2025-12-31.";
+    BadReportFormat => "不支持的格式 `{}`（可用：table, json, csv, xlsx）", "unsupported format `{}` (use: table, json, csv, xlsx)";
+    ReportNeedsOut => "{} 格式要写入文件，请用 --out 指定文件名，例如 --out 报表.{}", "The {} format is written to a file: name it with --out, e.g. --out report.{}";
+    PeriodBackwards => "起始日期 {} 晚于截止日期 {}，请调换后重试。", "The start date {} is after the end date {}: swap them and try again.";
+    NothingToReport => "缓存中还没有数据，无法生成报表。请先执行 bianzhi sync。", "The cache holds no data yet: no report can be made. Run bianzhi sync first.";
+    ReportWritten => "已写入报表（{} 行）到 {}", "Wrote the report ({} rows) to {}";
     // Network.
     NoRuntime => "无法启动异步运行时", "cannot start the async runtime";
     UnknownScale => "未知的规模 `{}`（可用：small, county, city），请改用其中之一", "unknown scale `{}` (use: small, county, city)";

@@ -191,6 +191,38 @@ impl Person {
         self.status == PersonStatus::Active && self.staffing_type.is_some()
     }
 
+    /// On the books (在册) on `date`: entered on or before it (an unrecorded entry date
+    /// counts as always) and not yet left: an active person with no exit, or one who
+    /// left after `date`. A person awaiting entry (拟入编) is on no one's books.
+    pub fn on_books(&self, date: NaiveDate) -> bool {
+        let entered = self.entry_date.is_none_or(|e| e <= date);
+        let still_there = match self.status {
+            PersonStatus::Pending => false,
+            PersonStatus::Active => self.exit_date.is_none_or(|x| x > date),
+            PersonStatus::Retired | PersonStatus::Former => {
+                self.exit_date.is_some_and(|x| x > date)
+            }
+        };
+        entered && still_there
+    }
+
+    /// The person as they stood on `date` when on the books then: active, not yet left,
+    /// so that [`Person::occupies_quota`] and `quota::UnitTally` count them as of that
+    /// day by the same rules as today. The unit, staffing type and leadership post are
+    /// the ones recorded now (transfers and post changes are not replayed).
+    pub fn as_on(&self, date: NaiveDate) -> Option<Person> {
+        if !self.on_books(date) {
+            return None;
+        }
+        let mut p = self.clone();
+        if p.status != PersonStatus::Active {
+            p.status = PersonStatus::Active;
+            p.exit_kind = None;
+            p.exit_date = None;
+        }
+        Some(p)
+    }
+
     /// Leaves the establishment (出编) on `date`: retired or former by `kind`,
     /// giving up any leadership post.
     pub fn leave(&mut self, kind: ExitKind, date: NaiveDate) {
@@ -343,5 +375,56 @@ mod tests {
         }
         assert_eq!(Sex::parse("女"), Some(Sex::Female));
         assert_eq!(serde_json::to_string(&Sex::Male).unwrap(), "\"男\"");
+    }
+
+    #[test]
+    fn on_the_books_from_entry_to_exit() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut p = Person {
+            id: 1,
+            org_id: 1,
+            name: "张伟".into(),
+            id_number: String::new(),
+            sex: Sex::Male,
+            birth_date: Some(day("1980-05-01")),
+            ethnicity: "汉族".into(),
+            political_status: None,
+            funding_type: None,
+            work_start: None,
+            entry_form: None,
+            entry_doc: None,
+            entry_date: Some(day("2020-03-01")),
+            post: None,
+            rank: None,
+            post_type: PostType::Management,
+            school: None,
+            education: None,
+            degree: None,
+            major: None,
+            staffing_type: Some(StaffingType::Administrative),
+            leader_post: None,
+            status: PersonStatus::Active,
+            exit_kind: None,
+            exit_date: None,
+        };
+        assert!(!p.on_books(day("2020-02-29")));
+        assert!(p.on_books(day("2020-03-01")));
+        assert!(p.on_books(day("2030-01-01")));
+        p.entry_date = None;
+        assert!(p.on_books(day("1990-01-01")), "no entry date: always");
+        p.entry_date = Some(day("2020-03-01"));
+        p.leave(ExitKind::Retirement, day("2025-06-30"));
+        assert!(p.on_books(day("2025-06-29")));
+        assert!(!p.on_books(day("2025-06-30")), "gone on the day of leaving");
+        let then = p.as_on(day("2024-01-01")).unwrap();
+        assert!(then.occupies_quota());
+        assert_eq!((then.exit_kind, then.exit_date), (None, None));
+        p.exit_date = None;
+        assert!(
+            !p.on_books(day("2024-01-01")),
+            "retired with no exit date: not placed"
+        );
+        p.status = PersonStatus::Pending;
+        assert!(!p.on_books(day("2030-01-01")));
     }
 }

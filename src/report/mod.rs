@@ -8,6 +8,8 @@ use crate::store::{Result, queries};
 use rusqlite::Connection;
 use std::path::Path;
 
+pub mod standard;
+
 /// A titled table of text cells.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Table {

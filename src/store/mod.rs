@@ -2,6 +2,7 @@
 //! by versioned migrations compiled into the binary, one writer. The reference server
 //! keeps its authoritative data in the same tables.
 
+pub mod books;
 mod derived;
 pub mod exec;
 pub mod inbox;

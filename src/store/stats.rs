@@ -62,6 +62,28 @@ fn years_before(today: NaiveDate, years: i32) -> NaiveDate {
         .expect("valid date")
 }
 
+impl AgeBand {
+    /// The band of a birth date on `today`, by the same boundaries as [`BAND_SQL`]
+    /// (born after the day one turns 30 is under 30, and so on).
+    pub fn of(birth: Option<NaiveDate>, today: NaiveDate) -> AgeBand {
+        let Some(b) = birth else {
+            return AgeBand::Unknown;
+        };
+        let [b30, b40, b50, b55] = [30, 40, 50, 55].map(|y| years_before(today, y));
+        if b > b30 {
+            AgeBand::Under30
+        } else if b > b40 {
+            AgeBand::From30To39
+        } else if b > b50 {
+            AgeBand::From40To49
+        } else if b > b55 {
+            AgeBand::From50To54
+        } else {
+            AgeBand::From55
+        }
+    }
+}
+
 /// SQL that puts an active person's `birth_date` in an [`AgeBand`] code; parameters
 /// ?1..?4 are the birth dates of those turning 30, 40, 50 and 55 today.
 const BAND_SQL: &str = "CASE WHEN birth_date IS NULL OR birth_date = '' THEN 5 \
@@ -733,5 +755,32 @@ mod tests {
                 "{m}"
             );
         }
+    }
+
+    /// `AgeBand::of` (the reports' band of one person) agrees with the overview's SQL on
+    /// every day around each boundary.
+    #[test]
+    fn age_band_of_agrees_with_the_overviews_sql() {
+        let c = Connection::open_in_memory().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        let p = band_params(today);
+        let mut checked = 0;
+        for years in [30, 40, 50, 55] {
+            let edge = years_before(today, years);
+            for shift in -2..=2 {
+                let birth = edge + chrono::Duration::days(shift);
+                let code: i64 = c
+                    .query_row(
+                        &format!("SELECT {} FROM (SELECT ?5 AS birth_date)", BAND_SQL),
+                        rusqlite::params![p[0], p[1], p[2], p[3], birth.to_string()],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(AgeBand::of(Some(birth), today).code(), code, "{birth}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 20);
+        assert_eq!(AgeBand::of(None, today), AgeBand::Unknown);
     }
 }

@@ -1,0 +1,142 @@
+//! The rows of a subtree as the standard reports read them: every unit, ledger entry,
+//! leadership-post entry and person (in any status) under a unit, in id order. What
+//! stood on a past date is decided from these rows by the model's rules (the report
+//! filters ledger entries by their dates and persons by `Person::on_books`), so the
+//! queries here select by place in the tree only.
+
+use super::Result;
+use super::rows::{
+    LEDGER_COLUMNS, ORG_COLUMNS, POST_COLUMNS, opt_vocab, read_ledger, read_org, read_post, vocab,
+};
+use crate::model::{
+    LedgerEntry, Org, OrgId, Person, PersonStatus, PostEntry, PostSlot, PostType, Sex,
+};
+use chrono::NaiveDate;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, Row};
+use std::collections::HashSet;
+
+/// The columns of a person the reports count by; the rest (name, ID number, school …)
+/// are neither read nor needed, and stay empty in the [`Person`]s returned.
+const COUNTED_COLUMNS: &str = "id, org_id, sex, birth_date, ethnicity, political_status, \
+     funding_type, entry_form, entry_date, post_type, education, staffing_type, leader_level, \
+     leader_rank, status, exit_kind, exit_date";
+
+/// A `YYYY-MM-DD` cell read without allocating (a city has some 600,000 of them); any
+/// other text reads as absent, as `rows::opt_date` reads it.
+fn day(r: &Row, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    let ValueRef::Text(t) = r.get_ref(idx)? else {
+        return Ok(None);
+    };
+    let num = |s: &[u8]| -> Option<u32> {
+        s.iter().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    if t.len() != 10 || t[4] != b'-' || t[7] != b'-' {
+        return Ok(None);
+    }
+    Ok(match (num(&t[..4]), num(&t[5..7]), num(&t[8..])) {
+        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+        _ => None,
+    })
+}
+
+fn read_counted(r: &Row) -> rusqlite::Result<Person> {
+    let level = opt_vocab(r, 12)?;
+    let rank = opt_vocab(r, 13)?;
+    Ok(Person {
+        id: r.get(0)?,
+        org_id: r.get(1)?,
+        name: String::new(),
+        id_number: String::new(),
+        sex: vocab::<Sex>(r, 2)?,
+        birth_date: day(r, 3)?,
+        ethnicity: r.get(4)?,
+        political_status: opt_vocab(r, 5)?,
+        funding_type: opt_vocab(r, 6)?,
+        work_start: None,
+        entry_form: opt_vocab(r, 7)?,
+        entry_doc: None,
+        entry_date: day(r, 8)?,
+        post: None,
+        rank: None,
+        post_type: vocab::<PostType>(r, 9)?,
+        school: None,
+        education: opt_vocab(r, 10)?,
+        degree: None,
+        major: None,
+        staffing_type: opt_vocab(r, 11)?,
+        leader_post: level
+            .zip(rank)
+            .map(|(level, rank)| PostSlot { level, rank }),
+        status: vocab::<PersonStatus>(r, 14)?,
+        exit_kind: opt_vocab(r, 15)?,
+        exit_date: day(r, 16)?,
+    })
+}
+
+/// Every row of a subtree the reports need; persons carry only the fields the reports
+/// count by (see [`COUNTED_COLUMNS`]), in no particular order.
+#[derive(Debug, Clone, Default)]
+pub struct SubtreeRows {
+    pub orgs: Vec<Org>,
+    pub ledger: Vec<LedgerEntry>,
+    pub posts: Vec<PostEntry>,
+    pub persons: Vec<Person>,
+}
+
+/// The rows of `root` and everything under it; empty when `root` is not in the cache.
+pub fn subtree_rows(conn: &Connection, root: OrgId) -> Result<SubtreeRows> {
+    let path: Option<String> = conn
+        .prepare_cached("SELECT path FROM org_tree WHERE org_id = ?")?
+        .query_row([root], |r| r.get(0))
+        .optional()?;
+    let Some(path) = path else {
+        return Ok(SubtreeRows::default());
+    };
+    let under = "SELECT org_id FROM org_tree WHERE path >= ?1 AND path < ?1 || x'ff'";
+    let read = |sql: String| conn.prepare(&sql);
+    let orgs = read(format!(
+        "SELECT {ORG_COLUMNS} FROM orgs WHERE id IN ({under}) ORDER BY id"
+    ))?
+    .query_map([&path], read_org)?
+    .collect::<rusqlite::Result<Vec<_>>>()?;
+    let ledger = read(format!(
+        "SELECT {LEDGER_COLUMNS} FROM ledger WHERE org_id IN ({under}) ORDER BY id"
+    ))?
+    .query_map([&path], read_ledger)?
+    .collect::<rusqlite::Result<Vec<_>>>()?;
+    let posts = read(format!(
+        "SELECT {POST_COLUMNS} FROM posts WHERE org_id IN ({under}) ORDER BY id"
+    ))?
+    .query_map([&path], read_post)?
+    .collect::<rusqlite::Result<Vec<_>>>()?;
+    // A large subtree is read in one pass over the table (most of a city's persons are
+    // under its root), a small one through the units' index.
+    let all: i64 = conn.query_row("SELECT COUNT(*) FROM orgs", [], |r| r.get(0))?;
+    let persons = if orgs.len() as i64 * 4 >= all {
+        let ids: HashSet<OrgId> = orgs.iter().map(|o| o.id).collect();
+        let mut st = read(format!("SELECT {COUNTED_COLUMNS} FROM persons"))?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            if ids.contains(&r.get(1)?) {
+                out.push(read_counted(r)?);
+            }
+        }
+        out
+    } else {
+        read(format!(
+            "SELECT {COUNTED_COLUMNS} FROM persons WHERE org_id IN ({under})"
+        ))?
+        .query_map([&path], read_counted)?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    Ok(SubtreeRows {
+        orgs,
+        ledger,
+        posts,
+        persons,
+    })
+}
