@@ -52,6 +52,8 @@ enum Command {
     Overview(cli::query::OverviewArgs),
     /// Export a table as CSV or XLSX.
     Export(cli::export::ExportArgs),
+    /// Compare another department's roster (XLSX, XLS, CSV) with the books (比对).
+    Compare(cli::compare::CompareArgs),
     /// Open requests waiting for a decision.
     Inbox(cli::inbox::InboxArgs),
     /// Decide a request (goes through the outbox; sent on the next sync).
@@ -99,6 +101,7 @@ fn main() -> ExitCode {
         Some(Command::History(a)) => cli::query::history(&ctx, a),
         Some(Command::Overview(a)) => cli::query::overview(&ctx, a),
         Some(Command::Export(a)) => cli::export::export(&ctx, a),
+        Some(Command::Compare(a)) => cli::compare::compare(&ctx, a),
         Some(Command::Inbox(a)) => cli::inbox::inbox(&ctx, a),
         Some(Command::Decide(a)) => cli::inbox::decide(&ctx, a),
         Some(Command::Ledger(a)) => cli::maintain::ledger(&ctx, a),
