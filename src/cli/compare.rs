@@ -316,7 +316,7 @@ impl View<'_> {
                         .map(|r| self.roster.rows[r].line.to_string())
                         .unwrap_or_default(),
                     clip(&name, NAME_CELLS),
-                    id,
+                    clip(&id, 18),
                     clip(&self.detail(e), detail_cells),
                 ]
             })

@@ -348,14 +348,14 @@ words! {
     CmpWholeCache => "全部在册人员", "all units";
     CmpCategory => "类别", "Category";
     CmpCount => "人数", "Count";
-    CmpRate => "一致率：{}%（一致 {} 条，共 {} 条：名单各行加在册有、名单无）", "Match rate: {}% ({} matching of {} entries: every roster row plus everyone not on the roster)";
+    CmpRate => "一致率：{}%（一致 {} 条，共 {} 条：名单各行加在册有、名单无）", "Match rate: {}% ({} of {} entries: roster rows and unlisted persons)";
     CmpRow => "行", "Row";
     CmpName => "姓名", "Name";
     CmpId => "身份证号", "ID number";
     CmpDetail => "说明", "Detail";
     CmpNoDifferences => "名单与在册人员完全一致。", "The roster and the books agree on every row.";
     CmpUnused => "未参与比对的列：{}", "Columns not compared: {}";
-    CmpNoUnitColumn => "名单没有单位列：不比对单位，无身份证号的行也无法按姓名匹配。", "The roster has no unit column: units are not compared, and rows without an ID number cannot be matched by name.";
+    CmpNoUnitColumn => "名单没有单位列：不比对单位，无身份证号的行也无法按姓名匹配。", "No unit column: units not compared, rows without ID not matched by name.";
     CmpNoStaffingColumn => "名单没有编制类型列：不比对占编类型。", "The roster has no staffing-type column: staffing types are not compared.";
     CmpWritten => "差异已写入 {}（{} 个工作表，身份证号已遮蔽）", "Differences written to {} ({} sheets, ID numbers masked)";
     CmpWriting => "写入差异表 {}", "writing the differences to {}";

@@ -116,18 +116,15 @@ fn decode_text(bytes: &[u8]) -> Result<(&'static str, String)> {
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    // Rosters are Chinese: the `cn` domain tells the detector to prefer GBK where a
+    // short file could be read either way.
+    let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
     // GB18030 is a superset of GBK (and of GB2312): one decoder reads all three.
     if guess == encoding_rs::GBK || guess == GB18030 {
         return GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
             .map(|s| ("GBK", s.into_owned()))
             .ok_or(Error::NotASpreadsheet);
-    }
-    // Chinese rosters come in UTF-8 or GBK; a Latin-1 guess is what binary data and
-    // other encodings alike look like, so the file is not read rather than misread.
-    if guess == encoding_rs::WINDOWS_1252 {
-        return Err(Error::NotASpreadsheet);
     }
     Err(Error::Encoding(guess.name()))
 }
