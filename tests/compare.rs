@@ -550,5 +550,50 @@ fn the_table_fits_80_columns_and_masks_id_numbers() {
             assert!(!text.contains(id.as_str()));
         }
         assert!(text.contains(if lang == "zh" { "名单内重复" } else { "duplicate" }));
+        if lang == "en" {
+            let bad = chinese_left(&text, &plan, &cache_data(&c.path));
+            assert!(bad.is_empty(), "not in English:\n{}", bad.join("\n"));
+        }
     }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// Lines of `text` that hold Chinese besides the data's values (the roster's cells, the
+/// books' names and units, a value clipped with `…`), after the first (the file's name).
+fn chinese_left(text: &str, plan: &Plan, d: &Dataset) -> Vec<String> {
+    let mut values: Vec<String> = plan.rows.iter().flat_map(|r| r.cells.clone()).collect();
+    values.extend(d.persons.iter().map(|p| p.name.clone()));
+    values.extend(d.orgs.iter().map(|o| o.name.clone()));
+    values.extend(d.orgs.iter().filter_map(|o| o.short_name.clone()));
+    values.retain(|v| v.chars().any(is_cjk));
+    values.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
+    text.lines()
+        .skip(1)
+        .filter(|line| {
+            let mut rest = line.to_string();
+            for v in &values {
+                if rest.contains(v.as_str()) {
+                    rest = rest.replace(v.as_str(), "");
+                }
+            }
+            // A value cut to fit its column: the characters before the ellipsis.
+            let segments: Vec<&str> = rest.split('…').collect();
+            let kept: Vec<String> = segments
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    if i + 1 < segments.len() {
+                        s.trim_end_matches(is_cjk).to_string()
+                    } else {
+                        s.to_string()
+                    }
+                })
+                .collect();
+            kept.concat().chars().any(is_cjk)
+        })
+        .map(str::to_string)
+        .collect()
 }

@@ -224,24 +224,10 @@ pub fn compare(roster: &Roster, books: &Books) -> Comparison {
         PersonStatus::Retired | PersonStatus::Former => 1,
     };
     let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(books.persons.len());
-    // (unit, name) → persons on the books, for rows without a usable ID number.
-    let mut by_name: HashMap<(OrgId, String), Vec<usize>> = HashMap::new();
     for (i, p) in books.persons.iter().enumerate() {
         let slot = by_id.entry(p.id_number.as_str()).or_insert(i);
         if rank(p) > rank(&books.persons[*slot]) {
             *slot = i;
-        }
-        if p.status == PersonStatus::Active {
-            by_name
-                .entry((p.org_id, normalize_name(&p.name)))
-                .or_default()
-                .push(i);
-            if let Some(owner) = units.owner.get(&p.org_id) {
-                by_name
-                    .entry((*owner, normalize_name(&p.name)))
-                    .or_default()
-                    .push(i);
-            }
         }
     }
     let mut matched = vec![false; books.persons.len()];
@@ -304,7 +290,21 @@ pub fn compare(roster: &Roster, books: &Books) -> Comparison {
         }
         entries.push(e);
     }
-    // Pass 2: rows without a usable ID number, matched on name within their unit.
+    // Pass 2: rows without a usable ID number, matched on name within their unit:
+    // (unit, name) → persons on the books, built only when such rows exist.
+    let mut by_name: HashMap<(OrgId, String), Vec<usize>> = HashMap::new();
+    if !without_id.is_empty() {
+        for (i, p) in books.persons.iter().enumerate() {
+            if p.status != PersonStatus::Active {
+                continue;
+            }
+            let name = normalize_name(&p.name);
+            if let Some(owner) = units.owner.get(&p.org_id) {
+                by_name.entry((*owner, name.clone())).or_default().push(i);
+            }
+            by_name.entry((p.org_id, name)).or_default().push(i);
+        }
+    }
     for (r, problem) in without_id {
         let row = &roster.rows[r];
         let category = if problem.is_some() {
