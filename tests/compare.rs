@@ -42,7 +42,11 @@ fn clean(d: &Dataset, status: impl Fn(PersonStatus) -> bool) -> Vec<&Person> {
         .filter(|p| status(p.status))
         .filter(|p| ids[p.id_number.as_str()] == 1)
         .filter(|p| normalize_id(&p.id_number).is_ok_and(|(id, _)| id == p.id_number))
-        .filter(|p| names.get(&(p.org_id, p.name.as_str())).is_none_or(|n| *n == 1))
+        .filter(|p| {
+            names
+                .get(&(p.org_id, p.name.as_str()))
+                .is_none_or(|n| *n == 1)
+        })
         .filter(|p| p.status != PersonStatus::Active || p.staffing_type.is_some())
         .collect()
 }
@@ -51,10 +55,22 @@ fn clean(d: &Dataset, status: impl Fn(PersonStatus) -> bool) -> Vec<&Person> {
 fn plan(d: &Dataset) -> Plan {
     let orgs: HashMap<OrgId, _> = d.orgs.iter().map(|o| (o.id, o)).collect();
     let unit = |p: &Person| orgs[&p.org_id].name.clone();
-    let staffing = |p: &Person| p.staffing_type.map(|t| t.zh()).unwrap_or("编外").to_string();
+    let staffing = |p: &Person| {
+        p.staffing_type
+            .map(|t| t.zh())
+            .unwrap_or("编外")
+            .to_string()
+    };
     let active = clean(d, |s| s == PersonStatus::Active);
-    let left = clean(d, |s| matches!(s, PersonStatus::Retired | PersonStatus::Former));
-    assert!(active.len() > 60 && left.len() >= 2, "{} {}", active.len(), left.len());
+    let left = clean(d, |s| {
+        matches!(s, PersonStatus::Retired | PersonStatus::Former)
+    });
+    assert!(
+        active.len() > 60 && left.len() >= 2,
+        "{} {}",
+        active.len(),
+        left.len()
+    );
     let mut rows: Vec<Row> = Vec::new();
     let mut next = active.iter().copied();
     let mut take = || next.next().expect("enough persons");
@@ -72,7 +88,12 @@ fn plan(d: &Dataset) -> Plan {
                 .chars()
                 .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
                 .collect(),
-            2 => format!("{} {} {}", &p.id_number[..6], &p.id_number[6..14], &p.id_number[14..]),
+            2 => format!(
+                "{} {} {}",
+                &p.id_number[..6],
+                &p.id_number[6..14],
+                &p.id_number[14..]
+            ),
             // 15 digits, as issued before 1999.
             3 if &p.id_number[6..8] == "19" => {
                 format!("{}{}", &p.id_number[..6], &p.id_number[8..17])
@@ -91,12 +112,24 @@ fn plan(d: &Dataset) -> Plan {
     // 一致 on name within the unit, without an ID number.
     for _ in 0..2 {
         let p = take();
-        rows.push(row(p.name.clone(), String::new(), unit(p), staffing(p), "match"));
+        rows.push(row(
+            p.name.clone(),
+            String::new(),
+            unit(p),
+            staffing(p),
+            "match",
+        ));
     }
     for _ in 0..3 {
         let p = take();
         let name = format!("{}某", p.name);
-        rows.push(row(name, p.id_number.clone(), unit(p), staffing(p), "name_differs"));
+        rows.push(row(
+            name,
+            p.id_number.clone(),
+            unit(p),
+            staffing(p),
+            "name_differs",
+        ));
     }
     for _ in 0..3 {
         let p = take();
@@ -111,7 +144,13 @@ fn plan(d: &Dataset) -> Plan {
             })
             .unwrap();
         let (id, st) = (p.id_number.clone(), staffing(p));
-        rows.push(row(p.name.clone(), id, other.name.clone(), st, "unit_differs"));
+        rows.push(row(
+            p.name.clone(),
+            id,
+            other.name.clone(),
+            st,
+            "unit_differs",
+        ));
     }
     for _ in 0..3 {
         let p = take();
@@ -120,7 +159,13 @@ fn plan(d: &Dataset) -> Plan {
             .find(|t| Some(**t) != p.staffing_type)
             .unwrap();
         let id = p.id_number.clone();
-        rows.push(row(p.name.clone(), id, unit(p), other.zh().into(), "staffing_differs"));
+        rows.push(row(
+            p.name.clone(),
+            id,
+            unit(p),
+            other.zh().into(),
+            "staffing_differs",
+        ));
     }
     // A wrong check character: 身份证号无效, but the name still finds the person.
     for _ in 0..2 {
@@ -140,7 +185,13 @@ fn plan(d: &Dataset) -> Plan {
             continue;
         }
         let u = unit(active[0]);
-        rows.push(row(format!("外人{seq}"), id, u, "事业编制".into(), "not_on_books"));
+        rows.push(row(
+            format!("外人{seq}"),
+            id,
+            u,
+            "事业编制".into(),
+            "not_on_books",
+        ));
         made += 1;
         if made == 2 {
             break;
@@ -148,7 +199,13 @@ fn plan(d: &Dataset) -> Plan {
     }
     for p in left.iter().take(2) {
         let st = staffing(p);
-        rows.push(row(p.name.clone(), p.id_number.clone(), unit(p), st, "left_but_listed"));
+        rows.push(row(
+            p.name.clone(),
+            p.id_number.clone(),
+            unit(p),
+            st,
+            "left_but_listed",
+        ));
     }
     // Two rows again, under the same ID number.
     for r in [3, 7] {
@@ -168,7 +225,11 @@ fn plan(d: &Dataset) -> Plan {
     let n = rows.len();
     let mut order: Vec<usize> = (0..n).map(|i| (i * 17) % n).collect();
     order.dedup();
-    assert_eq!(order.iter().collect::<HashSet<_>>().len(), n, "17 is prime to {n}");
+    assert_eq!(
+        order.iter().collect::<HashSet<_>>().len(),
+        n,
+        "17 is prime to {n}"
+    );
     let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
     let rows: Vec<Row> = order.iter().map(|&i| slots[i].take().unwrap()).collect();
     // A duplicate is the later of the two rows: which one that is depends on the order.
@@ -213,7 +274,12 @@ fn mark_duplicates(mut rows: Vec<Row>) -> Vec<Row> {
 type Layout = &'static [(&'static str, Option<usize>)];
 
 fn table(plan: &Plan, layout: Layout) -> Vec<Vec<String>> {
-    let mut t = vec![layout.iter().map(|(h, _)| h.to_string()).collect::<Vec<_>>()];
+    let mut t = vec![
+        layout
+            .iter()
+            .map(|(h, _)| h.to_string())
+            .collect::<Vec<_>>(),
+    ];
     for (i, r) in plan.rows.iter().enumerate() {
         t.push(
             layout
@@ -252,7 +318,11 @@ fn check(c: &Cache, plan: &Plan, file: &Path, first_line: usize, extra: &[&str])
     let mut args = vec!["compare", file.to_str().unwrap(), "--json"];
     args.extend_from_slice(extra);
     let out = bianzhi(&c.path, &args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     for id in &plan.ids {
         assert!(!text.contains(id.as_str()), "an ID number in full");
@@ -262,7 +332,12 @@ fn check(c: &Cache, plan: &Plan, file: &Path, first_line: usize, extra: &[&str])
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["category_key"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap()))
+        .map(|c| {
+            (
+                c["category_key"].as_str().unwrap().to_string(),
+                c["count"].as_u64().unwrap(),
+            )
+        })
         .collect();
     for (k, n) in &counts {
         let want = plan.counts.get(k.as_str()).copied().unwrap_or(0) as u64;
@@ -351,7 +426,10 @@ fn gbk_csv_under_a_title_row_is_detected() {
         ("单位名称", Some(2)),
         ("证件号码", Some(1)),
     ];
-    let text = format!("2026年11月工资统发名单,,,\n{}", csv_text(&table(&plan, layout)));
+    let text = format!(
+        "2026年11月工资统发名单,,,\n{}",
+        csv_text(&table(&plan, layout))
+    );
     let (gbk, _, lossy) = encoding_rs::GBK.encode(&text);
     assert!(!lossy);
     let f = path(&dir, "名单.csv");
@@ -376,7 +454,10 @@ fn xlsx_with_a_mapped_header_and_a_workbook_of_differences() {
     let out = bianzhi(&c.path, &["compare", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("缺少“姓名”列") && err.contains("人员"), "{err}");
+    assert!(
+        err.contains("缺少“姓名”列") && err.contains("人员"),
+        "{err}"
+    );
     let diff = path(&dir, "out/差异.xlsx");
     let d = diff.to_str().unwrap();
     let v = check(
@@ -449,12 +530,22 @@ fn a_subtree_is_compared_with_its_own_persons() {
     assert!(listed.len() >= 5);
     let mut t = vec![vec!["姓名".to_string(), "身份证号".into(), "单位".into()]];
     for p in &listed {
-        t.push(vec![p.name.clone(), p.id_number.clone(), names[&p.org_id].into()]);
+        t.push(vec![
+            p.name.clone(),
+            p.id_number.clone(),
+            names[&p.org_id].into(),
+        ]);
     }
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("r.csv");
     std::fs::write(&f, csv_text(&t)).unwrap();
-    let v = c.json(&["compare", f.to_str().unwrap(), "--org", &root.id.to_string(), "--json"]);
+    let v = c.json(&[
+        "compare",
+        f.to_str().unwrap(),
+        "--org",
+        &root.id.to_string(),
+        "--json",
+    ]);
     let count = |k: &str| {
         v["counts"]
             .as_array()
@@ -539,7 +630,11 @@ fn the_table_fits_80_columns_and_masks_id_numbers() {
     std::fs::write(&f, csv_text(&table(&plan, layout))).unwrap();
     for lang in ["zh", "en"] {
         let out = bianzhi(&c.path, &["--lang", lang, "compare", f.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8(out.stdout).unwrap();
         use unicode_width::UnicodeWidthStr;
         // The first line names the file (its path is as long as it is).
@@ -549,7 +644,11 @@ fn the_table_fits_80_columns_and_masks_id_numbers() {
         for id in &plan.ids {
             assert!(!text.contains(id.as_str()));
         }
-        assert!(text.contains(if lang == "zh" { "名单内重复" } else { "duplicate" }));
+        assert!(text.contains(if lang == "zh" {
+            "名单内重复"
+        } else {
+            "duplicate"
+        }));
         if lang == "en" {
             let bad = chinese_left(&text, &plan, &cache_data(&c.path));
             assert!(bad.is_empty(), "not in English:\n{}", bad.join("\n"));

@@ -36,13 +36,12 @@ fn allowed(from: &str) -> &'static [&'static str] {
         "tui" => &["store", "sync", "search", "report", "config"],
         // The edge: subcommands start the interface, the server and the generator.
         "cli" => &[
-            "store", "sync", "search", "report", "config", "tui", "server", "generate",
-            "compare",
+            "store", "sync", "search", "report", "config", "tui", "server", "generate", "compare",
         ],
         // The crate root and the binary name every module.
         _ => &[
-            "cli", "compare", "config", "generate", "model", "report", "search", "server",
-            "store", "sync", "tui",
+            "cli", "compare", "config", "generate", "model", "report", "search", "server", "store",
+            "sync", "tui",
         ],
     }
 }
@@ -69,8 +68,8 @@ fn forbidden_crates(from: &str) -> &'static [&'static str] {
 }
 
 const OURS: &[&str] = &[
-    "cli", "compare", "config", "generate", "model", "report", "search", "server", "store",
-    "sync", "tui",
+    "cli", "compare", "config", "generate", "model", "report", "search", "server", "store", "sync",
+    "tui",
 ];
 
 /// One path from a file of `from` to module `to`.

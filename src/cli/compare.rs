@@ -66,7 +66,8 @@ pub fn compare(ctx: &Ctx, a: CompareArgs) -> Result<()> {
         .collect::<compare::Result<Vec<_>>>()
         .map_err(|e| anyhow::anyhow!(say(&e, lang)))?;
     let started = std::time::Instant::now();
-    let bytes = std::fs::read(&a.file).with_context(|| ctx.f(W::CmpReading, &[&a.file.display()]))?;
+    let bytes =
+        std::fs::read(&a.file).with_context(|| ctx.f(W::CmpReading, &[&a.file.display()]))?;
     let roster = compare::read_roster(&bytes, &maps)
         .map_err(|e| anyhow::anyhow!(say(&e, lang)))
         .with_context(|| ctx.f(W::CmpReading, &[&a.file.display()]))?;
@@ -75,7 +76,10 @@ pub fn compare(ctx: &Ctx, a: CompareArgs) -> Result<()> {
     let store = ctx.store()?;
     let conn = store.conn();
     let orgs: Vec<Org> = {
-        let mut st = conn.prepare(&format!("SELECT {} FROM orgs ORDER BY id", rows::ORG_COLUMNS))?;
+        let mut st = conn.prepare(&format!(
+            "SELECT {} FROM orgs ORDER BY id",
+            rows::ORG_COLUMNS
+        ))?;
         st.query_map([], rows::read_org)?
             .collect::<rusqlite::Result<_>>()?
     };
@@ -173,7 +177,10 @@ impl View<'_> {
     }
 
     fn unit_name(&self, id: OrgId) -> String {
-        self.units.get(&id).map(|o| o.name.clone()).unwrap_or_default()
+        self.units
+            .get(&id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
     }
 
     fn staffing(&self, t: Option<StaffingType>) -> String {
@@ -239,7 +246,9 @@ impl View<'_> {
                 (Category::NotOnBooks, Some(p)) if p.status == PersonStatus::Pending => {
                     self.w(W::CmpPending).into()
                 }
-                (Category::Duplicate, _) => W::CmpSameAs.fill(lang, &[&e.duplicate_of.unwrap_or(0)]),
+                (Category::Duplicate, _) => {
+                    W::CmpSameAs.fill(lang, &[&e.duplicate_of.unwrap_or(0)])
+                }
                 (Category::InvalidId, _) => match &e.id_problem {
                     Some(pr) => self.id_problem(pr),
                     None => self.w(W::CmpNoId).into(),

@@ -120,7 +120,10 @@ impl RosterStaffing {
             .strip_suffix("编制")
             .or_else(|| s.strip_suffix('编'))
             .unwrap_or(&s);
-        let body = body.strip_suffix("事业").filter(|b| *b == "参公").unwrap_or(body);
+        let body = body
+            .strip_suffix("事业")
+            .filter(|b| *b == "参公")
+            .unwrap_or(body);
         StaffingType::ALL
             .iter()
             .find(|t| t.short(crate::model::Lang::Zh) == body)
@@ -189,6 +192,9 @@ impl UnitNames {
                 owner.insert(o.id, p);
             }
         }
+        for ids in by_name.values_mut() {
+            ids.sort_unstable();
+        }
         UnitNames { by_name, owner }
     }
 
@@ -207,8 +213,11 @@ impl UnitNames {
 
     /// Whether a person of unit `org` fits the roster's unit cell `written`.
     fn fits(&self, org: OrgId, written: &str) -> bool {
+        // Common short forms (县教育局) name hundreds of units in a city: the lists are
+        // in ascending id order (see `new`), so a binary search, not a scan.
         let units = self.lookup(written);
-        units.contains(&org) || self.owner.get(&org).is_some_and(|o| units.contains(o))
+        let has = |id: &OrgId| units.binary_search(id).is_ok();
+        has(&org) || self.owner.get(&org).is_some_and(has)
     }
 }
 

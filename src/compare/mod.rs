@@ -118,10 +118,7 @@ pub enum Field {
 
 /// The headers departments write for each field (and the field names `--map` takes).
 const HEADERS: &[(Field, &[&str])] = &[
-    (
-        Field::Name,
-        &["姓名", "人员姓名", "名字", "name"],
-    ),
+    (Field::Name, &["姓名", "人员姓名", "名字", "name"]),
     (
         Field::IdNumber,
         &[

@@ -13,10 +13,22 @@ fn headers_are_recognised_by_their_usual_names() {
 #[test]
 fn staffing_types_as_rosters_write_them() {
     use crate::model::StaffingType as T;
-    assert_eq!(RosterStaffing::parse("行政编制"), RosterStaffing::Type(T::Administrative));
-    assert_eq!(RosterStaffing::parse("行政编"), RosterStaffing::Type(T::Administrative));
-    assert_eq!(RosterStaffing::parse("参公"), RosterStaffing::Type(T::CivilServiceManaged));
-    assert_eq!(RosterStaffing::parse("事业"), RosterStaffing::Type(T::PublicInstitution));
+    assert_eq!(
+        RosterStaffing::parse("行政编制"),
+        RosterStaffing::Type(T::Administrative)
+    );
+    assert_eq!(
+        RosterStaffing::parse("行政编"),
+        RosterStaffing::Type(T::Administrative)
+    );
+    assert_eq!(
+        RosterStaffing::parse("参公"),
+        RosterStaffing::Type(T::CivilServiceManaged)
+    );
+    assert_eq!(
+        RosterStaffing::parse("事业"),
+        RosterStaffing::Type(T::PublicInstitution)
+    );
     assert_eq!(RosterStaffing::parse("编外"), RosterStaffing::Outside);
     assert_eq!(RosterStaffing::parse(""), RosterStaffing::Unknown);
     assert_eq!(RosterStaffing::parse("临时工"), RosterStaffing::Unreadable);
