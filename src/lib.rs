@@ -2,6 +2,7 @@
 //! (机构编制实名制), with its local cache, its sync protocol and a reference server.
 
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod generate;
 pub mod model;

@@ -54,6 +54,8 @@ enum Command {
     Export(cli::export::ExportArgs),
     /// Standard reports (标准报表) as of a day: `report list`, `report NAME`.
     Report(cli::report::ReportArgs),
+    /// Compare another department's roster (XLSX, XLS, CSV) with the books (比对).
+    Compare(cli::compare::CompareArgs),
     /// Open requests waiting for a decision.
     Inbox(cli::inbox::InboxArgs),
     /// Decide a request (goes through the outbox; sent on the next sync).
@@ -102,6 +104,7 @@ fn main() -> ExitCode {
         Some(Command::Overview(a)) => cli::query::overview(&ctx, a),
         Some(Command::Export(a)) => cli::export::export(&ctx, a),
         Some(Command::Report(a)) => cli::report::report(&ctx, a),
+        Some(Command::Compare(a)) => cli::compare::compare(&ctx, a),
         Some(Command::Inbox(a)) => cli::inbox::inbox(&ctx, a),
         Some(Command::Decide(a)) => cli::inbox::decide(&ctx, a),
         Some(Command::Ledger(a)) => cli::maintain::ledger(&ctx, a),

@@ -30,16 +30,18 @@ fn allowed(from: &str) -> &'static [&'static str] {
         "store" => &["search"],
         "sync" => &["store"],
         "report" => &["store", "search"],
+        // Roster comparison reads files and matches them; unit short forms from search.
+        "compare" => &["search"],
         "server" => &["store", "sync"],
         "tui" => &["store", "sync", "search", "report", "config"],
         // The edge: subcommands start the interface, the server and the generator.
         "cli" => &[
-            "store", "sync", "search", "report", "config", "tui", "server", "generate",
+            "store", "sync", "search", "report", "config", "tui", "server", "generate", "compare",
         ],
         // The crate root and the binary name every module.
         _ => &[
-            "cli", "config", "generate", "model", "report", "search", "server", "store", "sync",
-            "tui",
+            "cli", "compare", "config", "generate", "model", "report", "search", "server", "store",
+            "sync", "tui",
         ],
     }
 }
@@ -52,7 +54,7 @@ const KNOWN: &[(&str, &str, &str)] = &[];
 /// line, the database, the runtime and the terminal.
 fn forbidden_crates(from: &str) -> &'static [&'static str] {
     match from {
-        "model" | "generate" | "search" => &[
+        "model" | "generate" | "search" | "compare" => &[
             "clap",
             "rusqlite",
             "tokio",
@@ -66,7 +68,8 @@ fn forbidden_crates(from: &str) -> &'static [&'static str] {
 }
 
 const OURS: &[&str] = &[
-    "cli", "config", "generate", "model", "report", "search", "server", "store", "sync", "tui",
+    "cli", "compare", "config", "generate", "model", "report", "search", "server", "store", "sync",
+    "tui",
 ];
 
 /// One path from a file of `from` to module `to`.

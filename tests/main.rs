@@ -4,6 +4,7 @@ mod tmux;
 mod util;
 
 mod cli;
+mod compare;
 mod derived;
 mod durability;
 mod english;

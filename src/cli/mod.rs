@@ -1,5 +1,6 @@
 //! Subcommands: thin edges over the library. anyhow with context lives here, not below.
 
+pub mod compare;
 pub mod data;
 pub mod errors;
 pub mod export;

@@ -352,6 +352,51 @@ words! {
     EWireNotSnapshot => "不是 bianzhi 的数据快照文件", "not a bianzhi snapshot file";
     EWireIo => "无法读写文件：{}", "cannot read or write the file: {}";
     StdoutFailed => "写入标准输出失败", "writing to standard output failed";
+    // `compare` (roster comparison, 比对)
+    CmpReading => "读取名单 {}", "reading the roster {}";
+    CmpTitle => "比对 {}（{}，{} 行）与 {}（在册 {} 人）", "Compared {} ({}, {} rows) with {} ({} on the books)";
+    CmpWholeCache => "全部在册人员", "all units";
+    CmpCategory => "类别", "Category";
+    CmpCount => "人数", "Count";
+    CmpRate => "一致率：{}%（一致 {} 条，共 {} 条：名单各行加在册有、名单无）", "Match rate: {}% ({} of {} entries: roster rows and unlisted persons)";
+    CmpRow => "行", "Row";
+    CmpName => "姓名", "Name";
+    CmpId => "身份证号", "ID number";
+    CmpDetail => "说明", "Detail";
+    CmpNoDifferences => "名单与在册人员完全一致。", "The roster and the books agree on every row.";
+    CmpUnused => "未参与比对的列：{}", "Columns not compared: {}";
+    CmpNoUnitColumn => "名单没有单位列：不比对单位，无身份证号的行也无法按姓名匹配。", "No unit column: units not compared, rows without ID not matched by name.";
+    CmpNoStaffingColumn => "名单没有编制类型列：不比对占编类型。", "The roster has no staffing-type column: staffing types are not compared.";
+    CmpWritten => "差异已写入 {}（{} 个工作表，身份证号已遮蔽）", "Differences written to {} ({} sheets, ID numbers masked)";
+    CmpWriting => "写入差异表 {}", "writing the differences to {}";
+    CmpSummary => "汇总", "Summary";
+    CmpBooksName => "在册姓名：{}", "books: {}";
+    CmpBooksUnit => "在册单位：{}", "books: {}";
+    CmpBooksStaffing => "在册：{}，名单：{}", "books: {}, roster: {}";
+    CmpLeft => "{} {}", "{} {}";
+    CmpPending => "拟入编，尚未在册", "pending entry, not yet on the books";
+    CmpSameAs => "同第 {} 行", "same as row {}";
+    CmpByName => "按姓名匹配", "matched by name";
+    CmpNoId => "缺身份证号", "no ID number";
+    CmpIdLength => "应为18位，实为{}位", "{} characters, not 18";
+    CmpIdDigits => "前17位应全为数字", "not all digits";
+    CmpIdCheck => "校验码错误（应为{}）", "check char: want {}";
+    CmpIdBirth => "出生日期无效", "invalid birth date";
+    CmpOutside => "编外", "no staffing type";
+    CmpRosterUnit => "名单单位", "Roster unit";
+    CmpRosterStaffing => "名单编制类型", "Roster staffing";
+    CmpBooksNameCol => "在册姓名", "Name on books";
+    CmpBooksUnitCol => "在册单位", "Unit on books";
+    CmpBooksStaffingCol => "在册编制类型", "Staffing on books";
+    CmpRateCol => "一致率", "Match rate";
+    CmpEEmpty => "名单文件是空的，没有可比对的行。请确认选对了文件。", "the roster file is empty: there is no row to compare. Check that this is the right file.";
+    CmpENotSpreadsheet => "文件既不是 Excel 表格（XLSX/XLS）也不是 CSV 文本，无法读取。请在 Excel 中打开后另存为 XLSX 或 CSV 再试。", "the file is neither an Excel workbook (XLSX/XLS) nor CSV text and cannot be read. Open it in Excel, save it as XLSX or CSV and try again.";
+    CmpEEncoding => "CSV 文件的编码看来是 {}，不是 UTF-8 或 GBK/GB18030，无法可靠读取。请在 Excel 中另存为“CSV UTF-8”再试。", "the CSV file seems to be in {}, not UTF-8 or GBK/GB18030, and cannot be read reliably. Save it from Excel as \"CSV UTF-8\" and try again.";
+    CmpESpreadsheet => "读取表格失败：{}。文件可能已损坏，请在 Excel 中打开后另存再试。", "reading the workbook failed: {}. The file may be damaged: open it in Excel, save it again and retry.";
+    CmpECsv => "读取 CSV 失败：{}。请在 Excel 中打开后另存再试。", "reading the CSV failed: {}. Open it in Excel, save it again and retry.";
+    CmpEMissing => "名单缺少“{}”列（表头为：{}）。请在表头写明，或用 --map 列名=字段 指定。", "the roster has no \"{}\" column (its headers: {}). Name it in the header, or say which column holds it with --map COLUMN=field.";
+    CmpENoSuchColumn => "--map 指定的列“{}”不在名单的表头中（表头为：{}）。", "the column \"{}\" given to --map is not among the roster's headers ({}).";
+    CmpEBadMap => "无法识别 --map “{}”：应写作 列名=字段，字段为 姓名、身份证号、单位、编制类型 之一（或 name、id、unit、staffing）。", "cannot read --map \"{}\": write COLUMN=field, the field one of name, id, unit, staffing.";
 }
 
 #[cfg(test)]

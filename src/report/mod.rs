@@ -507,9 +507,28 @@ fn figure(cell: &str) -> Option<f64> {
 /// XLSX with a bold header row, frozen, and columns as wide as their contents; written
 /// like CSV (mode 0600, whole or not at all).
 pub fn write_xlsx(t: &Table, path: &Path) -> std::result::Result<(), ExportError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    use unicode_width::UnicodeWidthStr;
+    write_xlsx_book(std::slice::from_ref(t), path)
+}
+
+/// A workbook of several tables, one sheet each (named by its title), as [`write_xlsx`]
+/// writes one.
+pub fn write_xlsx_book(tables: &[Table], path: &Path) -> std::result::Result<(), ExportError> {
+    use rust_xlsxwriter::Workbook;
     let mut wb = Workbook::new();
+    for t in tables {
+        add_sheet(&mut wb, t)?;
+    }
+    let bytes = wb.save_to_buffer()?;
+    write_private(path, &bytes)?;
+    Ok(())
+}
+
+fn add_sheet(
+    wb: &mut rust_xlsxwriter::Workbook,
+    t: &Table,
+) -> std::result::Result<(), ExportError> {
+    use rust_xlsxwriter::Format;
+    use unicode_width::UnicodeWidthStr;
     let ws = wb.add_worksheet();
     let name: String = t
         .title
@@ -545,8 +564,6 @@ pub fn write_xlsx(t: &Table, path: &Path) -> std::result::Result<(), ExportError
         ws.set_column_width(c as u16, (widest as f64 + 2.0).min(60.0))?;
     }
     ws.set_freeze_panes(1, 0)?;
-    let bytes = wb.save_to_buffer()?;
-    write_private(path, &bytes)?;
     Ok(())
 }
 

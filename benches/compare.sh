@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Roster comparison (比对) on the generated city: the whole `bianzhi compare` process,
+# wall time and peak memory (GNU time), for
+#   - a GBK CSV roster of 100,000 rows with differences (benches/compare_roster.py),
+#   - the same as UTF-8 with --json and with --out DIFF.xlsx,
+#   - an XLSX roster of every person of the city (`export persons --reveal-id`).
+#
+#   cargo build --release && benches/compare.sh [path/to/bianzhi]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-${CARGO_TARGET_DIR:-target}/release/bianzhi}
+ROWS=${ROWS:-100000}
+work=$(mktemp -d /tmp/bianzhi-compare.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export BIANZHI_CONFIG=$work/config.toml BIANZHI_LOG_DIR=$work/log
+"$BIN" gen --scale city --seed 1 --out "$work/city.snap" >/dev/null
+"$BIN" --cache "$work/city.db" import "$work/city.snap" >/dev/null
+python3 benches/compare_roster.py "$work/city.db" "$work/roster-gbk.csv" "$ROWS"
+python3 benches/compare_roster.py "$work/city.db" "$work/roster-utf8.csv" "$ROWS" utf-8
+"$BIN" --cache "$work/city.db" export persons --format xlsx --reveal-id \
+    --out "$work/roster.xlsx" >/dev/null
+ls -l "$work"/roster* | awk '{print $5, $9}'
+run() {
+    local label=$1; shift
+    /usr/bin/time -f "$label: %e s wall, %M KB peak" "$BIN" --cache "$work/city.db" compare "$@" \
+        >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
+    tail -n1 "$work/err"
+}
+for i in 1 2 3; do
+    run "GBK CSV $ROWS rows, table" "$work/roster-gbk.csv"
+done
+grep -m1 -A12 '^类别' "$work/out" || true
+run "UTF-8 CSV $ROWS rows, --json" "$work/roster-utf8.csv" --json
+run "UTF-8 CSV $ROWS rows, --out xlsx" "$work/roster-utf8.csv" --out "$work/diff.xlsx"
+for i in 1 2; do
+    run "XLSX all persons, table" "$work/roster.xlsx"
+done
