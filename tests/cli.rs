@@ -453,3 +453,33 @@ fn history_by_name_finds_a_person_and_lists_namesakes() {
         assert_eq!(e["subject"]["id"], unique.id, "{e}");
     }
 }
+
+#[test]
+fn the_inbox_fits_80_columns_and_names_a_leadership_post_overflow() {
+    use unicode_width::UnicodeWidthStr;
+    let c = Cache::imported();
+    let out = bianzhi(&c.path, &["inbox"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in text.lines() {
+        assert!(line.width() <= 80, "{} cells: {line}", line.width());
+    }
+    // Every request is there, with its unit's own name.
+    let inbox = c.json(&["inbox", "--json"]);
+    for item in inbox.as_array().unwrap() {
+        let id = item["request"]["id"].as_i64().unwrap().to_string();
+        assert!(
+            text.lines()
+                .any(|l| l.split_whitespace().next() == Some(id.as_str())),
+            "request {id} missing:\n{text}"
+        );
+    }
+    let posts = inbox.as_array().unwrap().iter().any(|i| {
+        i["effect"]["warnings"]
+            .as_array()
+            .is_some_and(|w| w.iter().any(|w| w.to_string().contains("职数")))
+    });
+    if posts {
+        assert!(text.contains("超职数"), "{text}");
+    }
+}

@@ -4,7 +4,7 @@ use super::Ctx;
 use super::out::{out, outln};
 use super::speak::{approval_warning, change_text, standing_text};
 use super::words::W;
-use crate::model::{ApprovalKind, Decision};
+use crate::model::{ApprovalKind, Decision, Lang};
 use crate::store::{self, inbox::Standing};
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -72,7 +72,8 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
         return Ok(());
     }
     let (lang, ascii) = (ctx.lang, ctx.ui.ascii);
-    let rows: Vec<Vec<String>> = items
+    type Row = (String, String, String, String, String, String);
+    let rows: Vec<Row> = items
         .iter()
         .map(|i| {
             let (r, e) = (&i.request, &i.effect);
@@ -95,9 +96,10 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
                 }
                 _ => standing_text(i, lang),
             };
-            vec![
+            (
                 r.id.to_string(),
-                r.kind.label(lang).into(),
+                r.kind.label(lang).to_string(),
+                state,
                 i.unit_path.clone(),
                 r.summary.clone(),
                 e.changes
@@ -105,14 +107,87 @@ pub fn inbox(ctx: &Ctx, a: InboxArgs) -> Result<()> {
                     .map(|c| change_text(c, lang, ascii))
                     .collect::<Vec<_>>()
                     .join(ctx.w(W::ListSep)),
-                state,
-            ]
+            )
         })
         .collect();
-    let head = [W::Id, W::Kind, W::Unit, W::Summary, W::After, W::Status].map(|w| ctx.w(w));
-    out!("{}", super::table::render(&head, &rows))?;
+    // One request takes a few lines that fit 80 columns: number, kind, standing and the
+    // unit (its path cut from the left, so its own name stays), then what is asked and
+    // what approval would change, wrapped under it.
+    use unicode_width::UnicodeWidthStr;
+    let col = |f: fn(&Row) -> &String, head: &str| {
+        rows.iter()
+            .map(|r| f(r).width())
+            .chain([head.width()])
+            .max()
+            .unwrap_or(0)
+    };
+    let [h_id, h_kind, h_state, h_unit] = [W::Id, W::Kind, W::Status, W::Unit].map(|w| ctx.w(w));
+    let w_id = col(|r| &r.0, h_id);
+    let w_kind = col(|r| &r.1, h_kind);
+    let w_state = col(|r| &r.2, h_state);
+    let room = WIDTH.saturating_sub(w_id + w_kind + w_state + 6).max(12);
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.width())));
+    let mut text = format!(
+        "{}  {}  {}  {}\n",
+        pad(h_id, w_id),
+        pad(h_kind, w_kind),
+        pad(h_state, w_state),
+        h_unit
+    );
+    let indent = " ".repeat(w_id + 2);
+    let after = ctx.w(W::After);
+    for (id, kind, state, unit, summary, changes) in &rows {
+        text.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            pad(id, w_id),
+            pad(kind, w_kind),
+            pad(state, w_state),
+            cut_left(unit, room)
+        ));
+        let mut body = vec![summary.clone()];
+        if !changes.is_empty() {
+            let colon = if lang == Lang::Zh { "：" } else { ": " };
+            body.push(format!("{after}{colon}{changes}"));
+        }
+        for part in body {
+            for piece in super::outbox::wrap(&part, WIDTH - indent.len()) {
+                text.push_str(&format!("{indent}{piece}\n"));
+            }
+        }
+    }
+    out!(
+        "{}",
+        if ascii {
+            crate::cli::out::ascii(&text)
+        } else {
+            text
+        }
+    )?;
     outln!("{}", ctx.f(W::RequestCount, &[&items.len()]))?;
     Ok(())
+}
+
+/// The listing fits a terminal this wide.
+const WIDTH: usize = 80;
+
+/// `…县教育局 › 第一中学`: a path cut from the left to `width` cells.
+fn cut_left(s: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut w = 1;
+    for c in s.chars().rev() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            break;
+        }
+        w += cw;
+        kept.push(c);
+    }
+    kept.reverse();
+    format!("…{}", kept.into_iter().collect::<String>())
 }
 
 pub fn decide(ctx: &Ctx, a: DecideArgs) -> Result<()> {

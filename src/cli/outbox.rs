@@ -152,7 +152,7 @@ fn short_time(rfc3339: &str) -> String {
 
 /// Splits `s` into pieces at most `width` cells wide (at least one piece), at a space
 /// where the piece has one (English), else anywhere (Chinese).
-fn wrap(s: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap(s: &str, width: usize) -> Vec<String> {
     let mut out = vec![String::new()];
     let mut w = 0;
     for c in s.chars() {

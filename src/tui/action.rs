@@ -33,6 +33,11 @@ pub enum Action {
     IndexFailed(String),
     SyncStarted,
     SyncFinished(Result<String, SyncFailure>),
+    /// A page of the running sync applied: pages and rows so far.
+    SyncProgress {
+        pages: u64,
+        rows: u64,
+    },
     /// The inbox loaded: into the inbox view waiting for it, or refreshing the inbox in
     /// front.
     Inbox(Vec<crate::store::inbox::Item>),
@@ -208,6 +213,7 @@ impl std::fmt::Debug for Action {
             Action::IndexFailed(_) => "IndexFailed",
             Action::SyncStarted => "SyncStarted",
             Action::SyncFinished(_) => "SyncFinished",
+            Action::SyncProgress { .. } => "SyncProgress",
             Action::Inbox(items) => return write!(f, "Inbox({})", items.len()),
             Action::InboxItem { item, .. } => return write!(f, "InboxItem({})", item.request.id),
             Action::Checked(v) => return write!(f, "Checked({})", v.is_ok()),

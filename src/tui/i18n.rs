@@ -68,6 +68,9 @@ messages! {
     SearchTitle => "查找", "Look up";
     SearchPrompt => "姓名、拼音、首字母或单位名", "name, pinyin, initials or unit";
     EmptyTitle => "缓存是空的：尚未同步过", "The cache is empty: never synced";
+    FirstSyncTitle => "正在首次同步……", "First sync under way…";
+    FirstSyncProgress => "已收到并写入 {} 页，共 {} 行", "{} pages received and written, {} rows";
+    FirstSyncWait => "一个市的数据约需几十秒；数据全部到达后即显示机构树，按键照常响应", "A city takes some tens of seconds; the tree shows when all has arrived. Keys still work";
     EmptySync => "从服务器同步：  bianzhi sync --server <地址> --token <令牌>", "Sync from the server:  bianzhi sync --server <url> --token <token>";
     EmptyDemo => "或用示例数据试用：  bianzhi demo", "Or try it on generated data:  bianzhi demo";
     EmptyRetry => "同步完成后这里会显示机构树。", "The unit tree appears here once a sync has finished.";

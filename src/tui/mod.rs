@@ -735,7 +735,7 @@ async fn sync_worker(
             continue;
         };
         let _ = tx.send(Action::SyncStarted);
-        let result = sync_once(&ctx, &server, &token).await;
+        let result = sync_once(&ctx, &server, &token, &tx).await;
         let changed =
             matches!(&result, Ok(r) if r.upserted + r.deleted > 0 || r.refetched.is_some());
         if let Ok(r) = &result {
@@ -766,12 +766,19 @@ async fn sync_once(
     ctx: &Settings,
     server: &str,
     token: &str,
+    tx: &UnboundedSender<Action>,
 ) -> Result<crate::sync::Report, SyncFailure> {
     use crate::sync::client::{Client, Error};
     let client = Client::with_ca(server, token, ctx.ca_cert.as_deref())
         .map_err(|e| SyncFailure::Failed(e.to_string()))?;
     client
-        .sync(&ctx.cache_path, &|_| {})
+        .sync(&ctx.cache_path, &|p| {
+            // Each page applied: the screen shows how far a (first) sync has come.
+            let _ = tx.send(Action::SyncProgress {
+                pages: p.pages,
+                rows: p.rows,
+            });
+        })
         .await
         .map_err(|e| match e {
             Error::Unreachable { detail, .. } => SyncFailure::Offline(detail),

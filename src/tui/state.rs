@@ -104,6 +104,8 @@ pub struct State {
     /// None until the first sync attempt has answered.
     pub online: Option<bool>,
     pub syncing: bool,
+    /// Pages and rows the running sync has applied (shown while the cache is empty).
+    pub sync_progress: Option<(u64, u64)>,
     /// Why the cache failed its full integrity check at start or after a sync (no
     /// decision is recorded into it then); None while it passes or is being checked.
     pub damaged: Option<String>,
@@ -147,6 +149,7 @@ impl State {
             status: StatusData::default(),
             online: None,
             syncing: false,
+            sync_progress: None,
             damaged: None,
             message: None,
             quit: false,
@@ -309,8 +312,13 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             s.syncing = true;
             None
         }
+        Action::SyncProgress { pages, rows } => {
+            s.sync_progress = Some((pages, rows));
+            None
+        }
         Action::SyncFinished(result) => {
             s.syncing = false;
+            s.sync_progress = None;
             let lang = s.lang();
             let asked = std::mem::take(&mut s.sync_asked);
             if let Some(n) = s.quit_after_sync {

@@ -352,3 +352,20 @@ fn the_palettes_unit_search_is_the_lookup_engine() {
         h.keys(&["<Esc>"]);
     }
 }
+
+#[test]
+fn a_first_sync_shows_its_progress_instead_of_the_empty_cache() {
+    let mut h = harness_with(store_with(&Dataset::default()), Lang::Zh, false, "default");
+    assert!(h.text().contains("缓存是空的"));
+    h.act(Action::SyncStarted);
+    h.act(Action::SyncProgress {
+        pages: 3,
+        rows: 150_000,
+    });
+    let text = h.text();
+    assert!(text.contains("正在首次同步"), "{text}");
+    assert!(text.contains("已收到并写入 3 页，共 150000 行"), "{text}");
+    assert!(!text.contains("缓存是空的"), "{text}");
+    h.act(Action::SyncFinished(Ok(String::new())));
+    assert!(h.state.sync_progress.is_none());
+}

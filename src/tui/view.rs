@@ -134,7 +134,12 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
     let theme = &s.theme;
     let focused = s.overlay.is_none();
     match s.stack.last() {
-        None if s.tree.loaded && s.tree.roots.is_empty() => render_empty(theme, f, area),
+        None if s.tree.loaded && s.tree.roots.is_empty() => render_empty(
+            theme,
+            f,
+            area,
+            s.syncing.then_some(s.sync_progress.unwrap_or((0, 0))),
+        ),
         None => s.tree.render(f, area, theme, focused),
         Some(View::Unit(v)) => {
             let titles = v.titles(theme.lang);
@@ -251,9 +256,31 @@ fn render_tabbed(
     inner_render(f, rest);
 }
 
-fn render_empty(theme: &Theme, f: &mut Frame, area: Rect) {
+/// The empty cache: how to fill it, or, while a first sync runs, how far it has come.
+fn render_empty(theme: &Theme, f: &mut Frame, area: Rect, syncing: Option<(u64, u64)>) {
     let lang = theme.lang;
     let block = widgets::block(theme, format!(" {} ", M::Tree.get(lang)), true);
+    if let Some((pages, rows)) = syncing {
+        let lines = vec![
+            Line::raw(""),
+            Line::styled(M::FirstSyncTitle.get(lang), theme.title()),
+            Line::raw(""),
+            Line::raw(
+                M::FirstSyncProgress
+                    .get(lang)
+                    .replacen("{}", &pages.to_string(), 1)
+                    .replacen("{}", &rows.to_string(), 1),
+            ),
+            Line::styled(M::FirstSyncWait.get(lang), theme.dim()),
+        ];
+        f.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            area,
+        );
+        return;
+    }
     let lines = vec![
         Line::raw(""),
         Line::styled(M::EmptyTitle.get(lang), theme.title()),
