@@ -433,6 +433,38 @@ async fn a_clerks_id_number_change_waits_for_a_reviewer_and_then_applies() {
         .unwrap()
         .review
         .expect("sent for review");
+    // The clerk cannot approve their own change.
+    let today = YearMonth::of(chrono::Local::now().date_naive());
+    sync(&ca, &a).await.unwrap();
+    bianzhi::store::inbox::decide(
+        &Store::open(&a).unwrap(),
+        review,
+        Decision::Approve,
+        "同意",
+        today,
+    )
+    .unwrap()
+    .unwrap();
+    let r = sync(&ca, &a).await.unwrap();
+    assert_eq!((r.accepted, r.rejected), (0, 1), "{r:?}");
+    let refused = outbox::entries(Store::open(&a).unwrap().conn()).unwrap();
+    assert!(
+        refused
+            .last()
+            .unwrap()
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("审核人员"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        queries::person(w.db().conn(), p.id)
+            .unwrap()
+            .unwrap()
+            .id_number,
+        p.id_number
+    );
     sync(&cb, &b).await.unwrap();
     let request = queries::approval(Store::open(&b).unwrap().conn(), review)
         .unwrap()

@@ -15,6 +15,9 @@ use std::collections::HashSet;
 /// requests outside their jurisdiction, not even whether the id exists.
 pub const NOT_IN_SCOPE: &str = "该申请不存在或不在您的管辖范围内，决定未生效";
 
+/// The answer to a 录入 operator's decision on a reviewed change.
+pub const REVIEWER_ONLY: &str = "关键信息变更和台账变更须由审核人员审批，您的决定未生效";
+
 /// The answer to a decision sent under a `client_id` already used for another one.
 pub const CLIENT_ID_REUSED: &str =
     "该决定的编号（client_id）已用于另一个决定，本决定未生效。请重新作出决定（将生成新的编号）";
@@ -128,6 +131,15 @@ fn decide(
     else {
         return Ok(Err(NOT_IN_SCOPE.into()));
     };
+    // A reviewed change is decided by a 审核 operator: a 录入 operator cannot approve
+    // (or dispose of) the key changes that were sent for review.
+    if matches!(
+        a.kind,
+        ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange
+    ) && op.role == crate::model::edit::Role::Clerk
+    {
+        return Ok(Err(REVIEWER_ONLY.into()));
+    }
     if a.status != ApprovalStatus::Pending {
         let who = a.decided_by.clone().unwrap_or_else(|| "其他操作员".into());
         let when = a.decided_on.map(|d| format!("于{d}")).unwrap_or_default();
