@@ -686,3 +686,36 @@ async fn an_exit_is_saved_at_once_and_the_figures_follow_in_their_own_transactio
     assert_eq!(actual(), before - 1);
     assert!(!pending::refresh_stale(store.conn()).unwrap(), "done once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queued_edit_is_withdrawn_and_the_record_shows_what_remains() {
+    let w = World::new(small()).await;
+    let root = root_of(&w.db());
+    let token = w.operator("甲", root);
+    let a = w.cache("a");
+    sync(&w.client(&token), &a).await.unwrap();
+    let p = some_person(&a);
+    let id = p.id.to_string();
+    let post = |cache: &Path| -> String {
+        let v: serde_json::Value =
+            serde_json::from_str(&ok(cache, &["person", &id, "--json"])).unwrap();
+        v["post"].as_str().unwrap_or_default().to_string()
+    };
+    ok(&a, &["person", "edit", &id, "--set", "职务=甲职务"]);
+    ok(&a, &["person", "edit", &id, "--set", "职务=乙职务"]);
+    assert_eq!(post(&a), "乙职务");
+    let seqs: Vec<i64> = outbox::entries(Store::open(&a).unwrap().conn())
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    ok(&a, &["outbox", "withdraw", "--edit", &seqs[1].to_string()]);
+    assert_eq!(post(&a), "甲职务");
+    let err = refused(&a, &["outbox", "withdraw", "--edit", &seqs[1].to_string()]);
+    assert!(err.contains(&seqs[1].to_string()), "{err}");
+    ok(&a, &["outbox", "withdraw", "--edit", &seqs[0].to_string()]);
+    assert_eq!(post(&a), p.post.clone().unwrap_or_default());
+    // Nothing is left to send: the server never hears of them.
+    let r = sync(&w.client(&token), &a).await.unwrap();
+    assert_eq!(r.pushed, 0);
+}

@@ -209,7 +209,11 @@ fn base(store: &Store) -> Result<u64> {
 }
 
 fn field_error(ctx: &Ctx, label: &str, message: &str) -> anyhow::Error {
-    anyhow::anyhow!(ctx.f(W::FieldRefused, &[&label, &message]))
+    anyhow::anyhow!(
+        ctx.f(W::FieldRefused, &[&label, &message])
+            .trim_start()
+            .to_string()
+    )
 }
 
 /// Queues an intent after the checks; prints the entry.

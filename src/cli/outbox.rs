@@ -23,10 +23,15 @@ pub struct OutboxArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum OutboxCommand {
-    /// Withdraw a decision not yet sent (待上传); the request is open again.
+    /// Withdraw a decision not yet sent (待上传; the request is open again), or with
+    /// `--edit N` an edit not yet sent (the cache shows the record without it).
     Withdraw {
         /// The request's number (as `bianzhi inbox` and `bianzhi outbox` show it).
-        request_id: i64,
+        #[arg(required_unless_present = "edit")]
+        request_id: Option<i64>,
+        /// The edit's number (修改 N in the listing).
+        #[arg(long, conflicts_with = "request_id")]
+        edit: Option<i64>,
     },
     /// Settle an edit in conflict: keep your value (`--take mine`, re-queued on the
     /// server's) or the server's (`--take server`), for every field or per field.
@@ -116,7 +121,12 @@ const WIDTH: usize = 80;
 
 pub fn outbox(ctx: &Ctx, a: OutboxArgs) -> Result<()> {
     match a.command {
-        Some(OutboxCommand::Withdraw { request_id }) => withdraw(ctx, request_id),
+        Some(OutboxCommand::Withdraw {
+            edit: Some(seq), ..
+        }) => withdraw_edit(ctx, seq),
+        Some(OutboxCommand::Withdraw { request_id, .. }) => {
+            withdraw(ctx, request_id.unwrap_or_default())
+        }
         Some(OutboxCommand::Resolve { seq, take, fields }) => resolve(ctx, seq, &take, &fields),
         None => list(ctx, a.json),
     }
@@ -137,6 +147,27 @@ fn withdraw(ctx: &Ctx, id: i64) -> Result<()> {
         }
         Err(refusal) => Err(refusal.into()),
     }
+}
+
+fn withdraw_edit(ctx: &Ctx, seq: i64) -> Result<()> {
+    if ctx.ui.read_only {
+        bail!(ctx.w(W::ReadOnlyWithdraw));
+    }
+    let store = ctx.store()?;
+    let conn = store.conn();
+    let what = outbox::entry(conn, seq)?
+        .and_then(|e| e.edit)
+        .map(|i| crate::model::edit::describe(&i.edit, ctx.lang));
+    let Some(what) = what else {
+        bail!(ctx.f(W::NoSuchEdit, &[&seq]));
+    };
+    if !store::pending::withdraw(conn, seq)? {
+        bail!(ctx.f(W::EditAlreadySent, &[&seq]));
+    }
+    store::pending::refresh_stale(conn)?;
+    store.audit("withdraw", &format!("修改 {seq} 撤回"), Some(1))?;
+    outln!("{}", ctx.f(W::EditWithdrawn, &[&seq, &what]))?;
+    Ok(())
 }
 
 /// `2026-11-02 09:30`
@@ -327,8 +358,16 @@ fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
             ]
         )
     )?;
-    if count(State::Queued) > 0 {
+    let queued = |edit: bool| {
+        entries
+            .iter()
+            .any(|e| e.state == State::Queued && e.edit.is_some() == edit)
+    };
+    if queued(false) {
         outln!("{}", ctx.w(W::WithdrawHint))?;
+    }
+    if queued(true) {
+        outln!("{}", ctx.w(W::WithdrawEditHint))?;
     }
     // The operator has now seen every refusal: `bianzhi status` stops counting them.
     // Not worth failing the listing for (a read-only cache cannot keep the mark).

@@ -230,6 +230,10 @@ words! {
     WaitingServer => "等待服务器答复", "waiting for the server";
     SentNextSync => "下次同步时发送，可撤回", "sent with the next sync; can be withdrawn";
     OutboxCount => "共 {} 个：待上传 {}，已发送 {}，已接受 {}，被拒绝 {}，有冲突 {}", "{} in all: {} queued, {} sent, {} accepted, {} refused, {} in conflict";
+    WithdrawEditHint => "撤回尚未发送的修改：bianzhi outbox withdraw --edit 修改编号", "To withdraw an edit not yet sent: bianzhi outbox withdraw --edit N";
+    NoSuchEdit => "没有编号为 {} 的修改；bianzhi outbox 列出全部修改", "there is no edit {}; bianzhi outbox lists every edit";
+    EditAlreadySent => "修改 {} 已发送或已有答复，不能再撤回。下次同步后可看到结果", "edit {} has been sent or answered and can no longer be withdrawn; the next sync shows its outcome";
+    EditWithdrawn => "已撤回修改 {}（{}），缓存中的记录已恢复原值", "Edit {} ({}) withdrawn; the record shows its values without it";
     WithdrawHint => "撤回尚未发送的决定：bianzhi outbox withdraw 申请编号", "To withdraw a decision not yet sent: bianzhi outbox withdraw REQUEST-ID";
     // Lookups.
     NoOrgId => "找不到编号为 {} 的单位", "there is no unit with ID {}";
