@@ -197,9 +197,9 @@ messages! {
     MarkPostsOver => "超职数", "posts";
     TypeAheadKeys => "汉字/字母", "letters";
     TypeAhead => "直接输入单位名称、简称或拼音首字母（如 jyj）跳到该单位，停顿两秒后重新开始", "type a unit's name, short name or pinyin initials (jyj) to jump to it; a 2 s pause starts over";
-    RefusalsTitle => "被服务器拒绝的决定", "Decisions the server refused";
-    RefusalsNone => "没有被拒绝的决定", "No decision has been refused";
-    RefusalsHint => "这些决定没有生效：在待审批（F2）中重新审批。Esc 关闭", "These decisions did not take effect: decide them again in the inbox (F2). Esc closes";
+    RefusalsTitle => "被服务器拒绝的决定与修改", "Decisions and edits the server refused";
+    RefusalsNone => "没有被拒绝的决定或修改", "No decision or edit has been refused";
+    RefusalsHint => "这些没有生效：决定请在待审批（F2）中重新审批；有冲突的修改按 m 保留您的修改，s 采用服务器现值。Esc 关闭", "These did not take effect: decide again in the inbox (F2); on an edit in conflict, m keeps yours, s takes the server's. Esc closes";
     RefusalsBadge => "被拒绝", "refused";
     RefusalNew => "新", "new";
     ConflictHint => "m 保留您的修改（按服务器现值重新记录）  s 采用服务器现值", "m keep yours (queued again on the server's values)  s take the server's";
