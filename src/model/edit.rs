@@ -775,11 +775,7 @@ pub fn say_conflict(c: &FieldConflict, lang: Lang) -> String {
         .map(|f| f.label(lang))
         .or_else(|| OrgField::parse(&c.field).map(|f| f.label(lang)))
         .unwrap_or(&c.field);
-    let shown = |v: &str| match PersonField::parse(&c.field) {
-        Some(PersonField::IdNumber) => mask_id(v),
-        Some(PersonField::BirthDate) => mask_birth(v.parse().ok()),
-        _ => v.to_string(),
-    };
+    let shown = |v: &str| masked(&c.field, v);
     match lang {
         Lang::Zh => format!(
             "{label} 原值 {} / 您的修改 {} / 服务器现值 {}",
@@ -1094,8 +1090,16 @@ pub struct After {
 
 /// How a field's change reads in the history: personal data stays masked.
 fn said(field: &str, v: &str) -> String {
+    if v.is_empty() {
+        return "（空）".into();
+    }
+    masked(field, v)
+}
+
+/// A field's value as it may be shown anywhere (history, requests, conflicts): the ID
+/// number and the birth date masked.
+pub fn masked(field: &str, v: &str) -> String {
     match PersonField::parse(field) {
-        _ if v.is_empty() => "（空）".into(),
         Some(PersonField::IdNumber) => mask_id(v),
         Some(PersonField::BirthDate) => mask_birth(v.parse().ok()),
         _ => v.to_string(),

@@ -252,11 +252,7 @@ fn review(
             let what: Vec<String> = changes
                 .iter()
                 .map(|c| {
-                    let masked = |v: &str| match PersonField::parse(&c.field) {
-                        Some(PersonField::IdNumber) => mask_id(v),
-                        Some(PersonField::BirthDate) => mask_birth(v.parse().ok()),
-                        _ => v.to_string(),
-                    };
+                    let masked = |v: &str| edit::masked(&c.field, v);
                     format!(
                         "{}：{} → {}",
                         label(&c.field),
