@@ -1,7 +1,7 @@
 //! Data-quality checks (校验) that look at one record. Checks across records (一人一编,
 //! 人编不对应) need the whole cache and live in the store, built on the same `Problem`s.
 
-use super::idcard::{credit_code_valid, parse_id};
+use super::idcard::{Disagreement, credit_code_valid, disagreements};
 use super::{Org, OrgKind, Person, PersonStatus};
 use serde::Serialize;
 
@@ -92,16 +92,12 @@ pub fn check_person(p: &Person) -> Vec<Problem> {
         out.push(Problem::MissingField("身份证号"));
         return out;
     }
-    match parse_id(&p.id_number) {
+    match disagreements(&p.id_number, p.birth_date, p.sex) {
         Err(e) => out.push(Problem::BadIdNumber(e.to_string())),
-        Ok(facts) => {
-            if p.birth_date.is_some_and(|b| b != facts.birth_date) {
-                out.push(Problem::BirthDateMismatch);
-            }
-            if p.sex != facts.sex {
-                out.push(Problem::SexMismatch);
-            }
-        }
+        Ok(found) => out.extend(found.into_iter().map(|d| match d {
+            Disagreement::BirthDate(_) => Problem::BirthDateMismatch,
+            Disagreement::Sex(_) => Problem::SexMismatch,
+        })),
     }
     out
 }

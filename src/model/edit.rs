@@ -845,22 +845,24 @@ pub fn check_person(p: &Person, today: NaiveDate) -> Vec<FieldError> {
         errors.push(FieldError::person(F::Name, "姓名中不能有空格"));
     }
     if !p.id_number.is_empty() {
-        match super::idcard::parse_id(&p.id_number) {
+        use super::idcard::Disagreement;
+        match super::idcard::disagreements(&p.id_number, p.birth_date, p.sex) {
             Err(e) => errors.push(FieldError::person(F::IdNumber, e.to_string())),
-            Ok(facts) => {
-                match p.birth_date {
-                    Some(b) if b != facts.birth_date => errors.push(FieldError::person(
-                        F::BirthDate,
-                        format!("与身份证号不符（身份证号为 {}）", facts.birth_date),
-                    )),
-                    None => errors.push(FieldError::person(F::BirthDate, "必填，不能为空")),
-                    _ => {}
+            Ok(found) => {
+                if p.birth_date.is_none() {
+                    errors.push(FieldError::person(F::BirthDate, "必填，不能为空"));
                 }
-                if p.sex != facts.sex {
-                    errors.push(FieldError::person(
-                        F::Sex,
-                        format!("与身份证号不符（身份证号为{}）", facts.sex.zh()),
-                    ));
+                for d in found {
+                    errors.push(match d {
+                        Disagreement::BirthDate(b) => FieldError::person(
+                            F::BirthDate,
+                            format!("与身份证号不符（身份证号为 {b}）"),
+                        ),
+                        Disagreement::Sex(s) => FieldError::person(
+                            F::Sex,
+                            format!("与身份证号不符（身份证号为{}）", s.zh()),
+                        ),
+                    });
                 }
             }
         }

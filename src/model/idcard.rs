@@ -60,6 +60,34 @@ pub fn parse_id(id: &str) -> Result<IdFacts, IdProblem> {
     Ok(IdFacts { birth_date, sex })
 }
 
+/// Where a record disagrees with the facts its ID number encodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disagreement {
+    /// The recorded birth date is not the one in the ID number (given here).
+    BirthDate(NaiveDate),
+    /// The recorded sex is not the one in the ID number (given here).
+    Sex(Sex),
+}
+
+/// The one rule for a record against its ID number: a recorded birth date and the sex
+/// must be those the number encodes. A missing birth date is not a disagreement (the
+/// caller says it is missing). The ID number's own faults come back as the error.
+pub fn disagreements(
+    id: &str,
+    birth_date: Option<NaiveDate>,
+    sex: Sex,
+) -> Result<Vec<Disagreement>, IdProblem> {
+    let facts = parse_id(id)?;
+    let mut out = Vec::new();
+    if birth_date.is_some_and(|b| b != facts.birth_date) {
+        out.push(Disagreement::BirthDate(facts.birth_date));
+    }
+    if sex != facts.sex {
+        out.push(Disagreement::Sex(facts.sex));
+    }
+    Ok(out)
+}
+
 /// An ID number as a clerk types it or a roster holds it, in the one form the books
 /// keep: full-width digits and letters made half-width (Ａ→A, １→1), spaces and dashes
 /// dropped, a lower-case x raised, and a 15-digit number of before 1999 converted to 18
@@ -193,6 +221,26 @@ mod normalize_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_disagrees_with_its_id_number_by_birth_date_and_sex() {
+        let id = "11010519491231002X"; // born 1949-12-31, female
+        let born = NaiveDate::from_ymd_opt(1949, 12, 31).unwrap();
+        let other = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap();
+        assert_eq!(disagreements(id, Some(born), Sex::Female), Ok(vec![]));
+        assert_eq!(disagreements(id, None, Sex::Female), Ok(vec![]));
+        assert_eq!(
+            disagreements(id, Some(other), Sex::Male),
+            Ok(vec![
+                Disagreement::BirthDate(born),
+                Disagreement::Sex(Sex::Female)
+            ])
+        );
+        assert_eq!(
+            disagreements("110105194912310021", Some(born), Sex::Female),
+            Err(IdProblem::CheckCharacter { expected: 'X' })
+        );
+    }
 
     #[test]
     fn reads_the_standard_example() {
