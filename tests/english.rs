@@ -233,6 +233,74 @@ fn every_command_speaks_english() {
 }
 
 #[test]
+fn edits_are_refused_in_english_naming_the_field() {
+    let cache = Cache::imported();
+    let data = data_values(&cache.path);
+    let root = cache.json(&["overview", "--json"])["root"]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let person = cache.json(&["warnings", "--kind", "retirement", "--json"])[0]["person"]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["person", "edit", &person, "--set", "id_number=12345"],
+            "ID number: an ID number has 18 characters, this one 5",
+        ),
+        (
+            &["person", "edit", &person, "--set", "birth_date=1990-02-30"],
+            "birth date: 1990-02-30 is not a real date",
+        ),
+        (
+            &[
+                "person",
+                "exit",
+                &person,
+                "--kind",
+                "retirement",
+                "--date",
+                "2099-01-01",
+                "--doc",
+                "D1",
+            ],
+            "date: 2099-01-01 is after today",
+        ),
+        (
+            &[
+                "ledger",
+                "add",
+                "--org",
+                &root,
+                "--type",
+                "administrative",
+                "--delta",
+                "0",
+                "--date",
+                "2024-01-01",
+                "--doc",
+                "D2",
+                "--summary",
+                "none",
+            ],
+            "amount: the amount cannot be 0",
+        ),
+        (
+            &["person", "transfer", &person, "--to", &root],
+            "document number: this change needs the approving document's number",
+        ),
+    ];
+    for (args, says) in cases {
+        let t = english(&cache, &data, args, false);
+        assert!(t.contains(says), "{args:?}: {t}");
+    }
+    // Nothing was queued by any of them.
+    let outbox = cache.json(&["outbox", "--json"]);
+    assert_eq!(outbox.as_array().map(Vec::len), Some(0), "{outbox}");
+}
+
+#[test]
 fn the_common_errors_are_said_in_english() {
     let cache = Cache::imported();
     let data = data_values(&cache.path);

@@ -333,6 +333,17 @@ async fn a_refused_entry_takes_the_edits_that_depend_on_it_with_its_reason() {
         "{reasons:?}"
     );
     assert_eq!(server_persons_named(&w, "李明").len(), 1);
+    // The reasons come typed and read in the terminal's language.
+    let en = ok(&a, &["--lang", "en", "outbox"]);
+    let en = en.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        en.contains("not applied: ID number: this ID number already holds a place in"),
+        "{en}"
+    );
+    assert!(
+        en.contains("the entry this edit depends on was refused"),
+        "{en}"
+    );
     // Nothing of the refused entry is left in a's cache but the server's own record.
     let store = Store::open(&a).unwrap();
     let temps: i64 = store

@@ -40,7 +40,7 @@ pub struct CompareArgs {
 
 /// The operator's words for a roster that cannot be read.
 fn say(e: &Error, lang: Lang) -> String {
-    let fields = |f: &[String]| f.join(if lang == Lang::Zh { "、" } else { ", " });
+    let fields = |f: &[String]| f.join(W::NameSep.get(lang));
     match e {
         Error::Empty => W::CmpEEmpty.get(lang).into(),
         Error::NotASpreadsheet => W::CmpENotSpreadsheet.get(lang).into(),
@@ -210,7 +210,7 @@ impl View<'_> {
 
     fn id_problem(&self, p: &IdProblem) -> String {
         match p {
-            IdProblem::Length(n) => W::CmpIdLength.fill(self.lang, &[n]),
+            IdProblem::Length { got: n } => W::CmpIdLength.fill(self.lang, &[n]),
             IdProblem::NotDigits => self.w(W::CmpIdDigits).into(),
             IdProblem::CheckCharacter { expected } => W::CmpIdCheck.fill(self.lang, &[expected]),
             IdProblem::BadBirthDate => self.w(W::CmpIdBirth).into(),
@@ -279,7 +279,7 @@ impl View<'_> {
             )
         )?;
         if !self.roster.unused.is_empty() {
-            let sep = if lang == Lang::Zh { "、" } else { ", " };
+            let sep = W::NameSep.get(lang);
             outln!(
                 "{}",
                 W::CmpUnused.fill(lang, &[&self.roster.unused.join(sep)])

@@ -8,6 +8,7 @@ use super::out::outln;
 use super::query::{resolve_org, resolve_person};
 use super::words::W;
 use crate::model::edit::{self, Edit, FieldChange, Intent, OrgField, PersonField, Target};
+use crate::model::refusal::Refusal;
 use crate::model::*;
 use crate::store::{self, Store, outbox, pending};
 use anyhow::{Result, bail};
@@ -208,9 +209,9 @@ fn base(store: &Store) -> Result<u64> {
     Ok(pending::cursor(store.conn())?)
 }
 
-fn field_error(ctx: &Ctx, label: &str, message: &str) -> anyhow::Error {
+fn field_error(ctx: &Ctx, label: &str, why: &Refusal) -> anyhow::Error {
     anyhow::anyhow!(
-        ctx.f(W::FieldRefused, &[&label, &message])
+        ctx.f(W::FieldRefused, &[&label, &why.say(ctx.lang)])
             .trim_start()
             .to_string()
     )
@@ -223,12 +224,7 @@ fn queue(ctx: &Ctx, store: &Store, intent: Intent, json: bool) -> Result<()> {
         Err(errors) => {
             let lines: Vec<String> = errors
                 .iter()
-                .map(|e| {
-                    ctx.f(
-                        W::FieldRefused,
-                        &[&field_label(&e.field, &e.label, ctx.lang), &e.message],
-                    )
-                })
+                .map(|e| ctx.f(W::FieldRefused, &[&e.label(ctx.lang), &e.message(ctx.lang)]))
                 .collect();
             bail!("{}\n{}", ctx.w(W::EditNotQueued), lines.join("\n"))
         }
@@ -257,13 +253,6 @@ fn queue(ctx: &Ctx, store: &Store, intent: Intent, json: bool) -> Result<()> {
 }
 
 /// A field's label in the operator's language (the server's label otherwise).
-fn field_label(key: &str, label: &str, lang: Lang) -> String {
-    PersonField::parse(key)
-        .map(|f| f.label(lang).to_string())
-        .or_else(|| OrgField::parse(key).map(|f| f.label(lang).to_string()))
-        .unwrap_or_else(|| label.to_string())
-}
-
 pub fn person(ctx: &Ctx, command: PersonCommand) -> Result<()> {
     if let PersonCommand::Fields { json } = command {
         return fields(ctx, json);
@@ -339,7 +328,7 @@ pub fn person(ctx: &Ctx, command: PersonCommand) -> Result<()> {
             let (target, _) = target(&store, ctx, &person)?;
             let Some(kind) = ExitKind::parse(&kind) else {
                 let all: Vec<&str> = ExitKind::ALL.iter().map(|k| k.label(ctx.lang)).collect();
-                bail!(ctx.f(W::UnknownExitKind, &[&kind, &all.join("、")]));
+                bail!(ctx.f(W::UnknownExitKind, &[&kind, &all.join(ctx.w(W::NameSep))]));
             };
             let date = parse_date(ctx, &date)?;
             (
@@ -497,7 +486,10 @@ pub fn ledger(ctx: &Ctx, a: LedgerArgs) -> Result<()> {
             let o = resolve_org(&store, &org, ctx.lang)?;
             let Some(t) = StaffingType::parse(&staffing_type) else {
                 let f = PersonField::StaffingType;
-                let m = f.normalize(&staffing_type).err().unwrap_or_default();
+                let m = f
+                    .normalize(&staffing_type)
+                    .err()
+                    .unwrap_or(Refusal::Required);
                 return Err(field_error(ctx, f.label(ctx.lang), &m));
             };
             let funding_type = match funding {
@@ -505,7 +497,7 @@ pub fn ledger(ctx: &Ctx, a: LedgerArgs) -> Result<()> {
                     let m = PersonField::FundingType
                         .normalize(&f)
                         .err()
-                        .unwrap_or_default();
+                        .unwrap_or(Refusal::Required);
                     field_error(ctx, PersonField::FundingType.label(ctx.lang), &m)
                 })?),
                 None => None,
@@ -541,7 +533,7 @@ pub fn ledger(ctx: &Ctx, a: LedgerArgs) -> Result<()> {
             f.set(&mut probe, &written)
                 .map_err(|m| field_error(ctx, f.label(ctx.lang), &m))?;
             let Some(slot) = probe.leader_post else {
-                return Err(field_error(ctx, f.label(ctx.lang), "必填，不能为空"));
+                return Err(field_error(ctx, f.label(ctx.lang), &Refusal::Required));
             };
             (
                 Edit::PostsAdd {

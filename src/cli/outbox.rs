@@ -295,7 +295,10 @@ fn list(ctx: &Ctx, as_json: bool) -> Result<()> {
         notes.push(match e.state {
             State::Refused => ctx.f(
                 W::ServerSays,
-                &[&e.reason.as_deref().unwrap_or(ctx.w(W::NoReason))],
+                &[&outcome
+                    .say_refusal(ctx.lang)
+                    .or_else(|| e.reason.clone())
+                    .unwrap_or_else(|| ctx.w(W::NoReason).to_string())],
             ),
             State::Conflict => {
                 let fields: Vec<String> = outcome

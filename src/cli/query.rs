@@ -454,7 +454,7 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
         let what = if waiting.new {
             W::NewRecord.get(lang).to_string()
         } else {
-            fields.join("、")
+            fields.join(W::NameSep.get(lang))
         };
         outln!("{}", ctx.f(W::PendingFields, &[&what]))?;
     }

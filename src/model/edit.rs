@@ -10,6 +10,7 @@
 
 use super::idcard::{IdProblem, normalize_id};
 use super::quota::Figures;
+use super::refusal::Refusal;
 use super::*;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -206,7 +207,7 @@ impl PersonField {
 
     /// Sets the field from text, or says why the text is not a value of it. The text is
     /// first brought to its one written form ([`PersonField::normalize`]).
-    pub fn set(self, p: &mut Person, text: &str) -> Result<(), String> {
+    pub fn set(self, p: &mut Person, text: &str) -> Result<(), Refusal> {
         let v = self.normalize(text)?;
         let none = v.is_empty();
         let text = |v: &str| (!v.is_empty()).then(|| v.to_string());
@@ -241,14 +242,14 @@ impl PersonField {
         Ok(())
     }
 
-    fn missing(self) -> String {
-        "必填，不能为空".into()
+    fn missing(self) -> Refusal {
+        Refusal::Required
     }
 
     /// The one written form of a value as typed: trimmed, an ID number normalised
     /// (full-width digits, spaces, lower-case x, 15 → 18 digits), a date checked to be
     /// a real `YYYY-MM-DD`, a choice checked against its list. "" means none.
-    pub fn normalize(self, text: &str) -> Result<String, String> {
+    pub fn normalize(self, text: &str) -> Result<String, Refusal> {
         let t = text.trim();
         if t.is_empty() {
             return Ok(String::new());
@@ -256,17 +257,17 @@ impl PersonField {
         match self.kind() {
             FieldKind::Text => {
                 if self == PersonField::Name && t.chars().any(char::is_whitespace) {
-                    return Err("姓名中不能有空格".into());
+                    return Err(Refusal::NameHasSpace);
                 }
                 if self == PersonField::Ethnicity && !t.ends_with('族') {
-                    return Err(format!("民族应写全称，如“汉族”，不是“{t}”"));
+                    return Err(Refusal::EthnicityShort { given: t.into() });
                 }
                 Ok(t.to_string())
             }
             FieldKind::Date => normalize_date(t),
             FieldKind::IdNumber => normalize_id(t)
                 .map(|(id, _)| id)
-                .map_err(|e: IdProblem| e.to_string()),
+                .map_err(|problem: IdProblem| Refusal::Id { problem }),
             FieldKind::Choice => {
                 let choices = self.choices();
                 if choices.iter().any(|c| c == t) {
@@ -284,11 +285,13 @@ impl PersonField {
                     PersonField::StaffingType => StaffingType::parse(t).map(|v| v.zh()),
                     _ => None,
                 };
-                english.map(String::from).ok_or_else(|| {
-                    let shown: Vec<&str> = choices.iter().take(12).map(String::as_str).collect();
-                    let more = if choices.len() > 12 { "…" } else { "" };
-                    format!("“{t}”不是可选值；可选：{}{more}", shown.join("、"))
-                })
+                english
+                    .map(String::from)
+                    .ok_or_else(|| Refusal::NotAChoice {
+                        given: t.into(),
+                        more: choices.len() > 12,
+                        choices: choices.into_iter().take(12).collect(),
+                    })
             }
         }
     }
@@ -320,13 +323,13 @@ impl OrgField {
         }
     }
 
-    pub fn set(self, o: &mut Org, text: &str) -> Result<(), String> {
+    pub fn set(self, o: &mut Org, text: &str) -> Result<(), Refusal> {
         let v = self.normalize(text)?;
         let text = |v: &str| (!v.is_empty()).then(|| v.to_string());
         match self {
             OrgField::Name => {
                 if v.is_empty() {
-                    return Err("必填，不能为空".into());
+                    return Err(Refusal::Required);
                 }
                 o.name = v
             }
@@ -340,7 +343,7 @@ impl OrgField {
         Ok(())
     }
 
-    pub fn normalize(self, text: &str) -> Result<String, String> {
+    pub fn normalize(self, text: &str) -> Result<String, Refusal> {
         let t = text.trim();
         if t.is_empty() {
             return Ok(String::new());
@@ -359,14 +362,18 @@ impl OrgField {
                 };
                 english
                     .map(String::from)
-                    .ok_or_else(|| format!("“{t}”不是可选值；可选：{}", choices.join("、")))
+                    .ok_or_else(|| Refusal::NotAChoice {
+                        given: t.into(),
+                        choices,
+                        more: false,
+                    })
             }
             _ if self == OrgField::CreditCode => {
                 let c = t.to_ascii_uppercase();
                 if super::idcard::credit_code_valid(&c) {
                     Ok(c)
                 } else {
-                    Err("统一社会信用代码无效（应为18位，校验位正确）".into())
+                    Err(Refusal::BadCreditCode)
                 }
             }
             _ => Ok(t.to_string()),
@@ -375,7 +382,7 @@ impl OrgField {
 }
 
 /// A real date written `YYYY-MM-DD` (`2024/3/5` and `2024.03.05` are accepted too).
-pub fn normalize_date(t: &str) -> Result<String, String> {
+pub fn normalize_date(t: &str) -> Result<String, Refusal> {
     let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
     let parsed = match parts.as_slice() {
         [y, m, d] => match (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) {
@@ -386,7 +393,7 @@ pub fn normalize_date(t: &str) -> Result<String, String> {
     };
     parsed
         .map(|d| d.format("%Y-%m-%d").to_string())
-        .ok_or_else(|| format!("“{t}”不是有效日期，应写作 YYYY-MM-DD"))
+        .ok_or_else(|| Refusal::BadDate { given: t.into() })
 }
 
 /// A field and why its value is refused.
@@ -394,37 +401,68 @@ pub fn normalize_date(t: &str) -> Result<String, String> {
 pub struct FieldError {
     /// The field's key (`id_number`), or the edit's own part (`doc_no`, `org`, ...).
     pub field: String,
-    /// The field's label, for the message.
+    /// The field's Chinese label, for the message.
     pub label: String,
-    pub message: String,
+    /// Why, typed: the words come from [`FieldError::message`] in the reader's language.
+    #[serde(flatten)]
+    pub why: Refusal,
 }
 
 impl FieldError {
-    pub fn new(field: &str, label: &str, message: impl Into<String>) -> Self {
+    pub fn new(field: &str, label: &str, why: Refusal) -> Self {
         FieldError {
             field: field.into(),
             label: label.into(),
-            message: message.into(),
+            why,
         }
     }
-    fn person(f: PersonField, message: impl Into<String>) -> Self {
-        Self::new(f.key(), f.zh(), message)
+    pub fn person(f: PersonField, why: Refusal) -> Self {
+        Self::new(f.key(), f.zh(), why)
+    }
+    pub fn org(f: OrgField, why: Refusal) -> Self {
+        Self::new(f.key(), f.zh(), why)
+    }
+    /// The field's label in the reader's language.
+    pub fn label(&self, lang: Lang) -> String {
+        if lang == Lang::Zh {
+            return self.label.clone();
+        }
+        PersonField::ALL
+            .iter()
+            .map(|f| (f.zh(), f.en()))
+            .chain(OrgField::ALL.iter().map(|f| (f.zh(), f.en())))
+            .find(|(zh, _)| *zh == self.label)
+            .map(|(_, en)| en)
+            .or_else(|| super::refusal::part_label_en(&self.label))
+            .unwrap_or(&self.field)
+            .to_string()
+    }
+    /// Why, without the label.
+    pub fn message(&self, lang: Lang) -> String {
+        self.why.say(lang)
+    }
+    /// The label and why: `身份证号：…`.
+    pub fn say(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("{}：{}", self.label, self.message(lang)),
+            Lang::En => format!("{}: {}", self.label(lang), self.message(lang)),
+        }
     }
 }
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}：{}", self.label, self.message)
+        f.write_str(&self.say(Lang::Zh))
     }
 }
 
 /// The refusals of an edit, as one line an operator reads.
-pub fn say_errors(errors: &[FieldError]) -> String {
+pub fn say_errors(errors: &[FieldError], lang: Lang) -> String {
     errors
         .iter()
-        .map(ToString::to_string)
+        .map(|e| e.say(lang))
         .collect::<Vec<_>>()
-        .join("；")
+        .join(if lang == Lang::Zh { "；" } else { "; " })
 }
 
 /// One field changed: from the value the clerk saw to the value they set.
@@ -471,6 +509,36 @@ pub struct Outcome {
 impl Outcome {
     pub fn is_empty(&self) -> bool {
         *self == Outcome::default()
+    }
+
+    /// Why the edit was not applied, in the reader's language, where the answer carries
+    /// its reasons typed (refusals by field, conflicts); None otherwise.
+    pub fn say_refusal(&self, lang: Lang) -> Option<String> {
+        if !self.errors.is_empty() {
+            let why = say_errors(&self.errors, lang);
+            return Some(match lang {
+                Lang::Zh => format!("未生效：{why}"),
+                Lang::En => format!("not applied: {why}"),
+            });
+        }
+        if !self.conflicts.is_empty() {
+            let fields: Vec<String> = self
+                .conflicts
+                .iter()
+                .map(|c| field_label(&c.field, lang))
+                .collect();
+            return Some(match lang {
+                Lang::Zh => format!(
+                    "与服务器上的修改冲突（{}），未生效：请对照服务器现值重新确认",
+                    fields.join("、")
+                ),
+                Lang::En => format!(
+                    "conflicts with changes on the server ({}); not applied: compare with the server's values and confirm again",
+                    fields.join(", ")
+                ),
+            });
+        }
+        None
     }
 }
 
@@ -769,12 +837,25 @@ pub fn subject(edit: &Edit) -> String {
     }
 }
 
+/// A field's label by its key: a person's or a unit's field, or a unit an edit names
+/// (`org` the unit a person is in, `parent` a unit's parent).
+pub fn field_label(key: &str, lang: Lang) -> String {
+    PersonField::parse(key)
+        .map(|f| f.label(lang))
+        .or_else(|| OrgField::parse(key).map(|f| f.label(lang)))
+        .unwrap_or(match (key, lang) {
+            ("org", Lang::Zh) => "所在单位",
+            ("org", Lang::En) => "unit",
+            ("parent", Lang::Zh) => "上级单位",
+            ("parent", Lang::En) => "parent unit",
+            _ => key,
+        })
+        .to_string()
+}
+
 /// A conflict in one line: `职务 原值 科员 / 您的修改 副科长 / 服务器现值 科长`.
 pub fn say_conflict(c: &FieldConflict, lang: Lang) -> String {
-    let label = PersonField::parse(&c.field)
-        .map(|f| f.label(lang))
-        .or_else(|| OrgField::parse(&c.field).map(|f| f.label(lang)))
-        .unwrap_or(&c.field);
+    let label = field_label(&c.field, lang);
     let shown = |v: &str| masked(&c.field, v);
     match lang {
         Lang::Zh => format!(
@@ -838,30 +919,28 @@ pub fn check_person(p: &Person, today: NaiveDate) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for f in [F::Name, F::IdNumber, F::Ethnicity] {
         if f.get(p).trim().is_empty() {
-            errors.push(FieldError::person(f, "必填，不能为空"));
+            errors.push(FieldError::person(f, Refusal::Required));
         }
     }
     if p.name.chars().any(char::is_whitespace) {
-        errors.push(FieldError::person(F::Name, "姓名中不能有空格"));
+        errors.push(FieldError::person(F::Name, Refusal::NameHasSpace));
     }
     if !p.id_number.is_empty() {
         use super::idcard::Disagreement;
         match super::idcard::disagreements(&p.id_number, p.birth_date, p.sex) {
-            Err(e) => errors.push(FieldError::person(F::IdNumber, e.to_string())),
+            Err(problem) => errors.push(FieldError::person(F::IdNumber, Refusal::Id { problem })),
             Ok(found) => {
                 if p.birth_date.is_none() {
-                    errors.push(FieldError::person(F::BirthDate, "必填，不能为空"));
+                    errors.push(FieldError::person(F::BirthDate, Refusal::Required));
                 }
                 for d in found {
                     errors.push(match d {
-                        Disagreement::BirthDate(b) => FieldError::person(
-                            F::BirthDate,
-                            format!("与身份证号不符（身份证号为 {b}）"),
-                        ),
-                        Disagreement::Sex(s) => FieldError::person(
-                            F::Sex,
-                            format!("与身份证号不符（身份证号为{}）", s.zh()),
-                        ),
+                        Disagreement::BirthDate(id_birth) => {
+                            FieldError::person(F::BirthDate, Refusal::BirthNotAsId { id_birth })
+                        }
+                        Disagreement::Sex(id_sex) => {
+                            FieldError::person(F::Sex, Refusal::SexNotAsId { id_sex })
+                        }
                     });
                 }
             }
@@ -876,7 +955,7 @@ pub fn check_person(p: &Person, today: NaiveDate) -> Vec<FieldError> {
         if let Some(d) = d
             && d > today
         {
-            errors.push(FieldError::person(f, format!("{d} 晚于今天")));
+            errors.push(FieldError::person(f, Refusal::AfterToday { date: d }));
         }
     }
     if let (Some(b), Some(w)) = (p.birth_date, p.work_start) {
@@ -884,7 +963,7 @@ pub fn check_person(p: &Person, today: NaiveDate) -> Vec<FieldError> {
         if w.year() - b.year() < 16 {
             errors.push(FieldError::person(
                 F::WorkStart,
-                format!("{w} 早于年满16周岁（出生于 {b}）"),
+                Refusal::WorkBefore16 { work: w, birth: b },
             ));
         }
     }
@@ -893,7 +972,7 @@ pub fn check_person(p: &Person, today: NaiveDate) -> Vec<FieldError> {
     {
         errors.push(FieldError::person(
             F::EntryDate,
-            format!("{e} 早于参加工作时间 {w}"),
+            Refusal::EntryBeforeWork { entry: e, work: w },
         ));
     }
     errors
@@ -908,19 +987,18 @@ pub fn check_place(t: Option<StaffingType>, figures: &Figures) -> Option<FieldEr
     if q.approved <= 0 {
         return Some(FieldError::person(
             f,
-            format!("该单位没有{}编制（人编不对应）", t.zh()),
+            Refusal::NoQuotaOfType { staffing_type: t },
         ));
     }
     if q.usable <= 0 {
         return Some(FieldError::person(
             f,
-            format!(
-                "该单位{}无可用编制（核定 {}，实有 {}，已批未用 {}，可使用 0）",
-                t.zh(),
-                q.approved,
-                q.actual,
-                q.reserved
-            ),
+            Refusal::NoUsablePlace {
+                staffing_type: t,
+                approved: q.approved,
+                actual: q.actual,
+                reserved: q.reserved,
+            },
         ));
     }
     None
@@ -931,7 +1009,7 @@ pub fn check_one_quota(other_unit: Option<&str>) -> Option<FieldError> {
     other_unit.map(|unit| {
         FieldError::person(
             PersonField::IdNumber,
-            format!("该身份证号已在{unit}占编（一人一编）"),
+            Refusal::OneQuota { unit: unit.into() },
         )
     })
 }
@@ -939,7 +1017,7 @@ pub fn check_one_quota(other_unit: Option<&str>) -> Option<FieldError> {
 /// A document number, required by `edit`: present and not blank.
 pub fn check_doc(edit: &Edit, doc_no: Option<&str>) -> Option<FieldError> {
     (edit.needs_doc() && doc_no.is_none_or(|d| d.trim().is_empty()))
-        .then(|| FieldError::new("doc_no", "文号", format!("{}须填写批准文号", edit.what())))
+        .then(|| FieldError::new("doc_no", "文号", Refusal::DocRequired))
 }
 
 /// Applies field changes to a person, checking each value; conflicts are the caller's.
@@ -947,7 +1025,7 @@ pub fn apply_person_changes(p: &mut Person, changes: &[FieldChange]) -> Vec<Fiel
     let mut errors = Vec::new();
     for c in changes {
         match PersonField::parse(&c.field) {
-            None => errors.push(FieldError::new(&c.field, &c.field, "没有这个字段")),
+            None => errors.push(FieldError::new(&c.field, &c.field, Refusal::NoSuchField)),
             Some(f) => {
                 if let Err(m) = f.set(p, &c.to) {
                     errors.push(FieldError::person(f, m));
@@ -962,10 +1040,10 @@ pub fn apply_org_changes(o: &mut Org, changes: &[FieldChange]) -> Vec<FieldError
     let mut errors = Vec::new();
     for c in changes {
         match OrgField::parse(&c.field) {
-            None => errors.push(FieldError::new(&c.field, &c.field, "没有这个字段")),
+            None => errors.push(FieldError::new(&c.field, &c.field, Refusal::NoSuchField)),
             Some(f) => {
                 if let Err(m) = f.set(o, &c.to) {
-                    errors.push(FieldError::new(f.key(), f.zh(), m));
+                    errors.push(FieldError::org(f, m));
                 }
             }
         }
@@ -1049,7 +1127,7 @@ pub fn new_person(
         p.entry_date = Some(today);
     }
     if !given(PersonField::PostType) {
-        errors.push(FieldError::person(PersonField::PostType, "必填，不能为空"));
+        errors.push(FieldError::person(PersonField::PostType, Refusal::Required));
     }
     if errors.is_empty() {
         errors = check_person(&p, today);
@@ -1133,9 +1211,9 @@ pub fn effect(
     new_id: i64,
     today: NaiveDate,
 ) -> Result<After, Vec<FieldError>> {
-    let err = |field: &str, label: &str, m: &str| vec![FieldError::new(field, label, m)];
-    let no_person = || err("person", "人员", "没有这个人员");
-    let no_org = || err("org", "单位", "没有这个单位");
+    let err = |field: &str, label: &str, why: Refusal| vec![FieldError::new(field, label, why)];
+    let no_person = || err("person", "人员", Refusal::NoSuchPerson);
+    let no_org = || err("org", "单位", Refusal::NoSuchUnit);
     let mut after = After::default();
     let doc = doc_no.map(str::to_string);
     match edit {
@@ -1191,14 +1269,17 @@ pub fn effect(
                 return Err(err(
                     "person",
                     "人员",
-                    &format!("{}已不在编（{}）", p.name, p.status.zh()),
+                    Refusal::NotOnBooks {
+                        name: p.name,
+                        status: p.status,
+                    },
                 ));
             }
             if *date > today {
-                return Err(err("date", "日期", &format!("{date} 晚于今天")));
+                return Err(err("date", "日期", Refusal::AfterToday { date: *date }));
             }
             if p.entry_date.is_some_and(|e| *date < e) {
-                return Err(err("date", "日期", "早于入编时间"));
+                return Err(err("date", "日期", Refusal::BeforeEntry));
             }
             let unit = before.org.map(|o| o.name).unwrap_or_default();
             p.leave(*kind, *date);
@@ -1218,11 +1299,14 @@ pub fn effect(
                 return Err(err(
                     "person",
                     "人员",
-                    &format!("{}已不在编，不能调动", p.name),
+                    Refusal::NotOnBooks {
+                        name: p.name,
+                        status: p.status,
+                    },
                 ));
             }
             if p.org_id == *to_org {
-                return Err(err("to", "调入单位", "已在该单位"));
+                return Err(err("to", "调入单位", Refusal::AlreadyInUnit));
             }
             let from = p.org_id;
             p.org_id = *to_org;
@@ -1239,7 +1323,11 @@ pub fn effect(
         Edit::PersonRestore { .. } => {
             let mut p = before.person.ok_or_else(no_person)?;
             if p.status == PersonStatus::Active {
-                return Err(err("person", "人员", &format!("{}在编，无需恢复", p.name)));
+                return Err(err(
+                    "person",
+                    "人员",
+                    Refusal::OnBooksAlready { name: p.name },
+                ));
             }
             p.status = PersonStatus::Active;
             p.exit_kind = None;
@@ -1281,7 +1369,7 @@ pub fn effect(
             let mut o = before.org.ok_or_else(no_org)?;
             let to = before.to_org.ok_or_else(no_org)?;
             if o.parent_id == Some(*to_parent) {
-                return Err(err("to", "上级单位", "已隶属该单位"));
+                return Err(err("to", "上级单位", Refusal::AlreadyUnder));
             }
             after.traces.push(Trace {
                 subject: Subject::Org(o.id),
@@ -1296,7 +1384,7 @@ pub fn effect(
         Edit::OrgAbolish { .. } => {
             let mut o = before.org.ok_or_else(no_org)?;
             if o.abolished {
-                return Err(err("org", "单位", "该单位已撤销"));
+                return Err(err("org", "单位", Refusal::Abolished));
             }
             o.abolished = true;
             after.traces.push(Trace {
@@ -1315,7 +1403,7 @@ pub fn effect(
         } => {
             let parent = before.org.ok_or_else(no_org)?;
             if name.trim().is_empty() {
-                return Err(err("name", "名称", "必填，不能为空"));
+                return Err(err("name", "名称", Refusal::Required));
             }
             let o = Org {
                 id: new_id,
@@ -1352,10 +1440,10 @@ pub fn effect(
         } => {
             before.org.ok_or_else(no_org)?;
             if *delta == 0 {
-                return Err(err("delta", "数量", "变动数量不能为 0"));
+                return Err(err("delta", "数量", Refusal::ZeroDelta));
             }
             if *date > today {
-                return Err(err("date", "日期", &format!("{date} 晚于今天")));
+                return Err(err("date", "日期", Refusal::AfterToday { date: *date }));
             }
             after.ledger = Some(LedgerEntry {
                 id: new_id,
@@ -1385,7 +1473,7 @@ pub fn effect(
         } => {
             before.org.ok_or_else(no_org)?;
             if *delta == 0 {
-                return Err(err("delta", "数量", "变动数量不能为 0"));
+                return Err(err("delta", "数量", Refusal::ZeroDelta));
             }
             after.posts = Some(PostEntry {
                 id: new_id,

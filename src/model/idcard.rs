@@ -7,16 +7,38 @@ const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4,
 const ID_CHECK: &[u8; 11] = b"10X98765432";
 
 /// What is wrong with an ID number, in words an operator understands.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
 pub enum IdProblem {
-    #[error("身份证号应为18位，实为{0}位")]
-    Length(usize),
+    #[error("身份证号应为18位，实为{got}位")]
+    Length { got: usize },
     #[error("身份证号前17位应全为数字")]
     NotDigits,
     #[error("身份证号校验码错误（应为{expected}）")]
     CheckCharacter { expected: char },
     #[error("身份证号中的出生日期无效")]
     BadBirthDate,
+}
+
+impl IdProblem {
+    /// The problem in the operator's language (the `Display` form is the Chinese one).
+    pub fn say(&self, lang: super::Lang) -> String {
+        match (lang, self) {
+            (super::Lang::Zh, _) => self.to_string(),
+            (super::Lang::En, IdProblem::Length { got: n }) => {
+                format!("an ID number has 18 characters, this one {n}")
+            }
+            (super::Lang::En, IdProblem::NotDigits) => {
+                "the first 17 characters of an ID number are digits".into()
+            }
+            (super::Lang::En, IdProblem::CheckCharacter { expected }) => {
+                format!("the ID number's check character is wrong (should be {expected})")
+            }
+            (super::Lang::En, IdProblem::BadBirthDate) => {
+                "the birth date inside the ID number is not a real date".into()
+            }
+        }
+    }
 }
 
 /// The check character for the first 17 digits.
@@ -40,7 +62,9 @@ pub struct IdFacts {
 pub fn parse_id(id: &str) -> Result<IdFacts, IdProblem> {
     let b = id.as_bytes();
     if b.len() != 18 || !id.is_ascii() {
-        return Err(IdProblem::Length(id.chars().count()));
+        return Err(IdProblem::Length {
+            got: id.chars().count(),
+        });
     }
     if !b[..17].iter().all(u8::is_ascii_digit) {
         return Err(IdProblem::NotDigits);
@@ -202,7 +226,7 @@ mod normalize_tests {
 
     #[test]
     fn what_cannot_be_an_id_number_says_why() {
-        assert_eq!(normalize_id("12345"), Err(IdProblem::Length(5)));
+        assert_eq!(normalize_id("12345"), Err(IdProblem::Length { got: 5 }));
         assert!(matches!(
             normalize_id("11010519491231002Y"),
             Err(IdProblem::CheckCharacter { .. })
@@ -253,7 +277,7 @@ mod tests {
 
     #[test]
     fn catches_each_fault() {
-        assert_eq!(parse_id("123"), Err(IdProblem::Length(3)));
+        assert_eq!(parse_id("123"), Err(IdProblem::Length { got: 3 }));
         assert_eq!(
             parse_id("11010519491231002A"),
             Err(IdProblem::CheckCharacter { expected: 'X' })

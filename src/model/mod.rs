@@ -7,6 +7,7 @@ pub mod edit;
 pub mod idcard;
 mod labels;
 pub mod quota;
+pub mod refusal;
 pub mod retirement;
 
 pub use labels::*;

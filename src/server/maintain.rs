@@ -9,6 +9,7 @@ use super::decide::next_id;
 use crate::model::edit::{
     self, Edit, FieldConflict, FieldError, Intent, OrgField, Outcome, PersonField, Role, Target,
 };
+use crate::model::refusal::Refusal;
 use crate::model::*;
 use crate::store::maintain;
 use chrono::NaiveDate;
@@ -34,14 +35,11 @@ impl Verdict {
         }
     }
 
-    fn errors(errors: Vec<FieldError>) -> Verdict {
-        Verdict::refused(
-            format!("未生效：{}", edit::say_errors(&errors)),
-            Outcome {
-                errors,
-                ..Outcome::default()
-            },
-        )
+    /// Refused with typed reasons: the words for the log and old clients are the
+    /// outcome's own, in Chinese.
+    fn refused_by(outcome: Outcome) -> Verdict {
+        let reason = outcome.say_refusal(Lang::Zh).unwrap_or_default();
+        Verdict::refused(reason, outcome)
     }
 }
 
@@ -76,18 +74,32 @@ pub fn judge(
                     set_person(&mut intent.edit, id);
                     Some(id)
                 }
-                (Some((_, reason, _)), _) => {
-                    let why = reason.unwrap_or_else(|| "未说明原因".into());
-                    return Ok(Verdict::refused(
-                        format!("所依据的增员登记未被接受（{why}），本修改随之未生效"),
-                        Outcome::default(),
-                    ));
+                (Some((_, reason, outcome)), _) => {
+                    let because = outcome
+                        .and_then(|o| serde_json::from_str::<Outcome>(&o).ok())
+                        .map(|o| o.errors)
+                        .unwrap_or_default();
+                    if because.is_empty() {
+                        let why = reason.unwrap_or_else(|| "未说明原因".into());
+                        return Ok(Verdict::refused(
+                            format!("所依据的增员登记未被接受（{why}），本修改随之未生效"),
+                            Outcome::default(),
+                        ));
+                    }
+                    return Ok(Verdict::refused_by(Outcome {
+                        errors: vec![FieldError::new(
+                            "person",
+                            "人员",
+                            Refusal::EntryRefused { because },
+                        )],
+                        ..Outcome::default()
+                    }));
                 }
                 (None, _) => {
-                    return Ok(Verdict::refused(
-                        "所依据的增员登记服务器未收到，本修改未生效".into(),
-                        Outcome::default(),
-                    ));
+                    return Ok(Verdict::refused_by(Outcome {
+                        errors: vec![FieldError::new("person", "人员", Refusal::EntryMissing)],
+                        ..Outcome::default()
+                    }));
                 }
             }
         }
@@ -97,17 +109,10 @@ pub fn judge(
     // Conflicts first: a field the clerk changed that someone changed since.
     let conflicts = conflicts(&intent.edit, &before);
     if !conflicts.is_empty() {
-        let fields: Vec<&str> = conflicts.iter().map(|c| label(&c.field)).collect();
-        return Ok(Verdict::refused(
-            format!(
-                "与服务器上的修改冲突（{}），未生效：请对照服务器现值重新确认",
-                fields.join("、")
-            ),
-            Outcome {
-                conflicts,
-                ..Outcome::default()
-            },
-        ));
+        return Ok(Verdict::refused_by(Outcome {
+            conflicts,
+            ..Outcome::default()
+        }));
     }
     let errors = maintain::check(
         tx,
@@ -117,7 +122,10 @@ pub fn judge(
         &in_scope,
     )?;
     if !errors.is_empty() {
-        return Ok(Verdict::errors(errors));
+        return Ok(Verdict::refused_by(Outcome {
+            errors,
+            ..Outcome::default()
+        }));
     }
     if op.role == Role::Clerk && intent.edit.needs_review() {
         return review(tx, op, &intent, &before, today);
@@ -134,17 +142,6 @@ fn set_person(edit: &mut Edit, id: PersonId) {
         | Edit::PersonRestore { person } => *person = Target::Id(id),
         _ => {}
     }
-}
-
-fn label(field: &str) -> &str {
-    PersonField::parse(field)
-        .map(PersonField::zh)
-        .or_else(|| OrgField::parse(field).map(OrgField::zh))
-        .unwrap_or(match field {
-            "org" => "所在单位",
-            "parent" => "上级单位",
-            _ => field,
-        })
 }
 
 /// The fields of the edit changed on the server since the clerk's version.
@@ -195,7 +192,12 @@ fn apply(
         today,
     ) {
         Ok(a) => a,
-        Err(errors) => return Ok(Verdict::errors(errors)),
+        Err(errors) => {
+            return Ok(Verdict::refused_by(Outcome {
+                errors,
+                ..Outcome::default()
+            }));
+        }
     };
     let created = match &intent.edit {
         Edit::PersonAdd { .. } | Edit::OrgAddDept { .. } => Some(new_id),
@@ -255,7 +257,7 @@ fn review(
                     let masked = |v: &str| edit::masked(&c.field, v);
                     format!(
                         "{}：{} → {}",
-                        label(&c.field),
+                        edit::field_label(&c.field, Lang::Zh),
                         masked(&c.from),
                         masked(&c.to)
                     )

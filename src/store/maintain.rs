@@ -9,6 +9,7 @@ use super::rows::{self, read_person};
 use crate::model::approval::move_allowed;
 use crate::model::edit::{self, Before, Edit, FieldError, PersonField, Target};
 use crate::model::quota::{Figures, UnitTally};
+use crate::model::refusal::Refusal;
 use crate::model::*;
 use rusqlite::Connection;
 
@@ -106,7 +107,7 @@ pub fn check(
 ) -> Result<Vec<FieldError>> {
     let mut errors: Vec<FieldError> = edit::check_doc(edit, doc_no).into_iter().collect();
     let out_of_scope =
-        |field: &str, label: &str| FieldError::new(field, label, "不存在或不在您的管辖范围内");
+        |field: &str, label: &str| FieldError::new(field, label, Refusal::OutOfScope);
     if let Some(org) = edit.org()
         && (!in_scope(org) || before.org.is_none())
     {
@@ -125,7 +126,7 @@ pub fn check(
     if before.org.as_ref().is_some_and(|o| o.abolished)
         && !matches!(edit, Edit::OrgEdit { .. } | Edit::PersonExit { .. })
     {
-        errors.push(FieldError::new("org", "单位", "该单位已撤销"));
+        errors.push(FieldError::new("org", "单位", Refusal::Abolished));
     }
     // One quota per ID number, held by a record other than `except`.
     let one_quota = |id_number: &str, except: PersonId| -> Result<Option<FieldError>> {
@@ -204,9 +205,9 @@ pub fn check(
             let exists = before.to_org.is_some();
             if !move_allowed(*to_parent, exists && in_scope(*to_parent), &subtree) {
                 let why = if subtree.contains(to_parent) {
-                    "不能调整到本单位或其下级单位之下（会形成循环）"
+                    Refusal::MoveCycle
                 } else {
-                    "不存在或不在您的管辖范围内"
+                    Refusal::OutOfScope
                 };
                 errors.push(FieldError::new("to", "上级单位", why));
             }
@@ -221,7 +222,7 @@ pub fn check(
                 errors.push(FieldError::new(
                     "org",
                     "单位",
-                    format!("尚有在编人员 {people} 人、下设机构 {children} 个，须先调出或撤销"),
+                    Refusal::StillHasPeople { people, children },
                 ));
             }
         }
@@ -236,11 +237,10 @@ pub fn check(
                 errors.push(FieldError::new(
                     "delta",
                     "数量",
-                    format!(
-                        "核减后{}核定数将为负（现核定 {}）",
-                        staffing_type.zh(),
-                        q.approved
-                    ),
+                    Refusal::QuotaBelowZero {
+                        staffing_type: *staffing_type,
+                        approved: q.approved,
+                    },
                 ));
             }
         }
@@ -255,7 +255,10 @@ pub fn check(
                 errors.push(FieldError::new(
                     "delta",
                     "数量",
-                    format!("核减后{slot}职数将为负（现核定 {}）", f.approved),
+                    Refusal::PostsBelowZero {
+                        slot: *slot,
+                        approved: f.approved,
+                    },
                 ));
             }
         }

@@ -15,6 +15,8 @@ pub struct TreeNode {
     pub depth: i64,
     /// All staffing types together, over the subtree.
     pub total: QuotaFigure,
+    /// Leadership posts held beyond those approved, over the subtree (超职数).
+    pub posts_over: i64,
     pub traffic: crate::model::quota::Traffic,
 }
 
@@ -32,6 +34,7 @@ fn node_from(conn: &Connection, org: Org) -> Result<TreeNode> {
         has_children,
         depth,
         total: figures.total(),
+        posts_over: figures.posts.iter().map(|(_, f)| f.over).sum(),
         traffic: figures.traffic(),
         org,
     })

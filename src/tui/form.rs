@@ -11,8 +11,9 @@ use super::i18n::{self, M};
 use super::theme::Theme;
 use super::widgets::{self, fit, pad};
 use crate::model::edit::{
-    Edit, FieldChange, FieldError, FieldKind, Intent, PersonField, Target, normalize_date,
+    self, Edit, FieldChange, FieldError, FieldKind, Intent, PersonField, Target, normalize_date,
 };
+use crate::model::refusal::Refusal;
 use crate::model::{ExitKind, Lang, Person, mask_birth, mask_id};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -47,7 +48,7 @@ pub struct Row {
     pub original: String,
     pub input: Input,
     /// Why the server's rules refused the value last saved (until it is edited).
-    pub refusal: Option<String>,
+    pub refusal: Option<Refusal>,
     /// The ID number and birth date stay masked unless revealed on the person screen
     /// (an audited act); masked, they cannot be edited here.
     pub locked: bool,
@@ -193,7 +194,7 @@ impl FormView {
 
     /// What is wrong with a row's value as typed, by the model's rules (or the server's
     /// last refusal of it).
-    pub fn problem(&self, i: usize) -> Option<String> {
+    pub fn problem(&self, i: usize) -> Option<Refusal> {
         let r = &self.rows[i];
         if let Some(why) = &r.refusal {
             return Some(why.clone());
@@ -205,17 +206,15 @@ impl FormView {
         match r.slot {
             Slot::Field(f) => match f.normalize(text) {
                 Err(e) => Some(e),
-                Ok(v) if v.is_empty() && f.required() => Some("必填，不能为空".into()),
+                Ok(v) if v.is_empty() && f.required() => Some(Refusal::Required),
                 Ok(_) => None,
             },
             Slot::ExitKind => match ExitKind::parse(text.trim()) {
                 Some(_) => None,
-                None if text.trim().is_empty() => Some("必填，请选择减员方式".into()),
-                None => Some(format!(
-                    "“{}”不是减员方式；可选：{}",
-                    text.trim(),
-                    exit_terms().join("、")
-                )),
+                None => Some(Refusal::NotAnExitKind {
+                    given: text.trim().into(),
+                    choices: exit_terms(),
+                }),
             },
             Slot::ExitDate => normalize_date(text.trim()).err(),
             Slot::Doc => None,
@@ -406,7 +405,7 @@ impl FormView {
     }
 
     /// The server's rules refused the edit: each refusal goes beside its field.
-    pub fn refused(&mut self, errors: Vec<FieldError>) {
+    pub fn refused(&mut self, errors: Vec<FieldError>, lang: Lang) {
         let mut general = Vec::new();
         let mut first = None;
         for e in errors {
@@ -418,13 +417,13 @@ impl FormView {
             });
             match at {
                 Some(i) => {
-                    self.rows[i].refusal = Some(e.message);
+                    self.rows[i].refusal = Some(e.why);
                     first.get_or_insert(i);
                 }
-                None => general.push(e.to_string()),
+                None => general.push(e),
             }
         }
-        self.general = (!general.is_empty()).then(|| general.join("；"));
+        self.general = (!general.is_empty()).then(|| edit::say_errors(&general, lang));
         if let Some(i) = first {
             self.focus = i;
         }
@@ -521,7 +520,7 @@ impl FormView {
             let picking = focused && self.pick.is_some();
             let (note, note_style) = match self.problem(i) {
                 Some(_) if picking => (M::FormPicking.get(lang).to_string(), theme.dim()),
-                Some(why) => (format!("✗ {why}"), theme.error()),
+                Some(why) => (format!("✗ {}", why.say(lang)), theme.error()),
                 None if r.locked => (M::FormRevealFirst.get(lang).to_string(), theme.dim()),
                 None => match r.slot {
                     Slot::Field(fl) => {

@@ -190,11 +190,12 @@ messages! {
     OwnPosts => "本单位领导职数", "Leadership posts";
     SubtreePosts => "含下级领导职数", "Leadership posts with subunits";
     LegendTitle => "标记图例", "Legend of the marks";
-    LegendRed => "红：超编（实有多于核定）或超职数（领导职数超配）", "red: over quota or over the leadership posts";
+    LegendRed => "红：超编（实有多于核定）、超职数（领导职数超配），两者都有为“超编超职”", "red: over quota (over), over the leadership posts (posts), or both (both)";
     LegendAmber => "黄：满编，或可使用编制不足核定的一成", "amber: full, or less than a tenth of the quota usable";
     LegendGreen => "绿：有空编可用", "green: vacancies to spare";
     MarkOver => "超编", "over";
     MarkPostsOver => "超职数", "posts";
+    MarkBothOver => "超编超职", "both";
     TypeAheadKeys => "汉字/字母", "letters";
     TypeAhead => "直接输入单位名称、简称或拼音首字母（如 jyj）跳到该单位，停顿两秒后重新开始", "type a unit's name, short name or pinyin initials (jyj) to jump to it; a 2 s pause starts over";
     RefusalsTitle => "被服务器拒绝的决定与修改", "Decisions and edits the server refused";

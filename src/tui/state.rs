@@ -465,7 +465,7 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
         }
         Action::EditRefused(errors) => {
             if let Some(View::Form(f)) = s.stack.last_mut() {
-                f.refused(errors);
+                f.refused(errors, s.theme.lang);
             }
             s.note(M::FormFix.get(s.theme.lang), true);
             None

@@ -294,10 +294,11 @@ impl Columns {
         Columns {
             wide: w >= 110,
             narrow: w < 60,
-            word: M::MarkOver
-                .get(lang)
-                .width()
-                .max(M::MarkPostsOver.get(lang).width()),
+            word: [M::MarkOver, M::MarkPostsOver, M::MarkBothOver]
+                .iter()
+                .map(|m| m.get(lang).width())
+                .max()
+                .unwrap_or(0),
             num: if w >= 110 { NUM + 2 } else { NUM },
         }
     }
@@ -360,11 +361,13 @@ impl Columns {
             out.push(num(t.reserved));
             out.push(num(t.usable));
         }
-        // Red is 超编 when a staffing type is over, else a leadership post is.
-        let word = match n.traffic {
-            Traffic::Red if t.over > 0 => M::MarkOver.get(theme.lang),
-            Traffic::Red => M::MarkPostsOver.get(theme.lang),
-            _ => "",
+        // Red says which: 超编 (a staffing type is over), 超职数 (a leadership post is),
+        // or both.
+        let word = match (t.over > 0, n.posts_over > 0) {
+            (true, true) => M::MarkBothOver.get(theme.lang),
+            (true, false) => M::MarkOver.get(theme.lang),
+            (false, true) => M::MarkPostsOver.get(theme.lang),
+            (false, false) => "",
         };
         out.push(Span::raw(" "));
         out.push(Span::styled(
@@ -373,5 +376,69 @@ impl Columns {
         ));
         out.push(Span::raw(" "));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::quota::{QuotaFigure, Traffic};
+    use crate::model::{Lang, Org, OrgKind};
+    use crate::store::queries::TreeNode;
+
+    fn node(over: i64, posts_over: i64) -> TreeNode {
+        TreeNode {
+            org: Org {
+                id: 1,
+                parent_id: None,
+                kind: OrgKind::Institution,
+                name: "县教育局".into(),
+                short_name: None,
+                category: None,
+                level: None,
+                nature: None,
+                credit_code: None,
+                domain_name: None,
+                founding_doc: None,
+                founding_date: None,
+                sort: 0,
+                abolished: false,
+            },
+            has_children: false,
+            depth: 0,
+            total: QuotaFigure {
+                approved: 10,
+                actual: 10 + over,
+                over,
+                ..Default::default()
+            },
+            posts_over,
+            traffic: if over + posts_over > 0 {
+                Traffic::Red
+            } else {
+                Traffic::Green
+            },
+        }
+    }
+
+    fn mark(n: &TreeNode, lang: Lang) -> String {
+        let theme = Theme {
+            color: false,
+            ascii: false,
+            lang,
+        };
+        let cols = Columns::for_width(80, lang);
+        let spans = cols.figures(&theme, n);
+        let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        text.split_whitespace().last().unwrap_or("").to_string()
+    }
+
+    #[test]
+    fn a_red_mark_says_over_quota_over_posts_or_both() {
+        assert_eq!(mark(&node(2, 0), Lang::Zh), "超编●");
+        assert_eq!(mark(&node(0, 1), Lang::Zh), "超职数●");
+        assert_eq!(mark(&node(2, 1), Lang::Zh), "超编超职●");
+        assert_eq!(mark(&node(2, 1), Lang::En), "both●");
+        assert_eq!(mark(&node(0, 0), Lang::Zh), "○");
     }
 }

@@ -901,7 +901,13 @@ fn render_refusals(s: &State, f: &mut Frame, body: Rect) {
         };
         let mut line = Line::from(vec![
             Span::styled(head, theme.error()),
-            Span::raw(e.reason.clone().unwrap_or_default()),
+            Span::raw(
+                e.outcome
+                    .as_ref()
+                    .and_then(|o| o.say_refusal(theme.lang))
+                    .or_else(|| e.reason.clone())
+                    .unwrap_or_default(),
+            ),
         ]);
         if i == c.pos {
             line = line.style(theme.selected());
