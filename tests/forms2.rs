@@ -20,7 +20,10 @@ impl Home {
     fn new() -> Home {
         let dir = tempfile::tempdir().unwrap();
         let cache = dir.path().join("cache.db");
-        Store::create(&cache).unwrap().replace_all(util::small()).unwrap();
+        Store::create(&cache)
+            .unwrap()
+            .replace_all(util::small())
+            .unwrap();
         Home { dir, cache }
     }
 
@@ -108,7 +111,9 @@ fn open_person(t: &Tmux, name: &str) {
 
 /// The focused row of a form is `label`.
 fn focus_on(t: &Tmux, label: &str) {
-    t.wait_for(label, |s| s.lines().any(|l| l.contains(&format!("›{label}"))));
+    t.wait_for(label, |s| {
+        s.lines().any(|l| l.contains(&format!("›{label}")))
+    });
 }
 
 /// A person on the books with a unique name, and no staffing type when asked (编外:
@@ -158,7 +163,10 @@ fn a_new_person_entered_from_the_tree_is_pending_on_the_command_line() {
     let shown = home.json(&["person", "测试新人"]);
     assert_eq!(shown["pending"], true, "{shown}");
     assert_eq!(shown["org_id"], unit.id, "{shown}");
-    assert_eq!(shown["birth_date"], "1990-**-**", "read from the ID number: {shown}");
+    assert_eq!(
+        shown["birth_date"], "1990-**-**",
+        "read from the ID number: {shown}"
+    );
     t.keys(&["q"]);
 }
 
@@ -224,11 +232,9 @@ fn a_ledger_entry_from_the_unit_is_queued_and_pending() {
 /// The draft kept in the cache for a form, if any (read as another program would).
 fn draft(cache: &Path) -> Option<String> {
     let conn = rusqlite::Connection::open(cache).unwrap();
-    conn.query_row(
-        "SELECT value FROM meta WHERE key LIKE 'draft:%'",
-        [],
-        |r| r.get(0),
-    )
+    conn.query_row("SELECT value FROM meta WHERE key LIKE 'draft:%'", [], |r| {
+        r.get(0)
+    })
     .ok()
 }
 
@@ -309,6 +315,9 @@ fn a_queued_edit_is_withdrawn_from_the_f6_list() {
     assert!(!s.contains("待上传 1"), "{s}");
     let shown = home.json(&["person", &p.id.to_string()]);
     assert_eq!(shown["pending"], false, "{shown}");
-    assert_eq!(shown["post"], p.post.clone().map_or(serde_json::Value::Null, Into::into));
+    assert_eq!(
+        shown["post"],
+        p.post.clone().map_or(serde_json::Value::Null, Into::into)
+    );
     t.keys(&["q"]);
 }

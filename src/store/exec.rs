@@ -232,18 +232,16 @@ pub fn queue_edit(
 ) -> Result<std::result::Result<super::outbox::Entry, Vec<crate::model::edit::FieldError>>> {
     intent.base = super::pending::cursor(store.conn())?;
     // A person entered here and not yet synced shows with a negative id: the edit
-    // names them by the client id of the edit that entered them (as the command line).
+    // names them as the command line does.
     if let Some(crate::model::edit::Target::Id(id)) = intent.edit.person().cloned()
-        && id < 0
-        && let Some(e) = super::outbox::entry(store.conn(), -id)?
+        && let Some(named) = super::pending::target(store.conn(), id)?
     {
-        use crate::model::edit::{Edit, Target};
-        let new = Target::New(e.client_id);
+        use crate::model::edit::Edit;
         match &mut intent.edit {
             Edit::PersonEdit { person, .. }
             | Edit::PersonExit { person, .. }
             | Edit::PersonTransfer { person, .. }
-            | Edit::PersonRestore { person } => *person = new,
+            | Edit::PersonRestore { person } => *person = named,
             _ => {}
         }
     }

@@ -7,25 +7,24 @@
 //! typed with the model's rules; saving builds the same intent `bianzhi person edit`
 //! queues and hands it to the executor, which checks it with the server's rules.
 
+use super::action::UnitName;
 use super::action::{Action, Effect, QueuedEdit};
 use super::i18n::{self, M};
 use super::theme::Theme;
 use super::widgets::{self, fit, pad};
-use super::action::UnitName;
 use crate::model::edit::{
-    Edit, FieldChange, FieldError, FieldKind, Intent, OrgField, PersonField, Target,
-    normalize_date,
+    Edit, FieldChange, FieldError, FieldKind, Intent, OrgField, PersonField, Target, normalize_date,
 };
 use crate::model::{
     ExitKind, FundingType, Lang, Org, OrgId, Person, StaffingType, mask_birth, mask_id,
 };
 use crate::search::SearchIndex;
-use std::sync::Arc;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
+use std::sync::Arc;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -56,7 +55,7 @@ pub enum Slot {
     /// 摘要
     Summary,
     /// 职数: a level and 正职/副职 (正科级正职).
-    PostSlot,
+    Post,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,7 +266,12 @@ impl FormView {
             row(Slot::ToOrg, String::new(), false),
             row(Slot::Doc, String::new(), false),
         ];
-        let mut f = FormView::new(FormKind::Transfer, Subject::Person(person), Vec::new(), rows);
+        let mut f = FormView::new(
+            FormKind::Transfer,
+            Subject::Person(person),
+            Vec::new(),
+            rows,
+        );
         f.units = units;
         f
     }
@@ -332,7 +336,7 @@ impl FormView {
         let mut f = FormView::ledger(unit, today);
         f.kind = FormKind::Posts;
         f.rows.retain(|r| r.slot != Slot::Funding);
-        f.rows[0] = row(Slot::PostSlot, String::new(), false);
+        f.rows[0] = row(Slot::Post, String::new(), false);
         f
     }
 
@@ -543,19 +547,20 @@ impl FormView {
         let text = r.input.value().trim();
         if text.is_empty() {
             // 文号 on an edit: saying so waits for the save (the server's words).
-            return (self.required(r.slot) && !(r.slot == Slot::Doc && self.kind == FormKind::Edit))
+            return (self.required(r.slot)
+                && !(r.slot == Slot::Doc && self.kind == FormKind::Edit))
                 .then(|| M::FormRequired.get(self.lang).to_string());
         }
         let own = match r.slot {
             Slot::Field(f) => f.normalize(text).err(),
             Slot::Org(f) => f.normalize(text).err(),
-            Slot::ExitKind => ExitKind::parse(text).is_none().then(|| {
-                format!("“{text}”不是减员方式；可选：{}", exit_terms().join("、"))
-            }),
+            Slot::ExitKind => ExitKind::parse(text)
+                .is_none()
+                .then(|| format!("“{text}”不是减员方式；可选：{}", exit_terms().join("、"))),
             Slot::ExitDate | Slot::Date => normalize_date(text).err(),
             Slot::Staffing => PersonField::StaffingType.normalize(text).err(),
             Slot::Funding => PersonField::FundingType.normalize(text).err(),
-            Slot::PostSlot => PersonField::LeaderPost.normalize(text).err(),
+            Slot::Post => crate::model::edit::parse_post_slot(text).err(),
             Slot::Delta => match parse_delta(text) {
                 Some(0) => Some(M::FormDeltaZero.get(self.lang).to_string()),
                 Some(_) => None,
@@ -862,19 +867,13 @@ impl FormView {
                     summary: self.text(Slot::Summary),
                 }
             }
-            FormKind::Posts => {
-                let f = PersonField::LeaderPost;
-                let mut probe = crate::model::edit::blank_person(0, 0);
-                f.set(&mut probe, &f.normalize(&self.text(Slot::PostSlot)).ok()?)
-                    .ok()?;
-                Edit::PostsAdd {
-                    org_id,
-                    slot: probe.leader_post?,
-                    delta: parse_delta(&self.text(Slot::Delta))?,
-                    date: self.date(Slot::Date)?,
-                    summary: self.text(Slot::Summary),
-                }
-            }
+            FormKind::Posts => Edit::PostsAdd {
+                org_id,
+                slot: crate::model::edit::parse_post_slot(&self.text(Slot::Post)).ok()?,
+                delta: parse_delta(&self.text(Slot::Delta))?,
+                date: self.date(Slot::Date)?,
+                summary: self.text(Slot::Summary),
+            },
         })
     }
 
@@ -930,7 +929,7 @@ impl FormView {
                 Slot::Funding => f == "funding_type",
                 Slot::Delta => f == "delta",
                 Slot::Summary => f == "summary",
-                Slot::PostSlot => f == "slot" || f == "leader_post",
+                Slot::Post => f == "slot" || f == "leader_post",
             });
             match at {
                 Some(i) => {
@@ -986,7 +985,7 @@ impl FormView {
             Slot::Delta => M::FormDelta,
             Slot::Date => M::FormDate,
             Slot::Summary => M::FormSummary,
-            Slot::PostSlot => M::FormPostSlot,
+            Slot::Post => M::FormPostSlot,
         };
         m.get(lang).to_string()
     }
@@ -1230,7 +1229,7 @@ fn choices(slot: Slot) -> Vec<String> {
         Slot::Org(f) if f.kind() == FieldKind::Choice => f.choices(),
         Slot::Staffing => PersonField::StaffingType.choices(),
         Slot::Funding => PersonField::FundingType.choices(),
-        Slot::PostSlot => PersonField::LeaderPost.choices(),
+        Slot::Post => PersonField::LeaderPost.choices(),
         _ => Vec::new(),
     }
 }

@@ -107,7 +107,10 @@ fn plus_on_a_unit_enters_a_new_person_shown_at_once_as_pending() {
     snap("form_add", &h, 80, 24);
     // Saving empty names the first required field.
     h.keys(&["<Enter>"]);
-    assert_eq!(form(&h).rows[form(&h).focus].slot, Slot::Field(PersonField::Name));
+    assert_eq!(
+        form(&h).rows[form(&h).focus].slot,
+        Slot::Field(PersonField::Name)
+    );
     assert_eq!(edits(&h), 0);
     fill_new_person(&mut h);
     // A birth date that disagrees with the ID number is said beside it as typed.
@@ -119,9 +122,17 @@ fn plus_on_a_unit_enters_a_new_person_shown_at_once_as_pending() {
     h.keys(&["<Enter>"]);
     assert_eq!(edits(&h), 1, "queued in the outbox");
     let u = unit_view(&h);
-    let p = u.data.persons.iter().find(|p| p.name == "赵新").expect("shown in the unit");
+    let p = u
+        .data
+        .persons
+        .iter()
+        .find(|p| p.name == "赵新")
+        .expect("shown in the unit");
     assert!(p.id < 0, "a pending new person");
-    assert_eq!(p.birth_date.map(|d| d.to_string()).as_deref(), Some("1990-03-07"));
+    assert_eq!(
+        p.birth_date.map(|d| d.to_string()).as_deref(),
+        Some("1990-03-07")
+    );
     let m = h.state.message.clone().unwrap();
     assert!(m.text.starts_with("已记录增员登记（待上传）"), "{}", m.text);
 }
@@ -138,7 +149,11 @@ fn plus_on_the_tree_enters_a_person_into_the_unit_under_the_cursor() {
     assert!(h.state.stack.is_empty(), "back on the tree");
     match &queued(&h)[..] {
         [Edit::PersonAdd { org_id: 2, values }] => {
-            assert!(values.iter().any(|(f, v)| *f == PersonField::Name && v == "赵新"));
+            assert!(
+                values
+                    .iter()
+                    .any(|(f, v)| *f == PersonField::Name && v == "赵新")
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -167,17 +182,28 @@ fn t_transfers_a_person_to_a_unit_picked_with_the_lookup() {
     h.keys(&["t"]);
     assert_eq!(form(&h).kind, FormKind::Transfer);
     h.type_text("czj");
-    assert_eq!(form(&h).matches().first().map(String::as_str), Some("示例县财政局"));
+    assert_eq!(
+        form(&h).matches().first().map(String::as_str),
+        Some("示例县财政局")
+    );
     snap("form_transfer_pick", &h, 80, 24);
     h.keys(&["<Enter>"]);
     assert_eq!(form(&h).to_org, Some(3));
     fill(&mut h, Slot::Doc, "示人〔2025〕3号");
     h.keys(&["<Enter>"]);
     assert_eq!(edits(&h), 1, "{:?} {}", h.state.message, h.text());
-    assert_eq!(person_view(&h).data.person.org_id, 3, "shown in the new unit");
+    assert_eq!(
+        person_view(&h).data.person.org_id,
+        3,
+        "shown in the new unit"
+    );
     assert!(matches!(
         &queued(&h)[..],
-        [Edit::PersonTransfer { to_org: 3, from_org: 2, .. }]
+        [Edit::PersonTransfer {
+            to_org: 3,
+            from_org: 2,
+            ..
+        }]
     ));
 }
 
@@ -186,7 +212,10 @@ fn u_restores_a_person_recorded_as_left_and_not_one_on_the_books() {
     let mut h = h();
     h.act(Action::Effect(Effect::LoadPerson(1)));
     h.keys(&["u"]);
-    assert!(matches!(h.state.stack.last(), Some(View::Person(_))), "no form");
+    assert!(
+        matches!(h.state.stack.last(), Some(View::Person(_))),
+        "no form"
+    );
     assert!(h.state.message.clone().unwrap().text.contains("无需恢复"));
     h.act(Action::Effect(Effect::LoadPerson(7)));
     h.keys(&["u"]);
@@ -207,7 +236,11 @@ fn the_units_forms_edit_move_abolish_and_add_a_department() {
     h.keys(&["e"]);
     assert_eq!(form(&h).kind, FormKind::OrgEdit);
     snap("form_org_edit", &h, 80, 24);
-    fill(&mut h, Slot::Org(crate::model::edit::OrgField::ShortName), "一中");
+    fill(
+        &mut h,
+        Slot::Org(crate::model::edit::OrgField::ShortName),
+        "一中",
+    );
     h.keys(&["<Enter>"]);
     assert_eq!(edits(&h), 1, "{:?} {}", h.state.message, h.text());
     assert_eq!(unit_view(&h).data.org.short_name.as_deref(), Some("一中"));
@@ -238,7 +271,10 @@ fn the_units_forms_edit_move_abolish_and_add_a_department() {
     h.type_text("示编〔2025〕10号");
     h.keys(&["<Enter>"]);
     assert_eq!(edits(&h), 4);
-    assert!(matches!(queued(&h).last(), Some(Edit::OrgAbolish { org_id: 4 })));
+    assert!(matches!(
+        queued(&h).last(),
+        Some(Edit::OrgAbolish { org_id: 4 })
+    ));
 }
 
 #[test]
@@ -258,22 +294,36 @@ fn a_ledger_entry_and_a_posts_entry_from_the_unit() {
     h.keys(&["<Enter>"]);
     assert_eq!(edits(&h), 1);
     match &queued(&h)[..] {
-        [Edit::LedgerAdd { org_id: 3, delta: 2, summary, .. }] => assert_eq!(summary, "核增行政编制"),
+        [
+            Edit::LedgerAdd {
+                org_id: 3,
+                delta: 2,
+                summary,
+                ..
+            },
+        ] => assert_eq!(summary, "核增行政编制"),
         other => panic!("{other:?}"),
     }
-    let approved = unit_view(&h).data.own.quota_of(StaffingType::Administrative).approved;
+    let approved = unit_view(&h)
+        .data
+        .own
+        .quota_of(StaffingType::Administrative)
+        .approved;
     assert_eq!(approved, 4, "the figures show it at once");
 
     h.keys(&["P"]);
     assert_eq!(form(&h).kind, FormKind::Posts);
-    pick(&mut h, Slot::PostSlot, "正科级正职");
+    pick(&mut h, Slot::Post, "正科级正职");
     fill(&mut h, Slot::Delta, "1");
     fill(&mut h, Slot::Doc, "示编〔2025〕12号");
     fill(&mut h, Slot::Summary, "核定领导职数");
     snap("form_posts", &h, 80, 24);
     h.keys(&["<Enter>"]);
     assert_eq!(edits(&h), 2);
-    assert!(matches!(queued(&h).last(), Some(Edit::PostsAdd { delta: 1, .. })));
+    assert!(matches!(
+        queued(&h).last(),
+        Some(Edit::PostsAdd { delta: 1, .. })
+    ));
 }
 
 #[test]
@@ -292,16 +342,26 @@ fn a_draft_outlives_the_form_is_offered_again_and_goes_when_saved() {
     snap("form_draft_offered", &h, 80, 24);
     h.keys(&["y"]);
     let f = form(&h);
-    let post = f.rows.iter().find(|r| r.slot == Slot::Field(PersonField::Post)).unwrap();
+    let post = f
+        .rows
+        .iter()
+        .find(|r| r.slot == Slot::Field(PersonField::Post))
+        .unwrap();
     assert_eq!(post.input.value(), "副局长");
     h.keys(&["<Enter>"]);
     assert_eq!(edits(&h), 1);
-    assert_eq!(crate::store::drafts::load(h.rt.store(), &key).unwrap(), None);
+    assert_eq!(
+        crate::store::drafts::load(h.rt.store(), &key).unwrap(),
+        None
+    );
     // Discarding drops it too.
     h.keys(&["e"]);
     fill(&mut h, Slot::Field(PersonField::Post), "科员");
     h.keys(&["<Esc>", "y"]);
-    assert_eq!(crate::store::drafts::load(h.rt.store(), &key).unwrap(), None);
+    assert_eq!(
+        crate::store::drafts::load(h.rt.store(), &key).unwrap(),
+        None
+    );
 }
 
 #[test]
@@ -315,7 +375,7 @@ fn a_queued_edit_is_withdrawn_from_the_f6_list_after_a_confirmation() {
     h.keys(&["<F6>"]);
     assert!(h.text().contains("待上传"), "{}", h.text());
     h.keys(&["w"]);
-    assert_eq!(h.state.withdraw_edit.is_some(), true);
+    assert!(h.state.withdraw_edit.is_some());
     snap("refusals_withdraw_ask", &h, 80, 24);
     h.keys(&["n"]);
     assert_eq!(edits(&h), 1, "n keeps it");

@@ -351,7 +351,9 @@ pub fn edit_queued(lang: Lang, n: usize) -> String {
 pub fn edit_withdrawn(lang: Lang, seq: i64) -> String {
     match lang {
         Lang::Zh => format!("修改 {seq} 已撤回，不会发送；记录已恢复为撤回前的样子"),
-        Lang::En => format!("Edit {seq} withdrawn: it will not be sent, and the record shows without it"),
+        Lang::En => {
+            format!("Edit {seq} withdrawn: it will not be sent, and the record shows without it")
+        }
     }
 }
 

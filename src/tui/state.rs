@@ -452,7 +452,9 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             s.refusals = list;
             // The cursor stays where it was (a withdrawal reads the list again).
             let pos = if s.overlay == Some(Overlay::Refusals) {
-                s.refusals_cursor.pos.min(s.refusals.len().saturating_sub(1))
+                s.refusals_cursor
+                    .pos
+                    .min(s.refusals.len().saturating_sub(1))
             } else {
                 0
             };
@@ -469,9 +471,7 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
                 s.stack.pop();
             }
             match s.stack.last() {
-                Some(View::Person(p)) => {
-                    Some(Action::Effect(Effect::LoadPerson(p.data.person.id)))
-                }
+                Some(View::Person(p)) => Some(Action::Effect(Effect::LoadPerson(p.data.person.id))),
                 Some(View::Unit(u)) => Some(Action::Effect(Effect::LoadUnit(u.data.org.id))),
                 _ => None,
             }
@@ -919,7 +919,8 @@ fn open_form(s: &mut State, cmd: Cmd) -> Option<Action> {
     };
     let form = match (cmd, s.stack.last()) {
         (Cmd::EditPerson, Some(View::Person(p))) => {
-            let mut form = FormView::edit(p.data.person.clone(), p.data.pending.clone(), p.revealed);
+            let mut form =
+                FormView::edit(p.data.person.clone(), p.data.pending.clone(), p.revealed);
             // A record with a data-check problem opens at the field to fix (a missing
             // field's name is in the message).
             let fault = p.data.problems.iter().find_map(|pr| {
@@ -939,9 +940,7 @@ fn open_form(s: &mut State, cmd: Cmd) -> Option<Action> {
         (Cmd::TransferPerson | Cmd::RestorePerson, Some(View::Person(p))) => {
             let active = p.data.person.status == crate::model::PersonStatus::Active;
             match (cmd, active) {
-                (Cmd::TransferPerson, true) => {
-                    FormView::transfer(p.data.person.clone(), units)
-                }
+                (Cmd::TransferPerson, true) => FormView::transfer(p.data.person.clone(), units),
                 (Cmd::RestorePerson, false) => FormView::restore(p.data.person.clone()),
                 (Cmd::TransferPerson, false) => {
                     s.note(M::FormNotActive.get(lang), true);
