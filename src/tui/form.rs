@@ -374,7 +374,7 @@ impl FormView {
 
     /// A draft of this form was found: offered unless something was typed already.
     pub fn offer_draft(&mut self, draft: Draft) {
-        if draft.values.len() == self.rows.len() && draft != self.values() {
+        if draft.values.len() == self.rows.len() && draft != self.values() && !self.dirty() {
             self.draft = Some(draft);
         }
     }
