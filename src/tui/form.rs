@@ -262,16 +262,16 @@ impl FormView {
 
     /// 调动: the unit to go to, picked with the lookup, and the 文号.
     pub fn transfer(person: Person, units: Units) -> FormView {
+        FormView::to_unit(FormKind::Transfer, Subject::Person(person), units)
+    }
+
+    /// A unit to pick and the 文号: 调动, 隶属调整.
+    fn to_unit(kind: FormKind, subject: Subject, units: Units) -> FormView {
         let rows = vec![
             row(Slot::ToOrg, String::new(), false),
             row(Slot::Doc, String::new(), false),
         ];
-        let mut f = FormView::new(
-            FormKind::Transfer,
-            Subject::Person(person),
-            Vec::new(),
-            rows,
-        );
+        let mut f = FormView::new(kind, subject, Vec::new(), rows);
         f.units = units;
         f
     }
@@ -294,10 +294,7 @@ impl FormView {
 
     /// 隶属调整: the new parent, picked with the lookup, and the 文号.
     pub fn org_move(unit: Org, units: Units) -> FormView {
-        let mut f = FormView::transfer(crate::model::edit::blank_person(0, 0), units);
-        f.kind = FormKind::OrgMove;
-        f.subject = Subject::Unit(unit);
-        f
+        FormView::to_unit(FormKind::OrgMove, Subject::Unit(unit), units)
     }
 
     /// 撤销机构: the 文号, and Enter confirms.
@@ -423,7 +420,6 @@ impl FormView {
                     }
                     .needs_doc()
             }
-            (FormKind::OrgEdit, _) => true,
             _ => true,
         }
     }
