@@ -160,6 +160,16 @@ fn plus_on_the_tree_enters_a_person_into_the_unit_under_the_cursor() {
 }
 
 #[test]
+fn a_units_form_opens_on_the_tree_over_the_unit_under_the_cursor() {
+    let mut h = h();
+    h.keys(&["<Down>"]);
+    // Not bound on the tree by the presets (letters there jump by name); a keymap may.
+    h.act(Action::Run(super::super::keymap::Cmd::LedgerEntry));
+    assert_eq!(form(&h).kind, FormKind::Ledger);
+    assert!(form(&h).title(Lang::Zh).contains("示例县教育局"));
+}
+
+#[test]
 fn a_unit_with_no_usable_place_refuses_the_entry_beside_the_staffing_type() {
     let mut h = h();
     // 财政局: 2 approved, 3 on the books.

@@ -952,13 +952,13 @@ fn open_form(s: &mut State, cmd: Cmd) -> Option<Action> {
                 }
             }
         }
-        (Cmd::AddPerson, None) => {
-            let id = s.tree.selected()?;
-            let org = s.tree.nodes.get(&id)?.node.org.clone();
-            FormView::add(org, today)
-        }
-        (_, Some(View::Unit(u))) => {
-            let org = u.data.org.clone();
+        // A unit's forms open over the unit in front, or on the tree over the unit under
+        // the cursor (`+` is bound there; a keymap may bind the others too).
+        (_, Some(View::Unit(_)) | None) => {
+            let org = match s.stack.last() {
+                Some(View::Unit(u)) => u.data.org.clone(),
+                _ => s.tree.nodes.get(&s.tree.selected()?)?.node.org.clone(),
+            };
             match cmd {
                 Cmd::AddPerson => FormView::add(org, today),
                 Cmd::EditUnit => FormView::org_edit(org),
