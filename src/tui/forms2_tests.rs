@@ -144,9 +144,17 @@ fn plus_on_the_tree_enters_a_person_into_the_unit_under_the_cursor() {
     assert_eq!(h.selected_name(), "示例县教育局");
     h.keys(&["+"]);
     assert!(form(&h).title(Lang::Zh).contains("示例县教育局"));
+    let actual = |h: &Harness| h.state.tree.nodes[&2].node.total.actual;
+    let before = actual(&h);
     fill_new_person(&mut h);
     h.keys(&["<Enter>"]);
     assert!(h.state.stack.is_empty(), "back on the tree");
+    assert_eq!(h.selected_name(), "示例县教育局", "the cursor stays");
+    assert_eq!(
+        actual(&h),
+        before + 1,
+        "the tree's figures count the new person"
+    );
     match &queued(&h)[..] {
         [Edit::PersonAdd { org_id: 2, values }] => {
             assert!(

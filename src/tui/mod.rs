@@ -301,6 +301,44 @@ fn tick_changes(state: &mut State, rt: &mut Runtime) -> bool {
         )
 }
 
+/// The tree as it stands (the unit under the cursor, the units open), to read it again
+/// with fresh figures and keep it so.
+struct TreeAgain {
+    selected: Option<crate::model::OrgId>,
+    expanded: Vec<crate::model::OrgId>,
+}
+
+impl TreeAgain {
+    fn of(state: &State) -> TreeAgain {
+        TreeAgain {
+            selected: state.tree.selected(),
+            expanded: state
+                .tree
+                .rows
+                .iter()
+                .map(|r| r.0)
+                .filter(|id| state.tree.expanded.contains(id))
+                .collect(),
+        }
+    }
+
+    fn read(self, s: &Store) -> crate::store::Result<Vec<Action>> {
+        let mut out = vec![Action::Roots(data::roots(s)?)];
+        let mut levels = Vec::new();
+        for id in self.expanded {
+            levels.push((id, data::children(s, id)?));
+        }
+        if let Some(target) = self.selected {
+            out.push(Action::Reveal {
+                target,
+                levels,
+                open: false,
+            });
+        }
+        Ok(out)
+    }
+}
+
 impl Runtime {
     /// Runs an action and everything it leads to. Returns whether anything may have
     /// changed on screen.
@@ -456,30 +494,10 @@ impl Runtime {
             }
             Effect::Refresh => {
                 // New data from a sync: the same units stay open in the tree.
-                let selected = state.tree.selected();
-                let expanded: Vec<_> = state
-                    .tree
-                    .rows
-                    .iter()
-                    .map(|r| r.0)
-                    .filter(|id| state.tree.expanded.contains(id))
-                    .collect();
+                let tree = TreeAgain::of(state);
                 let mut out = self.read(Kind::Latest("refresh"), move |s| {
-                    let mut out = vec![
-                        Action::Status(data::status(s)?),
-                        Action::Roots(data::roots(s)?),
-                    ];
-                    let mut levels = Vec::new();
-                    for id in expanded {
-                        levels.push((id, data::children(s, id)?));
-                    }
-                    if let Some(target) = selected {
-                        out.push(Action::Reveal {
-                            target,
-                            levels,
-                            open: false,
-                        });
-                    }
+                    let mut out = vec![Action::Status(data::status(s)?)];
+                    out.extend(tree.read(s)?);
                     Ok(out)
                 });
                 out.extend(self.build_index());
@@ -668,14 +686,19 @@ impl Runtime {
             // The figures after an edit that changes them, in a job of their own.
             Effect::RefreshStale => {
                 // The views open read again once the figures are fresh (in place: the
-                // operator may have moved on meanwhile).
+                // operator may have moved on meanwhile), and the tree's figures.
                 let keys: Vec<_> = state.stack.iter().map(state::View::key).collect();
+                let tree = TreeAgain::of(state);
                 let today = state.now.date_naive();
                 self.write(move |s| {
-                    if !crate::store::exec::refresh_stale(s)? || keys.is_empty() {
+                    if !crate::store::exec::refresh_stale(s)? {
                         return Ok(Vec::new());
                     }
-                    Ok(vec![Action::Reloaded(data::reload(s, &keys, today)?)])
+                    let mut out = tree.read(s)?;
+                    if !keys.is_empty() {
+                        out.push(Action::Reloaded(data::reload(s, &keys, today)?));
+                    }
+                    Ok(out)
                 })
             }
             Effect::SettleConflict { seq, keep_mine } => {
