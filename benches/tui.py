@@ -21,7 +21,8 @@ standard library (`pty`, `os`, `select`, `fcntl`, `termios`):
   (the second Enter of a, Enter, Enter until "待上传" or "已记录" is drawn). Keys are those
   of the default keymap (`--default-keys`): arrows move, Tab switches panels, Enter
   opens, Esc goes back, F2/F3/F4 and `g l` open the inbox, overview, warnings and the
-  audit log. The decision is made on a copy of the cache.
+  audit log. The decision is made on a copy of the cache. Last, keystrokes typed into
+  a form (增员登记, `+` on the tree): text, digits, Tab, a pick list filtered by initials.
 
 Run: python3 benches/tui.py --cache CITY.db [--bin target/release/bianzhi] [--runs 5]
 A city cache: `bianzhi gen --scale city --out city.snap && bianzhi --cache city.db import city.snap`.
@@ -170,6 +171,7 @@ def summary(name, v):
 
 def latencies(argv, env, needles, moves, settle):
     """One session through every screen, timing each key's first answering byte."""
+    form_open = False
     pid, fd, t0 = spawn(argv, env)
     read_until(fd, needles)
     read_until_quiet(fd, 0.5, 5.0)
@@ -233,6 +235,30 @@ def latencies(argv, env, needles, moves, settle):
         keys(screen, "down", moves)
         keys(screen, "tab", 3)
         keys(screen, "esc", 1, 1.0)
+
+    # A form (issue 15): 增员登记 over the unit under the tree's cursor, keys typed into
+    # its rows as an operator does (Chinese characters one at a time, as an input method
+    # commits them; the digits of an ID number; Tab between rows), a pick list filtered
+    # by pinyin initials, then Esc and y to discard. Each change also hands a draft to
+    # the executor's writer (off the interface's task).
+    ms, out = key_latency(fd, b"+", 1.0)
+    per.setdefault("form (open)", []).append(ms)
+    out += read_until_quiet(fd, 0.5, 5.0)
+    form_open = "增员登记" in ANSI.sub(b"", out).decode("utf-8", "replace")
+    for ch in "张三丰":
+        keys("form keystroke", ch, 1)
+    keys("form keystroke", "tab", 1)
+    for ch in "110101199003070011":
+        keys("form keystroke", ch, 1)
+    keys("form keystroke", "tab", 3)
+    for ch in "汉族":
+        keys("form keystroke", ch, 1)
+    keys("form keystroke", "tab", 8)
+    for ch in "glg":
+        keys("form keystroke", ch, 1)
+    keys("form keystroke", "enter", 1)
+    keys("form keystroke", "esc", 1)
+    keys("form keystroke", "y", 1, 0.5)
     os.write(fd, b"q")
     read_until_quiet(fd, 0.2, 2.0)
     finish(pid, fd)
@@ -245,6 +271,7 @@ def latencies(argv, env, needles, moves, settle):
         everything += [x for x in v if x is not None]
         print("  " + summary(screen, v))
     print("  " + summary("all screens", everything))
+    print(f"FORM opened (+ on the tree -> 增员登记 drawn): {form_open}")
     print(f"INBOX first page (F2 -> list with its count): {first_page and round(first_page * 1e3)} ms")
     print(f"DECISION queued (last Enter -> 待上传/已记录 drawn): {queued and round(queued * 1e3, 1)} ms")
 

@@ -12,6 +12,7 @@ mod exec;
 mod faults;
 mod fixcheck;
 mod forms;
+mod forms2;
 mod fuzz;
 mod house;
 mod inbox;

@@ -10,7 +10,7 @@ use super::words::W;
 use crate::model::edit::{self, Edit, FieldChange, Intent, OrgField, PersonField, Target};
 use crate::model::refusal::Refusal;
 use crate::model::*;
-use crate::store::{self, Store, outbox, pending};
+use crate::store::{self, Store, pending};
 use anyhow::{Result, bail};
 
 #[derive(Debug, clap::Subcommand)]
@@ -196,13 +196,10 @@ fn split_set<F>(ctx: &Ctx, s: &str, parse: impl Fn(&str) -> Option<F>) -> Result
 /// id of the edit that entered it.
 fn target(store: &Store, ctx: &Ctx, key: &str) -> Result<(Target, Person)> {
     let p = resolve_person(store, key, ctx.lang)?;
-    if p.id < 0 {
-        let Some(e) = outbox::entry(store.conn(), -p.id)? else {
-            bail!(W::NoPersonId.fill(ctx.lang, &[&p.id]));
-        };
-        return Ok((Target::New(e.client_id), p));
-    }
-    Ok((Target::Id(p.id), p))
+    let Some(target) = pending::target(store.conn(), p.id)? else {
+        bail!(W::NoPersonId.fill(ctx.lang, &[&p.id]));
+    };
+    Ok((target, p))
 }
 
 fn base(store: &Store) -> Result<u64> {
@@ -525,16 +522,8 @@ pub fn ledger(ctx: &Ctx, a: LedgerArgs) -> Result<()> {
             json,
         } => {
             let o = resolve_org(&store, &org, ctx.lang)?;
-            let f = PersonField::LeaderPost;
-            let written = f
-                .normalize(&slot)
-                .map_err(|m| field_error(ctx, f.label(ctx.lang), &m))?;
-            let mut probe = edit::blank_person(0, 0);
-            f.set(&mut probe, &written)
-                .map_err(|m| field_error(ctx, f.label(ctx.lang), &m))?;
-            let Some(slot) = probe.leader_post else {
-                return Err(field_error(ctx, f.label(ctx.lang), &Refusal::Required));
-            };
+            let slot = edit::parse_post_slot(&slot)
+                .map_err(|m| field_error(ctx, PersonField::LeaderPost.label(ctx.lang), &m))?;
             (
                 Edit::PostsAdd {
                     org_id: o.id,

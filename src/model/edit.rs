@@ -143,6 +143,20 @@ fn parse_slot(s: &str) -> Option<PostSlot> {
     post_slots().into_iter().find(|p| p.to_string() == s)
 }
 
+/// A leadership slot as typed (正科级正职), or why it is not one: the one reading the
+/// command line's `ledger posts --slot` and the interface's 领导职数 form share.
+pub fn parse_post_slot(text: &str) -> Result<PostSlot, Refusal> {
+    let written = PersonField::LeaderPost.normalize(text)?;
+    if written.is_empty() {
+        return Err(Refusal::Required);
+    }
+    parse_slot(&written).ok_or_else(|| Refusal::NotAChoice {
+        given: written,
+        choices: PersonField::LeaderPost.choices(),
+        more: false,
+    })
+}
+
 impl PersonField {
     /// The terms a choice field accepts (empty for other kinds).
     pub fn choices(self) -> Vec<String> {

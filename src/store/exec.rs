@@ -231,6 +231,20 @@ pub fn queue_edit(
     today: chrono::NaiveDate,
 ) -> Result<std::result::Result<super::outbox::Entry, Vec<crate::model::edit::FieldError>>> {
     intent.base = super::pending::cursor(store.conn())?;
+    // A person entered here and not yet synced shows with a negative id: the edit
+    // names them as the command line does.
+    if let Some(crate::model::edit::Target::Id(id)) = intent.edit.person().cloned()
+        && let Some(named) = super::pending::target(store.conn(), id)?
+    {
+        use crate::model::edit::Edit;
+        match &mut intent.edit {
+            Edit::PersonEdit { person, .. }
+            | Edit::PersonExit { person, .. }
+            | Edit::PersonTransfer { person, .. }
+            | Edit::PersonRestore { person } => *person = named,
+            _ => {}
+        }
+    }
     super::pending::queue(store.conn(), &intent, today)
 }
 

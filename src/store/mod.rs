@@ -4,6 +4,7 @@
 
 pub mod books;
 mod derived;
+pub mod drafts;
 pub mod exec;
 pub mod inbox;
 mod lookup;

@@ -38,6 +38,16 @@ const ORGS: i64 = 0;
 const PERSONS: i64 = 3;
 
 /// The cache's cursor.
+/// A person as an edit names them: one on the books by id; one entered here and not
+/// yet answered (shown with a negative id) by the client id of the edit that entered
+/// them. None when no such edit is kept.
+pub fn target(conn: &Connection, id: PersonId) -> Result<Option<Target>> {
+    if id >= 0 {
+        return Ok(Some(Target::Id(id)));
+    }
+    Ok(outbox::entry(conn, -id)?.map(|e| Target::New(e.client_id)))
+}
+
 pub fn cursor(conn: &Connection) -> Result<u64> {
     Ok(super::get_meta(conn, CURSOR)?
         .and_then(|s| s.parse().ok())

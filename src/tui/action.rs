@@ -61,8 +61,11 @@ pub enum Action {
     Reloaded(Vec<Fresh>),
     /// The refused decisions (newest first) and how many were unseen; opens their list.
     Refusals(Vec<crate::store::outbox::Entry>, u64),
-    /// An edit was queued (待上传): the form in front closes and the person is read again.
-    EditQueued(PersonId),
+    /// An edit was queued (待上传): the form with this key closes and the record in
+    /// front is read again.
+    EditQueued(String),
+    /// A draft kept for the form with this key: offered to the clerk.
+    DraftFound(String, super::form::Draft),
     /// The edit was refused by the server's rules, checked here: the form marks the fields.
     EditRefused(Vec<crate::model::edit::FieldError>),
     /// A short note for the status line (kept out of dialogs).
@@ -78,8 +81,9 @@ pub enum ViewKey {
     Inbox,
     Audit,
     Screen(super::screens::ScreenRequest),
-    /// A form over a person: never read again (what the clerk typed stays).
-    Form(PersonId),
+    /// A form (its key: the form and its record): never read again (what the clerk
+    /// typed stays).
+    Form(String),
 }
 
 /// A view's data read again, for [`Action::Reloaded`].
@@ -153,6 +157,14 @@ pub enum Effect {
     /// Check an edit with the server's rules and queue it in the outbox, as `bianzhi
     /// person edit` does.
     QueueEdit(QueuedEdit),
+    /// Read the draft kept for a form (its key), if any.
+    LoadDraft(String),
+    /// Keep a form's unsaved values (the newest wins; written off the interface's task).
+    SaveDraft(String, super::form::Draft),
+    /// The form was saved or discarded: its draft goes.
+    DeleteDraft(String),
+    /// Take back a queued edit (待上传) not yet sent, as `bianzhi outbox withdraw --edit`.
+    WithdrawEdit(i64),
     /// Refresh the derived figures a saved edit left stale.
     RefreshStale,
     /// An edit in conflict settled: the clerk's values re-queued on the server's, or the
@@ -167,18 +179,20 @@ pub enum Effect {
 /// the values (an ID number or a birth date may be among them).
 #[derive(Clone, PartialEq, Eq)]
 pub struct QueuedEdit {
-    pub person: PersonId,
+    /// The key of the form it comes from.
+    pub form: String,
     pub intent: Box<crate::model::edit::Intent>,
-    /// Fields changed, for the note (已记录修改 N（待上传）).
-    pub fields: usize,
+    /// The note once queued (已记录修改 N 项（待上传）).
+    pub note: String,
 }
 
 impl std::fmt::Debug for QueuedEdit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "QueuedEdit(person {}, {} fields)",
-            self.person, self.fields
+            "QueuedEdit({}, {})",
+            self.form,
+            crate::model::edit::subject(&self.intent.edit)
         )
     }
 }
@@ -222,7 +236,8 @@ impl std::fmt::Debug for Action {
             Action::Screen(_) => "Screen",
             Action::Reloaded(v) => return write!(f, "Reloaded({})", v.len()),
             Action::Refusals(v, _) => return write!(f, "Refusals({})", v.len()),
-            Action::EditQueued(id) => return write!(f, "EditQueued({id})"),
+            Action::EditQueued(key) => return write!(f, "EditQueued({key})"),
+            Action::DraftFound(key, _) => return write!(f, "DraftFound({key})"),
             Action::EditRefused(v) => return write!(f, "EditRefused({})", v.len()),
             Action::Note(_) => "Note",
             Action::Error(_) => "Error",

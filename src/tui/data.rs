@@ -186,11 +186,18 @@ pub fn status(store: &Store) -> store::Result<StatusData> {
 pub fn refusals(store: &Store) -> store::Result<(Vec<store::outbox::Entry>, u64)> {
     use crate::store::outbox::{self, State};
     let unseen = outbox::unseen_refusals(store.conn())?;
-    let mut list: Vec<_> = outbox::entries(store.conn())?
-        .into_iter()
+    let all = outbox::entries(store.conn())?;
+    let mut list: Vec<_> = all
+        .iter()
         .filter(|e| matches!(e.state, State::Refused | State::Conflict))
+        .cloned()
         .collect();
     list.reverse();
+    // After them, the edits not sent yet (待上传), which may still be withdrawn.
+    list.extend(
+        all.into_iter()
+            .filter(|e| e.state == State::Queued && e.edit.is_some()),
+    );
     Ok((list, unseen))
 }
 

@@ -1,25 +1,31 @@
-//! Forms over a person (issue 15): 信息变更 (one row per field) and 减员 (kind, date,
-//! 文号). Text is edited with `tui-input`; widths are display columns, and the terminal
+//! Forms of data maintenance (issue 15): over a person 信息变更 (one row per field), 减员
+//! (kind, date, 文号), 调动 and 恢复; over a unit 增员登记, 机构信息变更, 隶属调整, 撤销,
+//! 增设内设机构, 编制台账 and 领导职数 entries. Text is edited with `tui-input`; widths are display columns, and the terminal
 //! cursor is put at the caret every frame so an input method's candidate window opens
 //! there. A choice field opens a pick list filtered as the clerk types, by the term, its
 //! pinyin or its pinyin initials (the search module's keys). Each value is checked as
 //! typed with the model's rules; saving builds the same intent `bianzhi person edit`
 //! queues and hands it to the executor, which checks it with the server's rules.
 
+use super::action::UnitName;
 use super::action::{Action, Effect, QueuedEdit};
 use super::i18n::{self, M};
 use super::theme::Theme;
 use super::widgets::{self, fit, pad};
 use crate::model::edit::{
-    self, Edit, FieldChange, FieldError, FieldKind, Intent, PersonField, Target, normalize_date,
+    Edit, FieldChange, FieldError, FieldKind, Intent, OrgField, PersonField, Target, normalize_date,
 };
 use crate::model::refusal::Refusal;
-use crate::model::{ExitKind, Lang, Person, mask_birth, mask_id};
+use crate::model::{
+    ExitKind, FundingType, Lang, Org, OrgId, Person, StaffingType, mask_birth, mask_id,
+};
+use crate::search::SearchIndex;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
+use std::sync::Arc;
 use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -28,10 +34,29 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot {
     Field(PersonField),
-    /// 文号: shown on an edit once a key field changed; always on an exit.
+    Org(OrgField),
+    /// 文号: shown on an edit once a key field changed; always on the other forms.
     Doc,
     ExitKind,
     ExitDate,
+    /// The unit a person is transferred to, or a unit moved under: picked with the
+    /// lookup engine (the one `/` and the palette use).
+    ToOrg,
+    /// 内设机构名称 and its short name.
+    DeptName,
+    DeptShort,
+    /// 编制类型 of a ledger entry.
+    Staffing,
+    /// 经费形式 of a ledger entry (may stay empty).
+    Funding,
+    /// 数量: a whole number, + adds, - takes away.
+    Delta,
+    /// The date of a ledger or posts entry.
+    Date,
+    /// 摘要
+    Summary,
+    /// 职数: a level and 正职/副职 (正科级正职).
+    Post,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +65,50 @@ pub enum FormKind {
     Edit,
     /// 减员
     Exit,
+    /// 增员登记 into a unit
+    Add,
+    /// 调动
+    Transfer,
+    /// 恢复在编
+    Restore,
+    /// 机构信息变更
+    OrgEdit,
+    /// 隶属调整
+    OrgMove,
+    /// 撤销机构
+    OrgAbolish,
+    /// 增设内设机构
+    AddDept,
+    /// 编制台账登记
+    Ledger,
+    /// 领导职数登记
+    Posts,
+}
+
+impl FormKind {
+    /// The word in a form's key (drafts are kept under it).
+    fn word(self) -> &'static str {
+        match self {
+            FormKind::Edit => "edit",
+            FormKind::Exit => "exit",
+            FormKind::Add => "add",
+            FormKind::Transfer => "transfer",
+            FormKind::Restore => "restore",
+            FormKind::OrgEdit => "org_edit",
+            FormKind::OrgMove => "org_move",
+            FormKind::OrgAbolish => "org_abolish",
+            FormKind::AddDept => "add_dept",
+            FormKind::Ledger => "ledger",
+            FormKind::Posts => "posts",
+        }
+    }
+}
+
+/// The record a form is over.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    Person(Person),
+    Unit(Org),
 }
 
 pub struct Row {
@@ -48,15 +117,22 @@ pub struct Row {
     pub original: String,
     pub input: Input,
     /// Why the server's rules refused the value last saved (until it is edited).
-    pub refusal: Option<Refusal>,
+    pub refusal: Option<String>,
     /// The ID number and birth date stay masked unless revealed on the person screen
     /// (an audited act); masked, they cannot be edited here.
     pub locked: bool,
 }
 
+/// The lookup's index and the units' names, to pick a unit by the same engine as `/`.
+#[derive(Clone, Default)]
+pub struct Units {
+    pub index: Option<Arc<SearchIndex>>,
+    pub names: Arc<Vec<UnitName>>,
+}
+
 pub struct FormView {
     pub kind: FormKind,
-    pub person: Person,
+    pub subject: Subject,
     /// Keys of the person's fields waiting to be sent (待上传).
     pub pending: Vec<String>,
     pub rows: Vec<Row>,
@@ -70,6 +146,31 @@ pub struct FormView {
     pub general: Option<String>,
     /// Set when the form is done (discarded); the state pops it.
     pub closed: bool,
+    /// The unit picked for [`Slot::ToOrg`].
+    pub to_org: Option<OrgId>,
+    pub units: Units,
+    /// A draft of this form left by a terminal that died: offered (y restores, n drops).
+    pub draft: Option<Draft>,
+    pub today: chrono::NaiveDate,
+    /// The interface's language, for the form's own words (the model's are Chinese).
+    pub lang: Lang,
+    /// Saving was tried: an empty required row is then marked as a mistake.
+    pub tried: bool,
+}
+
+/// A form's unsaved values, row by row, and the unit picked. Its Debug never shows
+/// the values (an ID number may be among them).
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Draft {
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub to_org: Option<OrgId>,
+}
+
+impl std::fmt::Debug for Draft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Draft({} rows)", self.values.len())
+    }
 }
 
 /// Label column width in display cells.
@@ -91,6 +192,32 @@ impl FormView {
         }
     }
 
+    /// The person the form is over (a blank one for a unit's form).
+    pub fn person(&self) -> Option<&Person> {
+        match &self.subject {
+            Subject::Person(p) => Some(p),
+            Subject::Unit(_) => None,
+        }
+    }
+
+    /// The name of the record the form is over.
+    pub fn name(&self) -> &str {
+        match &self.subject {
+            Subject::Person(p) => &p.name,
+            Subject::Unit(o) => &o.name,
+        }
+    }
+
+    /// The form and its record, e.g. `edit:P12`: the same form on the same record has
+    /// the same key (its draft is kept under it).
+    pub fn key(&self) -> String {
+        let record = match &self.subject {
+            Subject::Person(p) => format!("P{}", p.id),
+            Subject::Unit(o) => format!("U{}", o.id),
+        };
+        format!("{}:{record}", self.kind.word())
+    }
+
     /// The 信息变更 form: every field with the person's value.
     pub fn edit(person: Person, pending: Vec<String>, revealed: bool) -> FormView {
         let mut rows: Vec<Row> = PersonField::ALL
@@ -103,25 +230,118 @@ impl FormView {
             })
             .collect();
         rows.push(row(Slot::Doc, String::new(), false));
-        FormView::new(FormKind::Edit, person, pending, rows)
+        FormView::new(FormKind::Edit, Subject::Person(person), pending, rows)
     }
 
     /// The 减员 form: kind, date (today to start with), 文号.
     pub fn exit(person: Person, today: chrono::NaiveDate) -> FormView {
-        let mut date = row(Slot::ExitDate, String::new(), false);
-        date.input = Input::new(today.to_string());
         let rows = vec![
             row(Slot::ExitKind, String::new(), false),
-            date,
+            filled(Slot::ExitDate, today.to_string()),
             row(Slot::Doc, String::new(), false),
         ];
-        FormView::new(FormKind::Exit, person, Vec::new(), rows)
+        let mut f = FormView::new(FormKind::Exit, Subject::Person(person), Vec::new(), rows);
+        f.today = today;
+        f
     }
 
-    fn new(kind: FormKind, person: Person, pending: Vec<String>, rows: Vec<Row>) -> FormView {
+    /// 增员登记: every field of a new person (入编文号 is the form's 文号), in the unit.
+    pub fn add(unit: Org, today: chrono::NaiveDate) -> FormView {
+        let mut rows: Vec<Row> = PersonField::ALL
+            .iter()
+            .filter(|&&f| f != PersonField::EntryDoc)
+            .map(|&f| match f {
+                PersonField::EntryDate => filled(Slot::Field(f), today.to_string()),
+                _ => row(Slot::Field(f), String::new(), false),
+            })
+            .collect();
+        rows.push(row(Slot::Doc, String::new(), false));
+        let mut f = FormView::new(FormKind::Add, Subject::Unit(unit), Vec::new(), rows);
+        f.today = today;
+        f
+    }
+
+    /// 调动: the unit to go to, picked with the lookup, and the 文号.
+    pub fn transfer(person: Person, units: Units) -> FormView {
+        FormView::to_unit(FormKind::Transfer, Subject::Person(person), units)
+    }
+
+    /// A unit to pick and the 文号: 调动, 隶属调整.
+    fn to_unit(kind: FormKind, subject: Subject, units: Units) -> FormView {
+        let rows = vec![
+            row(Slot::ToOrg, String::new(), false),
+            row(Slot::Doc, String::new(), false),
+        ];
+        let mut f = FormView::new(kind, subject, Vec::new(), rows);
+        f.units = units;
+        f
+    }
+
+    /// 恢复在编: the 文号, and Enter confirms.
+    pub fn restore(person: Person) -> FormView {
+        let rows = vec![row(Slot::Doc, String::new(), false)];
+        FormView::new(FormKind::Restore, Subject::Person(person), Vec::new(), rows)
+    }
+
+    /// 机构信息变更: every field of the unit with its value.
+    pub fn org_edit(unit: Org) -> FormView {
+        let mut rows: Vec<Row> = OrgField::ALL
+            .iter()
+            .map(|&f| row(Slot::Org(f), f.get(&unit), false))
+            .collect();
+        rows.push(row(Slot::Doc, String::new(), false));
+        FormView::new(FormKind::OrgEdit, Subject::Unit(unit), Vec::new(), rows)
+    }
+
+    /// 隶属调整: the new parent, picked with the lookup, and the 文号.
+    pub fn org_move(unit: Org, units: Units) -> FormView {
+        FormView::to_unit(FormKind::OrgMove, Subject::Unit(unit), units)
+    }
+
+    /// 撤销机构: the 文号, and Enter confirms.
+    pub fn org_abolish(unit: Org) -> FormView {
+        let rows = vec![row(Slot::Doc, String::new(), false)];
+        FormView::new(FormKind::OrgAbolish, Subject::Unit(unit), Vec::new(), rows)
+    }
+
+    /// 增设内设机构: its name, short name and the 文号.
+    pub fn add_dept(unit: Org) -> FormView {
+        let rows = vec![
+            row(Slot::DeptName, String::new(), false),
+            row(Slot::DeptShort, String::new(), false),
+            row(Slot::Doc, String::new(), false),
+        ];
+        FormView::new(FormKind::AddDept, Subject::Unit(unit), Vec::new(), rows)
+    }
+
+    /// 编制台账登记: type, funding, amount ±, date, 文号, 摘要.
+    pub fn ledger(unit: Org, today: chrono::NaiveDate) -> FormView {
+        let rows = vec![
+            row(Slot::Staffing, String::new(), false),
+            row(Slot::Funding, String::new(), false),
+            row(Slot::Delta, String::new(), false),
+            filled(Slot::Date, today.to_string()),
+            row(Slot::Doc, String::new(), false),
+            row(Slot::Summary, String::new(), false),
+        ];
+        let mut f = FormView::new(FormKind::Ledger, Subject::Unit(unit), Vec::new(), rows);
+        f.today = today;
+        f
+    }
+
+    /// 领导职数登记: level and 正职/副职, amount ±, date, 文号, 摘要.
+    pub fn posts(unit: Org, today: chrono::NaiveDate) -> FormView {
+        let mut f = FormView::ledger(unit, today);
+        f.kind = FormKind::Posts;
+        f.rows.retain(|r| r.slot != Slot::Funding);
+        f.rows[0] = row(Slot::Post, String::new(), false);
+        f
+    }
+
+    fn new(kind: FormKind, subject: Subject, pending: Vec<String>, rows: Vec<Row>) -> FormView {
         FormView {
             kind,
-            person,
+            subject,
             pending,
             rows,
             focus: 0,
@@ -129,6 +349,42 @@ impl FormView {
             confirm_discard: false,
             general: None,
             closed: false,
+            to_org: None,
+            units: Units::default(),
+            draft: None,
+            today: chrono::Local::now().date_naive(),
+            lang: Lang::Zh,
+            tried: false,
+        }
+    }
+
+    /// The values typed, row by row (what a draft keeps).
+    pub fn values(&self) -> Draft {
+        Draft {
+            values: self
+                .rows
+                .iter()
+                .map(|r| r.input.value().to_string())
+                .collect(),
+            to_org: self.to_org,
+        }
+    }
+
+    /// A draft of this form was found: offered unless something was typed already.
+    pub fn offer_draft(&mut self, draft: Draft) {
+        if draft.values.len() == self.rows.len() && draft != self.values() && !self.dirty() {
+            self.draft = Some(draft);
+        }
+    }
+
+    fn restore_draft(&mut self) {
+        if let Some(d) = self.draft.take() {
+            for (r, v) in self.rows.iter_mut().zip(d.values) {
+                if !r.locked {
+                    r.input = Input::new(v);
+                }
+            }
+            self.to_org = d.to_org;
         }
     }
 
@@ -136,34 +392,36 @@ impl FormView {
     pub fn changes(&self) -> Vec<FieldChange> {
         self.rows
             .iter()
-            .filter_map(|r| match r.slot {
-                Slot::Field(f) if !r.locked => {
-                    let to = f.normalize(r.input.value()).ok()?;
-                    (to != r.original).then(|| FieldChange {
-                        field: f.key().into(),
-                        from: r.original.clone(),
-                        to,
-                    })
-                }
-                _ => None,
+            .filter_map(|r| {
+                let (key, to) = match r.slot {
+                    Slot::Field(f) if !r.locked => (f.key(), f.normalize(r.input.value()).ok()?),
+                    Slot::Org(f) => (f.key(), f.normalize(r.input.value()).ok()?),
+                    _ => return None,
+                };
+                (to != r.original).then(|| FieldChange {
+                    field: key.into(),
+                    from: r.original.clone(),
+                    to,
+                })
             })
             .collect()
     }
 
-    /// The 文号 row is shown: always on an exit, on an edit once a key field changed
-    /// (or the server asked for it).
+    /// The 文号 row is shown: on an edit once a key field changed (or the server asked
+    /// for it); on a unit's details when typed into or asked for; always elsewhere.
     fn doc_shown(&self) -> bool {
-        match self.kind {
-            FormKind::Exit => true,
-            FormKind::Edit => {
-                let doc = self.rows.iter().find(|r| r.slot == Slot::Doc);
-                doc.is_some_and(|d| d.refusal.is_some() || !d.input.value().is_empty())
+        let doc = self.rows.iter().find(|r| r.slot == Slot::Doc);
+        let asked = doc.is_some_and(|d| d.refusal.is_some() || !d.input.value().is_empty());
+        match (self.kind, &self.subject) {
+            (FormKind::Edit, Subject::Person(p)) => {
+                asked
                     || Edit::PersonEdit {
-                        person: Target::Id(self.person.id),
+                        person: Target::Id(p.id),
                         changes: self.changes(),
                     }
                     .needs_doc()
             }
+            _ => true,
         }
     }
 
@@ -178,23 +436,99 @@ impl FormView {
     /// Anything typed that differs from where the form started.
     pub fn dirty(&self) -> bool {
         match self.kind {
-            FormKind::Edit => {
+            FormKind::Edit | FormKind::OrgEdit => {
                 !self.changes().is_empty()
                     || self
                         .rows
                         .iter()
                         .any(|r| r.slot == Slot::Doc && !r.input.value().trim().is_empty())
             }
-            FormKind::Exit => self
+            _ => self
                 .rows
                 .iter()
-                .any(|r| r.slot != Slot::ExitDate && !r.input.value().trim().is_empty()),
+                .any(|r| r.input.value().trim() != r.original.trim()),
+        }
+    }
+
+    /// The unit of [`Slot::ToOrg`]: the one picked, or the one whose full name was typed.
+    pub fn target_unit(&self) -> Option<OrgId> {
+        if self.to_org.is_some() {
+            return self.to_org;
+        }
+        let r = self.rows.iter().find(|r| r.slot == Slot::ToOrg)?;
+        let t = r.input.value().trim();
+        let mut named = self.units.names.iter().filter(|u| u.1 == t);
+        match (named.next(), named.next()) {
+            (Some(u), None) => Some(u.0),
+            _ => None,
+        }
+    }
+
+    /// The unit the form is over, or the person's unit.
+    fn own_unit(&self) -> OrgId {
+        match &self.subject {
+            Subject::Person(p) => p.org_id,
+            Subject::Unit(o) => o.id,
+        }
+    }
+
+    /// Errors of the new person as a whole (the ID number against birth date and sex,
+    /// dates in order), by the model's rules, once every value passes alone.
+    fn record_errors(&self) -> Vec<FieldError> {
+        if self.kind != FormKind::Add {
+            return Vec::new();
+        }
+        let values = self.person_values();
+        if values
+            .iter()
+            .any(|(f, v)| f.normalize(v).is_err() || (v.is_empty() && f.required()))
+        {
+            return Vec::new();
+        }
+        crate::model::edit::new_person(0, self.own_unit(), &values, self.today).1
+    }
+
+    /// The values of a new person, each in its written form (empty ones left out,
+    /// except that a required one stays to be refused).
+    fn person_values(&self) -> Vec<(PersonField, String)> {
+        self.rows
+            .iter()
+            .filter_map(|r| match r.slot {
+                Slot::Field(f) => {
+                    let v = f
+                        .normalize(r.input.value())
+                        .unwrap_or_else(|_| r.input.value().to_string());
+                    (!v.is_empty() || self.required(r.slot)).then_some((f, v))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A row that may not stay empty.
+    fn required(&self, slot: Slot) -> bool {
+        match slot {
+            // A new person's sex and birth date are read from the ID number.
+            Slot::Field(PersonField::Sex | PersonField::BirthDate) => self.kind != FormKind::Add,
+            Slot::Field(f) => f.required(),
+            Slot::Org(f) => f == OrgField::Name,
+            Slot::Doc => match (self.kind, &self.subject) {
+                (FormKind::OrgEdit, _) => false,
+                (FormKind::Edit, Subject::Person(p)) => Edit::PersonEdit {
+                    person: Target::Id(p.id),
+                    changes: self.changes(),
+                }
+                .needs_doc(),
+                _ => true,
+            },
+            Slot::DeptShort | Slot::Funding => false,
+            _ => true,
         }
     }
 
     /// What is wrong with a row's value as typed, by the model's rules (or the server's
     /// last refusal of it).
-    pub fn problem(&self, i: usize) -> Option<Refusal> {
+    pub fn problem(&self, i: usize) -> Option<String> {
         let r = &self.rows[i];
         if let Some(why) = &r.refusal {
             return Some(why.clone());
@@ -202,23 +536,58 @@ impl FormView {
         if r.locked {
             return None;
         }
-        let text = r.input.value();
-        match r.slot {
-            Slot::Field(f) => match f.normalize(text) {
-                Err(e) => Some(e),
-                Ok(v) if v.is_empty() && f.required() => Some(Refusal::Required),
-                Ok(_) => None,
-            },
-            Slot::ExitKind => match ExitKind::parse(text.trim()) {
-                Some(_) => None,
-                None => Some(Refusal::NotAnExitKind {
-                    given: text.trim().into(),
-                    choices: exit_terms(),
-                }),
-            },
-            Slot::ExitDate => normalize_date(text.trim()).err(),
-            Slot::Doc => None,
+        // A fault a unit's record already had does not stop another change (as the
+        // server judges it).
+        if self.kind == FormKind::OrgEdit && r.input.value() == r.original {
+            return None;
         }
+        let text = r.input.value().trim();
+        if text.is_empty() {
+            // 文号 on an edit: saying so waits for the save (the server's words).
+            return (self.required(r.slot)
+                && !(r.slot == Slot::Doc && self.kind == FormKind::Edit))
+                .then(|| M::FormRequired.get(self.lang).to_string());
+        }
+        let lang = self.lang;
+        let say = |r: Result<String, Refusal>| r.err().map(|why| why.say(lang));
+        let own = match r.slot {
+            Slot::Field(f) => say(f.normalize(text)),
+            Slot::Org(f) => say(f.normalize(text)),
+            Slot::ExitKind => ExitKind::parse(text).is_none().then(|| {
+                Refusal::NotAnExitKind {
+                    given: text.into(),
+                    choices: exit_terms(),
+                }
+                .say(lang)
+            }),
+            Slot::ExitDate | Slot::Date => say(normalize_date(text)),
+            Slot::Staffing => say(PersonField::StaffingType.normalize(text)),
+            Slot::Funding => say(PersonField::FundingType.normalize(text)),
+            Slot::Post => crate::model::edit::parse_post_slot(text)
+                .err()
+                .map(|why| why.say(lang)),
+            Slot::Delta => match parse_delta(text) {
+                Some(0) => Some(M::FormDeltaZero.get(self.lang).to_string()),
+                Some(_) => None,
+                None => Some(format!("“{text}”{}", M::FormDeltaBad.get(self.lang))),
+            },
+            Slot::ToOrg => match self.target_unit() {
+                None => Some(M::FormPickUnit.get(self.lang).to_string()),
+                Some(id) if id == self.own_unit() => {
+                    Some(M::FormSameUnit.get(self.lang).to_string())
+                }
+                Some(_) => None,
+            },
+            Slot::Doc | Slot::DeptName | Slot::DeptShort | Slot::Summary => None,
+        };
+        own.or_else(|| match r.slot {
+            Slot::Field(f) => self
+                .record_errors()
+                .into_iter()
+                .find(|e| e.field == f.key())
+                .map(|e| e.message(lang)),
+            _ => None,
+        })
     }
 
     fn focused(&self) -> &Row {
@@ -228,6 +597,9 @@ impl FormView {
     /// The terms of the focused choice field that match what is typed.
     pub fn matches(&self) -> Vec<String> {
         let r = self.focused();
+        if r.slot == Slot::ToOrg {
+            return self.unit_hits().into_iter().map(|u| u.1).collect();
+        }
         let all = choices(r.slot);
         let q = r.input.value().trim().to_lowercase();
         if q.is_empty() || all.iter().any(|c| c.to_lowercase() == q) {
@@ -244,8 +616,41 @@ impl FormView {
             .collect()
     }
 
+    /// Units found for what is typed into [`Slot::ToOrg`], best first: by the lookup's
+    /// engine once its index is built, by names containing the text before. The unit
+    /// the form is over is left out.
+    fn unit_hits(&self) -> Vec<(OrgId, String)> {
+        let q = self.focused().input.value().trim();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let own = self.own_unit();
+        let names = &self.units.names;
+        let by_id: std::collections::HashMap<OrgId, &UnitName> =
+            names.iter().map(|u| (u.0, u)).collect();
+        let found: Vec<&UnitName> = match &self.units.index {
+            Some(index) => crate::search::search(index, q, 400)
+                .into_iter()
+                .map(|h| index.entry(h.index))
+                .filter(|e| e.kind == crate::search::EntryKind::Org)
+                .filter_map(|e| by_id.get(&e.id).copied())
+                .collect(),
+            None => names
+                .iter()
+                .filter(|u| u.1.contains(q) || u.2.as_deref().is_some_and(|s| s.contains(q)))
+                .collect(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        found
+            .into_iter()
+            .filter(|u| u.0 != own && seen.insert(u.0))
+            .take(50)
+            .map(|u| (u.0, u.1.clone()))
+            .collect()
+    }
+
     fn is_choice(&self) -> bool {
-        !choices(self.focused().slot).is_empty()
+        self.focused().slot == Slot::ToOrg || !choices(self.focused().slot).is_empty()
     }
 
     fn move_focus(&mut self, down: bool) {
@@ -262,18 +667,35 @@ impl FormView {
 
     /// Takes the highlighted term of the open pick list into the field.
     fn take_pick(&mut self) {
-        if let Some(p) = self.pick.take()
-            && let Some(term) = self.matches().get(p).cloned()
-        {
+        let Some(p) = self.pick.take() else {
+            return;
+        };
+        if self.focused().slot == Slot::ToOrg {
+            if let Some((id, name)) = self.unit_hits().get(p).cloned() {
+                let r = &mut self.rows[self.focus];
+                r.input = Input::new(name);
+                r.refusal = None;
+                self.to_org = Some(id);
+            }
+            return;
+        }
+        if let Some(term) = self.matches().get(p).cloned() {
             let r = &mut self.rows[self.focus];
             r.input = Input::new(term);
             r.refusal = None;
         }
     }
 
+    /// The text of a row changed: a unit picked before no longer holds.
+    fn edited(&mut self) {
+        if self.focused().slot == Slot::ToOrg {
+            self.to_org = None;
+        }
+    }
+
     /// Text typed or pasted into the focused field (control characters never enter).
     pub fn type_text(&mut self, text: &str) {
-        if self.confirm_discard {
+        if self.confirm_discard || self.draft.is_some() {
             return;
         }
         let choice = self.is_choice();
@@ -289,6 +711,7 @@ impl FormView {
             r.input.handle(tui_input::InputRequest::InsertChar(c));
         }
         r.refusal = None;
+        self.edited();
         if choice {
             self.pick = Some(0);
         }
@@ -297,9 +720,23 @@ impl FormView {
     /// A key pressed while the form is in front.
     pub fn on_key(&mut self, ev: KeyEvent, lang: Lang) -> Option<Action> {
         let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        if self.draft.is_some() {
+            match ev.code {
+                KeyCode::Char('y' | 'Y') if !ctrl => self.restore_draft(),
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+                    self.draft = None;
+                    return Some(Action::Effect(Effect::DeleteDraft(self.key())));
+                }
+                _ => {}
+            }
+            return None;
+        }
         if self.confirm_discard {
             match ev.code {
-                KeyCode::Char('y' | 'Y') if !ctrl => self.closed = true,
+                KeyCode::Char('y' | 'Y') if !ctrl => {
+                    self.closed = true;
+                    return Some(Action::Effect(Effect::DeleteDraft(self.key())));
+                }
                 KeyCode::Char('n' | 'N') | KeyCode::Esc => self.confirm_discard = false,
                 _ => {}
             }
@@ -314,7 +751,10 @@ impl FormView {
         match code {
             KeyCode::Esc if self.pick.is_some() => self.pick = None,
             KeyCode::Esc if self.dirty() => self.confirm_discard = true,
-            KeyCode::Esc => self.closed = true,
+            KeyCode::Esc => {
+                self.closed = true;
+                return Some(Action::Effect(Effect::DeleteDraft(self.key())));
+            }
             KeyCode::Tab => {
                 if self.pick.is_some() && !self.matches().is_empty() {
                     self.take_pick();
@@ -346,6 +786,7 @@ impl FormView {
                 let changed = r.input.handle(req).is_some_and(|c| c.value);
                 if changed {
                     r.refusal = None;
+                    self.edited();
                     if choice {
                         self.pick = Some(0);
                     }
@@ -355,105 +796,221 @@ impl FormView {
         None
     }
 
+    /// The trimmed text of the first row holding `slot`.
+    fn text(&self, slot: Slot) -> String {
+        self.rows
+            .iter()
+            .find(|r| r.slot == slot)
+            .map(|r| r.input.value().trim().to_string())
+            .unwrap_or_default()
+    }
+
+    fn date(&self, slot: Slot) -> Option<chrono::NaiveDate> {
+        normalize_date(&self.text(slot)).ok()?.parse().ok()
+    }
+
+    /// The edit the form holds, once every value passes; None when it cannot be built.
+    fn build(&self) -> Option<Edit> {
+        let person = || match &self.subject {
+            Subject::Person(p) => Some(Target::Id(p.id)),
+            Subject::Unit(_) => None,
+        };
+        let org_id = self.own_unit();
+        Some(match self.kind {
+            FormKind::Edit => Edit::PersonEdit {
+                person: person()?,
+                changes: self.changes(),
+            },
+            FormKind::Exit => Edit::PersonExit {
+                person: person()?,
+                kind: ExitKind::parse(&self.text(Slot::ExitKind))?,
+                date: self.date(Slot::ExitDate)?,
+            },
+            FormKind::Add => Edit::PersonAdd {
+                org_id,
+                values: self
+                    .person_values()
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .collect(),
+            },
+            FormKind::Transfer => Edit::PersonTransfer {
+                person: person()?,
+                to_org: self.target_unit()?,
+                from_org: org_id,
+            },
+            FormKind::Restore => Edit::PersonRestore { person: person()? },
+            FormKind::OrgEdit => Edit::OrgEdit {
+                org_id,
+                changes: self.changes(),
+            },
+            FormKind::OrgMove => Edit::OrgMove {
+                org_id,
+                to_parent: self.target_unit()?,
+            },
+            FormKind::OrgAbolish => Edit::OrgAbolish { org_id },
+            FormKind::AddDept => {
+                let short = self.text(Slot::DeptShort);
+                Edit::OrgAddDept {
+                    parent_id: org_id,
+                    name: self.text(Slot::DeptName),
+                    short_name: (!short.is_empty()).then_some(short),
+                }
+            }
+            FormKind::Ledger => {
+                let funding = self.text(Slot::Funding);
+                Edit::LedgerAdd {
+                    org_id,
+                    staffing_type: StaffingType::parse(&self.text(Slot::Staffing))?,
+                    funding_type: if funding.is_empty() {
+                        None
+                    } else {
+                        Some(FundingType::parse(&funding)?)
+                    },
+                    delta: parse_delta(&self.text(Slot::Delta))?,
+                    date: self.date(Slot::Date)?,
+                    summary: self.text(Slot::Summary),
+                }
+            }
+            FormKind::Posts => Edit::PostsAdd {
+                org_id,
+                slot: crate::model::edit::parse_post_slot(&self.text(Slot::Post)).ok()?,
+                delta: parse_delta(&self.text(Slot::Delta))?,
+                date: self.date(Slot::Date)?,
+                summary: self.text(Slot::Summary),
+            },
+        })
+    }
+
     /// Builds the intent when every value passes; otherwise goes to the first problem.
     fn save(&mut self, lang: Lang) -> Option<Action> {
+        self.tried = true;
         let vis = self.visible();
         if let Some(&bad) = vis.iter().find(|&&i| self.problem(i).is_some()) {
             self.focus = bad;
             self.pick = None;
             return Some(Action::Error(M::FormFix.get(lang).to_string()));
         }
-        let doc = self
-            .rows
-            .iter()
-            .find(|r| r.slot == Slot::Doc)
-            .map(|r| r.input.value().trim().to_string())
-            .filter(|d| !d.is_empty());
-        let person = Target::Id(self.person.id);
-        let (edit, fields) = match self.kind {
-            FormKind::Edit => {
-                let changes = self.changes();
+        let doc = Some(self.text(Slot::Doc)).filter(|d| !d.is_empty());
+        let edit = self.build()?;
+        let fields = match &edit {
+            Edit::PersonEdit { changes, .. } | Edit::OrgEdit { changes, .. } => {
                 if changes.is_empty() {
                     return Some(Action::Note(M::FormNoChange.get(lang).to_string()));
                 }
-                let n = changes.len();
-                (Edit::PersonEdit { person, changes }, n)
+                changes.len()
             }
-            FormKind::Exit => {
-                let value = |s: Slot| {
-                    self.rows
-                        .iter()
-                        .find(|r| r.slot == s)
-                        .map(|r| r.input.value().trim().to_string())
-                        .unwrap_or_default()
-                };
-                let kind = ExitKind::parse(&value(Slot::ExitKind))?;
-                let date = normalize_date(&value(Slot::ExitDate)).ok()?.parse().ok()?;
-                (Edit::PersonExit { person, kind, date }, 1)
-            }
+            _ => 1,
         };
         self.general = None;
+        let note = queued_note(lang, &edit, fields);
         Some(Action::Effect(Effect::QueueEdit(QueuedEdit {
-            person: self.person.id,
+            form: self.key(),
             intent: Box::new(Intent {
                 edit,
                 doc_no: doc,
                 base: 0,
             }),
-            fields,
+            note,
         })))
     }
 
     /// The server's rules refused the edit: each refusal goes beside its field.
-    pub fn refused(&mut self, errors: Vec<FieldError>, lang: Lang) {
+    pub fn refused(&mut self, errors: Vec<FieldError>) {
         let mut general = Vec::new();
         let mut first = None;
         for e in errors {
+            let f = e.field.as_str();
             let at = self.rows.iter().position(|r| match r.slot {
-                Slot::Field(f) => f.key() == e.field,
-                Slot::Doc => e.field == "doc_no",
-                Slot::ExitKind => e.field == "kind" || e.field == "exit_kind",
-                Slot::ExitDate => e.field == "date" || e.field == "exit_date",
+                Slot::Field(p) => p.key() == f,
+                Slot::Org(o) => o.key() == f,
+                Slot::Doc => f == "doc_no",
+                Slot::ExitKind => f == "kind" || f == "exit_kind",
+                Slot::ExitDate | Slot::Date => f == "date" || f == "exit_date",
+                Slot::ToOrg => f == "to" || f == "to_org" || f == "to_parent",
+                Slot::DeptName => f == "name",
+                Slot::DeptShort => f == "short_name",
+                Slot::Staffing => f == "staffing_type" || f == "type",
+                Slot::Funding => f == "funding_type",
+                Slot::Delta => f == "delta",
+                Slot::Summary => f == "summary",
+                Slot::Post => f == "slot" || f == "leader_post",
             });
             match at {
                 Some(i) => {
-                    self.rows[i].refusal = Some(e.why);
+                    self.rows[i].refusal = Some(e.message(self.lang));
                     first.get_or_insert(i);
                 }
                 None => general.push(e),
             }
         }
-        self.general = (!general.is_empty()).then(|| edit::say_errors(&general, lang));
+        self.general =
+            (!general.is_empty()).then(|| crate::model::edit::say_errors(&general, self.lang));
         if let Some(i) = first {
             self.focus = i;
         }
         self.pick = None;
     }
 
-    /// 修改人员信息 / 减员登记
+    /// 修改人员信息 / 减员登记 / ...
     pub fn what(&self, lang: Lang) -> &'static str {
         match self.kind {
-            FormKind::Edit => M::FormEditTitle.get(lang),
-            FormKind::Exit => M::FormExitTitle.get(lang),
+            FormKind::Edit => M::FormEditTitle,
+            FormKind::Exit => M::FormExitTitle,
+            FormKind::Add => M::FormAddTitle,
+            FormKind::Transfer => M::FormTransferTitle,
+            FormKind::Restore => M::FormRestoreTitle,
+            FormKind::OrgEdit => M::FormOrgEditTitle,
+            FormKind::OrgMove => M::FormOrgMoveTitle,
+            FormKind::OrgAbolish => M::FormAbolishTitle,
+            FormKind::AddDept => M::FormDeptTitle,
+            FormKind::Ledger => M::FormLedgerTitle,
+            FormKind::Posts => M::FormPostsTitle,
         }
+        .get(lang)
     }
 
     pub fn title(&self, lang: Lang) -> String {
-        format!(" {} · {} ", self.what(lang), self.person.name)
+        format!(" {} · {} ", self.what(lang), self.name())
     }
 
     fn label(&self, slot: Slot, lang: Lang) -> String {
-        match slot {
-            Slot::Field(f) => f.label(lang).to_string(),
-            Slot::Doc => M::FormDoc.get(lang).to_string(),
-            Slot::ExitKind => M::FormExitKind.get(lang).to_string(),
-            Slot::ExitDate => M::FormExitDate.get(lang).to_string(),
+        let m = match slot {
+            Slot::Field(f) => return f.label(lang).to_string(),
+            Slot::Org(f) => return f.label(lang).to_string(),
+            Slot::Doc if self.kind == FormKind::Add => M::FormEntryDoc,
+            Slot::Doc => M::FormDoc,
+            Slot::ExitKind => M::FormExitKind,
+            Slot::ExitDate => M::FormExitDate,
+            Slot::ToOrg if self.kind == FormKind::OrgMove => M::FormNewParent,
+            Slot::ToOrg => M::FormToUnit,
+            Slot::DeptName => M::FormDeptName,
+            Slot::DeptShort => M::FormDeptShort,
+            Slot::Staffing => M::FormStaffing,
+            Slot::Funding => M::FormFunding,
+            Slot::Delta => M::FormDelta,
+            Slot::Date => M::FormDate,
+            Slot::Summary => M::FormSummary,
+            Slot::Post => M::FormPostSlot,
+        };
+        m.get(lang).to_string()
+    }
+
+    /// The first line: what Enter does on a form that only confirms.
+    fn head(&self, lang: Lang) -> String {
+        match self.kind {
+            FormKind::Restore => i18n::confirm_head(lang, M::FormRestoreHead, self.name()),
+            FormKind::OrgAbolish => i18n::confirm_head(lang, M::FormAbolishHead, self.name()),
+            FormKind::Add => i18n::confirm_head(lang, M::FormAddHead, self.name()),
+            _ => M::FormHead.get(lang).to_string(),
         }
     }
 
     /// The hint line: the discard question, or the keys.
     pub fn hint(&self, lang: Lang) -> String {
-        if self.confirm_discard {
+        if self.draft.is_some() {
+            M::FormDraftOffer.get(lang).to_string()
+        } else if self.confirm_discard {
             M::FormDiscard.get(lang).to_string()
         } else if self.pick.is_some() {
             M::FormPickHint.get(lang).to_string()
@@ -471,7 +1028,9 @@ impl FormView {
             return;
         }
         // First line: the discard question or a refusal naming no field.
-        let head = if self.confirm_discard {
+        let head = if self.draft.is_some() {
+            Line::styled(format!(" {}", M::FormDraftOffer.get(lang)), theme.warn())
+        } else if self.confirm_discard {
             Line::styled(format!(" {}", M::FormDiscard.get(lang)), theme.warn())
         } else if let Some(g) = &self.general {
             Line::styled(
@@ -479,7 +1038,10 @@ impl FormView {
                 theme.error(),
             )
         } else {
-            Line::styled(format!(" {}", M::FormHead.get(lang)), theme.dim())
+            Line::styled(
+                fit(&format!(" {}", self.head(lang)), inner.width as usize, "…"),
+                theme.dim(),
+            )
         };
         f.render_widget(Paragraph::new(head), Rect { height: 1, ..inner });
         let list = Rect {
@@ -503,7 +1065,7 @@ impl FormView {
             let (shown, scroll) = if r.locked {
                 let masked = match r.slot {
                     Slot::Field(PersonField::IdNumber) => mask_id(r.input.value()),
-                    _ => mask_birth(self.person.birth_date),
+                    _ => mask_birth(self.person().and_then(|p| p.birth_date)),
                 };
                 (masked, 0)
             } else {
@@ -518,9 +1080,12 @@ impl FormView {
             };
             // While the pick list filters, the half-typed term is not yet a mistake.
             let picking = focused && self.pick.is_some();
+            // An empty row that must be filled says so quietly until a save is tried.
+            let untouched = !self.tried && r.refusal.is_none() && r.input.value().is_empty();
             let (note, note_style) = match self.problem(i) {
                 Some(_) if picking => (M::FormPicking.get(lang).to_string(), theme.dim()),
-                Some(why) => (format!("✗ {}", why.say(lang)), theme.error()),
+                Some(_) if untouched => (M::FormRequiredMark.get(lang).to_string(), theme.dim()),
+                Some(why) => (format!("✗ {why}"), theme.error()),
                 None if r.locked => (M::FormRevealFirst.get(lang).to_string(), theme.dim()),
                 None => match r.slot {
                     Slot::Field(fl) => {
@@ -533,13 +1098,31 @@ impl FormView {
                             }
                         } else if self.pending.iter().any(|k| k == fl.key()) {
                             (M::PendingMark.get(lang).to_string(), theme.warn())
-                        } else if fl.locked() {
+                        } else if self.kind == FormKind::Add
+                            && matches!(fl, PersonField::Sex | PersonField::BirthDate)
+                        {
+                            (M::FormFromId.get(lang).to_string(), theme.dim())
+                        } else if fl.locked() && self.kind != FormKind::Add {
                             (M::FormKeyField.get(lang).to_string(), theme.dim())
                         } else {
                             (String::new(), theme.dim())
                         }
                     }
-                    Slot::Doc => (M::FormDocWhy.get(lang).to_string(), theme.dim()),
+                    Slot::Org(fl) => {
+                        let now = fl.normalize(r.input.value()).unwrap_or_default();
+                        if now != r.original {
+                            (M::FormChanged.get(lang).to_string(), theme.ok())
+                        } else {
+                            (String::new(), theme.dim())
+                        }
+                    }
+                    Slot::Doc if matches!(self.kind, FormKind::Edit | FormKind::Exit) => {
+                        (M::FormDocWhy.get(lang).to_string(), theme.dim())
+                    }
+                    Slot::ToOrg if r.input.value().trim().is_empty() => {
+                        (M::FormPickUnitHint.get(lang).to_string(), theme.dim())
+                    }
+                    Slot::Delta => (M::FormDeltaHint.get(lang).to_string(), theme.dim()),
                     _ => (String::new(), theme.dim()),
                 },
             };
@@ -559,7 +1142,7 @@ impl FormView {
                     ..list
                 },
             );
-            if focused && !r.locked && !self.confirm_discard {
+            if focused && !r.locked && !self.confirm_discard && self.draft.is_none() {
                 let col = (r.input.visual_cursor() - scroll).min(value_w);
                 caret = Some((list.x + (1 + LABEL + 1 + col) as u16, y));
             }
@@ -649,8 +1232,32 @@ fn choices(slot: Slot) -> Vec<String> {
     match slot {
         Slot::Field(f) if f.kind() == FieldKind::Choice => f.choices(),
         Slot::ExitKind => exit_terms(),
+        Slot::Org(f) if f.kind() == FieldKind::Choice => f.choices(),
+        Slot::Staffing => PersonField::StaffingType.choices(),
+        Slot::Funding => PersonField::FundingType.choices(),
+        Slot::Post => PersonField::LeaderPost.choices(),
         _ => Vec::new(),
     }
+}
+
+/// A whole number of places, `+3`, `-2` or `3` (full-width digits and signs taken).
+fn parse_delta(text: &str) -> Option<i32> {
+    let t: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '＋' => '+',
+            '－' | '−' => '-',
+            c => c,
+        })
+        .collect();
+    t.strip_prefix('+').unwrap_or(&t).parse().ok()
+}
+
+/// A field filled in to start with (today's date): not a change of the clerk's.
+fn filled(slot: Slot, value: String) -> Row {
+    row(slot, value, false)
 }
 
 /// The English word of a term, so `retire` finds 退休 in an English interface.
@@ -675,9 +1282,10 @@ fn skip_cols(s: &str, cols: usize) -> String {
 }
 
 /// The note after an edit is queued.
-pub fn queued_note(lang: Lang, kind: FormKind, n: usize) -> String {
-    match kind {
-        FormKind::Edit => i18n::edit_queued(lang, n),
-        FormKind::Exit => M::ExitQueued.get(lang).to_string(),
+pub fn queued_note(lang: Lang, edit: &Edit, n: usize) -> String {
+    match edit {
+        Edit::PersonEdit { .. } => i18n::edit_queued(lang, n),
+        Edit::PersonExit { .. } => M::ExitQueued.get(lang).to_string(),
+        other => i18n::recorded(lang, &crate::model::edit::describe(other, lang)),
     }
 }

@@ -56,6 +56,44 @@ messages! {
     FormDocWhy => "修改关键信息、减员须填文号", "needed for key fields and exits";
     FormRevealFirst => "已遮挡：先在人员页按 r 显示后才能修改", "masked: reveal it (r) on the person screen to edit";
     ExitQueued => "已记录减员（待上传），下次同步时发送", "Exit recorded (pending): sent with the next sync";
+    FormNotActive => "该人员已不在编，不能调动；误减员请按 u 恢复", "This person is no longer on the books; to restore one recorded as left by mistake press u";
+    FormAlreadyActive => "该人员在编，无需恢复", "This person is on the books; nothing to restore";
+    QueuedEditMark => "待上传", "pending";
+    QueuedEditHint => "w 撤回这项修改（不会发送）", "w withdraws this edit (it is not sent)";
+    WithdrawEditAsk => "撤回这项修改？按 y 撤回，按 n 保留", "Withdraw this edit? y withdraws, n keeps it";
+    FormRequiredMark => "必填", "required";
+    FormFromId => "可空：由身份证号得出", "may stay empty: read from the ID number";
+    FormRequired => "必填，不能为空", "required";
+    FormDeltaZero => "数量不能为 0", "the number cannot be 0";
+    FormDeltaBad => "不是整数；增加写 3 或 +3，核减写 -3", "is not a whole number; write 3 or +3 to add, -3 to take away";
+    FormPickUnit => "请输入单位名称或拼音首字母，从列表中选定单位", "type a unit's name or initials and pick it from the list";
+    FormSameUnit => "不能选本单位", "this is the same unit";
+    FormPickUnitHint => "输入名称或拼音首字母查找", "type a name or initials";
+    FormDeltaHint => "+ 增加 / - 核减", "+ adds / - takes away";
+    FormAddTitle => "增员登记", "New person";
+    FormTransferTitle => "人员调动", "Transfer";
+    FormRestoreTitle => "恢复在编", "Restore";
+    FormOrgEditTitle => "修改单位信息", "Edit unit details";
+    FormOrgMoveTitle => "调整隶属关系", "Move the unit";
+    FormAbolishTitle => "撤销机构", "Abolish the unit";
+    FormDeptTitle => "增设内设机构", "New internal department";
+    FormLedgerTitle => "编制台账登记", "Quota ledger entry";
+    FormPostsTitle => "领导职数登记", "Leadership posts entry";
+    FormEntryDoc => "入编文号", "entry document";
+    FormNewParent => "新的上级单位", "new parent unit";
+    FormToUnit => "调入单位", "to unit";
+    FormDeptName => "内设机构名称", "department name";
+    FormDeptShort => "简称", "short name";
+    FormStaffing => "编制类型", "staffing type";
+    FormFunding => "经费形式", "funding";
+    FormDelta => "数量（±）", "number (±)";
+    FormDate => "日期", "date";
+    FormSummary => "摘要", "summary";
+    FormPostSlot => "职数（级别正副职）", "post (level, head/deputy)";
+    FormAddHead => "新进人员进入 {}：姓名、身份证号、民族、岗位类别、文号必填；性别、出生日期可由身份证号得出", "A new person enters {}: name, ID number, ethnicity, post type and document are required; sex and birth date follow from the ID number";
+    FormRestoreHead => "恢复 {} 在编（误减员时）：填写文号后按 Enter 确认", "Restore {} (recorded as left by mistake): fill in the document number, Enter confirms";
+    FormAbolishHead => "撤销 {}：填写文号后按 Enter 确认（有人员或下级单位时不能撤销）", "Abolish {}: fill in the document number, Enter confirms (refused while it has people or units)";
+    FormDraftOffer => "有上次未保存的草稿：按 y 恢复，按 n 丢弃", "An unsaved draft of this form was kept: y restores it, n drops it";
     WithdrawTitle => "撤回决定", "Withdraw the decision";
     WithdrawHint => "按 Enter 撤回（不会发送，申请重新列入待审批） · Esc 保留", "Enter withdraws it (nothing is sent; the request is open again) · Esc keeps it";
     Scope => "辖区", "scope";
@@ -307,6 +345,37 @@ pub fn edit_queued(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Zh => format!("已记录修改 {n} 项（待上传），下次同步时发送"),
         Lang::En => format!("{n} changes recorded (pending): sent with the next sync"),
+    }
+}
+
+/// An edit not yet sent was withdrawn.
+pub fn edit_withdrawn(lang: Lang, seq: i64) -> String {
+    match lang {
+        Lang::Zh => format!("修改 {seq} 已撤回，不会发送；记录已恢复为撤回前的样子"),
+        Lang::En => {
+            format!("Edit {seq} withdrawn: it will not be sent, and the record shows without it")
+        }
+    }
+}
+
+/// The edit was sent (or answered) in the meantime.
+pub fn edit_not_withdrawn(lang: Lang, seq: i64) -> String {
+    match lang {
+        Lang::Zh => format!("修改 {seq} 已发送或已有答复，不能撤回"),
+        Lang::En => format!("Edit {seq} was sent or answered already; it cannot be withdrawn"),
+    }
+}
+
+/// The first line of a form that confirms an act on a record.
+pub fn confirm_head(lang: Lang, m: M, name: &str) -> String {
+    m.get(lang).replace("{}", name)
+}
+
+/// The note after an edit other than a person's details is queued.
+pub fn recorded(lang: Lang, what: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已记录{what}（待上传），下次同步时发送"),
+        Lang::En => format!("Recorded: {what} (pending), sent with the next sync"),
     }
 }
 

@@ -71,6 +71,24 @@ pub enum Cmd {
     EditPerson,
     /// 减员: the exit form over the person in front.
     ExitPerson,
+    /// 增员登记: a new person into the unit under the cursor or in front.
+    AddPerson,
+    /// 调动: the person in front to another unit.
+    TransferPerson,
+    /// 恢复在编: the person in front, recorded as left by mistake.
+    RestorePerson,
+    /// 机构信息变更 of the unit in front.
+    EditUnit,
+    /// 隶属调整: the unit in front under another.
+    MoveUnit,
+    /// 撤销 the unit in front.
+    AbolishUnit,
+    /// 增设内设机构 under the unit in front.
+    AddDept,
+    /// A 编制台账 entry of the unit in front.
+    LedgerEntry,
+    /// A 领导职数 entry of the unit in front.
+    PostsEntry,
     /// `run = "noop"`: the key does nothing here, not even what `[global]` binds it to.
     Noop,
 }
@@ -271,6 +289,69 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         true,
         "减员登记（退休、调出、辞职……）",
         "record an exit (retirement, transfer out, ...)",
+    ),
+    (
+        "add_person",
+        Cmd::AddPerson,
+        true,
+        "增员登记（新进人员进入所选单位）",
+        "enter a new person into the selected unit",
+    ),
+    (
+        "transfer_person",
+        Cmd::TransferPerson,
+        true,
+        "人员调动（调到辖区内另一单位）",
+        "transfer the person to another unit",
+    ),
+    (
+        "restore_person",
+        Cmd::RestorePerson,
+        true,
+        "恢复在编（误减员时）",
+        "restore a person recorded as left by mistake",
+    ),
+    (
+        "edit_unit",
+        Cmd::EditUnit,
+        true,
+        "修改单位信息（名称、规格、性质……）",
+        "edit the unit's details (name, level, nature, ...)",
+    ),
+    (
+        "move_unit",
+        Cmd::MoveUnit,
+        true,
+        "调整隶属关系（移到另一上级单位下）",
+        "move the unit under another parent",
+    ),
+    (
+        "abolish_unit",
+        Cmd::AbolishUnit,
+        true,
+        "撤销机构",
+        "abolish the unit",
+    ),
+    (
+        "add_dept",
+        Cmd::AddDept,
+        true,
+        "增设内设机构",
+        "add an internal department",
+    ),
+    (
+        "ledger_entry",
+        Cmd::LedgerEntry,
+        true,
+        "编制台账登记（核增、核减）",
+        "add a quota ledger entry (+ or -)",
+    ),
+    (
+        "posts_entry",
+        Cmd::PostsEntry,
+        true,
+        "领导职数登记（按级别和正副职）",
+        "add a leadership posts entry (by level, head or deputy)",
     ),
     (
         "noop",

@@ -301,6 +301,44 @@ fn tick_changes(state: &mut State, rt: &mut Runtime) -> bool {
         )
 }
 
+/// The tree as it stands (the unit under the cursor, the units open), to read it again
+/// with fresh figures and keep it so.
+struct TreeAgain {
+    selected: Option<crate::model::OrgId>,
+    expanded: Vec<crate::model::OrgId>,
+}
+
+impl TreeAgain {
+    fn of(state: &State) -> TreeAgain {
+        TreeAgain {
+            selected: state.tree.selected(),
+            expanded: state
+                .tree
+                .rows
+                .iter()
+                .map(|r| r.0)
+                .filter(|id| state.tree.expanded.contains(id))
+                .collect(),
+        }
+    }
+
+    fn read(self, s: &Store) -> crate::store::Result<Vec<Action>> {
+        let mut out = vec![Action::Roots(data::roots(s)?)];
+        let mut levels = Vec::new();
+        for id in self.expanded {
+            levels.push((id, data::children(s, id)?));
+        }
+        if let Some(target) = self.selected {
+            out.push(Action::Reveal {
+                target,
+                levels,
+                open: false,
+            });
+        }
+        Ok(out)
+    }
+}
+
 impl Runtime {
     /// Runs an action and everything it leads to. Returns whether anything may have
     /// changed on screen.
@@ -456,30 +494,10 @@ impl Runtime {
             }
             Effect::Refresh => {
                 // New data from a sync: the same units stay open in the tree.
-                let selected = state.tree.selected();
-                let expanded: Vec<_> = state
-                    .tree
-                    .rows
-                    .iter()
-                    .map(|r| r.0)
-                    .filter(|id| state.tree.expanded.contains(id))
-                    .collect();
+                let tree = TreeAgain::of(state);
                 let mut out = self.read(Kind::Latest("refresh"), move |s| {
-                    let mut out = vec![
-                        Action::Status(data::status(s)?),
-                        Action::Roots(data::roots(s)?),
-                    ];
-                    let mut levels = Vec::new();
-                    for id in expanded {
-                        levels.push((id, data::children(s, id)?));
-                    }
-                    if let Some(target) = selected {
-                        out.push(Action::Reveal {
-                            target,
-                            levels,
-                            open: false,
-                        });
-                    }
+                    let mut out = vec![Action::Status(data::status(s)?)];
+                    out.extend(tree.read(s)?);
                     Ok(out)
                 });
                 out.extend(self.build_index());
@@ -596,29 +614,93 @@ impl Runtime {
                     return vec![Action::Error(i18n::M::CacheDamaged.get(lang).to_string())];
                 }
                 let today = state.now.date_naive();
-                let kind = match q.intent.edit {
-                    crate::model::edit::Edit::PersonExit { .. } => form::FormKind::Exit,
-                    _ => form::FormKind::Edit,
-                };
                 // The same path as `bianzhi person edit`: checked with the server's
-                // rules, queued in the outbox and shown at once over the cache.
+                // rules, queued in the outbox and shown at once over the cache; the
+                // form's draft goes with the save.
                 self.write(move |s| {
                     Ok(match crate::store::exec::queue_edit(s, *q.intent, today)? {
-                        Ok(_) => vec![
-                            Action::Note(form::queued_note(lang, kind, q.fields)),
-                            Action::EditQueued(q.person),
-                            Action::Effect(Effect::LoadStatus),
-                            Action::Effect(Effect::RefreshStale),
-                        ],
+                        Ok(_) => {
+                            crate::store::drafts::delete(s, &q.form)?;
+                            vec![
+                                Action::Note(q.note),
+                                Action::EditQueued(q.form),
+                                Action::Effect(Effect::LoadStatus),
+                                Action::Effect(Effect::RefreshStale),
+                            ]
+                        }
                         Err(errors) => vec![Action::EditRefused(errors)],
                     })
                 })
             }
-            // The figures after an edit that changes them, in a job of their own.
-            Effect::RefreshStale => self.write(|s| {
-                crate::store::exec::refresh_stale(s)?;
-                Ok(Vec::new())
+            Effect::LoadDraft(key) => self.read(Kind::Latest("draft-load"), move |s| {
+                let found = crate::store::drafts::load(s, &key)?
+                    .and_then(|v| serde_json::from_str::<form::Draft>(&v).ok());
+                Ok(found
+                    .map(|d| Action::DraftFound(key, d))
+                    .into_iter()
+                    .collect())
             }),
+            Effect::SaveDraft(key, draft) => {
+                if state.read_only {
+                    return Vec::new();
+                }
+                // In order with the save and the discard that delete it.
+                let value = serde_json::to_string(&draft).unwrap_or_default();
+                self.write(move |s| {
+                    crate::store::drafts::save(s, &key, &value)?;
+                    Ok(Vec::new())
+                })
+            }
+            Effect::DeleteDraft(key) => {
+                if state.read_only {
+                    return Vec::new();
+                }
+                self.write(move |s| {
+                    crate::store::drafts::delete(s, &key)?;
+                    Ok(Vec::new())
+                })
+            }
+            Effect::WithdrawEdit(seq) => {
+                if state.read_only {
+                    return vec![Action::Error(
+                        i18n::M::ReadOnlyRefused.get(lang).to_string(),
+                    )];
+                }
+                // The same path as `bianzhi outbox withdraw --edit`: the record shows
+                // without it at once.
+                self.write(move |s| {
+                    let gone = crate::store::pending::withdraw(s.conn(), seq)?;
+                    let (list, unseen) = data::refusals(s)?;
+                    let note = if gone {
+                        Action::Note(i18n::edit_withdrawn(lang, seq))
+                    } else {
+                        Action::Error(i18n::edit_not_withdrawn(lang, seq))
+                    };
+                    Ok(vec![
+                        note,
+                        Action::Refusals(list, unseen),
+                        Action::Effect(Effect::Refresh),
+                    ])
+                })
+            }
+            // The figures after an edit that changes them, in a job of their own.
+            Effect::RefreshStale => {
+                // The views open read again once the figures are fresh (in place: the
+                // operator may have moved on meanwhile), and the tree's figures.
+                let keys: Vec<_> = state.stack.iter().map(state::View::key).collect();
+                let tree = TreeAgain::of(state);
+                let today = state.now.date_naive();
+                self.write(move |s| {
+                    if !crate::store::exec::refresh_stale(s)? {
+                        return Ok(Vec::new());
+                    }
+                    let mut out = tree.read(s)?;
+                    if !keys.is_empty() {
+                        out.push(Action::Reloaded(data::reload(s, &keys, today)?));
+                    }
+                    Ok(out)
+                })
+            }
             Effect::SettleConflict { seq, keep_mine } => {
                 if state.read_only {
                     return Vec::new();

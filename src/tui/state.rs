@@ -43,7 +43,7 @@ impl View {
             View::Audit(_) => ViewKey::Audit,
             View::Screen(v) => ViewKey::Screen(v.request()),
             View::Loading(k) => k.clone(),
-            View::Form(v) => ViewKey::Form(v.person.id),
+            View::Form(v) => ViewKey::Form(v.key()),
         }
     }
 
@@ -116,6 +116,8 @@ pub struct State {
     pub refusals: Vec<crate::store::outbox::Entry>,
     pub refusals_new: usize,
     pub refusals_cursor: Cursor,
+    /// The queued edit (its outbox seq) the refusals list asks to withdraw (y/n).
+    pub withdraw_edit: Option<i64>,
     /// `y` at the quit question: quit once this many syncs have finished (the one
     /// running, if any, then the one asked for).
     pub quit_after_sync: Option<u8>,
@@ -156,6 +158,7 @@ impl State {
             refusals: Vec::new(),
             refusals_new: 0,
             refusals_cursor: Cursor::default(),
+            withdraw_edit: None,
             quit_after_sync: None,
             sync_asked: false,
         }
@@ -222,11 +225,13 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
                 && let Some(View::Form(form)) = s.stack.last_mut()
             {
                 let lang = s.theme.lang;
+                let before = form.values();
                 let next = form.on_key(ev, lang);
                 if form.closed {
                     s.stack.pop();
+                    return next;
                 }
-                return next;
+                return next.or_else(|| draft_if_changed(form, before));
             }
             let key = Key::from_event(&ev)?;
             on_key(s, key)
@@ -240,9 +245,7 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
                     let h = s.list_height();
                     s.tree.type_ahead(text.trim(), h);
                 }
-                None => {
-                    type_into_view(s, &text);
-                }
+                None => return type_into_view(s, &text),
             }
             None
         }
@@ -447,25 +450,43 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
         Action::Refusals(list, unseen) => {
             s.refusals_new = (unseen as usize).min(list.len());
             s.refusals = list;
-            s.refusals_cursor = Cursor::default();
+            // The cursor stays where it was (a withdrawal reads the list again).
+            let pos = if s.overlay == Some(Overlay::Refusals) {
+                s.refusals_cursor
+                    .pos
+                    .min(s.refusals.len().saturating_sub(1))
+            } else {
+                0
+            };
+            s.refusals_cursor = Cursor { pos, offset: 0 };
+            s.withdraw_edit = None;
             s.overlay = Some(Overlay::Refusals);
             // Seen now: the status bar's count goes.
             s.status.unseen_refusals = 0;
             None
         }
-        Action::EditQueued(id) => {
-            // The form closes; the person under it is read again with the pending marks.
-            if matches!(s.stack.last(), Some(View::Form(f)) if f.person.id == id) {
+        Action::EditQueued(key) => {
+            // The form closes; the record under it is read again with the pending marks.
+            if matches!(s.stack.last(), Some(View::Form(f)) if f.key() == key) {
                 s.stack.pop();
             }
-            if matches!(s.stack.last(), Some(View::Person(p)) if p.data.person.id == id) {
-                return Some(Action::Effect(Effect::LoadPerson(id)));
+            match s.stack.last() {
+                Some(View::Person(p)) => Some(Action::Effect(Effect::LoadPerson(p.data.person.id))),
+                Some(View::Unit(u)) => Some(Action::Effect(Effect::LoadUnit(u.data.org.id))),
+                _ => None,
+            }
+        }
+        Action::DraftFound(key, draft) => {
+            if let Some(View::Form(f)) = s.stack.last_mut()
+                && f.key() == key
+            {
+                f.offer_draft(draft);
             }
             None
         }
         Action::EditRefused(errors) => {
             if let Some(View::Form(f)) = s.stack.last_mut() {
-                f.refused(errors, s.theme.lang);
+                f.refused(errors);
             }
             s.note(M::FormFix.get(s.theme.lang), true);
             None
@@ -536,6 +557,31 @@ fn on_key(s: &mut State, key: Key) -> Option<Action> {
     if s.overlay == Some(Overlay::ConfirmQuit) {
         return confirm_quit(s, key);
     }
+    // In the refusals list an edit not sent yet may be withdrawn: w, then y.
+    if s.overlay == Some(Overlay::Refusals) && !s.read_only {
+        use super::keymap::{KeyCodeOrd, Named};
+        if let Some(seq) = s.withdraw_edit {
+            match key.code {
+                KeyCodeOrd::Char('y' | 'Y') if !key.ctrl => {
+                    s.withdraw_edit = None;
+                    return Some(Action::Effect(Effect::WithdrawEdit(seq)));
+                }
+                KeyCodeOrd::Char('n' | 'N') | KeyCodeOrd::Named(Named::Esc) => {
+                    s.withdraw_edit = None;
+                }
+                _ => {}
+            }
+            return None;
+        }
+        if key.code == KeyCodeOrd::Char('w')
+            && !key.ctrl
+            && let Some(e) = s.refusals.get(s.refusals_cursor.pos)
+            && e.state == crate::store::outbox::State::Queued
+        {
+            s.withdraw_edit = Some(e.seq);
+            return None;
+        }
+    }
     // In the refusals list, an edit in conflict is settled on the spot: m keeps the
     // clerk's values (re-queued on the server's), s takes the server's.
     if s.overlay == Some(Overlay::Refusals)
@@ -570,7 +616,7 @@ fn on_key(s: &mut State, key: Key) -> Option<Action> {
                 Mode::Palette => s.palette.type_text(text, &s.units, s.theme.lang),
                 Mode::Input => {
                     let text = text.to_string();
-                    type_into_view(s, &text);
+                    return type_into_view(s, &text);
                 }
                 Mode::Tree if text != " " => {
                     let h = s.list_height();
@@ -754,10 +800,17 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             Cmd::Warnings => Some(Action::Effect(Effect::Open(
                 super::screens::ScreenRequest::Warnings { kind: None },
             ))),
-            Cmd::EditPerson | Cmd::ExitPerson => {
-                open_form(s, cmd);
-                None
-            }
+            Cmd::EditPerson
+            | Cmd::ExitPerson
+            | Cmd::AddPerson
+            | Cmd::TransferPerson
+            | Cmd::RestorePerson
+            | Cmd::EditUnit
+            | Cmd::MoveUnit
+            | Cmd::AbolishUnit
+            | Cmd::AddDept
+            | Cmd::LedgerEntry
+            | Cmd::PostsEntry => open_form(s, cmd),
             other => match s.stack.last_mut() {
                 None => s.tree.handle(other, height),
                 Some(View::Unit(v)) => v.handle(other, height.saturating_sub(1)),
@@ -854,46 +907,99 @@ fn export_table(s: &mut State, arg: &str) -> Option<Action> {
     }
 }
 
-/// `e` / `x` on a person: the form over them.
-fn open_form(s: &mut State, cmd: Cmd) {
-    use super::form::FormView;
+/// A form over the person or the unit in front (or, for 增员登记, the unit under the
+/// tree's cursor); its draft, if one was kept, is asked for.
+fn open_form(s: &mut State, cmd: Cmd) -> Option<Action> {
+    use super::form::{FormView, Units};
     let today = s.now.date_naive();
-    let Some(View::Person(p)) = s.stack.last() else {
-        return;
+    let lang = s.lang();
+    let units = Units {
+        index: s.palette.index.clone(),
+        names: s.units.clone(),
     };
-    let person = p.data.person.clone();
-    let form = if cmd == Cmd::EditPerson {
-        let mut form = FormView::edit(person, p.data.pending.clone(), p.revealed);
-        // A record with a data-check problem opens at the field to fix (a missing
-        // field's name is in the message).
-        let fault = p.data.problems.iter().find_map(|pr| {
-            crate::model::checks::Problem::field_of_code(&pr.code).or_else(|| {
-                crate::model::edit::PersonField::ALL
-                    .iter()
-                    .find(|f| pr.code == "missing-field" && pr.message.contains(f.zh()))
-                    .map(|f| f.key())
-            })
-        });
-        if let Some(key) = fault {
-            form.focus_field(key);
+    let form = match (cmd, s.stack.last()) {
+        (Cmd::EditPerson, Some(View::Person(p))) => {
+            let mut form =
+                FormView::edit(p.data.person.clone(), p.data.pending.clone(), p.revealed);
+            // A record with a data-check problem opens at the field to fix (a missing
+            // field's name is in the message).
+            let fault = p.data.problems.iter().find_map(|pr| {
+                crate::model::checks::Problem::field_of_code(&pr.code).or_else(|| {
+                    crate::model::edit::PersonField::ALL
+                        .iter()
+                        .find(|f| pr.code == "missing-field" && pr.message.contains(f.zh()))
+                        .map(|f| f.key())
+                })
+            });
+            if let Some(key) = fault {
+                form.focus_field(key);
+            }
+            form
         }
-        form
-    } else {
-        FormView::exit(person, today)
+        (Cmd::ExitPerson, Some(View::Person(p))) => FormView::exit(p.data.person.clone(), today),
+        (Cmd::TransferPerson | Cmd::RestorePerson, Some(View::Person(p))) => {
+            let active = p.data.person.status == crate::model::PersonStatus::Active;
+            match (cmd, active) {
+                (Cmd::TransferPerson, true) => FormView::transfer(p.data.person.clone(), units),
+                (Cmd::RestorePerson, false) => FormView::restore(p.data.person.clone()),
+                (Cmd::TransferPerson, false) => {
+                    s.note(M::FormNotActive.get(lang), true);
+                    return None;
+                }
+                _ => {
+                    s.note(M::FormAlreadyActive.get(lang), true);
+                    return None;
+                }
+            }
+        }
+        // A unit's forms open over the unit in front, or on the tree over the unit under
+        // the cursor (`+` is bound there; a keymap may bind the others too).
+        (_, Some(View::Unit(_)) | None) => {
+            let org = match s.stack.last() {
+                Some(View::Unit(u)) => u.data.org.clone(),
+                _ => s.tree.nodes.get(&s.tree.selected()?)?.node.org.clone(),
+            };
+            match cmd {
+                Cmd::AddPerson => FormView::add(org, today),
+                Cmd::EditUnit => FormView::org_edit(org),
+                Cmd::MoveUnit => FormView::org_move(org, units),
+                Cmd::AbolishUnit => FormView::org_abolish(org),
+                Cmd::AddDept => FormView::add_dept(org),
+                Cmd::LedgerEntry => FormView::ledger(org, today),
+                Cmd::PostsEntry => FormView::posts(org, today),
+                _ => return None,
+            }
+        }
+        _ => return None,
     };
+    let mut form = form;
+    form.lang = lang;
+    let key = form.key();
     s.stack.push(View::Form(Box::new(form)));
+    Some(Action::Effect(Effect::LoadDraft(key)))
+}
+
+/// A form whose values changed keeps them as a draft (written by the executor).
+fn draft_if_changed(form: &super::form::FormView, before: super::form::Draft) -> Option<Action> {
+    let now = form.values();
+    (now != before).then(|| Action::Effect(Effect::SaveDraft(form.key(), now)))
 }
 
 /// Text typed or pasted into the view in front, when it has an input open.
-fn type_into_view(s: &mut State, text: &str) {
+fn type_into_view(s: &mut State, text: &str) -> Option<Action> {
     match s.stack.last_mut() {
         Some(View::Unit(v)) if v.typing() => v.type_text(text),
         Some(View::Person(v)) if v.career.typing() => v.career.type_text(text),
         Some(View::Inbox(v)) if v.typing() => v.type_text(text),
         Some(View::Audit(t)) if t.typing() => t.type_text(text),
-        Some(View::Form(f)) => f.type_text(text),
+        Some(View::Form(f)) => {
+            let before = f.values();
+            f.type_text(text);
+            return draft_if_changed(f, before);
+        }
         _ => {}
     }
+    None
 }
 
 fn run_text(run: &Run) -> String {

@@ -697,3 +697,6 @@ mod person_tests;
 // The person edit and exit forms (issue 15).
 #[path = "forms_tests.rs"]
 mod forms_tests;
+// The other forms of data maintenance, drafts and withdrawing an edit (issue 15).
+#[path = "forms2_tests.rs"]
+mod forms2_tests;

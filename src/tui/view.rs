@@ -77,7 +77,7 @@ fn breadcrumbs(s: &State) -> Vec<String> {
             p
         }
         Some(View::Audit(_)) => vec![M::CmdAudit.get(s.theme.lang).to_string()],
-        Some(View::Form(v)) => vec![v.person.name.clone(), v.what(s.theme.lang).to_string()],
+        Some(View::Form(v)) => vec![v.name().to_string(), v.what(s.theme.lang).to_string()],
         Some(View::Screen(v)) => vec![v.title(s.theme.lang)],
         Some(View::Loading(key)) => vec![loading_title(s, key)],
         None => s
@@ -866,7 +866,10 @@ fn render_refusals(s: &State, f: &mut Frame, body: Rect) {
     let w = inner.width as usize;
     let e = theme.ellipsis();
     let mut lines = vec![
-        Line::styled(fit(M::RefusalsHint.get(lang), w, e), theme.dim()),
+        match s.withdraw_edit {
+            Some(_) => Line::styled(fit(M::WithdrawEditAsk.get(lang), w, e), theme.warn()),
+            None => Line::styled(fit(M::RefusalsHint.get(lang), w, e), theme.dim()),
+        },
         Line::raw(""),
     ];
     if s.refusals.is_empty() {
@@ -876,7 +879,10 @@ fn render_refusals(s: &State, f: &mut Frame, body: Rect) {
     let c = &s.refusals_cursor;
     let offset = visible_offset(c.pos, c.offset, height / 2);
     for (i, e) in s.refusals.iter().enumerate().skip(offset) {
-        let new = if i < s.refusals_new {
+        let queued = e.state == crate::store::outbox::State::Queued;
+        let new = if queued {
+            format!("[{}] ", M::QueuedEditMark.get(lang))
+        } else if i < s.refusals_new {
             format!("[{}] ", M::RefusalNew.get(lang))
         } else {
             String::new()
@@ -899,16 +905,16 @@ fn render_refusals(s: &State, f: &mut Frame, body: Rect) {
                 format!("{new}request {} {}: ", e.approval_id, e.verdict().en())
             }
         };
-        let mut line = Line::from(vec![
-            Span::styled(head, theme.error()),
-            Span::raw(
-                e.outcome
-                    .as_ref()
-                    .and_then(|o| o.say_refusal(theme.lang))
-                    .or_else(|| e.reason.clone())
-                    .unwrap_or_default(),
-            ),
-        ]);
+        let (head_style, reason) = if queued {
+            (theme.warn(), M::QueuedEditHint.get(lang).to_string())
+        } else {
+            let said = e.outcome.as_ref().and_then(|o| o.say_refusal(lang));
+            (
+                theme.error(),
+                said.or_else(|| e.reason.clone()).unwrap_or_default(),
+            )
+        };
+        let mut line = Line::from(vec![Span::styled(head, head_style), Span::raw(reason)]);
         if i == c.pos {
             line = line.style(theme.selected());
         }
