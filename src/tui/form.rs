@@ -756,7 +756,10 @@ impl FormView {
                 return Some(Action::Effect(Effect::DeleteDraft(self.key())));
             }
             KeyCode::Tab => {
-                if self.pick.is_some() && !self.matches().is_empty() {
+                // Tab takes the highlighted term only when the clerk chose it: typed a
+                // filter or moved in the list. An emptied field stays empty.
+                let typed = !self.focused().input.value().trim().is_empty();
+                if self.pick.is_some_and(|p| p > 0 || typed) && !self.matches().is_empty() {
                     self.take_pick();
                 }
                 self.move_focus(true);

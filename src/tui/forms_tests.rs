@@ -305,3 +305,22 @@ fn an_edit_in_conflict_shows_three_values_and_is_settled_from_the_refusals_list(
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn tab_through_an_emptied_choice_leaves_it_empty_and_takes_a_chosen_term() {
+    let mut h = h();
+    h.keys(&["e"]);
+    to_field(&mut h, PersonField::LeaderPost);
+    // The list opens over the whole vocabulary when the field is emptied; Tab passes on.
+    h.keys(&["<C-u>"]);
+    h.keys(&["<Tab>"]);
+    assert_eq!(value(&h, PersonField::LeaderPost), "");
+    // Back, open the list and move in it: Tab takes the highlighted term.
+    h.keys(&["<S-Tab>", "<F4>", "<Down>", "<Tab>"]);
+    let chosen = value(&h, PersonField::LeaderPost);
+    assert!(!chosen.is_empty(), "a term was chosen");
+    assert_eq!(
+        Some(chosen),
+        PersonField::LeaderPost.choices().get(1).cloned()
+    );
+}
