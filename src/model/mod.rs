@@ -4,6 +4,7 @@
 pub mod approval;
 pub mod checks;
 pub mod edit;
+pub mod forecast;
 pub mod idcard;
 mod labels;
 pub mod quota;

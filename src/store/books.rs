@@ -6,15 +6,17 @@
 
 use super::Result;
 use super::rows::{
-    LEDGER_COLUMNS, ORG_COLUMNS, POST_COLUMNS, opt_vocab, read_ledger, read_org, read_post, vocab,
+    APPROVAL_COLUMNS, LEDGER_COLUMNS, ORG_COLUMNS, POST_COLUMNS, opt_vocab, read_approval,
+    read_ledger, read_org, read_post, vocab,
 };
 use crate::model::{
-    LedgerEntry, Org, OrgId, Person, PersonStatus, PostEntry, PostSlot, PostType, Sex,
+    Approval, ApprovalKind, ApprovalStatus, LedgerEntry, Org, OrgId, Person, PersonId,
+    PersonStatus, PostEntry, PostSlot, PostType, Sex,
 };
 use chrono::NaiveDate;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The columns of a person the reports count by; the rest (name, ID number, school …)
 /// are neither read nor needed, and stay empty in the [`Person`]s returned.
@@ -139,4 +141,48 @@ pub fn subtree_rows(conn: &Connection, root: OrgId) -> Result<SubtreeRows> {
         posts,
         persons,
     })
+}
+
+/// The requests about units of a subtree the forecast takes as approved: those
+/// waiting for a decision (待审批) and approved staffing plans still holding places
+/// back (已批未用), in id order.
+pub fn subtree_requests(conn: &Connection, root: OrgId) -> Result<Vec<Approval>> {
+    let path: Option<String> = conn
+        .prepare_cached("SELECT path FROM org_tree WHERE org_id = ?")?
+        .query_row([root], |r| r.get(0))
+        .optional()?;
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT {APPROVAL_COLUMNS} FROM approvals \
+         WHERE org_id IN (SELECT org_id FROM org_tree WHERE path >= ?1 AND path < ?1 || x'ff') \
+         AND (status = ?2 OR (status = ?3 AND kind = ?4 AND plan_used < amount)) ORDER BY id"
+    );
+    let rows = conn
+        .prepare(&sql)?
+        .query_map(
+            rusqlite::params![
+                path,
+                ApprovalStatus::Pending.code(),
+                ApprovalStatus::Approved.code(),
+                ApprovalKind::StaffingPlan.code()
+            ],
+            read_approval,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The names of the given persons (which [`subtree_rows`] leaves empty), by id; ids
+/// not in the cache are left out.
+pub fn person_names(conn: &Connection, ids: &[PersonId]) -> Result<HashMap<PersonId, String>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    let mut st = conn.prepare_cached("SELECT name FROM persons WHERE id = ?")?;
+    for id in ids {
+        if let Some(name) = st.query_row([id], |r| r.get(0)).optional()? {
+            out.insert(*id, name);
+        }
+    }
+    Ok(out)
 }
