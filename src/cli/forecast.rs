@@ -97,7 +97,11 @@ pub fn text(ctx: &Ctx, f: &Forecast) -> String {
             .chain([(ctx.w(W::FcTotal), y.total, y.total_with_requests)]);
         for (i, (name, fig, with)) in lines.enumerate() {
             rows.push(vec![
-                if i == 0 { y.year.to_string() } else { String::new() },
+                if i == 0 {
+                    y.year.to_string()
+                } else {
+                    String::new()
+                },
                 name.to_string(),
                 fig.end.retiring.to_string(),
                 fig.end.actual.to_string(),
@@ -124,9 +128,8 @@ pub fn text(ctx: &Ctx, f: &Forecast) -> String {
             ctx.w(W::FcBackYear),
             ctx.w(W::FcBackYearWith),
         ];
-        let year = |y: Option<i32>| {
-            y.map_or_else(|| ctx.f(W::FcBeyond, &[&last]), |y| y.to_string())
-        };
+        let year =
+            |y: Option<i32>| y.map_or_else(|| ctx.f(W::FcBeyond, &[&last]), |y| y.to_string());
         let rows: Vec<Vec<String>> = f
             .back_within
             .iter()
@@ -143,8 +146,12 @@ pub fn text(ctx: &Ctx, f: &Forecast) -> String {
         out.push_str(&super::table::render(&header, &rows));
     }
     out.push('\n');
-    out.push_str(&ctx.f(W::FcRetiringSummary, &[&f.retiring.len(), &f.overdue]));
+    out.push_str(&ctx.f(W::FcRetiringSummary, &[&f.retiring.len()]));
     out.push('\n');
+    if f.overdue > 0 {
+        out.push_str(&ctx.f(W::FcOverdue, &[&f.overdue]));
+        out.push('\n');
+    }
     out.push_str(&ctx.f(W::FcRequests, &[&f.requests]));
     out.push('\n');
     out

@@ -298,8 +298,9 @@ words! {
     FcBackYearWith => "含申请", "With req.";
     FcBeyond => "{}年后", "after {}";
     FcNoneOver => "没有超编单位。", "No unit is over its quota.";
-    FcRetiringSummary => "{} 人将在上述年份内到达法定退休年龄（名单见 --json，出生日期已遮盖）；{} 人已到龄未退，不计入上表。", "{} persons reach the statutory retirement age within these years (listed by --json, birth dates masked); {} past the age and still on the books are not in the table.";
-    FcRequests => "“含申请”各列把 {} 项待审批申请和已批未用计划视为同意并用足。", "The \"+req\" columns take {} pending requests and approved plans' held-back places as approved and used.";
+    FcRetiringSummary => "{} 人将在上述年份内到达法定退休年龄（名单见 --json，出生日期已遮盖）。", "{} persons retire in these years; --json lists them, birth dates masked.";
+    FcOverdue => "{} 人已到龄未退，不计入上表。", "{} past the retirement age and still on the books are not in the table.";
+    FcRequests => "“含申请”各列把 {} 项待审批申请和已批未用计划视为同意并用足。", "The +req columns take {} pending requests and plans' held places as used.";
     // Network.
     NoRuntime => "无法启动异步运行时", "cannot start the async runtime";
     UnknownScale => "未知的规模 `{}`（可用：small, county, city），请改用其中之一", "unknown scale `{}` (use: small, county, city)";

@@ -11,7 +11,9 @@
 //! figures through `model::forecast::project`. Subtree figures are field-wise sums of
 //! unit figures, as `model::quota` adds them, so 空编 and 超编 show side by side.
 
-use crate::model::forecast::{YearEnd, back_within, overdue, project, retiring_year, with_requests};
+use crate::model::forecast::{
+    YearEnd, back_within, overdue, project, retiring_year, with_requests,
+};
 use crate::model::quota::UnitTally;
 use crate::model::*;
 use crate::store::Result;
@@ -257,11 +259,7 @@ pub fn build(conn: &Connection, p: &Params) -> Result<Forecast> {
                 actual: a.actual,
                 over: a.actual - a.approved,
                 year: year(back_within(a.approved, a.actual, &a.retiring)),
-                year_with_requests: year(back_within(
-                    a.approved,
-                    actual_with,
-                    &a.retiring_with,
-                )),
+                year_with_requests: year(back_within(a.approved, actual_with, &a.retiring_with)),
             });
         }
     }
@@ -299,7 +297,10 @@ pub fn build(conn: &Connection, p: &Params) -> Result<Forecast> {
         })
         .collect();
     Ok(Forecast {
-        jurisdiction: orgs.get(&p.root).map(|o| o.name.clone()).unwrap_or_default(),
+        jurisdiction: orgs
+            .get(&p.root)
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
         org_id: p.root,
         as_of: p.today,
         years: years_out,
