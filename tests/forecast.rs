@@ -244,3 +244,254 @@ fn a_subtree_and_fewer_years_and_the_table_fits_80_columns() {
     let err = c.fails(&["forecast", "--years", "6"]);
     assert!(err.contains("1 到 5"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------
+// Figures as of a past day, with a transfer and a unit move in between.
+
+const PAST: &str = "2024-06-30";
+const MOVED_ON: &str = "2025-03-01";
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Per staffing type: units, 核定, 实有, 空编, 超编 of `root`'s subtree at the end of
+/// `d`, recounted from the rows: every move and transfer after the day walked back
+/// newest first, then the ledger and the persons on the books that day summed.
+fn recount(data: &Dataset, root: OrgId, d: NaiveDate) -> BTreeMap<String, [i64; 5]> {
+    let mut parent: BTreeMap<OrgId, Option<OrgId>> =
+        data.orgs.iter().map(|o| (o.id, o.parent_id)).collect();
+    let mut place: BTreeMap<PersonId, OrgId> =
+        data.persons.iter().map(|p| (p.id, p.org_id)).collect();
+    let mut later: Vec<&Event> = data.events.iter().filter(|e| e.date > d).collect();
+    later.sort_by_key(|e| std::cmp::Reverse((e.date, e.id)));
+    for e in later {
+        match (e.kind, e.subject, e.from_org) {
+            (EventKind::Transfer, Subject::Person(p), Some(from)) => {
+                place.insert(p, from);
+            }
+            (EventKind::Moved, Subject::Org(o), Some(from)) if parent.contains_key(&from) => {
+                parent.insert(o, Some(from));
+            }
+            _ => {}
+        }
+    }
+    let inside = |mut id: OrgId| {
+        for _ in 0..100 {
+            if id == root {
+                return true;
+            }
+            match parent.get(&id).copied().flatten() {
+                Some(p) => id = p,
+                None => return false,
+            }
+        }
+        false
+    };
+    let mut units: BTreeMap<(OrgId, String), (i64, i64)> = BTreeMap::new();
+    for e in data
+        .ledger
+        .iter()
+        .filter(|e| e.date <= d && inside(e.org_id))
+    {
+        units
+            .entry((e.org_id, e.staffing_type.zh().to_string()))
+            .or_default()
+            .0 += i64::from(e.delta);
+    }
+    for p in &data.persons {
+        let entered = p.entry_date.is_none_or(|e| e <= d);
+        let there = match p.status {
+            PersonStatus::Active => p.exit_date.is_none_or(|x| x > d),
+            PersonStatus::Retired | PersonStatus::Former => p.exit_date.is_some_and(|x| x > d),
+            PersonStatus::Pending => false,
+        };
+        let org = place[&p.id];
+        if let (true, true, Some(t)) = (entered, there, p.staffing_type)
+            && inside(org)
+        {
+            units.entry((org, t.zh().to_string())).or_default().1 += 1;
+        }
+    }
+    let mut out: BTreeMap<String, [i64; 5]> = BTreeMap::new();
+    for ((_, t), (a, x)) in units {
+        if a == 0 && x == 0 {
+            continue;
+        }
+        let f = out.entry(t).or_default();
+        f[0] += 1;
+        f[1] += a;
+        f[2] += x;
+        f[3] += (a - x).max(0);
+        f[4] += (x - a).max(0);
+    }
+    out
+}
+
+/// The establishment report's figures per staffing type, summed over the systems.
+fn reported(r: &Value) -> BTreeMap<String, [i64; 5]> {
+    let cols: Vec<&str> = r["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let at = |name: &str| cols.iter().position(|c| *c == name).unwrap();
+    let t = at("编制类型");
+    let figs = ["单位数", "编制/核定", "编制/实有", "编制/空编", "编制/超编"].map(at);
+    let mut out: BTreeMap<String, [i64; 5]> = BTreeMap::new();
+    for row in r["rows"].as_array().unwrap() {
+        let f = out.entry(row[t].as_str().unwrap().to_string()).or_default();
+        for (i, c) in figs.iter().enumerate() {
+            f[i] += n(&row[*c]);
+        }
+    }
+    out.retain(|_, f| *f != [0; 5]);
+    out
+}
+
+/// The top-level unit (a child of the root) a unit sits under now.
+fn top_of(data: &Dataset, root: OrgId, mut id: OrgId) -> OrgId {
+    let parent: BTreeMap<OrgId, Option<OrgId>> =
+        data.orgs.iter().map(|o| (o.id, o.parent_id)).collect();
+    while let Some(Some(p)) = parent.get(&id) {
+        if *p == root {
+            return id;
+        }
+        id = *p;
+    }
+    id
+}
+
+#[test]
+fn as_of_a_past_day_equals_a_recount_with_a_transfer_and_a_unit_move_between() {
+    let mut data = generate(Scale::Small, 7);
+    let past = day(PAST);
+    let root = data.orgs.iter().find(|o| o.parent_id.is_none()).unwrap().id;
+    let approved_then = |data: &Dataset, org: OrgId| -> i64 {
+        data.ledger
+            .iter()
+            .filter(|e| e.org_id == org && e.date <= past)
+            .map(|e| i64::from(e.delta))
+            .sum()
+    };
+    // A person on the books then and now, transferred after the day into a unit under
+    // another top-level unit.
+    let p = data
+        .persons
+        .iter()
+        .position(|p| {
+            p.status == PersonStatus::Active
+                && p.staffing_type.is_some()
+                && p.entry_date.is_some_and(|e| e <= past)
+                && p.exit_date.is_none()
+                && p.org_id != root
+        })
+        .unwrap();
+    let from = data.persons[p].org_id;
+    let to = data
+        .orgs
+        .iter()
+        .find(|o| {
+            o.id != root && !o.abolished && top_of(&data, root, o.id) != top_of(&data, root, from)
+        })
+        .unwrap()
+        .id;
+    // A unit with a quota then, two levels down, moved after the day under another
+    // top-level unit.
+    let u = data
+        .orgs
+        .iter()
+        .find(|o| {
+            !o.abolished
+                && o.parent_id.is_some_and(|p| p != root)
+                && approved_then(&data, o.id) > 0
+                && top_of(&data, root, o.id) != top_of(&data, root, from)
+        })
+        .unwrap()
+        .clone();
+    let old_parent = u.parent_id.unwrap();
+    let new_parent = data
+        .orgs
+        .iter()
+        .find(|o| {
+            o.parent_id == Some(root)
+                && !o.abolished
+                && o.id != top_of(&data, root, u.id)
+                && o.id != top_of(&data, root, from)
+        })
+        .unwrap()
+        .id;
+    let next = data.events.iter().map(|e| e.id).max().unwrap_or(0) + 1;
+    let moved = |id, subject, kind, from: OrgId, to: OrgId| Event {
+        id,
+        subject,
+        kind,
+        date: day(MOVED_ON),
+        doc_no: None,
+        summary: "测试".into(),
+        operator: "测试".into(),
+        from_org: Some(from),
+        to_org: Some(to),
+    };
+    let pid = data.persons[p].id;
+    data.events.push(moved(
+        next,
+        Subject::Person(pid),
+        EventKind::Transfer,
+        from,
+        to,
+    ));
+    data.persons[p].org_id = to;
+    data.persons[p].leader_post = None;
+    data.events.push(moved(
+        next + 1,
+        Subject::Org(u.id),
+        EventKind::Moved,
+        old_parent,
+        new_parent,
+    ));
+    data.orgs
+        .iter_mut()
+        .find(|o| o.id == u.id)
+        .unwrap()
+        .parent_id = Some(new_parent);
+
+    let (_dir, cache) = cache_of(&data);
+    let subtrees = [
+        root,
+        old_parent,
+        top_of(&data, root, old_parent),
+        new_parent,
+        from,
+        top_of(&data, root, from),
+        to,
+        top_of(&data, root, to),
+    ];
+    for org in subtrees {
+        for d in [PAST, MOVED_ON, TODAY] {
+            let (r, _) = run_json(
+                &cache,
+                &[
+                    "report",
+                    "establishment",
+                    "--org",
+                    &org.to_string(),
+                    "--as-of",
+                    d,
+                    "--format",
+                    "json",
+                ],
+            );
+            assert_eq!(
+                reported(&r),
+                recount(&data, org, day(d)),
+                "unit {org} as of {d}"
+            );
+        }
+    }
+    // The move shows: the old parent counted the moved unit then and not now.
+    let then = recount(&data, old_parent, past);
+    let now = recount(&data, old_parent, today());
+    assert_ne!(then, now, "the unit move changes the old parent's figures");
+}

@@ -5,7 +5,8 @@
 //!
 //! Every figure goes through the model: 核定/实有/空编/超编 through
 //! `model::quota::UnitTally` (fed the ledger entries dated on or before the day and the
-//! persons on the books that day, `Person::as_on`), retirement months through
+//! persons on the books that day, `Person::as_on`, in the units they were in and with
+//! the units under the parents they had: `store::books::subtree_rows_on`), retirement months through
 //! `model::retirement`, age bands through `store::stats::AgeBand`.
 
 use super::{ExportError, write_private};
@@ -13,7 +14,7 @@ use crate::model::quota::{PostFigure, QuotaFigure, UnitTally};
 use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
 use crate::store::Result;
-use crate::store::books::{SubtreeRows, subtree_rows};
+use crate::store::books::{SubtreeRows, subtree_rows_on};
 use crate::store::stats::AgeBand;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
@@ -195,7 +196,9 @@ fn s(lang: Lang, zh: &'static str, en: &'static str) -> String {
 
 /// Builds a report of the subtree's rows.
 pub fn build(conn: &Connection, kind: Kind, p: &Params) -> Result<Report> {
-    let rows = subtree_rows(conn, p.root)?;
+    // 人员变动表 places persons as they stood at the period's end.
+    let day = if kind == Kind::Changes { p.to } else { p.as_of };
+    let rows = subtree_rows_on(conn, p.root, day)?;
     let books = Books::new(&rows, p.root, p.as_of);
     let lang = p.lang;
     let (header, lead, body) = match kind {
