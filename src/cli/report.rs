@@ -72,7 +72,7 @@ pub fn report(ctx: &Ctx, a: ReportArgs) -> Result<()> {
     {
         bail!(ctx.f(W::ExportIsCache, &[&out.display()]));
     }
-    let as_of = date(ctx, &a.as_of)?.unwrap_or_else(|| default_day(kind, super::today_date()));
+    let as_of = date(ctx, &a.as_of)?.unwrap_or_else(|| kind.default_as_of(super::today_date()));
     let to = date(ctx, &a.to)?.unwrap_or(as_of);
     let from = date(ctx, &a.from)?
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).expect("1 January"));
@@ -123,18 +123,6 @@ pub fn report(ctx: &Ctx, a: ReportArgs) -> Result<()> {
         ctx.f(W::ReportWritten, &[&r.rows.len(), &out.display()])
     )?;
     Ok(())
-}
-
-/// The day a report is as of when none is asked for: the annual statistical report
-/// (总表) is filed with figures as of 31 December, so it is the last year's end; every
-/// other report stands today.
-fn default_day(kind: Kind, today: NaiveDate) -> NaiveDate {
-    match kind {
-        Kind::Establishment => {
-            NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).expect("31 December")
-        }
-        _ => today,
-    }
 }
 
 /// The report as a flat table: its columns, its rows, the totals row last.

@@ -79,7 +79,7 @@ impl Column {
 
 /// A standard report: what `--format json` prints, with the two-row header kept for
 /// the workbook.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub title: String,
     pub jurisdiction: String,
@@ -159,6 +159,18 @@ impl Kind {
             ),
         };
         pick(lang, zh, en)
+    }
+
+    /// The day the report stands on when none is asked for: the annual statistical
+    /// report (总表) is filed with figures as of 31 December, so it is the last year's
+    /// end; every other report stands today.
+    pub fn default_as_of(self, today: NaiveDate) -> NaiveDate {
+        match self {
+            Kind::Establishment => {
+                NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).expect("31 December")
+            }
+            _ => today,
+        }
     }
 
     /// By its command-line name or its Chinese title.

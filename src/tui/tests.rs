@@ -697,3 +697,6 @@ mod person_tests;
 // The person edit and exit forms (issue 15).
 #[path = "forms_tests.rs"]
 mod forms_tests;
+// The 报表 and 推演 screens (issue 17).
+#[path = "report_tests.rs"]
+mod report_tests;
