@@ -135,6 +135,10 @@ struct Acc {
     retiring_with: Vec<i64>,
 }
 
+/// One year's sums: per staffing type and in all, as the books stand and with the
+/// requests.
+type YearSums = (BTreeMap<StaffingType, (Figure, Figure)>, Figure, Figure);
+
 /// Builds the forecast of a subtree.
 pub fn build(conn: &Connection, p: &Params) -> Result<Forecast> {
     let years = p.years.clamp(1, MAX_YEARS);
@@ -235,8 +239,7 @@ pub fn build(conn: &Connection, p: &Params) -> Result<Forecast> {
     }
 
     let first = now.year;
-    let mut out: Vec<(BTreeMap<StaffingType, (Figure, Figure)>, Figure, Figure)> =
-        vec![Default::default(); years];
+    let mut out: Vec<YearSums> = vec![Default::default(); years];
     let mut back = Vec::new();
     for (&(org, t), a) in &acc {
         let base = project(a.approved, a.actual, &a.retiring);

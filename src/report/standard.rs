@@ -10,8 +10,8 @@
 //! `model::retirement`, age bands through `store::stats::AgeBand`.
 
 use super::{ExportError, write_private};
+use crate::model::forecast::retiring_year;
 use crate::model::quota::{PostFigure, QuotaFigure, UnitTally};
-use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
 use crate::store::Result;
 use crate::store::books::{SubtreeRows, subtree_rows_on};
@@ -695,14 +695,11 @@ fn retirement(b: &Books, lang: Lang) -> Body {
     let types = StaffingType::ALL;
     let mut counts = vec![vec![0i64; types.len()]; FORECAST_YEARS as usize];
     for p in b.occupying() {
-        let (Some(birth), Some(t)) = (p.birth_date, p.staffing_type) else {
-            continue;
-        };
-        let m = retirement_month(Rule::for_person(p.sex, p.post_type), YearMonth::of(birth));
-        let year = m.year - first;
-        if m > now && (0..FORECAST_YEARS).contains(&year) {
+        let Some(t) = p.staffing_type else { continue };
+        // The forecast's rule (推演 counts the same persons in the same years).
+        if let Some(year) = retiring_year(p, now, FORECAST_YEARS as usize) {
             let i = types.iter().position(|x| *x == t).unwrap_or(0);
-            counts[year as usize][i] += 1;
+            counts[year][i] += 1;
         }
     }
     let mut header = vec![Column::single(s(lang, "年度", "Year"))];

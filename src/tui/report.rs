@@ -187,11 +187,11 @@ impl ReportScreen {
         let lead = self.report.lead.min(widths.len());
         let mut cols: Vec<usize> = (0..lead).collect();
         let mut used: usize = cols.iter().map(|&c| widths[c] + 1).sum();
-        for c in (lead + self.col)..widths.len() {
-            if used + widths[c] > width && cols.len() > lead {
+        for (c, w) in widths.iter().enumerate().skip(lead + self.col) {
+            if used + w > width && cols.len() > lead {
                 break;
             }
-            used += widths[c] + 1;
+            used += w + 1;
             cols.push(c);
         }
         cols
