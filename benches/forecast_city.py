@@ -1,8 +1,9 @@
 # The forecast and the as-of reports on a city, as measured for docs/BENCHMARKS.md (issue 17,
-# branch forecast): run in a directory holding city.db (see there), with B set below.
-import subprocess, time, resource, statistics, sys, os
-B="/work/wt-forecast/target/release/bianzhi"
-env=dict(os.environ, BIANZHI_CONFIG="/tmp/forecast-bench/c.toml", BIANZHI_LOG_DIR="/tmp/forecast-bench/log")
+# branch forecast): run in a directory holding city.db (see there), BIANZHI_BIN naming
+# the release binary.
+import os, resource, statistics, subprocess, time
+B=os.environ.get("BIANZHI_BIN", "target/release/bianzhi")
+env=dict(os.environ, BIANZHI_CONFIG=os.path.abspath("bench.toml"), BIANZHI_LOG_DIR=os.path.abspath("log"))
 def run(args, n=5):
     walls=[];cpus=[]
     for _ in range(n):
