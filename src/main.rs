@@ -54,6 +54,8 @@ enum Command {
     Export(cli::export::ExportArgs),
     /// Standard reports (标准报表) as of a day: `report list`, `report NAME`.
     Report(cli::report::ReportArgs),
+    /// Five-year forecast (推演): retirements, 空编 and 超编 year by year.
+    Forecast(cli::forecast::ForecastArgs),
     /// Compare another department's roster (XLSX, XLS, CSV) with the books (比对).
     Compare(cli::compare::CompareArgs),
     /// Open requests waiting for a decision.
@@ -104,6 +106,7 @@ fn main() -> ExitCode {
         Some(Command::Overview(a)) => cli::query::overview(&ctx, a),
         Some(Command::Export(a)) => cli::export::export(&ctx, a),
         Some(Command::Report(a)) => cli::report::report(&ctx, a),
+        Some(Command::Forecast(a)) => cli::forecast::forecast(&ctx, a),
         Some(Command::Compare(a)) => cli::compare::compare(&ctx, a),
         Some(Command::Inbox(a)) => cli::inbox::inbox(&ctx, a),
         Some(Command::Decide(a)) => cli::inbox::decide(&ctx, a),

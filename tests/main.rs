@@ -11,6 +11,7 @@ mod english;
 mod exec;
 mod faults;
 mod fixcheck;
+mod forecast;
 mod forms;
 mod forms2;
 mod fuzz;

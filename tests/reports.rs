@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 /// The day `tests/cli.rs` pins as today (`BIANZHI_TODAY`).
 const TODAY: &str = "2026-11-23";
 const PAST: &str = "2024-06-30";
+/// The annual report's default day: 31 December of the year before today's.
+const LAST_YEAR_END: &str = "2025-12-31";
 const NAMES: [&str; 7] = [
     "establishment",
     "institutions",
@@ -72,6 +74,12 @@ const TYPES: [(i64, &str); 6] = [
 const ON_BOOKS: &str = "status <> 4 AND (entry_date IS NULL OR entry_date <= ?1) AND \
      ((status = 1 AND (exit_date IS NULL OR exit_date > ?1)) OR (status IN (2, 3) AND exit_date > ?1))";
 
+/// The unit a person was in on `d`, in SQL: the one left by their first transfer (调动,
+/// event kind 12) after the day, or the one they are in now.
+const PLACED: &str = "COALESCE((SELECT from_org FROM events e WHERE e.subject_kind = 2 \
+     AND e.subject_id = persons.id AND e.kind = 12 AND e.date > ?1 AND e.from_org IS NOT NULL \
+     ORDER BY e.date, e.id LIMIT 1), org_id)";
+
 /// Per (unit, staffing type) on `d`: the ledger's sum and the persons holding it.
 fn recount(conn: &Connection, d: &str) -> BTreeMap<(i64, i64), (i64, i64)> {
     let mut out: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new();
@@ -87,7 +95,7 @@ fn recount(conn: &Connection, d: &str) -> BTreeMap<(i64, i64), (i64, i64)> {
     }
     let mut st = conn
         .prepare(&format!(
-            "SELECT org_id, staffing_type FROM persons WHERE staffing_type IS NOT NULL AND {ON_BOOKS}"
+            "SELECT {PLACED}, staffing_type FROM persons WHERE staffing_type IS NOT NULL AND {ON_BOOKS}"
         ))
         .unwrap();
     let rows = st.query_map([d], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
@@ -151,7 +159,12 @@ fn every_report_has_one_json_shape_and_totals_that_sum_its_rows() {
             "{name}"
         );
         assert_eq!(r["jurisdiction"], "青山县", "{name}");
-        assert_eq!(r["as_of"], TODAY, "{name}");
+        let day = if name == "establishment" {
+            LAST_YEAR_END
+        } else {
+            TODAY
+        };
+        assert_eq!(r["as_of"], day, "{name}");
         let width = r["columns"].as_array().unwrap().len();
         let rows = r["rows"].as_array().unwrap();
         assert!(!rows.is_empty(), "{name}");
@@ -175,7 +188,7 @@ fn every_report_has_one_json_shape_and_totals_that_sum_its_rows() {
 #[test]
 fn establishment_today_equals_the_current_figures() {
     let c = Cache::imported();
-    let r = report(&c, &["establishment"]);
+    let r = report(&c, &["establishment", "--as-of", TODAY]);
     let conn = conn(&c);
     // The current figures: the derived table the panels read, per unit and type.
     let mut current: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new();
@@ -203,8 +216,13 @@ fn establishment_today_equals_the_current_figures() {
     assert_eq!(total(&r, "编制/实有"), sums[2]);
     assert_eq!(total(&r, "编制/空编"), sums[3]);
     assert_eq!(total(&r, "编制/超编"), sums[4]);
-    // Asked for today explicitly: the same report.
-    assert_eq!(report(&c, &["establishment", "--as-of", TODAY]), r);
+    // Asked for no day, the annual report is as of 31 December of last year.
+    let annual = report(&c, &["establishment"]);
+    assert_eq!(annual["as_of"], LAST_YEAR_END);
+    assert_eq!(
+        report_by_type(&annual),
+        by_type(&recount(&conn, LAST_YEAR_END))
+    );
 }
 
 #[test]
@@ -215,7 +233,7 @@ fn establishment_as_of_a_past_date_matches_a_recount() {
     let conn = conn(&c);
     let want = by_type(&recount(&conn, PAST));
     assert_eq!(report_by_type(&past), want);
-    let now = report(&c, &["establishment"]);
+    let now = report(&c, &["establishment", "--as-of", TODAY]);
     assert_ne!(
         (total(&past, "编制/核定"), total(&past, "编制/实有")),
         (total(&now, "编制/核定"), total(&now, "编制/实有")),
@@ -378,13 +396,17 @@ fn xlsx_prints_as_offices_do() {
         0o600
     );
     let json = report(&c, &["establishment"]);
+    assert_eq!(json["as_of"], LAST_YEAR_END);
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     let sheet = wb.sheet_names()[0].clone();
     let range = wb.worksheet_range(&sheet).unwrap();
     let at = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
     assert_eq!(at(0, 0), Data::String("机构编制和实有人员总表".into()));
     let sub = at(1, 0).to_string();
-    assert!(sub.contains("青山县") && sub.contains(TODAY), "{sub}");
+    assert!(
+        sub.contains("青山县") && sub.contains(LAST_YEAR_END),
+        "{sub}"
+    );
     // Two header rows: 系统 spans both, 编制 spans 核定..超编 above their names.
     assert_eq!(at(2, 0), Data::String("系统".into()));
     assert_eq!(at(2, 3), Data::String("编制".into()));

@@ -137,15 +137,27 @@ fn tree_lookup_person_help_quit() {
 
     t.keys(&["r"]);
     t.wait_text(&p.id_number);
-    let n: i64 = Store::open(&cache)
-        .unwrap()
-        .conn()
-        .query_row(
-            "SELECT COUNT(*) FROM audit WHERE action = 'reveal'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    // The audit row is written by the writer thread after the frame that shows the
+    // number: wait for it (up to ten seconds) rather than race it.
+    let reveals = || -> i64 {
+        Store::open(&cache)
+            .unwrap()
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM audit WHERE action = 'reveal'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let mut n = reveals();
+    for _ in 0..100 {
+        if n > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        n = reveals();
+    }
     assert_eq!(n, 1, "the reveal is in the audit log");
 
     t.keys(&["?"]);

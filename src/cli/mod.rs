@@ -4,6 +4,7 @@ pub mod compare;
 pub mod data;
 pub mod errors;
 pub mod export;
+pub mod forecast;
 pub mod inbox;
 pub mod maintain;
 pub mod net;

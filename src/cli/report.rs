@@ -21,7 +21,8 @@ pub struct ReportArgs {
     /// Limit to this unit's subtree (id or name); default the whole jurisdiction.
     #[arg(long)]
     pub org: Option<String>,
-    /// Figures as they stood at the end of this day (YYYY-MM-DD); default today.
+    /// Figures as they stood at the end of this day (YYYY-MM-DD); default today, and
+    /// for the annual report (establishment, 总表) 31 December of last year.
     #[arg(long)]
     pub as_of: Option<String>,
     /// Start of the period of `changes` (YYYY-MM-DD); default 1 January of its end's year.
@@ -71,7 +72,7 @@ pub fn report(ctx: &Ctx, a: ReportArgs) -> Result<()> {
     {
         bail!(ctx.f(W::ExportIsCache, &[&out.display()]));
     }
-    let as_of = date(ctx, &a.as_of)?.unwrap_or_else(super::today_date);
+    let as_of = date(ctx, &a.as_of)?.unwrap_or_else(|| kind.default_as_of(super::today_date()));
     let to = date(ctx, &a.to)?.unwrap_or(as_of);
     let from = date(ctx, &a.from)?
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).expect("1 January"));

@@ -279,6 +279,28 @@ words! {
     PeriodBackwards => "起始日期 {} 晚于截止日期 {}，请调换后重试。", "The start date {} is after the end date {}: swap them and try again.";
     NothingToReport => "缓存中还没有数据，无法生成报表。请先执行 bianzhi sync。", "The cache holds no data yet: no report can be made. Run bianzhi sync first.";
     ReportWritten => "已写入报表（{} 行）到 {}", "Wrote the report ({} rows) to {}";
+    // Forecast (推演).
+    BadForecastYears => "推演年数 {} 不在 1 到 5 之间，请改用 --years 1 到 --years 5。", "{} years cannot be forecast: use --years 1 to --years 5.";
+    ForecastTitle => "{} 编制推演（{}年至{}年，自 {} 起，不补充人员）", "{}: forecast {} to {} from {}, no one hired";
+    FcYear => "年度", "Year";
+    FcType => "编制类型", "Type";
+    FcRetiring => "退休", "Retiring";
+    FcActual => "年末实有", "Actual";
+    FcVacant => "空编", "Vacant";
+    FcOver => "超编", "Over";
+    FcOneForOne => "出一进一", "1-for-1";
+    FcVacantWith => "含申请空编", "Vac.+req";
+    FcOverWith => "含申请超编", "Over+req";
+    FcTotal => "合计", "Total";
+    FcBackTitle => "超编单位回到编制内的年份（不补充人员）", "Over-quota units: the year each is back within its quota (no one hired)";
+    FcUnit => "单位", "Unit";
+    FcBackYear => "回到编制内", "Within in";
+    FcBackYearWith => "含申请", "With req.";
+    FcBeyond => "{}年后", "after {}";
+    FcNoneOver => "没有超编单位。", "No unit is over its quota.";
+    FcRetiringSummary => "{} 人将在上述年份内到达法定退休年龄（名单见 --json，出生日期已遮盖）。", "{} persons retire in these years; --json lists them, birth dates masked.";
+    FcOverdue => "{} 人已到龄未退，不计入上表。", "{} past the retirement age and still on the books are not in the table.";
+    FcRequests => "“含申请”各列把 {} 项待审批申请和已批未用计划视为同意并用足。", "The +req columns take {} pending requests and plans' held places as used.";
     // Network.
     NoRuntime => "无法启动异步运行时", "cannot start the async runtime";
     UnknownScale => "未知的规模 `{}`（可用：small, county, city），请改用其中之一", "unknown scale `{}` (use: small, county, city)";

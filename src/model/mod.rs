@@ -4,8 +4,10 @@
 pub mod approval;
 pub mod checks;
 pub mod edit;
+pub mod forecast;
 pub mod idcard;
 mod labels;
+pub mod placement;
 pub mod quota;
 pub mod refusal;
 pub mod retirement;
@@ -209,8 +211,9 @@ impl Person {
 
     /// The person as they stood on `date` when on the books then: active, not yet left,
     /// so that [`Person::occupies_quota`] and `quota::UnitTally` count them as of that
-    /// day by the same rules as today. The unit, staffing type and leadership post are
-    /// the ones recorded now (transfers and post changes are not replayed).
+    /// day by the same rules as today. The staffing type and leadership post are the
+    /// ones recorded now (post changes are not replayed); the unit a person was in
+    /// on the day is `placement`'s to say (the reports' rows carry it already).
     pub fn as_on(&self, date: NaiveDate) -> Option<Person> {
         if !self.on_books(date) {
             return None;

@@ -8,6 +8,7 @@ use crate::store::{Result, queries};
 use rusqlite::Connection;
 use std::path::Path;
 
+pub mod forecast;
 pub mod standard;
 
 /// A titled table of text cells.

@@ -5,15 +5,16 @@
 //!
 //! Every figure goes through the model: 核定/实有/空编/超编 through
 //! `model::quota::UnitTally` (fed the ledger entries dated on or before the day and the
-//! persons on the books that day, `Person::as_on`), retirement months through
+//! persons on the books that day, `Person::as_on`, in the units they were in and with
+//! the units under the parents they had: `store::books::subtree_rows_on`), retirement months through
 //! `model::retirement`, age bands through `store::stats::AgeBand`.
 
 use super::{ExportError, write_private};
+use crate::model::forecast::retiring_year;
 use crate::model::quota::{PostFigure, QuotaFigure, UnitTally};
-use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
 use crate::store::Result;
-use crate::store::books::{SubtreeRows, subtree_rows};
+use crate::store::books::{SubtreeRows, subtree_rows_on};
 use crate::store::stats::AgeBand;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
@@ -78,7 +79,7 @@ impl Column {
 
 /// A standard report: what `--format json` prints, with the two-row header kept for
 /// the workbook.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub title: String,
     pub jurisdiction: String,
@@ -160,6 +161,18 @@ impl Kind {
         pick(lang, zh, en)
     }
 
+    /// The day the report stands on when none is asked for: the annual statistical
+    /// report (总表) is filed with figures as of 31 December, so it is the last year's
+    /// end; every other report stands today.
+    pub fn default_as_of(self, today: NaiveDate) -> NaiveDate {
+        match self {
+            Kind::Establishment => {
+                NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).expect("31 December")
+            }
+            _ => today,
+        }
+    }
+
     /// By its command-line name or its Chinese title.
     pub fn parse(s: &str) -> Option<Kind> {
         let s = s.trim();
@@ -195,7 +208,9 @@ fn s(lang: Lang, zh: &'static str, en: &'static str) -> String {
 
 /// Builds a report of the subtree's rows.
 pub fn build(conn: &Connection, kind: Kind, p: &Params) -> Result<Report> {
-    let rows = subtree_rows(conn, p.root)?;
+    // 人员变动表 places persons as they stood at the period's end.
+    let day = if kind == Kind::Changes { p.to } else { p.as_of };
+    let rows = subtree_rows_on(conn, p.root, day)?;
     let books = Books::new(&rows, p.root, p.as_of);
     let lang = p.lang;
     let (header, lead, body) = match kind {
@@ -680,14 +695,11 @@ fn retirement(b: &Books, lang: Lang) -> Body {
     let types = StaffingType::ALL;
     let mut counts = vec![vec![0i64; types.len()]; FORECAST_YEARS as usize];
     for p in b.occupying() {
-        let (Some(birth), Some(t)) = (p.birth_date, p.staffing_type) else {
-            continue;
-        };
-        let m = retirement_month(Rule::for_person(p.sex, p.post_type), YearMonth::of(birth));
-        let year = m.year - first;
-        if m > now && (0..FORECAST_YEARS).contains(&year) {
+        let Some(t) = p.staffing_type else { continue };
+        // The forecast's rule (推演 counts the same persons in the same years).
+        if let Some(year) = retiring_year(p, now, FORECAST_YEARS as usize) {
             let i = types.iter().position(|x| *x == t).unwrap_or(0);
-            counts[year as usize][i] += 1;
+            counts[year][i] += 1;
         }
     }
     let mut header = vec![Column::single(s(lang, "年度", "Year"))];

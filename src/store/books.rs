@@ -6,15 +6,18 @@
 
 use super::Result;
 use super::rows::{
-    LEDGER_COLUMNS, ORG_COLUMNS, POST_COLUMNS, opt_vocab, read_ledger, read_org, read_post, vocab,
+    APPROVAL_COLUMNS, EVENT_COLUMNS, LEDGER_COLUMNS, ORG_COLUMNS, POST_COLUMNS, opt_vocab,
+    read_approval, read_event, read_ledger, read_org, read_post, vocab,
 };
+use crate::model::placement::placed_on;
 use crate::model::{
-    LedgerEntry, Org, OrgId, Person, PersonStatus, PostEntry, PostSlot, PostType, Sex,
+    Approval, ApprovalKind, ApprovalStatus, Event, EventKind, LedgerEntry, Org, OrgId, Person,
+    PersonId, PersonStatus, PostEntry, PostSlot, PostType, Sex, Subject,
 };
 use chrono::NaiveDate;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The columns of a person the reports count by; the rest (name, ID number, school …)
 /// are neither read nor needed, and stay empty in the [`Person`]s returned.
@@ -133,6 +136,133 @@ pub fn subtree_rows(conn: &Connection, root: OrgId) -> Result<SubtreeRows> {
         .query_map([&path], read_counted)?
         .collect::<rusqlite::Result<Vec<_>>>()?
     };
+    Ok(SubtreeRows {
+        orgs,
+        ledger,
+        posts,
+        persons,
+    })
+}
+
+/// The requests about units of a subtree the forecast takes as approved: those
+/// waiting for a decision (待审批) and approved staffing plans still holding places
+/// back (已批未用), in id order.
+pub fn subtree_requests(conn: &Connection, root: OrgId) -> Result<Vec<Approval>> {
+    let path: Option<String> = conn
+        .prepare_cached("SELECT path FROM org_tree WHERE org_id = ?")?
+        .query_row([root], |r| r.get(0))
+        .optional()?;
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT {APPROVAL_COLUMNS} FROM approvals \
+         WHERE org_id IN (SELECT org_id FROM org_tree WHERE path >= ?1 AND path < ?1 || x'ff') \
+         AND (status = ?2 OR (status = ?3 AND kind = ?4 AND plan_used < amount)) ORDER BY id"
+    );
+    let rows = conn
+        .prepare(&sql)?
+        .query_map(
+            rusqlite::params![
+                path,
+                ApprovalStatus::Pending.code(),
+                ApprovalStatus::Approved.code(),
+                ApprovalKind::StaffingPlan.code()
+            ],
+            read_approval,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The names of the given persons (which [`subtree_rows`] leaves empty), by id; ids
+/// not in the cache are left out.
+pub fn person_names(conn: &Connection, ids: &[PersonId]) -> Result<HashMap<PersonId, String>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    let mut st = conn.prepare_cached("SELECT name FROM persons WHERE id = ?")?;
+    for id in ids {
+        if let Some(name) = st.query_row([id], |r| r.get(0)).optional()? {
+            out.insert(*id, name);
+        }
+    }
+    Ok(out)
+}
+
+/// The rows of `root`'s subtree as it stood at the end of `day`: units under the
+/// parents they had then and persons in the units they were in then (a 隶属调整 or a
+/// 调动 after the day undone by `model::placement`), so a unit moved in since is left
+/// out and one moved away since is counted, with its ledger and its persons. Ledger
+/// entries and persons' entry and exit dates are still the report's to filter.
+/// Without a move after the day this is [`subtree_rows`].
+pub fn subtree_rows_on(conn: &Connection, root: OrgId, day: NaiveDate) -> Result<SubtreeRows> {
+    let moved: Vec<Event> = conn
+        .prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE kind IN (?1, ?2) AND date > ?3 \
+             AND from_org IS NOT NULL"
+        ))?
+        .query_map(
+            rusqlite::params![
+                EventKind::Transfer.code(),
+                EventKind::Moved.code(),
+                day.to_string()
+            ],
+            read_event,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let then = placed_on(&moved, day);
+    if then.is_empty() {
+        return subtree_rows(conn, root);
+    }
+    let mut orgs = conn
+        .prepare(&format!("SELECT {ORG_COLUMNS} FROM orgs ORDER BY id"))?
+        .query_map([], read_org)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let known: HashSet<OrgId> = orgs.iter().map(|o| o.id).collect();
+    for o in &mut orgs {
+        if let Some(&p) = then.get(&Subject::Org(o.id))
+            && known.contains(&p)
+        {
+            o.parent_id = Some(p);
+        }
+    }
+    // The subtree under the parents of the day.
+    let mut children: HashMap<OrgId, Vec<OrgId>> = HashMap::new();
+    for o in &orgs {
+        if let Some(p) = o.parent_id {
+            children.entry(p).or_default().push(o.id);
+        }
+    }
+    let mut under: HashSet<OrgId> = HashSet::new();
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        if known.contains(&id) && under.insert(id) {
+            stack.extend(children.get(&id).into_iter().flatten().copied());
+        }
+    }
+    orgs.retain(|o| under.contains(&o.id));
+    let ledger = conn
+        .prepare(&format!("SELECT {LEDGER_COLUMNS} FROM ledger ORDER BY id"))?
+        .query_map([], read_ledger)?
+        .filter(|e| e.as_ref().map_or(true, |e| under.contains(&e.org_id)))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let posts = conn
+        .prepare(&format!("SELECT {POST_COLUMNS} FROM posts ORDER BY id"))?
+        .query_map([], read_post)?
+        .filter(|e| e.as_ref().map_or(true, |e| under.contains(&e.org_id)))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut st = conn.prepare(&format!("SELECT {COUNTED_COLUMNS} FROM persons"))?;
+    let mut rows = st.query([])?;
+    let mut persons = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: PersonId = r.get(0)?;
+        let org: OrgId = r.get(1)?;
+        let org = then.get(&Subject::Person(id)).copied().unwrap_or(org);
+        if under.contains(&org) {
+            let mut p = read_counted(r)?;
+            p.org_id = org;
+            persons.push(p);
+        }
+    }
     Ok(SubtreeRows {
         orgs,
         ledger,

@@ -2,6 +2,7 @@
 //! the screen's own table through `report`, so the file has the screen's columns and
 //! rows; ID numbers as the screen shows them (masked); every export in the audit log.
 
+use crate::report::standard::{Report, write_report_xlsx};
 use crate::report::{self, Table};
 use crate::store::Store;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,8 @@ pub struct ExportJob {
     /// A directory to put a named file in, or the file itself.
     pub target: PathBuf,
     pub is_file: bool,
+    /// A standard report on screen: its workbook is printed as offices print it.
+    pub report: Option<Box<Report>>,
 }
 
 impl ExportJob {
@@ -55,7 +58,20 @@ impl ExportJob {
             format: format.or(from_ext).unwrap_or(Format::Csv),
             is_file: from_ext.is_some(),
             target: target.unwrap_or_else(|| PathBuf::from(".")),
+            report: None,
         }
+    }
+
+    /// A standard report goes out as a workbook unless CSV is asked for by name.
+    pub fn with_report(mut self, report: Option<Report>, arg: &str) -> ExportJob {
+        if let Some(r) = report {
+            let csv = arg.to_ascii_lowercase().contains("csv");
+            if !csv && !self.is_file {
+                self.format = Format::Xlsx;
+            }
+            self.report = Some(Box::new(r));
+        }
+        self
     }
 
     /// The file written: the named file, or `bianzhi-<title>-<time>.<ext>` in the directory.
@@ -89,7 +105,10 @@ pub fn write(store: &Store, job: &ExportJob, stamp: &str) -> Result<(PathBuf, St
     }
     match job.format {
         Format::Csv => report::write_csv(&job.table, &path),
-        Format::Xlsx => report::write_xlsx(&job.table, &path),
+        Format::Xlsx => match &job.report {
+            Some(r) => write_report_xlsx(r, &path),
+            None => report::write_xlsx(&job.table, &path),
+        },
     }
     .map_err(|e| format!("{e}（{}）", path.display()))?;
     let rows = job.table.rows.len();

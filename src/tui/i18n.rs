@@ -210,6 +210,16 @@ messages! {
     CmdOverview => "全局概况（一屏掌控）", "overview of the jurisdiction";
     CmdWarnings => "预警：超编、满编、超职数、退休、超龄、数据校验", "warnings: over quota, full, posts, retirement, over age, data";
     OverviewTitle => "全局概况", "Overview";
+    CmdReports => "标准报表：查看、导出 XLSX", "standard reports: view, export XLSX";
+    CmdForecast => "编制推演：五年内退休、空编、超编", "forecast: retirements, vacancies, over quota in five years";
+    ReportsTitle => "标准报表", "Standard reports";
+    ReportsHint => "Enter 打开 · 表内 ↑↓ 翻行、←→ 左右滚动 · Ctrl-E 导出 XLSX", "Enter opens · in a report ↑↓ rows, ←→ columns · Ctrl-E exports XLSX";
+    ReportScroll => "左右滚动", "scroll";
+    ForecastTitle => "编制推演", "forecast";
+    FcRetiring => "退休", "retire";
+    FcOneForOne => "出一进一", "1-for-1";
+    FcWithRequests => "含申请", "+req";
+    FcBackTitle => "超编单位回到编制内的年份（不补充人员）", "Over-quota units: back within their quota in (no one hired)";
     WarningsTitle => "预警", "Warnings";
     AllKinds => "全部", "all";
     NoWarnings => "没有这一类预警", "no warnings of this kind";

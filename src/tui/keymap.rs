@@ -59,6 +59,10 @@ pub enum Cmd {
     Overview,
     /// 预警: the warnings list.
     Warnings,
+    /// 报表: the standard reports.
+    Reports,
+    /// 推演: the five-year forecast.
+    Forecast,
     /// The n-th panel (tab) of a unit or a person, 1-based: the digit its tab shows.
     Tab(u8),
     /// The decisions the server refused, with its reasons (marks them seen).
@@ -253,6 +257,20 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         "overview of the jurisdiction",
     ),
     ("warnings", Cmd::Warnings, false, "预警", "warnings"),
+    (
+        "reports",
+        Cmd::Reports,
+        false,
+        "标准报表",
+        "standard reports",
+    ),
+    (
+        "forecast",
+        Cmd::Forecast,
+        false,
+        "编制推演（五年退休与空编）",
+        "forecast: five years of retirements and vacancies",
+    ),
     ("tab_1", Cmd::Tab(1), false, "第1个面板", "panel 1"),
     ("tab_2", Cmd::Tab(2), false, "第2个面板", "panel 2"),
     ("tab_3", Cmd::Tab(3), false, "第3个面板", "panel 3"),

@@ -22,6 +22,8 @@ pub enum Command {
     Audit,
     Overview,
     Warnings,
+    Reports,
+    Forecast,
 }
 
 /// English name, Chinese name, what it does.
@@ -37,6 +39,8 @@ pub const COMMANDS: &[(&str, &str, Command, M)] = &[
     ("log", "日志", Command::Audit, M::CmdAudit),
     ("overview", "全局", Command::Overview, M::CmdOverview),
     ("warnings", "预警", Command::Warnings, M::CmdWarnings),
+    ("reports", "报表", Command::Reports, M::CmdReports),
+    ("forecast", "推演", Command::Forecast, M::CmdForecast),
 ];
 
 /// What the palette asks the app to do.

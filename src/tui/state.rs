@@ -684,6 +684,8 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 Run::Export(arg) => export_table(s, &arg),
                 Run::Plain(Command::Overview) => on_cmd(s, Cmd::Overview),
                 Run::Plain(Command::Warnings) => on_cmd(s, Cmd::Warnings),
+                Run::Plain(Command::Reports) => on_cmd(s, Cmd::Reports),
+                Run::Plain(Command::Forecast) => on_cmd(s, Cmd::Forecast),
                 Run::Plain(Command::Tree) => on_cmd(s, Cmd::GoTree),
                 Run::Plain(Command::Help) => on_cmd(s, Cmd::Help),
                 Run::Plain(Command::Quit) => on_cmd(s, Cmd::Quit),
@@ -800,6 +802,12 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             Cmd::Warnings => Some(Action::Effect(Effect::Open(
                 super::screens::ScreenRequest::Warnings { kind: None },
             ))),
+            Cmd::Reports => Some(Action::Effect(Effect::Open(
+                super::screens::ScreenRequest::Reports { lang },
+            ))),
+            Cmd::Forecast => Some(Action::Effect(Effect::Open(
+                super::screens::ScreenRequest::Forecast,
+            ))),
             Cmd::EditPerson
             | Cmd::ExitPerson
             | Cmd::AddPerson
@@ -892,13 +900,13 @@ fn switch_tab(s: &mut State, n: u8) {
 /// The table on screen goes to a file (`arg`: what followed `:export`).
 fn export_table(s: &mut State, arg: &str) -> Option<Action> {
     let table = match s.stack.last() {
-        Some(View::Screen(v)) => Some(v.table()),
-        Some(View::Unit(v)) => Some(v.table()),
+        Some(View::Screen(v)) => Some((v.table(), v.report().cloned())),
+        Some(View::Unit(v)) => Some((v.table(), None)),
         _ => None,
     };
     match table {
-        Some(t) => Some(Action::Effect(Effect::Export(Box::new(
-            super::export::ExportJob::new(t, arg),
+        Some((t, report)) => Some(Action::Effect(Effect::Export(Box::new(
+            super::export::ExportJob::new(t, arg).with_report(report, arg),
         )))),
         None => {
             s.note(M::ExportNothing.get(s.lang()), true);

@@ -700,3 +700,6 @@ mod forms_tests;
 // The other forms of data maintenance, drafts and withdrawing an edit (issue 15).
 #[path = "forms2_tests.rs"]
 mod forms2_tests;
+// The 报表 and 推演 screens (issue 17).
+#[path = "report_tests.rs"]
+mod report_tests;

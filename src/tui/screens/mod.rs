@@ -38,6 +38,15 @@ pub enum ScreenRequest {
     PostUnits { root: OrgId, slot: PostSlot },
     /// The persons behind a figure; `title` says which.
     Persons { filter: PersonFilter, title: String },
+    /// 报表: the standard reports, to pick one.
+    Reports { lang: Lang },
+    /// One standard report of the jurisdiction, in the interface's language.
+    Report {
+        kind: crate::report::standard::Kind,
+        lang: Lang,
+    },
+    /// 推演: the five-year forecast of the jurisdiction.
+    Forecast,
 }
 
 pub trait Screen: Send {
@@ -53,6 +62,10 @@ pub trait Screen: Send {
     /// screen is read again).
     fn rows(&self) -> (Cursor, Vec<String>);
     fn cursor_mut(&mut self) -> &mut Cursor;
+    /// A standard report on screen: exported as offices print it.
+    fn report(&self) -> Option<&crate::report::standard::Report> {
+        None
+    }
     /// Lets tests look at the concrete screen.
     #[cfg(test)]
     fn as_any(&self) -> &dyn std::any::Any;
@@ -105,5 +118,8 @@ pub fn load(
             let table = crate::report::person_list_table(conn, title, &persons, false)?;
             Box::new(drill::Drill::persons(req.clone(), table, &persons))
         }
+        ScreenRequest::Reports { lang } => Box::new(super::report::ReportsScreen::new(*lang)),
+        ScreenRequest::Report { kind, lang } => super::report::load(store, *kind, *lang, today)?,
+        ScreenRequest::Forecast => super::forecast::load(store, today)?,
     })
 }

@@ -1,0 +1,122 @@
+//! The 报表 and 推演 screens (issue 17), with the harness of `tests.rs`: opened by their
+//! keys and from the palette, read on the executor, snapshots at 80x24.
+
+use super::super::forecast::ForecastScreen;
+use super::super::report::{ReportScreen, ReportsScreen};
+use super::*;
+use crate::report::standard::Kind;
+
+/// The hand-built county plus two men of 财政局 (already over its 行政编制 of 2): one
+/// due in 2025-08 (born 1965-06), one in 2026-05 (born 1966-01).
+fn data() -> Dataset {
+    let mut data = dataset();
+    let admin = StaffingType::ALL[0];
+    let mut a = person(8, 3, "赵建国", "科员", Some(admin));
+    a.birth_date = Some(d(1965, 6, 10));
+    let mut b = person(9, 3, "孙立新", "科员", Some(admin));
+    b.birth_date = Some(d(1966, 1, 10));
+    data.persons.extend([a, b]);
+    data
+}
+
+fn h() -> Harness {
+    let mut h = harness_with(store_with(&data()), Lang::Zh, false, "default");
+    h.index();
+    h
+}
+
+fn top<T: 'static>(h: &Harness) -> &T {
+    match h.state.stack.last() {
+        Some(View::Screen(s)) => s
+            .as_any()
+            .downcast_ref::<T>()
+            .expect("the screen of this type"),
+        _ => panic!("no screen on top"),
+    }
+}
+
+#[test]
+fn reports_are_picked_viewed_scrolled_and_exported_as_printed() {
+    let mut h = h();
+    h.keys(&["<F8>"]);
+    top::<ReportsScreen>(&h);
+    snap("reports_list", &h, 80, 24);
+    // The annual report stands on last 31 December.
+    h.keys(&["<Enter>"]);
+    let r = top::<ReportScreen>(&h);
+    assert_eq!(r.report.as_of, d(2024, 12, 31));
+    assert_eq!(r.report.title, Kind::Establishment.title(Lang::Zh));
+    snap("report_establishment", &h, 80, 24);
+
+    // 人员结构表 is wider than the screen: the figures scroll, 系统 and the header stay.
+    h.keys(&["<Esc>", "<Down>", "<Down>", "<Down>", "<Down>", "<Enter>"]);
+    let r = top::<ReportScreen>(&h);
+    assert_eq!(r.report.title, Kind::Structure.title(Lang::Zh));
+    let first_label = r.report.rows[0][0].text();
+    let before = h.text();
+    assert!(before.contains("系统") && before.contains(&first_label));
+    snap("report_structure", &h, 80, 24);
+    h.keys(&[
+        "<Right>", "<Right>", "<Right>", "<Right>", "<Right>", "<Right>",
+    ]);
+    assert_eq!(top::<ReportScreen>(&h).col, 6);
+    let after = h.text();
+    assert!(
+        after.contains("系统") && after.contains(&first_label),
+        "{after}"
+    );
+    assert_ne!(before, after, "the figures moved");
+    assert!(after.contains("合计"), "the totals row stays");
+    snap("report_structure_scrolled", &h, 80, 24);
+    h.keys(&["<Left>"]);
+    assert_eq!(top::<ReportScreen>(&h).col, 5);
+
+    // Ctrl-E (here `:export DIR`): the workbook as offices print it, on the writer.
+    let dir = tempfile::tempdir().unwrap();
+    h.keys(&[":"]);
+    h.type_text(&format!("export {}", dir.path().display()));
+    h.keys(&["<Enter>"]);
+    let xlsx = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .expect("a workbook, not CSV, for a report");
+    let cells = crate::report::tests::xlsx_cells(&xlsx);
+    assert_eq!(cells[0][0], Kind::Structure.title(Lang::Zh));
+    assert!(cells[1][0].contains("示例县"), "{:?}", cells[1]);
+    assert_eq!(cells[2][0], "系统");
+    let r = top::<ReportScreen>(&h);
+    let last = cells.last().unwrap();
+    assert_eq!(last[0], "合计");
+    assert_eq!(last[1], r.report.totals[1].text());
+}
+
+#[test]
+fn forecast_screen_shows_each_year_per_staffing_type() {
+    let mut h = h();
+    h.keys(&["<F9>"]);
+    let f = &top::<ForecastScreen>(&h).forecast;
+    assert_eq!(
+        f.years.iter().map(|y| y.year).collect::<Vec<_>>(),
+        [2025, 2026, 2027, 2028, 2029]
+    );
+    assert_eq!(f.years[0].total.end.retiring, 1, "the man born 1965-06");
+    assert_eq!(f.years[1].total.end.retiring, 1, "the man born 1966-01");
+    let names: Vec<&str> = f.retiring.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["赵建国", "孙立新"]);
+    assert!(f.retiring.iter().all(|r| r.birth.ends_with("-**-**")));
+    // 财政局: 行政编制 2, five on the books, two retiring: still over after five years.
+    let back: Vec<_> = f.back_within.iter().filter(|b| b.org_id == 3).collect();
+    assert_eq!(back.len(), 1);
+    assert_eq!((back[0].over, back[0].year), (3, None));
+    snap("forecast", &h, 80, 24);
+    // The same screen from the palette, in either language.
+    h.keys(&["<Esc>", ":"]);
+    h.type_text("推演");
+    h.keys(&["<Enter>"]);
+    top::<ForecastScreen>(&h);
+    h.keys(&["<Esc>", ":"]);
+    h.type_text("reports");
+    h.keys(&["<Enter>"]);
+    top::<ReportsScreen>(&h);
+}
