@@ -5,7 +5,7 @@ use super::Result;
 use super::rows::{ORG_SUBJECT, PERSON_SUBJECT};
 use crate::model::PersonStatus;
 use crate::search::{Entry, EntryKind, NameKeys, name_keys, unit_keys};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
 /// Computes keys for every unit and active person whose name has no current keys, and
@@ -36,6 +36,44 @@ pub fn refresh_search_keys(conn: &Connection) -> Result<()> {
             name_keys(&name)
         };
         ins.execute(params![kind, id, name, keys.encode()])?;
+    }
+    Ok(())
+}
+
+/// [`refresh_search_keys`] for the given units and persons only (a partial refresh):
+/// keys computed where the name has none or changed, dropped where the row is gone.
+pub fn refresh_search_keys_of(conn: &Connection, orgs: &[i64], persons: &[i64]) -> Result<()> {
+    for (kind, table, ids) in [
+        (ORG_SUBJECT, "orgs", orgs),
+        (PERSON_SUBJECT, "persons", persons),
+    ] {
+        let mut name_of = conn.prepare_cached(&format!("SELECT name FROM {table} WHERE id = ?"))?;
+        let mut stored =
+            conn.prepare_cached("SELECT name FROM search_keys WHERE kind = ? AND id = ?")?;
+        for &id in ids {
+            let name: Option<String> = name_of.query_row([id], |r| r.get(0)).optional()?;
+            let had: Option<String> = stored
+                .query_row(params![kind, id], |r| r.get(0))
+                .optional()?;
+            match name {
+                None if had.is_some() => {
+                    conn.prepare_cached("DELETE FROM search_keys WHERE kind = ? AND id = ?")?
+                        .execute(params![kind, id])?;
+                }
+                Some(name) if had.as_ref() != Some(&name) => {
+                    let keys = if kind == ORG_SUBJECT {
+                        unit_keys(&name)
+                    } else {
+                        name_keys(&name)
+                    };
+                    conn.prepare_cached(
+                        "INSERT OR REPLACE INTO search_keys (kind, id, name, keys) VALUES (?, ?, ?, ?)",
+                    )?
+                    .execute(params![kind, id, name, keys.encode()])?;
+                }
+                _ => {}
+            }
+        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod inbox;
 mod lookup;
 pub mod maintain;
 pub mod outbox;
+pub mod partial;
 pub mod pending;
 pub mod queries;
 pub mod repair;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_maintenance.sql"),
     include_str!("migrations/003_overview_counts.sql"),
     include_str!("migrations/004_problem_other.sql"),
+    include_str!("migrations/005_derived_dirty.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -338,7 +340,7 @@ impl Store {
             let tx = self.conn.transaction()?;
             clear_rows(&tx)?;
             upsert_dataset(&tx, data)?;
-            refresh_derived(&tx)?;
+            partial::refresh(&tx)?;
             tx.commit()?;
             Ok(())
         })();
@@ -445,6 +447,8 @@ pub fn clear_rows(tx: &Transaction) -> Result<()> {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
     tx.execute("DELETE FROM search_keys", [])?;
+    // Everything will be new: the refresh that follows is a full one.
+    partial::stop_tracking(tx)?;
     Ok(())
 }
 

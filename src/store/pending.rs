@@ -123,7 +123,7 @@ pub fn refresh_stale(conn: &Connection) -> Result<bool> {
         return Ok(false);
     }
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    super::refresh_derived(&tx)?;
+    super::partial::refresh(&tx)?;
     tx.commit()?;
     Ok(true)
 }
@@ -194,7 +194,7 @@ fn resolve(conn: &Connection, target: &Target, live: &[Entry]) -> Result<Option<
 /// anything was or is pending.
 pub fn replay(tx: &Transaction) -> Result<()> {
     if rebuild(tx)? {
-        super::refresh_derived(tx)?;
+        super::partial::refresh(tx)?;
     }
     Ok(())
 }

@@ -135,7 +135,9 @@ fn apply_page_in_tx(
             && store::get_meta(&tx, keys::LAST_SYNC)?.is_some()
             && state(&tx)?.scope_root == Some(page.scope_root);
         if !unchanged {
-            store::refresh_derived(&tx)?;
+            // Only the units and persons the pages touched, unless this was a first
+            // sync (store::partial).
+            store::partial::refresh(&tx)?;
         }
         tx.execute("DELETE FROM meta WHERE key = ?", [keys::PARTIAL])?;
         store::set_meta(&tx, keys::LAST_SYNC, &chrono::Local::now().to_rfc3339())?;
