@@ -194,8 +194,10 @@ mod tests {
         assert!(full > 0);
 
         // Figures removed behind the sync's back stay removed: an empty page did not
-        // recompute them.
+        // recompute them. (With the changes no longer noted, any refresh would be a
+        // full one and bring them back.)
         s.conn().execute("DELETE FROM subtree_quota", []).unwrap();
+        store::partial::stop_tracking(s.conn()).unwrap();
         apply_empty(&mut s, 1, false, root);
         assert_eq!(figures(&s), 0);
 
@@ -206,6 +208,7 @@ mod tests {
 
         // A page with rows recomputes them.
         s.conn().execute("DELETE FROM subtree_quota", []).unwrap();
+        store::partial::stop_tracking(s.conn()).unwrap();
         let one = Dataset {
             persons: data.persons[..1].to_vec(),
             ..Default::default()
