@@ -169,3 +169,76 @@ async fn a_saved_exit_refreshes_what_it_touched_and_equals_a_full_refresh() {
     let (held, full) = held_and_full(&cache);
     assert_eq!(held, full, "after the exit");
 }
+
+/// (format, bytes) of the lookup index the cache keeps for Chinese details.
+fn kept_index(cache: &Path) -> Option<(i64, i64)> {
+    use rusqlite::OptionalExtension;
+    Store::open(cache)
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT format, length(bytes) FROM search_index WHERE lang = 0",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .unwrap()
+}
+
+/// Issue 19, item 4: the sync leaves the lookup index built in the cache; a changed
+/// person drops it and the next sync builds it again; bytes of another format are not
+/// read but rebuilt; `bianzhi search` answers from it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lookup_index_is_kept_at_sync_and_rebuilt_when_stale() {
+    let w = World::new(small()).await;
+    let root = root_of(&w.db());
+    let token = w.operator("全域", root);
+    let cache = w.cache("lookup");
+    sync(&w.client(&token), &cache).await.unwrap();
+    let (format, bytes) = kept_index(&cache).expect("the first sync left the index built");
+    assert!(bytes > 1000, "{bytes}");
+
+    // A person renamed on the server: the sync drops the kept index and builds anew.
+    let mut p = w
+        .scoped(root)
+        .0
+        .persons
+        .into_iter()
+        .find(|p| p.status == PersonStatus::Active)
+        .unwrap();
+    p.name = "欧阳新名".into();
+    upsert(
+        &mut w.db(),
+        Dataset {
+            persons: vec![p.clone()],
+            ..Dataset::default()
+        },
+    );
+    // Without a sync, a write of the person alone drops it (the trigger).
+    {
+        let s = Store::open(&cache).unwrap();
+        s.conn()
+            .execute("UPDATE persons SET name = name WHERE id = ?", [p.id])
+            .unwrap();
+    }
+    assert_eq!(kept_index(&cache), None, "a changed person drops it");
+    sync(&w.client(&token), &cache).await.unwrap();
+    assert_eq!(kept_index(&cache).map(|k| k.0), Some(format));
+    let out = client_cmd(&cache, &["search", "ouyangxinming", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("欧阳新名"), "{text}");
+
+    // Bytes of another format (an older program's) are rebuilt, not read.
+    Store::open(&cache)
+        .unwrap()
+        .conn()
+        .execute("UPDATE search_index SET format = 0, bytes = x'00'", [])
+        .unwrap();
+    let index = store::search_index(Store::open(&cache).unwrap().conn(), Lang::Zh).unwrap();
+    let hits = bianzhi::search::search(&index, "ouyangxinming", 5);
+    assert_eq!(index.entry(hits[0].index).id, p.id);
+    assert_eq!(kept_index(&cache).map(|k| k.0), Some(format), "kept again");
+}

@@ -4,7 +4,7 @@
 use super::Result;
 use super::rows::{ORG_SUBJECT, PERSON_SUBJECT};
 use crate::model::PersonStatus;
-use crate::search::{Entry, EntryKind, NameKeys, name_keys, unit_keys};
+use crate::search::{Entry, EntryKind, NameKeys, SearchIndex, name_keys, unit_keys};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
@@ -206,4 +206,51 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
         });
     }
     Ok(out)
+}
+
+/// Format version of the stored index, as `search_index.format` records it.
+const INDEX_FORMAT: i64 = 1;
+
+fn lang_code(lang: crate::model::Lang) -> i64 {
+    match lang {
+        crate::model::Lang::Zh => 0,
+        crate::model::Lang::En => 1,
+    }
+}
+
+/// The lookup index: the one the cache keeps if it is current (no unit or person
+/// changed since it was built, same format), otherwise built from the rows and kept for
+/// the next reader (if this connection may write; a reader that may not still gets its
+/// index).
+pub fn search_index(conn: &Connection, lang: crate::model::Lang) -> Result<SearchIndex> {
+    let stored: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT bytes FROM search_index WHERE lang = ? AND format = ?",
+            params![lang_code(lang), INDEX_FORMAT],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(index) = stored.as_deref().and_then(SearchIndex::from_bytes) {
+        return Ok(index);
+    }
+    let index = SearchIndex::build(search_entries(conn, lang)?);
+    if let Err(e) = keep(conn, lang, &index) {
+        tracing::debug!("lookup index not kept: {e}");
+    }
+    Ok(index)
+}
+
+/// Builds the lookup index and keeps it in the cache (after a sync or an import, so the
+/// interface and `bianzhi search` find it ready).
+pub fn store_search_index(conn: &Connection, lang: crate::model::Lang) -> Result<()> {
+    let index = SearchIndex::build(search_entries(conn, lang)?);
+    keep(conn, lang, &index)
+}
+
+fn keep(conn: &Connection, lang: crate::model::Lang, index: &SearchIndex) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO search_index (lang, format, bytes) VALUES (?, ?, ?)",
+        params![lang_code(lang), INDEX_FORMAT, index.to_bytes()],
+    )?;
+    Ok(())
 }

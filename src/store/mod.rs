@@ -21,7 +21,7 @@ pub mod warnings;
 pub use derived::refresh_derived;
 
 pub mod fault_hook;
-pub use lookup::{refresh_search_keys, search_entries};
+pub use lookup::{refresh_search_keys, search_entries, search_index, store_search_index};
 
 use crate::model::Dataset;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_overview_counts.sql"),
     include_str!("migrations/004_problem_other.sql"),
     include_str!("migrations/005_derived_dirty.sql"),
+    include_str!("migrations/006_search_index.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
