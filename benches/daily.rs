@@ -27,8 +27,9 @@ fn day(data: &mut Dataset, rng: &mut impl Rng, next_id: &mut i64) -> Dataset {
     let today = chrono::Local::now().date_naive();
     let mut out = Dataset::default();
     let units: Vec<i64> = data.orgs.iter().map(|o| o.id).collect();
-    let mut event = |out: &mut Dataset, next_id: &mut i64, subject, from, to| {
-        let mut e = data.events[0].clone();
+    let template = data.events[0].clone();
+    let event = |out: &mut Dataset, next_id: &mut i64, subject, from, to| {
+        let mut e = template.clone();
         *next_id += 1;
         e.id = *next_id;
         e.subject = subject;
