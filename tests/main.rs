@@ -6,6 +6,7 @@ mod util;
 mod cli;
 mod compare;
 mod derived;
+mod derived19;
 mod durability;
 mod english;
 mod exec;

@@ -60,6 +60,8 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         .with_context(|| ctx.f(W::DecodingSnapshot, &[&a.file.display()]))?;
     let mut store = ctx.store_or_create()?;
     store.replace_all(&data)?;
+    // The lookup index kept ready (a failure costs only speed).
+    let _ = crate::store::store_search_index(store.conn(), ctx.lang);
     store.set_meta("cursor", &snap.cursor.to_string())?;
     if let Some(root) = snap.scope_root {
         store.set_meta("scope_root", &root.to_string())?;

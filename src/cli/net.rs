@@ -421,6 +421,9 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
             &summary(&report, Lang::Zh),
             Some(report.upserted as i64),
         );
+        // The lookup index kept ready for the interface and `bianzhi search` (built
+        // only if the sync changed a unit or a person; a failure costs only speed).
+        let _ = crate::store::search_index(store.conn(), ctx.lang);
     }
     outln!("{}", summary(&report, ctx.lang))?;
     Ok(())

@@ -461,11 +461,9 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
     Ok(())
 }
 
-/// Builds the lookup index from the cache's precomputed keys (computing any missing).
+/// The lookup index the cache keeps (built and kept if it has none current).
 pub fn search_index(store: &Store, lang: Lang) -> Result<crate::search::SearchIndex> {
-    Ok(crate::search::SearchIndex::build(
-        crate::store::search_entries(store.conn(), lang)?,
-    ))
+    Ok(crate::store::search_index(store.conn(), lang)?)
 }
 
 pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {

@@ -36,6 +36,7 @@ mod highlight;
 mod index;
 mod keys;
 mod matching;
+mod persist;
 mod query;
 mod scan;
 mod searcher;

@@ -16,7 +16,8 @@ use chrono::Datelike;
 use rusqlite::{Connection, params};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Recomputes every derived table from the synced rows.
+/// Recomputes every derived table from the synced rows (the server's, a first sync's and
+/// an import's refresh; a client's later ones go through `partial::refresh`).
 pub fn refresh_derived(conn: &Connection) -> Result<()> {
     conn.execute(
         "DELETE FROM meta WHERE key = ?",
@@ -33,6 +34,8 @@ pub fn refresh_derived(conn: &Connection) -> Result<()> {
     refresh_problems(conn, &mut active, &approved)?;
     refresh_counts(conn, &active.counts)?;
     super::lookup::refresh_search_keys(conn)?;
+    // Everything is current: what changed before this refresh is accounted for.
+    super::partial::forget_changes(conn)?;
     Ok(())
 }
 
@@ -423,6 +426,16 @@ fn refresh_problems(
             put(PERSON_SUBJECT, id, &Problem::NoQuotaOfType)?;
         }
     }
+    for (id, problem) in org_problems(conn)? {
+        put(ORG_SUBJECT, id, &problem)?;
+    }
+    active.counts.warnings[WarningSlot::Data as usize].0 = written;
+    Ok(())
+}
+
+/// The faults of every unit, in the table's order: its own record's (check_org), and a
+/// parent missing from the cache.
+pub(super) fn org_problems(conn: &Connection) -> Result<Vec<(OrgId, Problem)>> {
     let mut st = conn.prepare(&format!("SELECT {} FROM orgs", super::rows::ORG_COLUMNS))?;
     let orgs = st
         .query_map([], super::rows::read_org)?
@@ -436,16 +449,16 @@ fn refresh_problems(
         .map(|o| o.id)
         .collect();
     let has_root = orgs.iter().any(|o| o.parent_id.is_none());
+    let mut out = Vec::new();
     for o in &orgs {
         for problem in crate::model::checks::check_org(o) {
-            put(ORG_SUBJECT, o.id, &problem)?;
+            out.push((o.id, problem));
         }
         // The jurisdiction's own root legitimately has its parent outside the cache.
         let is_scope_root = Some(o.id) == scope_root || (!has_root && orphans.len() == 1);
         if orphans.contains(&o.id) && !is_scope_root {
-            put(ORG_SUBJECT, o.id, &Problem::DanglingParent)?;
+            out.push((o.id, Problem::DanglingParent));
         }
     }
-    active.counts.warnings[WarningSlot::Data as usize].0 = written;
-    Ok(())
+    Ok(out)
 }

@@ -4,8 +4,8 @@
 use super::Result;
 use super::rows::{ORG_SUBJECT, PERSON_SUBJECT};
 use crate::model::PersonStatus;
-use crate::search::{Entry, EntryKind, NameKeys, name_keys, unit_keys};
-use rusqlite::{Connection, params};
+use crate::search::{Entry, EntryKind, NameKeys, SearchIndex, name_keys, unit_keys};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
 /// Computes keys for every unit and active person whose name has no current keys, and
@@ -36,6 +36,44 @@ pub fn refresh_search_keys(conn: &Connection) -> Result<()> {
             name_keys(&name)
         };
         ins.execute(params![kind, id, name, keys.encode()])?;
+    }
+    Ok(())
+}
+
+/// [`refresh_search_keys`] for the given units and persons only (a partial refresh):
+/// keys computed where the name has none or changed, dropped where the row is gone.
+pub fn refresh_search_keys_of(conn: &Connection, orgs: &[i64], persons: &[i64]) -> Result<()> {
+    for (kind, table, ids) in [
+        (ORG_SUBJECT, "orgs", orgs),
+        (PERSON_SUBJECT, "persons", persons),
+    ] {
+        let mut name_of = conn.prepare_cached(&format!("SELECT name FROM {table} WHERE id = ?"))?;
+        let mut stored =
+            conn.prepare_cached("SELECT name FROM search_keys WHERE kind = ? AND id = ?")?;
+        for &id in ids {
+            let name: Option<String> = name_of.query_row([id], |r| r.get(0)).optional()?;
+            let had: Option<String> = stored
+                .query_row(params![kind, id], |r| r.get(0))
+                .optional()?;
+            match name {
+                None if had.is_some() => {
+                    conn.prepare_cached("DELETE FROM search_keys WHERE kind = ? AND id = ?")?
+                        .execute(params![kind, id])?;
+                }
+                Some(name) if had.as_ref() != Some(&name) => {
+                    let keys = if kind == ORG_SUBJECT {
+                        unit_keys(&name)
+                    } else {
+                        name_keys(&name)
+                    };
+                    conn.prepare_cached(
+                        "INSERT OR REPLACE INTO search_keys (kind, id, name, keys) VALUES (?, ?, ?, ?)",
+                    )?
+                    .execute(params![kind, id, name, keys.encode()])?;
+                }
+                _ => {}
+            }
+        }
     }
     Ok(())
 }
@@ -168,4 +206,51 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
         });
     }
     Ok(out)
+}
+
+/// Format version of the stored index, as `search_index.format` records it.
+const INDEX_FORMAT: i64 = 1;
+
+fn lang_code(lang: crate::model::Lang) -> i64 {
+    match lang {
+        crate::model::Lang::Zh => 0,
+        crate::model::Lang::En => 1,
+    }
+}
+
+/// The lookup index: the one the cache keeps if it is current (no unit or person
+/// changed since it was built, same format), otherwise built from the rows and kept for
+/// the next reader (if this connection may write; a reader that may not still gets its
+/// index).
+pub fn search_index(conn: &Connection, lang: crate::model::Lang) -> Result<SearchIndex> {
+    let stored: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT bytes FROM search_index WHERE lang = ? AND format = ?",
+            params![lang_code(lang), INDEX_FORMAT],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(index) = stored.as_deref().and_then(SearchIndex::from_bytes) {
+        return Ok(index);
+    }
+    let index = SearchIndex::build(search_entries(conn, lang)?);
+    if let Err(e) = keep(conn, lang, &index) {
+        tracing::debug!("lookup index not kept: {e}");
+    }
+    Ok(index)
+}
+
+/// Builds the lookup index and keeps it in the cache (after a sync or an import, so the
+/// interface and `bianzhi search` find it ready).
+pub fn store_search_index(conn: &Connection, lang: crate::model::Lang) -> Result<()> {
+    let index = SearchIndex::build(search_entries(conn, lang)?);
+    keep(conn, lang, &index)
+}
+
+fn keep(conn: &Connection, lang: crate::model::Lang, index: &SearchIndex) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO search_index (lang, format, bytes) VALUES (?, ?, ?)",
+        params![lang_code(lang), INDEX_FORMAT, index.to_bytes()],
+    )?;
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod inbox;
 mod lookup;
 pub mod maintain;
 pub mod outbox;
+pub mod partial;
 pub mod pending;
 pub mod queries;
 pub mod repair;
@@ -21,7 +22,7 @@ pub mod warnings;
 pub use derived::refresh_derived;
 
 pub mod fault_hook;
-pub use lookup::{refresh_search_keys, search_entries};
+pub use lookup::{refresh_search_keys, search_entries, search_index, store_search_index};
 
 use crate::model::Dataset;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
@@ -33,6 +34,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_maintenance.sql"),
     include_str!("migrations/003_overview_counts.sql"),
     include_str!("migrations/004_problem_other.sql"),
+    include_str!("migrations/005_derived_dirty.sql"),
+    include_str!("migrations/006_search_index.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -339,7 +342,7 @@ impl Store {
             let tx = self.conn.transaction()?;
             clear_rows(&tx)?;
             upsert_dataset(&tx, data)?;
-            refresh_derived(&tx)?;
+            partial::refresh(&tx)?;
             tx.commit()?;
             Ok(())
         })();
@@ -446,6 +449,8 @@ pub fn clear_rows(tx: &Transaction) -> Result<()> {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
     tx.execute("DELETE FROM search_keys", [])?;
+    // Everything will be new: the refresh that follows is a full one.
+    partial::stop_tracking(tx)?;
     Ok(())
 }
 

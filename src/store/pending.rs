@@ -133,7 +133,7 @@ pub fn refresh_stale(conn: &Connection) -> Result<bool> {
         return Ok(false);
     }
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    super::refresh_derived(&tx)?;
+    super::partial::refresh(&tx)?;
     tx.commit()?;
     Ok(true)
 }
@@ -204,7 +204,7 @@ fn resolve(conn: &Connection, target: &Target, live: &[Entry]) -> Result<Option<
 /// anything was or is pending.
 pub fn replay(tx: &Transaction) -> Result<()> {
     if rebuild(tx)? {
-        super::refresh_derived(tx)?;
+        super::partial::refresh(tx)?;
     }
     Ok(())
 }

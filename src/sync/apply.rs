@@ -135,7 +135,9 @@ fn apply_page_in_tx(
             && store::get_meta(&tx, keys::LAST_SYNC)?.is_some()
             && state(&tx)?.scope_root == Some(page.scope_root);
         if !unchanged {
-            store::refresh_derived(&tx)?;
+            // Only the units and persons the pages touched, unless this was a first
+            // sync (store::partial).
+            store::partial::refresh(&tx)?;
         }
         tx.execute("DELETE FROM meta WHERE key = ?", [keys::PARTIAL])?;
         store::set_meta(&tx, keys::LAST_SYNC, &chrono::Local::now().to_rfc3339())?;
@@ -192,8 +194,10 @@ mod tests {
         assert!(full > 0);
 
         // Figures removed behind the sync's back stay removed: an empty page did not
-        // recompute them.
+        // recompute them. (With the changes no longer noted, any refresh would be a
+        // full one and bring them back.)
         s.conn().execute("DELETE FROM subtree_quota", []).unwrap();
+        store::partial::stop_tracking(s.conn()).unwrap();
         apply_empty(&mut s, 1, false, root);
         assert_eq!(figures(&s), 0);
 
@@ -204,6 +208,7 @@ mod tests {
 
         // A page with rows recomputes them.
         s.conn().execute("DELETE FROM subtree_quota", []).unwrap();
+        store::partial::stop_tracking(s.conn()).unwrap();
         let one = Dataset {
             persons: data.persons[..1].to_vec(),
             ..Default::default()

@@ -407,6 +407,20 @@ impl Client {
                 break;
             }
         }
+        // The lookup index kept ready for the interface and `bianzhi search`, built
+        // after the pages' transactions (so a day's changes are not held up by it) when
+        // the sync brought rows: a changed unit or person dropped the kept one. The
+        // interface's language builds its own at its first lookup if it is another.
+        // Failing costs only speed: the next reader builds it.
+        if report.upserted + report.deleted > 0 {
+            let kept = with_store(cache, |s| {
+                store::search_index(s.conn(), crate::model::Lang::Zh).map(|_| ())
+            })
+            .await;
+            if let Err(e) = kept {
+                tracing::debug!("lookup index not kept after the sync: {e}");
+            }
+        }
         report.pages = meter.pages.load(Ordering::Relaxed);
         report.bytes_up = meter.up.load(Ordering::Relaxed);
         report.bytes_down = meter.down.load(Ordering::Relaxed);

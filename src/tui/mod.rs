@@ -758,9 +758,10 @@ impl Runtime {
         self.exec
             .submit(Lane::Read, Kind::Latest("index"), move |store| {
                 let built = (|| -> crate::store::Result<_> {
-                    let entries = crate::store::search_entries(store.conn(), lang)?;
+                    // The index the cache keeps since the last sync (built if none).
+                    let index = crate::store::search_index(store.conn(), lang)?;
                     let units = data::unit_names(store)?;
-                    Ok((crate::search::SearchIndex::build(entries), units))
+                    Ok((index, units))
                 })();
                 vec![match built {
                     Ok((index, units)) => Action::IndexReady(Arc::new(index), Arc::new(units)),
