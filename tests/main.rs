@@ -19,6 +19,7 @@ mod load;
 mod lookup;
 mod maintenance;
 mod outbox;
+mod pg;
 mod privacy;
 mod reports;
 mod rules;
