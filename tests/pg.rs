@@ -390,3 +390,68 @@ async fn serve_says_in_one_line_what_is_wrong_with_the_database() {
         assert_eq!(err.trim().lines().count(), 1, "{url}: {err}");
     }
 }
+
+/// The same decisions on every engine: the same answers, applied once though the first
+/// answer is lost on the way back, and the same data afterwards (the same events, with
+/// the same ids).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_engine_answers_decisions_alike_and_once() {
+    use bianzhi::model::{ApprovalKind, ApprovalStatus, Decision};
+    use bianzhi::store::{Store, outbox};
+    let _turn = TURN.lock().await;
+    let data = small();
+    let (root, ..) = places(data);
+    let pending: Vec<_> = data
+        .approvals
+        .iter()
+        .filter(|a| {
+            a.status == ApprovalStatus::Pending
+                && !matches!(
+                    a.kind,
+                    ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange
+                )
+        })
+        .map(|a| a.id)
+        .collect();
+    assert!(pending.len() > 3);
+    let mut seen: Option<(Vec<String>, String)> = None;
+    for engine in engines() {
+        let w = World::on(&engine, data).await;
+        let mut c = w.client(&token(&w, "审批员", root).await);
+        c.retry.attempts = 1;
+        let cache = w.cache("c");
+        sync(&c, &cache).await.unwrap();
+        for (i, aid) in pending.iter().enumerate() {
+            let d = if i % 3 == 2 {
+                Decision::Return
+            } else {
+                Decision::Approve
+            };
+            outbox::queue(&Store::open(&cache).unwrap(), *aid, d, "意见").unwrap();
+        }
+        // The answer is lost: the server applied, the client does not know; sent again.
+        w.relay
+            .inject(Some(bianzhi::server::relay::Fault::CutAfter(40)), false);
+        assert!(sync(&c, &cache).await.is_err(), "{engine:?}");
+        let r = sync(&c, &cache).await.unwrap();
+        assert_eq!(r.pushed as usize, pending.len(), "{engine:?}");
+        assert!(r.accepted > 0, "{engine:?}: {r:?}");
+        let answers: Vec<String> = outbox::entries(Store::open(&cache).unwrap().conn())
+            .unwrap()
+            .iter()
+            .map(|e| format!("{} {:?} {:?}", e.approval_id, e.state, e.reason))
+            .collect();
+        let mine = cache_data(&cache);
+        assert_eq!(
+            checksum(&mine),
+            checksum(&scoped(&w, root).await.0),
+            "{engine:?}"
+        );
+        // Decided dates are today's on both: the data compare whole.
+        let now = (answers, checksum(&mine));
+        match &seen {
+            Some(first) => assert_eq!(first, &now, "{engine:?} answers or data differ"),
+            None => seen = Some(now),
+        }
+    }
+}

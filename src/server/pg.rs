@@ -4,8 +4,8 @@
 //!
 //! - `data_rows`: every row the server holds, one per `(tbl, id)`, as the model's JSON
 //!   (`body`), with the unit that decides who may see it (`scope_org`), its position in
-//!   the feed (`pos`) and a deleted flag. The rules that need SQL over the rows
-//!   (decisions, edits) still run on SQLite only: see `push`.
+//!   the feed (`pos`) and a deleted flag. Decisions run the SQLite rules over the rows
+//!   they read; edits (data maintenance) are not taken here yet: see `push`.
 //! - `org_paths`: each unit's ancestors, root first, itself last.
 //! - `feed`: for every row, one entry per unit on its scope's path (`anc`): a
 //!   jurisdiction's page is one range of the covering index `feed_page (anc, pos)
@@ -26,14 +26,14 @@
 use super::backend::{Backend, Moment};
 use super::db::{APPROVALS, Change, EVENTS, FeedIds, LEDGER, ORGS, Operator, PERSONS, POSTS};
 use super::{Error, Result};
-use crate::model::{Dataset, OrgId, Subject, edit::Role};
+use crate::model::{Approval, ApprovalKind, Dataset, OrgId, Person, Subject, edit::Role};
 use crate::sync::proto::{Answer, Deleted, PushAction};
 use chrono::NaiveDate;
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::sync::Mutex;
 
@@ -76,6 +76,18 @@ CREATE TABLE operators (
     disabled   boolean  NOT NULL DEFAULT false,
     role       smallint NOT NULL DEFAULT 0
 );
+CREATE INDEX data_rows_id_number ON data_rows ((body::jsonb->>'id_number'))
+    WHERE tbl = 3 AND NOT deleted;
+CREATE TABLE applied_actions (
+    operator_id bigint  NOT NULL,
+    client_id   text    NOT NULL,
+    approval_id bigint  NOT NULL,
+    accepted    boolean NOT NULL,
+    reason      text,
+    at          text    NOT NULL,
+    request     bytea   NOT NULL,
+    PRIMARY KEY (operator_id, client_id)
+);
 "];
 
 /// Bits of a position left for the ordinal of a row within its transaction.
@@ -88,6 +100,7 @@ const IDLE: usize = 32;
 const SESSION_SETUP: &str = "SET idle_in_transaction_session_timeout = '60s'";
 
 const UNAVAILABLE: &str = "数据库暂时无法访问，本次请求未生效，请稍后重试";
+const NOT_YET: &str = "本服务器（PostgreSQL）暂不受理数据维护和关键信息变更的审批，本次提交均未生效，仍保留在本地。请稍后重试或联系管理员";
 
 /// The server's data in a PostgreSQL database.
 pub struct PgBackend {
@@ -544,19 +557,116 @@ impl Backend for PgBackend {
         }))
     }
 
-    /// Decisions and edits are judged by rules that read the store's SQLite tables
-    /// (`decide`, `maintain`); on PostgreSQL they are not taken yet. The answer is 503:
-    /// nothing is applied, the client keeps them and sends them again later — never a
-    /// refusal, which would mark them 被拒绝 for good.
-    fn push(
-        &self,
-        _op: &Operator,
-        _actions: &[PushAction],
-        _today: NaiveDate,
-    ) -> Result<Vec<Answer>> {
-        Err(Error::Unavailable(
-            "本服务器（PostgreSQL）暂不受理审批决定和数据维护，决定仍保留在本地，请稍后重试或联系管理员".into(),
-        ))
+    /// Decisions are judged by the same rules as on SQLite (`decide::decide`), run on
+    /// the rows they read, copied into an in-memory store: the request, its unit's rows,
+    /// the unit's tree, the person and whoever holds the same ID number. One decision at
+    /// a time (an advisory lock, as SQLite's one writer), each in its own transaction
+    /// with its remembered answer. Edits and reviewed changes (`maintain`) read more of
+    /// the data and are not taken on PostgreSQL yet: answered 503, nothing applied, the
+    /// client keeps them and sends them again later — never a refusal, which would mark
+    /// them 被拒绝 for good.
+    fn push(&self, op: &Operator, actions: &[PushAction], today: NaiveDate) -> Result<Vec<Answer>> {
+        if actions.iter().any(|a| a.edit.is_some()) {
+            return Err(Error::Unavailable(NOT_YET.into()));
+        }
+        let mut c = self.client()?;
+        let scope: HashSet<OrgId> = c
+            .query(
+                "SELECT org_id FROM org_paths WHERE path @> ARRAY[$1::bigint]",
+                &[&op.scope_root],
+            )
+            .pg()?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut answers = Vec::with_capacity(actions.len());
+        for action in actions {
+            let mut tx = c.transaction().pg()?;
+            tx.execute("SELECT pg_advisory_xact_lock(18002)", &[])
+                .pg()?;
+            let request = super::decide::request_hash(action);
+            let known = tx
+                .query_opt(
+                    "SELECT accepted, reason, approval_id, request FROM applied_actions \
+                     WHERE operator_id = $1 AND client_id = $2",
+                    &[&op.id, &action.client_id],
+                )
+                .pg()?;
+            let (accepted, reason) = match known {
+                Some(r)
+                    if r.get::<_, i64>(2) == action.approval_id
+                        && r.get::<_, Vec<u8>>(3)[..] == request[..] =>
+                {
+                    (r.get(0), r.get(1))
+                }
+                Some(_) => (false, Some(super::decide::CLIENT_ID_REUSED.to_string())),
+                None => {
+                    let set = working_set(&mut tx, action.approval_id)?;
+                    if set.approvals.iter().any(|a| {
+                        a.id == action.approval_id
+                            && matches!(
+                                a.kind,
+                                ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange
+                            )
+                    }) {
+                        return Err(Error::Unavailable(NOT_YET.into()));
+                    }
+                    let mut scratch = crate::store::Store::open_in_memory()?;
+                    scratch.replace_all(&set)?;
+                    let verdict = {
+                        let stx = scratch.conn_mut().transaction()?;
+                        super::decide::decide(&stx, op, &scope, action, today)?
+                    };
+                    let (accepted, reason) = match verdict {
+                        Ok(mut change) => {
+                            // New history events: numbered after the server's last.
+                            let last: i64 = tx
+                                .query_one(
+                                    "SELECT COALESCE(MAX(id), 0) FROM data_rows WHERE tbl = 4",
+                                    &[],
+                                )
+                                .pg()?
+                                .get(0);
+                            for (i, e) in change.upsert.events.iter_mut().enumerate() {
+                                e.id = last + 1 + i as i64;
+                            }
+                            write_in(&mut tx, &change)?;
+                            (true, None)
+                        }
+                        Err(reason) => (false, Some(reason)),
+                    };
+                    tx.execute(
+                        "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        &[
+                            &op.id,
+                            &action.client_id,
+                            &action.approval_id,
+                            &accepted,
+                            &reason,
+                            &chrono::Local::now().to_rfc3339(),
+                            &request.to_vec(),
+                        ],
+                    )
+                    .pg()?;
+                    (accepted, reason)
+                }
+            };
+            tx.commit().pg()?;
+            tracing::info!(
+                operator = op.id,
+                approval = action.approval_id,
+                accepted,
+                "pushed action"
+            );
+            answers.push(Answer {
+                client_id: action.client_id.clone(),
+                accepted,
+                reason,
+                outcome: None,
+            });
+        }
+        Ok(answers)
     }
 
     fn is_empty(&self) -> Result<bool> {
@@ -771,6 +881,103 @@ fn seed_all(c: &mut Client, data: &Dataset) -> Result<()> {
     c.batch_execute("ANALYZE data_rows; ANALYZE feed; ANALYZE org_paths")
         .pg()?;
     Ok(())
+}
+
+/// The rows a decision on `approval` reads (see `Backend::push`), each table in id order.
+fn working_set(tx: &mut Transaction<'_>, approval: i64) -> Result<Dataset> {
+    let mut set = Dataset::default();
+    let Some(a) = one::<Approval>(tx, APPROVALS, approval)? else {
+        return Ok(set);
+    };
+    let mut orgs: BTreeSet<OrgId> = BTreeSet::new();
+    // The unit's tree: ancestors, everything under it, where it may move to.
+    for at in [Some(a.org_id), a.new_parent_id].into_iter().flatten() {
+        orgs.extend(path_of(tx, at)?.unwrap_or_default());
+    }
+    for r in tx
+        .query(
+            "SELECT org_id FROM org_paths WHERE path @> ARRAY[$1::bigint]",
+            &[&a.org_id],
+        )
+        .pg()?
+    {
+        orgs.insert(r.get(0));
+    }
+    let mut persons: BTreeMap<i64, Person> = BTreeMap::new();
+    let mut approvals: BTreeMap<i64, Approval> = BTreeMap::new();
+    for r in tx
+        .query(
+            "SELECT tbl, body FROM data_rows WHERE scope_org = $1 AND tbl IN (1, 2, 3, 5) AND NOT deleted ORDER BY tbl, id",
+            &[&a.org_id],
+        )
+        .pg()?
+    {
+        let body: String = r.get(1);
+        match r.get::<_, i16>(0) as i64 {
+            LEDGER => set.ledger.push(parse(&body)?),
+            POSTS => set.posts.push(parse(&body)?),
+            PERSONS => {
+                let p: Person = parse(&body)?;
+                persons.insert(p.id, p);
+            }
+            _ => {
+                let x: Approval = parse(&body)?;
+                approvals.insert(x.id, x);
+            }
+        }
+    }
+    if let Some(p) = a
+        .person_id
+        .map(|pid| one::<Person>(tx, PERSONS, pid))
+        .transpose()?
+        .flatten()
+    {
+        // Whoever else holds the same ID number (一人一编), and their units.
+        if !p.id_number.is_empty() {
+            for r in tx
+                .query(
+                    "SELECT body FROM data_rows WHERE tbl = 3 AND NOT deleted AND body::jsonb->>'id_number' = $1",
+                    &[&p.id_number],
+                )
+                .pg()?
+            {
+                let q: Person = parse(&r.get::<_, String>(0))?;
+                orgs.extend(path_of(tx, q.org_id)?.unwrap_or_default());
+                persons.insert(q.id, q);
+            }
+        }
+        orgs.extend(path_of(tx, p.org_id)?.unwrap_or_default());
+        persons.insert(p.id, p);
+    }
+    approvals.insert(a.id, a);
+    let ids: Vec<i64> = orgs.into_iter().collect();
+    for r in tx
+        .query(
+            "SELECT body FROM data_rows WHERE tbl = 0 AND id = ANY($1) AND NOT deleted ORDER BY id",
+            &[&ids],
+        )
+        .pg()?
+    {
+        set.orgs.push(parse(&r.get::<_, String>(0))?);
+    }
+    set.persons = persons.into_values().collect();
+    set.approvals = approvals.into_values().collect();
+    Ok(set)
+}
+
+fn one<T: DeserializeOwned>(tx: &mut Transaction<'_>, tbl: i64, id: i64) -> Result<Option<T>> {
+    tx.query_opt(
+        "SELECT body FROM data_rows WHERE tbl = $1 AND id = $2 AND NOT deleted",
+        &[&(tbl as i16), &id],
+    )
+    .pg()?
+    .map(|r| parse(&r.get::<_, String>(0)))
+    .transpose()
+}
+
+fn parse<T: DeserializeOwned>(body: &str) -> Result<T> {
+    serde_json::from_str(body)
+        .map_err(|e| Error::Postgres(format!("PostgreSQL：行数据无法读取：{e}")))
 }
 
 fn io_err(e: std::io::Error) -> Error {
