@@ -455,3 +455,55 @@ async fn every_engine_answers_decisions_alike_and_once() {
         }
     }
 }
+
+/// The database ends the server's sessions (a restart, a failover): the request that
+/// meets a dead connection is answered 503 with nothing written, and the next one is
+/// served on a fresh connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_lost_while_serving_answer_503_then_recover() {
+    let Some(base) = test_pg() else {
+        return;
+    };
+    let _turn = TURN.lock().await;
+    let data = small();
+    let (root, ..) = places(data);
+    let w = World::on(&Engine::Postgres(base), data).await;
+    let mut c = w.client(&token(&w, "全域", root).await);
+    c.retry.attempts = 1;
+    let cache = w.cache("c");
+    sync(&c, &cache).await.unwrap();
+    let before = fingerprint(&cache);
+    let url = w.target();
+    let ended: i64 = tokio::task::spawn_blocking(move || {
+        let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        admin
+            .query_one(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    })
+    .await
+    .unwrap();
+    assert!(ended > 0, "the server held no connection");
+    match sync(&c, &cache).await {
+        Err(bianzhi::sync::client::Error::Server { status, message }) => {
+            assert_eq!(status, 503, "{message}");
+            assert!(message.contains("稍后重试"), "{message}");
+        }
+        other => panic!("expected 503, got {other:?}"),
+    }
+    assert_eq!(
+        fingerprint(&cache),
+        before,
+        "a failed sync changed the cache"
+    );
+    let r = sync(&c, &cache).await.unwrap();
+    assert_eq!((r.upserted, r.deleted), (0, 0));
+    assert_eq!(
+        checksum(&cache_data(&cache)),
+        checksum(&scoped(&w, root).await.0)
+    );
+}

@@ -114,7 +114,11 @@ pub struct PgBackend {
 /// the server's fault.
 fn pg_err(e: postgres::Error) -> Error {
     let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
-    if e.is_closed() || io {
+    // 08: connection exceptions; 57: the server shutting down or ending the session.
+    let gone = e
+        .code()
+        .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57"));
+    if e.is_closed() || io || gone {
         tracing::warn!("postgres: {e}");
         Error::Unavailable(UNAVAILABLE.into())
     } else {
@@ -218,11 +222,17 @@ impl PgBackend {
         })
     }
 
+    /// A connection back to the pool. One found closed says the database went away
+    /// (restarted, failed over, ended our sessions): the idle ones went with it and are
+    /// dropped too, so the next request connects afresh instead of failing on each of
+    /// them in turn.
     fn give_back(&self, client: Client) {
-        if !client.is_closed()
-            && let Ok(mut p) = self.idle.lock()
-            && p.len() < IDLE
-        {
+        let Ok(mut p) = self.idle.lock() else {
+            return;
+        };
+        if client.is_closed() {
+            p.clear();
+        } else if p.len() < IDLE {
             p.push(client);
         }
     }
