@@ -210,6 +210,9 @@ fn parse_role(ctx: &Ctx, text: &str) -> Result<crate::model::edit::Role> {
 }
 
 fn open_server_db(db: &Path, lang: Lang) -> Result<ServerDb> {
+    if server::backend::is_postgres(&db.to_string_lossy()) {
+        anyhow::bail!(W::PgOperatorsAddOnly.get(lang));
+    }
     ServerDb::open(db).with_context(|| W::OpeningServerDb.fill(lang, &[&db.display()]))
 }
 
