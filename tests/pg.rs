@@ -507,3 +507,60 @@ async fn connections_lost_while_serving_answer_503_then_recover() {
         checksum(&scoped(&w, root).await.0)
     );
 }
+
+/// What a PostgreSQL server does not take yet (an edit, here) is left unanswered: the
+/// sync goes on, the decisions beside it are answered, and the edit stays sent, to be
+/// sent again — never refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_waits_unanswered_on_postgres_and_the_sync_goes_on() {
+    use bianzhi::model::edit::{Edit, FieldChange, Intent, Target};
+    use bianzhi::model::{ApprovalStatus, Decision};
+    use bianzhi::store::{Store, outbox, pending};
+    let Some(base) = test_pg() else {
+        return;
+    };
+    let _turn = TURN.lock().await;
+    let data = small();
+    let (root, ..) = places(data);
+    let w = World::on(&Engine::Postgres(base), data).await;
+    let c = w.client(&token(&w, "全域", root).await);
+    let cache = w.cache("c");
+    sync(&c, &cache).await.unwrap();
+    let p = &data.persons[0];
+    let intent = Intent {
+        edit: Edit::PersonEdit {
+            person: Target::Id(p.id),
+            changes: vec![FieldChange {
+                field: "major".into(),
+                from: p.major.clone().unwrap_or_default(),
+                to: "档案学".into(),
+            }],
+        },
+        doc_no: None,
+        base: 0,
+    };
+    let store = Store::open(&cache).unwrap();
+    pending::queue(store.conn(), &intent, chrono::Local::now().date_naive())
+        .unwrap()
+        .unwrap();
+    let aid = data
+        .approvals
+        .iter()
+        .find(|a| a.status == ApprovalStatus::Pending)
+        .unwrap()
+        .id;
+    outbox::queue(&store, aid, Decision::Return, "退回补充材料").unwrap();
+    drop(store);
+    for (round, answered) in [(1, 1), (2, 0)] {
+        let r = sync(&c, &cache).await.unwrap();
+        // Both go up the first time; only the edit the second.
+        assert_eq!(r.pushed, 3 - round, "{r:?}");
+        assert_eq!(r.accepted + r.rejected, answered, "{r:?}");
+        let states: Vec<outbox::State> = outbox::entries(Store::open(&cache).unwrap().conn())
+            .unwrap()
+            .iter()
+            .map(|e| e.state)
+            .collect();
+        assert_eq!(states, vec![outbox::State::Sent, outbox::State::Accepted]);
+    }
+}

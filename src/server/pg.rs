@@ -100,7 +100,6 @@ const IDLE: usize = 32;
 const SESSION_SETUP: &str = "SET idle_in_transaction_session_timeout = '60s'";
 
 const UNAVAILABLE: &str = "数据库暂时无法访问，本次请求未生效，请稍后重试";
-const NOT_YET: &str = "本服务器（PostgreSQL）暂不受理数据维护和关键信息变更的审批，本次提交均未生效，仍保留在本地。请稍后重试或联系管理员";
 
 /// The server's data in a PostgreSQL database.
 pub struct PgBackend {
@@ -571,14 +570,11 @@ impl Backend for PgBackend {
     /// the rows they read, copied into an in-memory store: the request, its unit's rows,
     /// the unit's tree, the person and whoever holds the same ID number. One decision at
     /// a time (an advisory lock, as SQLite's one writer), each in its own transaction
-    /// with its remembered answer. Edits and reviewed changes (`maintain`) read more of
-    /// the data and are not taken on PostgreSQL yet: answered 503, nothing applied, the
-    /// client keeps them and sends them again later — never a refusal, which would mark
-    /// them 被拒绝 for good.
+    /// with its remembered answer. Edits and decisions on reviewed changes (`maintain`)
+    /// read more of the data and are not taken on PostgreSQL yet: they are left
+    /// unanswered — the client keeps them (已发送) and sends them again with its next
+    /// sync, and its pull goes on; never refused, which would mark them 被拒绝 for good.
     fn push(&self, op: &Operator, actions: &[PushAction], today: NaiveDate) -> Result<Vec<Answer>> {
-        if actions.iter().any(|a| a.edit.is_some()) {
-            return Err(Error::Unavailable(NOT_YET.into()));
-        }
         let mut c = self.client()?;
         let scope: HashSet<OrgId> = c
             .query(
@@ -591,6 +587,13 @@ impl Backend for PgBackend {
             .collect();
         let mut answers = Vec::with_capacity(actions.len());
         for action in actions {
+            if action.edit.is_some() {
+                tracing::info!(
+                    operator = op.id,
+                    "edit left unanswered: not taken on PostgreSQL yet"
+                );
+                continue;
+            }
             let mut tx = c.transaction().pg()?;
             tx.execute("SELECT pg_advisory_xact_lock(18002)", &[])
                 .pg()?;
@@ -619,7 +622,12 @@ impl Backend for PgBackend {
                                 ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange
                             )
                     }) {
-                        return Err(Error::Unavailable(NOT_YET.into()));
+                        tracing::info!(
+                            operator = op.id,
+                            approval = action.approval_id,
+                            "reviewed change left unanswered: not taken on PostgreSQL yet"
+                        );
+                        continue;
                     }
                     let mut scratch = crate::store::Store::open_in_memory()?;
                     scratch.replace_all(&set)?;
