@@ -36,6 +36,7 @@ use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The schema, one migration per entry; `bianzhi_schema.version` counts those applied.
 const MIGRATIONS: &[&str] = &["
@@ -107,7 +108,14 @@ pub struct PgBackend {
     idle: Mutex<Vec<Client>>,
     /// The cluster's identity, part of the epoch (see the module's comment).
     cluster: String,
+    /// [`LOST`] when the idle connections were last known good.
+    lost_seen: AtomicU64,
 }
+
+/// Statements that failed for want of the database, in this process (see [`pg_err`]):
+/// when it moves, the idle connections are suspect and dropped (a connection ended by
+/// the server is not always known closed at once).
+static LOST: AtomicU64 = AtomicU64::new(0);
 
 /// What went wrong with a statement: a lost connection is "try again", the rest is
 /// the server's fault.
@@ -119,6 +127,7 @@ fn pg_err(e: postgres::Error) -> Error {
         .is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57"));
     if e.is_closed() || io || gone {
         tracing::warn!("postgres: {e}");
+        LOST.fetch_add(1, Ordering::SeqCst);
         Error::Unavailable(UNAVAILABLE.into())
     } else {
         Error::Postgres(format!("PostgreSQL：{e}"))
@@ -148,6 +157,7 @@ impl PgBackend {
             config,
             idle: Mutex::new(Vec::new()),
             cluster: String::new(),
+            lost_seen: AtomicU64::new(LOST.load(Ordering::SeqCst)),
         };
         let mut client = backend.open_client().map_err(|e| backend.explain(e))?;
         migrate(&mut client)?;
@@ -207,6 +217,12 @@ impl PgBackend {
 
     /// A connection: an idle one, else a new one.
     fn client(&self) -> Result<Pooled<'_>> {
+        let lost = LOST.load(Ordering::SeqCst);
+        if self.lost_seen.swap(lost, Ordering::SeqCst) != lost
+            && let Ok(mut p) = self.idle.lock()
+        {
+            p.clear();
+        }
         let idle = self.idle.lock().ok().and_then(|mut p| p.pop());
         let client = match idle {
             Some(c) if !c.is_closed() => c,
