@@ -22,6 +22,7 @@ mod load;
 mod lookup;
 mod maintenance;
 mod outbox;
+mod pg;
 mod privacy;
 mod reports;
 mod rules;

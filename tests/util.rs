@@ -92,6 +92,89 @@ pub async fn sync(
     c.sync(cache, &|_| {}).await
 }
 
+// ---- Both engines (issue 18): conformance tests run on SQLite always and on PostgreSQL
+// when BIANZHI_TEST_PG names a server (each test on a database of its own).
+
+/// Where a conformance test's server keeps its data.
+#[derive(Debug, Clone)]
+pub enum Engine {
+    Sqlite,
+    /// The URL of a PostgreSQL server's maintenance database (`…/postgres`).
+    Postgres(String),
+}
+
+/// SQLite, and PostgreSQL when `BIANZHI_TEST_PG` names a server.
+pub fn engines() -> Vec<Engine> {
+    let mut v = vec![Engine::Sqlite];
+    if let Some(url) = test_pg() {
+        v.push(Engine::Postgres(url));
+    }
+    v
+}
+
+pub fn test_pg() -> Option<String> {
+    std::env::var("BIANZHI_TEST_PG")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A new empty database on the PostgreSQL server `base` names; its URL. Blocking.
+pub fn fresh_pg(base: &str) -> String {
+    let name = format!("bz_{:016x}", rand::random::<u64>());
+    let mut c = postgres::Client::connect(base, postgres::NoTls).unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let (head, _) = base.rsplit_once('/').unwrap();
+    format!("{head}/{name}")
+}
+
+impl World {
+    /// A server on `engine` seeded with `data`. `db_path` holds the database's path or
+    /// URL (see [`World::target`]).
+    pub async fn on(engine: &Engine, data: &Dataset) -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let target = match engine {
+            Engine::Sqlite => dir.path().join("server.db").to_string_lossy().into_owned(),
+            Engine::Postgres(base) => {
+                let base = base.clone();
+                tokio::task::spawn_blocking(move || fresh_pg(&base))
+                    .await
+                    .unwrap()
+            }
+        };
+        let (t, d) = (target.clone(), data.clone());
+        tokio::task::spawn_blocking(move || server::backend::open(&t).unwrap().seed(&d).unwrap())
+            .await
+            .unwrap();
+        let server = server::spawn_on(&target, "127.0.0.1:0", server::Options::default())
+            .await
+            .unwrap();
+        let relay = Relay::start(server.addr).await.unwrap();
+        World {
+            dir,
+            db_path: PathBuf::from(target),
+            server,
+            relay,
+        }
+    }
+
+    /// The database's path or URL.
+    pub fn target(&self) -> String {
+        self.db_path.to_string_lossy().into_owned()
+    }
+
+    /// Runs `f` on the server's database, opened beside the running server, off the
+    /// async workers (the PostgreSQL client blocks).
+    pub async fn with_backend<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn server::Backend) -> T + Send + 'static,
+    ) -> T {
+        let target = self.target();
+        tokio::task::spawn_blocking(move || f(&*server::backend::open(&target).unwrap()))
+            .await
+            .unwrap()
+    }
+}
+
 /// Writes rows into the server database as one change (new rows or new versions).
 pub fn upsert(db: &mut ServerDb, rows: Dataset) {
     db.write(&server::Change {

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// The server's database.
+    /// The server's database: an SQLite file's path, or postgres://USER@HOST:PORT/DB.
     #[arg(long)]
     pub db: PathBuf,
     /// Seed an empty database with generated data: county or city.
@@ -132,7 +132,7 @@ pub(super) fn parse_scale(s: &str, lang: Lang) -> Result<Scale> {
 }
 
 /// Seeds an empty server database with a generated world; returns whether it did.
-fn seed_if_empty(db: &mut ServerDb, scale: Scale, seed: u64, lang: Lang) -> Result<bool> {
+fn seed_if_empty(db: &dyn server::Backend, scale: Scale, seed: u64, lang: Lang) -> Result<bool> {
     if !db.is_empty()? {
         return Ok(false);
     }
@@ -160,10 +160,18 @@ fn seed_if_empty(db: &mut ServerDb, scale: Scale, seed: u64, lang: Lang) -> Resu
 }
 
 pub fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
-    let mut db = open_server_db(&a.db, ctx.lang)?;
+    let target = a.db.to_string_lossy().into_owned();
+    // A PostgreSQL URL is never repeated (it may hold a password): its errors say
+    // what to check in one sentence of their own.
+    let db = if server::backend::is_postgres(&target) {
+        server::backend::open(&target)?
+    } else {
+        server::backend::open(&target)
+            .with_context(|| W::OpeningServerDb.fill(ctx.lang, &[&a.db.display()]))?
+    };
     if let Some(scale) = &a.generate {
         let scale = parse_scale(scale, ctx.lang)?;
-        if seed_if_empty(&mut db, scale, a.seed, ctx.lang)? {
+        if seed_if_empty(&*db, scale, a.seed, ctx.lang)? {
             eprintln!("{}", ctx.f(W::GeneratedScale, &[&scale, &a.seed]));
         }
     }
@@ -179,7 +187,7 @@ pub fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
                 .map(|(cert, key)| server::Tls { cert, key }),
             ..Default::default()
         };
-        let handle = server::spawn(&a.db, &a.listen, options).await?;
+        let handle = server::spawn_on(&target, &a.listen, options).await?;
         // The address first, alone on its line, for scripts that started us on port 0.
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", handle.url())?;
@@ -202,6 +210,9 @@ fn parse_role(ctx: &Ctx, text: &str) -> Result<crate::model::edit::Role> {
 }
 
 fn open_server_db(db: &Path, lang: Lang) -> Result<ServerDb> {
+    if server::backend::is_postgres(&db.to_string_lossy()) {
+        anyhow::bail!(W::PgOperatorsAddOnly.get(lang));
+    }
     ServerDb::open(db).with_context(|| W::OpeningServerDb.fill(lang, &[&db.display()]))
 }
 
@@ -220,12 +231,25 @@ pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
                 Some(r) => parse_role(ctx, &r)?,
                 None => crate::model::edit::Role::Reviewer,
             };
-            let db = open_server_db(&db, lang)?;
-            let scope = operators::resolve_unit(db.conn(), &scope)?;
-            let token = db.add_operator_as(&name, scope, role)?;
-            let unit = crate::store::queries::org(db.conn(), scope)?
-                .map(|o| o.name)
-                .unwrap_or_default();
+            let target = db.to_string_lossy();
+            let (token, unit, scope) = if server::backend::is_postgres(&target) {
+                // On PostgreSQL the jurisdiction is named by the unit's id.
+                let backend = server::backend::open(&target)?;
+                let scope: crate::model::OrgId = scope
+                    .trim()
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!(ctx.f(W::ScopeById, &[&scope.trim()])))?;
+                let token = backend.add_operator(&name, scope, role)?;
+                (token, backend.unit_name(scope)?.unwrap_or_default(), scope)
+            } else {
+                let db = open_server_db(&db, lang)?;
+                let scope = operators::resolve_unit(db.conn(), &scope)?;
+                let token = db.add_operator_as(&name, scope, role)?;
+                let unit = crate::store::queries::org(db.conn(), scope)?
+                    .map(|o| o.name)
+                    .unwrap_or_default();
+                (token, unit, scope)
+            };
             outln!(
                 "{}",
                 ctx.f(W::OperatorAdded, &[&name.trim(), &unit, &scope])
@@ -485,8 +509,10 @@ pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
         .tempdir()
         .context(ctx.w(W::TempDir))?;
     let db_path = dir.path().join("server.db");
-    let mut db = ServerDb::open(&db_path)?;
-    seed_if_empty(&mut db, scale, a.seed, lang)?;
+    let backend = server::sqlite::SqliteBackend::open(&db_path)?;
+    seed_if_empty(&backend, scale, a.seed, lang)?;
+    drop(backend);
+    let db = ServerDb::open(&db_path)?;
     let root = db
         .conn()
         .query_row(

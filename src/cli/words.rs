@@ -310,6 +310,8 @@ words! {
     GeneratingData => "正在生成{}示例数据（单位、人员、台账、申请）", "Generating {} demo data (units, persons, ledgers, requests)";
     WritingServerDb => "正在写入服务器数据库：{} 个单位、{} 名人员", "Writing the server database: {} units, {} persons";
     WritingGenerated => "写入生成的数据", "writing the generated data";
+    ScopeById => "PostgreSQL 服务器的管辖范围请用单位编号指定（--scope 后是数字），而不是“{}”", "on a PostgreSQL server, name the jurisdiction by the unit's id (a number after --scope), not \"{}\"";
+    PgOperatorsAddOnly => "PostgreSQL 服务器上暂只能添加操作员（operator add --scope 单位编号）；列出、停用、启用、改角色和换令牌请暂用 psql 修改 operators 表", "on a PostgreSQL server only `operator add --scope UNIT_ID` is available yet; list, disable, enable, role and rotate: edit the operators table with psql for now";
     OpeningServerDb => "打开服务器数据库 {}", "opening the server database {}";
     GeneratedScale => "已生成 {} 规模的数据（种子 {}）", "Generated data of scale {} (seed {})";
     ServerStarted => "服务器已启动（协议 v{}），按 Ctrl-C 停止", "Server started (protocol v{}); Ctrl-C stops it";

@@ -535,7 +535,7 @@ pub struct Feed {
 }
 
 /// The ids of a page, table by table, before their rows are read.
-pub(crate) struct FeedIds {
+pub struct FeedIds {
     pub want: [Vec<i64>; 6],
     pub deleted: Deleted,
     pub cursor: u64,
@@ -557,41 +557,7 @@ pub const MAX_DEPARTURES: usize = 100_000;
 /// departures after it, read once in one range scan, not looked up row by row.
 pub fn feed(conn: &Connection, root: OrgId, cursor: u64, limit: usize) -> Result<Feed> {
     let mut ids = feed_ids(conn, root, cursor, limit)?;
-    let mut data = Dataset::default();
-    for (slot, list) in ids.want.iter().enumerate() {
-        match slot {
-            0 => data.orgs = fetch(conn, "orgs", rows::ORG_COLUMNS, list, rows::read_org)?,
-            1 => {
-                data.ledger = fetch(
-                    conn,
-                    "ledger",
-                    rows::LEDGER_COLUMNS,
-                    list,
-                    rows::read_ledger,
-                )?
-            }
-            2 => data.posts = fetch(conn, "posts", rows::POST_COLUMNS, list, rows::read_post)?,
-            3 => {
-                data.persons = fetch(
-                    conn,
-                    "persons",
-                    rows::PERSON_COLUMNS,
-                    list,
-                    rows::read_person,
-                )?
-            }
-            4 => data.events = fetch(conn, "events", rows::EVENT_COLUMNS, list, rows::read_event)?,
-            _ => {
-                data.approvals = fetch(
-                    conn,
-                    "approvals",
-                    rows::APPROVAL_COLUMNS,
-                    list,
-                    rows::read_approval,
-                )?
-            }
-        }
-    }
+    let data = rows_of(conn, &ids.want)?;
     Ok(Feed {
         data,
         deleted: std::mem::take(&mut ids.deleted),
@@ -599,6 +565,42 @@ pub fn feed(conn: &Connection, root: OrgId, cursor: u64, limit: usize) -> Result
         more: ids.more,
         too_old: ids.too_old,
         examined: ids.examined,
+    })
+}
+
+/// The rows of a page's ids, table by table (slots as in [`feed_ids`]).
+pub(crate) fn rows_of(conn: &Connection, want: &[Vec<i64>; 6]) -> Result<Dataset> {
+    Ok(Dataset {
+        orgs: fetch(conn, "orgs", rows::ORG_COLUMNS, &want[0], rows::read_org)?,
+        ledger: fetch(
+            conn,
+            "ledger",
+            rows::LEDGER_COLUMNS,
+            &want[1],
+            rows::read_ledger,
+        )?,
+        posts: fetch(conn, "posts", rows::POST_COLUMNS, &want[2], rows::read_post)?,
+        persons: fetch(
+            conn,
+            "persons",
+            rows::PERSON_COLUMNS,
+            &want[3],
+            rows::read_person,
+        )?,
+        events: fetch(
+            conn,
+            "events",
+            rows::EVENT_COLUMNS,
+            &want[4],
+            rows::read_event,
+        )?,
+        approvals: fetch(
+            conn,
+            "approvals",
+            rows::APPROVAL_COLUMNS,
+            &want[5],
+            rows::read_approval,
+        )?,
     })
 }
 
@@ -678,59 +680,6 @@ pub(crate) fn feed_ids(
         out.deleted.table_mut(i).sort_unstable();
     }
     Ok(out)
-}
-
-/// The rows of one table of a page (`slot` as in [`feed_ids`]), column by column.
-pub(crate) fn columns_of(
-    conn: &Connection,
-    slot: usize,
-    ids: &[i64],
-) -> Result<crate::sync::wire::Columns> {
-    use crate::sync::wire::to_columns;
-    Ok(match slot {
-        0 => to_columns(&fetch(
-            conn,
-            "orgs",
-            rows::ORG_COLUMNS,
-            ids,
-            rows::read_org,
-        )?),
-        1 => to_columns(&fetch(
-            conn,
-            "ledger",
-            rows::LEDGER_COLUMNS,
-            ids,
-            rows::read_ledger,
-        )?),
-        2 => to_columns(&fetch(
-            conn,
-            "posts",
-            rows::POST_COLUMNS,
-            ids,
-            rows::read_post,
-        )?),
-        3 => to_columns(&fetch(
-            conn,
-            "persons",
-            rows::PERSON_COLUMNS,
-            ids,
-            rows::read_person,
-        )?),
-        4 => to_columns(&fetch(
-            conn,
-            "events",
-            rows::EVENT_COLUMNS,
-            ids,
-            rows::read_event,
-        )?),
-        _ => to_columns(&fetch(
-            conn,
-            "approvals",
-            rows::APPROVAL_COLUMNS,
-            ids,
-            rows::read_approval,
-        )?),
-    })
 }
 
 fn fetch<T>(

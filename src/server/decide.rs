@@ -28,7 +28,7 @@ type Remembered = (bool, Option<String>, i64, Option<Vec<u8>>, Option<String>);
 
 /// What makes two pushed actions the same one: the request, the verdict, the comment;
 /// or the edit.
-fn request_hash(a: &PushAction) -> [u8; 32] {
+pub(crate) fn request_hash(a: &PushAction) -> [u8; 32] {
     use sha2::Digest;
     let text = match &a.edit {
         None => serde_json::to_string(&(a.approval_id, &a.decision, &a.comment)),
@@ -116,7 +116,7 @@ pub fn apply_push(
 }
 
 /// Validates one decision; on success, the rows it changes.
-fn decide(
+pub(crate) fn decide(
     tx: &Transaction,
     op: &Operator,
     scope: &HashSet<OrgId>,

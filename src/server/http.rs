@@ -3,12 +3,11 @@
 //! pool: reads on a connection of their own (WAL: readers never wait for the writer),
 //! writes through the one writer.
 
+use super::backend::{Backend, Moment};
 use super::cache::{
     BuildPermits, CachedPage, PageCache, PageKey, SnapshotBytes, SnapshotCache, SnapshotKey,
 };
-use super::db::{self, Operator, ServerDb};
-use super::decide;
-use crate::store::Store;
+use super::db::Operator;
 use crate::sync::proto::{self, ErrorBody, SyncPage, SyncRequest, WhoAmI};
 use crate::sync::wire::{self, PROTOCOL_VERSION};
 use axum::Router;
@@ -18,8 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::Value;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Most bytes of pages kept in memory for reuse (see `cache`).
 const PAGE_CACHE_BYTES: usize = 256 << 20;
@@ -31,59 +29,20 @@ const SNAPSHOT_CACHE_BYTES: usize = 128 << 20;
 const SNAPSHOT_CACHE_ENTRIES: usize = 64;
 /// Most snapshots built at once (each holds one table of its jurisdiction in memory).
 const SNAPSHOT_BUILDS: usize = 2;
-/// Most idle reader connections kept open.
-const IDLE_READERS: usize = 64;
-
 #[derive(Clone)]
 pub(crate) struct State {
-    path: Arc<PathBuf>,
-    writer: Arc<Mutex<ServerDb>>,
+    backend: Arc<dyn Backend>,
     clock_offset: chrono::TimeDelta,
-    readers: Arc<Mutex<Vec<Store>>>,
     pages: Arc<PageCache>,
     snapshots: Arc<SnapshotCache>,
     snapshot_builds: Arc<BuildPermits>,
 }
 
-/// A reader connection, back to the pool when dropped (its prepared statements with it).
-struct Reader {
-    store: Option<Store>,
-    pool: Arc<Mutex<Vec<Store>>>,
-}
-
-impl std::ops::Deref for Reader {
-    type Target = Store;
-    fn deref(&self) -> &Store {
-        self.store.as_ref().expect("reader in use")
-    }
-}
-
-impl std::ops::DerefMut for Reader {
-    fn deref_mut(&mut self) -> &mut Store {
-        self.store.as_mut().expect("reader in use")
-    }
-}
-
-impl Drop for Reader {
-    fn drop(&mut self) {
-        if let Some(store) = self.store.take()
-            // Only a connection with no transaction left open goes back.
-            && store.conn().is_autocommit()
-            && let Ok(mut pool) = self.pool.lock()
-            && pool.len() < IDLE_READERS
-        {
-            pool.push(store);
-        }
-    }
-}
-
 impl State {
-    pub(crate) fn new(path: PathBuf, db: ServerDb, clock_offset: chrono::TimeDelta) -> State {
+    pub(crate) fn new(backend: Arc<dyn Backend>, clock_offset: chrono::TimeDelta) -> State {
         State {
-            path: Arc::new(path),
-            writer: Arc::new(Mutex::new(db)),
+            backend,
             clock_offset,
-            readers: Arc::default(),
             pages: Arc::new(PageCache::new(PAGE_CACHE_BYTES, PAGE_CACHE_ENTRIES)),
             snapshots: Arc::new(SnapshotCache::new(
                 SNAPSHOT_CACHE_BYTES,
@@ -104,28 +63,6 @@ impl State {
     /// The server's clock (shifted by `Options::clock_offset_secs`).
     fn now(&self) -> chrono::DateTime<chrono::Local> {
         chrono::Local::now() + self.clock_offset
-    }
-
-    pub(crate) fn writer(&self) -> Arc<Mutex<ServerDb>> {
-        self.writer.clone()
-    }
-
-    /// A reader connection: an idle one from the pool, else a new one.
-    fn reader(&self) -> Result<Reader, ApiError> {
-        let idle = self.readers.lock().ok().and_then(|mut p| p.pop());
-        let store = match idle {
-            Some(s) => s,
-            None => {
-                let s = Store::open(&self.path).map_err(ApiError::internal)?;
-                // The feed's statements, authentication and meta reads stay prepared.
-                s.conn().set_prepared_statement_cache_capacity(64);
-                s
-            }
-        };
-        Ok(Reader {
-            store: Some(store),
-            pool: self.readers.clone(),
-        })
     }
 }
 
@@ -230,6 +167,16 @@ impl From<super::Error> for ApiError {
     fn from(e: super::Error) -> Self {
         match e {
             super::Error::BadRequest(m) => ApiError::bad(m),
+            // Nothing was written; the client's retry (with its backoff) finds the
+            // database back.
+            super::Error::Unavailable(m) => {
+                tracing::warn!("database unavailable: {m}");
+                ApiError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    code: "unavailable",
+                    message: m,
+                }
+            }
             e => ApiError::internal(e),
         }
     }
@@ -245,6 +192,10 @@ impl IntoResponse for ApiError {
         if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
         }
         r
     }
@@ -266,7 +217,7 @@ const FIX_TOKEN: &str = "请向管理员索取令牌（bianzhi operator add）�
 
 /// The operator behind the request's bearer token. The token itself is never logged
 /// nor repeated in an answer.
-fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Operator, ApiError> {
+fn authenticate(backend: &dyn Backend, headers: &HeaderMap) -> Result<Operator, ApiError> {
     let unauthorized = |what: &str| ApiError {
         status: StatusCode::UNAUTHORIZED,
         code: "unauthorized",
@@ -280,7 +231,7 @@ fn authenticate(store: &Store, headers: &HeaderMap) -> Result<Operator, ApiError
     if token.is_empty() {
         return Err(unauthorized("缺少令牌"));
     }
-    match db::lookup_token(store.conn(), token)? {
+    match backend.lookup_token(token)? {
         Some((op, false)) => Ok(op),
         Some((op, true)) => {
             tracing::info!(operator = op.id, "refused: operator disabled");
@@ -358,12 +309,8 @@ async fn not_found() -> ApiError {
 
 async fn whoami(AxState(state): AxState<State>, headers: HeaderMap) -> Response {
     blocking(move || {
-        let store = state.reader()?;
-        let op = authenticate(&store, &headers)?;
-        let scope_name = crate::store::queries::org(store.conn(), op.scope_root)
-            .map_err(ApiError::internal)?
-            .map(|o| o.name)
-            .unwrap_or_default();
+        let op = authenticate(&*state.backend, &headers)?;
+        let scope_name = state.backend.unit_name(op.scope_root)?.unwrap_or_default();
         let me = WhoAmI {
             protocol: PROTOCOL_VERSION,
             operator: op.name,
@@ -377,18 +324,17 @@ async fn whoami(AxState(state): AxState<State>, headers: HeaderMap) -> Response 
 
 async fn snapshot(AxState(state): AxState<State>, headers: HeaderMap) -> Response {
     blocking(move || {
-        let mut store = state.reader()?;
-        let op = authenticate(&store, &headers)?;
-        let tx = store.conn_mut().transaction().map_err(ApiError::internal)?;
+        let op = authenticate(&*state.backend, &headers)?;
+        let mut tx = state.backend.read()?;
         // Built once per jurisdiction and data version, like pages (see `cache`).
         let key = SnapshotKey {
-            epoch: db::epoch(&tx)?,
-            seq: db::seq(&tx)?,
+            epoch: tx.epoch()?,
+            seq: tx.seq()?,
             scope_root: op.scope_root,
         };
         let snap = state.snapshots.get_or_build(&key, || {
             let _permit = state.snapshot_builds.acquire();
-            build_snapshot(&tx, op.scope_root)
+            build_snapshot(&mut *tx, op.scope_root)
         })?;
         drop(tx);
         tracing::info!(operator = op.id, rows = snap.rows, "snapshot");
@@ -410,7 +356,7 @@ async fn snapshot(AxState(state): AxState<State>, headers: HeaderMap) -> Respons
 /// table into one zstd stream: only one table's rows are in memory at a time, never the
 /// whole jurisdiction nor its whole JSON.
 fn build_snapshot(
-    conn: &rusqlite::Connection,
+    tx: &mut dyn Moment,
     root: crate::model::OrgId,
 ) -> Result<SnapshotBytes, ApiError> {
     use std::io::Write;
@@ -421,7 +367,7 @@ fn build_snapshot(
         cursor: u64,
         scope_root: Option<crate::model::OrgId>,
     }
-    let ids = db::feed_ids(conn, root, 0, usize::MAX)?;
+    let ids = tx.feed_ids(root, 0, usize::MAX)?;
     let head = serde_json::to_vec(&Head {
         format: wire::SNAPSHOT_FORMAT,
         protocol: PROTOCOL_VERSION,
@@ -444,7 +390,7 @@ fn build_snapshot(
                 z.write_all(b",")?;
             }
             write!(z, "\"{name}\":")?;
-            let columns = db::columns_of(conn, slot, &ids.want[slot])?;
+            let columns = tx.columns_of(slot, &ids.want[slot])?;
             rows += columns.len();
             serde_json::to_writer(&mut *z, &columns).map_err(ApiError::internal)?;
         }
@@ -582,23 +528,18 @@ async fn sync(
         Err(e) => return e.into_response(),
     };
     blocking(move || {
-        let mut store = state.reader()?;
-        let op = authenticate(&store, &headers)?;
+        let op = authenticate(&*state.backend, &headers)?;
         let req = parse_request(&headers, &body)?;
         let answers = if req.push.is_empty() {
             Vec::new()
         } else {
             let today = state.now().date_naive();
-            let mut writer = state
-                .writer
-                .lock()
-                .map_err(|_| ApiError::internal("writer lock poisoned"))?;
-            decide::apply_push(&mut writer, &op, &req.push, today)?
+            state.backend.push(&op, &req.push, today)?
         };
-        let tx = store.conn_mut().transaction().map_err(ApiError::internal)?;
+        let mut tx = state.backend.read()?;
         let mut page = SyncPage {
             protocol: PROTOCOL_VERSION,
-            epoch: db::epoch(&tx)?,
+            epoch: tx.epoch()?,
             scope_root: op.scope_root,
             answers,
             ..Default::default()
@@ -607,8 +548,8 @@ async fn sync(
             .limit
             .unwrap_or(proto::DEFAULT_PAGE_ROWS)
             .clamp(1, proto::MAX_PAGE_ROWS) as usize;
-        let build = |page: &mut SyncPage| -> Result<(), ApiError> {
-            let feed = db::feed(&tx, op.scope_root, req.cursor, limit)?;
+        let build = |tx: &mut dyn Moment, page: &mut SyncPage| -> Result<(), ApiError> {
+            let feed = tx.feed(op.scope_root, req.cursor, limit)?;
             if feed.too_old {
                 page.must_refetch = Some(TOO_OLD.into());
                 page.more = true;
@@ -620,7 +561,7 @@ async fn sync(
             page.deleted = feed.deleted;
             Ok(())
         };
-        if let Some(reason) = must_refetch(&tx, &op, &req, &page.epoch)? {
+        if let Some(reason) = must_refetch(&mut *tx, &op, &req, &page.epoch)? {
             page.must_refetch = Some(reason.into());
             page.more = true;
         } else if page.answers.is_empty() {
@@ -629,13 +570,13 @@ async fn sync(
             // is read in this transaction, the one the page is read in.
             let key = PageKey {
                 epoch: page.epoch.clone(),
-                seq: db::seq(&tx)?,
+                seq: tx.seq()?,
                 scope_root: op.scope_root,
                 cursor: req.cursor,
                 limit,
             };
             let cached = state.pages.get_or_build(&key, || {
-                build(&mut page)?;
+                build(&mut *tx, &mut page)?;
                 CachedPage::new(&page).map_err(ApiError::internal)
             })?;
             drop(tx);
@@ -651,7 +592,7 @@ async fn sync(
                 _ => encoded(&headers, cached.json(&now)),
             });
         } else {
-            build(&mut page)?;
+            build(&mut *tx, &mut page)?;
         }
         drop(tx);
         page.server_time = state.now().to_rfc3339();
@@ -671,7 +612,7 @@ const TOO_OLD: &str = "本地数据过旧，增量记录已清理，需要重新
 
 /// Why a cursor cannot be continued with deltas, if it cannot.
 fn must_refetch(
-    conn: &rusqlite::Connection,
+    tx: &mut dyn Moment,
     op: &Operator,
     req: &SyncRequest,
     epoch: &str,
@@ -685,15 +626,12 @@ fn must_refetch(
     if req.scope_root.is_some_and(|r| r != op.scope_root) {
         return Ok(Some("管辖范围已变更，需要重新下载全部数据"));
     }
-    if req.cursor > db::seq(conn)? {
+    if req.cursor > tx.seq()? {
         return Ok(Some(
             "本地进度超前于服务器（服务器可能从备份恢复），需要重新下载全部数据",
         ));
     }
-    let horizon: u64 = db::meta(conn, db::HORIZON)?
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    if req.cursor < horizon {
+    if req.cursor < tx.horizon()? {
         return Ok(Some(TOO_OLD));
     }
     Ok(None)

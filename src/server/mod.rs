@@ -5,6 +5,7 @@
 //! [`spawn`] runs it inside the caller's runtime — `bianzhi serve`, `bianzhi demo` and
 //! the tests all use the same server.
 
+pub mod backend;
 mod cache;
 pub mod db;
 pub mod decide;
@@ -12,10 +13,13 @@ mod http;
 mod listen;
 pub mod maintain;
 pub mod operators;
+pub mod pg;
 pub mod relay;
 pub mod simulate;
+pub mod sqlite;
 mod tls;
 
+pub use backend::Backend;
 pub use db::{Change, Operator, ServerDb};
 
 use std::net::SocketAddr;
@@ -30,6 +34,14 @@ pub enum Error {
     BadRequest(String),
     #[error("{0}")]
     Tls(String),
+    /// PostgreSQL: unreachable, refused the login, a schema this binary cannot use,
+    /// or a statement that failed (the sentence says which).
+    #[error("{0}")]
+    Postgres(String),
+    /// The database cannot answer now (PostgreSQL gone while serving): the request
+    /// changed nothing and may be retried.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("无法监听 {addr}：{source}")]
     Listen {
         addr: String,
@@ -132,6 +144,36 @@ impl Drop for ServerHandle {
 /// `listen` (`127.0.0.1:0` picks a free port) inside the current tokio runtime.
 pub async fn spawn(db_path: &Path, listen: &str, options: Options) -> Result<ServerHandle> {
     let db = ServerDb::open(db_path)?;
+    let backend = sqlite::SqliteBackend::new(PathBuf::from(db_path), db);
+    let writer = backend.writer();
+    let simulate = options.simulate.map(|every| (writer, every));
+    serve(std::sync::Arc::new(backend), simulate, listen, options).await
+}
+
+/// Serves the database `db` names: a `postgres://` URL or an SQLite file's path.
+/// The simulation (`Options::simulate`) runs on SQLite only.
+pub async fn spawn_on(db: &str, listen: &str, options: Options) -> Result<ServerHandle> {
+    if !backend::is_postgres(db) {
+        return spawn(Path::new(db), listen, options).await;
+    }
+    if options.simulate.is_some() {
+        return Err(Error::BadRequest(
+            "模拟变化（--simulate）暂只支持 SQLite 数据库，请去掉 --simulate 或改用文件路径".into(),
+        ));
+    }
+    let url = db.to_string();
+    let backend = tokio::task::spawn_blocking(move || backend::open(&url))
+        .await
+        .map_err(|e| Error::Postgres(e.to_string()))??;
+    serve(backend, None, listen, options).await
+}
+
+async fn serve(
+    backend: std::sync::Arc<dyn Backend>,
+    simulate: Option<(std::sync::Arc<std::sync::Mutex<ServerDb>>, Duration)>,
+    listen: &str,
+    options: Options,
+) -> Result<ServerHandle> {
     // A bad certificate or key is reported before the port is taken.
     let tls_config = options.tls.as_ref().map(tls::config).transpose()?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -145,10 +187,9 @@ pub async fn spawn(db_path: &Path, listen: &str, options: Options) -> Result<Ser
         source,
     })?;
     let clock_offset = chrono::TimeDelta::seconds(options.clock_offset_secs);
-    let state = http::State::new(PathBuf::from(db_path), db, clock_offset);
-    let simulation = options
-        .simulate
-        .map(|every| simulate::spawn(state.writer(), every, options.seed));
+    tracing::info!(engine = backend.engine(), "server database open");
+    let state = http::State::new(backend, clock_offset);
+    let simulation = simulate.map(|(writer, every)| simulate::spawn(writer, every, options.seed));
     let pages = state.pages();
     let snapshots = state.snapshots();
     let app = http::router(state);
