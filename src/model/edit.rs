@@ -90,7 +90,7 @@ fields! {
         IdNumber = "id_number", "身份证号", "ID number", IdNumber, true;
         Sex = "sex", "性别", "sex", Choice, false;
         BirthDate = "birth_date", "出生日期", "birth date", Date, true;
-        Ethnicity = "ethnicity", "民族", "ethnicity", Text, false;
+        Ethnicity = "ethnicity", "民族", "ethnicity", Choice, false;
         PoliticalStatus = "political_status", "政治面貌", "political status", Choice, false;
         FundingType = "funding_type", "经费形式", "funding", Choice, false;
         WorkStart = "work_start", "参加工作时间", "work start", Date, true;
@@ -122,6 +122,66 @@ fields! {
         DomainName = "domain_name", "中文域名", "domain name", Text, false;
     }
 }
+
+/// The 56 ethnic groups by their names in GB 3304, in its order.
+pub const ETHNIC_GROUPS: [&str; 56] = [
+    "汉族",
+    "蒙古族",
+    "回族",
+    "藏族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "布依族",
+    "朝鲜族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "土家族",
+    "哈尼族",
+    "哈萨克族",
+    "傣族",
+    "黎族",
+    "傈僳族",
+    "佤族",
+    "畲族",
+    "高山族",
+    "拉祜族",
+    "水族",
+    "东乡族",
+    "纳西族",
+    "景颇族",
+    "柯尔克孜族",
+    "土族",
+    "达斡尔族",
+    "仫佬族",
+    "羌族",
+    "布朗族",
+    "撒拉族",
+    "毛南族",
+    "仡佬族",
+    "锡伯族",
+    "阿昌族",
+    "普米族",
+    "塔吉克族",
+    "怒族",
+    "乌孜别克族",
+    "俄罗斯族",
+    "鄂温克族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "京族",
+    "塔塔尔族",
+    "独龙族",
+    "鄂伦春族",
+    "赫哲族",
+    "门巴族",
+    "珞巴族",
+    "基诺族",
+];
 
 fn terms<T: Copy>(all: &[T], zh: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| zh(*v)).collect()
@@ -162,6 +222,7 @@ impl PersonField {
     pub fn choices(self) -> Vec<String> {
         let v = match self {
             PersonField::Sex => terms(Sex::ALL, Sex::zh),
+            PersonField::Ethnicity => ETHNIC_GROUPS.to_vec(),
             PersonField::PoliticalStatus => terms(PoliticalStatus::ALL, PoliticalStatus::zh),
             PersonField::FundingType => terms(FundingType::ALL, FundingType::zh),
             PersonField::EntryForm => terms(EntryForm::ALL, EntryForm::zh),
@@ -273,9 +334,6 @@ impl PersonField {
                 if self == PersonField::Name && t.chars().any(char::is_whitespace) {
                     return Err(Refusal::NameHasSpace);
                 }
-                if self == PersonField::Ethnicity && !t.ends_with('族') {
-                    return Err(Refusal::EthnicityShort { given: t.into() });
-                }
                 Ok(t.to_string())
             }
             FieldKind::Date => normalize_date(t),
@@ -287,8 +345,13 @@ impl PersonField {
                 if choices.iter().any(|c| c == t) {
                     return Ok(t.to_string());
                 }
-                // The English term is accepted and written in Chinese.
+                // The English term is accepted and written in Chinese; an ethnic group
+                // written short (汉) is written in full (汉族).
                 let english = match self {
+                    PersonField::Ethnicity => {
+                        let full = format!("{t}族");
+                        ETHNIC_GROUPS.iter().copied().find(|g| *g == full)
+                    }
                     PersonField::Sex => Sex::parse(t).map(Sex::zh),
                     PersonField::PoliticalStatus => PoliticalStatus::parse(t).map(|v| v.zh()),
                     PersonField::FundingType => FundingType::parse(t).map(|v| v.zh()),
@@ -1550,7 +1613,6 @@ mod tests {
                 FieldKind::Choice => f.choices()[1 % f.choices().len()].clone(),
                 FieldKind::Date => "1990-05-06".into(),
                 FieldKind::IdNumber => "11010519491231002X".into(),
-                FieldKind::Text if *f == PersonField::Ethnicity => "回族".into(),
                 FieldKind::Text => "某某".into(),
             };
             f.set(&mut p, &v).unwrap();
@@ -1578,7 +1640,10 @@ mod tests {
         assert_eq!(PersonField::Sex.normalize("female").unwrap(), "女");
         assert!(PersonField::Education.normalize("博士后").is_err());
         assert!(PersonField::Name.normalize("王 芳").is_err());
-        assert!(PersonField::Ethnicity.normalize("汉").is_err());
+        assert_eq!(PersonField::Ethnicity.normalize("汉").unwrap(), "汉族");
+        assert_eq!(PersonField::Ethnicity.normalize("蒙古").unwrap(), "蒙古族");
+        assert!(PersonField::Ethnicity.normalize("火星族").is_err());
+        assert_eq!(PersonField::Ethnicity.choices().len(), 56);
         assert_eq!(PersonField::parse("职务"), Some(PersonField::Post));
         assert_eq!(PersonField::parse("POST"), Some(PersonField::Post));
     }

@@ -14,10 +14,6 @@ use serde::{Deserialize, Serialize};
 pub enum Refusal {
     Required,
     NameHasSpace,
-    /// 民族 written short (`汉`), not in full (`汉族`).
-    EthnicityShort {
-        given: String,
-    },
     /// Not one of the vocabulary's terms; the first of them are listed.
     NotAChoice {
         given: String,
@@ -118,12 +114,6 @@ impl Refusal {
             R::Required => "required, cannot be empty".into(),
             R::NameHasSpace if zh => "姓名中不能有空格".into(),
             R::NameHasSpace => "a name has no spaces".into(),
-            R::EthnicityShort { given } if zh => {
-                format!("民族应写全称，如“汉族”，不是“{given}”")
-            }
-            R::EthnicityShort { given } => {
-                format!("write the ethnicity in full, as 汉族, not {given}")
-            }
             R::NotAChoice {
                 given,
                 choices,

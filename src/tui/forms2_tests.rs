@@ -92,7 +92,7 @@ fn person_view(h: &Harness) -> &super::super::person::PersonView {
 fn fill_new_person(h: &mut Harness) {
     fill(h, Slot::Field(PersonField::Name), "赵新");
     fill(h, Slot::Field(PersonField::IdNumber), "110101199003070011");
-    fill(h, Slot::Field(PersonField::Ethnicity), "汉族");
+    pick(h, Slot::Field(PersonField::Ethnicity), "汉族");
     pick(h, Slot::Field(PersonField::PostType), "glg");
     pick(h, Slot::Field(PersonField::StaffingType), "xzbz");
     fill(h, Slot::Doc, "示编〔2025〕7号");
