@@ -284,6 +284,32 @@ pub fn withdrawn(lang: Lang, id: crate::model::ApprovalId) -> String {
     }
 }
 
+/// Why a sync failed, other than an unreachable server, in the operator's language.
+/// The server's own words are Chinese; in English the kind of failure says enough.
+pub fn sync_error(lang: Lang, e: &crate::sync::client::Error) -> String {
+    use crate::sync::client::Error as E;
+    if lang == Lang::Zh {
+        return e.to_string();
+    }
+    match e {
+        E::Unreachable { detail, .. } => unreachable(lang, detail),
+        E::Unauthorized(_) => "the server does not accept the token: it is unknown, or its operator is disabled; ask the administrator".into(),
+        E::Refused(_) => "the server refused the request".into(),
+        E::Server { status, .. } => {
+            format!("the server failed ({status}); the local cache is unaffected")
+        }
+        E::Certificate { url, .. } => format!(
+            "the certificate of the server {url} is not trusted; the connection was dropped. If your network uses its own CA, write ca_cert in the config file, or ask the administrator"
+        ),
+        E::BadResponse(_) => "the server's answer is unusable; the local cache is unchanged".into(),
+        E::Store(_) => "the cache could not be read or written; nothing was changed (see the log)".into(),
+        E::Concurrent => "another sync is running on the same cache; this one stopped. The cache is intact: sync again later".into(),
+        E::BadUrl(u) => format!("the server's address is not valid: {u} (it starts with http:// or https://)"),
+        E::MalformedToken => "the token is malformed (control characters, spaces or Chinese characters, most likely copied along with it); no request was sent. Copy the administrator's token again".into(),
+        E::Other(_) => "the sync failed (see the log)".into(),
+    }
+}
+
 /// Why a decision could not be withdrawn.
 pub fn withdraw_refused(lang: Lang, r: &crate::store::outbox::WithdrawRefusal) -> String {
     use crate::store::outbox::WithdrawRefusal as W;
@@ -480,6 +506,34 @@ pub fn mode_name(lang: Lang, mode: super::keymap::Mode) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_sync_is_said_in_english_without_the_servers_chinese() {
+        use crate::sync::client::Error as E;
+        let all = [
+            E::Unauthorized("令牌无效".into()),
+            E::Refused("请求格式错误".into()),
+            E::Server {
+                status: 500,
+                message: "服务器内部错误".into(),
+            },
+            E::Certificate {
+                url: "https://example".into(),
+                detail: "证书过期".into(),
+            },
+            E::BadResponse(crate::sync::wire::WireError::NotSnapshot),
+            E::Concurrent,
+            E::BadUrl("ftp://x".into()),
+            E::MalformedToken,
+            E::Other("未知".into()),
+        ];
+        let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for e in &all {
+            let en = sync_error(Lang::En, e);
+            assert!(!cjk(&en) && !en.is_empty(), "{e:?}: {en}");
+            assert_eq!(sync_error(Lang::Zh, e), e.to_string());
+        }
+    }
 
     #[test]
     fn ages_read_naturally() {

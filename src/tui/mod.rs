@@ -855,7 +855,7 @@ async fn sync_once(
 ) -> Result<crate::sync::Report, SyncFailure> {
     use crate::sync::client::{Client, Error};
     let client = Client::with_ca(server, token, ctx.ca_cert.as_deref())
-        .map_err(|e| SyncFailure::Failed(e.to_string()))?;
+        .map_err(|e| SyncFailure::Failed(i18n::sync_error(ctx.lang, &e)))?;
     client
         .sync(&ctx.cache_path, &|p| {
             // Each page applied: the screen shows how far a (first) sync has come.
@@ -867,7 +867,7 @@ async fn sync_once(
         .await
         .map_err(|e| match e {
             Error::Unreachable { detail, .. } => SyncFailure::Offline(detail),
-            other => SyncFailure::Failed(other.to_string()),
+            other => SyncFailure::Failed(i18n::sync_error(ctx.lang, &other)),
         })
 }
 

@@ -879,7 +879,10 @@ fn sync_failure_text(s: &State, e: &SyncFailure) -> String {
                 i18n::unsynced_for(lang, minutes)
             )
         }
-        SyncFailure::Failed(why) => format!("{}：{why}", M::SyncFailed.get(lang)),
+        SyncFailure::Failed(why) => match lang {
+            crate::model::Lang::Zh => format!("{}：{why}", M::SyncFailed.get(lang)),
+            crate::model::Lang::En => format!("{}: {why}", M::SyncFailed.get(lang)),
+        },
     }
 }
 
