@@ -24,6 +24,7 @@ mod maintenance;
 mod outbox;
 mod pg;
 mod privacy;
+mod report2;
 mod reports;
 mod rules;
 mod security;

@@ -2,7 +2,7 @@
 //! in now and the parent a unit has now; a transfer (调动) or a move (隶属调整) after the
 //! day is undone by the unit it left, as its history event records it.
 
-use super::{Event, EventKind, OrgId, Subject};
+use super::{Event, EventKind, Org, OrgId, Subject};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -29,6 +29,25 @@ pub fn placed_on(events: &[Event], day: NaiveDate) -> HashMap<Subject, OrgId> {
         }
     }
     first.into_iter().map(|(s, (_, _, o))| (s, o)).collect()
+}
+
+/// Whether a unit stood on `day`: founded by the end of it (its founding date, or when
+/// none is recorded its 设立 event) and not yet abolished (a unit abolished since still
+/// stood, by its 撤销 event's date; one marked abolished with no 撤销 event recorded
+/// counts as gone on every day). `events` are the unit's own history events; others
+/// are ignored.
+pub fn stood_on(o: &Org, events: &[Event], day: NaiveDate) -> bool {
+    let own = |k: EventKind| {
+        events
+            .iter()
+            .filter(move |e| e.subject == Subject::Org(o.id) && e.kind == k)
+            .map(|e| e.date)
+    };
+    let founded = o.founding_date.or_else(|| own(EventKind::Founded).min());
+    if founded.is_some_and(|f| f > day) {
+        return false;
+    }
+    !o.abolished || own(EventKind::Abolished).max().is_some_and(|a| a > day)
 }
 
 #[cfg(test)]
@@ -72,5 +91,37 @@ mod tests {
         );
         assert_eq!(on.get(&u), None);
         assert!(placed_on(&events, day("2024-01-01")).is_empty());
+    }
+
+    #[test]
+    fn a_unit_stood_from_its_founding_until_its_abolition() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut o: Org = serde_json::from_value(serde_json::json!({
+            "id": 3, "parent_id": 1, "kind": "Institution", "name": "局",
+            "short_name": null, "category": null, "level": null, "nature": null,
+            "credit_code": null, "domain_name": null, "founding_doc": null,
+            "founding_date": null, "sort": 0, "abolished": false
+        }))
+        .unwrap();
+        let founded = ev(1, Subject::Org(3), EventKind::Founded, "2020-01-01", 1, 1);
+        let abolished = ev(2, Subject::Org(3), EventKind::Abolished, "2022-01-01", 1, 1);
+        let events = [founded, abolished];
+        assert!(!stood_on(&o, &events, day("2019-12-31")), "before its 设立");
+        assert!(stood_on(&o, &events, day("2020-01-01")));
+        o.founding_date = Some(day("2021-01-01"));
+        assert!(
+            !stood_on(&o, &events, day("2020-06-01")),
+            "the founding date rules"
+        );
+        o.abolished = true;
+        assert!(
+            stood_on(&o, &events, day("2021-12-31")),
+            "abolished after the day"
+        );
+        assert!(!stood_on(&o, &events, day("2022-01-01")));
+        assert!(
+            !stood_on(&o, &events[..1], day("2021-06-01")),
+            "abolished, no date"
+        );
     }
 }

@@ -6,10 +6,10 @@
 
 use super::Result;
 use super::rows::{
-    APPROVAL_COLUMNS, EVENT_COLUMNS, LEDGER_COLUMNS, ORG_COLUMNS, POST_COLUMNS, opt_vocab,
-    read_approval, read_event, read_ledger, read_org, read_post, vocab,
+    APPROVAL_COLUMNS, EVENT_COLUMNS, LEDGER_COLUMNS, ORG_COLUMNS, ORG_SUBJECT, POST_COLUMNS,
+    opt_vocab, read_approval, read_event, read_ledger, read_org, read_post, vocab,
 };
-use crate::model::placement::placed_on;
+use crate::model::placement::{placed_on, stood_on};
 use crate::model::{
     Approval, ApprovalKind, ApprovalStatus, Event, EventKind, LedgerEntry, Org, OrgId, Person,
     PersonId, PersonStatus, PostEntry, PostSlot, PostType, Sex, Subject,
@@ -210,9 +210,55 @@ pub fn subtree_rows_on(conn: &Connection, root: OrgId, day: NaiveDate) -> Result
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let then = placed_on(&moved, day);
-    if then.is_empty() {
-        return subtree_rows(conn, root);
+    let rows = if then.is_empty() {
+        subtree_rows(conn, root)?
+    } else {
+        placed_rows(conn, root, &then)?
+    };
+    standing_on(conn, rows, day)
+}
+
+/// The rows of the units that stood on `day` (`model::placement::stood_on`): a unit
+/// founded after the day is left out with its ledger, posts and persons; one
+/// abolished after it stays.
+fn standing_on(conn: &Connection, mut rows: SubtreeRows, day: NaiveDate) -> Result<SubtreeRows> {
+    let history: Vec<Event> = conn
+        .prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE subject_kind = {ORG_SUBJECT} AND kind IN (?1, ?2)"
+        ))?
+        .query_map(
+            rusqlite::params![EventKind::Founded.code(), EventKind::Abolished.code()],
+            read_event,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut of: HashMap<OrgId, Vec<Event>> = HashMap::new();
+    for e in history {
+        if let Subject::Org(id) = e.subject {
+            of.entry(id).or_default().push(e);
+        }
     }
+    let gone: HashSet<OrgId> = rows
+        .orgs
+        .iter()
+        .filter(|o| !stood_on(o, of.get(&o.id).map_or(&[], Vec::as_slice), day))
+        .map(|o| o.id)
+        .collect();
+    if gone.is_empty() {
+        return Ok(rows);
+    }
+    rows.orgs.retain(|o| !gone.contains(&o.id));
+    rows.ledger.retain(|e| !gone.contains(&e.org_id));
+    rows.posts.retain(|e| !gone.contains(&e.org_id));
+    rows.persons.retain(|p| !gone.contains(&p.org_id));
+    Ok(rows)
+}
+
+/// [`subtree_rows`] with units under the parents and persons in the units `then` says.
+fn placed_rows(
+    conn: &Connection,
+    root: OrgId,
+    then: &HashMap<Subject, OrgId>,
+) -> Result<SubtreeRows> {
     let mut orgs = conn
         .prepare(&format!("SELECT {ORG_COLUMNS} FROM orgs ORDER BY id"))?
         .query_map([], read_org)?
