@@ -213,7 +213,7 @@ messages! {
     CmdReports => "标准报表：查看、导出 XLSX", "standard reports: view, export XLSX";
     CmdForecast => "编制推演：五年内退休、空编、超编", "forecast: retirements, vacancies, over quota in five years";
     ReportsTitle => "标准报表", "Standard reports";
-    ReportsHint => "Enter 打开 · 表内 ↑↓ 翻行、←→ 左右滚动 · Ctrl-E 导出 XLSX", "Enter opens · in a report ↑↓ rows, ←→ columns · Ctrl-E exports XLSX";
+    ReportsHint => "Enter 打开（所选单位及下级；在机构树根上为全辖区） · 表内 ↑↓ 翻行、←→ 左右滚动、[ ] 截至上一年/下一年年末 · Ctrl-E 导出 XLSX", "Enter opens (the unit chosen and below; on the tree's root, the whole jurisdiction) · in a report ↑↓ rows, ←→ columns, [ ] as of the year end before/after · Ctrl-E exports XLSX";
     ReportScroll => "左右滚动", "scroll";
     ForecastTitle => "编制推演", "forecast";
     FcRetiring => "退休", "retire";

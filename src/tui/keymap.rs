@@ -63,6 +63,10 @@ pub enum Cmd {
     Reports,
     /// 推演: the five-year forecast.
     Forecast,
+    /// A report as of the last day of the year before (31 December).
+    EarlierYear,
+    /// A report as of the last day of the year after (or today).
+    LaterYear,
     /// The n-th panel (tab) of a unit or a person, 1-based: the digit its tab shows.
     Tab(u8),
     /// The decisions the server refused, with its reasons (marks them seen).
@@ -270,6 +274,20 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         false,
         "编制推演（五年退休与空编）",
         "forecast: five years of retirements and vacancies",
+    ),
+    (
+        "earlier_year",
+        Cmd::EarlierYear,
+        false,
+        "报表：截至上一年12月31日",
+        "report: as of 31 December a year earlier",
+    ),
+    (
+        "later_year",
+        Cmd::LaterYear,
+        false,
+        "报表：截至下一年12月31日（至多到今天）",
+        "report: as of 31 December a year later (today at most)",
     ),
     ("tab_1", Cmd::Tab(1), false, "第1个面板", "panel 1"),
     ("tab_2", Cmd::Tab(2), false, "第2个面板", "panel 2"),

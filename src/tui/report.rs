@@ -10,7 +10,7 @@ use super::keymap::Cmd;
 use super::screens::{Screen, ScreenRequest};
 use super::theme::Theme;
 use super::widgets::{Cursor, block, fit, pad, rpad, visible_offset};
-use crate::model::Lang;
+use crate::model::{Lang, OrgId};
 use crate::report::Table;
 use crate::report::standard::{self, Cell, Kind, Params, Report};
 use crate::store::{self, Store, queries};
@@ -24,13 +24,16 @@ use unicode_width::UnicodeWidthStr;
 /// The reports there are, to pick one.
 pub struct ReportsScreen {
     lang: Lang,
+    /// The unit whose subtree the reports are of (None: the whole jurisdiction).
+    root: Option<OrgId>,
     pub cursor: Cursor,
 }
 
 impl ReportsScreen {
-    pub fn new(lang: Lang) -> ReportsScreen {
+    pub fn new(lang: Lang, root: Option<OrgId>) -> ReportsScreen {
         ReportsScreen {
             lang,
+            root,
             cursor: Cursor::default(),
         }
     }
@@ -41,7 +44,10 @@ impl Screen for ReportsScreen {
         M::ReportsTitle.get(lang).to_string()
     }
     fn request(&self) -> ScreenRequest {
-        ScreenRequest::Reports { lang: self.lang }
+        ScreenRequest::Reports {
+            lang: self.lang,
+            root: self.root,
+        }
     }
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
@@ -50,6 +56,8 @@ impl Screen for ReportsScreen {
                 Some(Action::Effect(Effect::Open(ScreenRequest::Report {
                     kind,
                     lang: self.lang,
+                    root: self.root,
+                    as_of: None,
                 })))
             }
             other => {
@@ -80,10 +88,10 @@ impl Screen for ReportsScreen {
             lines.push(line);
         }
         lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            fit(M::ReportsHint.get(lang), w, e),
-            theme.dim(),
-        ));
+        // One line per part of the hint, so that none is cut on 80 columns.
+        for part in M::ReportsHint.get(lang).split(" · ") {
+            lines.push(Line::styled(fit(part, w, e), theme.dim()));
+        }
         f.render_widget(Paragraph::new(lines), inner);
     }
     fn table(&self) -> Table {
@@ -113,24 +121,35 @@ impl Screen for ReportsScreen {
 pub struct ReportScreen {
     kind: Kind,
     lang: Lang,
+    /// The subtree asked for (None: the whole jurisdiction) and the day it is as of.
+    root: Option<OrgId>,
+    /// The day asked for (None: the report's default), as its request names it.
+    asked: Option<NaiveDate>,
+    today: NaiveDate,
     pub report: Report,
     pub cursor: Cursor,
     /// The first figure column shown right of the frozen label columns.
     pub col: usize,
 }
 
-/// Reads a report of the whole jurisdiction as the command line's `bianzhi report`
-/// does by default (the annual report as of last 31 December, the others today; the
-/// changes of the year so far). Runs on a reader.
+/// Reads a report of a unit's subtree (or of the whole jurisdiction) as the command
+/// line's `bianzhi report --org UNIT --as-of DAY` does; by default the annual report as
+/// of last 31 December, the others today; the changes are those of the as-of day's year
+/// up to it. Runs on a reader.
 pub fn load(
     store: &Store,
     kind: Kind,
     lang: Lang,
     today: NaiveDate,
+    unit: Option<OrgId>,
+    day: Option<NaiveDate>,
 ) -> store::Result<Box<dyn Screen>> {
     let conn = store.conn();
-    let root = queries::roots(conn)?.first().map_or(0, |r| r.org.id);
-    let as_of = kind.default_as_of(today);
+    let root = match unit {
+        Some(id) => id,
+        None => queries::roots(conn)?.first().map_or(0, |r| r.org.id),
+    };
+    let as_of = day.unwrap_or_else(|| kind.default_as_of(today));
     let params = Params {
         root,
         as_of,
@@ -142,10 +161,31 @@ pub fn load(
     Ok(Box::new(ReportScreen {
         kind,
         lang,
+        root: unit,
+        asked: day,
+        today,
         report,
         cursor: Cursor::default(),
         col: 0,
     }))
+}
+
+/// The year end before `day` (31 December of the year before), or the next one after
+/// it (today at most); None past today.
+pub fn year_end_step(day: NaiveDate, later: bool, today: NaiveDate) -> Option<NaiveDate> {
+    let end = |y: i32| NaiveDate::from_ymd_opt(y, 12, 31);
+    if !later {
+        return end(day.year() - 1);
+    }
+    if day >= today {
+        return None;
+    }
+    let next = if Some(day) == end(day.year()) {
+        end(day.year() + 1)?
+    } else {
+        end(day.year())?
+    };
+    Some(next.min(today))
 }
 
 /// Widest a column is drawn (a list of names scrolls out of it).
@@ -221,10 +261,21 @@ impl Screen for ReportScreen {
         ScreenRequest::Report {
             kind: self.kind,
             lang: self.lang,
+            root: self.root,
+            as_of: self.asked,
         }
     }
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
+            Cmd::EarlierYear | Cmd::LaterYear => {
+                let day = year_end_step(self.report.as_of, cmd == Cmd::LaterYear, self.today)?;
+                return Some(Action::Effect(Effect::Open(ScreenRequest::Report {
+                    kind: self.kind,
+                    lang: self.lang,
+                    root: self.root,
+                    as_of: Some(day),
+                })));
+            }
             Cmd::NextPanel => self.col = (self.col + 1).min(self.scrolling().saturating_sub(1)),
             Cmd::PrevPanel => self.col = self.col.saturating_sub(1),
             other => {

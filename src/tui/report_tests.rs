@@ -120,3 +120,42 @@ fn forecast_screen_shows_each_year_per_staffing_type() {
     h.keys(&["<Enter>"]);
     top::<ReportsScreen>(&h);
 }
+
+#[test]
+fn a_report_is_of_the_unit_under_the_cursor_and_steps_from_year_end_to_year_end() {
+    let mut h = h();
+    // The tree's second row is 示例县教育局.
+    h.keys(&["<Down>", "<F8>", "<Enter>"]);
+    let r = top::<ReportScreen>(&h);
+    assert_eq!(r.report.jurisdiction, "示例县教育局");
+    assert_eq!(r.report.as_of, d(2024, 12, 31));
+    let depth = h.state.stack.len();
+    // `[`: a year earlier, in place of the one in front (Esc still goes back once).
+    h.keys(&["["]);
+    let r = top::<ReportScreen>(&h);
+    assert_eq!(r.report.as_of, d(2023, 12, 31));
+    assert_eq!(r.report.jurisdiction, "示例县教育局");
+    assert_eq!(h.state.stack.len(), depth);
+    assert!(h.text().contains("截至：2023-12-31"), "{}", h.text());
+    // `]` twice: back to 2024, then today at most.
+    h.keys(&["]", "]"]);
+    let today = h.state.now.date_naive();
+    assert_eq!(
+        top::<ReportScreen>(&h).report.as_of,
+        d(2025, 12, 31).min(today)
+    );
+    h.keys(&["<Esc>"]);
+    top::<ReportsScreen>(&h);
+}
+
+#[test]
+fn year_ends_step_back_and_forward_but_not_past_today() {
+    use super::super::report::year_end_step as step;
+    let today = d(2026, 12, 2);
+    assert_eq!(step(d(2024, 12, 31), false, today), Some(d(2023, 12, 31)));
+    assert_eq!(step(d(2026, 12, 2), false, today), Some(d(2025, 12, 31)));
+    assert_eq!(step(d(2024, 12, 31), true, today), Some(d(2025, 12, 31)));
+    assert_eq!(step(d(2025, 12, 31), true, today), Some(today));
+    assert_eq!(step(d(2024, 6, 30), true, today), Some(d(2024, 12, 31)));
+    assert_eq!(step(today, true, today), None);
+}

@@ -549,8 +549,22 @@ pub fn expect(s: &mut State, effect: &Effect) {
     match s.stack.last_mut() {
         Some(v) if v.key() == key => {}
         Some(v @ View::Loading(_)) => *v = View::Loading(key),
+        // The same report as of another day takes the place of the one in front.
+        Some(v) if same_report(&v.key(), &key) => *v = View::Loading(key),
         _ => s.stack.push(View::Loading(key)),
     }
+}
+
+/// Two views of one report of one subtree (as of different days).
+fn same_report(a: &ViewKey, b: &ViewKey) -> bool {
+    use super::screens::ScreenRequest::Report;
+    matches!(
+        (a, b),
+        (
+            ViewKey::Screen(Report { kind: k1, root: r1, .. }),
+            ViewKey::Screen(Report { kind: k2, root: r2, .. }),
+        ) if k1 == k2 && r1 == r2
+    )
 }
 
 fn on_key(s: &mut State, key: Key) -> Option<Action> {
@@ -802,9 +816,17 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             Cmd::Warnings => Some(Action::Effect(Effect::Open(
                 super::screens::ScreenRequest::Warnings { kind: None },
             ))),
-            Cmd::Reports => Some(Action::Effect(Effect::Open(
-                super::screens::ScreenRequest::Reports { lang },
-            ))),
+            // The reports of the unit in front, or under the tree's cursor.
+            Cmd::Reports => {
+                let root = match s.stack.last() {
+                    Some(View::Unit(u)) => Some(u.data.org.id),
+                    None => s.tree.selected(),
+                    _ => None,
+                };
+                Some(Action::Effect(Effect::Open(
+                    super::screens::ScreenRequest::Reports { lang, root },
+                )))
+            }
             Cmd::Forecast => Some(Action::Effect(Effect::Open(
                 super::screens::ScreenRequest::Forecast,
             ))),

@@ -38,12 +38,16 @@ pub enum ScreenRequest {
     PostUnits { root: OrgId, slot: PostSlot },
     /// The persons behind a figure; `title` says which.
     Persons { filter: PersonFilter, title: String },
-    /// 报表: the standard reports, to pick one.
-    Reports { lang: Lang },
-    /// One standard report of the jurisdiction, in the interface's language.
+    /// 报表: the standard reports, to pick one, of a unit's subtree (None: the whole
+    /// jurisdiction).
+    Reports { lang: Lang, root: Option<OrgId> },
+    /// One standard report of a subtree, in the interface's language, as of a day
+    /// (None: the report's own default).
     Report {
         kind: crate::report::standard::Kind,
         lang: Lang,
+        root: Option<OrgId>,
+        as_of: Option<chrono::NaiveDate>,
     },
     /// 推演: the five-year forecast of the jurisdiction.
     Forecast,
@@ -118,8 +122,15 @@ pub fn load(
             let table = crate::report::person_list_table(conn, title, &persons, false)?;
             Box::new(drill::Drill::persons(req.clone(), table, &persons))
         }
-        ScreenRequest::Reports { lang } => Box::new(super::report::ReportsScreen::new(*lang)),
-        ScreenRequest::Report { kind, lang } => super::report::load(store, *kind, *lang, today)?,
+        ScreenRequest::Reports { lang, root } => {
+            Box::new(super::report::ReportsScreen::new(*lang, *root))
+        }
+        ScreenRequest::Report {
+            kind,
+            lang,
+            root,
+            as_of,
+        } => super::report::load(store, *kind, *lang, today, *root, *as_of)?,
         ScreenRequest::Forecast => super::forecast::load(store, today)?,
     })
 }
