@@ -22,15 +22,24 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 pub struct ForecastScreen {
+    /// The unit whose subtree it is of (None: the whole jurisdiction).
+    unit: Option<crate::model::OrgId>,
     pub forecast: Forecast,
     pub cursor: Cursor,
 }
 
-/// Reads the forecast of the whole jurisdiction, five years from today. Runs on a
+/// Reads the forecast of a unit's subtree (or the whole jurisdiction), five years from today. Runs on a
 /// reader.
-pub fn load(store: &Store, today: NaiveDate) -> store::Result<Box<dyn Screen>> {
+pub fn load(
+    store: &Store,
+    today: NaiveDate,
+    unit: Option<crate::model::OrgId>,
+) -> store::Result<Box<dyn Screen>> {
     let conn = store.conn();
-    let root = queries::roots(conn)?.first().map_or(0, |r| r.org.id);
+    let root = match unit {
+        Some(id) => id,
+        None => queries::roots(conn)?.first().map_or(0, |r| r.org.id),
+    };
     let forecast = forecast::build(
         conn,
         &Params {
@@ -40,6 +49,7 @@ pub fn load(store: &Store, today: NaiveDate) -> store::Result<Box<dyn Screen>> {
         },
     )?;
     Ok(Box::new(ForecastScreen {
+        unit,
         forecast,
         cursor: Cursor::default(),
     }))
@@ -200,7 +210,7 @@ impl Screen for ForecastScreen {
         )
     }
     fn request(&self) -> ScreenRequest {
-        ScreenRequest::Forecast
+        ScreenRequest::Forecast { root: self.unit }
     }
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         self.cursor.apply(cmd, self.layout().len(), height);

@@ -159,3 +159,18 @@ fn year_ends_step_back_and_forward_but_not_past_today() {
     assert_eq!(step(d(2024, 6, 30), true, today), Some(d(2024, 12, 31)));
     assert_eq!(step(today, true, today), None);
 }
+
+#[test]
+fn the_forecast_is_of_the_unit_under_the_cursor() {
+    let mut h = h();
+    // The tree's third row is 示例县财政局, where the two men retire.
+    h.keys(&["<Down>", "<Down>", "<F9>"]);
+    let f = &top::<ForecastScreen>(&h).forecast;
+    assert_eq!((f.org_id, f.jurisdiction.as_str()), (3, "示例县财政局"));
+    assert_eq!(f.retiring.len(), 2);
+    // 教育局 has none of them.
+    h.keys(&["<Esc>", "<Up>", "<F9>"]);
+    let f = &top::<ForecastScreen>(&h).forecast;
+    assert_eq!(f.org_id, 2);
+    assert!(f.retiring.is_empty(), "{:?}", f.retiring.len());
+}

@@ -555,6 +555,15 @@ pub fn expect(s: &mut State, effect: &Effect) {
     }
 }
 
+/// The unit in front, or under the tree's cursor (None elsewhere).
+fn unit_in_focus(s: &State) -> Option<crate::model::OrgId> {
+    match s.stack.last() {
+        Some(View::Unit(u)) => Some(u.data.org.id),
+        None => s.tree.selected(),
+        _ => None,
+    }
+}
+
 /// Two views of one report of one subtree (as of different days).
 fn same_report(a: &ViewKey, b: &ViewKey) -> bool {
     use super::screens::ScreenRequest::Report;
@@ -816,19 +825,18 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             Cmd::Warnings => Some(Action::Effect(Effect::Open(
                 super::screens::ScreenRequest::Warnings { kind: None },
             ))),
-            // The reports of the unit in front, or under the tree's cursor.
-            Cmd::Reports => {
-                let root = match s.stack.last() {
-                    Some(View::Unit(u)) => Some(u.data.org.id),
-                    None => s.tree.selected(),
-                    _ => None,
-                };
-                Some(Action::Effect(Effect::Open(
-                    super::screens::ScreenRequest::Reports { lang, root },
-                )))
-            }
+            // The reports and the forecast of the unit in front, or under the tree's
+            // cursor.
+            Cmd::Reports => Some(Action::Effect(Effect::Open(
+                super::screens::ScreenRequest::Reports {
+                    lang,
+                    root: unit_in_focus(s),
+                },
+            ))),
             Cmd::Forecast => Some(Action::Effect(Effect::Open(
-                super::screens::ScreenRequest::Forecast,
+                super::screens::ScreenRequest::Forecast {
+                    root: unit_in_focus(s),
+                },
             ))),
             Cmd::EditPerson
             | Cmd::ExitPerson

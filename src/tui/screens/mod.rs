@@ -49,8 +49,8 @@ pub enum ScreenRequest {
         root: Option<OrgId>,
         as_of: Option<chrono::NaiveDate>,
     },
-    /// 推演: the five-year forecast of the jurisdiction.
-    Forecast,
+    /// 推演: the five-year forecast of a unit's subtree (None: the whole jurisdiction).
+    Forecast { root: Option<OrgId> },
 }
 
 pub trait Screen: Send {
@@ -131,6 +131,6 @@ pub fn load(
             root,
             as_of,
         } => super::report::load(store, *kind, *lang, today, *root, *as_of)?,
-        ScreenRequest::Forecast => super::forecast::load(store, today)?,
+        ScreenRequest::Forecast { root } => super::forecast::load(store, today, *root)?,
     })
 }
