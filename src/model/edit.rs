@@ -473,16 +473,61 @@ pub fn normalize_date(t: &str) -> Result<String, Refusal> {
         .ok_or_else(|| Refusal::BadDate { given: t.into() })
 }
 
-/// A field and why its value is refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A field and why its value is refused. On the wire and in the cache it carries the
+/// typed reason and, for older clients and for people reading the JSON, the reason in
+/// Chinese (`message`); a reason written by an older version (a `message` only) is read
+/// back as [`Refusal::Said`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "FieldErrorIn")]
 pub struct FieldError {
     /// The field's key (`id_number`), or the edit's own part (`doc_no`, `org`, ...).
     pub field: String,
     /// The field's Chinese label, for the message.
     pub label: String,
     /// Why, typed: the words come from [`FieldError::message`] in the reader's language.
-    #[serde(flatten)]
     pub why: Refusal,
+}
+
+#[derive(Deserialize)]
+struct FieldErrorIn {
+    field: String,
+    label: String,
+    #[serde(default)]
+    message: String,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<FieldErrorIn> for FieldError {
+    fn from(i: FieldErrorIn) -> FieldError {
+        let why = serde_json::from_value(serde_json::Value::Object(i.rest))
+            .unwrap_or(Refusal::Said { words: i.message });
+        FieldError {
+            field: i.field,
+            label: i.label,
+            why,
+        }
+    }
+}
+
+impl Serialize for FieldError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            field: &'a str,
+            label: &'a str,
+            message: String,
+            #[serde(flatten)]
+            why: &'a Refusal,
+        }
+        Out {
+            field: &self.field,
+            label: &self.label,
+            message: self.message(Lang::Zh),
+            why: &self.why,
+        }
+        .serialize(s)
+    }
 }
 
 impl FieldError {

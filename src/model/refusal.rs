@@ -96,6 +96,10 @@ pub enum Refusal {
     },
     /// The entry this edit depends on never reached the server.
     EntryMissing,
+    /// A reason an older version wrote in words only: shown as it was said.
+    Said {
+        words: String,
+    },
     /// A 减员 kind that is not one of the kinds.
     NotAnExitKind {
         given: String,
@@ -258,6 +262,7 @@ impl Refusal {
             R::EntryMissing => {
                 "the server never received the entry this edit depends on; not applied".into()
             }
+            R::Said { words } => words.clone(),
             R::NotAnExitKind { given, choices } => {
                 if given.trim().is_empty() {
                     if zh {
@@ -391,6 +396,31 @@ mod tests {
             figures
                 .say(Lang::En)
                 .contains("approved 3, actual 2, reserved 1")
+        );
+    }
+
+    #[test]
+    fn a_field_error_carries_its_words_for_older_clients_and_reads_an_older_ones() {
+        use super::super::edit::FieldError;
+        let e = FieldError::new("delta", "数量", Refusal::ZeroDelta);
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["message"], "变动数量不能为 0", "{json}");
+        assert_eq!(json["why"], "zero_delta", "{json}");
+        assert_eq!(serde_json::from_value::<FieldError>(json).unwrap(), e);
+        // Written by the version before typed reasons: the words only.
+        let old = serde_json::json!({
+            "field": "id_number",
+            "label": "身份证号",
+            "message": "该身份证号已在县委办占编（一人一编）"
+        });
+        let read: FieldError = serde_json::from_value(old).unwrap();
+        assert_eq!(
+            read.message(Lang::En),
+            "该身份证号已在县委办占编（一人一编）"
+        );
+        assert_eq!(
+            read.say(Lang::Zh),
+            "身份证号：该身份证号已在县委办占编（一人一编）"
         );
     }
 }
