@@ -99,6 +99,17 @@ fn english(cache: &Cache, data: &[String], args: &[&str], ok: bool) -> String {
     t
 }
 
+/// The jurisdiction's root and a person due to retire, as ids on the command line.
+fn root_and_person(cache: &Cache) -> (String, String) {
+    let root = cache.json(&["overview", "--json"])["root"]["id"]
+        .as_i64()
+        .unwrap();
+    let person = cache.json(&["warnings", "--kind", "retirement", "--json"])[0]["person"]["id"]
+        .as_i64()
+        .unwrap();
+    (root.to_string(), person.to_string())
+}
+
 /// The first pending request's id, from the inbox's JSON.
 fn open_request(cache: &Cache) -> i64 {
     cache.json(&["inbox", "--json"])[0]["request"]["id"]
@@ -112,14 +123,7 @@ fn every_command_speaks_english() {
     let data = data_values(&cache.path);
     let dir = cache.path.parent().unwrap();
     let out_file = |name: &str| dir.join(name).to_str().unwrap().to_string();
-    let root = cache.json(&["overview", "--json"])["root"]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
-    let person = cache.json(&["warnings", "--kind", "retirement", "--json"])[0]["person"]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let (root, person) = root_and_person(&cache);
     let posts_unit = cache.json(&["warnings", "--kind", "over-posts", "--json"])[0]["org_id"]
         .as_i64()
         .unwrap()
@@ -236,14 +240,7 @@ fn every_command_speaks_english() {
 fn edits_are_refused_in_english_naming_the_field() {
     let cache = Cache::imported();
     let data = data_values(&cache.path);
-    let root = cache.json(&["overview", "--json"])["root"]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
-    let person = cache.json(&["warnings", "--kind", "retirement", "--json"])[0]["person"]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let (root, person) = root_and_person(&cache);
     let cases: [(&[&str], &str); 5] = [
         (
             &["person", "edit", &person, "--set", "id_number=12345"],

@@ -25,16 +25,6 @@ fn h() -> Harness {
     h
 }
 
-fn top<T: 'static>(h: &Harness) -> &T {
-    match h.state.stack.last() {
-        Some(View::Screen(s)) => s
-            .as_any()
-            .downcast_ref::<T>()
-            .expect("the screen of this type"),
-        _ => panic!("no screen on top"),
-    }
-}
-
 fn quota_panel(h: &Harness) -> &super::super::panels::UnitView {
     match h.state.stack.last() {
         Some(View::Unit(v)) => v,

@@ -571,6 +571,17 @@ fn a_sync_with_changes_reloads_the_open_views_in_place() {
 
 // ---- screens ----------------------------------------------------------------------------
 
+/// The screen in front, as its own type.
+fn top<T: 'static>(h: &Harness) -> &T {
+    match h.state.stack.last() {
+        Some(View::Screen(s)) => s
+            .as_any()
+            .downcast_ref::<T>()
+            .expect("the screen of this type"),
+        _ => panic!("no screen on top"),
+    }
+}
+
 fn snap(name: &str, h: &Harness, w: u16, height: u16) {
     insta::assert_snapshot!(name, h.screen(w, height).backend());
 }
