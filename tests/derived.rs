@@ -96,7 +96,7 @@ async fn the_derived_overview_equals_the_counted_one_after_syncs_that_change_dat
     );
     // And the server's simulated trickle: entries, exits, transfers, approvals.
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
-    let s = simulate::changes(&mut w.db(), &mut rng, t, 200, 0.0).unwrap();
+    let s = simulate::changes(&mut w.sqlite_db(), &mut rng, t, 200, 0.0).unwrap();
     assert!(s.total() > 50);
     let r = sync(&c, &cache).await.unwrap();
     assert!(r.upserted > 50, "{r:?}");

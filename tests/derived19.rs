@@ -106,7 +106,7 @@ async fn a_days_sync_refreshes_what_it_touched_and_equals_a_full_refresh() {
     // moved, fetched in pages of 40 rows: the notes outlive the pages.
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
     let today = chrono::Local::now().date_naive();
-    let s = simulate::changes(&mut w.db(), &mut rng, today, 200, 0.0).unwrap();
+    let s = simulate::changes(&mut w.sqlite_db(), &mut rng, today, 200, 0.0).unwrap();
     assert!(s.total() > 50, "{s:?}");
     let r = sync(&w.paged_client(&token, 40), &cache).await.unwrap();
     assert!(r.upserted > 50, "{r:?}");

@@ -188,68 +188,71 @@ fn damage_table(cache: &Path, table: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repair_rescues_unsent_decisions_from_a_damaged_cache_and_the_next_sync_sends_them() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let token = w.operator("甲", root);
-    let c = w.client(&token);
-    let cache = w.cache("k");
-    sync(&c, &cache).await.unwrap();
-    let ids = pending(&w.db(), 3);
-    for &id in &ids[..2] {
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let token = w.operator("甲", root);
+        let c = w.client(&token);
+        let cache = w.cache("k");
+        sync(&c, &cache).await.unwrap();
+        let ids = pending(&w.db(), 3);
+        for &id in &ids[..2] {
+            let o = run(
+                &cache,
+                &["decide", &id.to_string(), "return", "--comment", "请补正"],
+            );
+            assert!(o.status.success(), "{}", text(&o));
+        }
+        // A healthy cache is left alone.
+        let before = std::fs::read(&cache).unwrap();
+        let o = run(&cache, &["repair"]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("完好"), "{}", text(&o));
+        assert_eq!(std::fs::read(&cache).unwrap(), before);
+
+        damage_table(&cache, "persons");
+
+        // A query says what happened and names a command that exists.
+        let o = run(&cache, &["warnings"]);
+        assert!(!o.status.success());
+        assert!(text(&o).contains("bianzhi repair"), "{}", text(&o));
+        // Deciding into the damaged cache is refused before anything is written.
+        let before = std::fs::read(&cache).unwrap();
         let o = run(
             &cache,
-            &["decide", &id.to_string(), "return", "--comment", "请补正"],
+            &[
+                "decide",
+                &ids[2].to_string(),
+                "return",
+                "--comment",
+                "请补正",
+            ],
         );
+        assert!(!o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("bianzhi repair"), "{}", text(&o));
+        assert_eq!(std::fs::read(&cache).unwrap(), before);
+
+        let o = run(&cache, &["repair"]);
         assert!(o.status.success(), "{}", text(&o));
-    }
-    // A healthy cache is left alone.
-    let before = std::fs::read(&cache).unwrap();
-    let o = run(&cache, &["repair"]);
-    assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("完好"), "{}", text(&o));
-    assert_eq!(std::fs::read(&cache).unwrap(), before);
+        assert!(text(&o).contains("未发送的操作 2 个"), "{}", text(&o));
+        let aside: Vec<_> = std::fs::read_dir(cache.parent().unwrap())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
+            .collect();
+        assert!(!aside.is_empty(), "the damaged file is kept aside");
+        let unsent = outbox::unsent(Store::open(&cache).unwrap().conn()).unwrap();
+        assert_eq!(unsent.len(), 2);
 
-    damage_table(&cache, "persons");
-
-    // A query says what happened and names a command that exists.
-    let o = run(&cache, &["warnings"]);
-    assert!(!o.status.success());
-    assert!(text(&o).contains("bianzhi repair"), "{}", text(&o));
-    // Deciding into the damaged cache is refused before anything is written.
-    let before = std::fs::read(&cache).unwrap();
-    let o = run(
-        &cache,
-        &[
-            "decide",
-            &ids[2].to_string(),
-            "return",
-            "--comment",
-            "请补正",
-        ],
-    );
-    assert!(!o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("bianzhi repair"), "{}", text(&o));
-    assert_eq!(std::fs::read(&cache).unwrap(), before);
-
-    let o = run(&cache, &["repair"]);
-    assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("未发送的操作 2 个"), "{}", text(&o));
-    let aside: Vec<_> = std::fs::read_dir(cache.parent().unwrap())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
-        .collect();
-    assert!(!aside.is_empty(), "the damaged file is kept aside");
-    let unsent = outbox::unsent(Store::open(&cache).unwrap().conn()).unwrap();
-    assert_eq!(unsent.len(), 2);
-
-    let report = sync(&c, &cache).await.unwrap();
-    assert_eq!((report.pushed, report.accepted), (2, 2), "{report:?}");
-    let (data, _) = w.scoped(root);
-    assert_eq!(checksum(&cache_data(&cache)), checksum(&data));
-    decisions_exactly_once(&w.db(), std::slice::from_ref(&cache));
-    let log = run(&cache, &["status"]);
-    assert!(log.status.success(), "{}", text(&log));
+        let report = sync(&c, &cache).await.unwrap();
+        assert_eq!((report.pushed, report.accepted), (2, 2), "{report:?}");
+        let (data, _) = w.scoped(root);
+        assert_eq!(checksum(&cache_data(&cache)), checksum(&data));
+        decisions_exactly_once(&w.db(), std::slice::from_ref(&cache));
+        let log = run(&cache, &["status"]);
+        assert!(log.status.success(), "{}", text(&log));
+    })
+    .await;
 }
 
 #[test]

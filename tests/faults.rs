@@ -500,7 +500,7 @@ async fn clocks_hours_apart_change_nothing() {
     .unwrap();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
     simulate::changes(
-        &mut w.db(),
+        &mut w.sqlite_db(),
         &mut rng,
         chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
         30,

@@ -69,6 +69,7 @@ async fn observe(rb: reqwest::RequestBuilder) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outside_the_jurisdiction_every_endpoint_answers_as_for_nothing() {
+    each_engine(async || {
     let w = World::new(small()).await;
     let db = w.db();
     let root = root_of(&db);
@@ -173,6 +174,8 @@ async fn outside_the_jurisdiction_every_endpoint_answers_as_for_nothing() {
         }
     }
     assert!(refusals.windows(2).all(|p| p[0] == p[1]), "{refusals:?}");
+    })
+    .await;
 }
 
 /// A test CA, and a server certificate for 127.0.0.1 and localhost signed by it.

@@ -221,83 +221,86 @@ async fn error_form(rb: reqwest::RequestBuilder) -> (u16, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_error_answer_has_the_documented_form() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let token = w.operator("全域", root);
-    let url = w.server.url();
-    let http = reqwest::Client::new();
-    let sync_url = format!("{url}/v1/sync");
-    let cases = [
-        (http.get(format!("{url}/v2/nothing")), 404, "not_found"),
-        (
-            http.get(&sync_url).bearer_auth(&token),
-            405,
-            "method_not_allowed",
-        ),
-        (
-            http.delete(format!("{url}/v1/whoami")),
-            405,
-            "method_not_allowed",
-        ),
-        (
-            http.post(&sync_url)
-                .bearer_auth(&token)
-                .header("content-type", "text/plain")
-                .body(r#"{"protocol":1,"cursor":0}"#),
-            415,
-            "unsupported_media_type",
-        ),
-        (
-            http.post(&sync_url)
-                .bearer_auth(&token)
-                .header("content-type", "application/json")
-                .body("{not json"),
-            400,
-            "bad_request",
-        ),
-        (http.post(&sync_url).body("{}"), 401, "unauthorized"),
-    ];
-    for (rb, status, code) in cases {
-        assert_eq!(error_form(rb).await, (status, code.to_string()));
-    }
-    // Bodies over the limit: refused before reading when the length says so, and after
-    // 4 MiB when it does not (chunked). Sent raw: the server answers and closes while the
-    // client may still be writing.
-    let head = |framing: &str| {
-        format!(
-            "POST /v1/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let token = w.operator("全域", root);
+        let url = w.server.url();
+        let http = reqwest::Client::new();
+        let sync_url = format!("{url}/v1/sync");
+        let cases = [
+            (http.get(format!("{url}/v2/nothing")), 404, "not_found"),
+            (
+                http.get(&sync_url).bearer_auth(&token),
+                405,
+                "method_not_allowed",
+            ),
+            (
+                http.delete(format!("{url}/v1/whoami")),
+                405,
+                "method_not_allowed",
+            ),
+            (
+                http.post(&sync_url)
+                    .bearer_auth(&token)
+                    .header("content-type", "text/plain")
+                    .body(r#"{"protocol":1,"cursor":0}"#),
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                http.post(&sync_url)
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body("{not json"),
+                400,
+                "bad_request",
+            ),
+            (http.post(&sync_url).body("{}"), 401, "unauthorized"),
+        ];
+        for (rb, status, code) in cases {
+            assert_eq!(error_form(rb).await, (status, code.to_string()));
+        }
+        // Bodies over the limit: refused before reading when the length says so, and after
+        // 4 MiB when it does not (chunked). Sent raw: the server answers and closes while the
+        // client may still be writing.
+        let head = |framing: &str| {
+            format!(
+                "POST /v1/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
              Content-Type: application/json\r\n{framing}\r\n"
+            )
+        };
+        let declared = raw(
+            w.server.addr,
+            head("Content-Length: 5242880\r\n"),
+            Vec::new(),
         )
-    };
-    let declared = raw(
-        w.server.addr,
-        head("Content-Length: 5242880\r\n"),
-        Vec::new(),
-    )
+        .await;
+        let mut chunked = Vec::new();
+        for _ in 0..6 {
+            chunked.extend_from_slice(format!("{:x}\r\n", 1 << 20).as_bytes());
+            chunked.extend_from_slice(&vec![b' '; 1 << 20]);
+            chunked.extend_from_slice(b"\r\n");
+        }
+        chunked.extend_from_slice(b"0\r\n\r\n");
+        let streamed = raw(
+            w.server.addr,
+            head("Transfer-Encoding: chunked\r\n"),
+            chunked,
+        )
+        .await;
+        for answer in [declared, streamed] {
+            assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+            assert!(
+                answer.contains("content-type: application/json"),
+                "{answer}"
+            );
+            let body = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
+            let v: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert_eq!(v["code"], "too_large", "{answer}");
+        }
+    })
     .await;
-    let mut chunked = Vec::new();
-    for _ in 0..6 {
-        chunked.extend_from_slice(format!("{:x}\r\n", 1 << 20).as_bytes());
-        chunked.extend_from_slice(&vec![b' '; 1 << 20]);
-        chunked.extend_from_slice(b"\r\n");
-    }
-    chunked.extend_from_slice(b"0\r\n\r\n");
-    let streamed = raw(
-        w.server.addr,
-        head("Transfer-Encoding: chunked\r\n"),
-        chunked,
-    )
-    .await;
-    for answer in [declared, streamed] {
-        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
-        assert!(
-            answer.contains("content-type: application/json"),
-            "{answer}"
-        );
-        let body = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
-        let v: serde_json::Value = serde_json::from_str(body).unwrap();
-        assert_eq!(v["code"], "too_large", "{answer}");
-    }
 }
 
 /// Sends a request head and body on a fresh socket (write errors ignored: the server may
@@ -354,6 +357,7 @@ async fn push(url: &str, token: &str, actions: serde_json::Value) -> Vec<serde_j
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_id_reused_for_another_decision_is_refused_never_accepted() {
+    each_engine(async || {
     let w = World::new(small()).await;
     let db = w.db();
     let root = root_of(&db);
@@ -393,10 +397,13 @@ async fn a_client_id_reused_for_another_decision_is_refused_never_accepted() {
         .unwrap()
         .unwrap();
     assert_eq!(now.status, ApprovalStatus::Pending);
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_names_no_unit_outside_the_jurisdiction() {
+    each_engine(async || {
     let w = World::new(small()).await;
     let mut db = w.db();
     let root = root_of(&db);
@@ -468,58 +475,64 @@ async fn a_refusal_names_no_unit_outside_the_jurisdiction() {
     .await;
     let reason = answer[0]["reason"].as_str().unwrap();
     assert!(reason.contains(&format!("编号{}", outside.id)), "{reason}");
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_snapshots_are_built_once_and_identical() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let token = w.operator("全域", root);
-    let url = w.server.url();
-    let get = || {
-        let (url, token) = (url.clone(), token.clone());
-        tokio::spawn(async move {
-            let resp = reqwest::Client::new()
-                .get(format!("{url}/v1/snapshot"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(resp.status(), 200);
-            resp.bytes().await.unwrap()
-        })
-    };
-    let tasks: Vec<_> = (0..4).map(|_| get()).collect();
-    let mut bodies = Vec::new();
-    for t in tasks {
-        bodies.push(t.await.unwrap());
-    }
-    assert!(bodies.windows(2).all(|p| p[0] == p[1]));
-    assert_eq!(w.server.snapshots_built(), 1);
-    // The file `bianzhi import` reads, holding what the jurisdiction holds.
-    let snap = bianzhi::sync::wire::Snapshot::from_bytes(&bodies[0]).unwrap();
-    let (data, cursor) = w.scoped(root);
-    assert_eq!(snap.cursor, cursor);
-    assert_eq!(snap.scope_root, Some(root));
-    assert_eq!(checksum(&snap.data.decode().unwrap()), checksum(&data));
-    // A write makes a new one.
-    let mut db = w.db();
-    let mut unit = data.orgs[0].clone();
-    unit.sort += 1;
-    upsert(
-        &mut db,
-        Dataset {
-            orgs: vec![unit],
-            ..Default::default()
-        },
-    );
-    let again = get().await.unwrap();
-    assert_ne!(again, bodies[0]);
-    assert_eq!(w.server.snapshots_built(), 2);
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let token = w.operator("全域", root);
+        let url = w.server.url();
+        let get = || {
+            let (url, token) = (url.clone(), token.clone());
+            tokio::spawn(async move {
+                let resp = reqwest::Client::new()
+                    .get(format!("{url}/v1/snapshot"))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), 200);
+                resp.bytes().await.unwrap()
+            })
+        };
+        let tasks: Vec<_> = (0..4).map(|_| get()).collect();
+        let mut bodies = Vec::new();
+        for t in tasks {
+            bodies.push(t.await.unwrap());
+        }
+        assert!(bodies.windows(2).all(|p| p[0] == p[1]));
+        assert_eq!(w.server.snapshots_built(), 1);
+        // The file `bianzhi import` reads, holding what the jurisdiction holds.
+        let snap = bianzhi::sync::wire::Snapshot::from_bytes(&bodies[0]).unwrap();
+        let (data, cursor) = w.scoped(root);
+        assert_eq!(snap.cursor, cursor);
+        assert_eq!(snap.scope_root, Some(root));
+        assert_eq!(checksum(&snap.data.decode().unwrap()), checksum(&data));
+        // A write makes a new one.
+        let mut db = w.db();
+        let mut unit = data.orgs[0].clone();
+        unit.sort += 1;
+        upsert(
+            &mut db,
+            Dataset {
+                orgs: vec![unit],
+                ..Default::default()
+            },
+        );
+        let again = get().await.unwrap();
+        assert_ne!(again, bodies[0]);
+        assert_eq!(w.server.snapshots_built(), 2);
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forged_cursor_costs_no_more_than_a_first_sync() {
+    each_engine(async || {
     let w = World::new(small()).await;
     let mut db = w.db();
     let root = root_of(&db);
@@ -598,6 +611,8 @@ async fn a_forged_cursor_costs_no_more_than_a_first_sync() {
             .unwrap();
         assert_eq!(page.must_refetch.is_some(), refetch, "cursor {cursor}");
     }
+    })
+    .await;
 }
 
 /// `bianzhi serve` as a child process allowed 1,024 open files (soft and hard limit, as

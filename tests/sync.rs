@@ -68,44 +68,47 @@ fn assert_within(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_sync_equals_the_servers_scoped_data() {
-    let w = World::new(small()).await;
-    let (root, dept) = {
-        let db = w.db();
-        (root_of(&db), two_departments(&db).0)
-    };
-    // The whole region.
-    let cache = w.cache("all");
-    let r = sync(&w.client(&w.operator("全域", root)), &cache)
-        .await
-        .unwrap();
-    let (server, cursor) = w.scoped(root);
-    let mine = cache_data(&cache);
-    assert_eq!(mine.row_count(), server.row_count());
-    assert_eq!(mine.persons.len(), small().persons.len());
-    assert_eq!(checksum(&mine), checksum(&server));
-    assert_eq!(checksum(&mine), checksum(small()));
-    assert_eq!(r.upserted as usize, small().row_count());
-    assert_eq!(meta(&cache, "cursor"), Some(cursor.to_string()));
-    assert_eq!(meta(&cache, "scope_root"), Some(root.to_string()));
-    assert!(meta(&cache, "last_sync").is_some());
-    // The figures were derived once the last page was in.
-    let store = Store::open(&cache).unwrap();
-    let figures = bianzhi::store::queries::subtree_figures(store.conn(), root).unwrap();
-    assert!(figures.total().approved > 0);
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let (root, dept) = {
+            let db = w.db();
+            (root_of(&db), two_departments(&db).0)
+        };
+        // The whole region.
+        let cache = w.cache("all");
+        let r = sync(&w.client(&w.operator("全域", root)), &cache)
+            .await
+            .unwrap();
+        let (server, cursor) = w.scoped(root);
+        let mine = cache_data(&cache);
+        assert_eq!(mine.row_count(), server.row_count());
+        assert_eq!(mine.persons.len(), small().persons.len());
+        assert_eq!(checksum(&mine), checksum(&server));
+        assert_eq!(checksum(&mine), checksum(small()));
+        assert_eq!(r.upserted as usize, small().row_count());
+        assert_eq!(meta(&cache, "cursor"), Some(cursor.to_string()));
+        assert_eq!(meta(&cache, "scope_root"), Some(root.to_string()));
+        assert!(meta(&cache, "last_sync").is_some());
+        // The figures were derived once the last page was in.
+        let store = Store::open(&cache).unwrap();
+        let figures = bianzhi::store::queries::subtree_figures(store.conn(), root).unwrap();
+        assert!(figures.total().approved > 0);
 
-    // One department: only its subtree, and still equal to what the server holds for it.
-    let cache = w.cache("dept");
-    sync(&w.client(&w.operator("部门", dept)), &cache)
-        .await
-        .unwrap();
-    let (server, _) = w.scoped(dept);
-    let mine = cache_data(&cache);
-    assert!(mine.row_count() > 0 && mine.row_count() < small().row_count());
-    assert_eq!(checksum(&mine), checksum(&server));
-    let scope = scope_ids(&w.db(), dept);
-    let by_id: std::collections::HashMap<_, _> =
-        mine.persons.iter().map(|p| (p.id, p.org_id)).collect();
-    assert_within(&mine, &scope, |pid| by_id.get(&pid).copied());
+        // One department: only its subtree, and still equal to what the server holds for it.
+        let cache = w.cache("dept");
+        sync(&w.client(&w.operator("部门", dept)), &cache)
+            .await
+            .unwrap();
+        let (server, _) = w.scoped(dept);
+        let mine = cache_data(&cache);
+        assert!(mine.row_count() > 0 && mine.row_count() < small().row_count());
+        assert_eq!(checksum(&mine), checksum(&server));
+        let scope = scope_ids(&w.db(), dept);
+        let by_id: std::collections::HashMap<_, _> =
+            mine.persons.iter().map(|p| (p.id, p.org_id)).collect();
+        assert_within(&mine, &scope, |pid| by_id.get(&pid).copied());
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -130,7 +133,7 @@ async fn incremental_and_no_change_syncs_are_small() {
     // Changes on the server travel as deltas: only the rows that changed.
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
     let s = simulate::changes(
-        &mut w.db(),
+        &mut w.sqlite_db(),
         &mut rng,
         chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
         30,
@@ -148,82 +151,85 @@ async fn incremental_and_no_change_syncs_are_small() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_cut_mid_page_resumes_and_never_half_applies() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let token = w.operator("全域", root);
-    let c = w.paged_client(&token, 400);
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let token = w.operator("全域", root);
+        let c = w.paged_client(&token, 400);
 
-    // How many bytes a whole first sync takes, to cut the next one half-way.
-    let (_, full) = w.probe(&c).await;
-    assert!(full.pages > 4);
-    let (_, total) = w.relay.bytes();
+        // How many bytes a whole first sync takes, to cut the next one half-way.
+        let (_, full) = w.probe(&c).await;
+        assert!(full.pages > 4);
+        let (_, total) = w.relay.bytes();
 
-    // The rows a cache must hold at a cursor: exactly the server's rows up to it.
-    let consistent = |cache: &std::path::Path| {
-        let mut s = Store::open(cache).unwrap();
-        let tx = s.conn_mut().transaction().unwrap();
-        let cursor: i64 = bianzhi::store::get_meta(&tx, "cursor")
-            .unwrap()
-            .map_or(0, |c| c.parse().unwrap());
-        let rows: i64 = bianzhi::store::queries::counts(&tx)
-            .unwrap()
-            .iter()
-            .map(|(_, n)| n)
-            .sum();
-        let db = w.db();
-        let expected: i64 = db
-            .conn()
-            .query_row(
-                "SELECT COUNT(*) FROM sync_rows WHERE ver <= ? AND deleted = 0",
-                [cursor],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(rows, expected, "cache at cursor {cursor} holds {rows} rows");
-        cursor
-    };
-
-    // 1. The connection dropped in the middle of a page.
-    let cache = w.cache("cut");
-    w.relay.inject(Some(Fault::CutAfter(total / 2)), false);
-    let err = sync(&c, &cache).await.unwrap_err();
-    assert!(matches!(err, Error::Unreachable { .. }), "{err}");
-    assert!(err.to_string().contains("本地缓存未受影响"));
-    let at = consistent(&cache);
-    assert!(
-        at > 0 && (at as u64) < full.cursor,
-        "resumes from a page boundary, got cursor {at}"
-    );
-    let rest = sync(&c, &cache).await.unwrap();
-    assert!(
-        rest.upserted < full.upserted,
-        "resumed rather than restarted: {rest:?}"
-    );
-    assert_eq!(checksum(&cache_data(&cache)), checksum(small()));
-
-    // 2. The client task aborted after its first page.
-    let cache = w.cache("abort");
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let c2 = std::sync::Arc::new(c);
-    let (c3, path) = (c2.clone(), cache.clone());
-    let task = tokio::spawn(async move {
-        let on_progress = move |p: &bianzhi::sync::Progress| {
-            if p.pages >= 1 {
-                let _ = tx.send(());
-            }
+        // The rows a cache must hold at a cursor: exactly the server's rows up to it.
+        let consistent = |cache: &std::path::Path| {
+            let mut s = Store::open(cache).unwrap();
+            let tx = s.conn_mut().transaction().unwrap();
+            let cursor: i64 = bianzhi::store::get_meta(&tx, "cursor")
+                .unwrap()
+                .map_or(0, |c| c.parse().unwrap());
+            let rows: i64 = bianzhi::store::queries::counts(&tx)
+                .unwrap()
+                .iter()
+                .map(|(_, n)| n)
+                .sum();
+            let db = w.db();
+            let expected: i64 = db
+                .conn()
+                .query_row(
+                    "SELECT COUNT(*) FROM sync_rows WHERE ver <= ? AND deleted = 0",
+                    [cursor],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(rows, expected, "cache at cursor {cursor} holds {rows} rows");
+            cursor
         };
-        c3.sync(&path, &on_progress).await
-    });
-    rx.recv().await.unwrap();
-    task.abort();
-    let _ = task.await;
-    consistent(&cache);
-    sync(&c2, &cache).await.unwrap();
-    consistent(&cache);
-    assert_eq!(checksum(&cache_data(&cache)), checksum(small()));
+
+        // 1. The connection dropped in the middle of a page.
+        let cache = w.cache("cut");
+        w.relay.inject(Some(Fault::CutAfter(total / 2)), false);
+        let err = sync(&c, &cache).await.unwrap_err();
+        assert!(matches!(err, Error::Unreachable { .. }), "{err}");
+        assert!(err.to_string().contains("本地缓存未受影响"));
+        let at = consistent(&cache);
+        assert!(
+            at > 0 && (at as u64) < full.cursor,
+            "resumes from a page boundary, got cursor {at}"
+        );
+        let rest = sync(&c, &cache).await.unwrap();
+        assert!(
+            rest.upserted < full.upserted,
+            "resumed rather than restarted: {rest:?}"
+        );
+        assert_eq!(checksum(&cache_data(&cache)), checksum(small()));
+
+        // 2. The client task aborted after its first page.
+        let cache = w.cache("abort");
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let c2 = std::sync::Arc::new(c);
+        let (c3, path) = (c2.clone(), cache.clone());
+        let task = tokio::spawn(async move {
+            let on_progress = move |p: &bianzhi::sync::Progress| {
+                if p.pages >= 1 {
+                    let _ = tx.send(());
+                }
+            };
+            c3.sync(&path, &on_progress).await
+        });
+        rx.recv().await.unwrap();
+        task.abort();
+        let _ = task.await;
+        consistent(&cache);
+        sync(&c2, &cache).await.unwrap();
+        consistent(&cache);
+        assert_eq!(checksum(&cache_data(&cache)), checksum(small()));
+    })
+    .await;
 }
 
-fn moved_under(db: &mut ServerDb, unit: OrgId, new_parent: OrgId) {
+fn moved_under(db: &mut TestDb, unit: OrgId, new_parent: OrgId) {
     let mut org = bianzhi::store::queries::org(db.conn(), unit)
         .unwrap()
         .unwrap();
@@ -239,77 +245,81 @@ fn moved_under(db: &mut ServerDb, unit: OrgId, new_parent: OrgId) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_or_person_moved_between_jurisdictions_converges_on_both() {
-    let w = World::new(small()).await;
-    let (x, y, unit) = two_departments(&w.db());
-    let (cx, cy) = (
-        w.client(&w.operator("甲", x)),
-        w.client(&w.operator("乙", y)),
-    );
-    let (kx, ky) = (w.cache("x"), w.cache("y"));
-    sync(&cx, &kx).await.unwrap();
-    sync(&cy, &ky).await.unwrap();
-    let staff: Vec<PersonId> = cache_data(&kx)
-        .persons
-        .iter()
-        .filter(|p| p.org_id == unit)
-        .map(|p| p.id)
-        .collect();
-    assert!(!staff.is_empty());
-    assert!(!cache_data(&ky).persons.iter().any(|p| p.org_id == unit));
-
-    // The unit moves from x to y.
-    moved_under(&mut w.db(), unit, y);
-    let rx = sync(&cx, &kx).await.unwrap();
-    let ry = sync(&cy, &ky).await.unwrap();
-    assert!(
-        rx.deleted as usize > staff.len(),
-        "x gets tombstones: {rx:?}"
-    );
-    assert!(
-        ry.upserted as usize > staff.len(),
-        "y receives the unit: {ry:?}"
-    );
-    let (dx, dy) = (cache_data(&kx), cache_data(&ky));
-    assert!(
-        !dx.orgs.iter().any(|o| o.id == unit) && !dx.persons.iter().any(|p| staff.contains(&p.id))
-    );
-    assert!(
-        dy.orgs
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let (x, y, unit) = two_departments(&w.db());
+        let (cx, cy) = (
+            w.client(&w.operator("甲", x)),
+            w.client(&w.operator("乙", y)),
+        );
+        let (kx, ky) = (w.cache("x"), w.cache("y"));
+        sync(&cx, &kx).await.unwrap();
+        sync(&cy, &ky).await.unwrap();
+        let staff: Vec<PersonId> = cache_data(&kx)
+            .persons
             .iter()
-            .any(|o| o.id == unit && o.parent_id == Some(y))
-    );
-    assert!(
-        staff
-            .iter()
-            .all(|id| dy.persons.iter().any(|p| p.id == *id))
-    );
-    assert_eq!(checksum(&dx), checksum(&w.scoped(x).0));
-    assert_eq!(checksum(&dy), checksum(&w.scoped(y).0));
+            .filter(|p| p.org_id == unit)
+            .map(|p| p.id)
+            .collect();
+        assert!(!staff.is_empty());
+        assert!(!cache_data(&ky).persons.iter().any(|p| p.org_id == unit));
 
-    // A person transfers back from y to x, taking their history along.
-    let mut p = bianzhi::store::queries::person(w.db().conn(), staff[0])
-        .unwrap()
-        .unwrap();
-    p.org_id = x;
-    upsert(
-        &mut w.db(),
-        Dataset {
-            persons: vec![p.clone()],
-            ..Default::default()
-        },
-    );
-    sync(&cx, &kx).await.unwrap();
-    sync(&cy, &ky).await.unwrap();
-    let (dx, dy) = (cache_data(&kx), cache_data(&ky));
-    assert!(dx.persons.iter().any(|q| q.id == p.id && q.org_id == x));
-    assert!(!dy.persons.iter().any(|q| q.id == p.id));
-    assert!(!dy.events.iter().any(|e| e.subject == Subject::Person(p.id)));
-    assert_eq!(checksum(&dx), checksum(&w.scoped(x).0));
-    assert_eq!(checksum(&dy), checksum(&w.scoped(y).0));
+        // The unit moves from x to y.
+        moved_under(&mut w.db(), unit, y);
+        let rx = sync(&cx, &kx).await.unwrap();
+        let ry = sync(&cy, &ky).await.unwrap();
+        assert!(
+            rx.deleted as usize > staff.len(),
+            "x gets tombstones: {rx:?}"
+        );
+        assert!(
+            ry.upserted as usize > staff.len(),
+            "y receives the unit: {ry:?}"
+        );
+        let (dx, dy) = (cache_data(&kx), cache_data(&ky));
+        assert!(
+            !dx.orgs.iter().any(|o| o.id == unit)
+                && !dx.persons.iter().any(|p| staff.contains(&p.id))
+        );
+        assert!(
+            dy.orgs
+                .iter()
+                .any(|o| o.id == unit && o.parent_id == Some(y))
+        );
+        assert!(
+            staff
+                .iter()
+                .all(|id| dy.persons.iter().any(|p| p.id == *id))
+        );
+        assert_eq!(checksum(&dx), checksum(&w.scoped(x).0));
+        assert_eq!(checksum(&dy), checksum(&w.scoped(y).0));
+
+        // A person transfers back from y to x, taking their history along.
+        let mut p = bianzhi::store::queries::person(w.db().conn(), staff[0])
+            .unwrap()
+            .unwrap();
+        p.org_id = x;
+        upsert(
+            &mut w.db(),
+            Dataset {
+                persons: vec![p.clone()],
+                ..Default::default()
+            },
+        );
+        sync(&cx, &kx).await.unwrap();
+        sync(&cy, &ky).await.unwrap();
+        let (dx, dy) = (cache_data(&kx), cache_data(&ky));
+        assert!(dx.persons.iter().any(|q| q.id == p.id && q.org_id == x));
+        assert!(!dy.persons.iter().any(|q| q.id == p.id));
+        assert!(!dy.events.iter().any(|e| e.subject == Subject::Person(p.id)));
+        assert_eq!(checksum(&dx), checksum(&w.scoped(x).0));
+        assert_eq!(checksum(&dy), checksum(&w.scoped(y).0));
+    })
+    .await;
 }
 
 /// A new 增人入编 request for a pending person into a unit with a usable place.
-fn entry_request(db: &mut ServerDb) -> (ApprovalId, PersonId, OrgId) {
+fn entry_request(db: &mut TestDb) -> (ApprovalId, PersonId, OrgId) {
     let units: Vec<OrgId> = {
         let mut st = db
             .conn()
@@ -385,49 +395,50 @@ fn entry_request(db: &mut ServerDb) -> (ApprovalId, PersonId, OrgId) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_decision_made_offline_and_pushed_twice_applies_once() {
-    let w = World::new(small()).await;
-    let (aid, pid, org) = entry_request(&mut w.db());
-    let root = root_of(&w.db());
-    let mut c = w.client(&w.operator("审批员", root));
-    c.retry.attempts = 1;
-    let cache = w.cache("c");
-    sync(&c, &cache).await.unwrap();
-    let before = decide::unit_figures_now(w.db().conn(), org).unwrap();
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let (aid, pid, org) = entry_request(&mut w.db());
+        let root = root_of(&w.db());
+        let mut c = w.client(&w.operator("审批员", root));
+        c.retry.attempts = 1;
+        let cache = w.cache("c");
+        sync(&c, &cache).await.unwrap();
+        let before = decide::unit_figures_now(w.db().conn(), org).unwrap();
 
-    // Decided offline: it waits in the outbox.
-    let id = outbox::queue(
-        &Store::open(&cache).unwrap(),
-        aid,
-        Decision::Approve,
-        "同意入编",
-    )
-    .unwrap();
-    // The answer is lost on the way back: the server applied it, the client does not know.
-    w.relay.inject(Some(Fault::CutAfter(40)), false);
-    assert!(sync(&c, &cache).await.is_err());
-    assert_eq!(
-        outbox::unsent(Store::open(&cache).unwrap().conn())
-            .unwrap()
-            .len(),
-        1
-    );
-    // Sent again on the next sync: answered the same, applied once.
-    let r = sync(&c, &cache).await.unwrap();
-    assert_eq!((r.pushed, r.accepted, r.rejected), (1, 1, 0));
-    let entries = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap();
-    assert_eq!(
-        (entries[0].client_id.as_str(), entries[0].state),
-        (id.as_str(), outbox::State::Accepted)
-    );
+        // Decided offline: it waits in the outbox.
+        let id = outbox::queue(
+            &Store::open(&cache).unwrap(),
+            aid,
+            Decision::Approve,
+            "同意入编",
+        )
+        .unwrap();
+        // The answer is lost on the way back: the server applied it, the client does not know.
+        w.relay.inject(Some(Fault::CutAfter(40)), false);
+        assert!(sync(&c, &cache).await.is_err());
+        assert_eq!(
+            outbox::unsent(Store::open(&cache).unwrap().conn())
+                .unwrap()
+                .len(),
+            1
+        );
+        // Sent again on the next sync: answered the same, applied once.
+        let r = sync(&c, &cache).await.unwrap();
+        assert_eq!((r.pushed, r.accepted, r.rejected), (1, 1, 0));
+        let entries = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap();
+        assert_eq!(
+            (entries[0].client_id.as_str(), entries[0].state),
+            (id.as_str(), outbox::State::Accepted)
+        );
 
-    let db = w.db();
-    let after = decide::unit_figures_now(db.conn(), org).unwrap();
-    assert_eq!(
-        after.total().actual,
-        before.total().actual + 1,
-        "one entry, not two"
-    );
-    let entry_events: i64 = db
+        let db = w.db();
+        let after = decide::unit_figures_now(db.conn(), org).unwrap();
+        assert_eq!(
+            after.total().actual,
+            before.total().actual + 1,
+            "one entry, not two"
+        );
+        let entry_events: i64 = db
         .conn()
         .query_row(
             "SELECT COUNT(*) FROM events WHERE subject_kind = 2 AND subject_id = ? AND kind = ?",
@@ -435,118 +446,127 @@ async fn a_decision_made_offline_and_pushed_twice_applies_once() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(entry_events, 1);
-    // The decision's effects reached the cache.
-    let mine = cache_data(&cache);
-    let a = mine.approvals.iter().find(|a| a.id == aid).unwrap();
-    assert_eq!(
-        (a.status, a.decided_by.as_deref()),
-        (ApprovalStatus::Approved, Some("审批员"))
-    );
-    assert_eq!(
-        mine.persons.iter().find(|p| p.id == pid).unwrap().status,
-        PersonStatus::Active
-    );
-    assert_eq!(checksum(&mine), checksum(&w.scoped(root).0));
+        assert_eq!(entry_events, 1);
+        // The decision's effects reached the cache.
+        let mine = cache_data(&cache);
+        let a = mine.approvals.iter().find(|a| a.id == aid).unwrap();
+        assert_eq!(
+            (a.status, a.decided_by.as_deref()),
+            (ApprovalStatus::Approved, Some("审批员"))
+        );
+        assert_eq!(
+            mine.persons.iter().find(|p| p.id == pid).unwrap().status,
+            PersonStatus::Active
+        );
+        assert_eq!(checksum(&mine), checksum(&w.scoped(root).0));
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_request_decided_by_two_operators_is_accepted_once() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let aid = first_pending(&w.db());
-    let (a, b) = (
-        w.client(&w.operator("张主任", root)),
-        w.client(&w.operator("李科长", root)),
-    );
-    let (ka, kb) = (w.cache("a"), w.cache("b"));
-    sync(&a, &ka).await.unwrap();
-    sync(&b, &kb).await.unwrap();
-    outbox::queue(
-        &Store::open(&ka).unwrap(),
-        aid,
-        Decision::Return,
-        "材料不全，请补正",
-    )
-    .unwrap();
-    outbox::queue(&Store::open(&kb).unwrap(), aid, Decision::Reject, "不同意").unwrap();
-    let ra = sync(&a, &ka).await.unwrap();
-    let rb = sync(&b, &kb).await.unwrap();
-    assert_eq!((ra.accepted, ra.rejected), (1, 0));
-    assert_eq!((rb.accepted, rb.rejected), (0, 1));
-    let e = outbox::entries(Store::open(&kb).unwrap().conn())
-        .unwrap()
-        .remove(0);
-    let reason = e.reason.unwrap();
-    assert!(
-        reason.contains("张主任") && reason.contains("退回"),
-        "{reason}"
-    );
-    // Both caches now show the request as decided by the first.
-    for k in [&ka, &kb] {
-        let x = cache_data(k)
-            .approvals
-            .into_iter()
-            .find(|x| x.id == aid)
-            .unwrap();
-        assert_eq!(
-            (x.status, x.decided_by.as_deref()),
-            (ApprovalStatus::Returned, Some("张主任"))
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let aid = first_pending(&w.db());
+        let (a, b) = (
+            w.client(&w.operator("张主任", root)),
+            w.client(&w.operator("李科长", root)),
         );
-    }
+        let (ka, kb) = (w.cache("a"), w.cache("b"));
+        sync(&a, &ka).await.unwrap();
+        sync(&b, &kb).await.unwrap();
+        outbox::queue(
+            &Store::open(&ka).unwrap(),
+            aid,
+            Decision::Return,
+            "材料不全，请补正",
+        )
+        .unwrap();
+        outbox::queue(&Store::open(&kb).unwrap(), aid, Decision::Reject, "不同意").unwrap();
+        let ra = sync(&a, &ka).await.unwrap();
+        let rb = sync(&b, &kb).await.unwrap();
+        assert_eq!((ra.accepted, ra.rejected), (1, 0));
+        assert_eq!((rb.accepted, rb.rejected), (0, 1));
+        let e = outbox::entries(Store::open(&kb).unwrap().conn())
+            .unwrap()
+            .remove(0);
+        let reason = e.reason.unwrap();
+        assert!(
+            reason.contains("张主任") && reason.contains("退回"),
+            "{reason}"
+        );
+        // Both caches now show the request as decided by the first.
+        for k in [&ka, &kb] {
+            let x = cache_data(k)
+                .approvals
+                .into_iter()
+                .find(|x| x.id == aid)
+                .unwrap();
+            assert_eq!(
+                (x.status, x.decided_by.as_deref()),
+                (ApprovalStatus::Returned, Some("张主任"))
+            );
+        }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approval_that_would_overdraw_is_refused_with_the_reason() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let (aid, _, org) = entry_request(&mut w.db());
-    // Ask for far more places than the unit has.
-    let mut db = w.db();
-    let mut a = bianzhi::store::queries::approval(db.conn(), aid)
-        .unwrap()
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let (aid, _, org) = entry_request(&mut w.db());
+        // Ask for far more places than the unit has.
+        let mut db = w.db();
+        let mut a = bianzhi::store::queries::approval(db.conn(), aid)
+            .unwrap()
+            .unwrap();
+        a.kind = ApprovalKind::StaffingPlan;
+        a.person_id = None;
+        a.amount = 500;
+        upsert(
+            &mut db,
+            Dataset {
+                approvals: vec![a],
+                ..Default::default()
+            },
+        );
+        let c = w.client(&w.operator("审批员", root));
+        let cache = w.cache("c");
+        sync(&c, &cache).await.unwrap();
+        outbox::queue(
+            &Store::open(&cache).unwrap(),
+            aid,
+            Decision::Approve,
+            "同意",
+        )
         .unwrap();
-    a.kind = ApprovalKind::StaffingPlan;
-    a.person_id = None;
-    a.amount = 500;
-    upsert(
-        &mut db,
-        Dataset {
-            approvals: vec![a],
-            ..Default::default()
-        },
-    );
-    let c = w.client(&w.operator("审批员", root));
-    let cache = w.cache("c");
-    sync(&c, &cache).await.unwrap();
-    outbox::queue(
-        &Store::open(&cache).unwrap(),
-        aid,
-        Decision::Approve,
-        "同意",
-    )
-    .unwrap();
-    let r = sync(&c, &cache).await.unwrap();
-    assert_eq!(r.rejected, 1);
-    let e = outbox::entries(Store::open(&cache).unwrap().conn())
-        .unwrap()
-        .remove(0);
-    assert!(
-        e.reason.as_deref().unwrap().contains("超出可使用编制"),
-        "{e:?}"
-    );
-    assert_eq!(
-        bianzhi::store::queries::approval(w.db().conn(), aid)
+        let r = sync(&c, &cache).await.unwrap();
+        assert_eq!(r.rejected, 1);
+        let e = outbox::entries(Store::open(&cache).unwrap().conn())
             .unwrap()
-            .unwrap()
-            .status,
-        ApprovalStatus::Pending
-    );
-    let _ = org;
+            .remove(0);
+        assert!(
+            e.reason.as_deref().unwrap().contains("超出可使用编制"),
+            "{e:?}"
+        );
+        assert_eq!(
+            bianzhi::store::queries::approval(w.db().conn(), aid)
+                .unwrap()
+                .unwrap()
+                .status,
+            ApprovalStatus::Pending
+        );
+        let _ = org;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outside_the_jurisdiction_nothing_is_sent_nor_revealed() {
+    each_engine(async || {
     let w = World::new(small()).await;
     let (x, y, _) = two_departments(&w.db());
     let outside: ApprovalId = w
@@ -614,6 +634,8 @@ async fn outside_the_jurisdiction_nothing_is_sent_nor_revealed() {
         checksum(&snap.data.decode().unwrap()),
         checksum(&w.scoped(y).0)
     );
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -626,7 +648,7 @@ async fn a_bad_response_leaves_the_cache_exactly_as_it_was() {
     outbox::queue(&Store::open(&cache).unwrap(), 1, Decision::Return, "退回").unwrap();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
     simulate::changes(
-        &mut w.db(),
+        &mut w.sqlite_db(),
         &mut rng,
         chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
         40,
@@ -682,37 +704,40 @@ async fn a_bad_response_leaves_the_cache_exactly_as_it_was() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rebuilt_server_has_the_cache_start_over_keeping_its_outbox() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let c = w.client(&w.operator("全域", root));
-    let cache = w.cache("c");
-    sync(&c, &cache).await.unwrap();
-    let aid = first_pending(&w.db());
-    outbox::queue(
-        &Store::open(&cache).unwrap(),
-        aid,
-        Decision::Return,
-        "请补充材料",
-    )
-    .unwrap();
-    // The server's data is rebuilt: cursors from before mean nothing now.
-    let mut data = small().clone();
-    data.persons.truncate(data.persons.len() - 10);
-    let keep: HashSet<PersonId> = data.persons.iter().map(|p| p.id).collect();
-    data.events
-        .retain(|e| !matches!(e.subject, Subject::Person(p) if !keep.contains(&p)));
-    data.approvals
-        .retain(|a| a.person_id.is_none_or(|p| keep.contains(&p)));
-    w.db().seed(&data).unwrap();
-    let r = sync(&c, &cache).await.unwrap();
-    assert!(r.refetched.is_some(), "{r:?}");
-    assert_eq!(r.accepted, 1);
-    let entries = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap();
-    assert_eq!(
-        (entries.len(), entries[0].state),
-        (1, outbox::State::Accepted)
-    );
-    assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let c = w.client(&w.operator("全域", root));
+        let cache = w.cache("c");
+        sync(&c, &cache).await.unwrap();
+        let aid = first_pending(&w.db());
+        outbox::queue(
+            &Store::open(&cache).unwrap(),
+            aid,
+            Decision::Return,
+            "请补充材料",
+        )
+        .unwrap();
+        // The server's data is rebuilt: cursors from before mean nothing now.
+        let mut data = small().clone();
+        data.persons.truncate(data.persons.len() - 10);
+        let keep: HashSet<PersonId> = data.persons.iter().map(|p| p.id).collect();
+        data.events
+            .retain(|e| !matches!(e.subject, Subject::Person(p) if !keep.contains(&p)));
+        data.approvals
+            .retain(|a| a.person_id.is_none_or(|p| keep.contains(&p)));
+        w.db().seed(&data).unwrap();
+        let r = sync(&c, &cache).await.unwrap();
+        assert!(r.refetched.is_some(), "{r:?}");
+        assert_eq!(r.accepted, 1);
+        let entries = outbox::entries(Store::open(&cache).unwrap().conn()).unwrap();
+        assert_eq!(
+            (entries.len(), entries[0].state),
+            (1, outbox::State::Accepted)
+        );
+        assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -731,7 +756,7 @@ async fn a_snapshot_file_continues_with_deltas() {
     drop(s);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
     simulate::changes(
-        &mut w.db(),
+        &mut w.sqlite_db(),
         &mut rng,
         chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
         10,
@@ -821,21 +846,26 @@ async fn malformed_requests_get_a_4xx_with_a_reason_and_the_server_stays_up() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_token_or_no_server_gives_a_clear_error() {
-    let w = World::new(small()).await;
-    let cache = w.cache("c");
-    let err = sync(&w.client("bz_nonsense"), &cache).await.unwrap_err();
-    assert!(matches!(err, Error::Unauthorized(_)));
-    assert!(err.to_string().contains("BIANZHI_TOKEN") && !err.to_string().contains("bz_nonsense"));
-    // A port nobody listens on.
-    let free = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let mut c = bianzhi::sync::Client::new(&format!("http://{free}"), "bz_x").unwrap();
-    c.retry.first_delay = std::time::Duration::from_millis(5);
-    let err = sync(&c, &cache).await.unwrap_err();
-    assert!(matches!(err, Error::Unreachable { .. }), "{err}");
-    assert!(err.to_string().contains("仍可照常"));
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let cache = w.cache("c");
+        let err = sync(&w.client("bz_nonsense"), &cache).await.unwrap_err();
+        assert!(matches!(err, Error::Unauthorized(_)));
+        assert!(
+            err.to_string().contains("BIANZHI_TOKEN") && !err.to_string().contains("bz_nonsense")
+        );
+        // A port nobody listens on.
+        let free = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let mut c = bianzhi::sync::Client::new(&format!("http://{free}"), "bz_x").unwrap();
+        c.retry.first_delay = std::time::Duration::from_millis(5);
+        let err = sync(&c, &cache).await.unwrap_err();
+        assert!(matches!(err, Error::Unreachable { .. }), "{err}");
+        assert!(err.to_string().contains("仍可照常"));
+    })
+    .await;
 }
 
 /// One page request, straight to the server: the raw body and the page it decodes to.

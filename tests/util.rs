@@ -30,17 +30,32 @@ pub struct World {
 }
 
 impl World {
+    /// A server seeded with `data` on the engine of the test running now (see
+    /// [`each_engine`]: SQLite unless a conformance test runs its PostgreSQL turn).
     pub async fn new(data: &Dataset) -> World {
-        World::with_options(data, server::Options::default()).await
+        World::on(&current_engine(), data).await
     }
 
-    /// The server's database, opened beside the running server (tests write through it).
-    pub fn db(&self) -> ServerDb {
+    /// The server's database beside the running server (tests write through it and
+    /// read it; see [`TestDb`]).
+    pub fn db(&self) -> TestDb {
+        TestDb::open(&self.target())
+    }
+
+    /// A new operator with every right over the subtree of `root`; its token.
+    pub fn operator(&self, name: &str, root: OrgId) -> String {
+        self.db().add_operator(name, root).unwrap()
+    }
+
+    /// The server's SQLite file itself, for what only SQLite has (the simulation).
+    pub fn sqlite_db(&self) -> ServerDb {
+        assert!(!self.is_pg(), "an SQLite-only helper in a PostgreSQL turn");
         ServerDb::open(&self.db_path).unwrap()
     }
 
-    pub fn operator(&self, name: &str, root: OrgId) -> String {
-        self.db().add_operator(name, root).unwrap()
+    /// Whether this world's server runs on PostgreSQL.
+    pub fn is_pg(&self) -> bool {
+        server::backend::is_postgres(&self.target())
     }
 
     /// A client through the relay that gives up quickly.
@@ -79,8 +94,168 @@ impl World {
 
     /// What the server holds for a jurisdiction, and its cursor.
     pub fn scoped(&self, root: OrgId) -> (Dataset, u64) {
-        let db = self.db();
-        server::db::scoped_dataset(db.conn(), root).unwrap()
+        let target = self.target();
+        blocking(move || {
+            server::backend::open(&target)
+                .unwrap()
+                .read()
+                .unwrap()
+                .scoped(root)
+                .unwrap()
+        })
+    }
+}
+
+/// Runs blocking database work (the PostgreSQL client runs a runtime of its own) from
+/// a test's async body.
+pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(_) => tokio::task::block_in_place(f),
+        Err(_) => f(),
+    }
+}
+
+/// The server's database as a test sees it: an SQLite `ServerDb` to read with the
+/// store's queries (on PostgreSQL, a copy of what the server holds, its remembered
+/// answers and operators included, taken when opened), and writes that go to the
+/// server's own database whichever the engine.
+pub struct TestDb {
+    view: ServerDb,
+    pg: Option<String>,
+    _dir: Option<TempDir>,
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = ServerDb;
+    fn deref(&self) -> &ServerDb {
+        &self.view
+    }
+}
+
+impl TestDb {
+    pub fn open(target: &str) -> TestDb {
+        if !server::backend::is_postgres(target) {
+            return TestDb {
+                view: ServerDb::open(std::path::Path::new(target)).unwrap(),
+                pg: None,
+                _dir: None,
+            };
+        }
+        let url = target.to_string();
+        blocking(move || {
+            let dir = tempfile::tempdir().unwrap();
+            let mut view = ServerDb::open(&dir.path().join("view.db")).unwrap();
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            let mut d = Dataset::default();
+            for r in c
+                .query(
+                    "SELECT tbl, body FROM data_rows WHERE NOT deleted ORDER BY tbl, id",
+                    &[],
+                )
+                .unwrap()
+            {
+                let body: String = r.get(1);
+                fn j<T: serde::de::DeserializeOwned>(b: &str) -> T {
+                    serde_json::from_str(b).unwrap()
+                }
+                match r.get::<_, i16>(0) {
+                    0 => d.orgs.push(j(&body)),
+                    1 => d.ledger.push(j(&body)),
+                    2 => d.posts.push(j(&body)),
+                    3 => d.persons.push(j(&body)),
+                    4 => d.events.push(j(&body)),
+                    _ => d.approvals.push(j(&body)),
+                }
+            }
+            view.seed(&d).unwrap();
+            let tx = view.transaction().unwrap();
+            for r in c
+                .query(
+                    "SELECT operator_id, client_id, approval_id, accepted, reason, at, request, outcome FROM applied_actions",
+                    &[],
+                )
+                .unwrap()
+            {
+                tx.execute(
+                    "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    rusqlite::params![
+                        r.get::<_, i64>(0),
+                        r.get::<_, String>(1),
+                        r.get::<_, i64>(2),
+                        r.get::<_, bool>(3),
+                        r.get::<_, Option<String>>(4),
+                        r.get::<_, String>(5),
+                        r.get::<_, Vec<u8>>(6),
+                        r.get::<_, Option<String>>(7)
+                    ],
+                )
+                .unwrap();
+            }
+            for r in c
+                .query(
+                    "SELECT id, name, scope_root, token_hash, created_at, disabled, role FROM operators",
+                    &[],
+                )
+                .unwrap()
+            {
+                tx.execute(
+                    "INSERT INTO operators (id, name, scope_root, token_hash, created_at, disabled, role) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rusqlite::params![
+                        r.get::<_, i64>(0),
+                        r.get::<_, String>(1),
+                        r.get::<_, i64>(2),
+                        r.get::<_, Vec<u8>>(3),
+                        r.get::<_, String>(4),
+                        r.get::<_, bool>(5),
+                        r.get::<_, i16>(6)
+                    ],
+                )
+                .unwrap();
+            }
+            tx.commit().unwrap();
+            TestDb {
+                view,
+                pg: Some(url),
+                _dir: Some(dir),
+            }
+        })
+    }
+
+    fn on_pg<T>(&self, f: impl FnOnce(&dyn server::Backend) -> T) -> Option<T> {
+        let url = self.pg.as_ref()?;
+        Some(blocking(|| f(&*server::backend::open(url).unwrap())))
+    }
+
+    /// Writes rows and deletions as one change on the server's database.
+    pub fn write(&mut self, change: &server::Change) -> server::Result<()> {
+        match self.on_pg(|b| b.write(change)) {
+            Some(r) => r,
+            None => self.view.write(change).map(drop),
+        }
+    }
+
+    /// Replaces all the server's data.
+    pub fn seed(&mut self, data: &Dataset) -> server::Result<()> {
+        match self.on_pg(|b| b.seed(data)) {
+            Some(r) => r,
+            None => self.view.seed(data),
+        }
+    }
+
+    pub fn add_operator(&self, name: &str, root: OrgId) -> server::Result<String> {
+        self.add_operator_as(name, root, bianzhi::model::edit::Role::Reviewer)
+    }
+
+    pub fn add_operator_as(
+        &self,
+        name: &str,
+        root: OrgId,
+        role: bianzhi::model::edit::Role,
+    ) -> server::Result<String> {
+        match self.on_pg(|b| b.add_operator(name, root, role)) {
+            Some(r) => r,
+            None => self.view.add_operator_as(name, root, role),
+        }
     }
 }
 
@@ -94,6 +269,37 @@ pub async fn sync(
 
 // ---- Both engines (issue 18): conformance tests run on SQLite always and on PostgreSQL
 // when BIANZHI_TEST_PG names a server (each test on a database of its own).
+
+tokio::task_local! {
+    /// The engine a conformance test runs on in this turn (see [`each_engine`]).
+    static ENGINE: Engine;
+}
+
+/// The engine of the test running now: SQLite outside [`each_engine`].
+pub fn current_engine() -> Engine {
+    ENGINE.try_with(Engine::clone).unwrap_or(Engine::Sqlite)
+}
+
+/// Runs a conformance test's body once per engine (see [`engines`]): on SQLite, then
+/// on PostgreSQL when `BIANZHI_TEST_PG` names a server; [`World::new`] builds the
+/// server of the turn.
+pub async fn each_engine(body: impl AsyncFn()) {
+    for engine in engines() {
+        // Shown with a failure: which engine's turn failed.
+        eprintln!("conformance turn on {engine:?}");
+        let _turn = match engine {
+            Engine::Postgres(_) => Some(PG_TURN.lock().await),
+            Engine::Sqlite => None,
+        };
+        ENGINE.scope(engine, body()).await;
+    }
+}
+
+/// The PostgreSQL turns take turns. The feed serves rows of transactions finished for
+/// the whole cluster (`pg_snapshot_xmin`, see src/server/pg.rs), so a test's write held
+/// open beside another test's sync would delay what that sync sees: one test at a time
+/// on the cluster keeps every turn's answers exact.
+pub static PG_TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Where a conformance test's server keeps its data.
 #[derive(Debug, Clone)]
@@ -131,6 +337,11 @@ impl World {
     /// A server on `engine` seeded with `data`. `db_path` holds the database's path or
     /// URL (see [`World::target`]).
     pub async fn on(engine: &Engine, data: &Dataset) -> World {
+        World::on_with(engine, data, server::Options::default()).await
+    }
+
+    /// [`World::on`], the server running with these options.
+    pub async fn on_with(engine: &Engine, data: &Dataset, options: server::Options) -> World {
         let dir = tempfile::tempdir().unwrap();
         let target = match engine {
             Engine::Sqlite => dir.path().join("server.db").to_string_lossy().into_owned(),
@@ -145,7 +356,7 @@ impl World {
         tokio::task::spawn_blocking(move || server::backend::open(&t).unwrap().seed(&d).unwrap())
             .await
             .unwrap();
-        let server = server::spawn_on(&target, "127.0.0.1:0", server::Options::default())
+        let server = server::spawn_on(&target, "127.0.0.1:0", options)
             .await
             .unwrap();
         let relay = Relay::start(server.addr).await.unwrap();
@@ -175,13 +386,30 @@ impl World {
     }
 }
 
+/// A server database tests write changes into: the SQLite file itself, or [`TestDb`]
+/// (either engine).
+pub trait WriteRows {
+    fn write_change(&mut self, change: &server::Change);
+}
+
+impl WriteRows for ServerDb {
+    fn write_change(&mut self, change: &server::Change) {
+        self.write(change).unwrap();
+    }
+}
+
+impl WriteRows for TestDb {
+    fn write_change(&mut self, change: &server::Change) {
+        self.write(change).unwrap();
+    }
+}
+
 /// Writes rows into the server database as one change (new rows or new versions).
-pub fn upsert(db: &mut ServerDb, rows: Dataset) {
-    db.write(&server::Change {
+pub fn upsert(db: &mut impl WriteRows, rows: Dataset) {
+    db.write_change(&server::Change {
         upsert: rows,
         ..Default::default()
-    })
-    .unwrap();
+    });
 }
 
 pub fn cache_data(path: &std::path::Path) -> Dataset {
@@ -243,19 +471,7 @@ pub fn fingerprint(path: &std::path::Path) -> String {
 impl World {
     /// A world whose server runs with these options (a skewed clock, TLS).
     pub async fn with_options(data: &Dataset, options: server::Options) -> World {
-        let dir = tempfile::tempdir().unwrap();
-        let db_path = dir.path().join("server.db");
-        ServerDb::open(&db_path).unwrap().seed(data).unwrap();
-        let server = server::spawn(&db_path, "127.0.0.1:0", options)
-            .await
-            .unwrap();
-        let relay = Relay::start(server.addr).await.unwrap();
-        World {
-            dir,
-            db_path,
-            server,
-            relay,
-        }
+        World::on_with(&current_engine(), data, options).await
     }
 }
 

@@ -10,12 +10,13 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct GenArgs {
-    /// small, county or city.
+    /// small, county, city; or province, written into a PostgreSQL server database
+    /// (`--out postgres://…`).
     #[arg(long, default_value = "county")]
     pub scale: String,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// The snapshot file to write.
+    /// The snapshot file to write (a province: the server database's URL).
     #[arg(long)]
     pub out: PathBuf,
 }
@@ -27,6 +28,9 @@ pub struct ImportArgs {
 }
 
 pub fn generate_snapshot(ctx: &Ctx, a: GenArgs) -> Result<()> {
+    if super::net::is_province(&a.scale) {
+        return generate_province(ctx, a);
+    }
     let scale = super::net::parse_scale(&a.scale, ctx.lang)?;
     let started = std::time::Instant::now();
     let data = generate(scale, a.seed);
@@ -44,6 +48,39 @@ pub fn generate_snapshot(ctx: &Ctx, a: GenArgs) -> Result<()> {
                 &data.row_count(),
                 &a.out.display(),
                 &format!("{:.1}", size as f64 / 1e6),
+                &format!("{:.1}", started.elapsed().as_secs_f64()),
+            ]
+        )
+    )?;
+    Ok(())
+}
+
+/// A province goes straight into a PostgreSQL server database, city by city (one city
+/// in memory at a time): `gen --scale province --out postgres://…`.
+fn generate_province(ctx: &Ctx, a: GenArgs) -> Result<()> {
+    let target = a.out.to_string_lossy().into_owned();
+    if !crate::server::backend::is_postgres(&target) {
+        anyhow::bail!(ctx.w(W::ProvinceToPostgres));
+    }
+    let started = std::time::Instant::now();
+    let db = crate::server::backend::open(&target)?;
+    let (mut orgs, mut persons, mut rows) = (0, 0, 0);
+    let mut parts = crate::generate::province::Province::new(a.seed).inspect(|d| {
+        orgs += d.orgs.len();
+        persons += d.persons.len();
+        rows += d.row_count();
+    });
+    db.seed_parts(&mut parts)
+        .context(W::WritingGenerated.get(ctx.lang))?;
+    drop(parts);
+    outln!(
+        "{}",
+        ctx.f(
+            W::GeneratedInto,
+            &[
+                &orgs,
+                &persons,
+                &rows,
                 &format!("{:.1}", started.elapsed().as_secs_f64()),
             ]
         )

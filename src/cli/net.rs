@@ -19,7 +19,8 @@ pub struct ServeArgs {
     /// The server's database: an SQLite file's path, or postgres://USER@HOST:PORT/DB.
     #[arg(long)]
     pub db: PathBuf,
-    /// Seed an empty database with generated data: county or city.
+    /// Seed an empty database with generated data: county, city or province (a dozen
+    /// cities, written city by city).
     #[arg(long)]
     pub generate: Option<String>,
     #[arg(long, default_value_t = 1)]
@@ -131,6 +132,11 @@ pub(super) fn parse_scale(s: &str, lang: Lang) -> Result<Scale> {
         .map_err(|_| anyhow::anyhow!(W::UnknownScale.fill(lang, &[&s])))
 }
 
+/// `province`: a dozen cities, generated and written city by city (`generate::province`).
+pub(super) fn is_province(s: &str) -> bool {
+    s.trim().eq_ignore_ascii_case("province")
+}
+
 /// Seeds an empty server database with a generated world; returns whether it did.
 fn seed_if_empty(db: &dyn server::Backend, scale: Scale, seed: u64, lang: Lang) -> Result<bool> {
     if !db.is_empty()? {
@@ -169,7 +175,18 @@ pub fn serve(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         server::backend::open(&target)
             .with_context(|| W::OpeningServerDb.fill(ctx.lang, &[&a.db.display()]))?
     };
-    if let Some(scale) = &a.generate {
+    if let Some(scale) = a.generate.as_deref().filter(|s| is_province(s)) {
+        if db.is_empty()? {
+            let started = std::time::Instant::now();
+            db.seed_parts(&mut generate::province::Province::new(a.seed))
+                .context(W::WritingGenerated.get(ctx.lang))?;
+            eprintln!(
+                "{} ({:.0} s)",
+                ctx.f(W::GeneratedScale, &[&scale, &a.seed]),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    } else if let Some(scale) = &a.generate {
         let scale = parse_scale(scale, ctx.lang)?;
         if seed_if_empty(&*db, scale, a.seed, ctx.lang)? {
             eprintln!("{}", ctx.f(W::GeneratedScale, &[&scale, &a.seed]));
@@ -209,11 +226,11 @@ fn parse_role(ctx: &Ctx, text: &str) -> Result<crate::model::edit::Role> {
         .ok_or_else(|| anyhow::anyhow!(ctx.f(W::UnknownRole, &[&text])))
 }
 
-fn open_server_db(db: &Path, lang: Lang) -> Result<ServerDb> {
-    if server::backend::is_postgres(&db.to_string_lossy()) {
-        anyhow::bail!(W::PgOperatorsAddOnly.get(lang));
-    }
-    ServerDb::open(db).with_context(|| W::OpeningServerDb.fill(lang, &[&db.display()]))
+/// The server's database, SQLite file or `postgres://` URL (operator commands work on
+/// either, through the storage interface).
+fn open_server_db(db: &Path, lang: Lang) -> Result<std::sync::Arc<dyn server::Backend>> {
+    server::backend::open(&db.to_string_lossy())
+        .with_context(|| W::OpeningServerDb.fill(lang, &[&db.display()]))
 }
 
 pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
@@ -231,25 +248,10 @@ pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
                 Some(r) => parse_role(ctx, &r)?,
                 None => crate::model::edit::Role::Reviewer,
             };
-            let target = db.to_string_lossy();
-            let (token, unit, scope) = if server::backend::is_postgres(&target) {
-                // On PostgreSQL the jurisdiction is named by the unit's id.
-                let backend = server::backend::open(&target)?;
-                let scope: crate::model::OrgId = scope
-                    .trim()
-                    .parse()
-                    .map_err(|_| anyhow::anyhow!(ctx.f(W::ScopeById, &[&scope.trim()])))?;
-                let token = backend.add_operator(&name, scope, role)?;
-                (token, backend.unit_name(scope)?.unwrap_or_default(), scope)
-            } else {
-                let db = open_server_db(&db, lang)?;
-                let scope = operators::resolve_unit(db.conn(), &scope)?;
-                let token = db.add_operator_as(&name, scope, role)?;
-                let unit = crate::store::queries::org(db.conn(), scope)?
-                    .map(|o| o.name)
-                    .unwrap_or_default();
-                (token, unit, scope)
-            };
+            let db = open_server_db(&db, lang)?;
+            let scope = operators::resolve_unit(&*db, &scope)?;
+            let token = db.add_operator(&name, scope, role)?;
+            let unit = db.unit_name(scope)?.unwrap_or_default();
             outln!(
                 "{}",
                 ctx.f(W::OperatorAdded, &[&name.trim(), &unit, &scope])
@@ -259,7 +261,7 @@ pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
         }
         OperatorCommand::List { db } => {
             let db = open_server_db(&db, lang)?;
-            let ops = operators::list(db.conn())?;
+            let ops = operators::list(&*db)?;
             if ops.is_empty() {
                 outln!("{}", ctx.w(W::NoOperators))?;
                 return Ok(());
@@ -286,7 +288,7 @@ pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
         }
         OperatorCommand::Role { name, role, db } => {
             let role = parse_role(ctx, &role)?;
-            let op = operators::set_role(&open_server_db(&db, lang)?, &name, role)?;
+            let op = operators::set_role(&*open_server_db(&db, lang)?, &name, role)?;
             let said = match lang {
                 Lang::Zh => role.zh(),
                 Lang::En => role.en(),
@@ -294,15 +296,15 @@ pub fn operator(ctx: &Ctx, a: OperatorArgs) -> Result<()> {
             outln!("{}", ctx.f(W::OperatorRole, &[&op.name, &op.id, &said]))?;
         }
         OperatorCommand::Disable { name, db } => {
-            let op = operators::set_disabled(&open_server_db(&db, lang)?, &name, true)?;
+            let op = operators::set_disabled(&*open_server_db(&db, lang)?, &name, true)?;
             outln!("{}", ctx.f(W::OperatorDisabled, &[&op.name, &op.id]))?;
         }
         OperatorCommand::Enable { name, db } => {
-            let op = operators::set_disabled(&open_server_db(&db, lang)?, &name, false)?;
+            let op = operators::set_disabled(&*open_server_db(&db, lang)?, &name, false)?;
             outln!("{}", ctx.f(W::OperatorEnabled, &[&op.name, &op.id]))?;
         }
         OperatorCommand::Rotate { name, db } => {
-            let (op, token) = operators::rotate(&open_server_db(&db, lang)?, &name)?;
+            let (op, token) = operators::rotate(&*open_server_db(&db, lang)?, &name)?;
             outln!("{}", ctx.f(W::OperatorRotated, &[&op.name, &op.id]))?;
             outln!("{keep_token}")?;
             outln!("{token}")?;

@@ -303,15 +303,15 @@ words! {
     FcRequests => "“含申请”各列把 {} 项待审批申请和已批未用计划视为同意并用足。", "The +req columns take {} pending requests and plans' held places as used.";
     // Network.
     NoRuntime => "无法启动异步运行时", "cannot start the async runtime";
-    UnknownScale => "未知的规模 `{}`（可用：small, county, city），请改用其中之一", "unknown scale `{}` (use: small, county, city)";
+    UnknownScale => "未知的规模 `{}`（可用：small, county, city, province），请改用其中之一", "unknown scale `{}` (use: small, county, city, province)";
     ScaleSmall => "小型", "small";
     ScaleCounty => "县级", "county";
     ScaleCity => "市级", "city";
     GeneratingData => "正在生成{}示例数据（单位、人员、台账、申请）", "Generating {} demo data (units, persons, ledgers, requests)";
     WritingServerDb => "正在写入服务器数据库：{} 个单位、{} 名人员", "Writing the server database: {} units, {} persons";
     WritingGenerated => "写入生成的数据", "writing the generated data";
-    ScopeById => "PostgreSQL 服务器的管辖范围请用单位编号指定（--scope 后是数字），而不是“{}”", "on a PostgreSQL server, name the jurisdiction by the unit's id (a number after --scope), not \"{}\"";
-    PgOperatorsAddOnly => "PostgreSQL 服务器上暂只能添加操作员（operator add --scope 单位编号）；列出、停用、启用、改角色和换令牌请暂用 psql 修改 operators 表", "on a PostgreSQL server only `operator add --scope UNIT_ID` is available yet; list, disable, enable, role and rotate: edit the operators table with psql for now";
+    ProvinceToPostgres => "省级规模的数据直接写入 PostgreSQL 服务器数据库：请用 --out postgres://用户@主机:端口/数据库", "a province is written straight into a PostgreSQL server database: use --out postgres://USER@HOST:PORT/DB";
+    GeneratedInto => "已生成并写入服务器数据库：{} 个单位、{} 名人员，共 {} 行（用时 {} 秒）", "Generated and written into the server database: {} units, {} persons, {} rows in all ({} s)";
     OpeningServerDb => "打开服务器数据库 {}", "opening the server database {}";
     GeneratedScale => "已生成 {} 规模的数据（种子 {}）", "Generated data of scale {} (seed {})";
     ServerStarted => "服务器已启动（协议 v{}），按 Ctrl-C 停止", "Server started (protocol v{}); Ctrl-C stops it";

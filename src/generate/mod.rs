@@ -10,6 +10,7 @@
 mod data;
 mod history;
 mod people;
+pub mod province;
 mod quota;
 mod random;
 mod situations;

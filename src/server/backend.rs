@@ -12,6 +12,7 @@
 
 use super::Result;
 use super::db::{Change, FeedIds, Operator};
+use super::operators::{OperatorChange, OperatorRow};
 use crate::model::{Dataset, OrgId, edit::Role};
 use crate::sync::proto::{Answer, PushAction};
 use crate::sync::wire::{Columns, to_columns};
@@ -42,11 +43,36 @@ pub trait Backend: Send + Sync {
     /// Replaces all data with a dataset; existing cursors become meaningless (new epoch).
     fn seed(&self, data: &Dataset) -> Result<()>;
 
+    /// [`Backend::seed`] with data handed over in parts (a province, city by city),
+    /// each part's units under its own or an earlier part's. PostgreSQL writes part by
+    /// part; SQLite gathers them first.
+    fn seed_parts(&self, parts: &mut dyn Iterator<Item = Dataset>) -> Result<()> {
+        let mut all = Dataset::default();
+        for p in parts {
+            all.orgs.extend(p.orgs);
+            all.ledger.extend(p.ledger);
+            all.posts.extend(p.posts);
+            all.persons.extend(p.persons);
+            all.events.extend(p.events);
+            all.approvals.extend(p.approvals);
+        }
+        self.seed(&all)
+    }
+
     /// Writes rows and deletions as one transaction, versioning what they touch.
     fn write(&self, change: &Change) -> Result<()>;
 
     /// Creates an operator over the subtree of `scope_root`; returns the new token.
     fn add_operator(&self, name: &str, scope_root: OrgId, role: Role) -> Result<String>;
+
+    /// Every operator, by id, with the name of its jurisdiction's root unit.
+    fn operators(&self) -> Result<Vec<OperatorRow>>;
+
+    /// Disables, enables, changes the role or the token of operator `id`.
+    fn change_operator(&self, id: i64, change: OperatorChange) -> Result<()>;
+
+    /// Every unit's id, name and short name, by id (naming a jurisdiction).
+    fn unit_names(&self) -> Result<Vec<(OrgId, String, Option<String>)>>;
 }
 
 /// What one operator may see between two cursors: rows, tombstones, the new cursor.

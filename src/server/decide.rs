@@ -373,13 +373,38 @@ fn effects(
     Ok(Ok(()))
 }
 
-/// The next free id of a table (the writer holds the lock, so it stays free).
+/// The next free id of a table (the writer holds the lock, so it stays free), and
+/// never at or below the table's floor while [`with_id_floor`] sets one.
 pub fn next_id(conn: &Connection, table: &str) -> Result<i64> {
-    Ok(conn.query_row(
+    let n: i64 = conn.query_row(
         &format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"),
         [],
         |r| r.get(0),
-    )?)
+    )?;
+    let slot = crate::store::rows::TABLES
+        .iter()
+        .position(|(t, _)| *t == table);
+    let floor = ID_FLOOR.with(|f| f.get()).zip(slot).map(|(f, i)| f[i] + 1);
+    Ok(floor.map_or(n, |f| f.max(n)))
+}
+
+thread_local! {
+    /// The highest id of each table (`store::rows::TABLES` order) in the database an
+    /// edit or decision is judged for, when it is judged on a copy of the rows it reads
+    /// (PostgreSQL, `pg.rs`): new rows are numbered after the whole database's.
+    static ID_FLOOR: std::cell::Cell<Option<[i64; 6]>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with new ids numbered above `floor` (see [`ID_FLOOR`]).
+pub(crate) fn with_id_floor<T>(floor: [i64; 6], f: impl FnOnce() -> T) -> T {
+    struct Reset(Option<[i64; 6]>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ID_FLOOR.with(|f| f.set(self.0));
+        }
+    }
+    let _reset = Reset(ID_FLOOR.with(|f| f.replace(Some(floor))));
+    f()
 }
 
 pub use crate::store::maintain::unit_figures_now;

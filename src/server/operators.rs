@@ -1,16 +1,16 @@
 //! Managing operators while the server runs: list, disable, enable, rotate a token, and
-//! naming a jurisdiction by its unit's name.
+//! naming a jurisdiction by its unit's name; on either engine, through the storage
+//! interface (`backend.rs`).
 //!
 //! Nothing here is cached by a running server: every request reads the `operators`
 //! table afresh (`db::lookup_token`), so a change written by `bianzhi operator …` in
 //! another process holds from the server's next request on.
 
-use super::db::{ServerDb, token_hash};
+use super::backend::Backend;
+use super::db::token_hash;
 use super::{Error, Result};
 use crate::model::OrgId;
 use crate::model::edit::Role;
-use rusqlite::OptionalExtension;
-use rusqlite::{Connection, params};
 
 /// One operator as the administrator sees it (never the token, which is not kept).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,32 +26,15 @@ pub struct OperatorRow {
 }
 
 /// Every operator, by id.
-pub fn list(conn: &Connection) -> Result<Vec<OperatorRow>> {
-    let mut st = conn.prepare(
-        "SELECT o.id, o.name, o.scope_root, COALESCE(u.name, ''), o.disabled, o.created_at, o.role \
-         FROM operators o LEFT JOIN orgs u ON u.id = o.scope_root ORDER BY o.id",
-    )?;
-    let rows = st
-        .query_map([], |r| {
-            Ok(OperatorRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                scope_root: r.get(2)?,
-                scope_name: r.get(3)?,
-                disabled: r.get(4)?,
-                created_at: r.get(5)?,
-                role: Role::from_code(r.get(6)?),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+pub fn list(db: &dyn Backend) -> Result<Vec<OperatorRow>> {
+    db.operators()
 }
 
 /// The operator an administrator means by `name`: its exact name, or `#ID` / an id when
 /// several share a name.
-pub fn find(conn: &Connection, name: &str) -> Result<OperatorRow> {
+pub fn find(db: &dyn Backend, name: &str) -> Result<OperatorRow> {
     let name = name.trim();
-    let all = list(conn)?;
+    let all = list(db)?;
     let by_id = name
         .strip_prefix('#')
         .unwrap_or(name)
@@ -80,36 +63,36 @@ pub fn find(conn: &Connection, name: &str) -> Result<OperatorRow> {
     }
 }
 
+/// What an administrator changes of an operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperatorChange {
+    Disabled(bool),
+    Role(Role),
+    /// A new token's SHA-256 (the old token stops working).
+    TokenHash([u8; 32]),
+}
+
 /// Disables or enables an operator; returns it as it now is.
-pub fn set_disabled(db: &ServerDb, name: &str, disabled: bool) -> Result<OperatorRow> {
-    let mut op = find(db.conn(), name)?;
-    db.conn().execute(
-        "UPDATE operators SET disabled = ? WHERE id = ?",
-        params![disabled, op.id],
-    )?;
+pub fn set_disabled(db: &dyn Backend, name: &str, disabled: bool) -> Result<OperatorRow> {
+    let mut op = find(db, name)?;
+    db.change_operator(op.id, OperatorChange::Disabled(disabled))?;
     op.disabled = disabled;
     Ok(op)
 }
 
 /// Sets an operator's role; returns it as it now is.
-pub fn set_role(db: &ServerDb, name: &str, role: Role) -> Result<OperatorRow> {
-    let mut op = find(db.conn(), name)?;
-    db.conn().execute(
-        "UPDATE operators SET role = ? WHERE id = ?",
-        params![role.code(), op.id],
-    )?;
+pub fn set_role(db: &dyn Backend, name: &str, role: Role) -> Result<OperatorRow> {
+    let mut op = find(db, name)?;
+    db.change_operator(op.id, OperatorChange::Role(role))?;
     op.role = role;
     Ok(op)
 }
 
 /// Gives an operator a new token and invalidates the old one; returns the new token.
-pub fn rotate(db: &ServerDb, name: &str) -> Result<(OperatorRow, String)> {
-    let op = find(db.conn(), name)?;
+pub fn rotate(db: &dyn Backend, name: &str) -> Result<(OperatorRow, String)> {
+    let op = find(db, name)?;
     let token = new_token();
-    db.conn().execute(
-        "UPDATE operators SET token_hash = ? WHERE id = ?",
-        params![token_hash(&token).to_vec(), op.id],
-    )?;
+    db.change_operator(op.id, OperatorChange::TokenHash(token_hash(&token)))?;
     Ok((op, token))
 }
 
@@ -119,7 +102,7 @@ pub(crate) fn new_token() -> String {
 
 /// The unit an administrator means by `text`: its id, its exact full name, or a short
 /// name only one unit has. An ambiguous name lists the candidates.
-pub fn resolve_unit(conn: &Connection, text: &str) -> Result<OrgId> {
+pub fn resolve_unit(db: &dyn Backend, text: &str) -> Result<OrgId> {
     let text = text.trim();
     if text.is_empty() {
         return Err(Error::BadRequest(
@@ -127,38 +110,45 @@ pub fn resolve_unit(conn: &Connection, text: &str) -> Result<OrgId> {
         ));
     }
     if let Ok(id) = text.parse::<OrgId>() {
-        let exists: Option<i64> = conn
-            .query_row("SELECT id FROM orgs WHERE id = ?", [id], |r| r.get(0))
-            .optional()?;
-        return exists.ok_or_else(|| {
-            Error::BadRequest(format!(
+        return match db.unit_name(id)? {
+            Some(_) => Ok(id),
+            None => Err(Error::BadRequest(format!(
                 "没有编号为 {id} 的单位：请给出单位的编号、全称或唯一的简称"
-            ))
-        });
+            ))),
+        };
     }
-    let matching = |sql: &str| -> Result<Vec<(OrgId, String)>> {
-        let mut st = conn.prepare(sql)?;
-        let v = st
-            .query_map([text], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(v)
+    let units = db.unit_names()?;
+    // Shortest name first, then by id.
+    let matching = |hit: &dyn Fn(&str) -> bool| -> Vec<(OrgId, String)> {
+        let mut v: Vec<(OrgId, String)> = units
+            .iter()
+            .filter(|(_, name, short)| hit(name) || short.as_deref().is_some_and(hit))
+            .map(|(id, name, _)| (*id, name.clone()))
+            .collect();
+        v.sort_by_key(|(id, name)| (name.chars().count(), *id));
+        v
     };
-    let mut found = matching("SELECT id, name FROM orgs WHERE name = ? ORDER BY id")?;
+    let exactly = |short: bool| -> Vec<(OrgId, String)> {
+        units
+            .iter()
+            .filter(|(_, name, s)| match short {
+                false => name == text,
+                true => s.as_deref() == Some(text),
+            })
+            .map(|(id, name, _)| (*id, name.clone()))
+            .collect()
+    };
+    let mut found = exactly(false);
     if found.is_empty() {
-        found = matching("SELECT id, name FROM orgs WHERE short_name = ? ORDER BY id")?;
+        found = exactly(true);
     }
     // The name people say (`教育局` for 青山县教育局): the one unit whose name ends so,
     // else the one whose name holds it.
     if found.is_empty() {
-        found = matching(
-            "SELECT id, name FROM orgs WHERE substr(name, -length(?1)) = ?1 \
-             OR substr(short_name, -length(?1)) = ?1 ORDER BY length(name), id",
-        )?;
+        found = matching(&|n| n.ends_with(text));
     }
     if found.is_empty() {
-        found = matching(
-            "SELECT id, name FROM orgs WHERE instr(name, ?1) > 0 OR instr(short_name, ?1) > 0 ORDER BY length(name), id",
-        )?;
+        found = matching(&|n| n.contains(text));
     }
     match found.as_slice() {
         [(id, _)] => Ok(*id),

@@ -4,8 +4,8 @@
 //!
 //! - `data_rows`: every row the server holds, one per `(tbl, id)`, as the model's JSON
 //!   (`body`), with the unit that decides who may see it (`scope_org`), its position in
-//!   the feed (`pos`) and a deleted flag. Decisions run the SQLite rules over the rows
-//!   they read; edits (data maintenance) are not taken here yet: see `push`.
+//!   the feed (`pos`) and a deleted flag. Decisions and edits (data maintenance) run
+//!   the SQLite rules over the rows they read: see `push`.
 //! - `org_paths`: each unit's ancestors, root first, itself last.
 //! - `feed`: for every row, one entry per unit on its scope's path (`anc`): a
 //!   jurisdiction's page is one range of the covering index `feed_page (anc, pos)
@@ -25,21 +25,25 @@
 
 use super::backend::{Backend, Moment};
 use super::db::{APPROVALS, Change, EVENTS, FeedIds, LEDGER, ORGS, Operator, PERSONS, POSTS};
+use super::operators::{OperatorChange, OperatorRow};
 use super::{Error, Result};
-use crate::model::{Approval, ApprovalKind, Dataset, OrgId, Person, Subject, edit::Role};
+use crate::model::edit::{Edit, Intent, Outcome, PersonField, Role, Target};
+use crate::model::{Approval, ApprovalKind, Dataset, OrgId, Person, Subject};
 use crate::sync::proto::{Answer, Deleted, PushAction};
 use chrono::NaiveDate;
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The schema, one migration per entry; `bianzhi_schema.version` counts those applied.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE data_rows (
     tbl       smallint NOT NULL,
@@ -89,7 +93,12 @@ CREATE TABLE applied_actions (
     request     bytea   NOT NULL,
     PRIMARY KEY (operator_id, client_id)
 );
-"];
+",
+    "
+-- Data maintenance: the detailed answer to a pushed edit (model::edit::Outcome, JSON).
+ALTER TABLE applied_actions ADD COLUMN outcome text;
+",
+];
 
 /// Bits of a position left for the ordinal of a row within its transaction.
 const ORD_BITS: u32 = 24;
@@ -582,14 +591,11 @@ impl Backend for PgBackend {
         }))
     }
 
-    /// Decisions are judged by the same rules as on SQLite (`decide::decide`), run on
-    /// the rows they read, copied into an in-memory store: the request, its unit's rows,
-    /// the unit's tree, the person and whoever holds the same ID number. One decision at
-    /// a time (an advisory lock, as SQLite's one writer), each in its own transaction
-    /// with its remembered answer. Edits and decisions on reviewed changes (`maintain`)
-    /// read more of the data and are not taken on PostgreSQL yet: they are left
-    /// unanswered — the client keeps them (已发送) and sends them again with its next
-    /// sync, and its pull goes on; never refused, which would mark them 被拒绝 for good.
+    /// Decisions and edits are judged by the same rules as on SQLite (`decide::decide`,
+    /// `maintain::judge`), run on the rows they read, copied into an in-memory store
+    /// (see [`working_set`]); new rows are numbered after the database's highest ids
+    /// (`decide::with_id_floor`). One action at a time (an advisory lock, as SQLite's
+    /// one writer), each in its own transaction with its remembered answer.
     fn push(&self, op: &Operator, actions: &[PushAction], today: NaiveDate) -> Result<Vec<Answer>> {
         let mut c = self.client()?;
         let scope: HashSet<OrgId> = c
@@ -603,75 +609,42 @@ impl Backend for PgBackend {
             .collect();
         let mut answers = Vec::with_capacity(actions.len());
         for action in actions {
-            if action.edit.is_some() {
-                tracing::info!(
-                    operator = op.id,
-                    "edit left unanswered: not taken on PostgreSQL yet"
-                );
-                continue;
-            }
             let mut tx = c.transaction().pg()?;
             tx.execute("SELECT pg_advisory_xact_lock(18002)", &[])
                 .pg()?;
             let request = super::decide::request_hash(action);
             let known = tx
                 .query_opt(
-                    "SELECT accepted, reason, approval_id, request FROM applied_actions \
+                    "SELECT accepted, reason, approval_id, request, outcome FROM applied_actions \
                      WHERE operator_id = $1 AND client_id = $2",
                     &[&op.id, &action.client_id],
                 )
                 .pg()?;
-            let (accepted, reason) = match known {
+            let (accepted, reason, outcome) = match known {
                 Some(r)
                     if r.get::<_, i64>(2) == action.approval_id
                         && r.get::<_, Vec<u8>>(3)[..] == request[..] =>
                 {
-                    (r.get(0), r.get(1))
+                    let outcome = r
+                        .get::<_, Option<String>>(4)
+                        .and_then(|o| serde_json::from_str::<Outcome>(&o).ok());
+                    (r.get(0), r.get(1), outcome)
                 }
-                Some(_) => (false, Some(super::decide::CLIENT_ID_REUSED.to_string())),
+                Some(_) => {
+                    tracing::warn!(operator = op.id, "client id reused for another decision");
+                    (
+                        false,
+                        Some(super::decide::CLIENT_ID_REUSED.to_string()),
+                        None,
+                    )
+                }
                 None => {
-                    let set = working_set(&mut tx, action.approval_id)?;
-                    if set.approvals.iter().any(|a| {
-                        a.id == action.approval_id
-                            && matches!(
-                                a.kind,
-                                ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange
-                            )
-                    }) {
-                        tracing::info!(
-                            operator = op.id,
-                            approval = action.approval_id,
-                            "reviewed change left unanswered: not taken on PostgreSQL yet"
-                        );
-                        continue;
-                    }
-                    let mut scratch = crate::store::Store::open_in_memory()?;
-                    scratch.replace_all(&set)?;
-                    let verdict = {
-                        let stx = scratch.conn_mut().transaction()?;
-                        super::decide::decide(&stx, op, &scope, action, today)?
-                    };
-                    let (accepted, reason) = match verdict {
-                        Ok(mut change) => {
-                            // New history events: numbered after the server's last.
-                            let last: i64 = tx
-                                .query_one(
-                                    "SELECT COALESCE(MAX(id), 0) FROM data_rows WHERE tbl = 4",
-                                    &[],
-                                )
-                                .pg()?
-                                .get(0);
-                            for (i, e) in change.upsert.events.iter_mut().enumerate() {
-                                e.id = last + 1 + i as i64;
-                            }
-                            write_in(&mut tx, &change)?;
-                            (true, None)
-                        }
-                        Err(reason) => (false, Some(reason)),
-                    };
+                    let (accepted, reason, outcome) =
+                        judge_here(&mut tx, op, &scope, action, today)?;
+                    let stored = outcome.as_ref().and_then(|o| serde_json::to_string(o).ok());
                     tx.execute(
-                        "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request, outcome) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                         &[
                             &op.id,
                             &action.client_id,
@@ -680,16 +653,18 @@ impl Backend for PgBackend {
                             &reason,
                             &chrono::Local::now().to_rfc3339(),
                             &request.to_vec(),
+                            &stored,
                         ],
                     )
                     .pg()?;
-                    (accepted, reason)
+                    (accepted, reason, outcome)
                 }
             };
             tx.commit().pg()?;
             tracing::info!(
                 operator = op.id,
                 approval = action.approval_id,
+                edit = action.edit.is_some(),
                 accepted,
                 "pushed action"
             );
@@ -697,7 +672,7 @@ impl Backend for PgBackend {
                 client_id: action.client_id.clone(),
                 accepted,
                 reason,
-                outcome: None,
+                outcome,
             });
         }
         Ok(answers)
@@ -716,7 +691,12 @@ impl Backend for PgBackend {
 
     fn seed(&self, data: &Dataset) -> Result<()> {
         let mut c = self.client()?;
-        seed_all(&mut c, data)
+        seed_all(&mut c, &mut std::iter::once(Cow::Borrowed(data)))
+    }
+
+    fn seed_parts(&self, parts: &mut dyn Iterator<Item = Dataset>) -> Result<()> {
+        let mut c = self.client()?;
+        seed_all(&mut c, &mut parts.map(Cow::Owned))
     }
 
     fn write(&self, change: &Change) -> Result<()> {
@@ -751,6 +731,75 @@ impl Backend for PgBackend {
             .pg()?;
         Ok(token)
     }
+
+    fn operators(&self) -> Result<Vec<OperatorRow>> {
+        self.list_operators()
+    }
+
+    fn change_operator(&self, id: i64, change: OperatorChange) -> Result<()> {
+        let mut c = self.client()?;
+        match change {
+            OperatorChange::Disabled(d) => c.execute(
+                "UPDATE operators SET disabled = $1 WHERE id = $2",
+                &[&d, &id],
+            ),
+            OperatorChange::Role(role) => c.execute(
+                "UPDATE operators SET role = $1 WHERE id = $2",
+                &[&(role.code() as i16), &id],
+            ),
+            OperatorChange::TokenHash(h) => c.execute(
+                "UPDATE operators SET token_hash = $1 WHERE id = $2",
+                &[&h.to_vec(), &id],
+            ),
+        }
+        .pg()?;
+        Ok(())
+    }
+
+    fn unit_names(&self) -> Result<Vec<(OrgId, String, Option<String>)>> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT id, body::json->>'name', body::json->>'short_name' FROM data_rows \
+                 WHERE tbl = 0 AND NOT deleted ORDER BY id",
+                &[],
+            )
+            .pg()?
+            .iter()
+            .map(|r| {
+                (
+                    r.get(0),
+                    r.get::<_, Option<String>>(1).unwrap_or_default(),
+                    r.get(2),
+                )
+            })
+            .collect())
+    }
+}
+
+impl PgBackend {
+    /// Every operator, by id, with the name of its jurisdiction's root unit.
+    fn list_operators(&self) -> Result<Vec<OperatorRow>> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT o.id, o.name, o.scope_root, COALESCE(u.body::json->>'name', ''), o.disabled, o.created_at, o.role \
+                 FROM operators o LEFT JOIN data_rows u ON u.tbl = 0 AND u.id = o.scope_root AND NOT u.deleted ORDER BY o.id",
+                &[],
+            )
+            .pg()?
+            .iter()
+            .map(|r| OperatorRow {
+                id: r.get(0),
+                name: r.get(1),
+                scope_root: r.get(2),
+                scope_name: r.get(3),
+                disabled: r.get(4),
+                created_at: r.get(5),
+                role: Role::from_code(r.get::<_, i16>(6) as i64),
+            })
+            .collect())
+    }
 }
 
 /// A row as the seed writes it: table, id, scope, the person of an event, JSON.
@@ -774,12 +823,37 @@ fn copy_text(s: &str) -> String {
         .replace('\r', "\\r")
 }
 
-/// Replaces all data with a dataset, written with COPY in transactions of at most
-/// [`MAX_ORD`] rows (a position's ordinal), and a new epoch.
-fn seed_all(c: &mut Client, data: &Dataset) -> Result<()> {
+/// Replaces all data with parts written one after another (a province, city by city:
+/// one part in memory at a time), with COPY in transactions of at most [`MAX_ORD`] rows
+/// (a position's ordinal), and a new epoch.
+fn seed_all<'a>(c: &mut Client, parts: &mut dyn Iterator<Item = Cow<'a, Dataset>>) -> Result<()> {
+    {
+        let mut tx = c.transaction().pg()?;
+        tx.batch_execute("TRUNCATE data_rows, feed, org_paths")
+            .pg()?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('epoch', $1), ('horizon', '0') \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&new_epoch()],
+        )
+        .pg()?;
+        tx.commit().pg()?;
+    }
+    // Every unit's path so far: a part's units may hang under an earlier part's.
+    let mut paths: HashMap<OrgId, Vec<i64>> = HashMap::new();
+    for data in parts {
+        seed_part(c, &data, &mut paths)?;
+    }
+    c.batch_execute("ANALYZE data_rows; ANALYZE feed; ANALYZE org_paths")
+        .pg()?;
+    Ok(())
+}
+
+/// Writes one part of a seed: its units' paths, its rows and their feed entries.
+fn seed_part(c: &mut Client, data: &Dataset, paths: &mut HashMap<OrgId, Vec<i64>>) -> Result<()> {
     let parents: HashMap<OrgId, Option<OrgId>> =
         data.orgs.iter().map(|o| (o.id, o.parent_id)).collect();
-    let mut paths: HashMap<OrgId, Vec<i64>> = HashMap::new();
+    let mut new_paths: Vec<OrgId> = Vec::with_capacity(data.orgs.len());
     for o in &data.orgs {
         let mut path = vec![o.id];
         let mut at = o.parent_id;
@@ -787,11 +861,16 @@ fn seed_all(c: &mut Client, data: &Dataset) -> Result<()> {
             if path.len() > 64 || path.contains(&p) {
                 break;
             }
+            if let Some(known) = paths.get(&p) {
+                path.extend(known.iter().rev());
+                break;
+            }
             path.push(p);
             at = parents.get(&p).copied().flatten();
         }
         path.reverse();
         paths.insert(o.id, path);
+        new_paths.push(o.id);
     }
     let person_org: HashMap<i64, OrgId> = data.persons.iter().map(|p| (p.id, p.org_id)).collect();
     let mut rows: Vec<SeedRow> = Vec::with_capacity(data.row_count());
@@ -856,22 +935,14 @@ fn seed_all(c: &mut Client, data: &Dataset) -> Result<()> {
 
     {
         let mut tx = c.transaction().pg()?;
-        tx.batch_execute("TRUNCATE data_rows, feed, org_paths")
-            .pg()?;
         let mut w = tx
             .copy_in("COPY org_paths (org_id, path) FROM STDIN")
             .pg()?;
-        for (org, path) in &paths {
-            let list: Vec<String> = path.iter().map(|i| i.to_string()).collect();
+        for org in &new_paths {
+            let list: Vec<String> = paths[org].iter().map(|i| i.to_string()).collect();
             writeln!(w, "{org}\t{{{}}}", list.join(",")).map_err(io_err)?;
         }
         w.finish().pg()?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('epoch', $1), ('horizon', '0') \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[&new_epoch()],
-        )
-        .pg()?;
         tx.commit().pg()?;
     }
     for chunk in rows.chunks(MAX_ORD as usize) {
@@ -912,91 +983,282 @@ fn seed_all(c: &mut Client, data: &Dataset) -> Result<()> {
         }
         tx.commit().pg()?;
     }
-    c.batch_execute("ANALYZE data_rows; ANALYZE feed; ANALYZE org_paths")
-        .pg()?;
     Ok(())
 }
 
-/// The rows a decision on `approval` reads (see `Backend::push`), each table in id order.
-fn working_set(tx: &mut Transaction<'_>, approval: i64) -> Result<Dataset> {
-    let mut set = Dataset::default();
-    let Some(a) = one::<Approval>(tx, APPROVALS, approval)? else {
-        return Ok(set);
-    };
-    let mut orgs: BTreeSet<OrgId> = BTreeSet::new();
-    // The unit's tree: ancestors, everything under it, where it may move to.
-    for at in [Some(a.org_id), a.new_parent_id].into_iter().flatten() {
-        orgs.extend(path_of(tx, at)?.unwrap_or_default());
+/// Judges one new action on a copy of the rows it reads, by the SQLite rules
+/// (`decide::decide` for a decision, `maintain::judge` for an edit), and writes what
+/// was accepted: accepted, the reason if not, an edit's outcome.
+fn judge_here(
+    tx: &mut Transaction<'_>,
+    op: &Operator,
+    scope: &HashSet<OrgId>,
+    action: &PushAction,
+    today: NaiveDate,
+) -> Result<(bool, Option<String>, Option<Outcome>)> {
+    let mut want = Want::default();
+    match &action.edit {
+        Some(intent) => want.edit(tx, op.id, intent)?,
+        None => want.decision(tx, op.id, action.approval_id)?,
     }
-    for r in tx
-        .query(
-            "SELECT org_id FROM org_paths WHERE path @> ARRAY[$1::bigint]",
-            &[&a.org_id],
-        )
-        .pg()?
-    {
-        orgs.insert(r.get(0));
+    let answers = std::mem::take(&mut want.answers);
+    let set = want.load(tx)?;
+    let mut scratch = crate::store::Store::open_in_memory()?;
+    scratch.replace_all(&set)?;
+    scratch.conn().execute_batch(SCRATCH_ANSWERS)?;
+    for (operator, client, accepted, reason, outcome) in &answers {
+        scratch.conn().execute(
+            "INSERT INTO applied_actions (operator_id, client_id, accepted, reason, outcome) VALUES (?, ?, ?, ?, ?)",
+            rusqlite::params![operator, client, accepted, reason, outcome],
+        )?;
     }
-    let mut persons: BTreeMap<i64, Person> = BTreeMap::new();
-    let mut approvals: BTreeMap<i64, Approval> = BTreeMap::new();
-    for r in tx
-        .query(
-            "SELECT tbl, body FROM data_rows WHERE scope_org = $1 AND tbl IN (1, 2, 3, 5) AND NOT deleted ORDER BY tbl, id",
-            &[&a.org_id],
-        )
-        .pg()?
-    {
-        let body: String = r.get(1);
-        match r.get::<_, i16>(0) as i64 {
-            LEDGER => set.ledger.push(parse(&body)?),
-            POSTS => set.posts.push(parse(&body)?),
-            PERSONS => {
-                let p: Person = parse(&body)?;
-                persons.insert(p.id, p);
+    let floor = id_floor(tx)?;
+    let stx = scratch.conn_mut().transaction()?;
+    super::decide::with_id_floor(floor, || -> Result<_> {
+        Ok(match &action.edit {
+            Some(intent) => {
+                let mut v = super::maintain::judge(&stx, op, scope, intent, today)?;
+                if v.accepted {
+                    v.outcome.version = Some(write_in(tx, &v.change)? as u64);
+                }
+                (v.accepted, v.reason, Some(v.outcome))
             }
-            _ => {
-                let x: Approval = parse(&body)?;
-                approvals.insert(x.id, x);
-            }
+            None => match super::decide::decide(&stx, op, scope, action, today)? {
+                Ok(change) => {
+                    write_in(tx, &change)?;
+                    (true, None, None)
+                }
+                Err(reason) => (false, Some(reason), None),
+            },
+        })
+    })
+}
+
+/// The remembered answers an edit judged on a copy reads (an edit on a person entered
+/// by an earlier edit): `maintain::judge` looks the earlier answer up there.
+const SCRATCH_ANSWERS: &str = "CREATE TABLE applied_actions (
+    operator_id INTEGER NOT NULL, client_id TEXT NOT NULL, accepted INTEGER NOT NULL,
+    reason TEXT, outcome TEXT, PRIMARY KEY (operator_id, client_id))";
+
+/// The highest id of each table (`store::rows::TABLES` order), deleted rows included:
+/// new rows are numbered after them.
+fn id_floor(tx: &mut Transaction<'_>) -> Result<[i64; 6]> {
+    let mut floor = [0; 6];
+    for (tbl, f) in floor.iter_mut().enumerate() {
+        *f = tx
+            .query_one(
+                "SELECT COALESCE(MAX(id), 0) FROM data_rows WHERE tbl = $1",
+                &[&(tbl as i16)],
+            )
+            .pg()?
+            .get(0);
+    }
+    Ok(floor)
+}
+
+/// An answer already given: operator, client id, accepted, reason, outcome (JSON).
+type RememberedAnswer = (i64, String, bool, Option<String>, Option<String>);
+
+/// What judging an action reads, gathered before the rows are loaded: units with all
+/// their rows (figures, people, requests), units whose subtree matters, persons by id
+/// and by ID number (一人一编), the remembered answers it refers to. Every unit comes
+/// with its ancestors.
+#[derive(Default)]
+struct Want {
+    units: BTreeSet<OrgId>,
+    orgs: BTreeSet<OrgId>,
+    subtrees: BTreeSet<OrgId>,
+    persons: BTreeSet<i64>,
+    id_numbers: BTreeSet<String>,
+    approvals: BTreeSet<i64>,
+    answers: Vec<RememberedAnswer>,
+}
+
+impl Want {
+    /// A decision on request `approval`: its unit, where it may move, the person and,
+    /// for a reviewed change, what the edit it carries reads.
+    fn decision(&mut self, tx: &mut Transaction<'_>, operator: i64, approval: i64) -> Result<()> {
+        let Some(a) = one::<Approval>(tx, APPROVALS, approval)? else {
+            return Ok(());
+        };
+        self.approvals.insert(a.id);
+        self.units.insert(a.org_id);
+        self.subtrees.insert(a.org_id);
+        self.orgs.extend(a.new_parent_id);
+        self.persons.extend(a.person_id);
+        if matches!(
+            a.kind,
+            ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange
+        ) && let Some(intent) = a
+            .change
+            .as_deref()
+            .and_then(|c| serde_json::from_str::<Intent>(c).ok())
+        {
+            self.edit(tx, operator, &intent)?;
         }
+        Ok(())
     }
-    if let Some(p) = a
-        .person_id
-        .map(|pid| one::<Person>(tx, PERSONS, pid))
-        .transpose()?
-        .flatten()
-    {
-        // Whoever else holds the same ID number (一人一编), and their units.
-        if !p.id_number.is_empty() {
+
+    /// An edit: its unit, its person (one entered by an earlier edit of `operator`
+    /// through that edit's answer), where it moves to, the ID numbers it gives.
+    fn edit(&mut self, tx: &mut Transaction<'_>, operator: i64, intent: &Intent) -> Result<()> {
+        let e = &intent.edit;
+        match e.person() {
+            Some(Target::Id(id)) => {
+                self.persons.insert(*id);
+            }
+            Some(Target::New(client)) => {
+                if let Some(r) = tx
+                    .query_opt(
+                        "SELECT accepted, reason, outcome FROM applied_actions WHERE operator_id = $1 AND client_id = $2",
+                        &[&operator, client],
+                    )
+                    .pg()?
+                {
+                    let outcome: Option<String> = r.get(2);
+                    let created = outcome
+                        .as_deref()
+                        .and_then(|o| serde_json::from_str::<Outcome>(o).ok())
+                        .and_then(|o| o.created_id);
+                    self.persons.extend(created);
+                    self.answers
+                        .push((operator, client.clone(), r.get(0), r.get(1), outcome));
+                }
+            }
+            None => {}
+        }
+        self.units.extend(e.org());
+        match e {
+            Edit::PersonTransfer { to_org, .. } => {
+                self.units.insert(*to_org);
+            }
+            Edit::OrgMove { org_id, to_parent } => {
+                self.subtrees.insert(*org_id);
+                self.orgs.insert(*to_parent);
+            }
+            Edit::OrgAbolish { org_id } => {
+                self.subtrees.insert(*org_id);
+            }
+            _ => {}
+        }
+        let id_number = |v: &str| PersonField::IdNumber.normalize(v).ok();
+        match e {
+            Edit::PersonAdd { values, .. } => self.id_numbers.extend(
+                values
+                    .iter()
+                    .filter(|(f, _)| *f == PersonField::IdNumber)
+                    .filter_map(|(_, v)| id_number(v)),
+            ),
+            Edit::PersonEdit { changes, .. } => self.id_numbers.extend(
+                changes
+                    .iter()
+                    .filter(|c| PersonField::parse(&c.field) == Some(PersonField::IdNumber))
+                    .filter_map(|c| id_number(&c.to)),
+            ),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The rows gathered, each table in id order.
+    fn load(mut self, tx: &mut Transaction<'_>) -> Result<Dataset> {
+        let mut persons: BTreeMap<i64, Person> = BTreeMap::new();
+        let ids: Vec<i64> = self.persons.iter().copied().collect();
+        for p in bodies_in::<Person>(tx, PERSONS, &ids)? {
+            self.units.insert(p.org_id);
+            if !p.id_number.is_empty() {
+                self.id_numbers.insert(p.id_number.clone());
+            }
+            persons.insert(p.id, p);
+        }
+        for n in &self.id_numbers {
             for r in tx
                 .query(
                     "SELECT body FROM data_rows WHERE tbl = 3 AND NOT deleted AND body::jsonb->>'id_number' = $1",
-                    &[&p.id_number],
+                    &[n],
                 )
                 .pg()?
             {
                 let q: Person = parse(&r.get::<_, String>(0))?;
-                orgs.extend(path_of(tx, q.org_id)?.unwrap_or_default());
+                self.orgs.insert(q.org_id);
                 persons.insert(q.id, q);
             }
         }
-        orgs.extend(path_of(tx, p.org_id)?.unwrap_or_default());
-        persons.insert(p.id, p);
+        let mut set = Dataset::default();
+        let mut approvals: BTreeMap<i64, Approval> = BTreeMap::new();
+        let units: Vec<i64> = self.units.iter().copied().collect();
+        for r in tx
+            .query(
+                "SELECT tbl, body FROM data_rows WHERE scope_org = ANY($1) AND tbl IN (1, 2, 3, 5) AND NOT deleted ORDER BY tbl, id",
+                &[&units],
+            )
+            .pg()?
+        {
+            let body: String = r.get(1);
+            match r.get::<_, i16>(0) as i64 {
+                LEDGER => set.ledger.push(parse(&body)?),
+                POSTS => set.posts.push(parse(&body)?),
+                PERSONS => {
+                    let p: Person = parse(&body)?;
+                    persons.insert(p.id, p);
+                }
+                _ => {
+                    let x: Approval = parse(&body)?;
+                    approvals.insert(x.id, x);
+                }
+            }
+        }
+        let ids: Vec<i64> = self.approvals.iter().copied().collect();
+        for a in bodies_in::<Approval>(tx, APPROVALS, &ids)? {
+            approvals.insert(a.id, a);
+        }
+        let mut orgs: BTreeSet<OrgId> = BTreeSet::new();
+        for &s in &self.subtrees {
+            for r in tx
+                .query(
+                    "SELECT org_id FROM org_paths WHERE path @> ARRAY[$1::bigint]",
+                    &[&s],
+                )
+                .pg()?
+            {
+                orgs.insert(r.get(0));
+            }
+        }
+        let tops: BTreeSet<OrgId> = self
+            .units
+            .iter()
+            .chain(&self.orgs)
+            .copied()
+            .chain(persons.values().map(|p| p.org_id))
+            .collect();
+        for at in tops {
+            orgs.extend(path_of(tx, at)?.unwrap_or_default());
+        }
+        let ids: Vec<i64> = orgs.into_iter().collect();
+        set.orgs = bodies_in(tx, ORGS, &ids)?;
+        set.persons = persons.into_values().collect();
+        set.approvals = approvals.into_values().collect();
+        Ok(set)
     }
-    approvals.insert(a.id, a);
-    let ids: Vec<i64> = orgs.into_iter().collect();
-    for r in tx
-        .query(
-            "SELECT body FROM data_rows WHERE tbl = 0 AND id = ANY($1) AND NOT deleted ORDER BY id",
-            &[&ids],
-        )
-        .pg()?
-    {
-        set.orgs.push(parse(&r.get::<_, String>(0))?);
+}
+
+/// Rows of one table by id, in id order, inside a transaction.
+fn bodies_in<T: DeserializeOwned>(
+    tx: &mut Transaction<'_>,
+    tbl: i64,
+    ids: &[i64],
+) -> Result<Vec<T>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    set.persons = persons.into_values().collect();
-    set.approvals = approvals.into_values().collect();
-    Ok(set)
+    tx.query(
+        "SELECT body FROM data_rows WHERE tbl = $1 AND id = ANY($2) AND NOT deleted ORDER BY id",
+        &[&(tbl as i16), &ids],
+    )
+    .pg()?
+    .iter()
+    .map(|r| parse(&r.get::<_, String>(0)))
+    .collect()
 }
 
 fn one<T: DeserializeOwned>(tx: &mut Transaction<'_>, tbl: i64, id: i64) -> Result<Option<T>> {
@@ -1122,7 +1384,7 @@ fn scope_of_row(tx: &mut Transaction<'_>, tbl: i64, id: i64) -> Result<Option<Or
 /// exactly the operators who should see it (the same cases as SQLite's `db::write_in`):
 /// every written row; a person's events when the person moves; everything under a unit
 /// moved under another parent; tombstones where a row was and no longer is.
-pub fn write_in(tx: &mut Transaction<'_>, change: &Change) -> Result<()> {
+pub fn write_in(tx: &mut Transaction<'_>, change: &Change) -> Result<i64> {
     let data = &change.upsert;
     let mut v = Versioner {
         xid: current_xid(tx)?,
@@ -1214,5 +1476,6 @@ pub fn write_in(tx: &mut Transaction<'_>, change: &Change) -> Result<()> {
             .pg()?;
         }
     }
-    Ok(())
+    // The position of the last row written: the version holding the change.
+    Ok((v.xid << ORD_BITS) | v.ord)
 }

@@ -5,6 +5,7 @@
 use super::Result;
 use super::backend::{Backend, Moment};
 use super::db::{self, Change, FeedIds, Operator, ServerDb};
+use super::operators::{OperatorChange, OperatorRow};
 use crate::model::{Dataset, OrgId, edit::Role};
 use crate::store::Store;
 use crate::sync::proto::{Answer, PushAction};
@@ -168,5 +169,59 @@ impl Backend for SqliteBackend {
 
     fn add_operator(&self, name: &str, scope_root: OrgId, role: Role) -> Result<String> {
         self.with_writer(|w| w.add_operator_as(name, scope_root, role))
+    }
+
+    fn operators(&self) -> Result<Vec<OperatorRow>> {
+        let reader = self.reader()?;
+        let mut st = reader.conn().prepare(
+            "SELECT o.id, o.name, o.scope_root, COALESCE(u.name, ''), o.disabled, o.created_at, o.role \
+             FROM operators o LEFT JOIN orgs u ON u.id = o.scope_root ORDER BY o.id",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(OperatorRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    scope_root: r.get(2)?,
+                    scope_name: r.get(3)?,
+                    disabled: r.get(4)?,
+                    created_at: r.get(5)?,
+                    role: Role::from_code(r.get(6)?),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn change_operator(&self, id: i64, change: OperatorChange) -> Result<()> {
+        self.with_writer(|w| {
+            let c = w.conn();
+            match change {
+                OperatorChange::Disabled(d) => c.execute(
+                    "UPDATE operators SET disabled = ? WHERE id = ?",
+                    rusqlite::params![d, id],
+                ),
+                OperatorChange::Role(role) => c.execute(
+                    "UPDATE operators SET role = ? WHERE id = ?",
+                    rusqlite::params![role.code(), id],
+                ),
+                OperatorChange::TokenHash(h) => c.execute(
+                    "UPDATE operators SET token_hash = ? WHERE id = ?",
+                    rusqlite::params![h.to_vec(), id],
+                ),
+            }?;
+            Ok(())
+        })
+    }
+
+    fn unit_names(&self) -> Result<Vec<(OrgId, String, Option<String>)>> {
+        let reader = self.reader()?;
+        let mut st = reader
+            .conn()
+            .prepare("SELECT id, name, short_name FROM orgs ORDER BY id")?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 }
