@@ -19,7 +19,7 @@ fn operator_cmd(args: &[&str], db: &Path) -> Output {
         .arg("--db")
         .arg(db)
         .env_remove("BIANZHI_TOKEN")
-        .env("BIANZHI_LOG_DIR", db.parent().unwrap())
+        .env("BIANZHI_LOG_DIR", beside(db))
         .stdin(Stdio::null())
         .output()
         .unwrap()
@@ -48,67 +48,73 @@ fn seeded() -> (tempfile::TempDir, std::path::PathBuf, OrgId) {
     (dir, path, root)
 }
 
+/// On both engines: `bianzhi operator …` on the SQLite file or the `postgres://` URL.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_disabled_by_another_process_is_refused_without_a_restart() {
-    let (dir, path, root) = seeded();
-    let root_name = bianzhi::store::queries::org(ServerDb::open(&path).unwrap().conn(), root)
-        .unwrap()
-        .unwrap()
-        .name;
-    // The jurisdiction given by the unit's full name.
-    let token = last_line(&stdout_ok(operator_cmd(
-        &["add", "张科长", "--scope", &root_name],
-        &path,
-    )));
-    assert!(token.starts_with("bz_"), "{token}");
-    let serve = ServeProcess::start(&path, "127.0.0.1:0", &[], &[]);
-    let client = Client::new(&serve.url, &token).unwrap();
-    let cache = dir.path().join("cache.db");
-    sync(&client, &cache).await.unwrap();
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let (dir, path) = (&w.dir, w.db_path.clone());
+        let root = root_of(&w.db());
+        let root_name = bianzhi::store::queries::org(w.db().conn(), root)
+            .unwrap()
+            .unwrap()
+            .name;
+        // The jurisdiction given by the unit's full name.
+        let token = last_line(&stdout_ok(operator_cmd(
+            &["add", "张科长", "--scope", &root_name],
+            &path,
+        )));
+        assert!(token.starts_with("bz_"), "{token}");
+        let serve = ServeProcess::start(&path, "127.0.0.1:0", &[], &[]);
+        let client = Client::new(&serve.url, &token).unwrap();
+        let cache = dir.path().join("cache.db");
+        sync(&client, &cache).await.unwrap();
 
-    // Disabled by a separate process while the server runs.
-    let said = stdout_ok(operator_cmd(&["disable", "张科长"], &path));
-    assert!(said.contains("已停用"), "{said}");
-    match sync(&client, &cache).await {
-        Err(Error::Unauthorized(m)) => {
-            assert!(m.contains("停用") && m.contains("管理员"), "{m}")
+        // Disabled by a separate process while the server runs.
+        let said = stdout_ok(operator_cmd(&["disable", "张科长"], &path));
+        assert!(said.contains("已停用"), "{said}");
+        match sync(&client, &cache).await {
+            Err(Error::Unauthorized(m)) => {
+                assert!(m.contains("停用") && m.contains("管理员"), "{m}")
+            }
+            other => panic!("a disabled operator synced: {other:?}"),
         }
-        other => panic!("a disabled operator synced: {other:?}"),
-    }
-    // The raw answer: 401 in the documented form.
-    let resp = reqwest::Client::new()
-        .get(format!("{}/v1/whoami", serve.url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 401);
-    let body: serde_json::Value = resp.json().await.unwrap();
-    assert_eq!(body["code"], "operator_disabled");
-    assert!(body["error"].as_str().unwrap().contains("管理员"));
+        // The raw answer: 401 in the documented form.
+        let resp = reqwest::Client::new()
+            .get(format!("{}/v1/whoami", serve.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 401);
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(body["code"], "operator_disabled");
+        assert!(body["error"].as_str().unwrap().contains("管理员"));
 
-    let list = stdout_ok(operator_cmd(&["list"], &path));
-    let row = list.lines().find(|l| l.contains("张科长")).unwrap();
-    assert!(row.contains("已停用") && row.contains(&root_name), "{list}");
+        let list = stdout_ok(operator_cmd(&["list"], &path));
+        let row = list.lines().find(|l| l.contains("张科长")).unwrap();
+        assert!(row.contains("已停用") && row.contains(&root_name), "{list}");
 
-    stdout_ok(operator_cmd(&["enable", "张科长"], &path));
-    sync(&client, &cache).await.unwrap();
-    let list = stdout_ok(operator_cmd(&["list"], &path));
-    assert!(!list.contains("已停用"), "{list}");
+        stdout_ok(operator_cmd(&["enable", "张科长"], &path));
+        sync(&client, &cache).await.unwrap();
+        let list = stdout_ok(operator_cmd(&["list"], &path));
+        assert!(!list.contains("已停用"), "{list}");
 
-    // A new token: the old one is refused at once, the new one works.
-    let fresh = last_line(&stdout_ok(operator_cmd(&["rotate", "张科长"], &path)));
-    assert!(fresh.starts_with("bz_") && fresh != token);
-    assert!(matches!(
-        sync(&client, &cache).await,
-        Err(Error::Unauthorized(_))
-    ));
-    sync(&Client::new(&serve.url, &fresh).unwrap(), &cache)
-        .await
-        .unwrap();
-    // Nothing about a token is ever printed by list.
-    let list = stdout_ok(operator_cmd(&["list"], &path));
-    assert!(!list.contains(&fresh) && !list.contains(&token));
+        // A new token: the old one is refused at once, the new one works.
+        let fresh = last_line(&stdout_ok(operator_cmd(&["rotate", "张科长"], &path)));
+        assert!(fresh.starts_with("bz_") && fresh != token);
+        assert!(matches!(
+            sync(&client, &cache).await,
+            Err(Error::Unauthorized(_))
+        ));
+        sync(&Client::new(&serve.url, &fresh).unwrap(), &cache)
+            .await
+            .unwrap();
+        // Nothing about a token is ever printed by list.
+        let list = stdout_ok(operator_cmd(&["list"], &path));
+        assert!(!list.contains(&fresh) && !list.contains(&token));
+    })
+    .await;
 }
 
 #[test]
@@ -531,8 +537,8 @@ async fn concurrent_snapshots_are_built_once_and_identical() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// SQLite alone: it reads the SQLite feed's own bookkeeping (sync_moves, db::feed).
 async fn a_forged_cursor_costs_no_more_than_a_first_sync() {
-    each_engine(async || {
     let w = World::new(small()).await;
     let mut db = w.db();
     let root = root_of(&db);
@@ -611,8 +617,6 @@ async fn a_forged_cursor_costs_no_more_than_a_first_sync() {
             .unwrap();
         assert_eq!(page.must_refetch.is_some(), refetch, "cursor {cursor}");
     }
-    })
-    .await;
 }
 
 /// `bianzhi serve` as a child process allowed 1,024 open files (soft and hard limit, as

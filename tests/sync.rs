@@ -174,15 +174,7 @@ async fn a_sync_cut_mid_page_resumes_and_never_half_applies() {
                 .iter()
                 .map(|(_, n)| n)
                 .sum();
-            let db = w.db();
-            let expected: i64 = db
-                .conn()
-                .query_row(
-                    "SELECT COUNT(*) FROM sync_rows WHERE ver <= ? AND deleted = 0",
-                    [cursor],
-                    |r| r.get(0),
-                )
-                .unwrap();
+            let expected = w.db().rows_up_to(cursor);
             assert_eq!(rows, expected, "cache at cursor {cursor} holds {rows} rows");
             cursor
         };

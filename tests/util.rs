@@ -226,6 +226,32 @@ impl TestDb {
         Some(blocking(|| f(&*server::backend::open(url).unwrap())))
     }
 
+    /// How many rows (not deleted) the server holds at versions up to `cursor`: what a
+    /// cache at that cursor must hold.
+    pub fn rows_up_to(&self, cursor: i64) -> i64 {
+        match &self.pg {
+            Some(url) => blocking(|| {
+                postgres::Client::connect(url, postgres::NoTls)
+                    .unwrap()
+                    .query_one(
+                        "SELECT count(*) FROM data_rows WHERE pos <= $1 AND NOT deleted",
+                        &[&cursor],
+                    )
+                    .unwrap()
+                    .get(0)
+            }),
+            None => self
+                .view
+                .conn()
+                .query_row(
+                    "SELECT COUNT(*) FROM sync_rows WHERE ver <= ? AND deleted = 0",
+                    [cursor],
+                    |r| r.get(0),
+                )
+                .unwrap(),
+        }
+    }
+
     /// Writes rows and deletions as one change on the server's database.
     pub fn write(&mut self, change: &server::Change) -> server::Result<()> {
         match self.on_pg(|b| b.write(change)) {
@@ -497,6 +523,16 @@ pub fn first_pending(db: &ServerDb) -> bianzhi::model::ApprovalId {
         .unwrap()
 }
 
+/// Where a child's logs go: beside an SQLite file, in the temporary directory for a
+/// `postgres://` URL.
+pub fn beside(db: &std::path::Path) -> PathBuf {
+    if server::backend::is_postgres(&db.to_string_lossy()) {
+        std::env::temp_dir()
+    } else {
+        db.parent().unwrap().to_path_buf()
+    }
+}
+
 /// The real binary.
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_bianzhi")
@@ -518,12 +554,12 @@ impl ServeProcess {
         env: &[(&str, &str)],
     ) -> ServeProcess {
         use std::io::BufRead;
-        let stderr = db.with_extension(format!("stderr.{}", rand::random::<u32>()));
+        let stderr = beside(db).join(format!("serve.stderr.{}", rand::random::<u32>()));
         let mut cmd = std::process::Command::new(bin());
         cmd.args(["serve", "--db"])
             .arg(db)
             // Logs beside the database, never in the user's own state directory.
-            .env("BIANZHI_LOG_DIR", db.parent().unwrap())
+            .env("BIANZHI_LOG_DIR", beside(db))
             .args(["--listen", listen])
             .args(extra)
             .stdin(std::process::Stdio::null())

@@ -607,75 +607,15 @@ impl Backend for PgBackend {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        let mut answers = Vec::with_capacity(actions.len());
-        for action in actions {
-            let mut tx = c.transaction().pg()?;
-            tx.execute("SELECT pg_advisory_xact_lock(18002)", &[])
-                .pg()?;
-            let request = super::decide::request_hash(action);
-            let known = tx
-                .query_opt(
-                    "SELECT accepted, reason, approval_id, request, outcome FROM applied_actions \
-                     WHERE operator_id = $1 AND client_id = $2",
-                    &[&op.id, &action.client_id],
-                )
-                .pg()?;
-            let (accepted, reason, outcome) = match known {
-                Some(r)
-                    if r.get::<_, i64>(2) == action.approval_id
-                        && r.get::<_, Vec<u8>>(3)[..] == request[..] =>
-                {
-                    let outcome = r
-                        .get::<_, Option<String>>(4)
-                        .and_then(|o| serde_json::from_str::<Outcome>(&o).ok());
-                    (r.get(0), r.get(1), outcome)
-                }
-                Some(_) => {
-                    tracing::warn!(operator = op.id, "client id reused for another decision");
-                    (
-                        false,
-                        Some(super::decide::CLIENT_ID_REUSED.to_string()),
-                        None,
-                    )
-                }
-                None => {
-                    let (accepted, reason, outcome) =
-                        judge_here(&mut tx, op, &scope, action, today)?;
-                    let stored = outcome.as_ref().and_then(|o| serde_json::to_string(o).ok());
-                    tx.execute(
-                        "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request, outcome) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                        &[
-                            &op.id,
-                            &action.client_id,
-                            &action.approval_id,
-                            &accepted,
-                            &reason,
-                            &chrono::Local::now().to_rfc3339(),
-                            &request.to_vec(),
-                            &stored,
-                        ],
-                    )
-                    .pg()?;
-                    (accepted, reason, outcome)
-                }
-            };
-            tx.commit().pg()?;
-            tracing::info!(
-                operator = op.id,
-                approval = action.approval_id,
-                edit = action.edit.is_some(),
-                accepted,
-                "pushed action"
-            );
-            answers.push(Answer {
-                client_id: action.client_id.clone(),
-                accepted,
-                reason,
-                outcome,
-            });
+        // One pushing request at a time (as SQLite's one writer): the copy of the rows
+        // the actions read stays the database's own while this request writes.
+        c.batch_execute("SELECT pg_advisory_lock(18002)").pg()?;
+        let answers = push_locked(&mut c, op, &scope, actions, today);
+        if c.batch_execute("SELECT pg_advisory_unlock(18002)").is_err() {
+            // Not back to the pool holding the lock: closing the session releases it.
+            c.client = None;
         }
-        Ok(answers)
+        answers
     }
 
     fn is_empty(&self) -> Result<bool> {
@@ -986,52 +926,191 @@ fn seed_part(c: &mut Client, data: &Dataset, paths: &mut HashMap<OrgId, Vec<i64>
     Ok(())
 }
 
-/// Judges one new action on a copy of the rows it reads, by the SQLite rules
-/// (`decide::decide` for a decision, `maintain::judge` for an edit), and writes what
-/// was accepted: accepted, the reason if not, an edit's outcome.
-fn judge_here(
-    tx: &mut Transaction<'_>,
+/// Answers pushed actions under the push lock (see `Backend::push`): each action its
+/// own transaction with its remembered answer; new ones judged on one copy of the rows
+/// they read, kept up to date with what each accepted action wrote.
+fn push_locked(
+    c: &mut Client,
     op: &Operator,
     scope: &HashSet<OrgId>,
-    action: &PushAction,
+    actions: &[PushAction],
     today: NaiveDate,
-) -> Result<(bool, Option<String>, Option<Outcome>)> {
-    let mut want = Want::default();
-    match &action.edit {
-        Some(intent) => want.edit(tx, op.id, intent)?,
-        None => want.decision(tx, op.id, action.approval_id)?,
-    }
-    let answers = std::mem::take(&mut want.answers);
-    let set = want.load(tx)?;
-    let mut scratch = crate::store::Store::open_in_memory()?;
-    scratch.replace_all(&set)?;
-    scratch.conn().execute_batch(SCRATCH_ANSWERS)?;
-    for (operator, client, accepted, reason, outcome) in &answers {
-        scratch.conn().execute(
-            "INSERT INTO applied_actions (operator_id, client_id, accepted, reason, outcome) VALUES (?, ?, ?, ?, ?)",
-            rusqlite::params![operator, client, accepted, reason, outcome],
-        )?;
-    }
-    let floor = id_floor(tx)?;
-    let stx = scratch.conn_mut().transaction()?;
-    super::decide::with_id_floor(floor, || -> Result<_> {
-        Ok(match &action.edit {
-            Some(intent) => {
-                let mut v = super::maintain::judge(&stx, op, scope, intent, today)?;
-                if v.accepted {
-                    v.outcome.version = Some(write_in(tx, &v.change)? as u64);
-                }
-                (v.accepted, v.reason, Some(v.outcome))
+) -> Result<Vec<Answer>> {
+    let mut answers = Vec::with_capacity(actions.len());
+    let mut copy: Option<WorkingCopy> = None;
+    for action in actions {
+        let mut tx = c.transaction().pg()?;
+        let mut applied = None;
+        let request = super::decide::request_hash(action);
+        let known = tx
+            .query_opt(
+                "SELECT accepted, reason, approval_id, request, outcome FROM applied_actions \
+                 WHERE operator_id = $1 AND client_id = $2",
+                &[&op.id, &action.client_id],
+            )
+            .pg()?;
+        let (accepted, reason, outcome) = match known {
+            Some(r)
+                if r.get::<_, i64>(2) == action.approval_id
+                    && r.get::<_, Vec<u8>>(3)[..] == request[..] =>
+            {
+                let outcome = r
+                    .get::<_, Option<String>>(4)
+                    .and_then(|o| serde_json::from_str::<Outcome>(&o).ok());
+                (r.get(0), r.get(1), outcome)
             }
-            None => match super::decide::decide(&stx, op, scope, action, today)? {
-                Ok(change) => {
-                    write_in(tx, &change)?;
-                    (true, None, None)
-                }
-                Err(reason) => (false, Some(reason), None),
-            },
+            Some(_) => {
+                tracing::warn!(operator = op.id, "client id reused for another decision");
+                (
+                    false,
+                    Some(super::decide::CLIENT_ID_REUSED.to_string()),
+                    None,
+                )
+            }
+            None => {
+                let copy = match &mut copy {
+                    Some(c) => c,
+                    None => copy.insert(WorkingCopy::of(&mut tx, op, actions)?),
+                };
+                let (accepted, reason, outcome, change) =
+                    copy.judge(&mut tx, op, scope, action, today)?;
+                let stored = outcome.as_ref().and_then(|o| serde_json::to_string(o).ok());
+                tx.execute(
+                    "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request, outcome) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &[
+                        &op.id,
+                        &action.client_id,
+                        &action.approval_id,
+                        &accepted,
+                        &reason,
+                        &chrono::Local::now().to_rfc3339(),
+                        &request.to_vec(),
+                        &stored,
+                    ],
+                )
+                .pg()?;
+                applied = Some((
+                    change,
+                    (
+                        op.id,
+                        action.client_id.clone(),
+                        accepted,
+                        reason.clone(),
+                        stored,
+                    ),
+                ));
+                (accepted, reason, outcome)
+            }
+        };
+        tx.commit().pg()?;
+        if let (Some(copy), Some((change, remembered))) = (&mut copy, applied) {
+            copy.apply(&change, &remembered)?;
+        }
+        tracing::info!(
+            operator = op.id,
+            approval = action.approval_id,
+            edit = action.edit.is_some(),
+            accepted,
+            "pushed action"
+        );
+        answers.push(Answer {
+            client_id: action.client_id.clone(),
+            accepted,
+            reason,
+            outcome,
+        });
+    }
+    Ok(answers)
+}
+
+/// The rows a request's actions read, copied into an in-memory store: the SQLite
+/// rules (`decide::decide`, `maintain::judge`) run on it, new rows numbered after the
+/// database's highest ids (`decide::with_id_floor`).
+struct WorkingCopy {
+    store: crate::store::Store,
+    floor: [i64; 6],
+}
+
+impl WorkingCopy {
+    /// What every action of the request reads (see [`Want`]).
+    fn of(tx: &mut Transaction<'_>, op: &Operator, actions: &[PushAction]) -> Result<WorkingCopy> {
+        let mut want = Want::default();
+        for action in actions {
+            match &action.edit {
+                Some(intent) => want.edit(tx, op.id, intent)?,
+                None => want.decision(tx, op.id, action.approval_id)?,
+            }
+        }
+        let answers = std::mem::take(&mut want.answers);
+        let set = want.load(tx)?;
+        let mut store = crate::store::Store::open_in_memory()?;
+        store.replace_all(&set)?;
+        store.conn().execute_batch(SCRATCH_ANSWERS)?;
+        for a in &answers {
+            remember(store.conn(), a)?;
+        }
+        Ok(WorkingCopy {
+            store,
+            floor: id_floor(tx)?,
         })
-    })
+    }
+
+    /// Judges one new action and writes what was accepted into the database: accepted,
+    /// the reason if not, an edit's outcome, the change (for [`WorkingCopy::apply`]).
+    fn judge(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        op: &Operator,
+        scope: &HashSet<OrgId>,
+        action: &PushAction,
+        today: NaiveDate,
+    ) -> Result<(bool, Option<String>, Option<Outcome>, Change)> {
+        let stx = self.store.conn_mut().transaction()?;
+        super::decide::with_id_floor(self.floor, || -> Result<_> {
+            Ok(match &action.edit {
+                Some(intent) => {
+                    let mut v = super::maintain::judge(&stx, op, scope, intent, today)?;
+                    if v.accepted {
+                        v.outcome.version = Some(write_in(tx, &v.change)? as u64);
+                    }
+                    (v.accepted, v.reason, Some(v.outcome), v.change)
+                }
+                None => match super::decide::decide(&stx, op, scope, action, today)? {
+                    Ok(change) => {
+                        write_in(tx, &change)?;
+                        (true, None, None, change)
+                    }
+                    Err(reason) => (false, Some(reason), None, Change::default()),
+                },
+            })
+        })
+    }
+
+    /// Brings the copy up to date with a committed action: its rows, its answer.
+    fn apply(&mut self, change: &Change, answer: &RememberedAnswer) -> Result<()> {
+        let tx = self.store.conn_mut().transaction()?;
+        crate::store::upsert_dataset(&tx, &change.upsert)?;
+        for ((table, _), (_, ids)) in crate::store::rows::TABLES
+            .iter()
+            .zip(change.delete.tables().iter())
+        {
+            crate::store::delete_rows(&tx, table, ids)?;
+        }
+        crate::store::partial::refresh(&tx)?;
+        remember(&tx, answer)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn remember(conn: &rusqlite::Connection, a: &RememberedAnswer) -> Result<()> {
+    let (operator, client, accepted, reason, outcome) = a;
+    conn.execute(
+        "INSERT OR REPLACE INTO applied_actions (operator_id, client_id, accepted, reason, outcome) VALUES (?, ?, ?, ?, ?)",
+        rusqlite::params![operator, client, accepted, reason, outcome],
+    )?;
+    Ok(())
 }
 
 /// The remembered answers an edit judged on a copy reads (an edit on a person entered
