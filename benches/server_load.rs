@@ -8,7 +8,11 @@
 //! figures of both together. Page pulls are read in full but not decoded (decoding
 //! would take the client's CPU from the server).
 //!
-//! Run: `cargo bench --bench server_load` (`-- county`, `-- --clients N`, `-- --secs N`).
+//! Run: `cargo bench --bench server_load` (`-- county`, `-- --clients N`, `-- --secs N`,
+//! `-- --pages N` for a different number of page-pulling clients). On a server database
+//! that is already seeded, SQLite file or PostgreSQL (a province: `bianzhi gen --scale
+//! province --out postgres://…`): `-- --db postgres://USER@HOST:PORT/DB --scope UNIT_ID`
+//! (an operator over that unit is added for the run).
 
 #[path = "common/mod.rs"]
 mod common;
@@ -17,6 +21,11 @@ use bianzhi::sync::{Client, apply, proto, wire::PROTOCOL_VERSION};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+struct Seeded {
+    dir: tempfile::TempDir,
+    token: String,
+}
 
 struct Outcome {
     latencies: Vec<Duration>,
@@ -123,13 +132,49 @@ async fn run(
     );
 }
 
+/// The value after `name` on the command line.
+fn str_arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let i = args.iter().position(|a| a == name)?;
+    args.get(i + 1).cloned()
+}
+
 fn main() {
     let clients = common::num_arg("--clients", 200u64) as usize;
+    let pages = common::num_arg("--pages", clients as u64) as usize;
     let secs = common::num_arg("--secs", 60u64);
-    let seeded = common::seeded(common::scale_arg());
     let rt = common::runtime();
+    // A seeded database named on the command line, or a generated one.
+    let (dir, target, token) = match str_arg("--db") {
+        Some(db) => {
+            let scope: i64 = common::num_arg("--scope", 1i64);
+            let backend = bianzhi::server::backend::open(&db).unwrap();
+            let token = backend
+                .add_operator("负载测试", scope, bianzhi::model::edit::Role::Reviewer)
+                .unwrap();
+            drop(backend);
+            (tempfile::tempdir().unwrap(), db, token)
+        }
+        None => {
+            let seeded = common::seeded(common::scale_arg());
+            let path = seeded.db_path.to_string_lossy().into_owned();
+            (seeded.dir, path, seeded.token)
+        }
+    };
+    println!(
+        "engine: {}",
+        if bianzhi::server::backend::is_postgres(&target) {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
+    let seeded = Seeded { dir, token };
     rt.block_on(async {
-        let handle = common::serve(&seeded.db_path).await;
+        let handle =
+            bianzhi::server::spawn_on(&target, "127.0.0.1:0", bianzhi::server::Options::default())
+                .await
+                .unwrap();
         // One real first sync, for a cursor the no-change requests can send.
         let cache = seeded.dir.path().join("cache.db");
         let t = Instant::now();
@@ -169,7 +214,7 @@ fn main() {
         .unwrap();
         run(
             "LOAD page pulls (first page, 50,000 rows)",
-            clients,
+            pages,
             secs,
             handle.url(),
             seeded.token.clone(),

@@ -344,6 +344,8 @@ async fn serve_says_in_one_line_what_is_wrong_with_the_database() {
     let Some(base) = test_pg() else {
         return;
     };
+    // Its databases are made in transactions too: not beside another test's sync.
+    let _turn = TURN.lock().await;
     let (newer, foreign) = tokio::task::spawn_blocking({
         let base = base.clone();
         move || {
