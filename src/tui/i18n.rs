@@ -21,6 +21,13 @@ macro_rules! messages {
 
 messages! {
     Tree => "机构", "Units";
+    StQueued => "待上传", "queued";
+    HintConfirm => "确定", "confirm";
+    HintCancel => "取消", "cancel";
+    HintDetail => "详情", "detail";
+    StSent => "已发送", "sent";
+    StWaiting => "等待服务器答复", "waiting for the server";
+    StRefused => "服务器未接受", "refused by the server";
     Unit => "单位", "Unit";
     ColApproved => "核定", "Appr";
     ColActual => "实有", "Actual";
@@ -187,13 +194,6 @@ messages! {
     UnknownCommand => "未知命令", "unknown command";
     NoSuchUnit => "找不到单位", "no such unit";
     NoSuchPanel => "没有这个面板", "no such panel";
-    CmdUnit => "转到单位", "go to a unit";
-    CmdPanel => "切换面板", "switch panel";
-    CmdSync => "立即同步", "sync now";
-    CmdExport => "导出当前表格：export [csv|xlsx] [目录或文件]（身份证号已遮蔽）", "export the table on screen: export [csv|xlsx] [dir or file] (IDs masked)";
-    CmdQuit => "退出", "quit";
-    CmdTree => "回到机构树", "back to the unit tree";
-    CmdHelp => "帮助", "help";
     Results => "条", "results";
     ModeGlobal => "全局", "everywhere";
     ModeTree => "机构树", "unit tree";
@@ -207,11 +207,7 @@ messages! {
     CmdInbox => "待审批事项", "approval inbox";
     PendingRequests => "待审", "to decide";
     CmdAudit => "本机操作日志", "this operator's audit log";
-    CmdOverview => "全局概况（一屏掌控）", "overview of the jurisdiction";
-    CmdWarnings => "预警：超编、满编、超职数、退休、超龄、数据校验", "warnings: over quota, full, posts, retirement, over age, data";
     OverviewTitle => "全局概况", "Overview";
-    CmdReports => "标准报表：查看、导出 XLSX", "standard reports: view, export XLSX";
-    CmdForecast => "编制推演：五年内退休、空编、超编", "forecast: retirements, vacancies, over quota in five years";
     ReportsTitle => "标准报表", "Standard reports";
     ReportsHint => "Enter 打开（所选单位及下级；在机构树根上为全辖区） · 表内 ↑↓ 翻行、←→ 左右滚动、[ ] 截至上一年/下一年年末 · Ctrl-E 导出 XLSX", "Enter opens (the unit chosen and below; on the tree's root, the whole jurisdiction) · in a report ↑↓ rows, ←→ columns, [ ] as of the year end before/after · Ctrl-E exports XLSX";
     ReportScroll => "左右滚动", "scroll";
@@ -483,6 +479,52 @@ pub fn asked(item: &crate::store::inbox::Item, lang: Lang) -> String {
         }
         ApprovalKind::Reorganisation | ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange => {
             r.summary.clone()
+        }
+    }
+}
+
+/// Where a request stands for this operator: `待上传（同意）`, `服务器未接受：…`,
+/// `已同意（张主任）` / `queued (approve)`, `refused by the server: …`, `approved (…)`.
+pub fn standing(item: &crate::store::inbox::Item, lang: Lang) -> String {
+    use crate::store::inbox::Standing;
+    let zh = lang == Lang::Zh;
+    let refused = |why: &crate::model::refusal::DecisionRefusal| match lang {
+        Lang::Zh => format!("{}：{}", M::StRefused.get(lang), why.say(lang)),
+        Lang::En => format!("{}: {}", M::StRefused.get(lang), why.say(lang)),
+    };
+    match &item.standing {
+        Standing::Open => String::new(),
+        Standing::Queued(d) if zh => format!("{}（{}）", M::StQueued.get(lang), d.zh()),
+        Standing::Queued(d) => format!("{} ({})", M::StQueued.get(lang), d.en()),
+        Standing::Sent(d) if zh => format!(
+            "{}（{}），{}",
+            M::StSent.get(lang),
+            d.zh(),
+            M::StWaiting.get(lang)
+        ),
+        Standing::Sent(d) => format!(
+            "{} ({}), {}",
+            M::StSent.get(lang),
+            d.en(),
+            M::StWaiting.get(lang)
+        ),
+        Standing::Refused { reason, .. } => refused(reason),
+        Standing::Decided {
+            status,
+            by,
+            refused: why,
+        } => {
+            let decided = match (by, zh) {
+                (Some(by), true) => format!("已{}（{by}）", status.zh()),
+                (None, true) => format!("已{}", status.zh()),
+                (Some(by), false) => format!("{} ({by})", status.en()),
+                (None, false) => status.en().to_string(),
+            };
+            match (why, zh) {
+                (Some(why), true) => format!("{}；{decided}", refused(why)),
+                (Some(why), false) => format!("{}; {decided}", refused(why)),
+                (None, _) => decided,
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod action;
 mod backend;
+mod component;
 mod data;
 mod export;
 mod forecast;

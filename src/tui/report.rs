@@ -5,6 +5,7 @@
 //! (XLSX, `standard::write_report_xlsx`) on the store's writer.
 
 use super::action::{Action, Effect};
+use super::component::{Component, LIST_MOVES};
 use super::i18n::M;
 use super::keymap::Cmd;
 use super::screens::{Screen, ScreenRequest};
@@ -39,16 +40,7 @@ impl ReportsScreen {
     }
 }
 
-impl Screen for ReportsScreen {
-    fn title(&self, lang: Lang) -> String {
-        M::ReportsTitle.get(lang).to_string()
-    }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Reports {
-            lang: self.lang,
-            root: self.root,
-        }
-    }
+impl Component for ReportsScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
             Cmd::Open => {
@@ -93,6 +85,21 @@ impl Screen for ReportsScreen {
             lines.push(Line::styled(fit(part, w, e), theme.dim()));
         }
         f.render_widget(Paragraph::new(lines), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [&[Cmd::Open], LIST_MOVES].concat()
+    }
+}
+
+impl Screen for ReportsScreen {
+    fn title(&self, lang: Lang) -> String {
+        M::ReportsTitle.get(lang).to_string()
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Reports {
+            lang: self.lang,
+            root: self.root,
+        }
     }
     fn table(&self) -> Table {
         Table {
@@ -253,18 +260,7 @@ impl ReportScreen {
     }
 }
 
-impl Screen for ReportScreen {
-    fn title(&self, _lang: Lang) -> String {
-        self.report.title.clone()
-    }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Report {
-            kind: self.kind,
-            lang: self.lang,
-            root: self.root,
-            as_of: self.asked,
-        }
-    }
+impl Component for ReportScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
             Cmd::EarlierYear | Cmd::LaterYear => {
@@ -362,6 +358,33 @@ impl Screen for ReportScreen {
             theme.header(),
         ));
         f.render_widget(Paragraph::new(lines), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [
+            &[
+                Cmd::EarlierYear,
+                Cmd::LaterYear,
+                Cmd::NextPanel,
+                Cmd::PrevPanel,
+                Cmd::Export,
+            ],
+            LIST_MOVES,
+        ]
+        .concat()
+    }
+}
+
+impl Screen for ReportScreen {
+    fn title(&self, _lang: Lang) -> String {
+        self.report.title.clone()
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Report {
+            kind: self.kind,
+            lang: self.lang,
+            root: self.root,
+            as_of: self.asked,
+        }
     }
     fn table(&self) -> Table {
         let cells = |row: &Vec<Cell>| row.iter().map(Cell::text).collect();

@@ -714,3 +714,9 @@ mod forms2_tests;
 // The 报表 and 推演 screens (issue 17).
 #[path = "report_tests.rs"]
 mod report_tests;
+// Every screen in English, with a refused decision and a refused edit (issue 13).
+#[path = "english_tests.rs"]
+mod english_tests;
+// One component shape: offered commands reachable and in help, honest hint lines (issue 13).
+#[path = "component_tests.rs"]
+mod component_tests;

@@ -11,6 +11,7 @@ use crate::report::Table;
 use crate::store::stats::{AgeBand, Jurisdiction, PersonFilter};
 use crate::store::warnings::WarningKind;
 use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, LIST_MOVES};
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
 use crate::tui::theme::Theme;
@@ -579,13 +580,7 @@ pub fn bar(n: i64, max: i64, width: usize, ascii: bool) -> String {
     (if ascii { "#" } else { "█" }).repeat(cells)
 }
 
-impl Screen for JurisdictionScreen {
-    fn title(&self, lang: Lang) -> String {
-        M::OverviewTitle.get(lang).to_string()
-    }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Overview
-    }
+impl Component for JurisdictionScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         let n = self.items.len();
         match cmd {
@@ -628,6 +623,22 @@ impl Screen for JurisdictionScreen {
         let h = inner.height as usize;
         let first = (sel + 1).saturating_sub(h);
         f.render_widget(Paragraph::new(lines).scroll((first as u16, 0)), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [
+            &[Cmd::Open, Cmd::NextPanel, Cmd::PrevPanel, Cmd::Export],
+            LIST_MOVES,
+        ]
+        .concat()
+    }
+}
+
+impl Screen for JurisdictionScreen {
+    fn title(&self, lang: Lang) -> String {
+        M::OverviewTitle.get(lang).to_string()
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Overview
     }
     fn table(&self) -> Table {
         crate::report::overview_table(&self.data)

@@ -9,9 +9,7 @@ pub mod grid;
 pub mod jurisdiction;
 pub mod warnings;
 
-use super::action::Action;
-use super::keymap::Cmd;
-use super::theme::Theme;
+use super::component::Component;
 use super::widgets::Cursor;
 use crate::model::{Lang, OrgId, PostSlot, StaffingType};
 use crate::report::Table;
@@ -19,8 +17,6 @@ use crate::store::stats::PersonFilter;
 use crate::store::warnings::WarningKind;
 use crate::store::{self, Store};
 use chrono::NaiveDate;
-use ratatui::Frame;
-use ratatui::layout::Rect;
 
 /// What a screen shows; also how it is re-read after a sync brings new data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,13 +49,11 @@ pub enum ScreenRequest {
     Forecast { root: Option<OrgId> },
 }
 
-pub trait Screen: Send {
+/// A whole-body screen: a component that says what it shows and exports its table.
+pub trait Screen: Component + Send {
     /// The title line's breadcrumbs and the frame's title.
     fn title(&self, lang: Lang) -> String;
     fn request(&self) -> ScreenRequest;
-    /// A command while the screen has focus; `height` is the rows a list has.
-    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action>;
-    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme);
     /// The table on screen, as an export writes it (the screen's own rows).
     fn table(&self) -> Table;
     /// The cursor and what each row it moves over is (to find a row again after the

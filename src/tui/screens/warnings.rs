@@ -9,6 +9,7 @@ use crate::model::quota::Traffic;
 use crate::report::Table;
 use crate::store::warnings::{Warning, WarningKind};
 use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, LIST_MOVES};
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
 use crate::tui::theme::Theme;
@@ -98,16 +99,7 @@ impl WarningsScreen {
     }
 }
 
-impl Screen for WarningsScreen {
-    fn title(&self, lang: Lang) -> String {
-        match self.kind {
-            None => M::WarningsTitle.get(lang).to_string(),
-            Some(k) => format!("{}：{}", M::WarningsTitle.get(lang), k.label(lang)),
-        }
-    }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Warnings { kind: self.kind }
-    }
+impl Component for WarningsScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
             Cmd::NextPanel => self.step(1),
@@ -155,6 +147,25 @@ impl Screen for WarningsScreen {
             M::NoWarnings.get(lang),
         ));
         f.render_widget(Paragraph::new(lines), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [
+            &[Cmd::Open, Cmd::NextPanel, Cmd::PrevPanel, Cmd::Export],
+            LIST_MOVES,
+        ]
+        .concat()
+    }
+}
+
+impl Screen for WarningsScreen {
+    fn title(&self, lang: Lang) -> String {
+        match self.kind {
+            None => M::WarningsTitle.get(lang).to_string(),
+            Some(k) => format!("{}：{}", M::WarningsTitle.get(lang), k.label(lang)),
+        }
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Warnings { kind: self.kind }
     }
     fn table(&self) -> Table {
         self.table.clone()
