@@ -209,8 +209,13 @@ messages! {
     CmdAudit => "本机操作日志", "this operator's audit log";
     OverviewTitle => "全局概况", "Overview";
     ReportsTitle => "标准报表", "Standard reports";
-    ReportsHint => "Enter 打开（所选单位及下级；在机构树根上为全辖区） · 表内 ↑↓ 翻行、←→ 左右滚动、[ ] 截至上一年/下一年年末 · Ctrl-E 导出 XLSX", "Enter opens (the unit chosen and below; on the tree's root, the whole jurisdiction) · in a report ↑↓ rows, ←→ columns, [ ] as of the year end before/after · Ctrl-E exports XLSX";
+    ReportsHint => "Enter 打开（所选单位及下级；在机构树根上为全辖区） · 表内 ↑↓ 翻行、←→ 左右滚动、[ ] 截至上一年/下一年年末 · d 输入截至日期（人员变动表为期间） · Ctrl-E 导出 XLSX", "Enter opens (the unit chosen and below; on the tree's root, the whole jurisdiction) · in a report ↑↓ rows, ←→ columns, [ ] as of the year end before/after · d types the as-of day (the period of staff changes) · Ctrl-E exports XLSX";
     ReportScroll => "左右滚动", "scroll";
+    ReportAsOfPrompt => "截至日期（如 2023-06-30、2023-06、2022）：", "As of (2023-06-30, 2023-06, 2022): ";
+    ReportPeriodPrompt => "期间（如 2023、2023-01..2023-06）：", "Period (2023, 2023-01..2023-06): ";
+    ReportDayUnread => "无法识别的日期", "not a date";
+    ReportDayFuture => "不能晚于今天", "cannot be after today";
+    ReportDayReversed => "起日晚于止日", "the period ends before it starts";
     ForecastTitle => "编制推演", "forecast";
     FcRetiring => "退休", "retire";
     FcOneForOne => "出一进一", "1-for-1";
