@@ -22,6 +22,14 @@ macro_rules! messages {
 messages! {
     Tree => "机构", "Units";
     StQueued => "待上传", "queued";
+    ProblemBadCreditCode => "统一社会信用代码校验不通过", "the unified credit code does not pass its check";
+    ProblemDanglingParent => "上级单位不存在", "the parent unit does not exist";
+    WlKind => "类别", "Kind";
+    WlUnitId => "单位编号", "Unit ID";
+    WlUnit => "单位", "Unit";
+    WlPerson => "人员", "Person";
+    WlRetires => "退休时间", "Retires";
+    WlSays => "说明", "Details";
     HintConfirm => "确定", "confirm";
     HintCancel => "取消", "cancel";
     HintDetail => "详情", "detail";
@@ -531,6 +539,79 @@ pub fn standing(item: &crate::store::inbox::Item, lang: Lang) -> String {
                 (None, _) => decided,
             }
         }
+    }
+}
+
+/// A data check's problem by its code (`model::checks::Problem::code`); a code this
+/// interface does not know shows the model's words.
+pub fn problem_text(code: &str, message: &str, lang: Lang) -> String {
+    let m = match code {
+        "missing-field" => {
+            let zh = message.rsplit('：').next().unwrap_or("");
+            let field = match zh {
+                "姓名" => M::PName.get(lang),
+                "出生日期" => M::PBirth.get(lang),
+                "入编时间" => M::PEntryDate.get(lang),
+                "学历" => M::PEducation.get(lang),
+                "身份证号" => M::PIdNumber.get(lang),
+                other => other,
+            };
+            return M::ProblemMissingField.get(lang).replace("{}", field);
+        }
+        "bad-id" => M::ProblemBadId,
+        "birth-mismatch" => M::ProblemBirthMismatch,
+        "sex-mismatch" => M::ProblemSexMismatch,
+        "counted-twice" => M::ProblemCountedTwice,
+        "no-quota-of-type" => M::ProblemNoQuotaOfType,
+        "bad-credit-code" => M::ProblemBadCreditCode,
+        "dangling-parent" => M::ProblemDanglingParent,
+        _ => return message.to_string(),
+    };
+    m.get(lang).to_string()
+}
+
+/// A warning of the 预警 list in words: the store's sentence in Chinese, said from its
+/// typed detail in English.
+pub fn warning_text(w: &crate::store::warnings::Warning, lang: Lang) -> String {
+    use crate::store::warnings::{Detail, WarningKind};
+    if lang == Lang::Zh {
+        return w.message.clone();
+    }
+    match &w.detail {
+        Detail::Quota {
+            staffing_type,
+            approved,
+            actual,
+            over,
+        } if w.kind == WarningKind::OverQuota => format!(
+            "{}: {approved} approved, {actual} actual, {over} over quota",
+            staffing_type.en()
+        ),
+        Detail::Quota {
+            staffing_type,
+            approved,
+            actual,
+            ..
+        } => format!(
+            "{}: {approved} approved, {actual} actual; full, new staffing frozen",
+            staffing_type.en()
+        ),
+        Detail::Posts {
+            slot: s,
+            approved,
+            actual,
+        } => format!(
+            "{}: {approved} approved, {actual} filled, {} over the posts",
+            slot(*s, lang),
+            actual - approved
+        ),
+        Detail::Retirement { name, month } if w.kind == WarningKind::Retirement => {
+            format!("{name} reaches the statutory retirement age in {month}")
+        }
+        Detail::Retirement { name, month } => {
+            format!("{name} reached the statutory retirement age in {month} and is still active")
+        }
+        Detail::Check => problem_text(&w.subject, &w.message, lang),
     }
 }
 

@@ -96,7 +96,7 @@ impl PersonView {
                     .get(lang)
                     .replacen("{}", &o.org_name, 1)
                     .replacen("{}", &o.name, 1),
-                None => problem_text(&p.code, &p.message, lang),
+                None => super::i18n::problem_text(&p.code, &p.message, lang),
             };
             let mut spans = vec![Span::styled(format!("  ! {text}"), theme.warn())];
             if p.other.is_some() && !other_key.is_empty() {
@@ -297,32 +297,6 @@ fn age_text(months: i64, lang: Lang) -> String {
         (Lang::En, 0) => format!("{y}"),
         (Lang::En, m) => format!("{y}y {m}m"),
     }
-}
-
-/// A data check's problem by its code (`model::checks::Problem::code`); a code this
-/// interface does not know shows the model's words.
-fn problem_text(code: &str, message: &str, lang: Lang) -> String {
-    let m = match code {
-        "missing-field" => {
-            let zh = message.rsplit('：').next().unwrap_or("");
-            let field = match zh {
-                "姓名" => M::PName.get(lang),
-                "出生日期" => M::PBirth.get(lang),
-                "入编时间" => M::PEntryDate.get(lang),
-                "学历" => M::PEducation.get(lang),
-                "身份证号" => M::PIdNumber.get(lang),
-                other => other,
-            };
-            return M::ProblemMissingField.get(lang).replace("{}", field);
-        }
-        "bad-id" => M::ProblemBadId,
-        "birth-mismatch" => M::ProblemBirthMismatch,
-        "sex-mismatch" => M::ProblemSexMismatch,
-        "counted-twice" => M::ProblemCountedTwice,
-        "no-quota-of-type" => M::ProblemNoQuotaOfType,
-        _ => return message.to_string(),
-    };
-    m.get(lang).to_string()
 }
 
 /// The person screen: 基本信息 and 履历.

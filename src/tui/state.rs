@@ -873,10 +873,10 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             }
             Cmd::Export => export_table(s, ""),
             Cmd::Overview => Some(Action::Effect(Effect::Open(
-                super::screens::ScreenRequest::Overview,
+                super::screens::ScreenRequest::Overview { lang },
             ))),
             Cmd::Warnings => Some(Action::Effect(Effect::Open(
-                super::screens::ScreenRequest::Warnings { kind: None },
+                super::screens::ScreenRequest::Warnings { kind: None, lang },
             ))),
             // The reports and the forecast of the unit in front, or under the tree's
             // cursor.

@@ -535,7 +535,10 @@ fn a_sync_with_changes_reloads_the_open_views_in_place() {
     h.act(Action::Effect(Effect::Goto { id: 3, open: true }));
     h.keys(&["<Tab>", "<Tab>", "<Tab>", "<Down>"]);
     h.act(Action::Effect(Effect::Open(
-        super::screens::ScreenRequest::Warnings { kind: None },
+        super::screens::ScreenRequest::Warnings {
+            kind: None,
+            lang: Lang::Zh,
+        },
     )));
     h.keys(&["<Down>"]);
     let over = |h: &Harness| match h.state.stack.last() {

@@ -209,7 +209,7 @@ fn loading_title(s: &State, key: &ViewKey) -> String {
         ViewKey::Person(_) => M::ModePerson.get(lang).to_string(),
         ViewKey::Inbox => M::CmdInbox.get(lang).to_string(),
         ViewKey::Audit => M::CmdAudit.get(lang).to_string(),
-        ViewKey::Screen(ScreenRequest::Overview) => M::OverviewTitle.get(lang).to_string(),
+        ViewKey::Screen(ScreenRequest::Overview { .. }) => M::OverviewTitle.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Warnings { .. }) => M::WarningsTitle.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Persons { title, .. }) => title.clone(),
         ViewKey::Screen(_) => M::Unit.get(lang).to_string(),

@@ -51,6 +51,8 @@ pub struct JurisdictionScreen {
     pub data: Jurisdiction,
     pub items: Vec<Item>,
     pub cursor: Cursor,
+    /// The language of the lists it opens.
+    pub lang: Lang,
 }
 
 /// The smallest inner area the one-screen layout needs; below it the overview is one
@@ -58,7 +60,7 @@ pub struct JurisdictionScreen {
 const WIDE: (u16, u16) = (78, 19);
 
 impl JurisdictionScreen {
-    pub fn new(data: Jurisdiction) -> Self {
+    pub fn new(data: Jurisdiction, lang: Lang) -> Self {
         let mut items: Vec<Item> = data
             .totals
             .quota
@@ -87,6 +89,7 @@ impl JurisdictionScreen {
             data,
             items,
             cursor: Cursor::default(),
+            lang,
         }
     }
 
@@ -154,7 +157,10 @@ impl JurisdictionScreen {
                 root: self.data.root.as_ref()?.id,
                 staffing: t,
             },
-            Item::Warn(k) => ScreenRequest::Warnings { kind: Some(k) },
+            Item::Warn(k) => ScreenRequest::Warnings {
+                kind: Some(k),
+                lang: self.lang,
+            },
             Item::Month(m) => persons(
                 PersonFilter::Retiring(m),
                 format!("{m} 达到法定退休年龄的在职人员"),
@@ -638,7 +644,7 @@ impl Screen for JurisdictionScreen {
         M::OverviewTitle.get(lang).to_string()
     }
     fn request(&self) -> ScreenRequest {
-        ScreenRequest::Overview
+        ScreenRequest::Overview { lang: self.lang }
     }
     fn table(&self) -> Table {
         crate::report::overview_table(&self.data)

@@ -21,10 +21,13 @@ use chrono::NaiveDate;
 /// What a screen shows; also how it is re-read after a sync brings new data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScreenRequest {
-    /// 全局: the jurisdiction at a glance.
-    Overview,
+    /// 全局: the jurisdiction at a glance (the lists it opens worded in `lang`).
+    Overview { lang: Lang },
     /// 预警, opened on one kind or on all.
-    Warnings { kind: Option<WarningKind> },
+    Warnings {
+        kind: Option<WarningKind>,
+        lang: Lang,
+    },
     /// The units behind a subtree's figure of one staffing type (or of all).
     Units {
         root: OrgId,
@@ -96,10 +99,11 @@ pub fn load(
 ) -> store::Result<Box<dyn Screen>> {
     let conn = store.conn();
     Ok(match req {
-        ScreenRequest::Overview => Box::new(jurisdiction::JurisdictionScreen::new(
+        ScreenRequest::Overview { lang } => Box::new(jurisdiction::JurisdictionScreen::new(
             store::stats::jurisdiction(conn, today)?,
+            *lang,
         )),
-        ScreenRequest::Warnings { kind } => {
+        ScreenRequest::Warnings { kind, lang } => {
             let list = store::warnings::warnings(
                 conn,
                 store::warnings::Filter {
@@ -109,7 +113,7 @@ pub fn load(
                     scope: None,
                 },
             )?;
-            Box::new(warnings::WarningsScreen::new(list, *kind))
+            Box::new(warnings::WarningsScreen::new(list, *kind, *lang))
         }
         ScreenRequest::Units { root, staffing } => {
             let (table, units) = crate::report::units_table(conn, *root, *staffing)?;
