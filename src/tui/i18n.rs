@@ -213,8 +213,13 @@ messages! {
     CmdReports => "标准报表：查看、导出 XLSX", "standard reports: view, export XLSX";
     CmdForecast => "编制推演：五年内退休、空编、超编", "forecast: retirements, vacancies, over quota in five years";
     ReportsTitle => "标准报表", "Standard reports";
-    ReportsHint => "Enter 打开（所选单位及下级；在机构树根上为全辖区） · 表内 ↑↓ 翻行、←→ 左右滚动、[ ] 截至上一年/下一年年末 · Ctrl-E 导出 XLSX", "Enter opens (the unit chosen and below; on the tree's root, the whole jurisdiction) · in a report ↑↓ rows, ←→ columns, [ ] as of the year end before/after · Ctrl-E exports XLSX";
+    ReportsHint => "Enter 打开（所选单位及下级；在机构树根上为全辖区） · 表内 ↑↓ 翻行、←→ 左右滚动、[ ] 截至上一年/下一年年末 · d 输入截至日期（人员变动表为期间） · Ctrl-E 导出 XLSX", "Enter opens (the unit chosen and below; on the tree's root, the whole jurisdiction) · in a report ↑↓ rows, ←→ columns, [ ] as of the year end before/after · d types the as-of day (the period of staff changes) · Ctrl-E exports XLSX";
     ReportScroll => "左右滚动", "scroll";
+    ReportAsOfPrompt => "截至日期（如 2023-06-30、2023-06、2022）：", "As of (2023-06-30, 2023-06, 2022): ";
+    ReportPeriodPrompt => "期间（如 2023、2023-01..2023-06）：", "Period (2023, 2023-01..2023-06): ";
+    ReportDayUnread => "无法识别的日期", "not a date";
+    ReportDayFuture => "不能晚于今天", "cannot be after today";
+    ReportDayReversed => "起日晚于止日", "the period ends before it starts";
     ForecastTitle => "编制推演", "forecast";
     CmdCompare => "名单比对：比对 文件路径（XLSX/XLS/CSV），与所选单位及下级的在册人员比对", "roster comparison: compare PATH (XLSX/XLS/CSV) with the persons of the unit chosen and below";
     CompareTitle => "名单比对", "Roster comparison";

@@ -180,6 +180,8 @@ impl State {
                 Some(View::Audit(t)) if t.typing() => Mode::Input,
                 // One list with the timeline keys (filter, detail) of the unit's 沿革.
                 Some(View::Audit(_)) => Mode::Unit,
+                // A report's as-of day or period being typed.
+                Some(View::Screen(v)) if v.typing() => Mode::Input,
                 // Lists: Enter opens, Tab/arrows switch group or kind, <C-e> exports.
                 Some(View::Screen(_)) => Mode::Unit,
                 // Esc leaves; every global key works.
@@ -1062,6 +1064,7 @@ fn type_into_view(s: &mut State, text: &str) -> Option<Action> {
         Some(View::Person(v)) if v.career.typing() => v.career.type_text(text),
         Some(View::Inbox(v)) if v.typing() => v.type_text(text),
         Some(View::Audit(t)) if t.typing() => t.type_text(text),
+        Some(View::Screen(v)) if v.typing() => v.type_text(text),
         Some(View::Form(f)) => {
             let before = f.values();
             f.type_text(text);

@@ -42,12 +42,14 @@ pub enum ScreenRequest {
     /// jurisdiction).
     Reports { lang: Lang, root: Option<OrgId> },
     /// One standard report of a subtree, in the interface's language, as of a day
-    /// (None: the report's own default).
+    /// (None: the report's own default); 人员变动表 over the period `from` ..= `as_of`
+    /// (None: from 1 January of the as-of day's year).
     Report {
         kind: crate::report::standard::Kind,
         lang: Lang,
         root: Option<OrgId>,
         as_of: Option<chrono::NaiveDate>,
+        from: Option<chrono::NaiveDate>,
     },
     /// 推演: the five-year forecast of a unit's subtree (None: the whole jurisdiction).
     Forecast { root: Option<OrgId> },
@@ -72,6 +74,12 @@ pub trait Screen: Send {
     /// screen is read again).
     fn rows(&self) -> (Cursor, Vec<String>);
     fn cursor_mut(&mut self) -> &mut Cursor;
+    /// Whether the screen has a line open for typing (keys go to it as text).
+    fn typing(&self) -> bool {
+        false
+    }
+    /// Text typed or pasted into that line.
+    fn type_text(&mut self, _text: &str) {}
     /// A standard report on screen: exported as offices print it.
     fn report(&self) -> Option<&crate::report::standard::Report> {
         None
@@ -156,7 +164,8 @@ pub fn load(
             lang,
             root,
             as_of,
-        } => super::report::load(store, *kind, *lang, today, *root, *as_of)?,
+            from,
+        } => super::report::load(store, *kind, *lang, today, *root, (*from, *as_of))?,
         ScreenRequest::Forecast { root } => super::forecast::load(store, today, *root)?,
         ScreenRequest::Compare { path, lang, root } => {
             Box::new(super::compare::load(store, *lang, path, *root)?)
