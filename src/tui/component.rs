@@ -40,6 +40,7 @@ pub const APP_COMMANDS: &[Cmd] = &[
     Cmd::Legend,
     Cmd::GotoUnit,
     Cmd::SwitchPanel,
+    Cmd::Compare,
     Cmd::Noop,
 ];
 

@@ -63,6 +63,8 @@ pub enum Cmd {
     Reports,
     /// 推演: the five-year forecast.
     Forecast,
+    /// 比对: asks for a roster's path (the palette, with the command written).
+    Compare,
     /// A report as of the last day of the year before (31 December).
     EarlierYear,
     /// A report as of the last day of the year after (or today).
@@ -281,6 +283,13 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         "forecast: five years of retirements and vacancies",
     ),
     (
+        "compare",
+        Cmd::Compare,
+        false,
+        "名单比对",
+        "roster comparison",
+    ),
+    (
         "earlier_year",
         Cmd::EarlierYear,
         false,
@@ -490,6 +499,7 @@ pub const PALETTE: &[(&str, &str, Cmd)] = &[
     ("warnings", "预警", Cmd::Warnings),
     ("reports", "报表", Cmd::Reports),
     ("forecast", "推演", Cmd::Forecast),
+    ("compare", "比对", Cmd::Compare),
 ];
 
 impl Cmd {

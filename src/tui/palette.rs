@@ -16,6 +16,8 @@ pub enum Run {
     Panel(String),
     /// `:export [csv|xlsx] [directory or file]`
     Export(String),
+    /// `:compare PATH`
+    Compare(String),
     /// A command of the registry without an argument.
     Plain(Cmd),
     Unknown(String),
@@ -72,7 +74,10 @@ impl PaletteState {
                 .filter(|c| c.0.starts_with(&text.to_lowercase()) || c.1.starts_with(text))
                 .map(|c| {
                     let word = if lang == Lang::Zh { c.1 } else { c.0 };
-                    let takes_arg = matches!(c.2, Cmd::GotoUnit | Cmd::SwitchPanel | Cmd::Export);
+                    let takes_arg = matches!(
+                        c.2,
+                        Cmd::GotoUnit | Cmd::SwitchPanel | Cmd::Export | Cmd::Compare
+                    );
                     Completion {
                         // Chinese shows both words (either may be typed); English its own.
                         label: match lang {
@@ -201,6 +206,8 @@ impl PaletteState {
             },
             Cmd::SwitchPanel => Run::Panel(arg.to_string()),
             Cmd::Export if !arg.is_empty() => Run::Export(arg.to_string()),
+            // The path as typed, inner spaces kept.
+            Cmd::Compare if !arg.is_empty() => Run::Compare(arg.to_string()),
             other => Run::Plain(other),
         }
     }

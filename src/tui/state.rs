@@ -759,6 +759,19 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 }
                 Run::Plain(Cmd::Export) => export_table(s, ""),
                 Run::Export(arg) => export_table(s, &arg),
+                Run::Plain(Cmd::Compare) => {
+                    s.note(M::CompareNoPath.get(lang), true);
+                    None
+                }
+                // 比对 PATH: of the unit under the tree's cursor or in front (the palette
+                // was opened over it).
+                Run::Compare(path) => Some(Action::Effect(Effect::Open(
+                    super::screens::ScreenRequest::Compare {
+                        path: super::compare::expand(&path),
+                        lang,
+                        root: unit_in_focus(s),
+                    },
+                ))),
                 Run::Plain(Cmd::GotoUnit | Cmd::SwitchPanel) | Run::Unknown(_) => {
                     s.note(
                         format!(
@@ -839,7 +852,9 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 };
                 None
             }
-            Cmd::GotoUnit | Cmd::SwitchPanel => {
+            // The palette with the command written: the clerk types the unit, the panel
+            // or the roster's path.
+            Cmd::GotoUnit | Cmd::SwitchPanel | Cmd::Compare => {
                 s.overlay = Some(Overlay::Palette);
                 s.palette.reset();
                 let word = cmd.palette_word(lang).unwrap_or_default();
@@ -859,6 +874,12 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 // An opened request closes back to the inbox list first.
                 if let Some(View::Inbox(v)) = s.stack.last_mut()
                     && v.close_request()
+                {
+                    return None;
+                }
+                // A list opened within a screen (a comparison's category) closes first.
+                if let Some(View::Screen(v)) = s.stack.last_mut()
+                    && v.back()
                 {
                     return None;
                 }
@@ -983,13 +1004,15 @@ fn switch_tab(s: &mut State, n: u8) {
 /// The table on screen goes to a file (`arg`: what followed `:export`).
 fn export_table(s: &mut State, arg: &str) -> Option<Action> {
     let table = match s.stack.last() {
-        Some(View::Screen(v)) => Some((v.table(), v.report().cloned())),
-        Some(View::Unit(v)) => Some((v.table(), None)),
+        Some(View::Screen(v)) => Some((v.table(), v.report().cloned(), v.book())),
+        Some(View::Unit(v)) => Some((v.table(), None, None)),
         _ => None,
     };
     match table {
-        Some((t, report)) => Some(Action::Effect(Effect::Export(Box::new(
-            super::export::ExportJob::new(t, arg).with_report(report, arg),
+        Some((t, report, book)) => Some(Action::Effect(Effect::Export(Box::new(
+            super::export::ExportJob::new(t, arg)
+                .with_report(report, arg)
+                .with_book(book, arg),
         )))),
         None => {
             s.note(M::ExportNothing.get(s.lang()), true);

@@ -723,3 +723,6 @@ mod english_tests;
 // One component shape: offered commands reachable and in help, honest hint lines (issue 13).
 #[path = "component_tests.rs"]
 mod component_tests;
+// The 比对 screen (issue 16).
+#[path = "compare_tests.rs"]
+mod compare_tests;

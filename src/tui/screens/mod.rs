@@ -52,6 +52,12 @@ pub enum ScreenRequest {
     },
     /// 推演: the five-year forecast of a unit's subtree (None: the whole jurisdiction).
     Forecast { root: Option<OrgId> },
+    /// 名单比对: a roster file against a unit's subtree (None: every unit).
+    Compare {
+        path: std::path::PathBuf,
+        lang: Lang,
+        root: Option<OrgId>,
+    },
 }
 
 /// A whole-body screen: a component that says what it shows and exports its table.
@@ -75,6 +81,23 @@ pub trait Screen: Component + Send {
     fn report(&self) -> Option<&crate::report::standard::Report> {
         None
     }
+    /// Esc inside the screen: a list opened within it closes (true), else the screen
+    /// goes.
+    fn back(&mut self) -> bool {
+        false
+    }
+    /// Several tables exported as one workbook (a sheet each) instead of [`table`].
+    ///
+    /// [`table`]: Screen::table
+    fn book(&self) -> Option<Vec<Table>> {
+        None
+    }
+    /// A list opened within the screen (which, and its cursor), kept when the screen
+    /// is read again.
+    fn inner(&self) -> Option<(usize, Cursor)> {
+        None
+    }
+    fn set_inner(&mut self, _inner: (usize, Cursor)) {}
     /// Lets tests look at the concrete screen.
     #[cfg(test)]
     fn as_any(&self) -> &dyn std::any::Any;
@@ -89,6 +112,9 @@ pub fn carry(old: &dyn Screen, new: &mut dyn Screen) {
     let c = new.cursor_mut();
     *c = cursor;
     c.keep(was, now);
+    if let Some(inner) = old.inner() {
+        new.set_inner(inner);
+    }
 }
 
 /// Reads what a screen shows. Runs on a worker with its own connection.
@@ -139,5 +165,8 @@ pub fn load(
             from,
         } => super::report::load(store, *kind, *lang, today, *root, (*from, *as_of))?,
         ScreenRequest::Forecast { root } => super::forecast::load(store, today, *root)?,
+        ScreenRequest::Compare { path, lang, root } => {
+            Box::new(super::compare::load(store, *lang, path, *root)?)
+        }
     })
 }
