@@ -156,21 +156,14 @@ words! {
     PNoQuotaOfType => "人编不对应：单位无此类编制", "the unit has no quota of this person's staffing type";
     PBadCreditCode => "统一社会信用代码校验不通过", "the unified credit code does not pass its check";
     PDanglingParent => "上级单位不存在", "the parent unit does not exist";
-    // Approval warnings.
-    AOverdraws => "超出可使用编制：申请{}名，可使用{}名", "over the usable quota: {} requested, {} usable";
-    AFrozen => "该单位此类编制满编或超编，用编已冻结", "the unit is full or over for this staffing type: new staffing is frozen";
-    APostsOverdrawn => "领导职数已满：核定{}名，实配{}名", "no free leadership post: {} approved, {} filled";
-    APastRetirement => "此人已到法定退休年龄（{}）", "this person has reached the statutory retirement age ({})";
-    AOnOtherBooks => "此人已在其他单位（编号{}）在编", "this person is on the books of another unit (ID {})";
-    AIncomplete => "申请缺少{}", "the request lacks {}";
-    ANotInJurisdiction => "申请涉及的人员不在您的管辖范围内", "the person of the request is outside your jurisdiction";
-    AParentNotAllowed => "新的上级单位不在您的管辖范围内或位于本单位之下，无法调整隶属", "the new parent unit is outside your jurisdiction or below this unit";
     OverdrawsMark => "⚠ 超出编制", "! over quota";
     OverPostsMark => "⚠ 超职数", "! over posts";
     StQueued => "待上传（{}）", "queued ({})";
     StSent => "已发送（{}），等待服务器答复", "sent ({}), waiting for the server";
     StRefused => "服务器未接受：{}", "refused by the server: {}";
     StDecided => "已{}", "{}";
+    StDecidedBy => "已{}（{}）", "{} ({})";
+    StRefusedDecided => "服务器未接受：{}；{}", "refused by the server: {}; {}";
     // Inbox and decisions.
     NoOpenRequests => "没有待审批的申请", "No request is waiting for a decision";
     UnknownRequestKind => "未知的申请类别 `{}`（可用：用编计划, 增人入编, 减人出编, 领导职数使用, 机构调整）", "unknown request kind `{}` (use: plan, entry, exit, posts, reorg)";
@@ -422,6 +415,23 @@ words! {
     CmpEEncoding => "CSV 文件的编码看来是 {}，不是 UTF-8 或 GBK/GB18030，无法可靠读取。请在 Excel 中另存为“CSV UTF-8”再试。", "the CSV file seems to be in {}, not UTF-8 or GBK/GB18030, and cannot be read reliably. Save it from Excel as \"CSV UTF-8\" and try again.";
     CmpESpreadsheet => "读取表格失败：{}。文件可能已损坏，请在 Excel 中打开后另存再试。", "reading the workbook failed: {}. The file may be damaged: open it in Excel, save it again and retry.";
     CmpECsv => "读取 CSV 失败：{}。请在 Excel 中打开后另存再试。", "reading the CSV failed: {}. Open it in Excel, save it again and retry.";
+    ImpSheet => "增员登记", "New persons";
+    ImpNotesSheet => "填写说明", "Notes";
+    ImpRequired => "必填", "Required";
+    ImpNotes => "每行一人；带 * 的列必填；下拉列只能选列出的值；日期写作 2025-01-31；身份证号按文本填写。第 2 行是示例，原样保留时导入会跳过它，也可删除。导入：bianzhi person import 文件 --org 单位 --doc 入编文号", "One person a row; columns with * are required; drop-down columns take only the values listed; dates as 2025-01-31; ID numbers as text. Row 2 is an example: skipped on import when left as it is, or delete it. Import: bianzhi person import FILE --org UNIT --doc DOCUMENT";
+    ImpNotAChoiceTitle => "不是可选的值", "Not one of the values";
+    ImpNotAChoice => "请从下拉列表中选择。", "Pick a value from the drop-down list.";
+    ImpWriting => "写入 {}", "writing {}";
+    ImpTemplateWritten => "模板已写入 {}（{} 列，下拉选项、一行示例，身份证号等列为文本）", "Template written to {} ({} columns, drop-down lists, an example row, ID numbers and dates as text)";
+    ImpNoHeader => "找不到表头：前 10 行中没有一行写着字段名（如 姓名、身份证号）。请用 bianzhi person template 生成的模板填写。", "no header found: none of the first 10 rows names a field (name, ID number …). Fill in the template bianzhi person template writes.";
+    ImpUnknownColumns => "无法识别的列：{}。列名应为字段名（见 bianzhi person fields）；没有记录任何人员。", "columns not recognised: {}. Headers must be field names (see bianzhi person fields); no one was queued.";
+    ImpNoRows => "文件中没有要导入的行（示例行不算）。", "the file has no row to import (the example row aside).";
+    ImpRowError => "第 {} 行“{}”：{}", "row {}, \"{}\": {}";
+    ImpNothingQueued => "{} 行有误（共 {} 行），没有记录任何人员。改正后重新导入，或用 --valid-only 先记录无误的行。", "{} rows have errors (of {}): no one was queued. Fix them and import again, or queue the rows without errors with --valid-only.";
+    ImpErrorColumn => "错误说明", "Errors";
+    ImpRestWritten => "{} 行未记录，已连同错误说明写入 {}", "{} rows not queued: written with their errors to {}";
+    ImpQueued => "已记录增员 {} 人至 {}（待上传），下次同步时发送。", "{} new persons queued into {}; they are sent at the next sync.";
+    CmpETooLong => "第 {} 行第 {} 列的单元格长达 {} 个字符，不是名单的内容。请确认选对了文件（CSV 中未配对的引号会吞下其后的全部内容）。", "the cell at row {}, column {} holds {} characters: not a roster's content. Check that this is the right file (an unpaired quote in a CSV swallows everything after it).";
     CmpEMissing => "名单缺少“{}”列（表头为：{}）。请在表头写明，或用 --map 列名=字段 指定。", "the roster has no \"{}\" column (its headers: {}). Name it in the header, or say which column holds it with --map COLUMN=field.";
     CmpENoSuchColumn => "--map 指定的列“{}”不在名单的表头中（表头为：{}）。", "the column \"{}\" given to --map is not among the roster's headers ({}).";
     CmpEBadMap => "无法识别 --map “{}”：应写作 列名=字段，字段为 姓名、身份证号、单位、编制类型 之一（或 name、id、unit、staffing）。", "cannot read --map \"{}\": write COLUMN=field, the field one of name, id, unit, staffing.";

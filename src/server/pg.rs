@@ -963,7 +963,9 @@ fn push_locked(
                 tracing::warn!(operator = op.id, "client id reused for another decision");
                 (
                     false,
-                    Some(super::decide::CLIENT_ID_REUSED.to_string()),
+                    Some(super::decide::remembered(
+                        &crate::model::refusal::DecisionRefusal::ClientIdReused,
+                    )),
                     None,
                 )
             }
@@ -1014,11 +1016,14 @@ fn push_locked(
             accepted,
             "pushed action"
         );
-        answers.push(Answer {
-            client_id: action.client_id.clone(),
-            accepted,
-            reason,
-            outcome,
+        answers.push(match action.edit {
+            Some(_) => Answer {
+                client_id: action.client_id.clone(),
+                accepted,
+                reason,
+                outcome,
+            },
+            None => super::decide::decision_answer(&action.client_id, accepted, reason),
         });
     }
     Ok(answers)
@@ -1081,7 +1086,12 @@ impl WorkingCopy {
                         write_in(tx, &change)?;
                         (true, None, None, change)
                     }
-                    Err(reason) => (false, Some(reason), None, Change::default()),
+                    Err(why) => (
+                        false,
+                        Some(super::decide::remembered(&why)),
+                        None,
+                        Change::default(),
+                    ),
                 },
             })
         })

@@ -9,9 +9,7 @@ pub mod grid;
 pub mod jurisdiction;
 pub mod warnings;
 
-use super::action::Action;
-use super::keymap::Cmd;
-use super::theme::Theme;
+use super::component::Component;
 use super::widgets::Cursor;
 use crate::model::{Lang, OrgId, PostSlot, StaffingType};
 use crate::report::Table;
@@ -19,16 +17,17 @@ use crate::store::stats::PersonFilter;
 use crate::store::warnings::WarningKind;
 use crate::store::{self, Store};
 use chrono::NaiveDate;
-use ratatui::Frame;
-use ratatui::layout::Rect;
 
 /// What a screen shows; also how it is re-read after a sync brings new data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScreenRequest {
-    /// 全局: the jurisdiction at a glance.
-    Overview,
+    /// 全局: the jurisdiction at a glance (the lists it opens worded in `lang`).
+    Overview { lang: Lang },
     /// 预警, opened on one kind or on all.
-    Warnings { kind: Option<WarningKind> },
+    Warnings {
+        kind: Option<WarningKind>,
+        lang: Lang,
+    },
     /// The units behind a subtree's figure of one staffing type (or of all).
     Units {
         root: OrgId,
@@ -53,15 +52,19 @@ pub enum ScreenRequest {
     },
     /// 推演: the five-year forecast of a unit's subtree (None: the whole jurisdiction).
     Forecast { root: Option<OrgId> },
+    /// 名单比对: a roster file against a unit's subtree (None: every unit).
+    Compare {
+        path: std::path::PathBuf,
+        lang: Lang,
+        root: Option<OrgId>,
+    },
 }
 
-pub trait Screen: Send {
+/// A whole-body screen: a component that says what it shows and exports its table.
+pub trait Screen: Component + Send {
     /// The title line's breadcrumbs and the frame's title.
     fn title(&self, lang: Lang) -> String;
     fn request(&self) -> ScreenRequest;
-    /// A command while the screen has focus; `height` is the rows a list has.
-    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action>;
-    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme);
     /// The table on screen, as an export writes it (the screen's own rows).
     fn table(&self) -> Table;
     /// The cursor and what each row it moves over is (to find a row again after the
@@ -78,6 +81,23 @@ pub trait Screen: Send {
     fn report(&self) -> Option<&crate::report::standard::Report> {
         None
     }
+    /// Esc inside the screen: a list opened within it closes (true), else the screen
+    /// goes.
+    fn back(&mut self) -> bool {
+        false
+    }
+    /// Several tables exported as one workbook (a sheet each) instead of [`table`].
+    ///
+    /// [`table`]: Screen::table
+    fn book(&self) -> Option<Vec<Table>> {
+        None
+    }
+    /// A list opened within the screen (which, and its cursor), kept when the screen
+    /// is read again.
+    fn inner(&self) -> Option<(usize, Cursor)> {
+        None
+    }
+    fn set_inner(&mut self, _inner: (usize, Cursor)) {}
     /// Lets tests look at the concrete screen.
     #[cfg(test)]
     fn as_any(&self) -> &dyn std::any::Any;
@@ -92,6 +112,9 @@ pub fn carry(old: &dyn Screen, new: &mut dyn Screen) {
     let c = new.cursor_mut();
     *c = cursor;
     c.keep(was, now);
+    if let Some(inner) = old.inner() {
+        new.set_inner(inner);
+    }
 }
 
 /// Reads what a screen shows. Runs on a worker with its own connection.
@@ -102,10 +125,11 @@ pub fn load(
 ) -> store::Result<Box<dyn Screen>> {
     let conn = store.conn();
     Ok(match req {
-        ScreenRequest::Overview => Box::new(jurisdiction::JurisdictionScreen::new(
+        ScreenRequest::Overview { lang } => Box::new(jurisdiction::JurisdictionScreen::new(
             store::stats::jurisdiction(conn, today)?,
+            *lang,
         )),
-        ScreenRequest::Warnings { kind } => {
+        ScreenRequest::Warnings { kind, lang } => {
             let list = store::warnings::warnings(
                 conn,
                 store::warnings::Filter {
@@ -115,7 +139,7 @@ pub fn load(
                     scope: None,
                 },
             )?;
-            Box::new(warnings::WarningsScreen::new(list, *kind))
+            Box::new(warnings::WarningsScreen::new(list, *kind, *lang))
         }
         ScreenRequest::Units { root, staffing } => {
             let (table, units) = crate::report::units_table(conn, *root, *staffing)?;
@@ -141,5 +165,8 @@ pub fn load(
             from,
         } => super::report::load(store, *kind, *lang, today, *root, (*from, *as_of))?,
         ScreenRequest::Forecast { root } => super::forecast::load(store, today, *root)?,
+        ScreenRequest::Compare { path, lang, root } => {
+            Box::new(super::compare::load(store, *lang, path, *root)?)
+        }
     })
 }
