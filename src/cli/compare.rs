@@ -165,7 +165,7 @@ pub fn compare(ctx: &Ctx, a: CompareArgs) -> Result<()> {
     // The process ends here: the roster, the books and the entries (hundreds of
     // thousands of small allocations for a city) are left to the system rather than
     // freed one by one.
-    std::mem::forget((result, roster, persons, orgs));
+    let _ = std::mem::ManuallyDrop::new((result, roster, persons, orgs));
     Ok(())
 }
 
