@@ -10,14 +10,19 @@
 # (`pip install pandas openpyxl`).
 #
 #   cargo build --release && benches/compare.sh [path/to/bianzhi]
+#
+# Variables: ROWS (roster rows, 200000), SEED (the generated city's seed, 1),
+# PEERS=0 to skip the Python peers (about two minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-${CARGO_TARGET_DIR:-target}/release/bianzhi}
 ROWS=${ROWS:-200000}
+SEED=${SEED:-1}
+PEERS=${PEERS:-1}
 work=$(mktemp -d /tmp/bianzhi-compare.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export BIANZHI_CONFIG=$work/config.toml BIANZHI_LOG_DIR=$work/log
-"$BIN" gen --scale city --seed 1 --out "$work/city.snap" >/dev/null
+"$BIN" gen --scale city --seed "$SEED" --out "$work/city.snap" >/dev/null
 "$BIN" --cache "$work/city.db" import "$work/city.snap" >/dev/null
 python3 benches/compare_roster.py "$work/city.db" "$work/roster-gbk.csv" "$ROWS"
 python3 benches/compare_roster.py "$work/city.db" "$work/roster-utf8.csv" "$ROWS" utf-8
@@ -43,7 +48,9 @@ peer() {
     local label=$1; shift
     /usr/bin/time -f "$label: %e s wall, %M KB peak" python3 -c "$@" 2>&1 >/dev/null | tail -n1
 }
-if python3 -c "import pandas, openpyxl" 2>/dev/null; then
+if [ "$PEERS" = 0 ]; then
+    echo "peer: skipped (PEERS=0)"
+elif python3 -c "import pandas, openpyxl" 2>/dev/null; then
     peer "peer: pandas.read_csv GBK CSV $ROWS rows" \
         "import pandas as pd; print(len(pd.read_csv('$work/roster-gbk.csv', encoding='gb18030', dtype=str)))"
     peer "peer: pandas.read_csv UTF-8 CSV $ROWS rows" \

@@ -155,13 +155,17 @@ pub fn normalize_unit(s: &str) -> String {
 
 /// A person's name as compared: no spaces, one middle dot (维吾尔族 names).
 fn normalize_name(s: &str) -> String {
+    name_chars(s).collect()
+}
+
+/// The characters of a name as compared (see [`normalize_name`]).
+fn name_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
         .map(|c| match c {
             '•' | '・' | '．' | '.' | '∙' | '‧' => '·',
             c => c,
         })
-        .collect()
 }
 
 /// Every name a unit goes by → the units going by it.
@@ -212,10 +216,10 @@ impl UnitNames {
     }
 
     /// Whether a person of unit `org` fits the roster's unit cell `written`.
-    fn fits(&self, org: OrgId, written: &str) -> bool {
+    /// Whether a person of unit `org` is in `units` (what a cell looked up names).
+    fn fits_in(&self, org: OrgId, units: &[OrgId]) -> bool {
         // Common short forms (县教育局) name hundreds of units in a city: the lists are
         // in ascending id order (see `new`), so a binary search, not a scan.
-        let units = self.lookup(written);
         let has = |id: &OrgId| units.binary_search(id).is_ok();
         has(&org) || self.owner.get(&org).is_some_and(has)
     }
@@ -240,6 +244,7 @@ pub fn compare(roster: &Roster, books: &Books) -> Comparison {
         }
     }
     let mut matched = vec![false; books.persons.len()];
+    let mut seen = Seen::default();
     let mut first_row: HashMap<String, usize> = HashMap::with_capacity(roster.rows.len());
     let mut entries: Vec<Entry> = Vec::with_capacity(roster.rows.len() + books.persons.len());
     let entry = |category, row| Entry {
@@ -286,7 +291,7 @@ pub fn compare(roster: &Roster, books: &Books) -> Comparison {
             match p.status {
                 PersonStatus::Active => {
                     matched[i] = true;
-                    let diffs = differences(row, p, &units);
+                    let diffs = differences(row, p, &units, &mut seen);
                     e.category = diffs.first().copied().unwrap_or(Category::Match);
                     e.also = diffs.into_iter().skip(1).collect();
                 }
@@ -347,7 +352,7 @@ pub fn compare(roster: &Roster, books: &Books) -> Comparison {
             matched[i] = true;
             e.person = Some(i);
             if e.category != Category::InvalidId {
-                let diffs = differences(row, &books.persons[i], &units);
+                let diffs = differences(row, &books.persons[i], &units, &mut seen);
                 e.category = diffs.first().copied().unwrap_or(Category::Match);
                 e.also = diffs.into_iter().skip(1).collect();
             }
@@ -381,21 +386,39 @@ pub fn compare(roster: &Roster, books: &Books) -> Comparison {
     }
 }
 
+/// What a roster writes again and again (a few hundred unit names, a handful of
+/// staffing types over 200,000 rows), read once per distinct cell.
+#[derive(Default)]
+struct Seen<'r, 'u> {
+    units: HashMap<&'r str, &'u [OrgId]>,
+    staffing: HashMap<&'r str, RosterStaffing>,
+}
+
 /// The fields of a matched pair that differ, in [`Category`]'s order.
-fn differences(row: &RosterRow, p: &Person, units: &UnitNames) -> Vec<Category> {
+fn differences<'r, 'u>(
+    row: &'r RosterRow,
+    p: &Person,
+    units: &'u UnitNames,
+    seen: &mut Seen<'r, 'u>,
+) -> Vec<Category> {
     let mut out = Vec::new();
-    if normalize_name(&row.name) != normalize_name(&p.name) {
+    if !name_chars(&row.name).eq(name_chars(&p.name)) {
         out.push(Category::NameDiffers);
     }
-    if let Some(u) = row.unit.as_deref().filter(|u| !u.trim().is_empty())
-        && !units.fits(p.org_id, u)
-    {
-        out.push(Category::UnitDiffers);
+    if let Some(u) = row.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        let ids = *seen.units.entry(u).or_insert_with(|| units.lookup(u));
+        if !units.fits_in(p.org_id, ids) {
+            out.push(Category::UnitDiffers);
+        }
     }
-    if let Some(s) = row.staffing.as_deref()
-        && RosterStaffing::parse(s).differs(p.staffing_type)
-    {
-        out.push(Category::StaffingDiffers);
+    if let Some(s) = row.staffing.as_deref() {
+        let parsed = *seen
+            .staffing
+            .entry(s)
+            .or_insert_with(|| RosterStaffing::parse(s));
+        if parsed.differs(p.staffing_type) {
+            out.push(Category::StaffingDiffers);
+        }
     }
     out
 }

@@ -45,6 +45,11 @@ const HEADER_SEARCH_ROWS: usize = 10;
 /// Reads a roster from the bytes of its file. `maps` are the `--map` pairs (header as
 /// written → field); they win over the usual names.
 pub fn read_roster(bytes: &[u8], maps: &[(String, Field)]) -> Result<Roster> {
+    if bytes.starts_with(b"PK\x03\x04")
+        && let Some(roster) = xlsx_roster(bytes, maps)
+    {
+        return Ok(roster);
+    }
     let (format, table) = read_table(bytes)?;
     recognise(format, table, maps)
 }
@@ -84,7 +89,7 @@ pub const MAX_CELL_BYTES: usize = 32 * 1024;
 
 /// The first sheet that has any cell, as rows of text.
 fn spreadsheet(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
-    use calamine::{Data, Reader};
+    use calamine::Reader;
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| Error::Spreadsheet(e.to_string()))?;
     let count = book.sheet_names().len();
@@ -96,26 +101,213 @@ fn spreadsheet(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
         if range.is_empty() {
             continue;
         }
-        let text = |d: &Data| match d {
-            Data::Empty => String::new(),
-            Data::String(s) => s.trim().to_string(),
-            // A code typed into a cell Excel took for a number: whole floats without
-            // their `.0`. (An 18-digit ID number stored as a number has already lost its
-            // last digits; it then fails its check and is reported as invalid.)
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
-            other => other.to_string().trim().to_string(),
-        };
-        return Ok(range.rows().map(|r| r.iter().map(text).collect()).collect());
+        return Ok(range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect());
     }
     Err(Error::Empty)
 }
 
+/// A spreadsheet cell as text, trimmed.
+fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        // A code typed into a cell Excel took for a number: whole floats without
+        // their `.0`. (An 18-digit ID number stored as a number has already lost its
+        // last digits; it then fails its check and is reported as invalid.)
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
+        other => other.to_string().trim().to_string(),
+    }
+}
+
+/// The same for a cell borrowed from the workbook's shared strings: its trimmed text,
+/// borrowed when it is a string.
+fn ref_text<'a>(d: &'a calamine::DataRef<'_>) -> std::borrow::Cow<'a, str> {
+    use calamine::DataRef;
+    use std::borrow::Cow;
+    match d {
+        DataRef::Empty => Cow::Borrowed(""),
+        DataRef::String(s) => Cow::Borrowed(s.trim()),
+        DataRef::SharedString(s) => Cow::Borrowed(s.trim()),
+        other => Cow::Owned(cell_text(&calamine::Data::from(other.clone()))),
+    }
+}
+
+/// A roster from an XLSX file, read as a stream of cells (calamine's cell reader over
+/// the sheet's XML, strings borrowed from the shared strings): the rows above and at
+/// the header are held whole to find it, then only the columns that map to a field are
+/// kept. The same outcome as [`read_table`] then [`recognise`] (line numbers counted
+/// from the first row with a cell, like a range), at a fraction of the copies. `None`
+/// whenever the general path should decide instead (not an XLSX calamine opens, a sheet
+/// it cannot read, no header among the first rows, a cell too long, no rows): that path
+/// reads the file again and says what is wrong.
+fn xlsx_roster(bytes: &[u8], maps: &[(String, Field)]) -> Option<Roster> {
+    use calamine::{DataRef, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).ok()?;
+    let names = book.sheet_names();
+    for name in names {
+        let mut cells = book.worksheet_cells_reader(&name).ok()?;
+        // The rows above and at the header, as cells: (row, column, text).
+        let mut head: Vec<(u32, u32, String)> = Vec::new();
+        let mut first_row: Option<u32> = None;
+        // Once the header is known: the columns kept (absolute) and the rows.
+        let mut header: Option<(Header, Vec<(u32, Field)>)> = None;
+        let mut rows: Vec<RosterRow> = Vec::new();
+        // The data row being read: its row, whether it has content, its fields.
+        let mut current: Option<(u32, bool, [Option<String>; 4])> = None;
+        let flush = |current: &mut Option<(u32, bool, [Option<String>; 4])>,
+                     rows: &mut Vec<RosterRow>,
+                     first: u32,
+                     kept: &[(u32, Field)]| {
+            if let Some((row, filled, mut fields)) = current.take()
+                && filled
+            {
+                let has = |f: Field| kept.iter().any(|(_, g)| *g == f);
+                let mut take = |f: Field| fields[f as usize].take().unwrap_or_default();
+                let (name, id_number) = (take(Field::Name), take(Field::IdNumber));
+                let unit = take(Field::Unit);
+                let staffing = take(Field::StaffingType);
+                rows.push(RosterRow {
+                    line: (row - first) as usize + 1,
+                    name,
+                    id_number,
+                    unit: has(Field::Unit).then_some(unit),
+                    staffing: has(Field::StaffingType).then_some(staffing),
+                });
+            }
+        };
+        loop {
+            let cell = cells.next_cell().ok()?;
+            let Some(cell) = cell else { break };
+            let (row, col) = cell.get_position();
+            let value = cell.get_value();
+            if matches!(value, DataRef::Empty) {
+                continue;
+            }
+            let first = *first_row.get_or_insert(row);
+            if row < first {
+                return None;
+            }
+            let text = ref_text(value);
+            if text.len() > MAX_CELL_BYTES {
+                return None;
+            }
+            if header.is_none() {
+                if row < first + HEADER_SEARCH_ROWS as u32 {
+                    head.push((row, col, text.into_owned()));
+                    continue;
+                }
+                header = Some(head_header(&head, first, maps)?);
+                let (h, kept) = header.as_ref()?;
+                // Rows of the head under the header are data rows already.
+                head_rows(&head, first, h.at, kept, &mut rows);
+            }
+            let (_, kept) = header.as_ref()?;
+            match &current {
+                Some((r, _, _)) if *r == row => {}
+                Some((r, _, _)) if *r > row => return None,
+                _ => {
+                    flush(&mut current, &mut rows, first, kept);
+                    current = Some((row, false, Default::default()));
+                }
+            }
+            let (_, filled, fields) = current.as_mut()?;
+            *filled |= !text.is_empty();
+            if let Some((_, f)) = kept.iter().find(|(k, _)| *k == col) {
+                fields[*f as usize] = Some(text.into_owned());
+            }
+        }
+        let Some(first) = first_row else {
+            // A sheet without any cell: the next one.
+            continue;
+        };
+        let (h, kept) = match header {
+            Some(h) => h,
+            None => {
+                // The whole sheet fitted in the first rows.
+                let (h, kept) = head_header(&head, first, maps)?;
+                head_rows(&head, first, h.at, &kept, &mut rows);
+                (h, kept)
+            }
+        };
+        flush(&mut current, &mut rows, first, &kept);
+        if rows.is_empty() {
+            return None;
+        }
+        return Some(Roster {
+            format: "XLSX".to_string(),
+            headers: h.headers,
+            columns: h.columns,
+            unused: h.unused,
+            rows,
+        });
+    }
+    None
+}
+
+/// The rows of the head under the header, as roster rows (those with content).
+fn head_rows(
+    head: &[(u32, u32, String)],
+    first: u32,
+    at: usize,
+    kept: &[(u32, Field)],
+    rows: &mut Vec<RosterRow>,
+) {
+    let has = |f: Field| kept.iter().any(|(_, g)| *g == f);
+    for r in (first + at as u32 + 1)..(first + HEADER_SEARCH_ROWS as u32) {
+        let cells: Vec<&(u32, u32, String)> = head.iter().filter(|(hr, _, _)| *hr == r).collect();
+        if !cells.iter().any(|(_, _, t)| !t.is_empty()) {
+            continue;
+        }
+        let field = |f: Field| -> String {
+            kept.iter()
+                .find(|(_, g)| *g == f)
+                .and_then(|(k, _)| cells.iter().find(|(_, c, _)| c == k))
+                .map(|(_, _, t)| t.clone())
+                .unwrap_or_default()
+        };
+        rows.push(RosterRow {
+            line: (r - first) as usize + 1,
+            name: field(Field::Name),
+            id_number: field(Field::IdNumber),
+            unit: has(Field::Unit).then(|| field(Field::Unit)),
+            staffing: has(Field::StaffingType).then(|| field(Field::StaffingType)),
+        });
+    }
+}
+
+/// The header found among a sheet's first rows held as cells, and the absolute columns
+/// that hold a field. `None` when no row there names the required fields (the general
+/// path then says what is missing).
+fn head_header(
+    head: &[(u32, u32, String)],
+    first: u32,
+    maps: &[(String, Field)],
+) -> Option<(Header, Vec<(u32, Field)>)> {
+    let left = head.iter().map(|(_, c, _)| *c).min()?;
+    let right = head.iter().map(|(_, c, _)| *c).max()?;
+    let mut table = vec![vec![String::new(); (right - left + 1) as usize]; HEADER_SEARCH_ROWS];
+    for (r, c, t) in head {
+        table[(r - first) as usize][(c - left) as usize] = t.clone();
+    }
+    let h = find_header(&table, maps).ok()?;
+    let kept = h
+        .columns
+        .iter()
+        .map(|(f, i)| (*i as u32 + left, *f))
+        .collect();
+    Some((h, kept))
+}
+
 /// The text of a CSV file and the name of its encoding.
-fn decode_text(bytes: &[u8]) -> Result<(&'static str, String)> {
+fn decode_text(bytes: &[u8]) -> Result<(&'static str, std::borrow::Cow<'_, str>)> {
     use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest)
-            .map(|s| ("UTF-8 BOM", s.to_string()))
+            .map(|s| ("UTF-8 BOM", s.into()))
             .map_err(|_| Error::NotASpreadsheet);
     }
     for (bom, enc, name) in [
@@ -125,7 +317,7 @@ fn decode_text(bytes: &[u8]) -> Result<(&'static str, String)> {
         if let Some(rest) = bytes.strip_prefix(bom) {
             return enc
                 .decode_without_bom_handling_and_without_replacement(rest)
-                .map(|s| (name, s.into_owned()))
+                .map(|s| (name, s))
                 .ok_or(Error::NotASpreadsheet);
         }
     }
@@ -135,7 +327,7 @@ fn decode_text(bytes: &[u8]) -> Result<(&'static str, String)> {
         return Err(Error::NotASpreadsheet);
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(("UTF-8", s.to_string()));
+        return Ok(("UTF-8", s.into()));
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     // The start of a roster is as Chinese as the rest: 64 KiB tell the encoding (the
@@ -150,7 +342,7 @@ fn decode_text(bytes: &[u8]) -> Result<(&'static str, String)> {
     if guess == encoding_rs::GBK || guess == GB18030 {
         return GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
-            .map(|s| ("GBK", s.into_owned()))
+            .map(|s| ("GBK", s))
             .ok_or(Error::NotASpreadsheet);
     }
     Err(Error::Encoding(guess.name()))
@@ -179,12 +371,22 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<String>>> {
     Ok(rows)
 }
 
-/// Finds the header row, recognises its columns and takes the rows under it.
-fn recognise(format: String, table: Vec<Vec<String>>, maps: &[(String, Field)]) -> Result<Roster> {
-    let filled = |r: &Vec<String>| r.iter().any(|c| !c.is_empty());
-    if !table.iter().any(filled) {
-        return Err(Error::Empty);
-    }
+/// The header row of a table and what its columns hold.
+struct Header {
+    /// Its index among the table's rows.
+    at: usize,
+    headers: Vec<String>,
+    columns: Vec<(Field, usize)>,
+    unused: Vec<String>,
+}
+
+/// Whether a row has any content.
+fn filled(r: &[String]) -> bool {
+    r.iter().any(|c| !c.is_empty())
+}
+
+/// Finds the header among a table's first rows and recognises its columns.
+fn find_header(table: &[Vec<String>], maps: &[(String, Field)]) -> Result<Header> {
     let field_of = |h: &str| -> Option<Field> {
         let key = header_key(h);
         maps.iter()
@@ -239,23 +441,45 @@ fn recognise(format: String, table: Vec<Vec<String>>, maps: &[(String, Field)]) 
     {
         return Err(Error::MissingColumn { field, found });
     }
+    Ok(Header {
+        at,
+        headers,
+        columns,
+        unused,
+    })
+}
+
+/// Finds the header row, recognises its columns and takes the rows under it.
+fn recognise(format: String, table: Vec<Vec<String>>, maps: &[(String, Field)]) -> Result<Roster> {
+    if !table.iter().any(|r| filled(r)) {
+        return Err(Error::Empty);
+    }
+    let Header {
+        at,
+        headers,
+        columns,
+        unused,
+    } = find_header(&table, maps)?;
     let col = |f: Field| columns.iter().find(|(g, _)| *g == f).map(|(_, i)| *i);
     let (name, id) = (col(Field::Name), col(Field::IdNumber));
     let (unit, staffing) = (col(Field::Unit), col(Field::StaffingType));
-    let cell = |r: &[String], i: Option<usize>| -> String {
-        i.and_then(|i| r.get(i)).cloned().unwrap_or_default()
+    // The cells are moved out of the table as each row is taken: never two copies.
+    let cell = |r: &mut [String], i: Option<usize>| -> String {
+        i.and_then(|i| r.get_mut(i))
+            .map(std::mem::take)
+            .unwrap_or_default()
     };
     let rows: Vec<RosterRow> = table
-        .iter()
+        .into_iter()
         .enumerate()
         .skip(at + 1)
         .filter(|(_, r)| filled(r))
-        .map(|(i, r)| RosterRow {
+        .map(|(i, mut r)| RosterRow {
             line: i + 1,
-            name: cell(r, name),
-            id_number: cell(r, id),
-            unit: unit.map(|u| cell(r, Some(u))),
-            staffing: staffing.map(|s| cell(r, Some(s))),
+            name: cell(&mut r, name),
+            id_number: cell(&mut r, id),
+            unit: unit.map(|u| cell(&mut r, Some(u))),
+            staffing: staffing.map(|s| cell(&mut r, Some(s))),
         })
         .collect();
     if rows.is_empty() {

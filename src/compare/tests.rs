@@ -70,3 +70,67 @@ fn a_map_names_a_column_that_is_not_there() {
     }
     assert!(parse_map("号码=工资").is_err());
 }
+
+/// The same rows written as XLSX (read as a stream of cells, only the mapped columns
+/// kept) and as CSV (read whole): the same roster, for a sheet that ends within the
+/// rows searched for the header and for one that runs past them.
+#[test]
+fn an_xlsx_roster_read_as_a_stream_is_the_roster_read_whole() {
+    for extra in [0usize, 25] {
+        let mut rows: Vec<Vec<String>> = vec![
+            vec!["2026年工资统发名单".into()],
+            ["序号", "姓名", "身份证号", "备注", "工作单位"]
+                .map(String::from)
+                .to_vec(),
+            ["1", " 张伟 ", "11010519491231002X", "", "县教育局"]
+                .map(String::from)
+                .to_vec(),
+            // A blank row (a space): counted in line numbers, not a roster row.
+            vec![" ".into()],
+            ["", "", "", "只有备注", ""].map(String::from).to_vec(),
+        ];
+        for i in 0..extra {
+            rows.push(vec![
+                format!("{}", i + 2),
+                format!("人员{i}"),
+                format!("1101051949123100{i:02}"),
+                String::new(),
+                if i % 2 == 0 {
+                    "县财政局".into()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let mut csv = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                match cell.parse::<f64>() {
+                    // Numbers as Excel stores them (序号, and an ID typed as a number).
+                    Ok(n) if !cell.is_empty() && cell.len() < 15 => {
+                        ws.write_number(r as u32, c as u16, n).unwrap()
+                    }
+                    _ if cell.is_empty() => ws,
+                    _ if cell.trim().is_empty() => {
+                        ws.write_string(r as u32, c as u16, cell).unwrap()
+                    }
+                    _ => ws.write_string(r as u32, c as u16, cell).unwrap(),
+                };
+            }
+            csv.push_str(&row.join(","));
+            csv.push('\n');
+        }
+        let xlsx = wb.save_to_buffer().unwrap();
+        let streamed = read_roster(&xlsx, &[]).unwrap();
+        let whole = read_roster(csv.as_bytes(), &[]).unwrap();
+        assert_eq!(streamed.format, "XLSX");
+        assert_eq!(streamed.rows, whole.rows, "{extra} extra rows");
+        assert_eq!(streamed.rows.len(), 2 + extra);
+        assert_eq!(streamed.columns, whole.columns);
+        assert_eq!(streamed.unused, whole.unused);
+        assert_eq!(streamed.rows[1].name, "");
+        assert_eq!(streamed.rows[1].line, 5);
+    }
+}
