@@ -163,7 +163,15 @@ fn the_wire_decoders_never_panic_on_random_or_mutated_bytes() {
     run("wire::from_columns (random columns)", 2000, |r, n| {
         r.run(&columns, |(names, columns)| {
             n.fetch_add(1, Ordering::Relaxed);
-            let c = Columns { names, columns };
+            let c = Columns {
+                codecs: names
+                    .iter()
+                    .map(|n| if n == "id" { "d" } else { "" }.to_string())
+                    .collect(),
+                names,
+                columns,
+                ..Default::default()
+            };
             let _ = wire::from_columns::<Person>(&c);
             let _ = wire::from_columns::<Org>(&c);
             let _ = wire::from_columns::<Approval>(&c);
