@@ -116,6 +116,18 @@ fn main() {
         return;
     }
 
+    // The peer: the same rows as plain JSON, `zstd -19`.
+    let z19 = wire::compress(&plain, 19);
+    let one19 = wire::compress(&columnar, 19);
+    println!(
+        "plain JSON → zstd -19 {} ({:.1} B/person); columnar → zstd -19 {} ({:.1} B/person, {:.2}× the peer)",
+        kb(z19.len() as u64),
+        z19.len() as f64 / persons as f64,
+        kb(one19.len() as u64),
+        one19.len() as f64 / persons as f64,
+        one19.len() as f64 / z19.len() as f64
+    );
+
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("server.db");
     let t = Instant::now();

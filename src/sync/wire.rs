@@ -46,7 +46,8 @@ pub type Result<T> = std::result::Result<T, WireError>;
 ///   digits); a value that would read as such, or starts with `~`, gets a `~` in front;
 /// - `t`: a date (`YYYY-MM-DD`) as its day number from 2000-01-01;
 /// - `d`: an integer as its difference from the previous integer of the column;
-/// - `k`: an index into the column's dictionary (`dicts`), most frequent value first.
+/// - `k`: an index into the column's dictionary (`dicts`), most frequent value first
+///   (values as frequent in the order first seen), possibly followed by `d`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Columns {
     pub names: Vec<String>,
@@ -161,6 +162,12 @@ fn code_column(name: &str, col: &mut [Value]) -> (String, Vec<Value>) {
         dict[i] = std::mem::replace(v, Value::from(i));
     }
     codec.push('k');
+    // Values first seen one after another get consecutive indices: their
+    // differences are small.
+    if delta_pays(col) {
+        delta_encode(col);
+        codec.push('d');
+    }
     (codec, dict)
 }
 
@@ -403,7 +410,7 @@ pub fn version_of(json: &[u8]) -> Result<Option<u64>> {
 }
 
 /// zstd level for data at rest and the first sync: slow to write once, small forever.
-pub const ZSTD_LEVEL: i32 = 15;
+pub const ZSTD_LEVEL: i32 = 19;
 
 pub fn compress(bytes: &[u8], level: i32) -> Vec<u8> {
     zstd::bulk::compress(bytes, level).unwrap_or_default()

@@ -464,7 +464,19 @@ impl Shown {
                     .sum();
                 let saving = before.saturating_sub(after);
                 let shift = if up { k as i32 } else { -(k as i32) };
-                if saving >= MIN_SCROLL_GAIN && best.is_none_or(|b| saving > b.0) {
+                // Rows the scroll brings exactly as wanted, which a redraw would have
+                // had to write: two rows that merely resemble each other (a cursor
+                // moving down a row) do not make a scroll.
+                let whole = (top..=bot)
+                    .filter(|&y| {
+                        let src = if up { y + k } else { y.wrapping_sub(k) };
+                        plain[y] > 0 && (top..=bot).contains(&src) && next[y] == cur[src]
+                    })
+                    .count();
+                if whole * 2 >= bot - top + 1 - k
+                    && saving >= MIN_SCROLL_GAIN
+                    && best.is_none_or(|b| saving > b.0)
+                {
                     best = Some((saving, top, bot, shift));
                 }
             }
