@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Roster comparison (比对) on the generated city: the whole `bianzhi compare` process,
 # wall time and peak memory (GNU time), for
-#   - a GBK CSV roster of 100,000 rows with differences (benches/compare_roster.py),
-#   - the same as UTF-8 with --json and with --out DIFF.xlsx,
-#   - an XLSX roster of every person of the city (`export persons --reveal-id`).
+#   - a GBK CSV roster of ROWS rows (200,000 by default) with differences
+#     (benches/compare_roster.py),
+#   - the same as UTF-8 with --json and with --out DIFF.xlsx (constant-memory workbook),
+#   - an XLSX roster of every person of the city (`export persons --reveal-id`),
+# and, in the same run, the peer: reading the same files in Python with pandas
+# (`read_csv`, `read_excel`) and openpyxl (read-only mode), when they are installed
+# (`pip install pandas openpyxl`).
 #
 #   cargo build --release && benches/compare.sh [path/to/bianzhi]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-${CARGO_TARGET_DIR:-target}/release/bianzhi}
-ROWS=${ROWS:-100000}
+ROWS=${ROWS:-200000}
 work=$(mktemp -d /tmp/bianzhi-compare.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export BIANZHI_CONFIG=$work/config.toml BIANZHI_LOG_DIR=$work/log
@@ -35,3 +39,19 @@ run "UTF-8 CSV $ROWS rows, --out xlsx" "$work/roster-utf8.csv" --out "$work/diff
 for i in 1 2; do
     run "XLSX all persons, table" "$work/roster.xlsx"
 done
+peer() {
+    local label=$1; shift
+    /usr/bin/time -f "$label: %e s wall, %M KB peak" python3 -c "$@" 2>&1 >/dev/null | tail -n1
+}
+if python3 -c "import pandas, openpyxl" 2>/dev/null; then
+    peer "peer: pandas.read_csv GBK CSV $ROWS rows" \
+        "import pandas as pd; print(len(pd.read_csv('$work/roster-gbk.csv', encoding='gb18030', dtype=str)))"
+    peer "peer: pandas.read_csv UTF-8 CSV $ROWS rows" \
+        "import pandas as pd; print(len(pd.read_csv('$work/roster-utf8.csv', dtype=str)))"
+    peer "peer: openpyxl read-only, XLSX all persons" \
+        "import openpyxl; ws = openpyxl.load_workbook('$work/roster.xlsx', read_only=True).active; print(sum(1 for _ in ws.iter_rows(values_only=True)))"
+    peer "peer: pandas.read_excel (openpyxl), XLSX all persons" \
+        "import pandas as pd; print(len(pd.read_excel('$work/roster.xlsx', dtype=str)))"
+else
+    echo "peer: pandas/openpyxl not installed (pip install pandas openpyxl)"
+fi

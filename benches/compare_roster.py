@@ -9,6 +9,9 @@ every character GBK has), with
 a known share of differences: every 50th row a changed name, every 70th another unit,
 every 90th another staffing type, every 200th an ID number with a wrong check
 character, every 300th a repeated row, and 1 in 100 rows an ID number nobody holds.
+When the cache has fewer persons on the books than ROWS (a city has about 180,000),
+the roster is filled up to ROWS with persons nobody on the books is (名单有、在册无: the
+吃空饷 case), so a 200,000-row roster can be compared with a city.
 Deterministic: the same cache gives the same file.
 """
 import csv
@@ -53,6 +56,11 @@ def main():
         table.append([name, idn, unit, staffing])
         if i % 300 == 6:
             table.append([name, idn, unit, staffing])
+    extra = 0
+    while len(table) < rows:
+        first17 = "990299" + "1985%02d%02d" % (extra % 12 + 1, extra % 28 + 1) + "%03d" % (extra % 1000)
+        table.append(["名单外%d" % extra, first17 + check_char(first17), units[unit_ids[extra % len(unit_ids)]], "事业编制"])
+        extra += 1
     with open(out, "w", encoding=encoding, newline="") as f:
         w = csv.writer(f)
         w.writerow(["姓名", "公民身份号码", "工作单位", "人员类别"])

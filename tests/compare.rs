@@ -696,3 +696,128 @@ fn chinese_left(text: &str, plan: &Plan, d: &Dataset) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// `testdata/roster.xls`: a binary Excel 97-2003 workbook (BIFF8) written by xlwt
+/// (`testdata/make_roster_xls.py` says how), a title row above renamed columns; its
+/// numbers belong to no generated person, so each row's category is known.
+#[test]
+fn an_xls_roster_is_read_and_every_row_in_its_category() {
+    let c = Cache::imported();
+    let xls = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/roster.xls");
+    let v = c.json(&["compare", xls.to_str().unwrap(), "--json"]);
+    assert_eq!(v["format"], "XLS");
+    let by_row: HashMap<u64, &str> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| Some((e["row"].as_u64()?, e["category_key"].as_str()?)))
+        .collect();
+    // Row 1 is the title, row 2 the header.
+    let want = [
+        (3, "not_on_books"),
+        (4, "not_on_books"),
+        (5, "not_on_books"),
+        (6, "not_on_books"),
+        (7, "not_on_books"),
+        (8, "invalid_id"),
+        (9, "duplicate"),
+    ];
+    assert_eq!(by_row.len(), want.len(), "{by_row:?}");
+    for (row, cat) in want {
+        assert_eq!(by_row[&row], cat, "row {row}");
+    }
+    let count = |k: &str| {
+        v["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["category_key"] == k)
+            .unwrap()["count"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(count("not_on_books"), 5);
+    assert_eq!(
+        count("not_on_roster"),
+        v["persons_in_scope"].as_u64().unwrap()
+    );
+    // The 15-digit number was read as its 18-digit form, lower-case x as X.
+    let text = v.to_string();
+    assert!(!text.contains("110101310505905"), "masked and converted");
+}
+
+/// A cell of 10 MB (a stray quote, or not a roster at all): said with where it is, and
+/// no workbook written.
+#[test]
+fn a_ten_megabyte_cell_is_named_and_nothing_is_written() {
+    let c = Cache::imported();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("huge.csv");
+    let mut text = String::from("姓名,身份证号\n张三,110101199003070011\n");
+    text.push_str(&"甲".repeat(10 * 1024 * 1024 / 3));
+    text.push_str(",110101199003070011\n");
+    std::fs::write(&f, text).unwrap();
+    let out = dir.path().join("diff.xlsx");
+    let args = [
+        "compare",
+        f.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let err = c.fails(&args);
+    assert!(err.contains("第 3 行第 1 列的单元格长达"), "{err}");
+    let mut en = vec!["--lang", "en"];
+    en.extend_from_slice(&args);
+    let err = c.fails(&en);
+    assert!(err.contains("row 3, column 1 holds"), "{err}");
+    assert!(!out.exists());
+}
+
+/// Every comparison is in the audit log: the file, the rows and the counts, never a
+/// name or an ID number (it reads personal data).
+#[test]
+fn every_comparison_is_audited_without_personal_data() {
+    let (c, plan, dir) = setup();
+    let f = path(&dir, "r.csv");
+    let layout: Layout = &[
+        ("姓名", Some(0)),
+        ("身份证号", Some(1)),
+        ("单位", Some(2)),
+        ("编制类型", Some(3)),
+    ];
+    std::fs::write(&f, csv_text(&table(&plan, layout))).unwrap();
+    let audited = |c: &Cache| -> Vec<(String, Option<i64>)> {
+        let store = bianzhi::store::Store::open(&c.path).unwrap();
+        let mut st = store
+            .conn()
+            .prepare("SELECT detail, rows FROM audit WHERE action = 'compare' ORDER BY rowid")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    assert!(audited(&c).is_empty());
+    bianzhi(&c.path, &["compare", f.to_str().unwrap()]);
+    bianzhi(&c.path, &["compare", f.to_str().unwrap(), "--json"]);
+    let rows = audited(&c);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    for (detail, n) in &rows {
+        assert!(detail.contains("r.csv"), "{detail}");
+        assert_eq!(*n, Some(plan.rows.len() as i64));
+        for r in &plan.rows {
+            for cell in &r.cells[..2] {
+                let cell = cell.trim();
+                assert!(
+                    cell.is_empty() || !detail.contains(cell),
+                    "{cell}: {detail}"
+                );
+            }
+        }
+    }
+    // A roster that cannot be read reads no one: nothing is recorded.
+    let bad = path(&dir, "bad.csv");
+    std::fs::write(&bad, "姓名\n张三\n").unwrap();
+    c.fails(&["compare", bad.to_str().unwrap()]);
+    assert_eq!(audited(&c).len(), 2);
+}

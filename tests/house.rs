@@ -33,7 +33,8 @@ fn allowed(from: &str) -> &'static [&'static str] {
         // Roster comparison reads files and matches them; unit short forms from search.
         "compare" => &["search"],
         "server" => &["store", "sync"],
-        "tui" => &["store", "sync", "search", "report", "config"],
+        // The comparison screen runs the roster comparison.
+        "tui" => &["store", "sync", "search", "report", "config", "compare"],
         // The edge: subcommands start the interface, the server and the generator.
         "cli" => &[
             "store", "sync", "search", "report", "config", "tui", "server", "generate", "compare",

@@ -3,8 +3,10 @@
 mod tmux;
 mod util;
 
+mod bulk;
 mod cli;
 mod compare;
+mod compare_screen;
 mod derived;
 mod derived19;
 mod durability;

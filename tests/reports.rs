@@ -151,6 +151,7 @@ fn every_report_has_one_json_shape_and_totals_that_sum_its_rows() {
             [
                 "as_of",
                 "columns",
+                "from",
                 "jurisdiction",
                 "rows",
                 "title",
@@ -348,7 +349,7 @@ fn the_other_reports_totals_match_recounts() {
     // 人员变动表 over a period: entries and exits dated in it.
     let (from, to) = ("2023-01-01", "2026-06-30");
     let r = report(&c, &["changes", "--from", from, "--to", to]);
-    assert_eq!(r["as_of"], to);
+    assert_eq!((&r["from"], &r["as_of"]), (&from.into(), &to.into()));
     assert_eq!(
         total(&r, "增员（进入形式）/小计"),
         one(

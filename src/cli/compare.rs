@@ -13,7 +13,7 @@ use crate::compare::{self, Books, Category, Comparison, Entry, Error, Field, Ros
 use crate::model::idcard::IdProblem;
 use crate::model::{Lang, Org, OrgId, Person, PersonStatus, StaffingType, mask_id};
 use crate::report::{self, Table};
-use crate::store::{queries, rows};
+use crate::store::queries;
 use anyhow::{Context as _, Result};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -39,7 +39,7 @@ pub struct CompareArgs {
 }
 
 /// The operator's words for a roster that cannot be read.
-fn say(e: &Error, lang: Lang) -> String {
+pub fn say(e: &Error, lang: Lang) -> String {
     let fields = |f: &[String]| f.join(W::NameSep.get(lang));
     match e {
         Error::Empty => W::CmpEEmpty.get(lang).into(),
@@ -47,6 +47,11 @@ fn say(e: &Error, lang: Lang) -> String {
         Error::Encoding(name) => W::CmpEEncoding.fill(lang, &[name]),
         Error::Spreadsheet(why) => W::CmpESpreadsheet.fill(lang, &[why]),
         Error::Csv(why) => W::CmpECsv.fill(lang, &[why]),
+        Error::CellTooLong {
+            line,
+            column,
+            chars,
+        } => W::CmpETooLong.fill(lang, &[line, column, chars]),
         Error::MissingColumn { field, found } => {
             W::CmpEMissing.fill(lang, &[&field.label(lang), &fields(found)])
         }
@@ -75,22 +80,8 @@ pub fn compare(ctx: &Ctx, a: CompareArgs) -> Result<()> {
     let read = started.elapsed();
     let store = ctx.store()?;
     let conn = store.conn();
-    let orgs: Vec<Org> = {
-        let mut st = conn.prepare(&format!(
-            "SELECT {} FROM orgs ORDER BY id",
-            rows::ORG_COLUMNS
-        ))?;
-        st.query_map([], rows::read_org)?
-            .collect::<rusqlite::Result<_>>()?
-    };
-    let persons: Vec<Person> = {
-        let mut st = conn.prepare(&format!(
-            "SELECT {} FROM persons ORDER BY id",
-            rows::PERSON_COLUMNS
-        ))?;
-        st.query_map([], rows::read_person)?
-            .collect::<rusqlite::Result<_>>()?
-    };
+    // The books as the server sent them: a fix still waiting is not yet on the books.
+    let (orgs, persons, _waiting) = crate::store::pending::books_as_synced(conn)?;
     let (scope_name, scope): (String, HashSet<OrgId>) = match &a.org {
         Some(o) => {
             let org = resolve_org(&store, o, lang)?;
@@ -128,11 +119,20 @@ pub fn compare(ctx: &Ctx, a: CompareArgs) -> Result<()> {
         Some(roster.rows.len() as i64),
     )?;
     if let Some(out) = &a.out {
-        let tables = view.workbook(&result);
-        report::write_xlsx_book(&tables, out)
-            .with_context(|| ctx.f(W::CmpWriting, &[&out.display()]))?;
+        // A sheet at a time, each table dropped once written (constant memory).
+        let sheets = (|| -> std::result::Result<usize, report::ExportError> {
+            let mut book = report::XlsxBook::new(out)?;
+            let mut sheets = 0;
+            view.workbook(&result, |t| {
+                sheets += 1;
+                book.add(&t)
+            })?;
+            book.save()?;
+            Ok(sheets)
+        })()
+        .with_context(|| ctx.f(W::CmpWriting, &[&out.display()]))?;
         if !a.json {
-            outln!("{}", ctx.f(W::CmpWritten, &[&out.display(), &tables.len()]))?;
+            outln!("{}", ctx.f(W::CmpWritten, &[&out.display(), &sheets]))?;
         }
     }
     if a.json {
@@ -414,8 +414,13 @@ impl View<'_> {
         Ok(())
     }
 
-    /// A summary sheet, then one sheet per category (ID numbers masked).
-    fn workbook(&self, c: &Comparison) -> Vec<Table> {
+    /// A summary sheet, then one sheet per category (ID numbers masked), each handed to
+    /// `sheet` as it is made.
+    fn workbook<E>(
+        &self,
+        c: &Comparison,
+        mut sheet: impl FnMut(Table) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
         let lang = self.lang;
         let mut summary: Vec<Vec<String>> = c
             .counts()
@@ -426,11 +431,11 @@ impl View<'_> {
             self.w(W::CmpRateCol).to_string(),
             format!("{:.1}%", c.match_rate() * 100.0),
         ]);
-        let mut tables = vec![Table {
+        sheet(Table {
             title: self.w(W::CmpSummary).to_string(),
             header: vec![self.w(W::CmpCategory).into(), self.w(W::CmpCount).into()],
             rows: summary,
-        }];
+        })?;
         let header: Vec<String> = [
             W::CmpRow,
             W::CmpName,
@@ -468,13 +473,13 @@ impl View<'_> {
                     ]
                 })
                 .collect();
-            tables.push(Table {
+            sheet(Table {
                 title: cat.label(lang).to_string(),
                 header: header.clone(),
                 rows,
-            });
+            })?;
         }
-        tables
+        Ok(())
     }
 }
 

@@ -79,6 +79,12 @@ pub enum PersonCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the bulk-entry template (XLSX): a column per field, drop-down lists of the
+    /// allowed values, an example row.
+    Template(super::import::TemplateArgs),
+    /// 增员导入: new persons from a filled-in template (XLSX, XLS, CSV), every row
+    /// checked like `person add`; nothing queued unless every row passes.
+    Import(super::import::ImportArgs),
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -251,9 +257,12 @@ fn queue(ctx: &Ctx, store: &Store, intent: Intent, json: bool) -> Result<()> {
 
 /// A field's label in the operator's language (the server's label otherwise).
 pub fn person(ctx: &Ctx, command: PersonCommand) -> Result<()> {
-    if let PersonCommand::Fields { json } = command {
-        return fields(ctx, json);
-    }
+    let command = match command {
+        PersonCommand::Fields { json } => return fields(ctx, json),
+        PersonCommand::Template(a) => return super::import::template(ctx, a),
+        PersonCommand::Import(a) => return super::import::import(ctx, a),
+        other => other,
+    };
     let store = writable(ctx)?;
     let base = base(&store)?;
     let (edit, doc, json) = match command {
@@ -360,7 +369,9 @@ pub fn person(ctx: &Ctx, command: PersonCommand) -> Result<()> {
             let (target, _) = target(&store, ctx, &person)?;
             (Edit::PersonRestore { person: target }, doc, json)
         }
-        PersonCommand::Fields { .. } => unreachable!("answered above"),
+        PersonCommand::Fields { .. } | PersonCommand::Template(_) | PersonCommand::Import(_) => {
+            unreachable!("answered above")
+        }
     };
     queue(
         ctx,

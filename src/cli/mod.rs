@@ -5,6 +5,7 @@ pub mod data;
 pub mod errors;
 pub mod export;
 pub mod forecast;
+pub mod import;
 pub mod inbox;
 pub mod maintain;
 pub mod net;

@@ -8,7 +8,7 @@ mod matching;
 pub mod read;
 
 pub use matching::{Books, Comparison, Entry, RosterStaffing, compare, normalize_unit};
-pub use read::{Roster, RosterRow, read_roster};
+pub use read::{Roster, RosterRow, read_roster, read_table};
 
 use crate::model::Lang;
 
@@ -235,6 +235,14 @@ pub enum Error {
     Spreadsheet(String),
     #[error("读取 CSV 失败：{0}。请在 Excel 中打开后另存再试。")]
     Csv(String),
+    #[error(
+        "第 {line} 行第 {column} 列的单元格长达 {chars} 个字符，不是名单的内容。请确认选对了文件（CSV 中未配对的引号会吞下其后的全部内容）。"
+    )]
+    CellTooLong {
+        line: usize,
+        column: usize,
+        chars: usize,
+    },
     #[error("名单缺少“{}”列（表头为：{}）。请在表头写明，或用 --map 列名=字段 指定。", .field.zh(), .found.join("、"))]
     MissingColumn { field: Field, found: Vec<String> },
     #[error("--map 指定的列“{column}”不在名单的表头中（表头为：{}）。", .found.join("、"))]

@@ -45,6 +45,14 @@ const HEADER_SEARCH_ROWS: usize = 10;
 /// Reads a roster from the bytes of its file. `maps` are the `--map` pairs (header as
 /// written → field); they win over the usual names.
 pub fn read_roster(bytes: &[u8], maps: &[(String, Field)]) -> Result<Roster> {
+    let (format, table) = read_table(bytes)?;
+    recognise(format, table, maps)
+}
+
+/// Reads the cells of a spreadsheet's first sheet with any content, or of a CSV file, as
+/// rows of trimmed text, and what the file was read as (`XLSX`, `CSV GBK` …). The one
+/// reader of spreadsheets a clerk hands in (rosters, bulk entry).
+pub fn read_table(bytes: &[u8]) -> Result<(String, Vec<Vec<String>>)> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty);
     }
@@ -56,8 +64,23 @@ pub fn read_roster(bytes: &[u8], maps: &[(String, Field)]) -> Result<Roster> {
         let (encoding, text) = decode_text(bytes)?;
         (format!("CSV {encoding}"), csv_rows(&text)?)
     };
-    recognise(format, table, maps)
+    // A cell no roster or form holds: a file that is something else (a CSV with a stray
+    // quote swallowing the rest, a dump), said with where it is.
+    for (r, row) in table.iter().enumerate() {
+        if let Some(c) = row.iter().position(|c| c.len() > MAX_CELL_BYTES) {
+            return Err(Error::CellTooLong {
+                line: r + 1,
+                column: c + 1,
+                chars: row[c].chars().count(),
+            });
+        }
+    }
+    Ok((format, table))
 }
+
+/// The most a cell may hold (bytes of UTF-8): a unit's full name with its path is under
+/// a hundred characters; a remark rarely a thousand.
+pub const MAX_CELL_BYTES: usize = 32 * 1024;
 
 /// The first sheet that has any cell, as rows of text.
 fn spreadsheet(bytes: &[u8]) -> Result<Vec<Vec<String>>> {

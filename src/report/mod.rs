@@ -461,6 +461,17 @@ pub fn write_csv(t: &Table, path: &Path) -> std::result::Result<(), ExportError>
 /// one, and never a file of personal data others can read.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    write_private_with(path, |f| Ok(f.write_all(bytes)?)).map_err(|e| match e {
+        ExportError::Io(e) => e,
+        other => std::io::Error::other(other.to_string()),
+    })
+}
+
+/// As [`write_private`], the file's bytes written by `fill` into the temp file.
+fn write_private_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::result::Result<(), ExportError>,
+) -> std::result::Result<(), ExportError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -471,7 +482,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .prefix(".bianzhi-export-")
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    fill(tmp.as_file_mut())?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     // The rename itself reaches the disk with the directory.
@@ -514,14 +525,46 @@ pub fn write_xlsx(t: &Table, path: &Path) -> std::result::Result<(), ExportError
 /// A workbook of several tables, one sheet each (named by its title), as [`write_xlsx`]
 /// writes one.
 pub fn write_xlsx_book(tables: &[Table], path: &Path) -> std::result::Result<(), ExportError> {
-    use rust_xlsxwriter::Workbook;
-    let mut wb = Workbook::new();
+    let mut book = XlsxBook::new(path)?;
     for t in tables {
-        add_sheet(&mut wb, t)?;
+        book.add(t)?;
     }
-    let bytes = wb.save_to_buffer()?;
-    write_private(path, &bytes)?;
-    Ok(())
+    book.save()
+}
+
+/// A workbook written a sheet at a time, so that a caller can build each table, add it
+/// and drop it (a city's comparison is 180,000 rows). Sheets are in rust_xlsxwriter's
+/// constant-memory mode: each sheet's cells go to a temp file (mode 0600, in the target's
+/// directory, never the shared /tmp) as they are written, and strings are written
+/// inline, so memory stays flat whatever the rows. Saved like [`write_private`].
+pub struct XlsxBook {
+    wb: rust_xlsxwriter::Workbook,
+    path: std::path::PathBuf,
+}
+
+impl XlsxBook {
+    pub fn new(path: &Path) -> std::result::Result<XlsxBook, ExportError> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir)?;
+        wb.set_tempdir(dir)?;
+        Ok(XlsxBook {
+            wb,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn add(&mut self, t: &Table) -> std::result::Result<(), ExportError> {
+        add_sheet(&mut self.wb, t)
+    }
+
+    pub fn save(mut self) -> std::result::Result<(), ExportError> {
+        let wb = &mut self.wb;
+        write_private_with(&self.path, |f| Ok(wb.save_to_writer(f)?))
+    }
 }
 
 fn add_sheet(
@@ -530,7 +573,7 @@ fn add_sheet(
 ) -> std::result::Result<(), ExportError> {
     use rust_xlsxwriter::Format;
     use unicode_width::UnicodeWidthStr;
-    let ws = wb.add_worksheet();
+    let ws = wb.add_worksheet_with_constant_memory();
     let name: String = t
         .title
         .chars()
@@ -540,6 +583,16 @@ fn add_sheet(
     if !name.is_empty() {
         ws.set_name(&name)?;
     }
+    // Widths first: in constant-memory mode rows are flushed as they are passed.
+    for c in 0..t.header.len() {
+        let widest = std::iter::once(&t.header[c])
+            .chain(t.rows.iter().filter_map(|r| r.get(c)))
+            .map(|s| s.width())
+            .max()
+            .unwrap_or(4);
+        ws.set_column_width(c as u16, (widest as f64 + 2.0).min(60.0))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
     let bold = Format::new().set_bold();
     for (c, h) in t.header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)?;
@@ -556,15 +609,6 @@ fn add_sheet(
             };
         }
     }
-    for c in 0..t.header.len() {
-        let widest = std::iter::once(&t.header[c])
-            .chain(t.rows.iter().filter_map(|r| r.get(c)))
-            .map(|s| s.width())
-            .max()
-            .unwrap_or(4);
-        ws.set_column_width(c as u16, (widest as f64 + 2.0).min(60.0))?;
-    }
-    ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
 

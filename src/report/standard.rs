@@ -84,6 +84,9 @@ pub struct Report {
     pub title: String,
     pub jurisdiction: String,
     pub as_of: NaiveDate,
+    /// 人员变动表's first day (its last is `as_of`); null in the other reports, so
+    /// that every report has the same keys.
+    pub from: Option<NaiveDate>,
     /// Flat column names, in the order of every row's cells.
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
@@ -240,6 +243,7 @@ pub fn build(conn: &Connection, kind: Kind, p: &Params) -> Result<Report> {
         title,
         jurisdiction,
         as_of,
+        from: (kind == Kind::Changes).then_some(p.from),
         columns: header.iter().map(Column::flat).collect(),
         rows: body,
         totals,

@@ -112,6 +112,8 @@ pub struct Entry {
     /// Post and staffing type for persons (joined by [`DETAIL_SEP`], the post left out
     /// when there is none), level for institutions.
     pub detail: String,
+    /// The readings the index is built from. An index read back from the cache
+    /// (`SearchIndex::from_bytes`) leaves them empty: its flat arrays hold them.
     pub keys: NameKeys,
     /// Other names the entry is found by, as whole names (units: [`unit_aliases`]:
     /// the short name, the name without its region, abbreviations). A hit on one

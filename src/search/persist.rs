@@ -8,7 +8,7 @@ use super::*;
 
 /// Magic and format version; bump the last byte when the layout or any rule that
 /// builds the arrays changes.
-const MAGIC: &[u8; 8] = b"bzidx\0\0\x01";
+const MAGIC: &[u8; 8] = b"bzidx\0\0\x02";
 
 struct Out(Vec<u8>);
 
@@ -119,7 +119,6 @@ impl SearchIndex {
             o.bytes(e.name.as_bytes());
             o.u32(unit);
             o.u32(detail);
-            o.bytes(&e.keys.blob);
             o.u32(e.aliases.len() as u32);
             for a in &e.aliases {
                 o.bytes(a.as_bytes());
@@ -195,9 +194,6 @@ impl SearchIndex {
             let name = i.string()?;
             let unit = texts.get(i.u32()? as usize)?.clone();
             let detail = texts.get(i.u32()? as usize)?.clone();
-            let keys = NameKeys {
-                blob: i.bytes()?.to_vec(),
-            };
             let na = i.u32()? as usize;
             let mut aliases = Vec::with_capacity(na.min(64));
             for _ in 0..na {
@@ -216,7 +212,9 @@ impl SearchIndex {
                 name,
                 unit,
                 detail,
-                keys,
+                // The flat arrays hold every slot's keys; an entry's own copy is only
+                // what the index is built from.
+                keys: NameKeys::default(),
                 aliases,
                 parent,
             });

@@ -223,14 +223,22 @@ fn lang_code(lang: crate::model::Lang) -> i64 {
 /// the next reader (if this connection may write; a reader that may not still gets its
 /// index).
 pub fn search_index(conn: &Connection, lang: crate::model::Lang) -> Result<SearchIndex> {
-    let stored: Option<Vec<u8>> = conn
+    // Read in place from SQLite's buffer: the kept index is tens of megabytes on a
+    // city, and a copy of it would cost a process as much as reading it.
+    let stored: Option<SearchIndex> = conn
         .query_row(
             "SELECT bytes FROM search_index WHERE lang = ? AND format = ?",
             params![lang_code(lang), INDEX_FORMAT],
-            |r| r.get(0),
+            |r| {
+                Ok(r.get_ref(0)?
+                    .as_blob()
+                    .ok()
+                    .and_then(SearchIndex::from_bytes))
+            },
         )
-        .optional()?;
-    if let Some(index) = stored.as_deref().and_then(SearchIndex::from_bytes) {
+        .optional()?
+        .flatten();
+    if let Some(index) = stored {
         return Ok(index);
     }
     let index = SearchIndex::build(search_entries(conn, lang)?);

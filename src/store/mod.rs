@@ -455,7 +455,7 @@ pub fn clear_rows(tx: &Transaction) -> Result<()> {
 }
 
 /// Inserts or replaces every row of a dataset (prepared statements, one per table).
-pub fn upsert_dataset(tx: &Transaction, data: &Dataset) -> Result<()> {
+pub fn upsert_dataset(tx: &Connection, data: &Dataset) -> Result<()> {
     use rows::*;
     macro_rules! put {
         ($table:literal, $cols:expr, $rows:expr, $write:ident) => {{

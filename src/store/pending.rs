@@ -72,22 +72,89 @@ pub fn queue(
     today: chrono::NaiveDate,
 ) -> Result<std::result::Result<Entry, Vec<edit::FieldError>>> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let entry = match queue_on(&tx, intent, today)? {
+        Ok(entry) => entry,
+        // Nothing of it stays (the transaction is dropped).
+        Err(errors) => return Ok(Err(errors)),
+    };
+    super::fault_hook::pause("outbox");
+    tx.commit()?;
+    Ok(Ok(entry))
+}
+
+/// What each edit of a batch came to: queued, or its refusals.
+pub type Outcomes = Vec<std::result::Result<Entry, Vec<edit::FieldError>>>;
+
+/// What stays of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    /// Every edit, or none when one is refused.
+    Whole,
+    /// The edits that passed.
+    Valid,
+    /// None: the edits are only checked.
+    Check,
+}
+
+/// Checks and queues a batch of edits in one transaction, each checked over the ones
+/// before it (a file of new persons: the unit's 可使用 goes down row by row, an ID
+/// number twice in the file is refused the second time). Whether anything was
+/// committed, and each edit's outcome in order.
+pub fn queue_batch(
+    conn: &Connection,
+    intents: &[Intent],
+    today: chrono::NaiveDate,
+    keep: Batch,
+) -> Result<(bool, Outcomes)> {
+    let mut tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut outcomes = Vec::with_capacity(intents.len());
+    for intent in intents {
+        // Each edit whole or not at all within the batch.
+        let sp = tx.savepoint()?;
+        let outcome = queue_on(&sp, intent, today)?;
+        if outcome.is_ok() {
+            sp.commit()?;
+        }
+        outcomes.push(outcome);
+    }
+    let all = outcomes.iter().all(|o| o.is_ok());
+    let any = outcomes.iter().any(|o| o.is_ok());
+    let commit = match keep {
+        Batch::Whole => all && any,
+        Batch::Valid => any,
+        Batch::Check => false,
+    };
+    if !commit {
+        return Ok((false, outcomes));
+    }
+    super::fault_hook::pause("outbox");
+    tx.commit()?;
+    Ok((true, outcomes))
+}
+
+/// The checks and the writes of [`queue`], inside a transaction the caller holds; on a
+/// refusal something may have been written: the caller drops it.
+fn queue_on(
+    tx: &Connection,
+    intent: &Intent,
+    today: chrono::NaiveDate,
+) -> Result<std::result::Result<Entry, Vec<edit::FieldError>>> {
     let person = match intent.edit.person() {
-        Some(t) => resolve_one(&tx, t)?,
+        Some(t) => resolve_one(tx, t)?,
         None => None,
     };
-    let before = maintain::before(&tx, &intent.edit, person)?;
+    let before = maintain::before(tx, &intent.edit, person)?;
     // The cache holds only the operator's jurisdiction: a unit in it is in scope.
-    let in_scope = |id: OrgId| queries::org(&tx, id).ok().flatten().is_some();
+    let in_scope = |id: OrgId| queries::org(tx, id).ok().flatten().is_some();
     let mut errors = maintain::check(
-        &tx,
+        tx,
         &intent.edit,
         intent.doc_no.as_deref(),
         &before,
         &in_scope,
     )?;
     let entry = if errors.is_empty() {
-        let entry = outbox::queue_edit(&tx, intent)?;
+        let entry = outbox::queue_edit(tx, intent)?;
         match edit::effect(
             &intent.edit,
             intent.doc_no.as_deref(),
@@ -99,7 +166,7 @@ pub fn queue(
                 // The view already holds every earlier pending edit: this one goes on
                 // top of it, without replaying the others.
                 let mut written = Vec::new();
-                write(&tx, &entry, intent, after, &mut written)?;
+                write(tx, &entry, intent, after, &mut written)?;
                 Some(entry)
             }
             Err(e) => {
@@ -111,19 +178,16 @@ pub fn queue(
         None
     };
     let Some(entry) = entry else {
-        // Nothing of it stays (the transaction is dropped).
         return Ok(Err(errors));
     };
-    super::fault_hook::pause("outbox");
     // A change of descriptive fields only (the daily case) leaves the derived tables as
     // they are. Another is saved without waiting for them (refreshing a city's costs
     // about two seconds): they are marked stale and refreshed in a transaction of their
     // own right after (`refresh_stale`), so the edit is safe the moment it is saved.
     if intent.edit.changes_figures() {
-        super::set_meta(&tx, FIGURES, "1")?;
-        super::set_meta(&tx, DERIVED_STALE, "1")?;
+        super::set_meta(tx, FIGURES, "1")?;
+        super::set_meta(tx, DERIVED_STALE, "1")?;
     }
-    tx.commit()?;
     Ok(Ok(entry))
 }
 
@@ -284,7 +348,7 @@ fn restore(tx: &Transaction) -> Result<bool> {
 }
 
 /// Keeps the server's version of a row before an edit first changes it.
-fn shadow(tx: &Transaction, tbl: i64, id: i64, written: &mut Vec<(i64, i64)>) -> Result<()> {
+fn shadow(tx: &Connection, tbl: i64, id: i64, written: &mut Vec<(i64, i64)>) -> Result<()> {
     if id < 0 || written.contains(&(tbl, id)) {
         return Ok(());
     }
@@ -304,7 +368,7 @@ fn shadow(tx: &Transaction, tbl: i64, id: i64, written: &mut Vec<(i64, i64)>) ->
 }
 
 fn write(
-    tx: &Transaction,
+    tx: &Connection,
     e: &Entry,
     intent: &Intent,
     after: After,
@@ -535,4 +599,49 @@ pub fn edits_of_person(conn: &Connection, id: PersonId) -> Result<Vec<Entry>> {
             None => false,
         })
         .collect())
+}
+
+/// The units and persons as the server last sent them (pending edits not replayed:
+/// a person a waiting edit changed is read from `pending_base`, one entered here is
+/// left out), and the ids of the persons an edit waits for. What a roster is compared
+/// with (`bianzhi compare`, the 比对 screen): a difference fixed here stays listed,
+/// marked as waiting, until the server has the fix.
+pub fn books_as_synced(conn: &Connection) -> Result<(Vec<Org>, Vec<Person>, Vec<PersonId>)> {
+    use super::rows::{ORG_COLUMNS, PERSON_COLUMNS, read_org, read_person};
+    let orgs: Vec<Org> = {
+        let mut st = conn.prepare(&format!("SELECT {ORG_COLUMNS} FROM orgs ORDER BY id"))?;
+        st.query_map([], read_org)?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut base: HashMap<PersonId, Option<Person>> = HashMap::new();
+    {
+        let mut st = conn.prepare("SELECT id, row FROM pending_base WHERE tbl = ?")?;
+        let rows = st.query_map([PERSONS], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        for row in rows {
+            let (id, json) = row?;
+            base.insert(id, json.and_then(|j| serde_json::from_str(&j).ok()));
+        }
+    }
+    let mut waiting: Vec<PersonId> = base.keys().copied().collect();
+    let mut persons: Vec<Person> = Vec::new();
+    {
+        let mut st = conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM persons ORDER BY id"))?;
+        for p in st.query_map([], read_person)? {
+            let p = p?;
+            if p.id < 0 {
+                waiting.push(p.id);
+                continue;
+            }
+            match base.get(&p.id) {
+                Some(Some(b)) => persons.push(b.clone()),
+                Some(None) => {}
+                None => persons.push(p),
+            }
+        }
+    }
+    waiting.sort_unstable();
+    waiting.dedup();
+    Ok((orgs, persons, waiting))
 }

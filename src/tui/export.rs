@@ -31,6 +31,8 @@ pub struct ExportJob {
     pub is_file: bool,
     /// A standard report on screen: its workbook is printed as offices print it.
     pub report: Option<Box<Report>>,
+    /// A screen of several tables (a comparison): a workbook of a sheet each.
+    pub book: Option<Vec<Table>>,
 }
 
 impl ExportJob {
@@ -59,6 +61,7 @@ impl ExportJob {
             is_file: from_ext.is_some(),
             target: target.unwrap_or_else(|| PathBuf::from(".")),
             report: None,
+            book: None,
         }
     }
 
@@ -70,6 +73,21 @@ impl ExportJob {
                 self.format = Format::Xlsx;
             }
             self.report = Some(Box::new(r));
+        }
+        self
+    }
+
+    /// A screen of several tables goes out as one workbook unless CSV is asked for by
+    /// name (then the table on screen).
+    pub fn with_book(mut self, book: Option<Vec<Table>>, arg: &str) -> ExportJob {
+        if let Some(b) = book {
+            let csv = arg.to_ascii_lowercase().contains("csv");
+            if !csv && !self.is_file {
+                self.format = Format::Xlsx;
+            }
+            if self.format == Format::Xlsx {
+                self.book = Some(b);
+            }
         }
         self
     }
@@ -105,13 +123,18 @@ pub fn write(store: &Store, job: &ExportJob, stamp: &str) -> Result<(PathBuf, St
     }
     match job.format {
         Format::Csv => report::write_csv(&job.table, &path),
-        Format::Xlsx => match &job.report {
-            Some(r) => write_report_xlsx(r, &path),
-            None => report::write_xlsx(&job.table, &path),
+        Format::Xlsx => match (&job.report, &job.book) {
+            (Some(r), _) => write_report_xlsx(r, &path),
+            (None, Some(book)) => report::write_xlsx_book(book, &path),
+            (None, None) => report::write_xlsx(&job.table, &path),
         },
     }
     .map_err(|e| format!("{e}（{}）", path.display()))?;
-    let rows = job.table.rows.len();
+    let rows = match &job.book {
+        // The summary sheet aside, a row of the book is a row of the screen's data.
+        Some(book) => book.iter().skip(1).map(|t| t.rows.len()).sum(),
+        None => job.table.rows.len(),
+    };
     store
         .audit(
             "export",

@@ -63,6 +63,8 @@ pub enum Cmd {
     Reports,
     /// 推演: the five-year forecast.
     Forecast,
+    /// 比对: asks for a roster's path (the palette, with the command written).
+    Compare,
     /// A report as of the last day of the year before (31 December).
     EarlierYear,
     /// A report as of the last day of the year after (or today).
@@ -274,6 +276,13 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         false,
         "编制推演（五年退休与空编）",
         "forecast: five years of retirements and vacancies",
+    ),
+    (
+        "compare",
+        Cmd::Compare,
+        false,
+        "名单比对",
+        "roster comparison",
     ),
     (
         "earlier_year",

@@ -7,6 +7,7 @@
 
 mod action;
 mod backend;
+mod compare;
 mod data;
 mod export;
 mod forecast;
@@ -488,6 +489,28 @@ impl Runtime {
                     }])
                 })
             }
+            // A comparison reads personal data: recorded in the audit log (the file and
+            // the counts, never whom), once, when it opens.
+            Effect::Open(screens::ScreenRequest::Compare { path, lang, root }) => {
+                let key = ViewKey::Screen(screens::ScreenRequest::Compare {
+                    path: path.clone(),
+                    lang,
+                    root,
+                });
+                self.load_view(key, move |store| {
+                    let screen = compare::load(store, lang, &path, root)?;
+                    let audit = screen.audit_line();
+                    let mut out = vec![Action::Screen(Box::new(screen))];
+                    if let Some((detail, rows)) = audit {
+                        out.push(Action::Effect(Effect::Audit {
+                            action: "compare",
+                            detail,
+                            rows: Some(rows),
+                        }));
+                    }
+                    Ok(out)
+                })
+            }
             Effect::Open(req) => {
                 let today = state.now.date_naive();
                 self.load_view(ViewKey::Screen(req.clone()), move |store| {
@@ -692,7 +715,24 @@ impl Runtime {
                 let keys: Vec<_> = state.stack.iter().map(state::View::key).collect();
                 let tree = TreeAgain::of(state);
                 let today = state.now.date_naive();
-                self.write(move |s| {
+                // An open comparison marks the row of a person whose fix was just
+                // queued, figures or not (the edit is written: this read sees it).
+                let compares: Vec<ViewKey> = keys
+                    .iter()
+                    .filter(|k| {
+                        matches!(k, ViewKey::Screen(screens::ScreenRequest::Compare { .. }))
+                    })
+                    .cloned()
+                    .collect();
+                let mut out = Vec::new();
+                if !compares.is_empty() {
+                    out.extend(self.read(Kind::Latest("reload-compare"), move |store| {
+                        Ok(vec![Action::Reloaded(data::reload(
+                            store, &compares, today,
+                        )?)])
+                    }));
+                }
+                out.extend(self.write(move |s| {
                     if !crate::store::exec::refresh_stale(s)? {
                         return Ok(Vec::new());
                     }
@@ -701,7 +741,8 @@ impl Runtime {
                         out.push(Action::Reloaded(data::reload(s, &keys, today)?));
                     }
                     Ok(out)
-                })
+                }));
+                out
             }
             Effect::SettleConflict { seq, keep_mine } => {
                 if state.read_only {

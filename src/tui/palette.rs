@@ -24,6 +24,8 @@ pub enum Command {
     Warnings,
     Reports,
     Forecast,
+    /// 比对 PATH: a roster against the books.
+    Compare,
 }
 
 /// English name, Chinese name, what it does.
@@ -41,7 +43,16 @@ pub const COMMANDS: &[(&str, &str, Command, M)] = &[
     ("warnings", "预警", Command::Warnings, M::CmdWarnings),
     ("reports", "报表", Command::Reports, M::CmdReports),
     ("forecast", "推演", Command::Forecast, M::CmdForecast),
+    ("compare", "比对", Command::Compare, M::CmdCompare),
 ];
+
+/// The palette's text when the comparison's key opens it: the command, then the path.
+pub fn compare_prefix(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "比对 ",
+        Lang::En => "compare ",
+    }
+}
 
 /// What the palette asks the app to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +62,8 @@ pub enum Run {
     Panel(String),
     /// `:export [csv|xlsx] [directory or file]`
     Export(String),
+    /// `:compare PATH`
+    Compare(String),
     Plain(Command),
     Unknown(String),
 }
@@ -106,7 +119,10 @@ impl PaletteState {
                 .filter(|c| c.0.starts_with(&text.to_lowercase()) || c.1.starts_with(text))
                 .map(|c| {
                     let word = if lang == Lang::Zh { c.1 } else { c.0 };
-                    let takes_arg = matches!(c.2, Command::Unit | Command::Panel | Command::Export);
+                    let takes_arg = matches!(
+                        c.2,
+                        Command::Unit | Command::Panel | Command::Export | Command::Compare
+                    );
                     Completion {
                         label: format!("{} ({})", c.0, c.1),
                         hint: c.3.get(lang).to_string(),
@@ -231,6 +247,8 @@ impl PaletteState {
             },
             Command::Panel => Run::Panel(arg.to_string()),
             Command::Export if !arg.is_empty() => Run::Export(arg.to_string()),
+            // The path as typed, inner spaces kept.
+            Command::Compare if !arg.is_empty() => Run::Compare(arg.to_string()),
             other => Run::Plain(other),
         }
     }

@@ -2,17 +2,21 @@
 //! off the interface's task (`report::standard::build` on a reader), shown with its
 //! header rows and its label columns frozen while the figures scroll both ways (↑↓ rows,
 //! ←→ columns), the totals row kept at the bottom. Ctrl-E writes it as offices print it
-//! (XLSX, `standard::write_report_xlsx`) on the store's writer.
+//! (XLSX, `standard::write_report_xlsx`) on the store's writer. `[` and `]` step from
+//! year end to year end; `d` takes any as-of day, or 人员变动表's period, typed as the
+//! timelines take a range (`2023-06-30`, `2023-06`, `2022`, `2023-01..2023-06`).
 
 use super::action::{Action, Effect};
 use super::i18n::M;
 use super::keymap::Cmd;
+use super::lookup::Input;
 use super::screens::{Screen, ScreenRequest};
 use super::theme::Theme;
 use super::widgets::{Cursor, block, fit, pad, rpad, visible_offset};
 use crate::model::{Lang, OrgId};
 use crate::report::Table;
 use crate::report::standard::{self, Cell, Kind, Params, Report};
+use crate::store::timeline::Filter;
 use crate::store::{self, Store, queries};
 use chrono::{Datelike, NaiveDate};
 use ratatui::Frame;
@@ -58,6 +62,7 @@ impl Screen for ReportsScreen {
                     lang: self.lang,
                     root: self.root,
                     as_of: None,
+                    from: None,
                 })))
             }
             other => {
@@ -123,9 +128,14 @@ pub struct ReportScreen {
     lang: Lang,
     /// The subtree asked for (None: the whole jurisdiction) and the day it is as of.
     root: Option<OrgId>,
-    /// The day asked for (None: the report's default), as its request names it.
+    /// The day asked for (None: the report's default), as its request names it, and
+    /// 人员变动表's first day asked for (None: 1 January of that day's year).
     asked: Option<NaiveDate>,
+    asked_from: Option<NaiveDate>,
     today: NaiveDate,
+    /// The as-of day (or period) being typed, and why the last one typed was not taken.
+    pub prompt: Option<Input>,
+    pub problem: Option<M>,
     pub report: Report,
     pub cursor: Cursor,
     /// The first figure column shown right of the frozen label columns.
@@ -135,15 +145,17 @@ pub struct ReportScreen {
 /// Reads a report of a unit's subtree (or of the whole jurisdiction) as the command
 /// line's `bianzhi report --org UNIT --as-of DAY` does; by default the annual report as
 /// of last 31 December, the others today; the changes are those of the as-of day's year
-/// up to it. Runs on a reader.
+/// up to it unless a first day is asked (`days`: the first day and the as-of day asked).
+/// Runs on a reader.
 pub fn load(
     store: &Store,
     kind: Kind,
     lang: Lang,
     today: NaiveDate,
     unit: Option<OrgId>,
-    day: Option<NaiveDate>,
+    days: (Option<NaiveDate>, Option<NaiveDate>),
 ) -> store::Result<Box<dyn Screen>> {
+    let (first, day) = days;
     let conn = store.conn();
     let root = match unit {
         Some(id) => id,
@@ -153,7 +165,7 @@ pub fn load(
     let params = Params {
         root,
         as_of,
-        from: NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of),
+        from: first.unwrap_or_else(|| NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of)),
         to: as_of,
         lang,
     };
@@ -163,7 +175,10 @@ pub fn load(
         lang,
         root: unit,
         asked: day,
+        asked_from: first,
         today,
+        prompt: None,
+        problem: None,
         report,
         cursor: Cursor::default(),
         col: 0,
@@ -186,6 +201,33 @@ pub fn year_end_step(day: NaiveDate, later: bool, today: NaiveDate) -> Option<Na
         end(day.year())?
     };
     Some(next.min(today))
+}
+
+/// The days typed for a report: for 人员变动表 a period (its first day: 1 January of
+/// the last day's year when only the last is typed; the last day: today when only the
+/// first is typed), for the others the day it is as of (a month or a year: its last
+/// day; a range: its end). Empty: the report's own default. Never after today.
+pub fn read_days(
+    kind: Kind,
+    text: &str,
+    today: NaiveDate,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), M> {
+    let (since, until) = Filter::parse_range(text).ok_or(M::ReportDayUnread)?;
+    if since.is_none() && until.is_none() {
+        return Ok((None, None));
+    }
+    let last = until.unwrap_or(today);
+    if last > today {
+        return Err(M::ReportDayFuture);
+    }
+    if kind != Kind::Changes {
+        return Ok((None, Some(last)));
+    }
+    let first = since.unwrap_or_else(|| NaiveDate::from_ymd_opt(last.year(), 1, 1).unwrap_or(last));
+    if first > last {
+        return Err(M::ReportDayReversed);
+    }
+    Ok((Some(first), Some(last)))
 }
 
 /// Widest a column is drawn (a list of names scrolls out of it).
@@ -263,10 +305,47 @@ impl Screen for ReportScreen {
             lang: self.lang,
             root: self.root,
             as_of: self.asked,
+            from: self.asked_from,
         }
     }
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        if let Some(p) = &mut self.prompt {
+            match cmd {
+                Cmd::Close => self.prompt = None,
+                Cmd::DeleteChar => {
+                    p.delete_char();
+                }
+                Cmd::ClearInput => {
+                    p.clear();
+                }
+                Cmd::Open => match read_days(self.kind, &p.text, self.today) {
+                    Ok((from, as_of)) => {
+                        self.prompt = None;
+                        self.problem = None;
+                        return Some(Action::Effect(Effect::Open(ScreenRequest::Report {
+                            kind: self.kind,
+                            lang: self.lang,
+                            root: self.root,
+                            as_of,
+                            from,
+                        })));
+                    }
+                    Err(why) => self.problem = Some(why),
+                },
+                _ => {}
+            }
+            return None;
+        }
         match cmd {
+            Cmd::FilterDates => {
+                let r = &self.report;
+                let text = match r.from {
+                    Some(from) => format!("{from}..{}", r.as_of),
+                    None => r.as_of.to_string(),
+                };
+                self.prompt = Some(Input { text });
+                self.problem = None;
+            }
             Cmd::EarlierYear | Cmd::LaterYear => {
                 let day = year_end_step(self.report.as_of, cmd == Cmd::LaterYear, self.today)?;
                 return Some(Action::Effect(Effect::Open(ScreenRequest::Report {
@@ -274,6 +353,7 @@ impl Screen for ReportScreen {
                     lang: self.lang,
                     root: self.root,
                     as_of: Some(day),
+                    from: None,
                 })));
             }
             Cmd::NextPanel => self.col = (self.col + 1).min(self.scrolling().saturating_sub(1)),
@@ -316,7 +396,24 @@ impl Screen for ReportScreen {
                 if more_right { "→" } else { " " }
             ));
         }
-        let mut lines = vec![Line::styled(fit(&sub, w, e), theme.dim())];
+        let mut lines = vec![match &self.prompt {
+            Some(p) => {
+                let label = if self.kind == Kind::Changes {
+                    M::ReportPeriodPrompt
+                } else {
+                    M::ReportAsOfPrompt
+                };
+                let mut spans = vec![
+                    Span::styled(label.get(lang).to_string(), theme.key()),
+                    Span::raw(p.text.clone()),
+                ];
+                if let Some(why) = self.problem {
+                    spans.push(Span::styled(format!("  {}", why.get(lang)), theme.error()));
+                }
+                Line::from(spans)
+            }
+            None => Line::styled(fit(&sub, w, e), theme.dim()),
+        }];
         // Two header rows: a column alone has its name on the first; a run of columns
         // under one group has the group's name across the run, theirs below.
         let mut top = Vec::new();
@@ -387,6 +484,15 @@ impl Screen for ReportScreen {
     }
     fn cursor_mut(&mut self) -> &mut Cursor {
         &mut self.cursor
+    }
+    fn typing(&self) -> bool {
+        self.prompt.is_some()
+    }
+    fn type_text(&mut self, text: &str) {
+        if let Some(p) = &mut self.prompt {
+            p.insert(text);
+            self.problem = None;
+        }
     }
     #[cfg(test)]
     fn as_any(&self) -> &dyn std::any::Any {

@@ -164,3 +164,108 @@ fn the_forecast_is_of_the_unit_under_the_cursor() {
     assert_eq!(f.org_id, 2);
     assert!(f.retiring.is_empty(), "{:?}", f.retiring.len());
 }
+
+#[test]
+fn a_report_is_as_of_any_day_typed_and_the_changes_over_any_period() {
+    use super::super::keymap::Mode;
+    let mut h = h();
+    h.keys(&["<F8>", "<Enter>"]);
+    let depth = h.state.stack.len();
+    // `d` offers the day on screen to change, in place of the report's subtitle.
+    h.keys(&["d"]);
+    assert_eq!(h.state.mode(), Mode::Input);
+    assert!(h.text().contains("截至日期"), "{}", h.text());
+    assert!(
+        h.text().contains("2024-12-31"),
+        "the day on screen is offered"
+    );
+    h.keys(&["<C-u>"]);
+    h.type_text("2023-06-30");
+    h.keys(&["<Enter>"]);
+    let r = top::<ReportScreen>(&h);
+    assert_eq!(r.report.as_of, d(2023, 6, 30));
+    assert_eq!(h.state.stack.len(), depth, "in place of the one in front");
+    assert_eq!(h.state.mode(), Mode::Unit);
+    assert!(h.text().contains("截至：2023-06-30"), "{}", h.text());
+    // A month is as of its last day.
+    h.keys(&["d", "<C-u>"]);
+    h.type_text("2022-02");
+    h.keys(&["<Enter>"]);
+    assert_eq!(top::<ReportScreen>(&h).report.as_of, d(2022, 2, 28));
+
+    // What cannot be read, or lies ahead, is said; the report stays as it was.
+    h.keys(&["d", "<C-u>"]);
+    h.type_text("2022-13-45");
+    h.keys(&["<Enter>"]);
+    assert!(h.text().contains("无法识别的日期"), "{}", h.text());
+    assert_eq!(h.state.mode(), Mode::Input);
+    h.keys(&["<C-u>"]);
+    h.type_text("2999-01-01");
+    h.keys(&["<Enter>"]);
+    assert!(h.text().contains("不能晚于今天"), "{}", h.text());
+    h.keys(&["<Esc>"]);
+    assert_eq!(h.state.mode(), Mode::Unit);
+    assert_eq!(top::<ReportScreen>(&h).report.as_of, d(2022, 2, 28));
+    assert_eq!(h.state.stack.len(), depth);
+
+    // 人员变动表 takes a period: its title and JSON say both ends.
+    h.keys(&["<Esc>"]);
+    let n = Kind::ALL.iter().position(|k| *k == Kind::Changes).unwrap();
+    for _ in 0..n {
+        h.keys(&["<Down>"]);
+    }
+    h.keys(&["<Enter>", "d"]);
+    assert!(h.text().contains("期间"), "{}", h.text());
+    h.keys(&["<C-u>"]);
+    h.type_text("2023-03..2023-05");
+    h.keys(&["<Enter>"]);
+    let r = top::<ReportScreen>(&h);
+    assert_eq!(
+        (r.report.from, r.report.as_of),
+        (Some(d(2023, 3, 1)), d(2023, 5, 31))
+    );
+    assert!(
+        r.report.title.contains("2023-03-01至2023-05-31"),
+        "{}",
+        r.report.title
+    );
+    let json = serde_json::to_value(&r.report).unwrap();
+    assert_eq!(json["from"], "2023-03-01");
+    assert_eq!(json["as_of"], "2023-05-31");
+    h.keys(&["d", "<C-u>"]);
+    h.type_text("2023-05..2023-03");
+    h.keys(&["<Enter>"]);
+    assert!(h.text().contains("起日晚于止日"), "{}", h.text());
+}
+
+#[test]
+fn the_days_typed_for_a_report_are_read_as_its_kind_needs() {
+    use super::super::report::read_days;
+    use crate::tui::i18n::M;
+    let today = d(2026, 12, 2);
+    let est = Kind::Establishment;
+    assert_eq!(read_days(est, "", today), Ok((None, None)));
+    assert_eq!(
+        read_days(est, "2023", today),
+        Ok((None, Some(d(2023, 12, 31))))
+    );
+    assert_eq!(
+        read_days(est, "2020..2022-06", today),
+        Ok((None, Some(d(2022, 6, 30))))
+    );
+    assert_eq!(read_days(est, "2026", today), Err(M::ReportDayFuture));
+    assert_eq!(read_days(est, "soon", today), Err(M::ReportDayUnread));
+    let ch = Kind::Changes;
+    assert_eq!(
+        read_days(ch, "2024", today),
+        Ok((Some(d(2024, 1, 1)), Some(d(2024, 12, 31))))
+    );
+    assert_eq!(
+        read_days(ch, "2025-07..", today),
+        Ok((Some(d(2025, 7, 1)), Some(today)))
+    );
+    assert_eq!(
+        read_days(ch, "..2025-03", today),
+        Ok((Some(d(2025, 1, 1)), Some(d(2025, 3, 31))))
+    );
+}

@@ -180,6 +180,8 @@ impl State {
                 Some(View::Audit(t)) if t.typing() => Mode::Input,
                 // One list with the timeline keys (filter, detail) of the unit's 沿革.
                 Some(View::Audit(_)) => Mode::Unit,
+                // A report's as-of day or period being typed.
+                Some(View::Screen(v)) if v.typing() => Mode::Input,
                 // Lists: Enter opens, Tab/arrows switch group or kind, <C-e> exports.
                 Some(View::Screen(_)) => Mode::Unit,
                 // Esc leaves; every global key works.
@@ -709,6 +711,19 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 Run::Plain(Command::Warnings) => on_cmd(s, Cmd::Warnings),
                 Run::Plain(Command::Reports) => on_cmd(s, Cmd::Reports),
                 Run::Plain(Command::Forecast) => on_cmd(s, Cmd::Forecast),
+                Run::Plain(Command::Compare) => {
+                    s.note(M::CompareNoPath.get(lang), true);
+                    None
+                }
+                // 比对 PATH: of the unit under the tree's cursor or in front (the palette
+                // was opened over it).
+                Run::Compare(path) => Some(Action::Effect(Effect::Open(
+                    super::screens::ScreenRequest::Compare {
+                        path: super::compare::expand(&path),
+                        lang,
+                        root: unit_in_focus(s),
+                    },
+                ))),
                 Run::Plain(Command::Tree) => on_cmd(s, Cmd::GoTree),
                 Run::Plain(Command::Help) => on_cmd(s, Cmd::Help),
                 Run::Plain(Command::Quit) => on_cmd(s, Cmd::Quit),
@@ -777,6 +792,14 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 s.palette.refresh(&s.units, lang);
                 None
             }
+            // The palette with the command written: the clerk types the roster's path.
+            Cmd::Compare => {
+                s.overlay = Some(Overlay::Palette);
+                s.palette.reset();
+                s.palette.input.insert(super::palette::compare_prefix(lang));
+                s.palette.refresh(&s.units, lang);
+                None
+            }
             Cmd::Help | Cmd::Legend => {
                 // Help opens at the keys of the screen in front (or at the legend).
                 let index = super::view::help_index(s);
@@ -806,6 +829,12 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 // An opened request closes back to the inbox list first.
                 if let Some(View::Inbox(v)) = s.stack.last_mut()
                     && v.close_request()
+                {
+                    return None;
+                }
+                // A list opened within a screen (a comparison's category) closes first.
+                if let Some(View::Screen(v)) = s.stack.last_mut()
+                    && v.back()
                 {
                     return None;
                 }
@@ -933,13 +962,15 @@ fn switch_tab(s: &mut State, n: u8) {
 /// The table on screen goes to a file (`arg`: what followed `:export`).
 fn export_table(s: &mut State, arg: &str) -> Option<Action> {
     let table = match s.stack.last() {
-        Some(View::Screen(v)) => Some((v.table(), v.report().cloned())),
-        Some(View::Unit(v)) => Some((v.table(), None)),
+        Some(View::Screen(v)) => Some((v.table(), v.report().cloned(), v.book())),
+        Some(View::Unit(v)) => Some((v.table(), None, None)),
         _ => None,
     };
     match table {
-        Some((t, report)) => Some(Action::Effect(Effect::Export(Box::new(
-            super::export::ExportJob::new(t, arg).with_report(report, arg),
+        Some((t, report, book)) => Some(Action::Effect(Effect::Export(Box::new(
+            super::export::ExportJob::new(t, arg)
+                .with_report(report, arg)
+                .with_book(book, arg),
         )))),
         None => {
             s.note(M::ExportNothing.get(s.lang()), true);
@@ -1033,6 +1064,7 @@ fn type_into_view(s: &mut State, text: &str) -> Option<Action> {
         Some(View::Person(v)) if v.career.typing() => v.career.type_text(text),
         Some(View::Inbox(v)) if v.typing() => v.type_text(text),
         Some(View::Audit(t)) if t.typing() => t.type_text(text),
+        Some(View::Screen(v)) if v.typing() => v.type_text(text),
         Some(View::Form(f)) => {
             let before = f.values();
             f.type_text(text);

@@ -714,3 +714,6 @@ mod forms2_tests;
 // The 报表 and 推演 screens (issue 17).
 #[path = "report_tests.rs"]
 mod report_tests;
+// The 比对 screen (issue 16).
+#[path = "compare_tests.rs"]
+mod compare_tests;

@@ -192,9 +192,13 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
         }
         Some(View::Loading(key)) => {
             let block = widgets::block(theme, format!(" {} ", loading_title(s, key)), focused);
+            let words = match key {
+                ViewKey::Screen(super::screens::ScreenRequest::Compare { .. }) => M::Comparing,
+                _ => M::Loading,
+            };
             let lines = vec![
                 Line::raw(""),
-                Line::styled(format!(" {}", M::Loading.get(theme.lang)), theme.dim()),
+                Line::styled(format!(" {}", words.get(theme.lang)), theme.dim()),
             ];
             f.render_widget(Paragraph::new(lines).block(block), area);
         }
@@ -219,6 +223,7 @@ fn loading_title(s: &State, key: &ViewKey) -> String {
         ViewKey::Screen(ScreenRequest::Overview) => M::OverviewTitle.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Warnings { .. }) => M::WarningsTitle.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Persons { title, .. }) => title.clone(),
+        ViewKey::Screen(ScreenRequest::Compare { .. }) => M::CompareTitle.get(lang).to_string(),
         ViewKey::Screen(_) => M::Unit.get(lang).to_string(),
         ViewKey::Form(_) => M::FormEditTitle.get(lang).to_string(),
     }

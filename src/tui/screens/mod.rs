@@ -42,15 +42,23 @@ pub enum ScreenRequest {
     /// jurisdiction).
     Reports { lang: Lang, root: Option<OrgId> },
     /// One standard report of a subtree, in the interface's language, as of a day
-    /// (None: the report's own default).
+    /// (None: the report's own default); 人员变动表 over the period `from` ..= `as_of`
+    /// (None: from 1 January of the as-of day's year).
     Report {
         kind: crate::report::standard::Kind,
         lang: Lang,
         root: Option<OrgId>,
         as_of: Option<chrono::NaiveDate>,
+        from: Option<chrono::NaiveDate>,
     },
     /// 推演: the five-year forecast of a unit's subtree (None: the whole jurisdiction).
     Forecast { root: Option<OrgId> },
+    /// 名单比对: a roster file against a unit's subtree (None: every unit).
+    Compare {
+        path: std::path::PathBuf,
+        lang: Lang,
+        root: Option<OrgId>,
+    },
 }
 
 pub trait Screen: Send {
@@ -66,10 +74,33 @@ pub trait Screen: Send {
     /// screen is read again).
     fn rows(&self) -> (Cursor, Vec<String>);
     fn cursor_mut(&mut self) -> &mut Cursor;
+    /// Whether the screen has a line open for typing (keys go to it as text).
+    fn typing(&self) -> bool {
+        false
+    }
+    /// Text typed or pasted into that line.
+    fn type_text(&mut self, _text: &str) {}
     /// A standard report on screen: exported as offices print it.
     fn report(&self) -> Option<&crate::report::standard::Report> {
         None
     }
+    /// Esc inside the screen: a list opened within it closes (true), else the screen
+    /// goes.
+    fn back(&mut self) -> bool {
+        false
+    }
+    /// Several tables exported as one workbook (a sheet each) instead of [`table`].
+    ///
+    /// [`table`]: Screen::table
+    fn book(&self) -> Option<Vec<Table>> {
+        None
+    }
+    /// A list opened within the screen (which, and its cursor), kept when the screen
+    /// is read again.
+    fn inner(&self) -> Option<(usize, Cursor)> {
+        None
+    }
+    fn set_inner(&mut self, _inner: (usize, Cursor)) {}
     /// Lets tests look at the concrete screen.
     #[cfg(test)]
     fn as_any(&self) -> &dyn std::any::Any;
@@ -84,6 +115,9 @@ pub fn carry(old: &dyn Screen, new: &mut dyn Screen) {
     let c = new.cursor_mut();
     *c = cursor;
     c.keep(was, now);
+    if let Some(inner) = old.inner() {
+        new.set_inner(inner);
+    }
 }
 
 /// Reads what a screen shows. Runs on a worker with its own connection.
@@ -130,7 +164,11 @@ pub fn load(
             lang,
             root,
             as_of,
-        } => super::report::load(store, *kind, *lang, today, *root, *as_of)?,
+            from,
+        } => super::report::load(store, *kind, *lang, today, *root, (*from, *as_of))?,
         ScreenRequest::Forecast { root } => super::forecast::load(store, today, *root)?,
+        ScreenRequest::Compare { path, lang, root } => {
+            Box::new(super::compare::load(store, *lang, path, *root)?)
+        }
     })
 }
