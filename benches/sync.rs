@@ -89,7 +89,7 @@ fn main() {
                     (wire::compress(&json, 19).len(), n.as_str())
                 })
                 .collect();
-            cols.sort_by(|a, b| b.0.cmp(&a.0));
+            cols.sort_by_key(|c| std::cmp::Reverse(c.0));
             for (z, _) in &cols {
                 sum += z;
             }

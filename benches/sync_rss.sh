@@ -21,7 +21,7 @@ token=$("$BIN" operator add 全市 --scope "$root" --db "$db" | tail -n1)
 pid=$!
 while [ ! -s "$dir/url" ]; do sleep 0.2; done
 url=$(head -n1 "$dir/url")
-peak() { awk -F': ' '/Maximum resident/ {printf "%.0f MB", $2 / 1024} /Elapsed/ {printf ", %s wall", $2}' "$1"; }
+peak() { awk -F': ' '/Maximum resident/ {m = $2} /Elapsed/ {w = $2} END {printf "%.0f MB, %s wall", m / 1024, w}' "$1"; }
 XDG_CONFIG_HOME=$dir/cfg XDG_STATE_HOME=$dir/state /usr/bin/time -v "$BIN" --cache "$dir/client.db" sync --server "$url" --token "$token" >"$dir/sync.out" 2>"$dir/sync.time" || { cat "$dir/sync.out" "$dir/sync.time"; exit 1; }
 echo "first sync of the city (client process): peak $(peak "$dir/sync.time")"
 kill "$pid"; wait "$pid" 2>/dev/null || true

@@ -288,7 +288,7 @@ fn decode_columns(c: &mut Columns) -> Result<()> {
         };
         let idc = idc.ok_or_else(|| bad("缺少身份证号列"))?;
         for row in 0..c.columns[at].len() {
-            if c.columns[at][row] != Value::from(0) {
+            if c.columns[at][row].as_i64() != Some(0) {
                 continue;
             }
             let f = c.columns[idc]
@@ -614,7 +614,7 @@ mod tests {
         assert_eq!(c.codecs[at("sex")], "i");
         let derived = c.columns[at("birth_date")]
             .iter()
-            .filter(|v| **v == Value::from(0))
+            .filter(|v| v.as_i64() == Some(0))
             .count();
         assert!(derived * 10 > c.len() * 9, "{derived} of {}", c.len());
         assert!(
