@@ -57,7 +57,9 @@ fn data_values(cache: &Path) -> Vec<String> {
     v
 }
 
-/// The lines of `text` that still hold Chinese once the data values are taken out.
+/// The lines of `text` that still hold Chinese once the data values are taken out. A
+/// value cut to fit (`…业服务中心`, `示例县教…`) counts when a value ends or begins with
+/// what is left of it.
 fn chinese_lines(text: &str, data: &[String]) -> Vec<String> {
     text.lines()
         .filter(|line| {
@@ -67,7 +69,27 @@ fn chinese_lines(text: &str, data: &[String]) -> Vec<String> {
                     rest = rest.replace(value.as_str(), "");
                 }
             }
-            rest.chars().any(is_cjk)
+            let chars: Vec<char> = rest.chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                if !is_cjk(chars[i]) {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < chars.len() && is_cjk(chars[i]) {
+                    i += 1;
+                }
+                let run: String = chars[start..i].iter().collect();
+                let cut_left = start > 0 && chars[start - 1] == '…';
+                let cut_right = chars.get(i) == Some(&'…');
+                let fits = (cut_left && data.iter().any(|v| v.ends_with(&run)))
+                    || (cut_right && data.iter().any(|v| v.starts_with(&run)));
+                if !fits {
+                    return true;
+                }
+            }
+            false
         })
         .map(str::to_string)
         .collect()
@@ -483,4 +505,74 @@ fn ascii_leaves_no_mark_outside_ascii() {
             assert!(rest.is_ascii(), "{args:?}: a mark outside ASCII in\n{line}");
         }
     }
+}
+
+#[test]
+fn a_refused_decision_is_said_in_english_typed_or_as_an_older_server_said_it() {
+    use bianzhi::model::approval::Warning;
+    use bianzhi::model::edit::Outcome;
+    use bianzhi::model::refusal::DecisionRefusal;
+    use bianzhi::store::{Store, outbox};
+    let cache = Cache::imported();
+    let data = data_values(&cache.path);
+    // Two decisions queued, then answered: one refused typed (as the server sends it
+    // now), one in words only (as an older server did).
+    let ids: Vec<i64> = cache.json(&["inbox", "--json"]).as_array().unwrap()[..2]
+        .iter()
+        .map(|i| i["request"]["id"].as_i64().unwrap())
+        .collect();
+    for id in &ids {
+        english(
+            &cache,
+            &data,
+            &["decide", &id.to_string(), "reject", "--comment", "no"],
+            true,
+        );
+    }
+    let store = Store::open(&cache.path).unwrap();
+    let entries = outbox::entries(store.conn()).unwrap();
+    let typed = Outcome {
+        refusal: Some(DecisionRefusal::Blocked {
+            warnings: vec![Warning::Frozen, Warning::OnBooksOutside],
+        }),
+        ..Outcome::default()
+    };
+    let zh = typed.say_refusal(bianzhi::model::Lang::Zh).unwrap();
+    let old = "决定未生效";
+    outbox::record_answers(
+        store.conn(),
+        [
+            outbox::Answer {
+                client_id: &entries[0].client_id,
+                accepted: false,
+                reason: Some(&zh),
+                outcome: Some(&typed),
+            },
+            outbox::Answer {
+                client_id: &entries[1].client_id,
+                accepted: false,
+                reason: Some(old),
+                outcome: None,
+            },
+        ],
+    )
+    .unwrap();
+    drop(store);
+    // The older words are data as far as English goes: shown as they were said.
+    let mut data = data;
+    data.push(old.to_string());
+    let out = english(&cache, &data, &["outbox"], true);
+    assert!(
+        out.contains("cannot approve: the unit") && out.contains("outside your"),
+        "{out}"
+    );
+    assert!(
+        out.contains(old),
+        "the older server's words, as they were: {out}"
+    );
+    let inbox = english(&cache, &data, &["inbox"], true);
+    assert!(inbox.contains("refused by the server"), "{inbox}");
+    // In Chinese, the typed reason reads as the server's words did.
+    let zh_out = text(&bianzhi(&cache.path, &["outbox"]));
+    assert!(zh_out.contains("无法同意：该单位此类编制满"), "{zh_out}");
 }

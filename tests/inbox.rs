@@ -16,6 +16,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
+/// Where an item stands, in Chinese, as the command line says it.
+fn standing_text(item: &Item) -> String {
+    bianzhi::cli::speak::standing_text(item, Lang::Zh)
+}
+
 fn root(w: &World) -> OrgId {
     w.db()
         .conn()
@@ -152,7 +157,7 @@ async fn previews_agree_with_the_quota_rules_before_and_after_the_server_applies
             "{:?}",
             now.standing
         );
-        assert_eq!(now.standing_text(), "已同意（审批员）");
+        assert_eq!(standing_text(&now), "已同意（审批员）");
         decided.push(*kind);
     }
     assert!(decided.len() >= 3, "kinds decided: {decided:?}");
@@ -195,7 +200,7 @@ async fn decisions_made_offline_survive_a_restart_and_apply_exactly_once() {
         item(&cache, id).standing,
         Standing::Queued(Decision::Approve)
     );
-    assert_eq!(item(&cache, id).standing_text(), "待上传（同意）");
+    assert_eq!(standing_text(&item(&cache, id)), "待上传（同意）");
     // Deciding again before it is sent is refused.
     let again = inbox::decide(
         &Store::open(&cache).unwrap(),
@@ -265,7 +270,7 @@ async fn a_decision_that_conflicts_on_the_server_shows_its_reason_on_the_item() 
     assert_eq!(rb.rejected, 1);
     let it = item(&kb, id);
     assert!(!it.standing.decidable());
-    let text = it.standing_text();
+    let text = standing_text(&it);
     assert!(
         text.starts_with("服务器未接受：") && text.contains("张主任") && text.contains("退回"),
         "{text}"
@@ -294,6 +299,15 @@ async fn a_decision_that_conflicts_on_the_server_shows_its_reason_on_the_item() 
     let Standing::Refused { reason, .. } = &it.standing else {
         panic!("{:?}", it.standing)
     };
+    // Typed: the blocking warnings themselves, said in either language.
+    assert!(
+        matches!(
+            reason,
+            bianzhi::model::refusal::DecisionRefusal::Blocked { .. }
+        ),
+        "{reason:?}"
+    );
+    let reason = reason.say(Lang::Zh);
     assert!(
         blocked
             .effect

@@ -4,8 +4,8 @@
 
 use super::query::slot_text;
 use super::words::W;
-use crate::model::approval::{self, Change, REORG_LEVEL, REORG_NAME, REORG_PARENT};
-use crate::model::{Decision, Lang, Level, PostRank, PostSlot, StaffingType};
+use crate::model::approval::{self, Change};
+use crate::model::{Decision, Lang, StaffingType};
 use crate::store::inbox::{Item, Standing};
 use crate::store::queries;
 use crate::store::warnings::{Warning, WarningKind};
@@ -93,88 +93,35 @@ fn field_word(zh: &str, lang: Lang) -> String {
 
 /// A reason to hesitate before approving, in words.
 pub fn approval_warning(w: &approval::Warning, lang: Lang) -> String {
-    use approval::Warning as A;
-    if lang == Lang::Zh {
-        return w.message();
-    }
-    match w {
-        A::Overdraws { wanted, usable } => W::AOverdraws.fill(lang, &[wanted, usable]),
-        A::Frozen => W::AFrozen.get(lang).into(),
-        A::PostsOverdrawn { approved, actual } => {
-            W::APostsOverdrawn.fill(lang, &[approved, actual])
-        }
-        A::PastRetirement { month } => W::APastRetirement.fill(lang, &[month]),
-        A::OnOtherBooks { org_id } => W::AOnOtherBooks.fill(lang, &[org_id]),
-        A::Incomplete(what) => W::AIncomplete.fill(lang, &[&field_word(what, lang)]),
-        A::PersonNotInJurisdiction => W::ANotInJurisdiction.get(lang).into(),
-        A::ParentNotAllowed => W::AParentNotAllowed.get(lang).into(),
-        #[allow(unreachable_patterns)]
-        other => other.message(),
-    }
-}
-
-/// A post slot written as the model writes it (正科级正职).
-fn parse_slot(s: &str) -> Option<PostSlot> {
-    Level::ALL.iter().find_map(|l| {
-        let rank = PostRank::parse(s.strip_prefix(l.zh())?)?;
-        Some(PostSlot { level: *l, rank })
-    })
+    w.say(lang)
 }
 
 /// One figure before and after (`空编 3 → 2`), arrow in ASCII under `--ascii`.
 pub fn change_text(c: &Change, lang: Lang, ascii: bool) -> String {
-    let arrow = if ascii { "->" } else { "→" };
-    let what = match lang {
-        Lang::Zh => c.what.clone(),
-        Lang::En => change_what(&c.what),
-    };
-    let (before, after) = match (lang, c.what.as_str()) {
-        (Lang::En, REORG_LEVEL) => {
-            let l = |s: &str| Level::parse(s).map_or(s.to_string(), |l| l.en().to_string());
-            (l(&c.before), l(&c.after))
-        }
-        _ => (c.before.clone(), c.after.clone()),
-    };
-    format!("{what} {before} {arrow} {after}")
-}
-
-fn change_what(what: &str) -> String {
-    match what {
-        REORG_NAME => return W::Name.get(Lang::En).into(),
-        REORG_LEVEL => return W::Level.get(Lang::En).into(),
-        REORG_PARENT => return W::Parent.get(Lang::En).into(),
-        _ => {}
-    }
-    if let Some(slot) = what.strip_suffix("职数").and_then(parse_slot) {
-        return format!("{} posts", slot_text(&slot, Lang::En));
-    }
-    let figures = [
-        ("实有", W::Actual),
-        ("已批未用", W::Reserved),
-        ("超编", W::Over),
-        ("空编", W::Vacant),
-        ("可使用", W::Usable),
-    ];
-    for (zh, w) in figures {
-        if let Some(t) = what.strip_suffix(zh) {
-            let t = StaffingType::parse(t).map_or(t.to_string(), |t| t.en().to_string());
-            return format!("{t} {}", w.get(Lang::En).to_lowercase());
-        }
-    }
-    what.to_string()
+    c.say(lang, ascii)
 }
 
 /// Where an open request stands, in words (the inbox's status column).
 pub fn standing_text(item: &Item, lang: Lang) -> String {
-    if lang == Lang::Zh {
-        return item.standing_text();
-    }
     let d = |d: &Decision| d.label(lang).to_string();
     match &item.standing {
         Standing::Open => String::new(),
         Standing::Queued(x) => W::StQueued.fill(lang, &[&d(x)]),
         Standing::Sent(x) => W::StSent.fill(lang, &[&d(x)]),
-        Standing::Refused { reason, .. } => W::StRefused.fill(lang, &[reason]),
-        Standing::Decided { status, .. } => W::StDecided.fill(lang, &[&status.label(lang)]),
+        Standing::Refused { reason, .. } => W::StRefused.fill(lang, &[&reason.say(lang)]),
+        Standing::Decided {
+            status,
+            by,
+            refused,
+        } => {
+            let decided = match by {
+                Some(by) => W::StDecidedBy.fill(lang, &[&status.label(lang), by]),
+                None => W::StDecided.fill(lang, &[&status.label(lang)]),
+            };
+            match refused {
+                Some(why) => W::StRefusedDecided.fill(lang, &[&why.say(lang), &decided]),
+                None => decided,
+            }
+        }
     }
 }

@@ -156,21 +156,14 @@ words! {
     PNoQuotaOfType => "人编不对应：单位无此类编制", "the unit has no quota of this person's staffing type";
     PBadCreditCode => "统一社会信用代码校验不通过", "the unified credit code does not pass its check";
     PDanglingParent => "上级单位不存在", "the parent unit does not exist";
-    // Approval warnings.
-    AOverdraws => "超出可使用编制：申请{}名，可使用{}名", "over the usable quota: {} requested, {} usable";
-    AFrozen => "该单位此类编制满编或超编，用编已冻结", "the unit is full or over for this staffing type: new staffing is frozen";
-    APostsOverdrawn => "领导职数已满：核定{}名，实配{}名", "no free leadership post: {} approved, {} filled";
-    APastRetirement => "此人已到法定退休年龄（{}）", "this person has reached the statutory retirement age ({})";
-    AOnOtherBooks => "此人已在其他单位（编号{}）在编", "this person is on the books of another unit (ID {})";
-    AIncomplete => "申请缺少{}", "the request lacks {}";
-    ANotInJurisdiction => "申请涉及的人员不在您的管辖范围内", "the person of the request is outside your jurisdiction";
-    AParentNotAllowed => "新的上级单位不在您的管辖范围内或位于本单位之下，无法调整隶属", "the new parent unit is outside your jurisdiction or below this unit";
     OverdrawsMark => "⚠ 超出编制", "! over quota";
     OverPostsMark => "⚠ 超职数", "! over posts";
     StQueued => "待上传（{}）", "queued ({})";
     StSent => "已发送（{}），等待服务器答复", "sent ({}), waiting for the server";
     StRefused => "服务器未接受：{}", "refused by the server: {}";
     StDecided => "已{}", "{}";
+    StDecidedBy => "已{}（{}）", "{} ({})";
+    StRefusedDecided => "服务器未接受：{}；{}", "refused by the server: {}; {}";
     // Inbox and decisions.
     NoOpenRequests => "没有待审批的申请", "No request is waiting for a decision";
     UnknownRequestKind => "未知的申请类别 `{}`（可用：用编计划, 增人入编, 减人出编, 领导职数使用, 机构调整）", "unknown request kind `{}` (use: plan, entry, exit, posts, reorg)";

@@ -4,8 +4,8 @@
 
 use super::quota::{Figures, PostFigure, QuotaFigure};
 use super::retirement::{Rule, retirement_month};
-use super::{Approval, ApprovalKind, OrgId, Person, YearMonth};
-use serde::Serialize;
+use super::{Approval, ApprovalKind, Lang, OrgId, Person, YearMonth};
+use serde::{Deserialize, Serialize};
 
 /// Labels of the changes a 机构调整 makes (before values filled in by the caller).
 pub const REORG_NAME: &str = "名称";
@@ -41,14 +41,106 @@ pub struct Change {
     pub after: String,
 }
 
+impl Change {
+    /// One figure before and after in the reader's language (`空编 3 → 2` / `administrative
+    /// vacant 3 → 2`), the arrow in ASCII under `ascii`.
+    pub fn say(&self, lang: Lang, ascii: bool) -> String {
+        let arrow = if ascii { "->" } else { "→" };
+        let (before, after) = match (lang, self.what.as_str()) {
+            (Lang::En, REORG_LEVEL) => {
+                let l = |s: &str| super::Level::parse(s).map_or(s.to_string(), |l| l.en().into());
+                (l(&self.before), l(&self.after))
+            }
+            _ => (self.before.clone(), self.after.clone()),
+        };
+        format!("{} {before} {arrow} {after}", self.what(lang))
+    }
+
+    /// What changes, in the reader's language: `行政编制空编` / `administrative vacant`.
+    pub fn what(&self, lang: Lang) -> String {
+        let what = self.what.as_str();
+        if lang == Lang::Zh {
+            return what.to_string();
+        }
+        match what {
+            REORG_NAME => return "Name".into(),
+            REORG_LEVEL => return "Level".into(),
+            REORG_PARENT => return "Parent".into(),
+            _ => {}
+        }
+        if let Some(slot) = what.strip_suffix("职数").and_then(parse_slot) {
+            return format!("{} {} posts", slot.level.en(), slot.rank.en());
+        }
+        for (zh, en) in FIGURES {
+            if let Some(t) = what.strip_suffix(zh) {
+                let t = super::StaffingType::parse(t).map_or(t.to_string(), |t| t.en().into());
+                return format!("{t} {en}");
+            }
+        }
+        what.to_string()
+    }
+
+    /// Whether it is a count of vacant places or of posts (what the inbox's list shows
+    /// first).
+    pub fn is_vacancy_or_posts(&self) -> bool {
+        self.what.ends_with("空编") || self.what.ends_with("职数")
+    }
+}
+
+/// The figures a preview names, as `quota_changes` writes them after the staffing type.
+const FIGURES: [(&str, &str); 5] = [
+    ("实有", "actual"),
+    ("已批未用", "reserved"),
+    ("超编", "over"),
+    ("空编", "vacant"),
+    ("可使用", "usable"),
+];
+
+/// A post slot as `PostSlot`'s `Display` writes it (正科级正职).
+fn parse_slot(s: &str) -> Option<super::PostSlot> {
+    super::Level::ALL.iter().find_map(|l| {
+        let rank = super::PostRank::parse(s.strip_prefix(l.zh())?)?;
+        Some(super::PostSlot { level: *l, rank })
+    })
+}
+
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {} → {}", self.what, self.before, self.after)
     }
 }
 
+/// What a request lacks to be decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lacks {
+    /// 人员
+    Person,
+    /// 编制类型
+    StaffingType,
+    /// 职数级别
+    Post,
+    /// 变更内容: a reviewed change without the change itself.
+    Change,
+}
+
+impl Lacks {
+    pub fn say(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Lacks::Person, Lang::Zh) => "人员",
+            (Lacks::Person, Lang::En) => "a person",
+            (Lacks::StaffingType, Lang::Zh) => "编制类型",
+            (Lacks::StaffingType, Lang::En) => "a staffing type",
+            (Lacks::Post, Lang::Zh) => "职数级别",
+            (Lacks::Post, Lang::En) => "a post level",
+            (Lacks::Change, Lang::Zh) => "变更内容",
+            (Lacks::Change, Lang::En) => "the change itself",
+        }
+    }
+}
+
 /// A reason to hesitate before approving.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Warning {
     /// Approval would take more places than are usable.
     Overdraws { wanted: i64, usable: i64 },
@@ -60,8 +152,11 @@ pub enum Warning {
     PastRetirement { month: YearMonth },
     /// The person is already on another unit's books.
     OnOtherBooks { org_id: OrgId },
+    /// The person is already on the books of a unit outside the jurisdiction: the
+    /// server's refusal, which names no such unit, not even by its id.
+    OnBooksOutside,
     /// The request lacks what it needs (staffing type, post, person).
-    Incomplete(&'static str),
+    Incomplete(Lacks),
     /// The request names a person who is not in the jurisdiction (or not at all).
     PersonNotInJurisdiction,
     /// The new parent of a move is outside the jurisdiction or below the unit itself.
@@ -74,21 +169,56 @@ impl Warning {
         !matches!(self, Warning::PastRetirement { .. })
     }
 
+    /// The warning in Chinese (the JSON's `message`, older clients).
     pub fn message(&self) -> String {
+        self.say(Lang::Zh)
+    }
+
+    /// The warning in the reader's language.
+    pub fn say(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
         match self {
-            Warning::Overdraws { wanted, usable } => {
+            Warning::Overdraws { wanted, usable } if zh => {
                 format!("超出可使用编制：申请{wanted}名，可使用{usable}名")
             }
-            Warning::Frozen => "该单位此类编制满编或超编，用编已冻结".into(),
-            Warning::PostsOverdrawn { approved, actual } => {
+            Warning::Overdraws { wanted, usable } => {
+                format!("over the usable quota: {wanted} requested, {usable} usable")
+            }
+            Warning::Frozen if zh => "该单位此类编制满编或超编，用编已冻结".into(),
+            Warning::Frozen => {
+                "the unit is full or over for this staffing type: new staffing is frozen".into()
+            }
+            Warning::PostsOverdrawn { approved, actual } if zh => {
                 format!("领导职数已满：核定{approved}名，实配{actual}名")
             }
-            Warning::PastRetirement { month } => format!("此人已到法定退休年龄（{month}）"),
-            Warning::OnOtherBooks { org_id } => format!("此人已在其他单位（编号{org_id}）在编"),
-            Warning::Incomplete(what) => format!("申请缺少{what}"),
-            Warning::PersonNotInJurisdiction => "申请涉及的人员不在您的管辖范围内".into(),
-            Warning::ParentNotAllowed => {
+            Warning::PostsOverdrawn { approved, actual } => {
+                format!("no free leadership post: {approved} approved, {actual} filled")
+            }
+            Warning::PastRetirement { month } if zh => format!("此人已到法定退休年龄（{month}）"),
+            Warning::PastRetirement { month } => {
+                format!("this person has reached the statutory retirement age ({month})")
+            }
+            Warning::OnOtherBooks { org_id } if zh => {
+                format!("此人已在其他单位（编号{org_id}）在编")
+            }
+            Warning::OnOtherBooks { org_id } => {
+                format!("this person is on the books of another unit (ID {org_id})")
+            }
+            Warning::OnBooksOutside if zh => "此人已在您管辖范围以外的单位在编".into(),
+            Warning::OnBooksOutside => {
+                "this person is on the books of a unit outside your jurisdiction".into()
+            }
+            Warning::Incomplete(what) if zh => format!("申请缺少{}", what.say(lang)),
+            Warning::Incomplete(what) => format!("the request lacks {}", what.say(lang)),
+            Warning::PersonNotInJurisdiction if zh => "申请涉及的人员不在您的管辖范围内".into(),
+            Warning::PersonNotInJurisdiction => {
+                "the person of the request is outside your jurisdiction".into()
+            }
+            Warning::ParentNotAllowed if zh => {
                 "新的上级单位不在您的管辖范围内或位于本单位之下，无法调整隶属".into()
+            }
+            Warning::ParentNotAllowed => {
+                "the new parent unit is outside your jurisdiction or below this unit".into()
             }
         }
     }
@@ -215,14 +345,16 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
     );
     match (a.person_id, ctx.person) {
         (Some(_), None) => effect.warnings.push(Warning::PersonNotInJurisdiction),
-        (None, _) if needs_person => effect.warnings.push(Warning::Incomplete("人员")),
+        (None, _) if needs_person => effect.warnings.push(Warning::Incomplete(Lacks::Person)),
         _ => {}
     }
     let after = figures_after(a, ctx);
     match a.kind {
         ApprovalKind::StaffingPlan | ApprovalKind::Entry => {
             let Some(t) = a.staffing_type else {
-                effect.warnings.push(Warning::Incomplete("编制类型"));
+                effect
+                    .warnings
+                    .push(Warning::Incomplete(Lacks::StaffingType));
                 return effect;
             };
             let before = ctx.figures.quota_of(t);
@@ -261,7 +393,7 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
         }
         ApprovalKind::LeaderPost => {
             let Some(s) = a.post else {
-                effect.warnings.push(Warning::Incomplete("职数级别"));
+                effect.warnings.push(Warning::Incomplete(Lacks::Post));
                 return effect;
             };
             let (b, f) = (ctx.figures.post_of(s), after.post_of(s));
@@ -294,7 +426,7 @@ pub fn preview(a: &Approval, ctx: &Context) -> Effect {
         }
         ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange => {
             if a.change.is_none() {
-                effect.warnings.push(Warning::Incomplete("变更内容"));
+                effect.warnings.push(Warning::Incomplete(Lacks::Change));
             }
         }
     }
@@ -421,7 +553,10 @@ mod tests {
             ApprovalKind::LeaderPost,
         ] {
             let e = preview(&request(kind), &ctx(&f));
-            assert!(e.warnings.contains(&Warning::Incomplete("人员")), "{kind}");
+            assert!(
+                e.warnings.contains(&Warning::Incomplete(Lacks::Person)),
+                "{kind}"
+            );
             assert!(e.blocks_approval());
             // Named but not in the jurisdiction (or nowhere).
             let e = preview(&about(kind), &ctx(&f));

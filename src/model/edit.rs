@@ -626,6 +626,9 @@ pub struct Outcome {
     /// Sent to a 审核 operator as this request (not applied yet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<ApprovalId>,
+    /// A refused decision (not an edit): why, typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<super::refusal::DecisionRefusal>,
 }
 
 impl Outcome {
@@ -636,6 +639,9 @@ impl Outcome {
     /// Why the edit was not applied, in the reader's language, where the answer carries
     /// its reasons typed (refusals by field, conflicts); None otherwise.
     pub fn say_refusal(&self, lang: Lang) -> Option<String> {
+        if let Some(r) = &self.refusal {
+            return Some(r.say(lang));
+        }
         if !self.errors.is_empty() {
             let why = say_errors(&self.errors, lang);
             return Some(match lang {

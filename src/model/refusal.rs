@@ -3,8 +3,10 @@
 //! [`Refusal::say`], in the operator's language. The server sends the typed value, so a
 //! clerk reads the reason in the language of their own terminal.
 
+use super::approval::Warning;
+use super::edit::{FieldConflict, FieldError, Outcome};
 use super::idcard::IdProblem;
-use super::{Lang, PersonStatus, PostSlot, Sex, StaffingType};
+use super::{ApprovalKind, ApprovalStatus, Lang, PersonStatus, PostSlot, Sex, StaffingType};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -276,6 +278,149 @@ impl Refusal {
                     format!("{given} is not a way of leaving: {}", choices.join(", "))
                 }
             }
+        }
+    }
+}
+
+/// Why the server did not take a decision on a request (同意、退回、不同意), typed like
+/// [`Refusal`]: the server sends it, each terminal says it in its own language. Said in
+/// Chinese it is the `reason` an older client shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum DecisionRefusal {
+    /// The decision carries no verdict.
+    NoVerdict,
+    /// One answer for "no such request" and "not yours": it reveals nothing.
+    NotInScope,
+    /// A 录入 operator's decision on a reviewed change (关键信息变更, 台账变更).
+    ReviewerOnly,
+    /// The client id was already used for another decision.
+    ClientIdReused,
+    /// Someone (or this operator, earlier) decided the request already.
+    AlreadyDecided {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
+        status: ApprovalStatus,
+    },
+    /// The person of the request is outside the jurisdiction.
+    PersonOutOfScope,
+    /// 无法同意: the preview's warnings that block an approval.
+    Blocked { warnings: Vec<Warning> },
+    /// 无法同意: the reviewed change, judged again now, is refused.
+    ReviewRefused {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        errors: Vec<FieldError>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        conflicts: Vec<FieldConflict>,
+    },
+    /// A request of this kind names no person (入编, 出编, 领导职数).
+    NoPerson { kind: ApprovalKind },
+    /// A reason an older server gave in words only: shown as it was said.
+    Said { words: String },
+    /// Refused without a reason.
+    NoReason,
+}
+
+impl DecisionRefusal {
+    /// The reason of a refused answer as the outbox keeps it: typed where the server
+    /// sent it typed, else the words it sent (an older server's), else none.
+    pub fn of_answer(outcome: Option<&Outcome>, reason: Option<&str>) -> DecisionRefusal {
+        match (outcome.and_then(|o| o.refusal.clone()), reason) {
+            (Some(why), _) => why,
+            (None, Some(words)) if !words.trim().is_empty() => DecisionRefusal::Said {
+                words: words.to_string(),
+            },
+            _ => DecisionRefusal::NoReason,
+        }
+    }
+
+    /// The reason in words an operator understands.
+    pub fn say(&self, lang: Lang) -> String {
+        use DecisionRefusal as D;
+        let zh = lang == Lang::Zh;
+        match self {
+            D::NoVerdict if zh => "缺少决定（同意、退回或不同意），未生效".into(),
+            D::NoVerdict => "no verdict (approve, return or reject) was given; not applied".into(),
+            D::NotInScope if zh => "该申请不存在或不在您的管辖范围内，决定未生效".into(),
+            D::NotInScope => {
+                "the request does not exist or is outside your jurisdiction; the decision is not applied"
+                    .into()
+            }
+            D::ReviewerOnly if zh => {
+                "关键信息变更和台账变更须由审核人员审批，您的决定未生效".into()
+            }
+            D::ReviewerOnly => {
+                "key-detail and ledger changes are decided by a reviewer; your decision is not applied"
+                    .into()
+            }
+            D::ClientIdReused if zh => {
+                "该决定的编号（client_id）已用于另一个决定，本决定未生效。请重新作出决定（将生成新的编号）"
+                    .into()
+            }
+            D::ClientIdReused => {
+                "this decision's number (client_id) was already used for another decision; not applied. Decide again (a new number is made)"
+                    .into()
+            }
+            D::AlreadyDecided { by, on, status } => {
+                let on = on.map(|d| d.format("%Y-%m-%d").to_string());
+                if zh {
+                    let who = by.as_deref().unwrap_or("其他操作员");
+                    let when = on.map(|d| format!("于{d}")).unwrap_or_default();
+                    format!(
+                        "该申请已由{who}{when}作出“{}”的决定，您的决定未生效",
+                        status.zh()
+                    )
+                } else {
+                    let who = by.as_deref().unwrap_or("another operator");
+                    let when = on.map(|d| format!(" on {d}")).unwrap_or_default();
+                    format!(
+                        "the request was already decided ({}) by {who}{when}; your decision is not applied",
+                        status.en()
+                    )
+                }
+            }
+            D::PersonOutOfScope if zh => "申请涉及的人员不在您的管辖范围内，决定未生效".into(),
+            D::PersonOutOfScope => {
+                "the person of the request is outside your jurisdiction; the decision is not applied"
+                    .into()
+            }
+            D::Blocked { warnings } => {
+                let why: Vec<String> = warnings.iter().map(|w| w.say(lang)).collect();
+                if zh {
+                    format!("无法同意：{}", why.join("；"))
+                } else {
+                    format!("cannot approve: {}", why.join("; "))
+                }
+            }
+            D::ReviewRefused { errors, conflicts } => {
+                let outcome = Outcome {
+                    errors: errors.clone(),
+                    conflicts: conflicts.clone(),
+                    ..Outcome::default()
+                };
+                let why = outcome.say_refusal(lang).unwrap_or_default();
+                if zh {
+                    format!("无法同意：{why}")
+                } else {
+                    format!("cannot approve: {why}")
+                }
+            }
+            D::NoPerson { kind } if zh => {
+                let what = match kind {
+                    ApprovalKind::Exit => "出编",
+                    ApprovalKind::LeaderPost => "使用领导职数",
+                    _ => "入编",
+                };
+                format!("申请缺少人员，无法{what}")
+            }
+            D::NoPerson { kind } => {
+                format!("the request ({}) names no person; not applied", kind.en())
+            }
+            D::Said { words } => words.clone(),
+            D::NoReason if zh => "未说明原因".into(),
+            D::NoReason => "no reason given".into(),
         }
     }
 }

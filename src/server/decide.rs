@@ -4,6 +4,7 @@ use super::Result;
 use super::db::{self, Change, Operator};
 use crate::model::approval::{Context, Warning, move_allowed, preview};
 use crate::model::edit::Outcome;
+use crate::model::refusal::DecisionRefusal;
 use crate::model::*;
 use crate::store::{queries, rows};
 use crate::sync::proto::{Answer, PushAction};
@@ -11,16 +12,50 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashSet;
 
-/// One answer for "no such request" and "not yours": an operator learns nothing about
-/// requests outside their jurisdiction, not even whether the id exists.
+/// One answer for "no such request" and "not yours" ([`DecisionRefusal::NotInScope`] in
+/// Chinese): an operator learns nothing about requests outside their jurisdiction, not
+/// even whether the id exists.
 pub const NOT_IN_SCOPE: &str = "该申请不存在或不在您的管辖范围内，决定未生效";
 
-/// The answer to a 录入 operator's decision on a reviewed change.
+/// The answer to a 录入 operator's decision on a reviewed change
+/// ([`DecisionRefusal::ReviewerOnly`] in Chinese).
 pub const REVIEWER_ONLY: &str = "关键信息变更和台账变更须由审核人员审批，您的决定未生效";
 
-/// The answer to a decision sent under a `client_id` already used for another one.
+/// The answer to a decision sent under a `client_id` already used for another one
+/// ([`DecisionRefusal::ClientIdReused`] in Chinese).
 pub const CLIENT_ID_REUSED: &str =
     "该决定的编号（client_id）已用于另一个决定，本决定未生效。请重新作出决定（将生成新的编号）";
+
+/// How a refused decision is remembered (the `reason` column of `applied_actions`, on
+/// either engine): its typed form, as JSON.
+pub fn remembered(why: &DecisionRefusal) -> String {
+    serde_json::to_string(why).unwrap_or_else(|_| why.say(Lang::Zh))
+}
+
+/// The answer to a decision from what is remembered of it. A reason remembered typed is
+/// sent typed (`outcome.refusal`) with its words in Chinese in `reason`, for older
+/// clients; one an older version remembered in words is sent as it was.
+pub fn decision_answer(client_id: &str, accepted: bool, reason: Option<String>) -> Answer {
+    let typed = reason
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<DecisionRefusal>(r).ok());
+    let (reason, outcome) = match typed {
+        Some(why) => (
+            Some(why.say(Lang::Zh)),
+            Some(Outcome {
+                refusal: Some(why),
+                ..Outcome::default()
+            }),
+        ),
+        None => (reason, None),
+    };
+    Answer {
+        client_id: client_id.to_string(),
+        accepted,
+        reason,
+        outcome,
+    }
+}
 
 /// An answer already given: accepted, reason, the request it answered, its hash, the
 /// outcome of an edit.
@@ -72,7 +107,11 @@ pub fn apply_push(
             // answer belongs to the first), and nothing is applied or remembered.
             Some(_) => {
                 tracing::warn!(operator = op.id, "client id reused for another decision");
-                (false, Some(CLIENT_ID_REUSED.to_string()), None)
+                (
+                    false,
+                    Some(remembered(&DecisionRefusal::ClientIdReused)),
+                    None,
+                )
             }
             None => {
                 let (accepted, reason, outcome) = match &action.edit {
@@ -86,7 +125,7 @@ pub fn apply_push(
                             db::write_in(&tx, &change)?;
                             (true, None, None)
                         }
-                        Err(reason) => (false, Some(reason), None),
+                        Err(why) => (false, Some(remembered(&why)), None),
                     },
                 };
                 let stored = outcome.as_ref().and_then(|o| serde_json::to_string(o).ok());
@@ -105,11 +144,14 @@ pub fn apply_push(
             accepted,
             "pushed action"
         );
-        answers.push(Answer {
-            client_id: action.client_id.clone(),
-            accepted,
-            reason,
-            outcome,
+        answers.push(match action.edit {
+            Some(_) => Answer {
+                client_id: action.client_id.clone(),
+                accepted,
+                reason,
+                outcome,
+            },
+            None => decision_answer(&action.client_id, accepted, reason),
         });
     }
     Ok(answers)
@@ -122,14 +164,14 @@ pub(crate) fn decide(
     scope: &HashSet<OrgId>,
     action: &PushAction,
     today: NaiveDate,
-) -> Result<std::result::Result<Change, String>> {
+) -> Result<std::result::Result<Change, DecisionRefusal>> {
     let Some(decision) = action.decision else {
-        return Ok(Err("缺少决定（同意、退回或不同意），未生效".into()));
+        return Ok(Err(DecisionRefusal::NoVerdict));
     };
     let Some(mut a) =
         queries::approval(tx, action.approval_id)?.filter(|a| scope.contains(&a.org_id))
     else {
-        return Ok(Err(NOT_IN_SCOPE.into()));
+        return Ok(Err(DecisionRefusal::NotInScope));
     };
     // A reviewed change is decided by a 审核 operator: a 录入 operator cannot approve
     // (or dispose of) the key changes that were sent for review.
@@ -138,22 +180,21 @@ pub(crate) fn decide(
         ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange
     ) && op.role == crate::model::edit::Role::Clerk
     {
-        return Ok(Err(REVIEWER_ONLY.into()));
+        return Ok(Err(DecisionRefusal::ReviewerOnly));
     }
     if a.status != ApprovalStatus::Pending {
-        let who = a.decided_by.clone().unwrap_or_else(|| "其他操作员".into());
-        let when = a.decided_on.map(|d| format!("于{d}")).unwrap_or_default();
-        return Ok(Err(format!(
-            "该申请已由{who}{when}作出“{}”的决定，您的决定未生效",
-            a.status.zh()
-        )));
+        return Ok(Err(DecisionRefusal::AlreadyDecided {
+            by: a.decided_by.clone(),
+            on: a.decided_on,
+            status: a.status,
+        }));
     }
     let person = match a.person_id {
         Some(pid) => queries::person(tx, pid)?,
         None => None,
     };
     if person.as_ref().is_some_and(|p| !scope.contains(&p.org_id)) {
-        return Ok(Err("申请涉及的人员不在您的管辖范围内，决定未生效".into()));
+        return Ok(Err(DecisionRefusal::PersonOutOfScope));
     }
     let mut change = Change::default();
     if decision == Decision::Approve {
@@ -183,19 +224,19 @@ pub(crate) fn decide(
         };
         let effect = preview(&a, &ctx);
         if effect.blocks_approval() {
-            let why: Vec<String> = effect
+            let warnings = effect
                 .warnings
-                .iter()
+                .into_iter()
                 .filter(|w| w.blocks_approval())
                 .map(|w| match w {
                     // A unit outside the jurisdiction is not named, not even by its id.
-                    Warning::OnOtherBooks { org_id } if !scope.contains(org_id) => {
-                        "此人已在您管辖范围以外的单位在编".to_string()
+                    Warning::OnOtherBooks { org_id } if !scope.contains(&org_id) => {
+                        Warning::OnBooksOutside
                     }
-                    w => w.message(),
+                    w => w,
                 })
                 .collect();
-            return Ok(Err(format!("无法同意：{}", why.join("；"))));
+            return Ok(Err(DecisionRefusal::Blocked { warnings }));
         }
         if matches!(
             a.kind,
@@ -203,7 +244,7 @@ pub(crate) fn decide(
         ) {
             match super::maintain::approve_review(tx, op, scope, &a, today)? {
                 Ok(c) => change = c,
-                Err(why) => return Ok(Err(format!("无法同意：{why}"))),
+                Err(why) => return Ok(Err(why)),
             }
         } else if let Err(why) = effects(tx, op, &a, person, today, &mut change)? {
             return Ok(Err(why));
@@ -225,7 +266,7 @@ fn effects(
     person: Option<Person>,
     today: NaiveDate,
     change: &mut Change,
-) -> Result<std::result::Result<(), String>> {
+) -> Result<std::result::Result<(), DecisionRefusal>> {
     let mut next_event = next_id(tx, "events")?;
     let mut event = |subject: Subject,
                      kind: EventKind,
@@ -253,7 +294,7 @@ fn effects(
         ApprovalKind::StaffingPlan | ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange => {}
         ApprovalKind::Entry => {
             let Some(mut p) = person else {
-                return Ok(Err("申请缺少人员，无法入编".into()));
+                return Ok(Err(DecisionRefusal::NoPerson { kind: a.kind }));
             };
             let from = (p.org_id != a.org_id).then_some(p.org_id);
             p.org_id = a.org_id;
@@ -300,7 +341,7 @@ fn effects(
         }
         ApprovalKind::Exit => {
             let Some(mut p) = person else {
-                return Ok(Err("申请缺少人员，无法出编".into()));
+                return Ok(Err(DecisionRefusal::NoPerson { kind: a.kind }));
             };
             let kind = a.exit_kind.unwrap_or(ExitKind::TransferOut);
             p.leave(kind, today);
@@ -315,7 +356,7 @@ fn effects(
         }
         ApprovalKind::LeaderPost => {
             let Some(mut p) = person else {
-                return Ok(Err("申请缺少人员，无法使用领导职数".into()));
+                return Ok(Err(DecisionRefusal::NoPerson { kind: a.kind }));
             };
             p.leader_post = a.post;
             let what = a.post.map(|s| s.to_string()).unwrap_or_default();
@@ -383,3 +424,40 @@ pub fn next_id(conn: &Connection, table: &str) -> Result<i64> {
 }
 
 pub use crate::store::maintain::unit_figures_now;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_is_remembered_typed_and_answered_typed_with_its_chinese_words() {
+        let why = DecisionRefusal::AlreadyDecided {
+            by: Some("张主任".into()),
+            on: NaiveDate::from_ymd_opt(2026, 11, 2),
+            status: ApprovalStatus::Approved,
+        };
+        let a = decision_answer("c1", false, Some(remembered(&why)));
+        assert_eq!(
+            a.reason.as_deref(),
+            Some("该申请已由张主任于2026-11-02作出“同意”的决定，您的决定未生效")
+        );
+        assert_eq!(a.outcome.and_then(|o| o.refusal), Some(why));
+        // The constants older tests and clients know are the typed reasons' words.
+        for (r, words) in [
+            (DecisionRefusal::NotInScope, NOT_IN_SCOPE),
+            (DecisionRefusal::ReviewerOnly, REVIEWER_ONLY),
+            (DecisionRefusal::ClientIdReused, CLIENT_ID_REUSED),
+        ] {
+            assert_eq!(r.say(Lang::Zh), words);
+        }
+    }
+
+    #[test]
+    fn an_answer_remembered_in_words_by_an_older_version_is_sent_as_it_was() {
+        let a = decision_answer("c1", false, Some("超出可使用编制".into()));
+        assert_eq!(a.reason.as_deref(), Some("超出可使用编制"));
+        assert_eq!(a.outcome, None);
+        let ok = decision_answer("c2", true, None);
+        assert!(ok.accepted && ok.reason.is_none() && ok.outcome.is_none());
+    }
+}

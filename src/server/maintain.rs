@@ -6,10 +6,11 @@
 use super::Result;
 use super::db::{self, Change, Operator};
 use super::decide::next_id;
+use crate::model::approval::{Lacks, Warning};
 use crate::model::edit::{
     self, Edit, FieldConflict, FieldError, Intent, OrgField, Outcome, PersonField, Role, Target,
 };
-use crate::model::refusal::Refusal;
+use crate::model::refusal::{DecisionRefusal, Refusal};
 use crate::model::*;
 use crate::store::maintain;
 use chrono::NaiveDate;
@@ -329,13 +330,15 @@ pub fn approve_review(
     scope: &HashSet<OrgId>,
     a: &Approval,
     today: NaiveDate,
-) -> Result<std::result::Result<Change, String>> {
+) -> Result<std::result::Result<Change, DecisionRefusal>> {
     let Some(intent) = a
         .change
         .as_deref()
         .and_then(|c| serde_json::from_str::<Intent>(c).ok())
     else {
-        return Ok(Err("申请缺少变更内容，无法同意".into()));
+        return Ok(Err(DecisionRefusal::Blocked {
+            warnings: vec![Warning::Incomplete(Lacks::Change)],
+        }));
     };
     // Applied as the reviewer would apply it themselves, recorded under both names.
     let op = Operator {
@@ -347,7 +350,16 @@ pub fn approve_review(
     if v.accepted {
         Ok(Ok(v.change))
     } else {
-        Ok(Err(v.reason.unwrap_or_default()))
+        let Outcome {
+            errors, conflicts, ..
+        } = v.outcome;
+        Ok(Err(if errors.is_empty() && conflicts.is_empty() {
+            DecisionRefusal::Said {
+                words: format!("无法同意：{}", v.reason.unwrap_or_default()),
+            }
+        } else {
+            DecisionRefusal::ReviewRefused { errors, conflicts }
+        }))
     }
 }
 

@@ -628,7 +628,12 @@ impl Backend for PgBackend {
                 {
                     (r.get(0), r.get(1))
                 }
-                Some(_) => (false, Some(super::decide::CLIENT_ID_REUSED.to_string())),
+                Some(_) => (
+                    false,
+                    Some(super::decide::remembered(
+                        &crate::model::refusal::DecisionRefusal::ClientIdReused,
+                    )),
+                ),
                 None => {
                     let set = working_set(&mut tx, action.approval_id)?;
                     if set.approvals.iter().any(|a| {
@@ -667,7 +672,7 @@ impl Backend for PgBackend {
                             write_in(&mut tx, &change)?;
                             (true, None)
                         }
-                        Err(reason) => (false, Some(reason)),
+                        Err(why) => (false, Some(super::decide::remembered(&why))),
                     };
                     tx.execute(
                         "INSERT INTO applied_actions (operator_id, client_id, approval_id, accepted, reason, at, request) \
@@ -693,12 +698,11 @@ impl Backend for PgBackend {
                 accepted,
                 "pushed action"
             );
-            answers.push(Answer {
-                client_id: action.client_id.clone(),
+            answers.push(super::decide::decision_answer(
+                &action.client_id,
                 accepted,
                 reason,
-                outcome: None,
-            });
+            ));
         }
         Ok(answers)
     }

@@ -12,6 +12,7 @@ use super::rows::*;
 use super::{Result, Store, queries};
 use crate::model::approval::Effect;
 use crate::model::quota::{Figures, PostFigure, QuotaFigure};
+use crate::model::refusal::DecisionRefusal;
 use crate::model::*;
 use std::collections::{HashMap, HashSet};
 
@@ -25,13 +26,16 @@ pub enum Standing {
     /// Sent to the server, its answer not heard yet (已发送).
     Sent(Decision),
     /// The server refused this operator's decision; the reason is the server's.
-    Refused { decision: Decision, reason: String },
+    Refused {
+        decision: Decision,
+        reason: DecisionRefusal,
+    },
     /// Decided (by this operator or another), as the cache last heard from the server.
     Decided {
         status: ApprovalStatus,
         by: Option<String>,
         /// This operator's own decision came too late: the server's reason.
-        refused: Option<String>,
+        refused: Option<DecisionRefusal>,
     },
 }
 
@@ -86,30 +90,11 @@ impl Item {
             | ApprovalKind::LedgerChange => r.summary.clone(),
         }
     }
+}
 
-    /// The standing in words: `待上传（同意）`, `服务器未接受：…`, `已同意（张主任）`.
-    pub fn standing_text(&self) -> String {
-        match &self.standing {
-            Standing::Open => String::new(),
-            Standing::Queued(d) => format!("待上传（{}）", d.zh()),
-            Standing::Sent(d) => format!("已发送（{}），等待服务器答复", d.zh()),
-            Standing::Refused { reason, .. } => format!("服务器未接受：{reason}"),
-            Standing::Decided {
-                status,
-                by,
-                refused,
-            } => {
-                let decided = match by {
-                    Some(by) => format!("已{}（{by}）", status.zh()),
-                    None => format!("已{}", status.zh()),
-                };
-                match refused {
-                    Some(reason) => format!("服务器未接受：{reason}；{decided}"),
-                    None => decided,
-                }
-            }
-        }
-    }
+/// Why the server refused this operator's decision, as its answer said it.
+fn refusal_of(e: &outbox::Entry) -> DecisionRefusal {
+    DecisionRefusal::of_answer(e.outcome.as_ref(), e.reason.as_deref())
 }
 
 /// Outbox rows this far back are still shown on their items once decided.
@@ -283,9 +268,7 @@ fn item(
         Standing::Decided {
             status: request.status,
             by: request.decided_by.clone(),
-            refused: mine
-                .filter(|e| e.state == State::Refused)
-                .map(|e| e.reason.clone().unwrap_or_else(|| "未说明原因".into())),
+            refused: mine.filter(|e| e.state == State::Refused).map(refusal_of),
         }
     } else {
         match mine {
@@ -293,7 +276,7 @@ fn item(
             Some(e) if e.state == State::Sent => Standing::Sent(e.verdict()),
             Some(e) if e.state == State::Refused => Standing::Refused {
                 decision: e.verdict(),
-                reason: e.reason.clone().unwrap_or_else(|| "未说明原因".into()),
+                reason: refusal_of(e),
             },
             // Accepted but the decided request not pulled yet: it is on its way.
             Some(e) if e.state == State::Accepted => Standing::Decided {

@@ -153,7 +153,11 @@ impl Item {
                 out.push((l("变动摘要", "Summary"), entry.summary.clone()));
             }
             Source::Posts { entry, total_after } => {
-                out.push((l("职数", "Post"), entry.slot.to_string()));
+                let slot = match lang {
+                    Lang::Zh => entry.slot.to_string(),
+                    Lang::En => format!("{} {}", entry.slot.level.en(), entry.slot.rank.en()),
+                };
+                out.push((l("职数", "Post"), slot));
                 out.push((l("增减", "Change"), format!("{:+}", entry.delta)));
                 out.push((l("核定累计", "Approved after"), total_after.to_string()));
                 out.push((l("变动摘要", "Summary"), entry.summary.clone()));

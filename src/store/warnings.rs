@@ -81,6 +81,29 @@ impl WarningKind {
     }
 }
 
+/// What a warning is about, typed, so that each front end says it in its own words
+/// (`message` keeps the Chinese sentence, as stored and exported).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Detail {
+    /// 超编 or 满编 of a staffing type.
+    Quota {
+        staffing_type: StaffingType,
+        approved: i64,
+        actual: i64,
+        over: i64,
+    },
+    /// 超职数 of a post slot.
+    Posts {
+        slot: PostSlot,
+        approved: i64,
+        actual: i64,
+    },
+    /// 退休 (reached in the month) or 超龄 (reached, still active).
+    Retirement { name: String, month: YearMonth },
+    /// A data check, by its code (`model::checks::Problem::code`, in `subject`).
+    Check,
+}
+
 /// One warning, naming its unit and, where it is about one, its person.
 #[derive(Debug, Clone, Serialize)]
 pub struct Warning {
@@ -94,6 +117,7 @@ pub struct Warning {
     pub message: String,
     /// For retirements: the month the statutory age is reached.
     pub retirement_date: Option<YearMonth>,
+    pub detail: Detail,
 }
 
 /// Which warnings to read.
@@ -165,6 +189,12 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
                 subject: t.zh().into(),
                 message,
                 retirement_date: None,
+                detail: Detail::Quota {
+                    staffing_type: t,
+                    approved: a,
+                    actual: x,
+                    over: fig.over,
+                },
             });
         }
     }
@@ -197,6 +227,11 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
                 subject: slot.to_string(),
                 message: format!("{slot}核定{a}名，实配{x}名，超职数{}名", x - a),
                 retirement_date: None,
+                detail: Detail::Posts {
+                    slot,
+                    approved: a,
+                    actual: x,
+                },
             });
         }
     }
@@ -241,6 +276,10 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
                 subject: rule.zh().into(),
                 message,
                 retirement_date: Some(month),
+                detail: Detail::Retirement {
+                    name: p.name.clone(),
+                    month,
+                },
                 person: Some(p),
             });
         }
@@ -309,6 +348,7 @@ pub fn warnings(conn: &Connection, f: Filter) -> Result<Vec<Warning>> {
                 subject: code,
                 message,
                 retirement_date: None,
+                detail: Detail::Check,
             });
         }
     }

@@ -10,6 +10,7 @@
 //! sheet a category, ID numbers masked); the comparison and the export are audited.
 
 use super::action::Action;
+use super::component::{Component, LIST_MOVES};
 use super::i18n::M;
 use super::keymap::Cmd;
 use super::screens::{Screen, ScreenRequest};
@@ -448,20 +449,7 @@ impl CompareScreen {
     }
 }
 
-impl Screen for CompareScreen {
-    fn title(&self, lang: Lang) -> String {
-        match self.open {
-            Some(c) => format!("{} › {}", M::CompareTitle.get(lang), c.label(lang)),
-            None => M::CompareTitle.get(lang).to_string(),
-        }
-    }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Compare {
-            path: self.path.clone(),
-            lang: self.lang,
-            root: self.root,
-        }
-    }
+impl Component for CompareScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         if self.failed.is_some() {
             return None;
@@ -494,9 +482,6 @@ impl Screen for CompareScreen {
                 None
             }
         }
-    }
-    fn back(&mut self) -> bool {
-        self.open.take().is_some()
     }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = theme.lang;
@@ -609,6 +594,31 @@ impl Screen for CompareScreen {
             }
         }
         f.render_widget(Paragraph::new(lines), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        if self.failed.is_some() {
+            return Vec::new();
+        }
+        [&[Cmd::Open, Cmd::Export], LIST_MOVES].concat()
+    }
+}
+
+impl Screen for CompareScreen {
+    fn title(&self, lang: Lang) -> String {
+        match self.open {
+            Some(c) => format!("{} › {}", M::CompareTitle.get(lang), c.label(lang)),
+            None => M::CompareTitle.get(lang).to_string(),
+        }
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Compare {
+            path: self.path.clone(),
+            lang: self.lang,
+            root: self.root,
+        }
+    }
+    fn back(&mut self) -> bool {
+        self.open.take().is_some()
     }
     fn table(&self) -> Table {
         match self.open {

@@ -108,7 +108,10 @@ fn a_newer_request_replaces_a_view_still_loading() {
     match t.h.state.stack.last() {
         Some(View::Screen(s)) => assert_eq!(
             s.request(),
-            super::super::screens::ScreenRequest::Warnings { kind: None }
+            super::super::screens::ScreenRequest::Warnings {
+                kind: None,
+                lang: Lang::Zh,
+            }
         ),
         _ => panic!("the warnings are in front"),
     }

@@ -14,6 +14,7 @@ use crate::model::Lang;
 use crate::report::Table;
 use crate::report::forecast::{self, Forecast, MAX_YEARS, Params};
 use crate::store::{self, Store, queries};
+use crate::tui::component::{Component, LIST_MOVES};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -186,14 +187,20 @@ impl ForecastScreen {
             Row::Back(i) => {
                 let b = &f.back_within[i];
                 let text = format!(
-                    "  {} {} {}{} → {}（{} {}）",
+                    "  {} {} {}{} → {}{}",
                     pad(&b.unit, 20, e),
                     pad(b.staffing_type.short(lang), 8, e),
                     M::ColOver.get(lang),
                     b.over,
                     year_word(b.year),
-                    M::FcWithRequests.get(lang),
-                    year_word(b.year_with_requests),
+                    crate::tui::i18n::paren(
+                        lang,
+                        format!(
+                            "{} {}",
+                            M::FcWithRequests.get(lang),
+                            year_word(b.year_with_requests)
+                        )
+                    ),
                 );
                 Line::raw(fit(&text, w, e))
             }
@@ -201,17 +208,7 @@ impl ForecastScreen {
     }
 }
 
-impl Screen for ForecastScreen {
-    fn title(&self, lang: Lang) -> String {
-        format!(
-            "{} {}",
-            self.forecast.jurisdiction,
-            M::ForecastTitle.get(lang)
-        )
-    }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Forecast { root: self.unit }
-    }
+impl Component for ForecastScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         self.cursor.apply(cmd, self.layout().len(), height);
         None
@@ -251,6 +248,22 @@ impl Screen for ForecastScreen {
             })
             .collect();
         f.render_widget(Paragraph::new(lines), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [&[Cmd::Export], LIST_MOVES].concat()
+    }
+}
+
+impl Screen for ForecastScreen {
+    fn title(&self, lang: Lang) -> String {
+        format!(
+            "{} {}",
+            self.forecast.jurisdiction,
+            M::ForecastTitle.get(lang)
+        )
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Forecast { root: self.unit }
     }
     fn table(&self) -> Table {
         let header = [

@@ -9,7 +9,9 @@
 
 use super::action::UnitName;
 use super::action::{Action, Effect, QueuedEdit};
+use super::component::Component;
 use super::i18n::{self, M};
+use super::keymap::Cmd;
 use super::theme::Theme;
 use super::widgets::{self, fit, pad};
 use crate::model::edit::{
@@ -1290,5 +1292,21 @@ pub fn queued_note(lang: Lang, edit: &Edit, n: usize) -> String {
         Edit::PersonEdit { .. } => i18n::edit_queued(lang, n),
         Edit::PersonExit { .. } => M::ExitQueued.get(lang).to_string(),
         other => i18n::recorded(lang, &crate::model::edit::describe(other, lang)),
+    }
+}
+
+/// A form reads its keys as text and fields (`FormView::on_key`), not as commands: it
+/// offers none, and its hint line is its own.
+impl Component for FormView {
+    fn handle(&mut self, _cmd: Cmd, _height: usize) -> Option<Action> {
+        None
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        FormView::render(self, f, area, theme);
+    }
+
+    fn commands(&self) -> Vec<Cmd> {
+        Vec::new()
     }
 }

@@ -21,6 +21,21 @@ macro_rules! messages {
 
 messages! {
     Tree => "机构", "Units";
+    StQueued => "待上传", "queued";
+    ProblemBadCreditCode => "统一社会信用代码校验不通过", "the unified credit code does not pass its check";
+    ProblemDanglingParent => "上级单位不存在", "the parent unit does not exist";
+    WlKind => "类别", "Kind";
+    WlUnitId => "单位编号", "Unit ID";
+    WlUnit => "单位", "Unit";
+    WlPerson => "人员", "Person";
+    WlRetires => "退休时间", "Retires";
+    WlSays => "说明", "Details";
+    HintConfirm => "确定", "confirm";
+    HintCancel => "取消", "cancel";
+    HintDetail => "详情", "detail";
+    StSent => "已发送", "sent";
+    StWaiting => "等待服务器答复", "waiting for the server";
+    StRefused => "服务器未接受", "refused by the server";
     Unit => "单位", "Unit";
     ColApproved => "核定", "Appr";
     ColActual => "实有", "Actual";
@@ -187,13 +202,6 @@ messages! {
     UnknownCommand => "未知命令", "unknown command";
     NoSuchUnit => "找不到单位", "no such unit";
     NoSuchPanel => "没有这个面板", "no such panel";
-    CmdUnit => "转到单位", "go to a unit";
-    CmdPanel => "切换面板", "switch panel";
-    CmdSync => "立即同步", "sync now";
-    CmdExport => "导出当前表格：export [csv|xlsx] [目录或文件]（身份证号已遮蔽）", "export the table on screen: export [csv|xlsx] [dir or file] (IDs masked)";
-    CmdQuit => "退出", "quit";
-    CmdTree => "回到机构树", "back to the unit tree";
-    CmdHelp => "帮助", "help";
     Results => "条", "results";
     ModeGlobal => "全局", "everywhere";
     ModeTree => "机构树", "unit tree";
@@ -207,11 +215,7 @@ messages! {
     CmdInbox => "待审批事项", "approval inbox";
     PendingRequests => "待审", "to decide";
     CmdAudit => "本机操作日志", "this operator's audit log";
-    CmdOverview => "全局概况（一屏掌控）", "overview of the jurisdiction";
-    CmdWarnings => "预警：超编、满编、超职数、退休、超龄、数据校验", "warnings: over quota, full, posts, retirement, over age, data";
     OverviewTitle => "全局概况", "Overview";
-    CmdReports => "标准报表：查看、导出 XLSX", "standard reports: view, export XLSX";
-    CmdForecast => "编制推演：五年内退休、空编、超编", "forecast: retirements, vacancies, over quota in five years";
     ReportsTitle => "标准报表", "Standard reports";
     ReportsHint => "Enter 打开（所选单位及下级；在机构树根上为全辖区） · 表内 ↑↓ 翻行、←→ 左右滚动、[ ] 截至上一年/下一年年末 · d 输入截至日期（人员变动表为期间） · Ctrl-E 导出 XLSX", "Enter opens (the unit chosen and below; on the tree's root, the whole jurisdiction) · in a report ↑↓ rows, ←→ columns, [ ] as of the year end before/after · d types the as-of day (the period of staff changes) · Ctrl-E exports XLSX";
     ReportScroll => "左右滚动", "scroll";
@@ -221,7 +225,6 @@ messages! {
     ReportDayFuture => "不能晚于今天", "cannot be after today";
     ReportDayReversed => "起日晚于止日", "the period ends before it starts";
     ForecastTitle => "编制推演", "forecast";
-    CmdCompare => "名单比对：比对 文件路径（XLSX/XLS/CSV），与所选单位及下级的在册人员比对", "roster comparison: compare PATH (XLSX/XLS/CSV) with the persons of the unit chosen and below";
     CompareTitle => "名单比对", "Roster comparison";
     Comparing => "正在读取并比对名单，请稍候……可按 Esc 返回", "Reading and comparing the roster… Esc goes back";
     CompareNoPath => "请在“比对”后写上名单文件的路径，例如：比对 /home/me/工资名单.xlsx", "write the roster file's path after compare, e.g. compare /home/me/payroll.xlsx";
@@ -536,6 +539,125 @@ pub fn asked(item: &crate::store::inbox::Item, lang: Lang) -> String {
         ApprovalKind::Reorganisation | ApprovalKind::KeyInfoChange | ApprovalKind::LedgerChange => {
             r.summary.clone()
         }
+    }
+}
+
+/// Where a request stands for this operator: `待上传（同意）`, `服务器未接受：…`,
+/// `已同意（张主任）` / `queued (approve)`, `refused by the server: …`, `approved (…)`.
+pub fn standing(item: &crate::store::inbox::Item, lang: Lang) -> String {
+    use crate::store::inbox::Standing;
+    let zh = lang == Lang::Zh;
+    let refused = |why: &crate::model::refusal::DecisionRefusal| match lang {
+        Lang::Zh => format!("{}：{}", M::StRefused.get(lang), why.say(lang)),
+        Lang::En => format!("{}: {}", M::StRefused.get(lang), why.say(lang)),
+    };
+    match &item.standing {
+        Standing::Open => String::new(),
+        Standing::Queued(d) if zh => format!("{}（{}）", M::StQueued.get(lang), d.zh()),
+        Standing::Queued(d) => format!("{} ({})", M::StQueued.get(lang), d.en()),
+        Standing::Sent(d) if zh => format!(
+            "{}（{}），{}",
+            M::StSent.get(lang),
+            d.zh(),
+            M::StWaiting.get(lang)
+        ),
+        Standing::Sent(d) => format!(
+            "{} ({}), {}",
+            M::StSent.get(lang),
+            d.en(),
+            M::StWaiting.get(lang)
+        ),
+        Standing::Refused { reason, .. } => refused(reason),
+        Standing::Decided {
+            status,
+            by,
+            refused: why,
+        } => {
+            let decided = match (by, zh) {
+                (Some(by), true) => format!("已{}（{by}）", status.zh()),
+                (None, true) => format!("已{}", status.zh()),
+                (Some(by), false) => format!("{} ({by})", status.en()),
+                (None, false) => status.en().to_string(),
+            };
+            match (why, zh) {
+                (Some(why), true) => format!("{}；{decided}", refused(why)),
+                (Some(why), false) => format!("{}; {decided}", refused(why)),
+                (None, _) => decided,
+            }
+        }
+    }
+}
+
+/// A data check's problem by its code (`model::checks::Problem::code`); a code this
+/// interface does not know shows the model's words.
+pub fn problem_text(code: &str, message: &str, lang: Lang) -> String {
+    let m = match code {
+        "missing-field" => {
+            let zh = message.rsplit('：').next().unwrap_or("");
+            let field = match zh {
+                "姓名" => M::PName.get(lang),
+                "出生日期" => M::PBirth.get(lang),
+                "入编时间" => M::PEntryDate.get(lang),
+                "学历" => M::PEducation.get(lang),
+                "身份证号" => M::PIdNumber.get(lang),
+                other => other,
+            };
+            return M::ProblemMissingField.get(lang).replace("{}", field);
+        }
+        "bad-id" => M::ProblemBadId,
+        "birth-mismatch" => M::ProblemBirthMismatch,
+        "sex-mismatch" => M::ProblemSexMismatch,
+        "counted-twice" => M::ProblemCountedTwice,
+        "no-quota-of-type" => M::ProblemNoQuotaOfType,
+        "bad-credit-code" => M::ProblemBadCreditCode,
+        "dangling-parent" => M::ProblemDanglingParent,
+        _ => return message.to_string(),
+    };
+    m.get(lang).to_string()
+}
+
+/// A warning of the 预警 list in words: the store's sentence in Chinese, said from its
+/// typed detail in English.
+pub fn warning_text(w: &crate::store::warnings::Warning, lang: Lang) -> String {
+    use crate::store::warnings::{Detail, WarningKind};
+    if lang == Lang::Zh {
+        return w.message.clone();
+    }
+    match &w.detail {
+        Detail::Quota {
+            staffing_type,
+            approved,
+            actual,
+            over,
+        } if w.kind == WarningKind::OverQuota => format!(
+            "{}: {approved} approved, {actual} actual, {over} over quota",
+            staffing_type.en()
+        ),
+        Detail::Quota {
+            staffing_type,
+            approved,
+            actual,
+            ..
+        } => format!(
+            "{}: {approved} approved, {actual} actual; full, new staffing frozen",
+            staffing_type.en()
+        ),
+        Detail::Posts {
+            slot: s,
+            approved,
+            actual,
+        } => format!(
+            "{}: {approved} approved, {actual} filled, {} over the posts",
+            slot(*s, lang),
+            actual - approved
+        ),
+        Detail::Retirement { name, month } if w.kind == WarningKind::Retirement => {
+            format!("{name} reaches the statutory retirement age in {month}")
+        }
+        Detail::Retirement { name, month } => {
+            format!("{name} reached the statutory retirement age in {month} and is still active")
+        }
+        Detail::Check => problem_text(&w.subject, &w.message, lang),
     }
 }
 

@@ -8,6 +8,7 @@
 //! request opens, so a run of similar requests goes a, Enter, Enter, a, Enter, Enter.
 
 use super::action::{Action, Effect};
+use super::component::{Component, LIST_MOVES};
 use super::keymap::Cmd;
 use super::theme::Theme;
 use super::widgets::{self, Cursor, fit, fit_end, pad, rpad, visible_offset};
@@ -53,11 +54,16 @@ impl Sort {
 }
 
 /// The comment a decision starts with, so Enter, Enter decides.
-pub fn default_comment(d: Decision) -> &'static str {
-    match d {
-        Decision::Approve => "同意。",
-        Decision::Return => "退回，请补正材料后重新报送。",
-        Decision::Reject => "不同意。",
+/// The comment filled in for a decision, in the interface's language (the clerk may
+/// write their own).
+pub fn default_comment(d: Decision, lang: Lang) -> &'static str {
+    match (d, lang) {
+        (Decision::Approve, Lang::Zh) => "同意。",
+        (Decision::Return, Lang::Zh) => "退回，请补正材料后重新报送。",
+        (Decision::Reject, Lang::Zh) => "不同意。",
+        (Decision::Approve, Lang::En) => "Approved.",
+        (Decision::Return, Lang::En) => "Returned: please complete the documents and send again.",
+        (Decision::Reject, Lang::En) => "Rejected.",
     }
 }
 
@@ -88,6 +94,8 @@ pub struct InboxView {
     /// Asking to confirm the withdrawal of this request's queued decision.
     pub withdrawing: Option<ApprovalId>,
     pub today: NaiveDate,
+    /// The interface's language, for what its answers say.
+    pub lang: Lang,
     /// The order shown before the last reload (to find the next item after a decision).
     shown_before: Vec<ApprovalId>,
 }
@@ -105,6 +113,7 @@ impl InboxView {
             dialog: None,
             withdrawing: None,
             today,
+            lang: Lang::Zh,
             shown_before: Vec::new(),
         };
         v.reorder();
@@ -335,11 +344,15 @@ impl InboxView {
             let item = self.target()?;
             if !item.standing.decidable() {
                 let why = match lang {
-                    Lang::Zh => format!("申请 {}：{}", item.request.id, item.standing_text()),
+                    Lang::Zh => format!(
+                        "申请 {}：{}",
+                        item.request.id,
+                        super::i18n::standing(item, lang)
+                    ),
                     Lang::En => format!(
                         "request {} is not open: {}",
                         item.request.id,
-                        item.standing_text()
+                        super::i18n::standing(item, lang)
                     ),
                 };
                 return Some(Action::Error(why));
@@ -347,7 +360,7 @@ impl InboxView {
             self.dialog = Some(Dialog {
                 id: item.request.id,
                 decision,
-                comment: default_comment(decision).to_string(),
+                comment: default_comment(decision, lang).to_string(),
                 confirming: false,
                 empty: false,
             });
@@ -559,9 +572,9 @@ fn short_warnings(warnings: &[crate::model::approval::Warning], theme: &Theme) -
         }
         (W::PastRetirement { .. }, true) => "已到退休年龄".into(),
         (W::PastRetirement { .. }, false) => "past retirement".into(),
-        (W::OnOtherBooks { .. }, true) => "已在他单位在编".into(),
-        (W::OnOtherBooks { .. }, false) => "on other books".into(),
-        (W::Incomplete(what), true) => format!("缺{what}"),
+        (W::OnOtherBooks { .. } | W::OnBooksOutside, true) => "已在他单位在编".into(),
+        (W::OnOtherBooks { .. } | W::OnBooksOutside, false) => "on other books".into(),
+        (W::Incomplete(what), true) => format!("缺{}", what.say(Lang::Zh)),
         (W::Incomplete(_), false) => "incomplete".into(),
         (W::PersonNotInJurisdiction, true) => "人员不在辖区".into(),
         (W::PersonNotInJurisdiction, false) => "person outside".into(),
@@ -582,21 +595,27 @@ fn short_change(item: &Item, room: usize, theme: &Theme) -> String {
         .effect
         .changes
         .iter()
-        .find(|c| c.what.ends_with("空编") || c.what.ends_with("职数"))
+        .find(|c| c.is_vacancy_or_posts())
         .or(item.effect.changes.first())
     else {
         return String::new();
     };
     let r = &item.request;
+    let lang = theme.lang;
     let prefixes = [
-        r.staffing_type.map(|t| t.zh().to_string()),
-        r.post.map(|p| p.to_string()),
+        r.staffing_type.map(|t| t.label(lang).to_string()),
+        r.post.map(|p| super::i18n::slot(p, lang)),
     ];
+    let full = c.what(lang);
     let what = prefixes
         .iter()
         .flatten()
-        .find_map(|p| c.what.strip_prefix(p.as_str()).filter(|w| !w.is_empty()))
-        .unwrap_or(&c.what);
+        .find_map(|p| {
+            full.strip_prefix(p.as_str())
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+        })
+        .unwrap_or(&full);
     let short = format!("{what} {} → {}", c.before, c.after);
     if short.width() <= room {
         return short;
@@ -608,6 +627,7 @@ fn short_change(item: &Item, room: usize, theme: &Theme) -> String {
 /// What the list says about an item after its columns: its standing, a warning, or
 /// the first change approval would make.
 fn state_cell(item: &Item, theme: &Theme) -> (String, ratatui::style::Style) {
+    let lang = theme.lang;
     match &item.standing {
         Standing::Open => {
             if item.effect.blocks_approval() {
@@ -616,13 +636,13 @@ fn state_cell(item: &Item, theme: &Theme) -> (String, ratatui::style::Style) {
                     .effect
                     .warnings
                     .first()
-                    .map(|w| w.message())
+                    .map(|w| w.say(theme.lang))
                     .unwrap_or_default();
                 (format!("{mark} {first}"), theme.error())
             } else if !item.effect.warnings.is_empty() {
                 let mark = if theme.ascii { "!" } else { "⚠" };
                 (
-                    format!("{mark} {}", item.effect.warnings[0].message()),
+                    format!("{mark} {}", item.effect.warnings[0].say(theme.lang)),
                     theme.warn(),
                 )
             } else {
@@ -630,17 +650,23 @@ fn state_cell(item: &Item, theme: &Theme) -> (String, ratatui::style::Style) {
                     .effect
                     .changes
                     .iter()
-                    .find(|c| c.what.ends_with("空编") || c.what.ends_with("职数"))
+                    .find(|c| c.is_vacancy_or_posts())
                     .or(item.effect.changes.first());
-                (c.map(ToString::to_string).unwrap_or_default(), theme.ok())
+                (
+                    c.map(|c| c.say(theme.lang, theme.ascii))
+                        .unwrap_or_default(),
+                    theme.ok(),
+                )
             }
         }
-        Standing::Queued(_) | Standing::Sent(_) => (item.standing_text(), theme.warn()),
-        Standing::Refused { .. } => (item.standing_text(), theme.error()),
+        Standing::Queued(_) | Standing::Sent(_) => {
+            (super::i18n::standing(item, lang), theme.warn())
+        }
+        Standing::Refused { .. } => (super::i18n::standing(item, lang), theme.error()),
         Standing::Decided {
             refused: Some(_), ..
-        } => (item.standing_text(), theme.error()),
-        Standing::Decided { .. } => (item.standing_text(), theme.dim()),
+        } => (super::i18n::standing(item, lang), theme.error()),
+        Standing::Decided { .. } => (super::i18n::standing(item, lang), theme.dim()),
     }
 }
 
@@ -682,7 +708,7 @@ pub fn request_lines(item: &Item, theme: &Theme, age: i64) -> Vec<Line<'static>>
     if !r.summary.is_empty() {
         lines.push(field(l("摘要", "Summary"), r.summary.clone()));
     }
-    let standing = item.standing_text();
+    let standing = super::i18n::standing(item, lang);
     if !standing.is_empty() {
         let style = match item.standing {
             Standing::Refused { .. }
@@ -753,7 +779,7 @@ pub fn request_lines(item: &Item, theme: &Theme, age: i64) -> Vec<Line<'static>>
         ));
     }
     for c in &item.effect.changes {
-        lines.push(Line::raw(format!("  {c}")));
+        lines.push(Line::raw(format!("  {}", c.say(lang, theme.ascii))));
     }
     if !item.effect.warnings.is_empty() {
         lines.push(section(theme, l("提示", "Warnings")));
@@ -764,7 +790,7 @@ pub fn request_lines(item: &Item, theme: &Theme, age: i64) -> Vec<Line<'static>>
             } else {
                 theme.warn()
             };
-            lines.push(Line::styled(format!("{mark} {}", w.message()), style));
+            lines.push(Line::styled(format!("{mark} {}", w.say(lang)), style));
         }
         if item.effect.blocks_approval() {
             lines.push(Line::styled(
@@ -795,9 +821,9 @@ fn effect_text(d: &Dialog, item: &Item, lang: Lang) -> String {
             item.effect
                 .changes
                 .iter()
-                .map(ToString::to_string)
+                .map(|c| c.say(lang, false))
                 .collect::<Vec<_>>()
-                .join("；")
+                .join(if zh { "；" } else { "; " })
         ),
         Decision::Return => if zh {
             "退回：申请回到报送单位补正，编制不变"
@@ -901,7 +927,7 @@ fn render_dialog(f: &mut Frame, body: Rect, theme: &Theme, d: &Dialog, item: &It
             } else {
                 theme.warn()
             };
-            lines.push(Line::styled(format!("{mark} {}", wng.message()), style));
+            lines.push(Line::styled(format!("{mark} {}", wng.say(lang)), style));
         }
     }
     let label = if zh { "审批意见：" } else { "Comment: " };
@@ -959,5 +985,35 @@ fn render_dialog(f: &mut Frame, body: Rect, theme: &Theme, d: &Dialog, item: &It
         if x < inner.x + inner.width && y < inner.y + inner.height {
             f.set_cursor_position((x, y));
         }
+    }
+}
+
+/// The inbox: the list, a request opened from it, the decision dialog.
+impl Component for InboxView {
+    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        InboxView::handle(self, cmd, height, self.lang)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        InboxView::render(self, f, area, theme, true);
+    }
+
+    fn commands(&self) -> Vec<Cmd> {
+        if self.typing() {
+            return vec![Cmd::Open, Cmd::Close, Cmd::DeleteChar, Cmd::ClearInput];
+        }
+        [
+            &[
+                Cmd::Open,
+                Cmd::Approve,
+                Cmd::ReturnRequest,
+                Cmd::Reject,
+                Cmd::Withdraw,
+                Cmd::Sort,
+                Cmd::FilterKind,
+            ],
+            LIST_MOVES,
+        ]
+        .concat()
     }
 }

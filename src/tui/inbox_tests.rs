@@ -391,10 +391,7 @@ fn a_refusal_by_the_server_comes_back_on_the_item() {
     let v = inbox(&h);
     let item = v.item(2).unwrap();
     assert!(item.standing.decidable(), "the request is open again");
-    assert!(
-        item.standing_text()
-            .contains("服务器未接受：超出可使用编制")
-    );
+    assert!(crate::tui::i18n::standing(item, Lang::Zh).contains("服务器未接受：超出可使用编制"));
     h.keys(&["<Home>", "<Enter>"]);
     assert!(
         h.text().contains("服务器未接受：超出可使用编制"),
@@ -414,9 +411,9 @@ fn a_refusal_by_the_server_comes_back_on_the_item() {
     let item = inbox(&h).item(2).unwrap();
     assert!(!item.standing.decidable());
     assert!(
-        item.standing_text().contains("张主任"),
+        crate::tui::i18n::standing(item, Lang::Zh).contains("张主任"),
         "{}",
-        item.standing_text()
+        crate::tui::i18n::standing(item, Lang::Zh)
     );
 }
 

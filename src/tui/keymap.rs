@@ -99,6 +99,11 @@ pub enum Cmd {
     LedgerEntry,
     /// A 领导职数 entry of the unit in front.
     PostsEntry,
+    /// `:unit NAME` (`:单位`): go to a unit by name; a key bound to it opens the palette
+    /// with the word typed.
+    GotoUnit,
+    /// `:panel NAME` (`:面板`): switch the unit's panel by name.
+    SwitchPanel,
     /// `run = "noop"`: the key does nothing here, not even what `[global]` binds it to.
     Noop,
 }
@@ -399,6 +404,20 @@ const COMMANDS: &[(&str, Cmd, bool, &str, &str)] = &[
         "add a leadership posts entry (by level, head or deputy)",
     ),
     (
+        "goto_unit",
+        Cmd::GotoUnit,
+        false,
+        "转到单位",
+        "go to a unit",
+    ),
+    (
+        "switch_panel",
+        Cmd::SwitchPanel,
+        false,
+        "切换面板",
+        "switch panel",
+    ),
+    (
         "noop",
         Cmd::Noop,
         false,
@@ -430,6 +449,74 @@ impl Cmd {
             Lang::Zh => self.entry().3,
             Lang::En => self.entry().4,
         }
+    }
+}
+
+/// The hint line's few words for a command (`查找`, `find`); the others say their
+/// description there.
+const SHORT: &[(Cmd, &str, &str)] = &[
+    (Cmd::Search, "查找", "find"),
+    (Cmd::Open, "打开", "open"),
+    (Cmd::Expand, "展开", "expand"),
+    (Cmd::Palette, "命令", "commands"),
+    (Cmd::Help, "帮助", "help"),
+    (Cmd::Quit, "退出", "quit"),
+    (Cmd::NextPanel, "面板", "panel"),
+    (Cmd::Back, "返回", "back"),
+    (Cmd::Reveal, "显示证件号", "reveal ID"),
+    (Cmd::CursorDown, "下一项", "next"),
+    (Cmd::Close, "关闭", "close"),
+    (Cmd::Complete, "补全", "complete"),
+    (Cmd::Legend, "图例", "legend"),
+    (Cmd::Sort, "排序", "sort"),
+    (Cmd::Approve, "同意", "approve"),
+    (Cmd::ReturnRequest, "退回", "return"),
+    (Cmd::Reject, "不同意", "reject"),
+    (Cmd::Withdraw, "撤回", "withdraw"),
+    (Cmd::Export, "导出", "export"),
+    (Cmd::EarlierYear, "上一年", "year before"),
+    (Cmd::LaterYear, "下一年", "year after"),
+    (Cmd::EditPerson, "修改", "edit"),
+    (Cmd::ExitPerson, "减员", "exit"),
+    (Cmd::EditUnit, "修改", "edit"),
+    (Cmd::AddPerson, "增员", "new person"),
+    (Cmd::Sync, "同步", "sync"),
+];
+
+/// The palette's words for the commands it runs (`:inbox`, `:待审批`): English, Chinese,
+/// the command. Its hint is the command's description.
+pub const PALETTE: &[(&str, &str, Cmd)] = &[
+    ("unit", "单位", Cmd::GotoUnit),
+    ("panel", "面板", Cmd::SwitchPanel),
+    ("sync", "同步", Cmd::Sync),
+    ("export", "导出", Cmd::Export),
+    ("tree", "机构树", Cmd::GoTree),
+    ("help", "帮助", Cmd::Help),
+    ("quit", "退出", Cmd::Quit),
+    ("inbox", "待审批", Cmd::Inbox),
+    ("log", "日志", Cmd::AuditLog),
+    ("overview", "全局", Cmd::Overview),
+    ("warnings", "预警", Cmd::Warnings),
+    ("reports", "报表", Cmd::Reports),
+    ("forecast", "推演", Cmd::Forecast),
+    ("compare", "比对", Cmd::Compare),
+];
+
+impl Cmd {
+    /// The few words the hint line gives it.
+    pub fn short(self, lang: Lang) -> &'static str {
+        match SHORT.iter().find(|s| s.0 == self) {
+            Some((_, zh, _)) if lang == Lang::Zh => zh,
+            Some((_, _, en)) => en,
+            None => self.describe(lang),
+        }
+    }
+    /// Its palette word in `lang`, if the palette runs it.
+    pub fn palette_word(self, lang: Lang) -> Option<&'static str> {
+        PALETTE
+            .iter()
+            .find(|p| p.2 == self)
+            .map(|p| if lang == Lang::Zh { p.1 } else { p.0 })
     }
 }
 

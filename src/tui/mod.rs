@@ -8,6 +8,7 @@
 mod action;
 mod backend;
 mod compare;
+mod component;
 mod data;
 mod export;
 mod forecast;

@@ -2,57 +2,11 @@
 //! completion of both (commands, unit names, panel names).
 
 use super::action::UnitName;
-use super::i18n::M;
-use super::keymap::Cmd;
+use super::keymap::{Cmd, PALETTE};
 use super::lookup::Input;
 use super::panels::PANEL_NAMES;
 use super::widgets::Cursor;
 use crate::model::{Lang, OrgId};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
-    Unit,
-    Panel,
-    Sync,
-    Export,
-    Tree,
-    Help,
-    Quit,
-    Inbox,
-    Audit,
-    Overview,
-    Warnings,
-    Reports,
-    Forecast,
-    /// 比对 PATH: a roster against the books.
-    Compare,
-}
-
-/// English name, Chinese name, what it does.
-pub const COMMANDS: &[(&str, &str, Command, M)] = &[
-    ("unit", "单位", Command::Unit, M::CmdUnit),
-    ("panel", "面板", Command::Panel, M::CmdPanel),
-    ("sync", "同步", Command::Sync, M::CmdSync),
-    ("export", "导出", Command::Export, M::CmdExport),
-    ("tree", "机构树", Command::Tree, M::CmdTree),
-    ("help", "帮助", Command::Help, M::CmdHelp),
-    ("quit", "退出", Command::Quit, M::CmdQuit),
-    ("inbox", "待审批", Command::Inbox, M::CmdInbox),
-    ("log", "日志", Command::Audit, M::CmdAudit),
-    ("overview", "全局", Command::Overview, M::CmdOverview),
-    ("warnings", "预警", Command::Warnings, M::CmdWarnings),
-    ("reports", "报表", Command::Reports, M::CmdReports),
-    ("forecast", "推演", Command::Forecast, M::CmdForecast),
-    ("compare", "比对", Command::Compare, M::CmdCompare),
-];
-
-/// The palette's text when the comparison's key opens it: the command, then the path.
-pub fn compare_prefix(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "比对 ",
-        Lang::En => "compare ",
-    }
-}
 
 /// What the palette asks the app to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +18,8 @@ pub enum Run {
     Export(String),
     /// `:compare PATH`
     Compare(String),
-    Plain(Command),
+    /// A command of the registry without an argument.
+    Plain(Cmd),
     Unknown(String),
 }
 
@@ -96,11 +51,11 @@ impl PaletteState {
     }
 }
 
-fn command(word: &str) -> Option<Command> {
+fn command(word: &str) -> Option<Cmd> {
     let w = word.trim();
-    COMMANDS
+    PALETTE
         .iter()
-        .find(|c| c.0.eq_ignore_ascii_case(w) || c.1 == w || (w == "q" && c.2 == Command::Quit))
+        .find(|c| c.0.eq_ignore_ascii_case(w) || c.1 == w || (w == "q" && c.2 == Cmd::Quit))
         .map(|c| c.2)
 }
 
@@ -114,18 +69,22 @@ impl PaletteState {
         self.cursor = Cursor::default();
         let text = self.input.text.trim_start();
         self.completions = match text.split_once(' ') {
-            None => COMMANDS
+            None => PALETTE
                 .iter()
                 .filter(|c| c.0.starts_with(&text.to_lowercase()) || c.1.starts_with(text))
                 .map(|c| {
                     let word = if lang == Lang::Zh { c.1 } else { c.0 };
                     let takes_arg = matches!(
                         c.2,
-                        Command::Unit | Command::Panel | Command::Export | Command::Compare
+                        Cmd::GotoUnit | Cmd::SwitchPanel | Cmd::Export | Cmd::Compare
                     );
                     Completion {
-                        label: format!("{} ({})", c.0, c.1),
-                        hint: c.3.get(lang).to_string(),
+                        // Chinese shows both words (either may be typed); English its own.
+                        label: match lang {
+                            Lang::Zh => format!("{} ({})", c.0, c.1),
+                            Lang::En => c.0.to_string(),
+                        },
+                        hint: c.2.describe(lang).to_string(),
                         insert: if takes_arg {
                             format!("{word} ")
                         } else {
@@ -138,7 +97,7 @@ impl PaletteState {
             Some((word, arg)) => {
                 let arg = arg.trim();
                 match command(word) {
-                    Some(Command::Unit) if !arg.is_empty() && index.is_some() => {
+                    Some(Cmd::GotoUnit) if !arg.is_empty() && index.is_some() => {
                         let index = index.expect("checked");
                         let by_id: std::collections::HashMap<i64, &UnitName> =
                             units.iter().map(|u| (u.0, u)).collect();
@@ -156,7 +115,7 @@ impl PaletteState {
                             })
                             .collect()
                     }
-                    Some(Command::Unit) if !arg.is_empty() => {
+                    Some(Cmd::GotoUnit) if !arg.is_empty() => {
                         let mut found: Vec<&UnitName> = units
                             .iter()
                             .filter(|(_, n, s)| {
@@ -178,7 +137,7 @@ impl PaletteState {
                             })
                             .collect()
                     }
-                    Some(Command::Panel) => PANEL_NAMES
+                    Some(Cmd::SwitchPanel) => PANEL_NAMES
                         .iter()
                         .filter(|(zh, en)| {
                             arg.is_empty()
@@ -240,15 +199,15 @@ impl PaletteState {
             return Run::Unknown(text.to_string());
         };
         match cmd {
-            Command::Unit => match selected.and_then(|c| c.target) {
+            Cmd::GotoUnit => match selected.and_then(|c| c.target) {
                 Some(id) => Run::Goto(id),
                 None if arg.is_empty() => Run::Unknown(text.to_string()),
                 None => Run::FindUnit(arg.to_string()),
             },
-            Command::Panel => Run::Panel(arg.to_string()),
-            Command::Export if !arg.is_empty() => Run::Export(arg.to_string()),
+            Cmd::SwitchPanel => Run::Panel(arg.to_string()),
+            Cmd::Export if !arg.is_empty() => Run::Export(arg.to_string()),
             // The path as typed, inner spaces kept.
-            Command::Compare if !arg.is_empty() => Run::Compare(arg.to_string()),
+            Cmd::Compare if !arg.is_empty() => Run::Compare(arg.to_string()),
             other => Run::Plain(other),
         }
     }
@@ -288,7 +247,7 @@ mod tests {
             p.type_text(text, &u, Lang::Zh);
             assert_eq!(
                 p.handle(Cmd::Open, &u, Lang::Zh),
-                Some(Run::Plain(Command::Quit)),
+                Some(Run::Plain(Cmd::Quit)),
                 "{text}"
             );
         }

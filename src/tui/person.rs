@@ -2,6 +2,7 @@
 //! (each reveal goes into the local audit log), and the career timeline.
 
 use super::action::{Action, Effect};
+use super::component::{Component, LIST_MOVES};
 use super::data::PersonData;
 use super::i18n::M;
 use super::keymap::Cmd;
@@ -22,6 +23,9 @@ pub struct PersonView {
     pub scroll: Cursor,
     /// The 履历 tab: filterable, each entry's detail opens with Enter.
     pub career: super::timeline::Timeline,
+    /// The keys its text names: reveal (r), open the other record (c); set from the
+    /// keymap in force when the view lands.
+    pub keys: (String, String),
 }
 
 impl PersonView {
@@ -32,6 +36,7 @@ impl PersonView {
             tab: 0,
             revealed: false,
             scroll: Cursor::default(),
+            keys: (":".into(), String::new()),
         }
     }
 
@@ -43,53 +48,6 @@ impl PersonView {
 
     pub fn titles(&self, lang: Lang) -> Vec<&'static str> {
         vec![M::PanelInfo.get(lang), M::PanelCareer.get(lang)]
-    }
-
-    pub fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
-        if self.tab == 1 && !matches!(cmd, Cmd::NextPanel | Cmd::PrevPanel | Cmd::Reveal) {
-            return self.career.handle(cmd, height.saturating_sub(1));
-        }
-        match cmd {
-            Cmd::NextPanel | Cmd::PrevPanel if self.career.typing() => None,
-            Cmd::NextPanel | Cmd::PrevPanel => {
-                self.tab = 1 - self.tab;
-                self.scroll = Cursor::default();
-                None
-            }
-            Cmd::Reveal => {
-                if self.revealed {
-                    return None;
-                }
-                self.revealed = true;
-                // The audit line names the record, never the number itself.
-                Some(Action::Effect(Effect::Audit {
-                    action: "reveal",
-                    detail: format!("person:{}", self.data.person.id),
-                    rows: None,
-                }))
-            }
-            Cmd::Open => Some(Action::Effect(Effect::Goto {
-                id: self.data.person.org_id,
-                open: true,
-            })),
-            // 一人多编: the other person on the books under the same ID number.
-            Cmd::OpenOther => self
-                .data
-                .problems
-                .iter()
-                .find_map(|p| p.other.as_ref())
-                .map(|o| Action::Effect(Effect::LoadPerson(o.person_id))),
-            other => {
-                let n = if self.tab == 0 {
-                    30 + self.data.problems.len()
-                } else {
-                    self.data.history.len() + 1
-                };
-                self.scroll
-                    .apply(other, n.saturating_sub(height.min(n)) + 1, 1);
-                None
-            }
-        }
     }
 
     /// Completed years on the data's day; `None` without a birth date.
@@ -125,7 +83,11 @@ impl PersonView {
             )];
         }
         let mut out = vec![Line::styled(
-            format!("{}（{}）", M::PChecks.get(lang), problems.len()),
+            format!(
+                "{}{}",
+                M::PChecks.get(lang),
+                super::i18n::paren(lang, problems.len())
+            ),
             theme.warn(),
         )];
         for p in problems {
@@ -134,7 +96,7 @@ impl PersonView {
                     .get(lang)
                     .replacen("{}", &o.org_name, 1)
                     .replacen("{}", &o.name, 1),
-                None => problem_text(&p.code, &p.message, lang),
+                None => super::i18n::problem_text(&p.code, &p.message, lang),
             };
             let mut spans = vec![Span::styled(format!("  ! {text}"), theme.warn())];
             if p.other.is_some() && !other_key.is_empty() {
@@ -284,14 +246,9 @@ impl PersonView {
         lines
     }
 
-    pub fn render(
-        &self,
-        f: &mut Frame,
-        area: Rect,
-        theme: &Theme,
-        reveal_key: &str,
-        other_key: &str,
-    ) {
+    /// Draws the tab in front; the keys named in its text are the keymap's.
+    fn render_tab(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let (reveal_key, other_key) = (self.keys.0.as_str(), self.keys.1.as_str());
         if self.tab == 1 {
             self.career.render(f, area, theme);
             return;
@@ -342,28 +299,85 @@ fn age_text(months: i64, lang: Lang) -> String {
     }
 }
 
-/// A data check's problem by its code (`model::checks::Problem::code`); a code this
-/// interface does not know shows the model's words.
-fn problem_text(code: &str, message: &str, lang: Lang) -> String {
-    let m = match code {
-        "missing-field" => {
-            let zh = message.rsplit('：').next().unwrap_or("");
-            let field = match zh {
-                "姓名" => M::PName.get(lang),
-                "出生日期" => M::PBirth.get(lang),
-                "入编时间" => M::PEntryDate.get(lang),
-                "学历" => M::PEducation.get(lang),
-                "身份证号" => M::PIdNumber.get(lang),
-                other => other,
-            };
-            return M::ProblemMissingField.get(lang).replace("{}", field);
+/// The person screen: 基本信息 and 履历.
+impl Component for PersonView {
+    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        if self.tab == 1 && !matches!(cmd, Cmd::NextPanel | Cmd::PrevPanel | Cmd::Reveal) {
+            return self.career.handle(cmd, height.saturating_sub(1));
         }
-        "bad-id" => M::ProblemBadId,
-        "birth-mismatch" => M::ProblemBirthMismatch,
-        "sex-mismatch" => M::ProblemSexMismatch,
-        "counted-twice" => M::ProblemCountedTwice,
-        "no-quota-of-type" => M::ProblemNoQuotaOfType,
-        _ => return message.to_string(),
-    };
-    m.get(lang).to_string()
+        match cmd {
+            Cmd::NextPanel | Cmd::PrevPanel if self.career.typing() => None,
+            Cmd::NextPanel | Cmd::PrevPanel => {
+                self.tab = 1 - self.tab;
+                self.scroll = Cursor::default();
+                None
+            }
+            Cmd::Reveal => {
+                if self.revealed {
+                    return None;
+                }
+                self.revealed = true;
+                // The audit line names the record, never the number itself.
+                Some(Action::Effect(Effect::Audit {
+                    action: "reveal",
+                    detail: format!("person:{}", self.data.person.id),
+                    rows: None,
+                }))
+            }
+            Cmd::Open => Some(Action::Effect(Effect::Goto {
+                id: self.data.person.org_id,
+                open: true,
+            })),
+            // 一人多编: the other person on the books under the same ID number.
+            Cmd::OpenOther => self
+                .data
+                .problems
+                .iter()
+                .find_map(|p| p.other.as_ref())
+                .map(|o| Action::Effect(Effect::LoadPerson(o.person_id))),
+            other => {
+                let n = if self.tab == 0 {
+                    30 + self.data.problems.len()
+                } else {
+                    self.data.history.len() + 1
+                };
+                self.scroll
+                    .apply(other, n.saturating_sub(height.min(n)) + 1, 1);
+                None
+            }
+        }
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        self.render_tab(f, area, theme);
+    }
+
+    fn commands(&self) -> Vec<Cmd> {
+        if self.tab == 1 && self.career.typing() {
+            return self.career.commands();
+        }
+        let mut cmds = vec![Cmd::Reveal, Cmd::NextPanel, Cmd::PrevPanel, Cmd::Open];
+        if self.data.problems.iter().any(|p| p.other.is_some()) {
+            cmds.push(Cmd::OpenOther);
+        }
+        cmds.extend([
+            Cmd::EditPerson,
+            Cmd::ExitPerson,
+            Cmd::TransferPerson,
+            Cmd::RestorePerson,
+            Cmd::Tab(1),
+            Cmd::Tab(2),
+        ]);
+        if self.tab == 1 {
+            cmds.extend(
+                self.career
+                    .commands()
+                    .into_iter()
+                    .filter(|c| *c != Cmd::Open),
+            );
+        } else {
+            cmds.extend_from_slice(LIST_MOVES);
+        }
+        cmds
+    }
 }

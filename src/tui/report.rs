@@ -7,6 +7,7 @@
 //! timelines take a range (`2023-06-30`, `2023-06`, `2022`, `2023-01..2023-06`).
 
 use super::action::{Action, Effect};
+use super::component::{Component, LIST_MOVES};
 use super::i18n::M;
 use super::keymap::Cmd;
 use super::lookup::Input;
@@ -43,16 +44,7 @@ impl ReportsScreen {
     }
 }
 
-impl Screen for ReportsScreen {
-    fn title(&self, lang: Lang) -> String {
-        M::ReportsTitle.get(lang).to_string()
-    }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Reports {
-            lang: self.lang,
-            root: self.root,
-        }
-    }
+impl Component for ReportsScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
             Cmd::Open => {
@@ -98,6 +90,21 @@ impl Screen for ReportsScreen {
             lines.push(Line::styled(fit(part, w, e), theme.dim()));
         }
         f.render_widget(Paragraph::new(lines), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [&[Cmd::Open], LIST_MOVES].concat()
+    }
+}
+
+impl Screen for ReportsScreen {
+    fn title(&self, lang: Lang) -> String {
+        M::ReportsTitle.get(lang).to_string()
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Reports {
+            lang: self.lang,
+            root: self.root,
+        }
     }
     fn table(&self) -> Table {
         Table {
@@ -295,19 +302,7 @@ impl ReportScreen {
     }
 }
 
-impl Screen for ReportScreen {
-    fn title(&self, _lang: Lang) -> String {
-        self.report.title.clone()
-    }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Report {
-            kind: self.kind,
-            lang: self.lang,
-            root: self.root,
-            as_of: self.asked,
-            from: self.asked_from,
-        }
-    }
+impl Component for ReportScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         if let Some(p) = &mut self.prompt {
             match cmd {
@@ -459,6 +454,38 @@ impl Screen for ReportScreen {
             theme.header(),
         ));
         f.render_widget(Paragraph::new(lines), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        if self.prompt.is_some() {
+            return vec![Cmd::Open, Cmd::Close, Cmd::DeleteChar, Cmd::ClearInput];
+        }
+        [
+            &[
+                Cmd::FilterDates,
+                Cmd::EarlierYear,
+                Cmd::LaterYear,
+                Cmd::NextPanel,
+                Cmd::PrevPanel,
+                Cmd::Export,
+            ],
+            LIST_MOVES,
+        ]
+        .concat()
+    }
+}
+
+impl Screen for ReportScreen {
+    fn title(&self, _lang: Lang) -> String {
+        self.report.title.clone()
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Report {
+            kind: self.kind,
+            lang: self.lang,
+            root: self.root,
+            as_of: self.asked,
+            from: self.asked_from,
+        }
     }
     fn table(&self) -> Table {
         let cells = |row: &Vec<Cell>| row.iter().map(Cell::text).collect();

@@ -360,7 +360,10 @@ fn the_overview_of_a_city_keeps_every_figure_whole_at_80_columns() {
     let total = data.totals.total();
     h.state
         .stack
-        .push(View::Screen(Box::new(JurisdictionScreen::new(data))));
+        .push(View::Screen(Box::new(JurisdictionScreen::new(
+            data,
+            Lang::Zh,
+        ))));
     let text = h.screen(80, 24).backend().to_string();
     for n in [total.approved, total.actual, total.vacant, total.usable] {
         assert!(text.contains(&n.to_string()), "{n} whole: {text}");

@@ -2,11 +2,12 @@
 //! the workers leave as `Action::Effect`; their results come back as actions.
 
 use super::action::{Action, Effect, Fresh, SyncFailure, UnitName, ViewKey};
+use super::component::Component;
 use super::data::StatusData;
 use super::i18n::{self, M};
 use super::keymap::{Cmd, Key, Keymap, Mode, Resolved};
 use super::lookup::SearchState;
-use super::palette::{Command, PaletteState, Run};
+use super::palette::{PaletteState, Run};
 use super::panels::UnitView;
 use super::person::PersonView;
 use super::theme::Theme;
@@ -45,6 +46,31 @@ impl View {
             View::Loading(k) => k.clone(),
             View::Form(v) => ViewKey::Form(v.key()),
         }
+    }
+
+    /// The view as a component: what it handles, draws and offers (none while loading).
+    pub fn component(&self) -> Option<&dyn Component> {
+        Some(match self {
+            View::Unit(v) => v,
+            View::Person(v) => v.as_ref(),
+            View::Inbox(v) => v.as_ref(),
+            View::Audit(t) => t.as_ref(),
+            View::Screen(v) => v.as_ref() as &dyn Component,
+            View::Form(v) => v.as_ref(),
+            View::Loading(_) => return None,
+        })
+    }
+
+    fn component_mut(&mut self) -> Option<&mut dyn Component> {
+        Some(match self {
+            View::Unit(v) => v,
+            View::Person(v) => v.as_mut(),
+            View::Inbox(v) => v.as_mut(),
+            View::Audit(t) => t.as_mut(),
+            View::Screen(v) => v.as_mut() as &mut dyn Component,
+            View::Form(v) => v.as_mut(),
+            View::Loading(_) => return None,
+        })
     }
 
     /// Puts data read again into the view, keeping its tab, filters and the cursor
@@ -192,6 +218,20 @@ impl State {
         }
     }
 
+    /// The commands the body answers now: the component in front's (the tree's when
+    /// nothing is open), or the overlay's. The hint line offers these.
+    pub fn commands_now(&self) -> Vec<Cmd> {
+        match self.overlay {
+            Some(Overlay::Search) => vec![Cmd::Open, Cmd::CursorDown, Cmd::CursorUp, Cmd::Close],
+            Some(Overlay::Palette) => vec![Cmd::Complete, Cmd::Open, Cmd::Close],
+            Some(Overlay::Help | Overlay::Refusals | Overlay::ConfirmQuit) => vec![Cmd::Close],
+            None => match self.stack.last() {
+                None => self.tree.commands(),
+                Some(view) => view.component().map(|c| c.commands()).unwrap_or_default(),
+            },
+        }
+    }
+
     /// Rows a list in the body has: the screen less the title, status and hint lines,
     /// the borders and a header or tab line. Render may correct the offset; this keeps
     /// the cursor on screen when paging.
@@ -293,7 +333,16 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
         }
         Action::Person(data) => {
             let key = ViewKey::Person(data.person.id);
-            land(s, key, View::Person(Box::new(PersonView::new(*data))));
+            let mut view = PersonView::new(*data);
+            view.keys = (
+                s.keymap
+                    .key_for(Mode::Person, Cmd::Reveal)
+                    .unwrap_or_else(|| ":".into()),
+                s.keymap
+                    .key_for(Mode::Person, Cmd::OpenOther)
+                    .unwrap_or_default(),
+            );
+            land(s, key, View::Person(Box::new(view)));
             None
         }
         Action::Status(st) => {
@@ -391,7 +440,11 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
             let i = landing(s, &ViewKey::Inbox)?;
             match &mut s.stack[i] {
                 View::Inbox(v) => v.set_items(items),
-                other => *other = View::Inbox(Box::new(super::inbox::InboxView::new(items, today))),
+                other => {
+                    let mut v = super::inbox::InboxView::new(items, today);
+                    v.lang = s.theme.lang;
+                    *other = View::Inbox(Box::new(v));
+                }
             }
             None
         }
@@ -704,14 +757,9 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                     }
                     None
                 }
-                Run::Plain(Command::Sync) => on_cmd(s, Cmd::Sync),
-                Run::Plain(Command::Export) => export_table(s, ""),
+                Run::Plain(Cmd::Export) => export_table(s, ""),
                 Run::Export(arg) => export_table(s, &arg),
-                Run::Plain(Command::Overview) => on_cmd(s, Cmd::Overview),
-                Run::Plain(Command::Warnings) => on_cmd(s, Cmd::Warnings),
-                Run::Plain(Command::Reports) => on_cmd(s, Cmd::Reports),
-                Run::Plain(Command::Forecast) => on_cmd(s, Cmd::Forecast),
-                Run::Plain(Command::Compare) => {
+                Run::Plain(Cmd::Compare) => {
                     s.note(M::CompareNoPath.get(lang), true);
                     None
                 }
@@ -724,12 +772,7 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                         root: unit_in_focus(s),
                     },
                 ))),
-                Run::Plain(Command::Tree) => on_cmd(s, Cmd::GoTree),
-                Run::Plain(Command::Help) => on_cmd(s, Cmd::Help),
-                Run::Plain(Command::Quit) => on_cmd(s, Cmd::Quit),
-                Run::Plain(Command::Inbox) => on_cmd(s, Cmd::Inbox),
-                Run::Plain(Command::Audit) => on_cmd(s, Cmd::AuditLog),
-                Run::Plain(Command::Unit | Command::Panel) | Run::Unknown(_) => {
+                Run::Plain(Cmd::GotoUnit | Cmd::SwitchPanel) | Run::Unknown(_) => {
                     s.note(
                         format!(
                             "{}：{}",
@@ -740,6 +783,7 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                     );
                     None
                 }
+                Run::Plain(cmd) => on_cmd(s, cmd),
             }
         }
         Some(Overlay::Help) => {
@@ -792,14 +836,6 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                 s.palette.refresh(&s.units, lang);
                 None
             }
-            // The palette with the command written: the clerk types the roster's path.
-            Cmd::Compare => {
-                s.overlay = Some(Overlay::Palette);
-                s.palette.reset();
-                s.palette.input.insert(super::palette::compare_prefix(lang));
-                s.palette.refresh(&s.units, lang);
-                None
-            }
             Cmd::Help | Cmd::Legend => {
                 // Help opens at the keys of the screen in front (or at the legend).
                 let index = super::view::help_index(s);
@@ -814,6 +850,15 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
                     pos: at.min(index.len.saturating_sub(page)),
                     offset: 0,
                 };
+                None
+            }
+            // The palette with the command written: the clerk types the unit, the panel
+            // or the roster's path.
+            Cmd::GotoUnit | Cmd::SwitchPanel | Cmd::Compare => {
+                s.overlay = Some(Overlay::Palette);
+                s.palette.reset();
+                let word = cmd.palette_word(lang).unwrap_or_default();
+                s.palette.type_text(&format!("{word} "), &s.units, lang);
                 None
             }
             Cmd::Refusals => Some(Action::Effect(Effect::LoadRefusals)),
@@ -849,10 +894,10 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             }
             Cmd::Export => export_table(s, ""),
             Cmd::Overview => Some(Action::Effect(Effect::Open(
-                super::screens::ScreenRequest::Overview,
+                super::screens::ScreenRequest::Overview { lang },
             ))),
             Cmd::Warnings => Some(Action::Effect(Effect::Open(
-                super::screens::ScreenRequest::Warnings { kind: None },
+                super::screens::ScreenRequest::Warnings { kind: None, lang },
             ))),
             // The reports and the forecast of the unit in front, or under the tree's
             // cursor.
@@ -880,12 +925,9 @@ fn on_cmd(s: &mut State, cmd: Cmd) -> Option<Action> {
             | Cmd::PostsEntry => open_form(s, cmd),
             other => match s.stack.last_mut() {
                 None => s.tree.handle(other, height),
+                // Below the unit's tab line.
                 Some(View::Unit(v)) => v.handle(other, height.saturating_sub(1)),
-                Some(View::Person(v)) => v.handle(other, height),
-                Some(View::Inbox(v)) => v.handle(other, height, lang),
-                Some(View::Audit(t)) => t.handle(other, height),
-                Some(View::Screen(v)) => v.handle(other, height),
-                Some(View::Loading(_) | View::Form(_)) => None,
+                Some(view) => view.component_mut()?.handle(other, height),
             },
         },
     }

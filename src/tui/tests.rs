@@ -535,7 +535,10 @@ fn a_sync_with_changes_reloads_the_open_views_in_place() {
     h.act(Action::Effect(Effect::Goto { id: 3, open: true }));
     h.keys(&["<Tab>", "<Tab>", "<Tab>", "<Down>"]);
     h.act(Action::Effect(Effect::Open(
-        super::screens::ScreenRequest::Warnings { kind: None },
+        super::screens::ScreenRequest::Warnings {
+            kind: None,
+            lang: Lang::Zh,
+        },
     )));
     h.keys(&["<Down>"]);
     let over = |h: &Harness| match h.state.stack.last() {
@@ -714,6 +717,12 @@ mod forms2_tests;
 // The 报表 and 推演 screens (issue 17).
 #[path = "report_tests.rs"]
 mod report_tests;
+// Every screen in English, with a refused decision and a refused edit (issue 13).
+#[path = "english_tests.rs"]
+mod english_tests;
+// One component shape: offered commands reachable and in help, honest hint lines (issue 13).
+#[path = "component_tests.rs"]
+mod component_tests;
 // The 比对 screen (issue 16).
 #[path = "compare_tests.rs"]
 mod compare_tests;

@@ -4,6 +4,7 @@
 //! panel, a person's 履历 and the local audit log.
 
 use super::action::Action;
+use super::component::{Component, LIST_MOVES};
 use super::i18n::M;
 use super::keymap::Cmd;
 use super::lookup::Input;
@@ -89,8 +90,68 @@ impl Timeline {
         }
     }
 
+    fn filter_line(&self, theme: &Theme) -> Option<Line<'static>> {
+        let lang = theme.lang;
+        let zh = lang == Lang::Zh;
+        if let Some(p) = &self.prompt {
+            let label = if zh {
+                "日期范围（如 2018..2020、2019-03、..2020-06）："
+            } else {
+                "Date range (2018..2020, 2019-03, ..2020-06): "
+            };
+            let mut spans = vec![
+                Span::styled(label.to_string(), theme.key()),
+                Span::raw(p.text.clone()),
+            ];
+            if self.bad_range {
+                spans.push(Span::styled(
+                    if zh {
+                        "  无法识别"
+                    } else {
+                        "  not a range"
+                    },
+                    theme.error(),
+                ));
+            }
+            return Some(Line::from(spans));
+        }
+        if self.filter.is_empty() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if let Some(k) = &self.filter.kind {
+            parts.push(k.label(lang));
+        }
+        let range = self.filter.range_text();
+        if !range.is_empty() {
+            parts.push(range);
+        }
+        let text = if zh {
+            format!(
+                "筛选：{}（{}/{} 条）",
+                parts.join("，"),
+                self.shown.len(),
+                self.items.len()
+            )
+        } else {
+            format!(
+                "Filter: {} ({}/{})",
+                parts.join(", "),
+                self.shown.len(),
+                self.items.len()
+            )
+        };
+        Some(Line::styled(text, theme.warn()))
+    }
+}
+
+/// Rows the opened detail takes below the list (a rule and up to four lines).
+const DETAIL_ROWS: usize = 5;
+
+/// The timelines (a unit's 沿革, a person's 履历, the audit log) are one component.
+impl Component for Timeline {
     /// A command for the timeline; `height` is the rows the list may use.
-    pub fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         if let Some(p) = &mut self.prompt {
             match cmd {
                 Cmd::Close => self.prompt = None,
@@ -145,61 +206,7 @@ impl Timeline {
         None
     }
 
-    fn filter_line(&self, theme: &Theme) -> Option<Line<'static>> {
-        let lang = theme.lang;
-        let zh = lang == Lang::Zh;
-        if let Some(p) = &self.prompt {
-            let label = if zh {
-                "日期范围（如 2018..2020、2019-03、..2020-06）："
-            } else {
-                "Date range (2018..2020, 2019-03, ..2020-06): "
-            };
-            let mut spans = vec![
-                Span::styled(label.to_string(), theme.key()),
-                Span::raw(p.text.clone()),
-            ];
-            if self.bad_range {
-                spans.push(Span::styled(
-                    if zh {
-                        "  无法识别"
-                    } else {
-                        "  not a range"
-                    },
-                    theme.error(),
-                ));
-            }
-            return Some(Line::from(spans));
-        }
-        if self.filter.is_empty() {
-            return None;
-        }
-        let mut parts = Vec::new();
-        if let Some(k) = &self.filter.kind {
-            parts.push(k.label(lang));
-        }
-        let range = self.filter.range_text();
-        if !range.is_empty() {
-            parts.push(range);
-        }
-        let text = if zh {
-            format!(
-                "筛选：{}（{}/{} 条）",
-                parts.join("，"),
-                self.shown.len(),
-                self.items.len()
-            )
-        } else {
-            format!(
-                "Filter: {} ({}/{})",
-                parts.join(", "),
-                self.shown.len(),
-                self.items.len()
-            )
-        };
-        Some(Line::styled(text, theme.warn()))
-    }
-
-    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = theme.lang;
         let e = theme.ellipsis();
         let w = area.width as usize;
@@ -284,10 +291,14 @@ impl Timeline {
             f.render_widget(Paragraph::new(lines), area);
         }
     }
-}
 
-/// Rows the opened detail takes below the list (a rule and up to four lines).
-const DETAIL_ROWS: usize = 5;
+    fn commands(&self) -> Vec<Cmd> {
+        if self.typing() {
+            return vec![Cmd::Open, Cmd::Close, Cmd::DeleteChar, Cmd::ClearInput];
+        }
+        [&[Cmd::Open, Cmd::FilterKind, Cmd::FilterDates], LIST_MOVES].concat()
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 //! its subtree's figures and the three-colour mark with its text mark.
 
 use super::action::{Action, Effect};
+use super::component::{Component, LIST_MOVES};
 use super::data::Node;
 use super::i18n::M;
 use super::keymap::Cmd;
@@ -376,6 +377,32 @@ impl Columns {
         ));
         out.push(Span::raw(" "));
         out
+    }
+}
+
+/// The unit tree.
+impl Component for TreeState {
+    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        TreeState::handle(self, cmd, height)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        TreeState::render(self, f, area, theme, true);
+    }
+
+    fn commands(&self) -> Vec<Cmd> {
+        [
+            &[
+                Cmd::Open,
+                Cmd::Expand,
+                Cmd::Collapse,
+                Cmd::Toggle,
+                Cmd::Parent,
+                Cmd::AddPerson,
+            ],
+            LIST_MOVES,
+        ]
+        .concat()
     }
 }
 

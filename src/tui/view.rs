@@ -2,6 +2,7 @@
 //! the body (tree, unit or person), the status bar and a hint line; overlays on top.
 
 use super::action::ViewKey;
+use super::component::{APP_COMMANDS, Component, LIST_MOVES};
 use super::i18n::{self, M};
 use super::keymap::{Cmd, Mode};
 use super::lookup;
@@ -160,14 +161,6 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
         }
         Some(View::Person(v)) => {
             let titles = v.titles(theme.lang);
-            let key = s
-                .keymap
-                .key_for(Mode::Person, Cmd::Reveal)
-                .unwrap_or_else(|| ":".into());
-            let other_key = s
-                .keymap
-                .key_for(Mode::Person, Cmd::OpenOther)
-                .unwrap_or_default();
             let title = format!(" {} ", v.data.person.name);
             render_tabbed(
                 theme,
@@ -177,7 +170,7 @@ fn render_body(s: &State, f: &mut Frame, area: Rect) {
                 &titles,
                 v.tab,
                 focused,
-                |f, inner| v.render(f, inner, theme, &key, &other_key),
+                |f, inner| v.render(f, inner, theme),
             );
         }
         Some(View::Inbox(v)) => v.render(f, area, theme, focused),
@@ -220,7 +213,7 @@ fn loading_title(s: &State, key: &ViewKey) -> String {
         ViewKey::Person(_) => M::ModePerson.get(lang).to_string(),
         ViewKey::Inbox => M::CmdInbox.get(lang).to_string(),
         ViewKey::Audit => M::CmdAudit.get(lang).to_string(),
-        ViewKey::Screen(ScreenRequest::Overview) => M::OverviewTitle.get(lang).to_string(),
+        ViewKey::Screen(ScreenRequest::Overview { .. }) => M::OverviewTitle.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Warnings { .. }) => M::WarningsTitle.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Persons { title, .. }) => title.clone(),
         ViewKey::Screen(ScreenRequest::Compare { .. }) => M::CompareTitle.get(lang).to_string(),
@@ -422,11 +415,41 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
         return;
     }
     let mode = s.mode();
+    let is_audit = mode == Mode::Unit && matches!(s.stack.last(), Some(View::Audit(_)));
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for c in hinted(s) {
+        if let Some(k) = s.keymap.key_for(mode, c) {
+            let desc = match (mode, c) {
+                // In a text input Enter confirms and Esc cancels.
+                (Mode::Input, Cmd::Open) => M::HintConfirm.get(lang),
+                (Mode::Input, Cmd::Close) => M::HintCancel.get(lang),
+                (_, Cmd::Open) if is_audit => M::HintDetail.get(lang),
+                _ => c.short(lang),
+            };
+            let (key, desc) = (format!(" {k}"), format!(" {desc} "));
+            // A key is shown with its word or not at all.
+            used += key.width() + desc.width();
+            if used > area.width as usize && !spans.is_empty() {
+                break;
+            }
+            spans.push(Span::styled(key, theme.key()));
+            spans.push(Span::raw(desc));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The commands the hint line shows, each with a key in the mode in force: the mode's
+/// preferred order first, only what the body in front (or the app) answers, then the
+/// body's other commands.
+pub fn hinted(s: &State) -> Vec<Cmd> {
+    let mode = s.mode();
     // The audit log is read with the unit keymap, but it is one list: no panels, and
     // Enter opens an entry's detail.
     let is_audit = mode == Mode::Unit && matches!(s.stack.last(), Some(View::Audit(_)));
     let is_loading = mode == Mode::Unit && matches!(s.stack.last(), Some(View::Loading(_)));
-    let cmds: &[Cmd] = if is_loading {
+    let preferred: &[Cmd] = if is_loading {
         &[Cmd::Back, Cmd::Search, Cmd::Help, Cmd::Quit]
     } else if is_audit {
         &[
@@ -439,24 +462,23 @@ fn render_hints(s: &State, f: &mut Frame, area: Rect) {
     } else {
         hints(mode)
     };
-    let mut spans = Vec::new();
-    for &c in cmds {
-        if let Some(k) = s.keymap.key_for(mode, c) {
-            spans.push(Span::styled(format!(" {k}"), theme.key()));
-            let desc = match (mode, c, lang) {
-                // In a text input Enter confirms and Esc cancels.
-                (Mode::Input, Cmd::Open, crate::model::Lang::Zh) => "确定",
-                (Mode::Input, Cmd::Close, crate::model::Lang::Zh) => "取消",
-                (Mode::Input, Cmd::Open, crate::model::Lang::En) => "confirm",
-                (Mode::Input, Cmd::Close, crate::model::Lang::En) => "cancel",
-                (_, Cmd::Open, crate::model::Lang::Zh) if is_audit => "详情",
-                (_, Cmd::Open, crate::model::Lang::En) if is_audit => "detail",
-                _ => short_desc(c, lang),
-            };
-            spans.push(Span::raw(format!(" {desc} ")));
+    let offered = s.commands_now();
+    let handled = |c: &Cmd| offered.contains(c) || APP_COMMANDS.contains(c);
+    let mut cmds: Vec<Cmd> = preferred.iter().copied().filter(handled).collect();
+    for c in offered {
+        // Moves, tab digits, the way back through panels and text editing go without
+        // saying (help lists them).
+        let obvious = LIST_MOVES.contains(&c)
+            || matches!(
+                c,
+                Cmd::Tab(_) | Cmd::PrevPanel | Cmd::DeleteChar | Cmd::ClearInput
+            );
+        if !cmds.contains(&c) && !obvious {
+            cmds.push(c);
         }
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    cmds.retain(|c| s.keymap.key_for(mode, *c).is_some());
+    cmds
 }
 
 /// The commands the hint line offers in a mode.
@@ -498,41 +520,6 @@ fn hints(mode: Mode) -> &'static [Cmd] {
             Cmd::Back,
         ],
         Mode::Input => &[Cmd::Open, Cmd::Close],
-    }
-}
-
-fn short_desc(c: Cmd, lang: crate::model::Lang) -> &'static str {
-    use crate::model::Lang::*;
-    match (c, lang) {
-        (Cmd::Search, Zh) => "查找",
-        (Cmd::Open, Zh) => "打开",
-        (Cmd::Expand, Zh) => "展开",
-        (Cmd::Palette, Zh) => "命令",
-        (Cmd::Help, Zh) => "帮助",
-        (Cmd::Quit, Zh) => "退出",
-        (Cmd::NextPanel, Zh) => "面板",
-        (Cmd::Back, Zh) => "返回",
-        (Cmd::Reveal, Zh) => "显示证件号",
-        (Cmd::CursorDown, Zh) => "下一项",
-        (Cmd::Close, Zh) => "关闭",
-        (Cmd::Complete, Zh) => "补全",
-        (Cmd::Legend, Zh) => "图例",
-        (Cmd::Legend, En) => "legend",
-        (Cmd::Sort, Zh) => "排序",
-        (Cmd::Sort, En) => "sort",
-        (Cmd::Search, En) => "find",
-        (Cmd::Open, En) => "open",
-        (Cmd::Expand, En) => "expand",
-        (Cmd::Palette, En) => "commands",
-        (Cmd::Help, En) => "help",
-        (Cmd::Quit, En) => "quit",
-        (Cmd::NextPanel, En) => "panel",
-        (Cmd::Back, En) => "back",
-        (Cmd::Reveal, En) => "reveal ID",
-        (Cmd::CursorDown, En) => "next",
-        (Cmd::Close, En) => "close",
-        (Cmd::Complete, En) => "complete",
-        (other, l) => other.describe(l),
     }
 }
 
@@ -818,13 +805,17 @@ fn help(s: &State) -> (Vec<Line<'static>>, HelpIndex) {
         format!("[{}]", M::HelpCommands.get(lang)),
         theme.header(),
     ));
-    for (en, zh, _, m) in super::palette::COMMANDS {
+    for (en, zh, cmd) in super::keymap::PALETTE {
+        let words = match lang {
+            crate::model::Lang::Zh => format!("{en} / {zh}"),
+            crate::model::Lang::En => en.to_string(),
+        };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("  {}", pad(&format!("{en} / {zh}"), 16, theme.ellipsis())),
+                format!("  {}", pad(&words, 16, theme.ellipsis())),
                 theme.key(),
             ),
-            Span::raw(m.get(lang)),
+            Span::raw(cmd.describe(lang)),
         ]));
     }
     index.len = lines.len();

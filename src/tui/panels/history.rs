@@ -5,6 +5,7 @@
 use super::Panel;
 use crate::model::Lang;
 use crate::tui::action::Action;
+use crate::tui::component::Component;
 use crate::tui::data::UnitData;
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
@@ -26,18 +27,24 @@ impl History {
     }
 }
 
+impl Component for History {
+    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        self.timeline.handle(cmd, height.saturating_sub(1))
+    }
+    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        self.timeline.render(f, area, theme);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        self.timeline.commands()
+    }
+}
+
 impl Panel for History {
     fn title(&self, lang: Lang) -> &'static str {
         M::PanelHistory.get(lang)
     }
-    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
-        self.timeline.handle(cmd, height.saturating_sub(1))
-    }
     fn reload(&mut self, data: Arc<UnitData>) {
         self.timeline.set_items(data.timeline.clone());
-    }
-    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        self.timeline.render(f, area, theme);
     }
     fn typing(&self) -> bool {
         self.timeline.typing()

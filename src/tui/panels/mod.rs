@@ -10,6 +10,7 @@ mod posts;
 mod quota;
 
 use super::action::Action;
+use super::component::Component;
 use super::data::UnitData;
 use super::keymap::Cmd;
 use super::theme::Theme;
@@ -18,11 +19,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::sync::Arc;
 
-pub trait Panel: Send {
+/// A tab of the unit view: a component with a title, that reads its unit again.
+pub trait Panel: Component + Send {
     fn title(&self, lang: Lang) -> &'static str;
-    /// A command while this panel has focus; `height` is the rows it has for a list.
-    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action>;
-    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme);
     /// The unit read again (after a sync): the panel shows it, its cursor staying on
     /// the same row where that row is still there.
     fn reload(&mut self, data: Arc<UnitData>);
@@ -145,6 +144,38 @@ impl UnitView {
             }
             other => self.panels[self.tab].handle(other, height),
         }
+    }
+}
+
+/// The unit view: the panel in front, and the unit's own commands.
+impl Component for UnitView {
+    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
+        UnitView::handle(self, cmd, height)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        self.panels[self.tab].render(f, area, theme);
+    }
+
+    fn commands(&self) -> Vec<Cmd> {
+        let panel = &self.panels[self.tab];
+        if panel.typing() {
+            return panel.commands();
+        }
+        let mut cmds = vec![Cmd::NextPanel, Cmd::PrevPanel];
+        cmds.extend(panel.commands());
+        cmds.extend((1..=self.panels.len() as u8).map(Cmd::Tab));
+        cmds.extend([
+            Cmd::Export,
+            Cmd::AddPerson,
+            Cmd::EditUnit,
+            Cmd::MoveUnit,
+            Cmd::AbolishUnit,
+            Cmd::AddDept,
+            Cmd::LedgerEntry,
+            Cmd::PostsEntry,
+        ]);
+        cmds
     }
 }
 

@@ -4,6 +4,7 @@ use super::Panel;
 use crate::model::Lang;
 use crate::model::quota::QuotaFigure;
 use crate::tui::action::Action;
+use crate::tui::component::{Component, LIST_MOVES};
 use crate::tui::data::UnitData;
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
@@ -111,23 +112,29 @@ pub fn summary(lang: Lang, f: &QuotaFigure) -> String {
     s
 }
 
-impl Panel for Overview {
-    fn title(&self, lang: Lang) -> &'static str {
-        M::PanelOverview.get(lang)
-    }
+impl Component for Overview {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         // Scrolling a text: the cursor is the first line shown.
         let n = 15usize.saturating_sub(height) + 1;
         self.scroll.apply(cmd, n, 1);
         None
     }
-    fn reload(&mut self, data: Arc<UnitData>) {
-        self.data = data;
-    }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         f.render_widget(
             Paragraph::new(self.lines(theme)).scroll((self.scroll.pos as u16, 0)),
             area,
         );
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        LIST_MOVES.to_vec()
+    }
+}
+
+impl Panel for Overview {
+    fn title(&self, lang: Lang) -> &'static str {
+        M::PanelOverview.get(lang)
+    }
+    fn reload(&mut self, data: Arc<UnitData>) {
+        self.data = data;
     }
 }

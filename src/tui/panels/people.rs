@@ -3,6 +3,7 @@
 use super::Panel;
 use crate::model::Lang;
 use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, LIST_MOVES};
 use crate::tui::data::UnitData;
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
@@ -28,10 +29,7 @@ impl People {
     }
 }
 
-impl Panel for People {
-    fn title(&self, lang: Lang) -> &'static str {
-        M::PanelPeople.get(lang)
-    }
+impl Component for People {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
             Cmd::Open => self
@@ -45,11 +43,6 @@ impl Panel for People {
                 None
             }
         }
-    }
-    fn reload(&mut self, data: Arc<UnitData>) {
-        let was = self.data.persons.get(self.cursor.pos).map(|p| p.id);
-        self.cursor.keep(was, data.persons.iter().map(|p| p.id));
-        self.data = data;
     }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = theme.lang;
@@ -94,5 +87,19 @@ impl Panel for People {
             lines.push(line);
         }
         f.render_widget(Paragraph::new(lines), area);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [&[Cmd::Open], LIST_MOVES].concat()
+    }
+}
+
+impl Panel for People {
+    fn title(&self, lang: Lang) -> &'static str {
+        M::PanelPeople.get(lang)
+    }
+    fn reload(&mut self, data: Arc<UnitData>) {
+        let was = self.data.persons.get(self.cursor.pos).map(|p| p.id);
+        self.cursor.keep(was, data.persons.iter().map(|p| p.id));
+        self.data = data;
     }
 }

@@ -3,6 +3,7 @@
 use super::Panel;
 use crate::model::Lang;
 use crate::tui::action::Action;
+use crate::tui::component::{Component, LIST_MOVES};
 use crate::tui::data::UnitData;
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
@@ -30,17 +31,10 @@ impl Posts {
 
 const NUM: usize = 9;
 
-impl Panel for Posts {
-    fn title(&self, lang: Lang) -> &'static str {
-        M::PanelPosts.get(lang)
-    }
+impl Component for Posts {
     fn handle(&mut self, cmd: Cmd, _height: usize) -> Option<Action> {
         self.scroll.apply(cmd, self.data.own.posts.len() + 1, 1);
         None
-    }
-    fn reload(&mut self, data: Arc<UnitData>) {
-        self.data = data;
-        self.scroll.pos = self.scroll.pos.min(self.data.own.posts.len());
     }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = theme.lang;
@@ -75,5 +69,18 @@ impl Panel for Posts {
             Paragraph::new(lines).scroll((self.scroll.pos as u16, 0)),
             area,
         );
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        LIST_MOVES.to_vec()
+    }
+}
+
+impl Panel for Posts {
+    fn title(&self, lang: Lang) -> &'static str {
+        M::PanelPosts.get(lang)
+    }
+    fn reload(&mut self, data: Arc<UnitData>) {
+        self.data = data;
+        self.scroll.pos = self.scroll.pos.min(self.data.own.posts.len());
     }
 }

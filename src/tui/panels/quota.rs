@@ -10,6 +10,7 @@ use crate::model::quota::{Figures, Traffic};
 use crate::report::{self, Table};
 use crate::store::stats::PersonFilter;
 use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, LIST_MOVES};
 use crate::tui::data::UnitData;
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
@@ -178,10 +179,7 @@ impl Quota {
     }
 }
 
-impl Panel for Quota {
-    fn title(&self, lang: Lang) -> &'static str {
-        M::PanelQuota.get(lang)
-    }
+impl Component for Quota {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
             Cmd::Open => self.target().map(|r| Action::Effect(Effect::Open(r))),
@@ -190,14 +188,6 @@ impl Panel for Quota {
                 None
             }
         }
-    }
-    fn reload(&mut self, data: Arc<UnitData>) {
-        let was = self.selected_key();
-        let mut fresh = Quota::new(data);
-        let keys: Vec<_> = fresh.keys().collect();
-        fresh.cursor = self.cursor;
-        fresh.cursor.keep(was, keys);
-        *self = fresh;
     }
     fn render(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let lang = theme.lang;
@@ -241,6 +231,23 @@ impl Panel for Quota {
         let h = area.height as usize;
         let first = (selected_line + 2).saturating_sub(h);
         f.render_widget(Paragraph::new(lines).scroll((first as u16, 0)), area);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [&[Cmd::Open], LIST_MOVES].concat()
+    }
+}
+
+impl Panel for Quota {
+    fn title(&self, lang: Lang) -> &'static str {
+        M::PanelQuota.get(lang)
+    }
+    fn reload(&mut self, data: Arc<UnitData>) {
+        let was = self.selected_key();
+        let mut fresh = Quota::new(data);
+        let keys: Vec<_> = fresh.keys().collect();
+        fresh.cursor = self.cursor;
+        fresh.cursor.keep(was, keys);
+        *self = fresh;
     }
     fn table(&self) -> Option<Table> {
         let (s, _) = self.at()?;

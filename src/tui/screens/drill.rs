@@ -9,6 +9,7 @@ use crate::model::{Lang, OrgId, Person, PersonId, PostSlot, StaffingType};
 use crate::report::Table;
 use crate::store::stats::PersonFilter;
 use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, LIST_MOVES};
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
 use crate::tui::theme::Theme;
@@ -132,13 +133,7 @@ impl Drill {
     }
 }
 
-impl Screen for Drill {
-    fn title(&self, _lang: Lang) -> String {
-        self.table.title.clone()
-    }
-    fn request(&self) -> ScreenRequest {
-        self.req.clone()
-    }
+impl Component for Drill {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
             Cmd::Open => self.open(self.cursor.pos),
@@ -182,6 +177,18 @@ impl Screen for Drill {
             M::NothingBehind.get(lang),
         );
         f.render_widget(Paragraph::new(lines), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [&[Cmd::Open, Cmd::Export], LIST_MOVES].concat()
+    }
+}
+
+impl Screen for Drill {
+    fn title(&self, _lang: Lang) -> String {
+        self.table.title.clone()
+    }
+    fn request(&self) -> ScreenRequest {
+        self.req.clone()
     }
     fn table(&self) -> Table {
         self.table.clone()

@@ -11,6 +11,7 @@ use crate::report::Table;
 use crate::store::stats::{AgeBand, Jurisdiction, PersonFilter};
 use crate::store::warnings::WarningKind;
 use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, LIST_MOVES};
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
 use crate::tui::theme::Theme;
@@ -50,6 +51,8 @@ pub struct JurisdictionScreen {
     pub data: Jurisdiction,
     pub items: Vec<Item>,
     pub cursor: Cursor,
+    /// The language of the lists it opens.
+    pub lang: Lang,
 }
 
 /// The smallest inner area the one-screen layout needs; below it the overview is one
@@ -57,7 +60,7 @@ pub struct JurisdictionScreen {
 const WIDE: (u16, u16) = (78, 19);
 
 impl JurisdictionScreen {
-    pub fn new(data: Jurisdiction) -> Self {
+    pub fn new(data: Jurisdiction, lang: Lang) -> Self {
         let mut items: Vec<Item> = data
             .totals
             .quota
@@ -86,6 +89,7 @@ impl JurisdictionScreen {
             data,
             items,
             cursor: Cursor::default(),
+            lang,
         }
     }
 
@@ -153,7 +157,10 @@ impl JurisdictionScreen {
                 root: self.data.root.as_ref()?.id,
                 staffing: t,
             },
-            Item::Warn(k) => ScreenRequest::Warnings { kind: Some(k) },
+            Item::Warn(k) => ScreenRequest::Warnings {
+                kind: Some(k),
+                lang: self.lang,
+            },
             Item::Month(m) => persons(
                 PersonFilter::Retiring(m),
                 format!("{m} 达到法定退休年龄的在职人员"),
@@ -579,13 +586,7 @@ pub fn bar(n: i64, max: i64, width: usize, ascii: bool) -> String {
     (if ascii { "#" } else { "█" }).repeat(cells)
 }
 
-impl Screen for JurisdictionScreen {
-    fn title(&self, lang: Lang) -> String {
-        M::OverviewTitle.get(lang).to_string()
-    }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Overview
-    }
+impl Component for JurisdictionScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         let n = self.items.len();
         match cmd {
@@ -628,6 +629,22 @@ impl Screen for JurisdictionScreen {
         let h = inner.height as usize;
         let first = (sel + 1).saturating_sub(h);
         f.render_widget(Paragraph::new(lines).scroll((first as u16, 0)), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [
+            &[Cmd::Open, Cmd::NextPanel, Cmd::PrevPanel, Cmd::Export],
+            LIST_MOVES,
+        ]
+        .concat()
+    }
+}
+
+impl Screen for JurisdictionScreen {
+    fn title(&self, lang: Lang) -> String {
+        M::OverviewTitle.get(lang).to_string()
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Overview { lang: self.lang }
     }
     fn table(&self) -> Table {
         crate::report::overview_table(&self.data)

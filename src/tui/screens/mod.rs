@@ -9,9 +9,7 @@ pub mod grid;
 pub mod jurisdiction;
 pub mod warnings;
 
-use super::action::Action;
-use super::keymap::Cmd;
-use super::theme::Theme;
+use super::component::Component;
 use super::widgets::Cursor;
 use crate::model::{Lang, OrgId, PostSlot, StaffingType};
 use crate::report::Table;
@@ -19,16 +17,17 @@ use crate::store::stats::PersonFilter;
 use crate::store::warnings::WarningKind;
 use crate::store::{self, Store};
 use chrono::NaiveDate;
-use ratatui::Frame;
-use ratatui::layout::Rect;
 
 /// What a screen shows; also how it is re-read after a sync brings new data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScreenRequest {
-    /// 全局: the jurisdiction at a glance.
-    Overview,
+    /// 全局: the jurisdiction at a glance (the lists it opens worded in `lang`).
+    Overview { lang: Lang },
     /// 预警, opened on one kind or on all.
-    Warnings { kind: Option<WarningKind> },
+    Warnings {
+        kind: Option<WarningKind>,
+        lang: Lang,
+    },
     /// The units behind a subtree's figure of one staffing type (or of all).
     Units {
         root: OrgId,
@@ -61,13 +60,11 @@ pub enum ScreenRequest {
     },
 }
 
-pub trait Screen: Send {
+/// A whole-body screen: a component that says what it shows and exports its table.
+pub trait Screen: Component + Send {
     /// The title line's breadcrumbs and the frame's title.
     fn title(&self, lang: Lang) -> String;
     fn request(&self) -> ScreenRequest;
-    /// A command while the screen has focus; `height` is the rows a list has.
-    fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action>;
-    fn render(&self, f: &mut Frame, area: Rect, theme: &Theme);
     /// The table on screen, as an export writes it (the screen's own rows).
     fn table(&self) -> Table;
     /// The cursor and what each row it moves over is (to find a row again after the
@@ -128,10 +125,11 @@ pub fn load(
 ) -> store::Result<Box<dyn Screen>> {
     let conn = store.conn();
     Ok(match req {
-        ScreenRequest::Overview => Box::new(jurisdiction::JurisdictionScreen::new(
+        ScreenRequest::Overview { lang } => Box::new(jurisdiction::JurisdictionScreen::new(
             store::stats::jurisdiction(conn, today)?,
+            *lang,
         )),
-        ScreenRequest::Warnings { kind } => {
+        ScreenRequest::Warnings { kind, lang } => {
             let list = store::warnings::warnings(
                 conn,
                 store::warnings::Filter {
@@ -141,7 +139,7 @@ pub fn load(
                     scope: None,
                 },
             )?;
-            Box::new(warnings::WarningsScreen::new(list, *kind))
+            Box::new(warnings::WarningsScreen::new(list, *kind, *lang))
         }
         ScreenRequest::Units { root, staffing } => {
             let (table, units) = crate::report::units_table(conn, *root, *staffing)?;

@@ -9,6 +9,7 @@ use crate::model::quota::Traffic;
 use crate::report::Table;
 use crate::store::warnings::{Warning, WarningKind};
 use crate::tui::action::{Action, Effect};
+use crate::tui::component::{Component, LIST_MOVES};
 use crate::tui::i18n::M;
 use crate::tui::keymap::Cmd;
 use crate::tui::theme::Theme;
@@ -20,6 +21,8 @@ use ratatui::widgets::Paragraph;
 
 pub struct WarningsScreen {
     all: Vec<Warning>,
+    /// The language its table is worded in.
+    lang: Lang,
     /// `None`: every kind.
     pub kind: Option<WarningKind>,
     /// The warnings shown, and their table.
@@ -42,9 +45,10 @@ pub fn traffic(k: WarningKind) -> Option<Traffic> {
 }
 
 impl WarningsScreen {
-    pub fn new(all: Vec<Warning>, kind: Option<WarningKind>) -> Self {
+    pub fn new(all: Vec<Warning>, kind: Option<WarningKind>, lang: Lang) -> Self {
         let mut s = WarningsScreen {
             all,
+            lang,
             kind,
             shown: Vec::new(),
             table: Table::default(),
@@ -69,9 +73,13 @@ impl WarningsScreen {
             .filter(|w| kind.is_none_or(|k| w.kind == k))
             .cloned()
             .collect();
-        self.table = crate::report::warning_list_table(&self.shown);
-        if let Some(k) = kind {
-            self.table.title = format!("预警：{}", k.zh());
+        self.table = match self.lang {
+            // As exported by `bianzhi export warnings`.
+            Lang::Zh => crate::report::warning_list_table(&self.shown),
+            Lang::En => english_table(&self.shown),
+        };
+        if kind.is_some() {
+            self.table.title = self.title(self.lang);
         }
         self.cursor = Cursor::default();
     }
@@ -98,16 +106,42 @@ impl WarningsScreen {
     }
 }
 
-impl Screen for WarningsScreen {
-    fn title(&self, lang: Lang) -> String {
-        match self.kind {
-            None => M::WarningsTitle.get(lang).to_string(),
-            Some(k) => format!("{}：{}", M::WarningsTitle.get(lang), k.label(lang)),
-        }
+/// The list's table in English: the same columns as the export's, in words.
+fn english_table(list: &[Warning]) -> Table {
+    let lang = Lang::En;
+    Table {
+        title: M::WarningsTitle.get(lang).into(),
+        header: [
+            M::WlKind,
+            M::WlUnitId,
+            M::WlUnit,
+            M::WlPerson,
+            M::WlRetires,
+            M::WlSays,
+        ]
+        .iter()
+        .map(|m| m.get(lang).to_string())
+        .collect(),
+        rows: list
+            .iter()
+            .map(|w| {
+                vec![
+                    w.kind.label(lang).to_string(),
+                    w.org_id.to_string(),
+                    w.org_name.clone(),
+                    w.person
+                        .as_ref()
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    w.retirement_date.map(|m| m.to_string()).unwrap_or_default(),
+                    crate::tui::i18n::warning_text(w, lang),
+                ]
+            })
+            .collect(),
     }
-    fn request(&self) -> ScreenRequest {
-        ScreenRequest::Warnings { kind: self.kind }
-    }
+}
+
+impl Component for WarningsScreen {
     fn handle(&mut self, cmd: Cmd, height: usize) -> Option<Action> {
         match cmd {
             Cmd::NextPanel => self.step(1),
@@ -155,6 +189,31 @@ impl Screen for WarningsScreen {
             M::NoWarnings.get(lang),
         ));
         f.render_widget(Paragraph::new(lines), inner);
+    }
+    fn commands(&self) -> Vec<Cmd> {
+        [
+            &[Cmd::Open, Cmd::NextPanel, Cmd::PrevPanel, Cmd::Export],
+            LIST_MOVES,
+        ]
+        .concat()
+    }
+}
+
+impl Screen for WarningsScreen {
+    fn title(&self, lang: Lang) -> String {
+        match self.kind {
+            None => M::WarningsTitle.get(lang).to_string(),
+            Some(k) => match lang {
+                Lang::Zh => format!("{}：{}", M::WarningsTitle.get(lang), k.label(lang)),
+                Lang::En => format!("{}: {}", M::WarningsTitle.get(lang), k.label(lang)),
+            },
+        }
+    }
+    fn request(&self) -> ScreenRequest {
+        ScreenRequest::Warnings {
+            kind: self.kind,
+            lang: self.lang,
+        }
     }
     fn table(&self) -> Table {
         self.table.clone()

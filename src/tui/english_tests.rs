@@ -1,0 +1,317 @@
+//! Every screen in English: the interface walked key by key over a real in-memory cache
+//! with `--lang en`, each frame read at 80x24, and no Chinese left on it once the data's
+//! own values (names, document numbers, summaries, what a clerk typed) are taken out.
+//! The refusals include a refused decision (typed, as the server sends it) and a
+//! refused edit, so the reasons are said in English too.
+
+use super::inbox_tests::inbox_dataset;
+use super::*;
+use crate::model::approval::Warning;
+use crate::model::edit::{FieldError, Outcome};
+use crate::model::refusal::{DecisionRefusal, Refusal};
+use crate::store::outbox;
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// Every text value of the data holding Chinese, longest first (a unit's full name goes
+/// before the short name inside it), and the words typed in by the walk.
+fn data_values(d: &Dataset, typed: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = typed.iter().map(|s| s.to_string()).collect();
+    let mut add = |s: &str| {
+        if s.chars().any(is_cjk) {
+            v.push(s.to_string());
+        }
+    };
+    for o in &d.orgs {
+        add(&o.name);
+        o.short_name.as_deref().map(&mut add);
+        o.founding_doc.as_deref().map(&mut add);
+        o.domain_name.as_deref().map(&mut add);
+    }
+    for p in &d.persons {
+        add(&p.name);
+        add(&p.ethnicity);
+        // A form edits the vocabulary's terms as the protocol writes them (typed with
+        // pinyin initials): in the form they are values, not words of the interface.
+        let terms = [
+            Some(p.sex.zh()),
+            Some(p.post_type.zh()),
+            p.political_status.map(|v| v.zh()),
+            p.funding_type.map(|v| v.zh()),
+            p.entry_form.map(|v| v.zh()),
+            p.education.map(|v| v.zh()),
+            p.degree.map(|v| v.zh()),
+        ];
+        for t in terms.into_iter().flatten() {
+            add(t);
+        }
+        for s in [&p.entry_doc, &p.post, &p.rank, &p.school, &p.major] {
+            s.as_deref().map(&mut add);
+        }
+    }
+    for e in &d.events {
+        add(&e.summary);
+        add(&e.operator);
+        e.doc_no.as_deref().map(&mut add);
+    }
+    for l in &d.ledger {
+        add(&l.summary);
+        add(&l.doc_no);
+    }
+    for p in &d.posts {
+        add(&p.summary);
+        add(&p.doc_no);
+    }
+    for a in &d.approvals {
+        add(&a.summary);
+        add(&a.submitted_by);
+        a.doc_no.as_deref().map(&mut add);
+        a.new_name.as_deref().map(&mut add);
+        a.decided_by.as_deref().map(&mut add);
+        a.comment.as_deref().map(&mut add);
+    }
+    v.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+    v.dedup();
+    v
+}
+
+/// The lines of the frame in front that still hold Chinese once the data is taken out.
+/// A value cut by the frame (before `…` or a border) counts when a value begins with
+/// what is left of it.
+fn chinese_lines(h: &Harness, data: &[String]) -> Vec<String> {
+    h.text()
+        .lines()
+        .filter(|line| {
+            let mut rest = line.to_string();
+            for value in data {
+                if rest.chars().any(is_cjk) {
+                    rest = rest.replace(value.as_str(), "");
+                }
+            }
+            let chars: Vec<char> = rest.chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                if !is_cjk(chars[i]) {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < chars.len() && is_cjk(chars[i]) {
+                    i += 1;
+                }
+                let run: String = chars[start..i].iter().collect();
+                let after: String = chars[i..].iter().collect::<String>();
+                let cut = after.starts_with('…') || after.trim_start().starts_with('│');
+                if !(cut && data.iter().any(|v| v.starts_with(&run))) {
+                    return true;
+                }
+            }
+            false
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Screens whose tables still come from `report` in Chinese (the drill-downs' headers,
+/// titles and states): not English yet. The test holds them to it both ways, so the
+/// list shrinks as they are done.
+const NOT_YET_ENGLISH: &[&str] = &["overview drill-down"];
+
+/// Walks the interface; at each named stop the frame must be English.
+struct Walk {
+    h: Harness,
+    data: Vec<String>,
+    bad: Vec<String>,
+    seen: usize,
+}
+
+impl Walk {
+    fn at(&mut self, screen: &str, must_show: &str) {
+        let text = self.h.text();
+        assert!(
+            text.contains(must_show),
+            "{screen}: expected {must_show:?} on\n{text}"
+        );
+        let lines = chinese_lines(&self.h, &self.data);
+        if NOT_YET_ENGLISH.contains(&screen) {
+            assert!(
+                !lines.is_empty(),
+                "{screen} is English now: take it off the list"
+            );
+        } else {
+            for line in lines {
+                self.bad.push(format!("{screen}: {line}"));
+            }
+        }
+        self.seen += 1;
+    }
+    fn keys(&mut self, keys: &[&str]) -> &mut Self {
+        self.h.keys(keys);
+        self
+    }
+}
+
+#[test]
+fn every_screen_speaks_english() {
+    let data = inbox_dataset();
+    let typed = ["副局长"];
+    let mut w = Walk {
+        h: harness_with(store_with(&data), Lang::En, false, "default"),
+        data: data_values(&data, &typed),
+        bad: Vec::new(),
+        seen: 0,
+    };
+    w.h.index();
+    w.at("tree", "Units");
+    w.keys(&["<Down>", "<Right>", "<Down>", "<Enter>"]);
+    w.at("unit overview", "Overview");
+    for tab in ["quota", "posts", "people", "history"] {
+        w.keys(&["<Tab>"]);
+        w.at(&format!("unit {tab}"), "");
+    }
+    // A timeline entry opened from the history tab.
+    w.keys(&["<Enter>"]);
+    w.at("unit timeline", "");
+    w.keys(&["<Esc>", "3"]);
+    w.keys(&["<Down>", "<Enter>"]);
+    w.at("unit quota drill-down", "");
+    w.keys(&["<Esc>"]);
+
+    // A person, their career, the edit form (a clerk's typed value), and the exit form.
+    w.h.act(Action::Effect(Effect::LoadPerson(1)));
+    w.at("person", "");
+    w.keys(&["<Tab>"]);
+    w.at("person career", "");
+    w.keys(&["<Tab>", "e"]);
+    w.at("person edit form", "Edit details");
+    w.keys(&["<Esc>", "y", "x"]);
+    w.at("person exit form", "Record an exit");
+    w.keys(&["<Esc>", "y"]);
+
+    // Lookup, palette, help, which-key, the legend.
+    w.keys(&["/"]);
+    w.h.type_text("jy");
+    w.at("lookup", "");
+    w.keys(&["<Esc>", ":"]);
+    w.at("palette", "");
+    w.keys(&["<Esc>", "?"]);
+    w.at("help", "");
+    w.keys(&["<Esc>", "g"]);
+    w.at("which-key", "");
+    w.keys(&["<Esc>", "<F7>"]);
+    w.at("legend", "");
+    w.keys(&["<Esc>"]);
+
+    // The jurisdiction's screens.
+    w.keys(&["g", "o"]);
+    w.at("overview", "");
+    w.keys(&["<Enter>"]);
+    w.at("overview drill-down", "");
+    w.keys(&["<Esc>", "<Esc>", "g", "w"]);
+    w.at("warnings", "");
+    w.keys(&["<Esc>", "<F8>"]);
+    w.at("reports", "");
+    w.keys(&["<Esc>", "<F9>"]);
+    w.at("forecast", "");
+    w.keys(&["<Esc>", "g", "l"]);
+    w.at("audit log", "");
+    w.keys(&["<Esc>"]);
+
+    // The inbox, a request, the decision dialog and its confirmation; the decision
+    // queued, then refused by the server (typed), and an edit refused too.
+    w.keys(&["<F2>"]);
+    w.at("inbox", "Inbox");
+    w.keys(&["<Enter>"]);
+    w.at("request", "");
+    w.keys(&["a"]);
+    w.at("decision dialog", "");
+    w.keys(&["<Enter>"]);
+    w.at("decision confirmation", "");
+    w.keys(&["<Enter>", "<Esc>", "<Esc>"]);
+    let conn = w.h.rt.store().conn();
+    let queued = outbox::entries(conn).unwrap();
+    let decision = queued.last().expect("the decision queued").clone();
+    let refused = Outcome {
+        refusal: Some(DecisionRefusal::Blocked {
+            warnings: vec![
+                Warning::Overdraws {
+                    wanted: 2,
+                    usable: 0,
+                },
+                Warning::OnBooksOutside,
+            ],
+        }),
+        ..Outcome::default()
+    };
+    let zh = refused.say_refusal(Lang::Zh).unwrap();
+    outbox::record_answers(
+        conn,
+        [outbox::Answer {
+            client_id: &decision.client_id,
+            accepted: false,
+            reason: Some(&zh),
+            outcome: Some(&refused),
+        }],
+    )
+    .unwrap();
+    // An edit of 职务 queued, then refused field by field.
+    let edit = crate::model::edit::Intent {
+        edit: crate::model::edit::Edit::PersonEdit {
+            person: crate::model::edit::Target::Id(1),
+            changes: vec![crate::model::edit::FieldChange {
+                field: "post".into(),
+                from: data.persons[0].post.clone().unwrap_or_default(),
+                to: "副局长".into(),
+            }],
+        },
+        doc_no: None,
+        base: 0,
+    };
+    let entry = crate::store::pending::queue(conn, &edit, d(2025, 3, 5))
+        .unwrap()
+        .expect("the edit queued");
+    let refused = Outcome {
+        errors: vec![FieldError::new(
+            "post",
+            "职务",
+            Refusal::NoUsablePlace {
+                staffing_type: StaffingType::ALL[0],
+                approved: 3,
+                actual: 3,
+                reserved: 0,
+            },
+        )],
+        ..Outcome::default()
+    };
+    let zh = refused.say_refusal(Lang::Zh).unwrap();
+    outbox::record_answers(
+        conn,
+        [outbox::Answer {
+            client_id: &entry.client_id,
+            accepted: false,
+            reason: Some(&zh),
+            outcome: Some(&refused),
+        }],
+    )
+    .unwrap();
+    w.h.act(Action::SyncFinished(Ok(String::new())));
+    w.keys(&["<F2>"]);
+    w.at("inbox with a refused decision", "refused by the");
+    w.keys(&["<Esc>", "<F6>"]);
+    w.at("refusals", "cannot approve: over the usable quota");
+    assert!(
+        w.h.text().contains("no usable"),
+        "the refused edit: {}",
+        w.h.text()
+    );
+
+    assert!(w.seen >= 25, "{} screens seen", w.seen);
+    assert!(
+        w.bad.is_empty(),
+        "Chinese outside the data on {} lines:\n{}",
+        w.bad.len(),
+        w.bad.join("\n")
+    );
+}
