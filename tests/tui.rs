@@ -462,9 +462,15 @@ fn scrolling_the_tree_leaves_no_stale_row() {
             block(&fresh),
             "after {n} × {key}: the tree differs from a full redraw"
         );
+        // The last line's notice gives way to the hints after a while: left out.
+        let text = |s: &str| {
+            let t = unstyled(s);
+            let lines: Vec<&str> = t.lines().collect();
+            lines[..lines.len().saturating_sub(1)].join("\n")
+        };
         assert_eq!(
-            unstyled(&seen),
-            unstyled(&fresh),
+            text(&seen),
+            text(&fresh),
             "after {n} × {key}: the screen differs from a full redraw"
         );
     }
