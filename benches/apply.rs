@@ -94,7 +94,7 @@ fn main() {
     let total = Instant::now();
     for (i, rows) in pages.iter().enumerate() {
         let page = SyncPage {
-            protocol: 1,
+            protocol: bianzhi::sync::wire::PROTOCOL_VERSION,
             epoch: "bench".into(),
             scope_root: root,
             cursor: (i + 1) as u64,

@@ -113,7 +113,7 @@ fn main() {
     for d in 0..8u64 {
         let rows = day(&mut data, &mut rng, &mut next_id);
         let page = SyncPage {
-            protocol: 1,
+            protocol: bianzhi::sync::wire::PROTOCOL_VERSION,
             epoch: "bench".into(),
             scope_root: root,
             cursor: d + 2,

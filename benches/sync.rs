@@ -66,6 +66,68 @@ fn main() {
         one_frame.len() as f64 / persons as f64
     );
 
+    if args.iter().any(|a| a == "--columns") {
+        // Where the bytes go: each column of each table alone as JSON, zstd -19.
+        let w = wire::WireDataset::encode(&data);
+        let tables = [
+            ("orgs", &w.orgs),
+            ("ledger", &w.ledger),
+            ("posts", &w.posts),
+            ("persons", &w.persons),
+            ("events", &w.events),
+            ("approvals", &w.approvals),
+        ];
+        let mut all = 0;
+        for (t, c) in tables {
+            let mut sum = 0;
+            let mut cols: Vec<(usize, &str)> = c
+                .names
+                .iter()
+                .zip(&c.columns)
+                .map(|(n, col)| {
+                    let json = serde_json::to_vec(col).unwrap();
+                    (wire::compress(&json, 19).len(), n.as_str())
+                })
+                .collect();
+            cols.sort_by_key(|c| std::cmp::Reverse(c.0));
+            for (z, _) in &cols {
+                sum += z;
+            }
+            all += sum;
+            println!(
+                "{t}: {} rows, {} ({:.1} B/person)",
+                c.len(),
+                kb(sum as u64),
+                sum as f64 / persons as f64
+            );
+            for (z, n) in cols.iter().take(12) {
+                println!(
+                    "    {n:<16} {:>10} {:>6.2} B/person",
+                    kb(*z as u64),
+                    *z as f64 / persons as f64
+                );
+            }
+        }
+        println!(
+            "all columns apart: {} ({:.1} B/person)",
+            kb(all as u64),
+            all as f64 / persons as f64
+        );
+        return;
+    }
+
+    // The peer: the same rows as plain JSON, `zstd -19`.
+    let z19 = wire::compress(&plain, 19);
+    let one19 = wire::compress(&columnar, 19);
+    println!(
+        "plain JSON → zstd -19 {} ({:.1} B/person); columnar → zstd -19 {} ({:.1} B/person, {:.2}× the peer)",
+        kb(z19.len() as u64),
+        z19.len() as f64 / persons as f64,
+        kb(one19.len() as u64),
+        one19.len() as f64 / persons as f64,
+        one19.len() as f64 / z19.len() as f64
+    );
+
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("server.db");
     let t = Instant::now();

@@ -9,9 +9,12 @@ standard library (`pty`, `os`, `select`, `fcntl`, `termios`):
 - cold start: from spawn until the bytes written so far show the tree (the name of one
   of the root's children has been drawn); the median of --runs starts and the first one;
 - terminal bytes: after each key, everything the process writes until it has been
-  quiet for QUIET seconds; a cursor move in the tree (`j`) and each keystroke typed
-  into the lookup (`/` then the query); beside it `less` on the same pty size scrolling
-  one line (`j`) through a file of the lookup's lines;
+  quiet for QUIET seconds; a cursor move in the tree (Down, the default keymap's
+  cursor_down: `j` there is type-ahead) within the screen, and one that scrolls the
+  tree by a line (the cursor on the last row: the moves after the first screenful),
+  and each keystroke typed into the lookup (`/` then the query); beside it `less` on
+  the same pty size scrolling one line (`j`, less's own key for it) through a file of
+  the lookup's lines;
 - peak memory: VmHWM of the process (/proc/PID/status) after opening the lookup and
   typing, before quitting;
 - key latency (issue 13): on every screen (tree, unit tabs, the 沿革 timeline, the audit
@@ -309,6 +312,7 @@ def main():
     ap.add_argument("--moves", type=int, default=20)
     ap.add_argument("--query", default="zhangwei")
     ap.add_argument("--only-latency", action="store_true")
+    ap.add_argument("--no-latency", action="store_true", help="skip the key latency run")
     ap.add_argument("--settle", type=float, default=0.0)
     args = ap.parse_args()
 
@@ -347,7 +351,8 @@ def main():
         if os.path.exists(args.cache + suffix):
             shutil.copyfile(args.cache + suffix, copy + suffix)
             os.chmod(copy + suffix, 0o600)
-    latencies(argv[:2] + [copy] + argv[3:], env, needles, args.moves, args.settle)
+    if not args.no_latency:
+        latencies(argv[:2] + [copy] + argv[3:], env, needles, args.moves, args.settle)
     if args.only_latency:
         return
 
@@ -381,13 +386,22 @@ def main():
     read_until_quiet(fd, 0.5, 5.0)
     idle = read_for(fd, 2.0)
     print(f"idle: {len(idle)} bytes written in 2 s with no key")
-    moves = []
-    for _ in range(args.moves):
+    moves, scrolls = [], []
+    # Down until the cursor has gone a screenful and as many rows again: the first
+    # moves stay on the screen, the rest scroll the tree by one line each. A move that
+    # set a scroll region (DECSTBM) or whose cursor was on the last row scrolled.
+    decstbm = re.compile(rb"\x1b\[\d+;\d+r")
+    for i in range(ROWS + args.moves):
         os.write(fd, KEYS["down"])
-        moves.append(len(read_until_quiet(fd)))
+        out = read_until_quiet(fd)
+        (scrolls if decstbm.search(out) or i >= ROWS else moves).append(len(out))
     print(
         f"TREE cursor move (Down) x{len(moves)}: bytes written median {statistics.median(moves):.0f}, "
         f"p90 {pct(moves, 0.9)}, max {max(moves)}"
+    )
+    print(
+        f"TREE scrolled by one line (Down on the last row) x{len(scrolls)}: bytes written median "
+        f"{statistics.median(scrolls):.0f}, p90 {pct(scrolls, 0.9)}, max {max(scrolls)}"
     )
     os.write(fd, b"/")
     opened = len(read_until_quiet(fd, 0.5))
@@ -445,7 +459,8 @@ def main():
         m = statistics.median(scroll)
         print(
             f"LESS scrolling one line (j) x{len(scroll)}: bytes written median {m:.0f}, max {max(scroll)}; "
-            f"bianzhi/less: tree move {statistics.median(moves) / max(m, 1):.2f}x, lookup key {statistics.median(keys) / max(m, 1):.2f}x"
+            f"bianzhi/less: tree move {statistics.median(moves) / max(m, 1):.2f}x, "
+            f"tree scroll {statistics.median(scrolls) / max(m, 1):.2f}x, lookup key {statistics.median(keys) / max(m, 1):.2f}x"
         )
     else:
         print("less: not installed")

@@ -420,7 +420,7 @@ async fn clocks_hours_apart_change_nothing() {
     // The request carries no time at all: nothing the client's clock says reaches the
     // server.
     let req = proto::SyncRequest {
-        protocol: 1,
+        protocol: bianzhi::sync::wire::PROTOCOL_VERSION,
         cursor: 5,
         epoch: Some("e".into()),
         scope_root: Some(1),

@@ -163,7 +163,15 @@ fn the_wire_decoders_never_panic_on_random_or_mutated_bytes() {
     run("wire::from_columns (random columns)", 2000, |r, n| {
         r.run(&columns, |(names, columns)| {
             n.fetch_add(1, Ordering::Relaxed);
-            let c = Columns { names, columns };
+            let c = Columns {
+                codecs: names
+                    .iter()
+                    .map(|n| if n == "id" { "d" } else { "" }.to_string())
+                    .collect(),
+                names,
+                columns,
+                ..Default::default()
+            };
             let _ = wire::from_columns::<Person>(&c);
             let _ = wire::from_columns::<Org>(&c);
             let _ = wire::from_columns::<Approval>(&c);
@@ -324,7 +332,7 @@ async fn the_server_answers_malformed_oversized_and_out_of_order_requests_with_4
         (any::<u64>(), any::<Option<u32>>(), "[0-9a-f]{0,16}").prop_map(
             |(cursor, limit, epoch)| {
                 serde_json::to_vec(&serde_json::json!({
-                    "protocol": 1, "cursor": cursor, "limit": limit, "epoch": epoch,
+                    "protocol": 2, "cursor": cursor, "limit": limit, "epoch": epoch,
                 }))
                 .unwrap()
             }

@@ -404,3 +404,93 @@ fn the_demo_opens_synced_and_a_sigterm_cleans_up() {
         "the demo's temporary directory is left behind"
     );
 }
+
+/// Issue 19: moving through the tree scrolls it with the terminal's scroll region.
+/// After many moves down and up, the screen (text and styles, `capture-pane -e`) is
+/// exactly what a full redraw of the same state shows: no row left stale.
+#[test]
+fn scrolling_the_tree_leaves_no_stale_row() {
+    let data = util::small();
+    let home = Home::new();
+    let cache = home.cache_with(data);
+    let t = home.tmux(&cache, &[]);
+    t.wait_text(&root_name(data));
+    t.wait_text("从未同步");
+    // Open every unit of the first levels so the tree is longer than the window.
+    for _ in 0..12 {
+        t.keys(&["Right", "Down"]);
+    }
+    t.keys(&["Home"]);
+    let styled = || t.tmux(&["capture-pane", "-e", "-p", "-t", "t"]);
+    let settle = || {
+        let mut last = styled();
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            let now = styled();
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
+    };
+    let first = settle();
+    let mut scrolled = false;
+    for (key, n) in [
+        ("Down", 30),
+        ("Up", 7),
+        ("Down", 12),
+        ("Up", 40),
+        ("Down", 25),
+        ("Up", 3),
+    ] {
+        for _ in 0..n {
+            t.keys(&[key]);
+        }
+        let seen = settle();
+        scrolled |= seen.lines().nth(3) != first.lines().nth(3);
+        // A full redraw: the window resized away and back makes ratatui clear and draw
+        // every cell of the same state.
+        t.tmux(&["resize-window", "-t", "t", "-x", "81"]);
+        settle();
+        t.tmux(&["resize-window", "-t", "t", "-x", "80"]);
+        let fresh = settle();
+        // The tree's block (the rows the scroll region moves), text and styles; the
+        // rest of the screen as text.
+        let block = |s: &str| s.lines().skip(1).take(21).collect::<Vec<_>>().join("\n");
+        assert_eq!(
+            block(&seen),
+            block(&fresh),
+            "after {n} × {key}: the tree differs from a full redraw"
+        );
+        // The last line's notice gives way to the hints after a while: left out.
+        let text = |s: &str| {
+            let t = unstyled(s);
+            let lines: Vec<&str> = t.lines().collect();
+            lines[..lines.len().saturating_sub(1)].join("\n")
+        };
+        assert_eq!(
+            text(&seen),
+            text(&fresh),
+            "after {n} × {key}: the screen differs from a full redraw"
+        );
+    }
+    assert!(scrolled, "the tree scrolled in this test:\n{first}");
+}
+
+/// A styled capture without its escape sequences.
+fn unstyled(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

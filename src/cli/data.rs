@@ -91,16 +91,17 @@ fn generate_province(ctx: &Ctx, a: GenArgs) -> Result<()> {
 pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     let snap =
         Snapshot::read(&a.file).with_context(|| ctx.f(W::ReadingSnapshot, &[&a.file.display()]))?;
+    let (cursor, scope_root) = (snap.cursor, snap.scope_root);
     let data = snap
         .data
-        .decode()
+        .into_dataset()
         .with_context(|| ctx.f(W::DecodingSnapshot, &[&a.file.display()]))?;
     let mut store = ctx.store_or_create()?;
     store.replace_all(&data)?;
     // The lookup index kept ready (a failure costs only speed).
     let _ = crate::store::store_search_index(store.conn(), ctx.lang);
-    store.set_meta("cursor", &snap.cursor.to_string())?;
-    if let Some(root) = snap.scope_root {
+    store.set_meta("cursor", &cursor.to_string())?;
+    if let Some(root) = scope_root {
         store.set_meta("scope_root", &root.to_string())?;
     }
     store.audit(

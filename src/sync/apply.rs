@@ -157,7 +157,7 @@ mod tests {
 
     fn page(cursor: u64, more: bool, scope_root: i64) -> SyncPage {
         SyncPage {
-            protocol: 1,
+            protocol: crate::sync::wire::PROTOCOL_VERSION,
             epoch: "e".into(),
             scope_root,
             cursor,

@@ -591,8 +591,10 @@ impl Client {
         }
         let decoded = tokio::task::spawn_blocking(move || -> Result<(SyncPage, Dataset)> {
             let json = proto::decode_body(encoding.as_deref(), &bytes, proto::MAX_PAGE_JSON)?;
-            let page = SyncPage::from_json(&json)?;
-            let rows = page.data.decode()?;
+            let mut page = SyncPage::from_json(&json)?;
+            drop(json);
+            // The columns go as their rows are made: one copy of the page at a time.
+            let rows = std::mem::take(&mut page.data).into_dataset()?;
             Ok((page, rows))
         })
         .await

@@ -24,8 +24,8 @@ use crossterm::cursor::{MoveTo, MoveToColumn};
 use crossterm::queue;
 use crossterm::style::{Attribute, Print, SetAttribute, SetBackgroundColor, SetForegroundColor};
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, IntoCrossterm, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
@@ -50,6 +50,79 @@ impl<W: Write> Lean<W> {
     fn writer(&self) -> &W {
         self.inner.writer()
     }
+
+    /// Writes `cells` (a diff from what the terminal shows) with the fewest bytes.
+    fn paint(&mut self, cells: &[(u16, u16, &Cell)]) -> io::Result<()> {
+        let blank = Cell::default();
+        let shown = &mut self.shown;
+        let w = self.inner.writer_mut();
+        let mut pen = Pen::reset();
+        // Where the terminal's cursor is, when known. After the last column it is
+        // past the edge (the terminal waits to wrap): no cell on that row can follow,
+        // and `ESC[nG` or an absolute move both land where they should.
+        let mut at: Option<(u16, u16)> = None;
+        let mut i = 0;
+        while i < cells.len() {
+            let (x, y, cell) = cells[i];
+            match at {
+                Some(p) if p == (x, y) => {}
+                Some((cx, cy)) if cy == y && x > cx => {
+                    // Across a short gap, printing again what the terminal already
+                    // shows there can be shorter than a move (`ESC[1C` is 4 bytes).
+                    let step = format!("\x1b[{}C", x - cx);
+                    match shown
+                        .row(y)
+                        .and_then(|r| reprint(r, cx, x, &pen, &blank, step.len()))
+                    {
+                        Some(text) if text.len() <= step.len() => queue!(w, Print(text))?,
+                        _ => queue!(w, Print(step))?,
+                    }
+                }
+                Some((_, cy)) if cy == y => queue!(w, MoveToColumn(x))?,
+                _ => queue!(w, MoveTo(x, y))?,
+            }
+            pen.take(w, cell)?;
+            // A long run of blanks (what was longer before) is erased with one
+            // `ESC[nX`, which leaves the cursor where it is.
+            let (run, end) = shown.blank_run(&cells[i..], &blank);
+            if end - x >= MIN_ERASE {
+                shown.orphan(end, y);
+                queue!(w, Print(format!("\x1b[{}X", end - x)))?;
+                shown.remember(x, y, end - x, &blank);
+                at = Some((x, y));
+                i += run;
+                continue;
+            }
+            let symbol = cell.symbol();
+            queue!(w, Print(symbol))?;
+            let width = sure_width(symbol);
+            at = width.map(|n| (x.saturating_add(n), y));
+            // The cells a wide character covers are not part of the diff: they are
+            // blank to ratatui, and whatever was there before is gone.
+            let n = width.unwrap_or_else(|| symbol.width().max(1) as u16);
+            let orphaned = shown.orphan(x + n, y);
+            shown.remember(x, y, 1, cell);
+            shown.remember(x + 1, y, n - 1, &blank);
+            i += 1;
+            // The second half of a wide character this one cut: the terminal cleared
+            // it in a style of its choosing; blank it as ratatui believes it is, unless
+            // the next cell drawn is that one.
+            let after = (x + n, y);
+            if orphaned && cells.get(i).map(|c| (c.0, c.1)) != Some(after) {
+                if at != Some(after) {
+                    queue!(w, MoveTo(after.0, after.1))?;
+                }
+                pen.take(w, &blank)?;
+                queue!(w, Print(" "))?;
+                shown.remember(after.0, after.1, 1, &blank);
+                at = Some((after.0 + 1, after.1));
+            }
+        }
+        if !pen.is_reset() {
+            queue!(w, SetAttribute(Attribute::Reset))?;
+        }
+        Ok(())
+    }
 }
 
 /// How many columns the terminal advances when it prints `symbol`, when that is
@@ -58,7 +131,7 @@ impl<W: Write> Lean<W> {
 fn sure_width(symbol: &str) -> Option<u16> {
     let mut chars = symbol.chars();
     let c = chars.next()?;
-    if chars.next().is_some() || (c as u32) >= 0x1F000 || c.is_control() {
+    if chars.next().is_some() || (c as u32) >= 0x1F000 || c.is_control() || symbol == UNKNOWN {
         return None;
     }
     match symbol.width() {
@@ -174,6 +247,21 @@ impl Shown {
         self.0.as_ref()?.get(y as usize).map(Vec::as_slice)
     }
 
+    /// Before cells up to `x` (excluded) are written over: if `x` is the second half of
+    /// a wide character that loses its first half, the terminal clears it as it sees
+    /// fit, and it is no longer known.
+    fn orphan(&mut self, x: u16, y: u16) -> bool {
+        let Some(row) = self.0.as_mut().and_then(|s| s.get_mut(y as usize)) else {
+            return false;
+        };
+        let x = x as usize;
+        if x > 0 && x < row.len() && is_wide(row.get(x - 1)) {
+            row[x] = unknown();
+            return true;
+        }
+        false
+    }
+
     /// Notes that `n` cells from `(x, y)` now show `cell`.
     fn remember(&mut self, x: u16, y: u16, n: u16, cell: &Cell) {
         let Some(shown) = self.0.as_mut() else {
@@ -217,6 +305,218 @@ impl Shown {
     }
 }
 
+/// Diffs smaller than this many cells are drawn as they are: a scroll could not pay.
+const MIN_SCROLL_DIFF: usize = 40;
+
+/// Farthest a scroll is looked for, in rows either way.
+const MAX_SHIFT: usize = 8;
+
+/// What a scroll must save, in cells, over its own sequences (about 20 bytes).
+const MIN_SCROLL_GAIN: usize = 24;
+
+/// A cell whose look on the terminal is not known: the second half of a wide
+/// character whose first half was overwritten, which terminals clear each in their own
+/// way. Nothing ratatui draws equals it, so a diff against it always draws the cell.
+const UNKNOWN: &str = "\u{FFFF}";
+
+fn unknown() -> Cell {
+    let mut c = Cell::default();
+    c.set_symbol(UNKNOWN);
+    c
+}
+
+fn is_wide(cell: Option<&Cell>) -> bool {
+    cell.is_some_and(|c| sure_width(c.symbol()) == Some(2))
+}
+
+/// Cells of `a` and `b` that differ (a row's cost to redraw, roughly in bytes).
+fn cost(a: &[Cell], b: &[Cell]) -> usize {
+    a.iter().zip(b).filter(|(p, q)| p != q).count()
+}
+
+/// The rows `a..=b` with the largest sum of `gain` (Kadane), with that sum.
+fn best_run(gain: &[(usize, i64)]) -> Option<(usize, usize, i64)> {
+    let mut best: Option<(usize, usize, i64)> = None;
+    let mut run: Option<(usize, i64)> = None;
+    for &(y, g) in gain {
+        run = match run {
+            Some((a, sum)) if sum > 0 => Some((a, sum + g)),
+            _ => Some((y, g)),
+        };
+        if let Some((a, sum)) = run
+            && best.is_none_or(|b| sum > b.2)
+        {
+            best = Some((a, y, sum));
+        }
+    }
+    best.filter(|b| b.2 > 0)
+}
+
+/// The terminal's own scroll of rows `top..=bot` by `shift` rows (up when positive,
+/// down when negative), the screen after it, and the frame to reach from there.
+struct ScrollPlan {
+    top: u16,
+    bot: u16,
+    shift: i32,
+    /// The screen once scrolled, and the frame wanted, as buffers of one size.
+    buffers: (Buffer, Buffer),
+    /// The screen once scrolled, row by row (what [`Shown`] keeps).
+    rows: Vec<Vec<Cell>>,
+}
+
+impl ScrollPlan {
+    /// Sets the scroll region (DECSTBM), scrolls it with line feeds at its last row
+    /// or reverse index (`ESC M`) at its first, as VT100s do, and resets the region.
+    /// The style is the default here (every draw ends with a reset), so the rows
+    /// brought in are blank in the default colours.
+    fn write(&self, w: &mut impl Write) -> io::Result<()> {
+        queue!(w, Print(format!("\x1b[{};{}r", self.top + 1, self.bot + 1)))?;
+        let n = self.shift.unsigned_abs() as usize;
+        if self.shift > 0 {
+            queue!(w, MoveTo(0, self.bot), Print("\n".repeat(n)))?;
+        } else {
+            queue!(w, MoveTo(0, self.top), Print("\x1bM".repeat(n)))?;
+        }
+        queue!(w, Print("\x1b[r"))
+    }
+}
+
+impl Shown {
+    /// A scroll of some rows that makes `cells` (a diff from what is shown) cheaper to
+    /// draw, when there is one: the rows of a list that moved by a line or a few.
+    /// Only whole rows move (terminals scroll the full width), so a row that moved on
+    /// the left but not on the right pays for its right part in the diff that follows;
+    /// the choice counts every cell.
+    fn scroll_plan(&self, cells: &[(u16, u16, &Cell)]) -> Option<ScrollPlan> {
+        let shown = self.0.as_ref()?;
+        let blank = Cell::default();
+        let width = cells
+            .iter()
+            .map(|c| c.0 as usize + 1)
+            .chain(shown.iter().map(Vec::len))
+            .max()?;
+        let height = cells
+            .iter()
+            .map(|c| c.1 as usize + 1)
+            .max()?
+            .max(shown.len());
+        if height < 3 || width > u16::MAX as usize || height > u16::MAX as usize {
+            return None;
+        }
+        let blank_row = vec![blank.clone(); width];
+        let cur: Vec<Vec<Cell>> = (0..height)
+            .map(|y| {
+                let mut r = shown.get(y).cloned().unwrap_or_default();
+                r.resize(width, blank.clone());
+                r
+            })
+            .collect();
+        // The frame ratatui wants: what it drew last (an unknown cell is blank to it)
+        // with the diff.
+        let mut next = cur.clone();
+        for c in next.iter_mut().flatten() {
+            if c.symbol() == UNKNOWN {
+                *c = blank.clone();
+            }
+        }
+        for &(x, y, cell) in cells {
+            let (x, y) = (x as usize, y as usize);
+            let row = &mut next[y];
+            row[x] = cell.clone();
+            let n =
+                sure_width(cell.symbol()).map_or_else(|| cell.symbol().width().max(1), usize::from);
+            for c in row.iter_mut().skip(x + 1).take(n - 1) {
+                *c = blank.clone();
+            }
+        }
+        let plain: Vec<usize> = (0..height).map(|y| cost(&next[y], &cur[y])).collect();
+        let mut best: Option<(usize, usize, usize, i32)> = None; // (saving, top, bot, shift)
+        for k in 1..=MAX_SHIFT.min(height - 2) {
+            for up in [true, false] {
+                // Row y shows row `src(y)` of the screen after the scroll.
+                let gain: Vec<(usize, i64)> = (0..height)
+                    .filter_map(|y| {
+                        let src = if up {
+                            y.checked_add(k)?
+                        } else {
+                            y.checked_sub(k)?
+                        };
+                        let moved = cost(&next[y], cur.get(src)?);
+                        Some((y, plain[y] as i64 - moved as i64))
+                    })
+                    .collect();
+                let Some((a, b, _)) = best_run(&gain) else {
+                    continue;
+                };
+                // The region also takes the k rows the scroll empties.
+                let (top, bot) = if up { (a, b + k) } else { (a - k, b) };
+                let before: usize = plain[top..=bot].iter().sum();
+                let after: usize = (top..=bot)
+                    .map(|y| {
+                        let src = if up { y + k } else { y.wrapping_sub(k) };
+                        let row = if (top..=bot).contains(&src) {
+                            &cur[src]
+                        } else {
+                            &blank_row
+                        };
+                        cost(&next[y], row)
+                    })
+                    .sum();
+                let saving = before.saturating_sub(after);
+                let shift = if up { k as i32 } else { -(k as i32) };
+                // Rows the scroll brings exactly as wanted, which a redraw would have
+                // had to write: two rows that merely resemble each other (a cursor
+                // moving down a row) do not make a scroll.
+                let whole = (top..=bot)
+                    .filter(|&y| {
+                        let src = if up { y + k } else { y.wrapping_sub(k) };
+                        plain[y] > 0 && (top..=bot).contains(&src) && next[y] == cur[src]
+                    })
+                    .count();
+                if whole * 2 >= bot - top + 1 - k
+                    && saving >= MIN_SCROLL_GAIN
+                    && best.is_none_or(|b| saving > b.0)
+                {
+                    best = Some((saving, top, bot, shift));
+                }
+            }
+        }
+        let (_, top, bot, shift) = best?;
+        // Where a symbol's width is uncertain (an emoji, several code points), what
+        // the terminal shows around it may not be what is remembered: such rows are
+        // not moved.
+        let unsure = |row: &Vec<Cell>| {
+            row.iter()
+                .any(|c| c.symbol() != UNKNOWN && sure_width(c.symbol()).is_none())
+        };
+        if cur[top..=bot].iter().any(unsure) {
+            return None;
+        }
+        let k = shift.unsigned_abs() as usize;
+        let mut rows = cur.clone();
+        for (y, row) in rows.iter_mut().enumerate().take(bot + 1).skip(top) {
+            let src = if shift > 0 { y + k } else { y.wrapping_sub(k) };
+            *row = if (top..=bot).contains(&src) {
+                cur[src].clone()
+            } else {
+                blank_row.clone()
+            };
+        }
+        let area = Rect::new(0, 0, width as u16, height as u16);
+        let flat = |g: &[Vec<Cell>]| Buffer {
+            area,
+            content: g.iter().flatten().cloned().collect(),
+        };
+        Some(ScrollPlan {
+            top: top as u16,
+            bot: bot as u16,
+            shift,
+            buffers: (flat(&rows), flat(&next)),
+            rows,
+        })
+    }
+}
+
 impl<W: Write> Backend for Lean<W> {
     type Error = io::Error;
 
@@ -224,61 +524,19 @@ impl<W: Write> Backend for Lean<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let blank = Cell::default();
-        let shown = &mut self.shown;
-        let w = self.inner.writer_mut();
-        let mut pen = Pen::reset();
-        // Where the terminal's cursor is, when known. After the last column it is
-        // past the edge (the terminal waits to wrap): no cell on that row can follow,
-        // and `ESC[nG` or an absolute move both land where they should.
-        let mut at: Option<(u16, u16)> = None;
         let cells: Vec<(u16, u16, &Cell)> = content.collect();
-        let mut i = 0;
-        while i < cells.len() {
-            let (x, y, cell) = cells[i];
-            match at {
-                Some(p) if p == (x, y) => {}
-                Some((cx, cy)) if cy == y && x > cx => {
-                    // Across a short gap, printing again what the terminal already
-                    // shows there can be shorter than a move (`ESC[1C` is 4 bytes).
-                    let step = format!("\x1b[{}C", x - cx);
-                    match shown
-                        .row(y)
-                        .and_then(|r| reprint(r, cx, x, &pen, &blank, step.len()))
-                    {
-                        Some(text) if text.len() <= step.len() => queue!(w, Print(text))?,
-                        _ => queue!(w, Print(step))?,
-                    }
-                }
-                Some((_, cy)) if cy == y => queue!(w, MoveToColumn(x))?,
-                _ => queue!(w, MoveTo(x, y))?,
-            }
-            pen.take(w, cell)?;
-            // A long run of blanks (what was longer before) is erased with one
-            // `ESC[nX`, which leaves the cursor where it is.
-            let (run, end) = shown.blank_run(&cells[i..], &blank);
-            if end - x >= MIN_ERASE {
-                queue!(w, Print(format!("\x1b[{}X", end - x)))?;
-                shown.remember(x, y, end - x, &blank);
-                at = Some((x, y));
-                i += run;
-                continue;
-            }
-            let symbol = cell.symbol();
-            queue!(w, Print(symbol))?;
-            let width = sure_width(symbol);
-            at = width.map(|n| (x.saturating_add(n), y));
-            // The cells a wide character covers are not part of the diff: they are
-            // blank to ratatui, and whatever was there before is gone.
-            let n = width.unwrap_or_else(|| symbol.width().max(1) as u16);
-            shown.remember(x, y, 1, cell);
-            shown.remember(x + 1, y, n - 1, &blank);
-            i += 1;
+        if cells.len() >= MIN_SCROLL_DIFF
+            && let Some(plan) = self.shown.scroll_plan(&cells)
+        {
+            // The terminal moves the rows itself; only what the scroll did not bring
+            // is drawn, as a diff from the scrolled screen to the frame.
+            plan.write(self.inner.writer_mut())?;
+            let (before, after) = plan.buffers;
+            self.shown = Shown(Some(plan.rows));
+            let rest = before.diff(&after);
+            return self.paint(&rest);
         }
-        if !pen.is_reset() {
-            queue!(w, SetAttribute(Attribute::Reset))?;
-        }
-        Ok(())
+        self.paint(&cells)
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
@@ -353,17 +611,18 @@ mod tests {
         b
     }
 
-    fn screen(bytes: &[u8]) -> vt100::Parser {
-        let mut vt = vt100::Parser::new(H, W, 0);
+    fn screen_of(bytes: &[u8], w: u16, h: u16) -> vt100::Parser {
+        let mut vt = vt100::Parser::new(h, w, 0);
         vt.process(bytes);
         vt
     }
 
     /// The text a terminal shows after `bytes` is `expected`'s, cell by cell.
     fn assert_text(bytes: &[u8], expected: &Buffer) {
-        let vt = screen(bytes);
-        for y in 0..H {
-            for x in 0..W {
+        let (w, h) = (expected.area.width, expected.area.height);
+        let vt = screen_of(bytes, w, h);
+        for y in 0..h {
+            for x in 0..w {
                 let got = vt.screen().cell(y, x).expect("cell on screen");
                 if got.is_wide_continuation() {
                     continue;
@@ -413,9 +672,10 @@ mod tests {
     /// character drawn over half of a wide one leaves the other half's colours to the
     /// terminal. There the text must still be right.
     fn assert_faithful(lean: &[u8], stock: &[u8], expected: &Buffer) {
-        let (a, b) = (screen(lean), screen(stock));
-        for y in 0..H {
-            for x in 0..W {
+        let (w, h) = (expected.area.width, expected.area.height);
+        let (a, b) = (screen_of(lean, w, h), screen_of(stock, w, h));
+        for y in 0..h {
+            for x in 0..w {
                 let (p, q) = (
                     a.screen().cell(y, x).unwrap(),
                     b.screen().cell(y, x).unwrap(),
@@ -482,5 +742,111 @@ mod tests {
         let out = String::from_utf8(lean.writer()[n..].to_vec()).unwrap();
         assert_eq!(out, "\u{1b}[1;3H\u{1b}[16X");
         assert_text(lean.writer(), &after);
+    }
+
+    /// A list screen of 40x13: a title naming the row under the cursor, a header, ten
+    /// rows of `lines` from `offset` with the cursor's row reversed and, right of a
+    /// bar, a column that does not scroll; a status row.
+    fn list_frame(lines: &[String], offset: usize, cursor: usize) -> Buffer {
+        let (w, h) = (40u16, 13u16);
+        let mut b = Buffer::empty(Rect::new(0, 0, w, h));
+        let pick = lines.get(cursor).map_or("", String::as_str);
+        b.set_stringn(0, 0, format!("示例市 › {pick}"), w as usize, style(3));
+        b.set_stringn(0, 1, "单位名称            │ 核定", w as usize, style(1));
+        for row in 0..10u16 {
+            let i = offset + row as usize;
+            let Some(text) = lines.get(i) else { break };
+            let st = if i == cursor { 4 } else { 0 };
+            b.set_stringn(0, 2 + row, text, 20, style(st));
+            b.set_stringn(20, 2 + row, format!("│ {}", (i * 7) % 13), 20, style(st));
+        }
+        b.set_stringn(
+            0,
+            h - 1,
+            format!("{cursor}/{}", lines.len()),
+            w as usize,
+            style(2),
+        );
+        b
+    }
+
+    fn list_lines() -> Vec<String> {
+        (0..60)
+            .map(|i| match i % 4 {
+                0 => format!("  ▸ 县教育局{i}"),
+                1 => format!("    第{i}中学 张伟"),
+                2 => format!("  · unit {i}"),
+                _ => format!("    ▾ 卫生健康委员会{i}"),
+            })
+            .collect()
+    }
+
+    /// Draws each frame of `frames` through both backends, checking the lean one's
+    /// screen against the frame after each; returns (lean bytes, stock bytes) per frame.
+    fn run_frames(frames: &[Buffer]) -> Vec<(usize, usize)> {
+        let mut lean = Lean::new(Vec::new());
+        let mut stock = CrosstermBackend::new(Vec::new());
+        let mut prev = Buffer::empty(frames[0].area);
+        let mut sizes = Vec::new();
+        for next in frames {
+            let (l0, s0) = (lean.writer().len(), stock.writer().len());
+            lean.draw(prev.diff(next).into_iter()).unwrap();
+            stock.draw(prev.diff(next).into_iter()).unwrap();
+            assert_text(lean.writer(), next);
+            assert_faithful(lean.writer(), stock.writer(), next);
+            sizes.push((lean.writer().len() - l0, stock.writer().len() - s0));
+            prev = next.clone();
+        }
+        sizes
+    }
+
+    proptest! {
+        /// A list scrolled by any steps up and down (a cursor moving through it, pages,
+        /// jumps) shows exactly each frame through a terminal emulator: no row left
+        /// stale by a scroll of the terminal's region.
+        #[test]
+        fn scrolled_lists_draw_every_frame_exactly(steps in prop::collection::vec(-12i32..12, 1..25)) {
+            let lines = list_lines();
+            let (mut cursor, mut offset) = (0usize, 0usize);
+            let mut frames = vec![list_frame(&lines, offset, cursor)];
+            for step in steps {
+                cursor = (cursor as i32 + step).clamp(0, lines.len() as i32 - 1) as usize;
+                if cursor < offset {
+                    offset = cursor;
+                } else if cursor >= offset + 10 {
+                    offset = cursor - 9;
+                }
+                frames.push(list_frame(&lines, offset, cursor));
+            }
+            let sizes = run_frames(&frames);
+            prop_assert!(sizes.iter().map(|s| s.0).sum::<usize>() <= sizes.iter().map(|s| s.1).sum::<usize>());
+        }
+    }
+
+    #[test]
+    fn a_list_scrolled_by_one_row_uses_the_scroll_region() {
+        let lines = list_lines();
+        // The cursor on the last row, then one further each way: the list scrolls.
+        let frames = [
+            list_frame(&lines, 0, 9),
+            list_frame(&lines, 1, 10),
+            list_frame(&lines, 2, 11),
+            list_frame(&lines, 1, 1),
+            list_frame(&lines, 0, 0),
+        ];
+        let sizes = run_frames(&frames);
+        for (i, &(lean, stock)) in sizes.iter().enumerate().skip(1) {
+            assert!(lean * 2 < stock, "frame {i}: {lean} B against {stock} B");
+        }
+        let mut lean = Lean::new(Vec::new());
+        lean.draw(Buffer::empty(frames[0].area).diff(&frames[0]).into_iter())
+            .unwrap();
+        let n = lean.writer().len();
+        lean.draw(frames[0].diff(&frames[1]).into_iter()).unwrap();
+        let out = String::from_utf8_lossy(&lean.writer()[n..]).to_string();
+        assert!(
+            out.starts_with("\u{1b}[3;11r\u{1b}[11;1H\n\u{1b}[r"),
+            "{out:?}"
+        );
     }
 }
