@@ -291,6 +291,11 @@ messages! {
     PostTypeStructure => "岗位类型", "Post type";
     DrillHint => "Enter 查看数字背后的单位或人员 · Ctrl-E 导出所在表格", "Enter shows the units or persons behind a figure · Ctrl-E exports the table";
     OwnPosts => "本单位领导职数", "Leadership posts";
+    OnBooksTitle => "{} 实有人员", "{}: staff on the books";
+    OwnQuotaTitle => "{} 本单位编制", "{}: staffing of the unit";
+    SubtreeQuotaTitle => "{} 含下级编制", "{}: staffing with subunits";
+    OwnPostsTitle => "{} 领导职数", "{}: leadership posts";
+    SubtreePostsTitle => "{} 含下级领导职数", "{}: leadership posts with subunits";
     SubtreePosts => "含下级领导职数", "Leadership posts with subunits";
     LegendTitle => "标记图例", "Legend of the marks";
     LegendRed => "红：超编（实有多于核定）、超职数（领导职数超配），两者都有为“超编超职”", "red: over quota (over), over the leadership posts (posts), or both (both)";
@@ -505,6 +510,41 @@ pub fn age(lang: Lang, minutes: i64) -> String {
     match lang {
         Lang::Zh => format!("{n}{}", unit.get(lang)),
         Lang::En => format!("{n} {}", unit.get(lang)),
+    }
+}
+
+/// A title naming a unit: `m`'s `{}` filled with the unit's name.
+pub fn titled(lang: Lang, unit: &str, m: M) -> String {
+    m.get(lang).replacen("{}", unit, 1)
+}
+
+/// The title of a list of persons behind a figure, from what picks them; `unit` names
+/// the unit of a filter on one unit.
+pub fn persons_title(filter: crate::store::stats::PersonFilter, unit: &str, lang: Lang) -> String {
+    use crate::store::stats::PersonFilter as F;
+    match (filter, lang) {
+        (F::Occupying { staffing, .. }, Lang::Zh) => {
+            format!("{unit} {} 实有人员", staffing.map_or("占编", |t| t.zh()))
+        }
+        (F::Occupying { staffing, .. }, Lang::En) => match staffing {
+            Some(t) => format!("{unit}: staff occupying {}", t.en()),
+            None => format!("{unit}: staff occupying a place"),
+        },
+        (F::Holding { slot: s, .. }, Lang::Zh) => format!("{unit} {s} 实配人员"),
+        (F::Holding { slot: s, .. }, Lang::En) => format!("{unit}: holders of {}", slot(s, lang)),
+        (F::Retiring(m), Lang::Zh) => format!("{m} 达到法定退休年龄的在职人员"),
+        (F::Retiring(m), Lang::En) => format!("Staff reaching retirement age in {m}"),
+        (F::AgeBand(b), Lang::Zh) => format!("年龄 {} 的在职人员", b.label(lang)),
+        (F::AgeBand(b), Lang::En) => format!("Staff aged {}", b.label(lang)),
+        (F::Education(e), _) => {
+            let e = e.map_or(M::NotRecorded.get(lang), |e| e.label(lang));
+            match lang {
+                Lang::Zh => format!("学历 {e} 的在职人员"),
+                Lang::En => format!("Staff by education: {e}"),
+            }
+        }
+        (F::PostType(p), Lang::Zh) => format!("{} 在职人员", p.zh()),
+        (F::PostType(p), Lang::En) => format!("Staff in {} posts", p.en()),
     }
 }
 
