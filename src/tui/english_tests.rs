@@ -305,3 +305,59 @@ fn every_screen_speaks_english() {
         w.bad.join("\n")
     );
 }
+
+/// A timeline item's detail (a quota ledger entry: every kind of typed value) is worded
+/// by the interface: English field names and terms, the data's own text as it is.
+#[test]
+fn a_timeline_detail_speaks_english() {
+    use crate::store::timeline::{Item, ItemKind, Source};
+    let entry = LedgerEntry {
+        id: 1,
+        org_id: 1,
+        doc_no: "示编〔2021〕12号".into(),
+        date: d(2021, 3, 1),
+        staffing_type: StaffingType::ALL[0],
+        funding_type: Some(FundingType::ALL[0]),
+        delta: 2,
+        summary: "增加编制".into(),
+        special: true,
+    };
+    let item = Item {
+        date: entry.date,
+        kind: ItemKind::Ledger,
+        doc_no: Some(entry.doc_no.clone()),
+        summary: entry.summary.clone(),
+        source: Source::Ledger {
+            entry: entry.clone(),
+            total_after: 7,
+        },
+    };
+    let words: Vec<(String, String)> = item
+        .detail()
+        .iter()
+        .map(|(f, v)| {
+            (
+                crate::tui::i18n::timeline_field(*f, Lang::En).to_string(),
+                crate::tui::i18n::timeline_value(v, Lang::En),
+            )
+        })
+        .collect();
+    for (k, v) in &words {
+        assert!(k.is_ascii(), "{k}");
+        assert!(
+            v.is_ascii() || *v == entry.doc_no || *v == entry.summary,
+            "{k}: {v}"
+        );
+    }
+    assert!(
+        words.contains(&("Special quota".into(), "yes".into())),
+        "{words:?}"
+    );
+    assert!(
+        words.contains(&("Approved after".into(), "7".into())),
+        "{words:?}"
+    );
+    let zh =
+        crate::tui::i18n::timeline_field(crate::store::timeline::Field::ApprovedAfter, Lang::Zh);
+    assert_eq!(zh, "核定累计");
+}

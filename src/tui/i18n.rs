@@ -291,6 +291,24 @@ messages! {
     PostTypeStructure => "岗位类型", "Post type";
     DrillHint => "Enter 查看数字背后的单位或人员 · Ctrl-E 导出所在表格", "Enter shows the units or persons behind a figure · Ctrl-E exports the table";
     OwnPosts => "本单位领导职数", "Leadership posts";
+    TlDate => "日期", "Date";
+    TlEvent => "事项", "Event";
+    TlDocument => "文号", "Document";
+    TlSummary => "摘要", "Summary";
+    TlFrom => "原单位", "From";
+    TlTo => "现单位", "To";
+    TlRecordedBy => "经办", "Recorded by";
+    TlStaffing => "编制类型", "Staffing type";
+    TlFunding => "经费形式", "Funding";
+    TlChange => "增减", "Change";
+    TlApprovedAfter => "核定累计", "Approved after";
+    TlSpecial => "特殊编制", "Special quota";
+    TlPost => "职数", "Post";
+    TlAt => "时间", "At";
+    TlDetail => "内容", "Detail";
+    TlRows => "条数", "Rows";
+    TlYes => "是", "yes";
+    FieldColon => "：", ": ";
     OnBooksTitle => "{} 实有人员", "{}: staff on the books";
     OwnQuotaTitle => "{} 本单位编制", "{}: staffing of the unit";
     SubtreeQuotaTitle => "{} 含下级编制", "{}: staffing with subunits";
@@ -545,6 +563,43 @@ pub fn persons_title(filter: crate::store::stats::PersonFilter, unit: &str, lang
         }
         (F::PostType(p), Lang::Zh) => format!("{} 在职人员", p.zh()),
         (F::PostType(p), Lang::En) => format!("Staff in {} posts", p.en()),
+    }
+}
+
+/// A field of a timeline item's detail in words.
+pub fn timeline_field(f: crate::store::timeline::Field, lang: Lang) -> &'static str {
+    use crate::store::timeline::Field as F;
+    match f {
+        F::Date => M::TlDate,
+        F::Event => M::TlEvent,
+        F::Document => M::TlDocument,
+        F::Summary => M::TlSummary,
+        F::From => M::TlFrom,
+        F::To => M::TlTo,
+        F::RecordedBy => M::TlRecordedBy,
+        F::Staffing => M::TlStaffing,
+        F::Funding => M::TlFunding,
+        F::Change => M::TlChange,
+        F::ApprovedAfter => M::TlApprovedAfter,
+        F::Special => M::TlSpecial,
+        F::Post => M::TlPost,
+        F::At => M::TlAt,
+        F::Detail => M::TlDetail,
+        F::Rows => M::TlRows,
+    }
+    .get(lang)
+}
+
+/// A timeline detail's value in words: the data's text as it is, terms by their names.
+pub fn timeline_value(v: &crate::store::timeline::Value, lang: Lang) -> String {
+    use crate::store::timeline::Value as V;
+    match v {
+        V::Text(t) => t.clone(),
+        V::Kind(k) => k.label(lang),
+        V::Staffing(t) => t.label(lang).to_string(),
+        V::Funding(f) => f.label(lang).to_string(),
+        V::Slot(s) => slot(*s, lang),
+        V::Yes => M::TlYes.get(lang).to_string(),
     }
 }
 
