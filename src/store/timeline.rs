@@ -108,6 +108,8 @@ pub enum Field {
     Event,
     Document,
     Summary,
+    /// 变动摘要: a ledger entry's summary.
+    ChangeSummary,
     From,
     To,
     RecordedBy,
@@ -179,13 +181,13 @@ impl Item {
                 if entry.special {
                     out.push((Field::Special, Value::Yes));
                 }
-                out.push((Field::Summary, text(&entry.summary)));
+                out.push((Field::ChangeSummary, text(&entry.summary)));
             }
             Source::Posts { entry, total_after } => {
                 out.push((Field::Post, Value::Slot(entry.slot)));
                 out.push((Field::Change, Value::Text(format!("{:+}", entry.delta))));
                 out.push((Field::ApprovedAfter, Value::Text(total_after.to_string())));
-                out.push((Field::Summary, text(&entry.summary)));
+                out.push((Field::ChangeSummary, text(&entry.summary)));
             }
             Source::Audit {
                 at, detail, rows, ..

@@ -295,6 +295,7 @@ messages! {
     TlEvent => "事项", "Event";
     TlDocument => "文号", "Document";
     TlSummary => "摘要", "Summary";
+    TlChangeSummary => "变动摘要", "Summary";
     TlFrom => "原单位", "From";
     TlTo => "现单位", "To";
     TlRecordedBy => "经办", "Recorded by";
@@ -574,6 +575,7 @@ pub fn timeline_field(f: crate::store::timeline::Field, lang: Lang) -> &'static 
         F::Event => M::TlEvent,
         F::Document => M::TlDocument,
         F::Summary => M::TlSummary,
+        F::ChangeSummary => M::TlChangeSummary,
         F::From => M::TlFrom,
         F::To => M::TlTo,
         F::RecordedBy => M::TlRecordedBy,
