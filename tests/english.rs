@@ -219,12 +219,19 @@ fn every_command_speaks_english() {
     );
 
     // Files.
-    english(
-        &cache,
-        &data,
-        &["export", "quota", "--out", &out_file("q.csv")],
-        true,
-    );
+    // The files' headers, titles, states and vocabulary words are English too.
+    for (what, header) in [("quota", "Usable"), ("persons", "Post type")] {
+        let file = out_file(&format!("{what}.csv"));
+        english(&cache, &data, &["export", what, "--out", &file], true);
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written.contains(header), "{what}: {written}");
+        let bad = chinese_lines(&written, &data);
+        assert!(
+            bad.is_empty(),
+            "export {what} is not in English:\n{}",
+            bad.join("\n")
+        );
+    }
     english(
         &cache,
         &data,

@@ -59,8 +59,8 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         },
     };
     let table: Table = match a.what.as_str() {
-        "quota" => report::quota_table(conn, root)?,
-        "persons" => report::persons_table(conn, root, a.reveal_id)?,
+        "quota" => report::quota_table(conn, root, ctx.lang)?,
+        "persons" => report::persons_table(conn, root, a.reveal_id, ctx.lang)?,
         "warnings" => report::warnings_table(
             conn,
             warnings::Filter {

@@ -283,7 +283,7 @@ fn post_rows(f: &Figures, ascii: bool, lang: Lang) -> Vec<Vec<String>> {
             let tr = p.traffic();
             let mark = if ascii { tr.ascii_mark() } else { tr.mark() };
             let mut row = vec![format!("{mark} {}", slot_text(s, lang))];
-            row.extend(crate::report::post_cells(p).into_iter().take(4));
+            row.extend(crate::report::post_cells(p, lang).into_iter().take(4));
             row
         })
         .collect()

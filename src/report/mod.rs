@@ -23,6 +23,90 @@ fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
+macro_rules! words {
+    ($($name:ident => $zh:literal, $en:literal;)+) => {
+        /// A word of the tables built here (headers, titles, states), one table per
+        /// language; domain vocabularies carry their own names in `model::labels`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Word { $($name),+ }
+
+        impl Word {
+            /// Every word, for the table's own test.
+            pub const ALL: &[Word] = &[$(Word::$name),+];
+
+            pub fn get(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::Zh => match self { $(Word::$name => $zh),+ },
+                    Lang::En => match self { $(Word::$name => $en),+ },
+                }
+            }
+        }
+    };
+}
+
+words! {
+    Id => "编号", "ID";
+    Unit => "单位", "Unit";
+    Staffing => "编制类型", "Staffing type";
+    Status => "状态", "Status";
+    Approved => "核定", "Approved";
+    Actual => "实有", "Actual";
+    Reserved => "已批未用", "Reserved";
+    Vacant => "空编", "Vacant";
+    Over => "超编", "Over";
+    Usable => "可使用", "Usable";
+    OverQuota => "超编", "over quota";
+    Full => "满编", "full";
+    Tight => "紧张", "tight";
+    HasVacancy => "有空编", "has room";
+    PostsApproved => "核定职数", "Posts";
+    Filled => "实配", "Filled";
+    PostsVacant => "空缺", "Vacant";
+    PostsOver => "超职数", "Over";
+    PostsOverState => "超职数", "over posts";
+    PostsFullState => "配满", "all filled";
+    PostsVacantState => "有空缺", "has vacancies";
+    Name => "姓名", "Name";
+    IdNumber => "身份证号", "ID number";
+    Sex => "性别", "Sex";
+    Birth => "出生日期", "Born";
+    Occupies => "占编类型", "Occupies";
+    PostType => "岗位类型", "Post type";
+    Post => "职务", "Post";
+    Education => "学历", "Education";
+    OffBooks => "编外", "off the books";
+    Quota => "编制", "staffing";
+    QuotaUse => "{} 编制使用情况", "{}: use of staffing";
+    UnitsOf => "{} {} 各单位", "{}: units, {}";
+    PostUnitsOf => "{} {}职数 各单位", "{}: units, {} posts";
+    OnBooks => "实有人员", "Staff on the books";
+    Total => "合计", "Total";
+    Funding => "经费形式", "Funding";
+    LeaderPosts => "领导职数", "Leadership posts";
+}
+
+impl Word {
+    /// The word with its `{}` blanks filled in order.
+    pub fn fill(self, lang: Lang, args: &[&dyn std::fmt::Display]) -> String {
+        let mut out = String::new();
+        let mut args = args.iter();
+        let mut rest = self.get(lang);
+        while let Some(at) = rest.find("{}") {
+            out.push_str(&rest[..at]);
+            if let Some(a) = args.next() {
+                out.push_str(&a.to_string());
+            }
+            rest = &rest[at + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+fn words(lang: Lang, v: &[Word]) -> Vec<String> {
+    v.iter().map(|w| w.get(lang).to_string()).collect()
+}
+
 /// A quota table's header: `lead`, the figure columns, `tail`.
 fn figure_header(lead: &[&str], tail: &[&str]) -> Vec<String> {
     let mut h = strings(lead);
@@ -33,21 +117,28 @@ fn figure_header(lead: &[&str], tail: &[&str]) -> Vec<String> {
 
 /// The header of a unit-by-staffing-type quota table (the command line's `export
 /// quota` and the drill-down from a subtree figure to its units).
-fn quota_header() -> Vec<String> {
-    figure_header(&["编号", "单位", "编制类型"], &["状态"])
+fn quota_header(lang: Lang) -> Vec<String> {
+    use Word::*;
+    words(
+        lang,
+        &[
+            Id, Unit, Staffing, Approved, Actual, Reserved, Vacant, Over, Usable, Status,
+        ],
+    )
 }
 
 /// The marks of three-colour management as words, for files and monochrome screens.
-pub fn status_word(f: &QuotaFigure) -> &'static str {
+pub fn status_word(f: &QuotaFigure, lang: Lang) -> &'static str {
     if f.is_over() {
-        "超编"
+        Word::OverQuota
     } else if f.is_full() {
-        "满编"
+        Word::Full
     } else if f.traffic() == quota::Traffic::Amber {
-        "紧张"
+        Word::Tight
     } else {
-        "有空编"
+        Word::HasVacancy
     }
+    .get(lang)
 }
 
 /// 核定, 实有, 已批未用, 空编, 超编, 可使用: the figure columns every quota table has.
@@ -73,15 +164,15 @@ pub fn staffing_word(t: Option<StaffingType>) -> &'static str {
     t.map_or("合计", |t| t.zh())
 }
 
-fn quota_row(id: OrgId, path: &str, t: StaffingType, q: &QuotaFigure) -> Vec<String> {
-    let mut row = vec![id.to_string(), path.to_string(), t.zh().to_string()];
+fn quota_row(id: OrgId, path: &str, t: StaffingType, q: &QuotaFigure, lang: Lang) -> Vec<String> {
+    let mut row = vec![id.to_string(), path.to_string(), t.label(lang).to_string()];
     row.extend(figure_cells(q));
-    row.push(status_word(q).to_string());
+    row.push(status_word(q, lang).to_string());
     row
 }
 
 /// Quota figures of every unit in a subtree, one row per unit and staffing type.
-pub fn quota_table(conn: &Connection, root: OrgId) -> Result<Table> {
+pub fn quota_table(conn: &Connection, root: OrgId, lang: Lang) -> Result<Table> {
     let mut rows = Vec::new();
     for id in queries::subtree_ids(conn, root)? {
         let figures = queries::unit_figures(conn, id)?;
@@ -90,15 +181,15 @@ pub fn quota_table(conn: &Connection, root: OrgId) -> Result<Table> {
         }
         let path = queries::path_text(conn, id)?;
         for (t, q) in &figures.quota {
-            rows.push(quota_row(id, &path, *t, q));
+            rows.push(quota_row(id, &path, *t, q, lang));
         }
     }
     let name = queries::org(conn, root)?
         .map(|o| o.name)
         .unwrap_or_default();
     Ok(Table {
-        title: format!("{name} 编制使用情况"),
-        header: quota_header(),
+        title: Word::QuotaUse.fill(lang, &[&name]),
+        header: quota_header(lang),
         rows,
     })
 }
@@ -109,18 +200,19 @@ pub fn units_table(
     conn: &Connection,
     root: OrgId,
     staffing: Option<StaffingType>,
+    lang: Lang,
 ) -> Result<(Table, Vec<crate::store::stats::UnitFigure>)> {
     let units = crate::store::stats::units_behind(conn, root, staffing)?;
     let mut rows = Vec::with_capacity(units.len());
     for (id, t, q) in &units {
-        rows.push(quota_row(*id, &queries::path_text(conn, *id)?, *t, q));
+        rows.push(quota_row(*id, &queries::path_text(conn, *id)?, *t, q, lang));
     }
     let name = short_name(conn, root)?;
-    let what = staffing.map_or("编制", |t| t.zh());
+    let what = staffing.map_or(Word::Quota.get(lang), |t| t.label(lang));
     Ok((
         Table {
-            title: format!("{name} {what} 各单位"),
-            header: quota_header(),
+            title: Word::UnitsOf.fill(lang, &[&name, &what]),
+            header: quota_header(lang),
             rows,
         },
         units,
@@ -142,6 +234,7 @@ pub fn figures_table(
     title: &str,
     figures: &Figures,
     funding: &[(StaffingType, Vec<FundingType>)],
+    lang: Lang,
 ) -> Table {
     let rows = quota_lines(figures)
         .iter()
@@ -151,52 +244,77 @@ pub fn figures_table(
                 .find(|(k, _)| Some(*k) == *t)
                 .map(|(_, v)| {
                     v.iter()
-                        .map(|f| funding_word(*f))
+                        .map(|f| match lang {
+                            Lang::Zh => funding_word(*f),
+                            Lang::En => f.en(),
+                        })
                         .collect::<Vec<_>>()
-                        .join("、")
+                        .join(match lang {
+                            Lang::Zh => "、",
+                            Lang::En => ", ",
+                        })
                 })
                 .unwrap_or_default();
-            let mut row = vec![staffing_word(*t).to_string(), funds];
+            let staffing = match t {
+                Some(t) => t.label(lang),
+                None => Word::Total.get(lang),
+            };
+            let mut row = vec![staffing.to_string(), funds];
             row.extend(figure_cells(q));
-            row.push(status_word(q).to_string());
+            row.push(status_word(q, lang).to_string());
             row
         })
         .collect();
     Table {
         title: title.to_string(),
-        header: figure_header(&["编制类型", "经费形式"], &["状态"]),
+        header: {
+            use Word::*;
+            words(
+                lang,
+                &[
+                    Staffing, Funding, Approved, Actual, Reserved, Vacant, Over, Usable, Status,
+                ],
+            )
+        },
         rows,
     }
 }
 
 /// 超职数 / 满员 / 有空缺: the mark of a leadership-post figure as a word.
-pub fn post_status_word(p: &PostFigure) -> &'static str {
+pub fn post_status_word(p: &PostFigure, lang: Lang) -> &'static str {
     if p.over > 0 {
-        "超职数"
+        Word::PostsOverState
     } else if p.approved > 0 && p.vacant == 0 {
-        "配满"
+        Word::PostsFullState
     } else {
-        "有空缺"
+        Word::PostsVacantState
     }
+    .get(lang)
 }
 
 /// A leadership-post figure's cells: 核定职数, 实配, 空缺, 超职数, 状态.
-pub fn post_cells(p: &PostFigure) -> [String; 5] {
+pub fn post_cells(p: &PostFigure, lang: Lang) -> [String; 5] {
     [
         p.approved.to_string(),
         p.actual.to_string(),
         p.vacant.to_string(),
         p.over.to_string(),
-        post_status_word(p).to_string(),
+        post_status_word(p, lang).to_string(),
     ]
 }
 
-const POST_HEADER: [&str; 5] = ["核定职数", "实配", "空缺", "超职数", "状态"];
+const POST_HEADER: [Word; 5] = [
+    Word::PostsApproved,
+    Word::Filled,
+    Word::PostsVacant,
+    Word::PostsOver,
+    Word::Status,
+];
 
 /// Leadership posts (领导职数) by level and 正/副: approved against filled.
-pub fn posts_table(title: &str, figures: &Figures) -> Table {
-    let mut header = vec!["领导职数".to_string()];
-    header.extend(POST_HEADER.map(String::from));
+pub fn posts_table(title: &str, figures: &Figures, lang: Lang) -> Table {
+    let mut header = vec![Word::LeaderPosts.get(lang).to_string()];
+    header.extend(words(lang, &POST_HEADER));
     Table {
         title: title.to_string(),
         header,
@@ -204,8 +322,8 @@ pub fn posts_table(title: &str, figures: &Figures) -> Table {
             .posts
             .iter()
             .map(|(slot, p)| {
-                let mut row = vec![slot.to_string()];
-                row.extend(post_cells(p));
+                let mut row = vec![slot_text(*slot, lang)];
+                row.extend(post_cells(p, lang));
                 row
             })
             .collect(),
@@ -219,6 +337,7 @@ pub fn post_units_table(
     conn: &Connection,
     root: OrgId,
     slot: PostSlot,
+    lang: Lang,
 ) -> Result<(Table, Vec<(OrgId, PostFigure)>)> {
     let mut units = Vec::new();
     for id in queries::subtree_ids(conn, root)? {
@@ -231,20 +350,29 @@ pub fn post_units_table(
     let mut rows = Vec::with_capacity(units.len());
     for (id, p) in &units {
         let mut row = vec![id.to_string(), queries::path_text(conn, *id)?];
-        row.extend(post_cells(p));
+        row.extend(post_cells(p, lang));
         rows.push(row);
     }
     let name = short_name(conn, root)?;
-    let mut header = strings(&["编号", "单位"]);
-    header.extend(POST_HEADER.map(String::from));
+    let mut header = words(lang, &[Word::Id, Word::Unit]);
+    header.extend(words(lang, &POST_HEADER));
+    let slot = slot_text(slot, lang);
     Ok((
         Table {
-            title: format!("{name} {slot}职数 各单位"),
+            title: Word::PostUnitsOf.fill(lang, &[&name, &slot]),
             header,
             rows,
         },
         units,
     ))
+}
+
+/// A leadership post slot: `正科级正职` / `section chief`.
+pub fn slot_text(s: PostSlot, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => s.to_string(),
+        Lang::En => format!("{} {}", s.level.en(), s.rank.en()),
+    }
 }
 
 /// A unit's short name (its name when it has none) for titles; empty when unknown.
@@ -255,22 +383,27 @@ fn short_name(conn: &Connection, id: OrgId) -> Result<String> {
 }
 
 /// Columns of every list of persons.
-pub const PERSON_COLUMNS: [&str; 10] = [
-    "编号",
-    "姓名",
-    "单位",
-    "身份证号",
-    "性别",
-    "出生日期",
-    "占编类型",
-    "岗位类型",
-    "职务",
-    "学历",
+pub const PERSON_COLUMNS: [Word; 10] = [
+    Word::Id,
+    Word::Name,
+    Word::Unit,
+    Word::IdNumber,
+    Word::Sex,
+    Word::Birth,
+    Word::Occupies,
+    Word::PostType,
+    Word::Post,
+    Word::Education,
 ];
+
+/// The header of every list of persons.
+pub fn person_header(lang: Lang) -> Vec<String> {
+    words(lang, &PERSON_COLUMNS)
+}
 
 /// One person as every list of persons shows them; ID number and birth date masked
 /// unless revealed.
-pub fn person_row(p: &Person, unit_path: &str, reveal: bool) -> Vec<String> {
+pub fn person_row(p: &Person, unit_path: &str, reveal: bool, lang: Lang) -> Vec<String> {
     let birth = if reveal {
         p.birth_date.map(|d| d.to_string()).unwrap_or_default()
     } else {
@@ -285,13 +418,16 @@ pub fn person_row(p: &Person, unit_path: &str, reveal: bool) -> Vec<String> {
         } else {
             mask_id(&p.id_number)
         },
-        p.sex.zh().into(),
+        p.sex.label(lang).into(),
         birth,
         p.staffing_type
-            .map_or("编外".into(), |t| t.zh().to_string()),
-        p.post_type.zh().into(),
+            .map_or(Word::OffBooks.get(lang), |t| t.label(lang))
+            .to_string(),
+        p.post_type.label(lang).into(),
         p.post.clone().unwrap_or_default(),
-        p.education.map(|e| e.zh().to_string()).unwrap_or_default(),
+        p.education
+            .map(|e| e.label(lang).to_string())
+            .unwrap_or_default(),
     ]
 }
 
@@ -302,6 +438,7 @@ pub fn person_list_table(
     title: &str,
     persons: &[Person],
     reveal: bool,
+    lang: Lang,
 ) -> Result<Table> {
     let mut paths: std::collections::HashMap<OrgId, String> = Default::default();
     let mut rows = Vec::with_capacity(persons.len());
@@ -309,27 +446,27 @@ pub fn person_list_table(
         if let std::collections::hash_map::Entry::Vacant(e) = paths.entry(p.org_id) {
             e.insert(queries::path_text(conn, p.org_id)?);
         }
-        rows.push(person_row(p, &paths[&p.org_id], reveal));
+        rows.push(person_row(p, &paths[&p.org_id], reveal, lang));
     }
     Ok(Table {
         title: title.to_string(),
-        header: strings(&PERSON_COLUMNS),
+        header: person_header(lang),
         rows,
     })
 }
 
 /// Persons on the books of a subtree. ID numbers and birth dates masked unless revealed.
-pub fn persons_table(conn: &Connection, root: OrgId, reveal: bool) -> Result<Table> {
+pub fn persons_table(conn: &Connection, root: OrgId, reveal: bool, lang: Lang) -> Result<Table> {
     let mut rows = Vec::new();
     for id in queries::subtree_ids(conn, root)? {
         let path = queries::path_text(conn, id)?;
         for p in queries::persons_of(conn, id, true)? {
-            rows.push(person_row(&p, &path, reveal));
+            rows.push(person_row(&p, &path, reveal, lang));
         }
     }
     Ok(Table {
-        title: "实有人员".into(),
-        header: strings(&PERSON_COLUMNS),
+        title: Word::OnBooks.get(lang).into(),
+        header: person_header(lang),
         rows,
     })
 }

@@ -12,7 +12,7 @@ fn store() -> Store {
 fn quota_table_rows_sum_to_the_subtree() {
     let s = store();
     let root = queries::roots(s.conn()).unwrap()[0].org.id;
-    let t = quota_table(s.conn(), root).unwrap();
+    let t = quota_table(s.conn(), root, Lang::Zh).unwrap();
     let sum = |col: usize| {
         t.rows
             .iter()
@@ -36,7 +36,7 @@ fn quota_table_rows_sum_to_the_subtree() {
 fn csv_and_xlsx_read_back_as_the_screen_rows() {
     let s = store();
     let root = queries::roots(s.conn()).unwrap()[0].org.id;
-    let t = persons_table(s.conn(), root, false).unwrap();
+    let t = persons_table(s.conn(), root, false, Lang::Zh).unwrap();
     assert!(
         t.rows.iter().all(|r| r[3].contains("********")),
         "ID numbers are masked"
@@ -53,7 +53,7 @@ fn csv_and_xlsx_read_back_as_the_screen_rows() {
     assert_eq!(back, t.rows);
 
     let xlsx_path = dir.path().join("q.xlsx");
-    let q = quota_table(s.conn(), root).unwrap();
+    let q = quota_table(s.conn(), root, Lang::Zh).unwrap();
     write_xlsx(&q, &xlsx_path).unwrap();
     let cells = xlsx_cells(&xlsx_path);
     assert_eq!(cells[0], q.header);
@@ -154,4 +154,26 @@ fn exports_are_written_0600_over_a_readable_file() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert_eq!(names.len(), 2, "no temp file left: {names:?}");
+}
+
+#[test]
+fn every_table_word_has_both_languages() {
+    for w in Word::ALL {
+        let (zh, en) = (w.get(Lang::Zh), w.get(Lang::En));
+        assert!(!zh.is_empty() && !en.is_empty(), "{w:?}");
+        assert!(en.is_ascii(), "{w:?}: {en}");
+        assert_eq!(zh.matches("{}").count(), en.matches("{}").count(), "{w:?}");
+    }
+}
+
+#[test]
+fn the_drill_down_tables_speak_the_language_asked() {
+    let s = store();
+    let root = queries::roots(s.conn()).unwrap()[0].org.id;
+    let (en, units) = units_table(s.conn(), root, None, Lang::En).unwrap();
+    assert!(!units.is_empty());
+    assert_eq!(en.header[2], "Staffing type");
+    assert!(en.rows.iter().all(|r| r[2].is_ascii() && r[9].is_ascii()));
+    let (zh, _) = units_table(s.conn(), root, None, Lang::Zh).unwrap();
+    assert_eq!(zh.header[2], "编制类型");
 }

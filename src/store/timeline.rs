@@ -101,6 +101,41 @@ pub enum Source {
     },
 }
 
+/// A field of an item's detail (日期, 事项, 文号 …); `tui` and `cli` word it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Date,
+    Event,
+    Document,
+    Summary,
+    /// 变动摘要: a ledger entry's summary.
+    ChangeSummary,
+    From,
+    To,
+    RecordedBy,
+    Staffing,
+    Funding,
+    Change,
+    ApprovedAfter,
+    Special,
+    Post,
+    At,
+    Detail,
+    Rows,
+}
+
+/// A detail field's value: the data's own text, or a term the interface words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Kind(ItemKind),
+    Staffing(StaffingType),
+    Funding(FundingType),
+    Slot(PostSlot),
+    /// A flag that is set (特殊编制: 是).
+    Yes,
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Item {
     pub date: NaiveDate,
@@ -111,16 +146,15 @@ pub struct Item {
 }
 
 impl Item {
-    /// Label and value pairs for the item's detail.
-    pub fn detail(&self, lang: Lang) -> Vec<(&'static str, String)> {
-        let zh = lang == Lang::Zh;
-        let l = |a: &'static str, b: &'static str| if zh { a } else { b };
+    /// The item's detail as typed fields and values; the interface words them.
+    pub fn detail(&self) -> Vec<(Field, Value)> {
+        let text = |s: &str| Value::Text(s.to_string());
         let mut out = vec![
-            (l("日期", "Date"), self.date.to_string()),
-            (l("事项", "Event"), self.kind.label(lang)),
+            (Field::Date, Value::Text(self.date.to_string())),
+            (Field::Event, Value::Kind(self.kind.clone())),
         ];
         if let Some(d) = &self.doc_no {
-            out.push((l("文号", "Document"), d.clone()));
+            out.push((Field::Document, text(d)));
         }
         match &self.source {
             Source::Event {
@@ -128,47 +162,40 @@ impl Item {
                 from_name,
                 to_name,
             } => {
-                out.push((l("摘要", "Summary"), event.summary.clone()));
+                out.push((Field::Summary, text(&event.summary)));
                 if let Some(n) = from_name {
-                    out.push((l("原单位", "From"), n.clone()));
+                    out.push((Field::From, text(n)));
                 }
                 if let Some(n) = to_name {
-                    out.push((l("现单位", "To"), n.clone()));
+                    out.push((Field::To, text(n)));
                 }
-                out.push((l("经办", "Recorded by"), event.operator.clone()));
+                out.push((Field::RecordedBy, text(&event.operator)));
             }
             Source::Ledger { entry, total_after } => {
-                out.push((
-                    l("编制类型", "Staffing type"),
-                    entry.staffing_type.label(lang).into(),
-                ));
+                out.push((Field::Staffing, Value::Staffing(entry.staffing_type)));
                 if let Some(f) = entry.funding_type {
-                    out.push((l("经费形式", "Funding"), f.label(lang).into()));
+                    out.push((Field::Funding, Value::Funding(f)));
                 }
-                out.push((l("增减", "Change"), format!("{:+}", entry.delta)));
-                out.push((l("核定累计", "Approved after"), total_after.to_string()));
+                out.push((Field::Change, Value::Text(format!("{:+}", entry.delta))));
+                out.push((Field::ApprovedAfter, Value::Text(total_after.to_string())));
                 if entry.special {
-                    out.push((l("特殊编制", "Special quota"), l("是", "yes").into()));
+                    out.push((Field::Special, Value::Yes));
                 }
-                out.push((l("变动摘要", "Summary"), entry.summary.clone()));
+                out.push((Field::ChangeSummary, text(&entry.summary)));
             }
             Source::Posts { entry, total_after } => {
-                let slot = match lang {
-                    Lang::Zh => entry.slot.to_string(),
-                    Lang::En => format!("{} {}", entry.slot.level.en(), entry.slot.rank.en()),
-                };
-                out.push((l("职数", "Post"), slot));
-                out.push((l("增减", "Change"), format!("{:+}", entry.delta)));
-                out.push((l("核定累计", "Approved after"), total_after.to_string()));
-                out.push((l("变动摘要", "Summary"), entry.summary.clone()));
+                out.push((Field::Post, Value::Slot(entry.slot)));
+                out.push((Field::Change, Value::Text(format!("{:+}", entry.delta))));
+                out.push((Field::ApprovedAfter, Value::Text(total_after.to_string())));
+                out.push((Field::ChangeSummary, text(&entry.summary)));
             }
             Source::Audit {
                 at, detail, rows, ..
             } => {
-                out.push((l("时间", "At"), at.clone()));
-                out.push((l("内容", "Detail"), detail.clone()));
+                out.push((Field::At, text(at)));
+                out.push((Field::Detail, text(detail)));
                 if let Some(n) = rows {
-                    out.push((l("条数", "Rows"), n.to_string()));
+                    out.push((Field::Rows, Value::Text(n.to_string())));
                 }
             }
         }

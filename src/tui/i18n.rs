@@ -291,6 +291,30 @@ messages! {
     PostTypeStructure => "岗位类型", "Post type";
     DrillHint => "Enter 查看数字背后的单位或人员 · Ctrl-E 导出所在表格", "Enter shows the units or persons behind a figure · Ctrl-E exports the table";
     OwnPosts => "本单位领导职数", "Leadership posts";
+    TlDate => "日期", "Date";
+    TlEvent => "事项", "Event";
+    TlDocument => "文号", "Document";
+    TlSummary => "摘要", "Summary";
+    TlChangeSummary => "变动摘要", "Summary";
+    TlFrom => "原单位", "From";
+    TlTo => "现单位", "To";
+    TlRecordedBy => "经办", "Recorded by";
+    TlStaffing => "编制类型", "Staffing type";
+    TlFunding => "经费形式", "Funding";
+    TlChange => "增减", "Change";
+    TlApprovedAfter => "核定累计", "Approved after";
+    TlSpecial => "特殊编制", "Special quota";
+    TlPost => "职数", "Post";
+    TlAt => "时间", "At";
+    TlDetail => "内容", "Detail";
+    TlRows => "条数", "Rows";
+    TlYes => "是", "yes";
+    FieldColon => "：", ": ";
+    OnBooksTitle => "{} 实有人员", "{}: staff on the books";
+    OwnQuotaTitle => "{} 本单位编制", "{}: staffing of the unit";
+    SubtreeQuotaTitle => "{} 含下级编制", "{}: staffing with subunits";
+    OwnPostsTitle => "{} 领导职数", "{}: leadership posts";
+    SubtreePostsTitle => "{} 含下级领导职数", "{}: leadership posts with subunits";
     SubtreePosts => "含下级领导职数", "Leadership posts with subunits";
     LegendTitle => "标记图例", "Legend of the marks";
     LegendRed => "红：超编（实有多于核定）、超职数（领导职数超配），两者都有为“超编超职”", "red: over quota (over), over the leadership posts (posts), or both (both)";
@@ -505,6 +529,79 @@ pub fn age(lang: Lang, minutes: i64) -> String {
     match lang {
         Lang::Zh => format!("{n}{}", unit.get(lang)),
         Lang::En => format!("{n} {}", unit.get(lang)),
+    }
+}
+
+/// A title naming a unit: `m`'s `{}` filled with the unit's name.
+pub fn titled(lang: Lang, unit: &str, m: M) -> String {
+    m.get(lang).replacen("{}", unit, 1)
+}
+
+/// The title of a list of persons behind a figure, from what picks them; `unit` names
+/// the unit of a filter on one unit.
+pub fn persons_title(filter: crate::store::stats::PersonFilter, unit: &str, lang: Lang) -> String {
+    use crate::store::stats::PersonFilter as F;
+    match (filter, lang) {
+        (F::Occupying { staffing, .. }, Lang::Zh) => {
+            format!("{unit} {} 实有人员", staffing.map_or("占编", |t| t.zh()))
+        }
+        (F::Occupying { staffing, .. }, Lang::En) => match staffing {
+            Some(t) => format!("{unit}: staff occupying {}", t.en()),
+            None => format!("{unit}: staff occupying a place"),
+        },
+        (F::Holding { slot: s, .. }, Lang::Zh) => format!("{unit} {s} 实配人员"),
+        (F::Holding { slot: s, .. }, Lang::En) => format!("{unit}: holders of {}", slot(s, lang)),
+        (F::Retiring(m), Lang::Zh) => format!("{m} 达到法定退休年龄的在职人员"),
+        (F::Retiring(m), Lang::En) => format!("Staff reaching retirement age in {m}"),
+        (F::AgeBand(b), Lang::Zh) => format!("年龄 {} 的在职人员", b.label(lang)),
+        (F::AgeBand(b), Lang::En) => format!("Staff aged {}", b.label(lang)),
+        (F::Education(e), _) => {
+            let e = e.map_or(M::NotRecorded.get(lang), |e| e.label(lang));
+            match lang {
+                Lang::Zh => format!("学历 {e} 的在职人员"),
+                Lang::En => format!("Staff by education: {e}"),
+            }
+        }
+        (F::PostType(p), Lang::Zh) => format!("{} 在职人员", p.zh()),
+        (F::PostType(p), Lang::En) => format!("Staff in {} posts", p.en()),
+    }
+}
+
+/// A field of a timeline item's detail in words.
+pub fn timeline_field(f: crate::store::timeline::Field, lang: Lang) -> &'static str {
+    use crate::store::timeline::Field as F;
+    match f {
+        F::Date => M::TlDate,
+        F::Event => M::TlEvent,
+        F::Document => M::TlDocument,
+        F::Summary => M::TlSummary,
+        F::ChangeSummary => M::TlChangeSummary,
+        F::From => M::TlFrom,
+        F::To => M::TlTo,
+        F::RecordedBy => M::TlRecordedBy,
+        F::Staffing => M::TlStaffing,
+        F::Funding => M::TlFunding,
+        F::Change => M::TlChange,
+        F::ApprovedAfter => M::TlApprovedAfter,
+        F::Special => M::TlSpecial,
+        F::Post => M::TlPost,
+        F::At => M::TlAt,
+        F::Detail => M::TlDetail,
+        F::Rows => M::TlRows,
+    }
+    .get(lang)
+}
+
+/// A timeline detail's value in words: the data's text as it is, terms by their names.
+pub fn timeline_value(v: &crate::store::timeline::Value, lang: Lang) -> String {
+    use crate::store::timeline::Value as V;
+    match v {
+        V::Text(t) => t.clone(),
+        V::Kind(k) => k.label(lang),
+        V::Staffing(t) => t.label(lang).to_string(),
+        V::Funding(f) => f.label(lang).to_string(),
+        V::Slot(s) => slot(*s, lang),
+        V::Yes => M::TlYes.get(lang).to_string(),
     }
 }
 

@@ -183,7 +183,7 @@ fn exports_read_back_as_the_screen_rows_and_are_audited() {
         .collect();
     assert_eq!(back, screen_rows.rows);
     // The command line's `export quota` has the same columns.
-    let cli = crate::report::quota_table(h.rt.store().conn(), 1).unwrap();
+    let cli = crate::report::quota_table(h.rt.store().conn(), 1, Lang::Zh).unwrap();
     assert_eq!(cli.header, screen_rows.header);
     let mut sorted = cli.rows.clone();
     let mut shown = screen_rows.rows.clone();

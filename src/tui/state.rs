@@ -325,7 +325,11 @@ pub fn update(s: &mut State, action: Action) -> Option<Action> {
         }
         Action::Unit(data) => {
             let id = data.org.id;
-            if land(s, ViewKey::Unit(id), View::Unit(UnitView::new(*data))) {
+            if land(
+                s,
+                ViewKey::Unit(id),
+                View::Unit(UnitView::new(*data, s.theme.lang)),
+            ) {
                 let h = s.list_height();
                 s.tree.select(id, h);
             }

@@ -277,12 +277,22 @@ impl Component for Timeline {
         f.render_widget(Paragraph::new(lines), list);
         if let (Some(area), Some(item)) = (detail, self.selected()) {
             let mut lines = vec![Line::styled("─".repeat(area.width as usize), theme.dim())];
-            let pairs = item.detail(lang);
+            let pairs: Vec<_> = item
+                .detail()
+                .iter()
+                .map(|(f, v)| {
+                    (
+                        super::i18n::timeline_field(*f, lang),
+                        super::i18n::timeline_value(v, lang),
+                    )
+                })
+                .collect();
+            let colon = M::FieldColon.get(lang);
             // Two pairs a line: the detail must fit a few rows of an 80x24 console.
             for chunk in pairs.chunks(2) {
                 let mut spans = Vec::new();
                 for (k, v) in chunk {
-                    spans.push(Span::styled(format!("{k}："), theme.dim()));
+                    spans.push(Span::styled(format!("{k}{colon}"), theme.dim()));
                     spans.push(Span::raw(fit(v, w / 2 - k.width() - 2, e)));
                     spans.push(Span::raw("  "));
                 }

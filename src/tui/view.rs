@@ -11,6 +11,7 @@ use super::theme::Theme;
 use super::widgets::{self, fit, fit_end, fit_start, pad, visible_offset};
 use crate::model::quota::Traffic;
 use crate::search::{DETAIL_SEP, EntryKind};
+use crate::store::stats::PersonFilter;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -215,7 +216,18 @@ fn loading_title(s: &State, key: &ViewKey) -> String {
         ViewKey::Audit => M::CmdAudit.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Overview { .. }) => M::OverviewTitle.get(lang).to_string(),
         ViewKey::Screen(ScreenRequest::Warnings { .. }) => M::WarningsTitle.get(lang).to_string(),
-        ViewKey::Screen(ScreenRequest::Persons { title, .. }) => title.clone(),
+        ViewKey::Screen(ScreenRequest::Persons { filter, .. }) => {
+            let unit = match filter {
+                PersonFilter::Occupying { org, .. } | PersonFilter::Holding { org, .. } => s
+                    .tree
+                    .path(*org)
+                    .last()
+                    .map(|n| n.short().to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            super::i18n::persons_title(*filter, &unit, lang)
+        }
         ViewKey::Screen(ScreenRequest::Compare { .. }) => M::CompareTitle.get(lang).to_string(),
         ViewKey::Screen(_) => M::Unit.get(lang).to_string(),
         ViewKey::Form(_) => M::FormEditTitle.get(lang).to_string(),

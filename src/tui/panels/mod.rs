@@ -41,14 +41,16 @@ pub struct UnitView {
     pub data: Arc<UnitData>,
     pub panels: Vec<Box<dyn Panel>>,
     pub tab: usize,
+    /// The interface's language, for the tables the view exports.
+    lang: Lang,
 }
 
 impl UnitView {
-    pub fn new(data: UnitData) -> UnitView {
+    pub fn new(data: UnitData, lang: Lang) -> UnitView {
         let data = Arc::new(data);
         let panels: Vec<Box<dyn Panel>> = vec![
             Box::new(overview::Overview::new(data.clone())),
-            Box::new(quota::Quota::new(data.clone())),
+            Box::new(quota::Quota::new(data.clone(), lang)),
             Box::new(posts::Posts::new(data.clone())),
             Box::new(people::People::new(data.clone())),
             Box::new(history::History::new(data.clone())),
@@ -57,6 +59,7 @@ impl UnitView {
             data,
             panels,
             tab: 0,
+            lang,
         }
     }
 
@@ -112,13 +115,17 @@ impl UnitView {
             .collect::<Vec<_>>()
             .join(" › ");
         crate::report::Table {
-            title: format!("{} 实有人员", self.data.org.name),
-            header: crate::report::PERSON_COLUMNS.map(String::from).to_vec(),
+            title: crate::tui::i18n::titled(
+                self.lang,
+                &self.data.org.name,
+                crate::tui::i18n::M::OnBooksTitle,
+            ),
+            header: crate::report::person_header(self.lang),
             rows: self
                 .data
                 .persons
                 .iter()
-                .map(|p| crate::report::person_row(p, &path, false))
+                .map(|p| crate::report::person_row(p, &path, false, self.lang))
                 .collect(),
         }
     }

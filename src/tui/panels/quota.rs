@@ -34,6 +34,8 @@ pub struct Section {
 }
 
 pub struct Quota {
+    /// The interface's language, for the tables' words and the lists Enter opens.
+    lang: Lang,
     pub sections: Vec<Section>,
     /// Over all rows of all sections, in order.
     pub cursor: Cursor,
@@ -49,8 +51,9 @@ fn quota_section(
     figs: &Figures,
     funding: &[(crate::model::StaffingType, Vec<crate::model::FundingType>)],
     target: impl Fn(Option<crate::model::StaffingType>) -> ScreenRequest,
+    lang: Lang,
 ) -> Section {
-    let table = report::figures_table(&title, figs, funding);
+    let table = report::figures_table(&title, figs, funding, lang);
     let mut marks: Vec<Traffic> = figs.quota.iter().map(|(_, q)| q.traffic()).collect();
     let mut targets: Vec<ScreenRequest> =
         figs.quota.iter().map(|(t, _)| target(Some(*t))).collect();
@@ -69,34 +72,38 @@ fn quota_section(
 }
 
 impl Quota {
-    pub fn new(data: Arc<UnitData>) -> Self {
+    pub fn new(data: Arc<UnitData>, lang: Lang) -> Self {
         let org = data.org.id;
         let name = data.org.short_name.as_deref().unwrap_or(&data.org.name);
+        let title = |m: M| crate::tui::i18n::titled(lang, name, m);
         let mut sections = vec![quota_section(
             M::OwnFigures,
-            format!("{name} 本单位编制"),
+            title(M::OwnQuotaTitle),
             &data.own,
             &data.funding,
             |staffing| ScreenRequest::Persons {
                 filter: PersonFilter::Occupying { org, staffing },
-                title: format!("{name} {} 实有人员", staffing.map_or("占编", |t| t.zh())),
+                lang,
             },
+            lang,
         )];
         if data.children > 0 {
             sections.push(quota_section(
                 M::SubtreeFigures,
-                format!("{name} 含下级编制"),
+                title(M::SubtreeQuotaTitle),
                 &data.subtree,
                 &data.subtree_funding,
                 |staffing| ScreenRequest::Units {
                     root: org,
                     staffing,
+                    lang,
                 },
+                lang,
             ));
         }
         let posts = |label: M, title: String, figs: &Figures, own: bool| Section {
             label,
-            table: report::posts_table(&title, figs),
+            table: report::posts_table(&title, figs, lang),
             marks: figs.posts.iter().map(|(_, p)| p.traffic()).collect(),
             targets: figs
                 .posts
@@ -105,10 +112,14 @@ impl Quota {
                     if own {
                         ScreenRequest::Persons {
                             filter: PersonFilter::Holding { org, slot },
-                            title: format!("{name} {slot} 实配人员"),
+                            lang,
                         }
                     } else {
-                        ScreenRequest::PostUnits { root: org, slot }
+                        ScreenRequest::PostUnits {
+                            root: org,
+                            slot,
+                            lang,
+                        }
                     }
                 })
                 .collect(),
@@ -116,17 +127,12 @@ impl Quota {
             drop: POST_DROP,
         };
         if !data.own.posts.is_empty() {
-            sections.push(posts(
-                M::OwnPosts,
-                format!("{name} 领导职数"),
-                &data.own,
-                true,
-            ));
+            sections.push(posts(M::OwnPosts, title(M::OwnPostsTitle), &data.own, true));
         }
         if data.children > 0 && data.subtree.posts != data.own.posts {
             sections.push(posts(
                 M::SubtreePosts,
-                format!("{name} 含下级领导职数"),
+                title(M::SubtreePostsTitle),
                 &data.subtree,
                 false,
             ));
@@ -134,6 +140,7 @@ impl Quota {
         Quota {
             sections,
             cursor: Cursor::default(),
+            lang,
         }
     }
 
@@ -243,7 +250,7 @@ impl Panel for Quota {
     }
     fn reload(&mut self, data: Arc<UnitData>) {
         let was = self.selected_key();
-        let mut fresh = Quota::new(data);
+        let mut fresh = Quota::new(data, self.lang);
         let keys: Vec<_> = fresh.keys().collect();
         fresh.cursor = self.cursor;
         fresh.cursor.keep(was, keys);

@@ -111,11 +111,7 @@ impl Drill {
 
     /// What Enter on a row opens.
     pub fn open(&self, i: usize) -> Option<Action> {
-        // A unit row names the unit by its path; the list title takes its last part.
-        let unit = || {
-            let path = self.table.rows[i].get(1).map_or("", String::as_str);
-            path.rsplit(" › ").next().unwrap_or(path).to_string()
-        };
+        let lang = self.lang();
         Some(Action::Effect(match *self.targets.get(i)? {
             Target::Person(id) => Effect::LoadPerson(id),
             Target::Unit { org, staffing } => Effect::Open(ScreenRequest::Persons {
@@ -123,13 +119,23 @@ impl Drill {
                     org,
                     staffing: Some(staffing),
                 },
-                title: format!("{} {} 实有人员", unit(), staffing.zh()),
+                lang,
             }),
             Target::Holders { org, slot } => Effect::Open(ScreenRequest::Persons {
                 filter: PersonFilter::Holding { org, slot },
-                title: format!("{} {slot} 实配人员", unit()),
+                lang,
             }),
         }))
+    }
+
+    /// The language the list was opened in (the lists it opens are worded alike).
+    fn lang(&self) -> Lang {
+        match self.req {
+            ScreenRequest::Units { lang, .. }
+            | ScreenRequest::PostUnits { lang, .. }
+            | ScreenRequest::Persons { lang, .. } => lang,
+            _ => Lang::Zh,
+        }
     }
 }
 

@@ -147,33 +147,22 @@ impl JurisdictionScreen {
 
     /// The list behind an item.
     pub fn open(&self, item: Item) -> Option<Action> {
-        let lang = Lang::Zh;
-        let persons = |filter: PersonFilter, what: String| ScreenRequest::Persons {
-            filter,
-            title: what,
-        };
+        let lang = self.lang;
+        let persons = |filter: PersonFilter| ScreenRequest::Persons { filter, lang };
         let req = match item {
             Item::Quota(t) => ScreenRequest::Units {
                 root: self.data.root.as_ref()?.id,
                 staffing: t,
+                lang,
             },
             Item::Warn(k) => ScreenRequest::Warnings {
                 kind: Some(k),
                 lang: self.lang,
             },
-            Item::Month(m) => persons(
-                PersonFilter::Retiring(m),
-                format!("{m} 达到法定退休年龄的在职人员"),
-            ),
-            Item::Age(b) => persons(
-                PersonFilter::AgeBand(b),
-                format!("年龄 {} 的在职人员", b.label(lang)),
-            ),
-            Item::Edu(e) => persons(
-                PersonFilter::Education(e),
-                format!("学历 {} 的在职人员", self.label(item, lang)),
-            ),
-            Item::Post(p) => persons(PersonFilter::PostType(p), format!("{} 在职人员", p.zh())),
+            Item::Month(m) => persons(PersonFilter::Retiring(m)),
+            Item::Age(b) => persons(PersonFilter::AgeBand(b)),
+            Item::Edu(e) => persons(PersonFilter::Education(e)),
+            Item::Post(p) => persons(PersonFilter::PostType(p)),
         };
         Some(Action::Effect(Effect::Open(req)))
     }

@@ -32,11 +32,16 @@ pub enum ScreenRequest {
     Units {
         root: OrgId,
         staffing: Option<StaffingType>,
+        lang: Lang,
     },
     /// The units behind a subtree's leadership-post figure (领导职数 of one slot).
-    PostUnits { root: OrgId, slot: PostSlot },
-    /// The persons behind a figure; `title` says which.
-    Persons { filter: PersonFilter, title: String },
+    PostUnits {
+        root: OrgId,
+        slot: PostSlot,
+        lang: Lang,
+    },
+    /// The persons behind a figure (the filter says which, the title is worded from it).
+    Persons { filter: PersonFilter, lang: Lang },
     /// 报表: the standard reports, to pick one, of a unit's subtree (None: the whole
     /// jurisdiction).
     Reports { lang: Lang, root: Option<OrgId> },
@@ -141,17 +146,30 @@ pub fn load(
             )?;
             Box::new(warnings::WarningsScreen::new(list, *kind, *lang))
         }
-        ScreenRequest::Units { root, staffing } => {
-            let (table, units) = crate::report::units_table(conn, *root, *staffing)?;
+        ScreenRequest::Units {
+            root,
+            staffing,
+            lang,
+        } => {
+            let (table, units) = crate::report::units_table(conn, *root, *staffing, *lang)?;
             Box::new(drill::Drill::units(req.clone(), table, &units))
         }
-        ScreenRequest::PostUnits { root, slot } => {
-            let (table, units) = crate::report::post_units_table(conn, *root, *slot)?;
+        ScreenRequest::PostUnits { root, slot, lang } => {
+            let (table, units) = crate::report::post_units_table(conn, *root, *slot, *lang)?;
             Box::new(drill::Drill::post_units(req.clone(), table, *slot, &units))
         }
-        ScreenRequest::Persons { filter, title } => {
+        ScreenRequest::Persons { filter, lang } => {
             let persons = store::stats::persons_where(conn, *filter, today)?;
-            let table = crate::report::person_list_table(conn, title, &persons, false)?;
+            let unit = match filter {
+                PersonFilter::Occupying { org, .. } | PersonFilter::Holding { org, .. } => {
+                    store::queries::org(conn, *org)?
+                        .map(|o| o.short_name.unwrap_or(o.name))
+                        .unwrap_or_default()
+                }
+                _ => String::new(),
+            };
+            let title = super::i18n::persons_title(*filter, &unit, *lang);
+            let table = crate::report::person_list_table(conn, &title, &persons, false, *lang)?;
             Box::new(drill::Drill::persons(req.clone(), table, &persons))
         }
         ScreenRequest::Reports { lang, root } => {
