@@ -7,7 +7,8 @@
 //! (what every call cost before the cache kept it: building the index from the rows;
 //! this figure also pays for writing it back).
 //!
-//! Run: `cargo bench --bench search_process` (`-- county` for a quicker look). Needs
+//! Run: `cargo bench --bench search_process` (`-- county` for a quicker look, `-- seed=2`
+//! for another world). Needs
 //! `fzf` on the PATH (Debian: `apt-get install -y fzf`).
 
 use bianzhi::generate::{self, Scale};
@@ -70,12 +71,17 @@ fn main() {
         .iter()
         .find_map(|a| a.parse().ok())
         .unwrap_or(Scale::City);
+    // `seed=N`: another generated world, to check that a figure holds beyond seed 1.
+    let seed: u64 = args
+        .iter()
+        .find_map(|a| a.strip_prefix("seed=")?.parse().ok())
+        .unwrap_or(1);
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache.db");
     let t = Instant::now();
     {
         let mut s = Store::create(&cache).unwrap();
-        s.replace_all(&generate::generate(scale, 1)).unwrap();
+        s.replace_all(&generate::generate(scale, seed)).unwrap();
         // What `bianzhi import` and a sync leave: the index kept.
         store::store_search_index(s.conn(), Lang::Zh).unwrap();
     }

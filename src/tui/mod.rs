@@ -39,8 +39,7 @@ use crate::store::Store;
 use crate::store::exec::{Executor, Kind, Lane};
 use action::{Action, Effect, SyncFailure, ViewKey};
 use anyhow::{Context as _, Result};
-use crossterm::event::{Event, EventStream};
-use futures::StreamExt;
+use crossterm::event::Event;
 use keymap::Keymap;
 use state::{State, update};
 use std::collections::VecDeque;
@@ -206,17 +205,24 @@ async fn main_loop(
         lang: settings.lang,
     };
 
-    // Terminal events are forwarded by their own task into a channel, so that what is
-    // queued can be drained without waiting.
-    let (ev_tx, mut ev_rx) = unbounded_channel::<Event>();
-    tokio::spawn(async move {
-        let mut events = EventStream::new();
-        while let Some(Ok(ev)) = events.next().await {
-            if ev_tx.send(ev).is_err() {
-                break;
+    // Terminal events are read by a thread of their own and forwarded into a channel,
+    // so that what is queued can be drained without waiting. Not a task of the runtime:
+    // when the terminal goes away, crossterm's read may block or spin, and on a worker it
+    // held the runtime (signals, timers) with it, so the process never heard SIGHUP or
+    // SIGTERM and ran on, burning a core. A read that fails says the terminal is gone.
+    let (ev_tx, mut ev_rx) = unbounded_channel::<Option<Event>>();
+    std::thread::Builder::new()
+        .name("terminal-events".into())
+        .spawn(move || {
+            loop {
+                let ev = crossterm::event::read().ok();
+                let gone = ev.is_none();
+                if ev_tx.send(ev).is_err() || gone {
+                    break;
+                }
             }
-        }
-    });
+        })
+        .context("terminal events")?;
     rt.dispatch(&mut state, Action::Effect(Effect::LoadStatus));
     rt.dispatch(&mut state, Action::Effect(Effect::LoadRoots));
     for a in rt.build_index() {
@@ -242,9 +248,11 @@ async fn main_loop(
     loop {
         let mut dirty = false;
         tokio::select! {
-            Some(ev) = ev_rx.recv() => {
-                dirty |= rt.dispatch(&mut state, from_event(ev));
-            }
+            ev = ev_rx.recv() => match ev.flatten() {
+                Some(ev) => dirty |= rt.dispatch(&mut state, from_event(ev)),
+                // The terminal is gone: nothing can be shown or typed any more.
+                None => break,
+            },
             Some(a) = rx.recv() => {
                 dirty |= rt.dispatch(&mut state, a);
             }
@@ -257,6 +265,10 @@ async fn main_loop(
         // Everything that arrived meanwhile is handled, in order, before one draw.
         loop {
             if let Ok(ev) = ev_rx.try_recv() {
+                let Some(ev) = ev else {
+                    state.quit = true;
+                    break;
+                };
                 dirty |= rt.dispatch(&mut state, from_event(ev));
             } else if let Ok(a) = rx.try_recv() {
                 dirty |= rt.dispatch(&mut state, a);
