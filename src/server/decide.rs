@@ -137,24 +137,37 @@ pub fn apply_push(
             }
         };
         tx.commit()?;
-        tracing::info!(
-            operator = op.id,
-            approval = action.approval_id,
-            edit = action.edit.is_some(),
-            accepted,
-            "pushed action"
-        );
-        answers.push(match action.edit {
-            Some(_) => Answer {
-                client_id: action.client_id.clone(),
-                accepted,
-                reason,
-                outcome,
-            },
-            None => decision_answer(&action.client_id, accepted, reason),
-        });
+        answers.push(answer_of(op, action, accepted, reason, outcome));
     }
     Ok(answers)
+}
+
+/// The answer to one pushed action once it is committed (an edit's with its outcome as
+/// judged, a decision's from its stored reason), logged without personal data. Both
+/// engines answer through it.
+pub(crate) fn answer_of(
+    op: &Operator,
+    action: &PushAction,
+    accepted: bool,
+    reason: Option<String>,
+    outcome: Option<Outcome>,
+) -> Answer {
+    tracing::info!(
+        operator = op.id,
+        approval = action.approval_id,
+        edit = action.edit.is_some(),
+        accepted,
+        "pushed action"
+    );
+    match action.edit {
+        Some(_) => Answer {
+            client_id: action.client_id.clone(),
+            accepted,
+            reason,
+            outcome,
+        },
+        None => decision_answer(&action.client_id, accepted, reason),
+    }
 }
 
 /// Validates one decision; on success, the rows it changes.

@@ -1009,22 +1009,9 @@ fn push_locked(
         if let (Some(copy), Some((change, remembered))) = (&mut copy, applied) {
             copy.apply(&change, &remembered)?;
         }
-        tracing::info!(
-            operator = op.id,
-            approval = action.approval_id,
-            edit = action.edit.is_some(),
-            accepted,
-            "pushed action"
-        );
-        answers.push(match action.edit {
-            Some(_) => Answer {
-                client_id: action.client_id.clone(),
-                accepted,
-                reason,
-                outcome,
-            },
-            None => super::decide::decision_answer(&action.client_id, accepted, reason),
-        });
+        answers.push(super::decide::answer_of(
+            op, action, accepted, reason, outcome,
+        ));
     }
     Ok(answers)
 }
