@@ -9,22 +9,8 @@ use bianzhi::model::*;
 use bianzhi::store::Store;
 use bianzhi::store::{maintain, outbox};
 use std::path::Path;
-use std::process::Output;
 
-fn run(cache: &Path, args: &[&str]) -> Output {
-    client_cmd(cache, args).output().unwrap()
-}
-
-fn ok(cache: &Path, args: &[&str]) -> String {
-    let o = run(cache, args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use crate::util::{client_ok as ok, client_run as run};
 
 /// stdout and stderr of a refused command.
 fn refused(cache: &Path, args: &[&str]) -> String {

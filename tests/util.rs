@@ -659,6 +659,23 @@ pub fn pending_in(cache: &std::path::Path) -> Vec<bianzhi::model::ApprovalId> {
 }
 
 /// `bianzhi <args>` on a cache, as a child, with its own log directory and no config.
+/// The client run to its end on `cache`.
+pub fn client_run(cache: &std::path::Path, args: &[&str]) -> std::process::Output {
+    client_cmd(cache, args).output().unwrap()
+}
+
+/// The client's standard output, the command having succeeded.
+pub fn client_ok(cache: &std::path::Path, args: &[&str]) -> String {
+    let o = client_run(cache, args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 pub fn client_cmd(cache: &std::path::Path, args: &[&str]) -> std::process::Command {
     let dir = cache.parent().unwrap();
     let mut cmd = std::process::Command::new(bin());
