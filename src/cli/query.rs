@@ -607,7 +607,7 @@ fn history_filter(a: &HistoryArgs, lang: Lang) -> Result<timeline::Filter> {
     let kind = match &a.kind {
         None => None,
         Some(k) => Some(
-            timeline::ItemKind::parse(k)
+            crate::tui::i18n::parse_item_kind(k)
                 .ok_or_else(|| anyhow::anyhow!(W::UnknownItemKind.fill(lang, &[k])))?,
         ),
     };
