@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_problem_other.sql"),
     include_str!("migrations/005_derived_dirty.sql"),
     include_str!("migrations/006_search_index.sql"),
+    include_str!("migrations/007_retire_cover.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
