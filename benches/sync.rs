@@ -10,7 +10,8 @@
 //! - the time such a first sync would take over a 256 kbit/s link.
 //!
 //! Run: `cargo bench --bench sync` (`-- small` or `-- county` for a quicker look;
-//! `-- --pages 20000` for another page size). Figures go into docs/BENCHMARKS.md.
+//! `-- --pages 20000` for another page size, `-- --seed 2` for another generated city).
+//! Figures go into docs/BENCHMARKS.md.
 
 mod common;
 
@@ -39,12 +40,18 @@ fn main() {
         .position(|a| a == "--pages")
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok());
+    let seed: u64 = args
+        .iter()
+        .position(|a| a == "--seed")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
 
     let t = Instant::now();
-    let data = generate::generate(scale, 1);
+    let data = generate::generate(scale, seed);
     let persons = data.persons.len() as u64;
     println!(
-        "scale {scale}: {} units, {} persons, {} rows in all (generated in {:.1} s)",
+        "scale {scale} seed {seed}: {} units, {} persons, {} rows in all (generated in {:.1} s)",
         data.orgs.len(),
         persons,
         data.row_count(),
