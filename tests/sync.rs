@@ -505,6 +505,56 @@ async fn the_same_request_decided_by_two_operators_is_accepted_once() {
     .await;
 }
 
+/// Two operators push decisions on the same requests at once, in opposite orders: the
+/// pushes take turns action by action (on PostgreSQL the write lock is per transaction,
+/// so another request's action may come between two of one request's), and each
+/// request is accepted exactly once, by whichever came first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_pushes_on_the_same_requests_accept_each_once() {
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let ids: Vec<ApprovalId> = {
+            let db = w.db();
+            bianzhi::store::queries::open_approvals(db.conn())
+                .unwrap()
+                .into_iter()
+                .map(|a| a.id)
+                .take(12)
+                .collect()
+        };
+        assert_eq!(ids.len(), 12);
+        let (a, b) = (
+            w.client(&w.operator("张主任", root)),
+            w.client(&w.operator("李科长", root)),
+        );
+        let (ka, kb) = (w.cache("a"), w.cache("b"));
+        sync(&a, &ka).await.unwrap();
+        sync(&b, &kb).await.unwrap();
+        for (cache, order) in [
+            (&ka, ids.clone()),
+            (&kb, ids.iter().rev().copied().collect()),
+        ] {
+            let store = Store::open(cache).unwrap();
+            for id in order {
+                outbox::queue(&store, id, Decision::Return, "材料不全，请补正").unwrap();
+            }
+        }
+        let (ra, rb) = tokio::join!(sync(&a, &ka), sync(&b, &kb));
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!((ra.pushed, rb.pushed), (12, 12));
+        assert_eq!(ra.accepted + rb.accepted, 12, "{ra:?} {rb:?}");
+        assert_eq!(ra.rejected + rb.rejected, 12, "{ra:?} {rb:?}");
+        let (answered, accepted) = decisions_exactly_once(&w.db(), &[ka.clone(), kb.clone()]);
+        assert_eq!((answered, accepted), (24, 12));
+        eprintln!(
+            "concurrent pushes: {} accepted for 张主任, {} for 李科长",
+            ra.accepted, rb.accepted
+        );
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approval_that_would_overdraw_is_refused_with_the_reason() {
     each_engine(async || {
