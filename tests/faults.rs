@@ -7,15 +7,15 @@
 
 use crate::util::*;
 use bianzhi::model::*;
+use bianzhi::server;
 use bianzhi::server::db::ServerDb;
 use bianzhi::server::relay::Fault;
-use bianzhi::server::{self, simulate};
 use bianzhi::store::Store;
 use bianzhi::store::outbox;
 use bianzhi::sync::client::Error;
 use bianzhi::sync::proto;
 use rand::{Rng, SeedableRng};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -323,6 +323,8 @@ fn chown_tree(dir: &Path, uid: u32) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// SQLite alone: about the client's cache file (a full disk, a read-only file); the server
+// is only the source of its data, whichever its engine.
 async fn a_full_or_read_only_cache_refuses_the_write_keeps_its_data_and_says_so() {
     use std::os::unix::process::CommandExt;
     let w = World::new(small()).await;
@@ -440,95 +442,95 @@ async fn clocks_hours_apart_change_nothing() {
         .collect();
     assert_eq!(keys, ["approval_id", "client_id", "comment", "decision"]);
 
-    // A server nine hours ahead of the client.
-    let ahead = 9 * 3600;
-    let w = World::with_options(
-        small(),
-        server::Options {
-            clock_offset_secs: ahead,
-            ..Default::default()
-        },
-    )
+    each_engine(async || {
+        // A server nine hours ahead of the client.
+        let ahead = 9 * 3600;
+        let w = World::with_options(
+            small(),
+            server::Options {
+                clock_offset_secs: ahead,
+                ..Default::default()
+            },
+        )
+        .await;
+        let root = root_of(&w.db());
+        let token = w.operator("全域", root);
+        let c = w.client(&token);
+        let cache = w.cache("c");
+        let mut pending = pending_on(&w.db()).into_iter();
+        sync(&c, &cache).await.unwrap();
+        let server_today = |offset: i64| {
+            let now = chrono::Local::now() + chrono::TimeDelta::seconds(offset);
+            [
+                (now - chrono::TimeDelta::minutes(1)).date_naive(),
+                (now + chrono::TimeDelta::minutes(1)).date_naive(),
+            ]
+        };
+        let decided_on = |cache: &Path, aid: ApprovalId| {
+            cache_data(cache)
+                .approvals
+                .into_iter()
+                .find(|a| a.id == aid)
+                .unwrap()
+                .decided_on
+                .unwrap()
+        };
+        let first = pending.next().unwrap();
+        queue_return(&cache, first);
+        let r = sync(&c, &cache).await.unwrap();
+        assert_eq!(r.accepted, 1);
+        assert!(server_today(ahead).contains(&decided_on(&cache, first)));
+
+        // The same data served by a server nine hours behind: its clock jumped back 18
+        // hours. Changes made since still arrive, decisions still apply once.
+        let behind = -9 * 3600;
+        let late = server::spawn_on(
+            &w.target(),
+            "127.0.0.1:0",
+            server::Options {
+                clock_offset_secs: behind,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+        w.db().simulate(
+            &mut rng,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            30,
+            0.0,
+        );
+        let c2 = bianzhi::sync::Client::new(&late.url(), &token).unwrap();
+        let second = pending.next().unwrap();
+        queue_return(&cache, second);
+        let r = sync(&c2, &cache).await.unwrap();
+        assert!(r.upserted > 0 && r.refetched.is_none(), "{r:?}");
+        assert_eq!(r.accepted, 1);
+        assert!(server_today(behind).contains(&decided_on(&cache, second)));
+        assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
+
+        // A terminal whose clock reads 14 hours ahead of UTC (and so ahead of both servers)
+        // syncs the same, and its own status stays sane.
+        let far = w.cache("far");
+        let url = late.url();
+        let out = client_cmd(&far, &["sync", "--server", &url, "--token", &token])
+            .env("TZ", "Etc/GMT-14")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(checksum(&cache_data(&far)), checksum(&w.scoped(root).0));
+        let out = client_cmd(&far, &["status", "--json"])
+            .env("TZ", "Pacific/Kiritimati")
+            .output()
+            .unwrap();
+        let st: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(st["age_seconds"].as_i64().unwrap() < 120, "{st}");
+        decisions_exactly_once(&w.db(), &[cache, far]);
+    })
     .await;
-    let root = root_of(&w.db());
-    let token = w.operator("全域", root);
-    let c = w.client(&token);
-    let cache = w.cache("c");
-    let mut pending = pending_on(&w.db()).into_iter();
-    sync(&c, &cache).await.unwrap();
-    let server_today = |offset: i64| {
-        let now = chrono::Local::now() + chrono::TimeDelta::seconds(offset);
-        [
-            (now - chrono::TimeDelta::minutes(1)).date_naive(),
-            (now + chrono::TimeDelta::minutes(1)).date_naive(),
-        ]
-    };
-    let decided_on = |cache: &Path, aid: ApprovalId| {
-        cache_data(cache)
-            .approvals
-            .into_iter()
-            .find(|a| a.id == aid)
-            .unwrap()
-            .decided_on
-            .unwrap()
-    };
-    let first = pending.next().unwrap();
-    queue_return(&cache, first);
-    let r = sync(&c, &cache).await.unwrap();
-    assert_eq!(r.accepted, 1);
-    assert!(server_today(ahead).contains(&decided_on(&cache, first)));
-
-    // The same data served by a server nine hours behind: its clock jumped back 18
-    // hours. Changes made since still arrive, decisions still apply once.
-    let behind = -9 * 3600;
-    let late = server::spawn(
-        &w.db_path,
-        "127.0.0.1:0",
-        server::Options {
-            clock_offset_secs: behind,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
-    simulate::changes(
-        &mut w.sqlite_db(),
-        &mut rng,
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-        30,
-        0.0,
-    )
-    .unwrap();
-    let c2 = bianzhi::sync::Client::new(&late.url(), &token).unwrap();
-    let second = pending.next().unwrap();
-    queue_return(&cache, second);
-    let r = sync(&c2, &cache).await.unwrap();
-    assert!(r.upserted > 0 && r.refetched.is_none(), "{r:?}");
-    assert_eq!(r.accepted, 1);
-    assert!(server_today(behind).contains(&decided_on(&cache, second)));
-    assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
-
-    // A terminal whose clock reads 14 hours ahead of UTC (and so ahead of both servers)
-    // syncs the same, and its own status stays sane.
-    let far = w.cache("far");
-    let url = late.url();
-    let out = client_cmd(&far, &["sync", "--server", &url, "--token", &token])
-        .env("TZ", "Etc/GMT-14")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(checksum(&cache_data(&far)), checksum(&w.scoped(root).0));
-    let out = client_cmd(&far, &["status", "--json"])
-        .env("TZ", "Pacific/Kiritimati")
-        .output()
-        .unwrap();
-    let st: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(st["age_seconds"].as_i64().unwrap() < 120, "{st}");
-    decisions_exactly_once(&w.db(), &[cache, far]);
-    let _: PathBuf = w.db_path.clone();
 }
