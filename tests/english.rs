@@ -30,7 +30,6 @@ fn data_values(cache: &Path) -> Vec<String> {
     }
     for p in &d.persons {
         add(&p.name);
-        add(&p.ethnicity);
         for s in [&p.entry_doc, &p.post, &p.rank, &p.school, &p.major] {
             s.as_deref().map(&mut add);
         }
@@ -49,6 +48,7 @@ fn data_values(cache: &Path) -> Vec<String> {
     }
     for a in &d.approvals {
         add(&a.summary);
+        add(&a.submitted_by);
         a.doc_no.as_deref().map(&mut add);
         a.new_name.as_deref().map(&mut add);
     }
@@ -119,6 +119,23 @@ fn english(cache: &Cache, data: &[String], args: &[&str], ok: bool) -> String {
         bad.join("\n")
     );
     t
+}
+
+/// A workbook's sheets as text: each sheet's name, then its rows, cells joined by tabs.
+fn xlsx_text(path: &Path) -> String {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        out.push_str(&name);
+        out.push('\n');
+        for row in book.worksheet_range(&name).unwrap().rows() {
+            let cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+            out.push_str(&cells.join("\t"));
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The jurisdiction's root and a person due to retire, as ids on the command line.
@@ -218,19 +235,38 @@ fn every_command_speaks_english() {
         false,
     );
 
-    // Files.
-    // The files' headers, titles, states and vocabulary words are English too.
-    for (what, header) in [("quota", "Usable"), ("persons", "Post type")] {
-        let file = out_file(&format!("{what}.csv"));
-        english(&cache, &data, &["export", what, "--out", &file], true);
-        let written = std::fs::read_to_string(&file).unwrap();
-        assert!(written.contains(header), "{what}: {written}");
-        let bad = chinese_lines(&written, &data);
-        assert!(
-            bad.is_empty(),
-            "export {what} is not in English:\n{}",
-            bad.join("\n")
-        );
+    // Files, CSV and XLSX: their headers, titles, states and vocabulary words are
+    // English too.
+    for (what, header, word) in [
+        ("quota", "Usable", "Approved"),
+        ("persons", "Post type", "management"),
+        ("overview", "Count", "units over quota"),
+        ("warnings", "Details", "statutory retirement age"),
+        ("inbox", "Submitted by", "Summary"),
+    ] {
+        for format in ["csv", "xlsx"] {
+            let file = out_file(&format!("{what}.{format}"));
+            english(
+                &cache,
+                &data,
+                &["export", what, "--format", format, "--out", &file],
+                true,
+            );
+            let written = match format {
+                "csv" => std::fs::read_to_string(&file).unwrap(),
+                _ => xlsx_text(Path::new(&file)),
+            };
+            assert!(
+                written.contains(header) && written.contains(word),
+                "{what}.{format}: {written}"
+            );
+            let bad = chinese_lines(&written, &data);
+            assert!(
+                bad.is_empty(),
+                "export {what} as {format} is not in English:\n{}",
+                bad.join("\n")
+            );
+        }
     }
     english(
         &cache,

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// quota, warnings, persons or inbox.
+    /// quota, overview, warnings, persons or inbox.
     pub what: String,
     /// csv or xlsx.
     #[arg(long, default_value = "csv")]
@@ -61,6 +61,10 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
     let table: Table = match a.what.as_str() {
         "quota" => report::quota_table(conn, root, ctx.lang)?,
         "persons" => report::persons_table(conn, root, a.reveal_id, ctx.lang)?,
+        "overview" => {
+            let j = crate::store::stats::jurisdiction(conn, super::today_date())?;
+            report::overview_table(&j, ctx.lang)
+        }
         "warnings" => report::warnings_table(
             conn,
             warnings::Filter {
@@ -69,8 +73,10 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
                 today: super::today(),
                 scope: Some(root),
             },
+            ctx.lang,
+            |w| crate::tui::i18n::warning_text(w, ctx.lang),
         )?,
-        "inbox" => report::inbox_table(conn)?,
+        "inbox" => report::inbox_table(conn, ctx.lang)?,
         other => bail!(ctx.f(W::CannotExport, &[&other])),
     };
     match a.format.as_str() {

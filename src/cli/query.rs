@@ -404,7 +404,10 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
         vec![w(W::IdNumber), out.person.id_number.clone()],
         vec![w(W::Sex), p.sex.label(lang).into()],
         vec![w(W::Birth), out.birth_date.clone().unwrap_or_default()],
-        vec![w(W::Ethnicity), p.ethnicity.clone()],
+        vec![
+            w(W::Ethnicity),
+            crate::model::edit::term_word(&p.ethnicity, lang),
+        ],
         vec![
             w(W::Political),
             l(p.political_status.map(|x| x.label(lang))),
@@ -604,7 +607,7 @@ fn history_filter(a: &HistoryArgs, lang: Lang) -> Result<timeline::Filter> {
     let kind = match &a.kind {
         None => None,
         Some(k) => Some(
-            timeline::ItemKind::parse(k)
+            crate::tui::i18n::parse_item_kind(k)
                 .ok_or_else(|| anyhow::anyhow!(W::UnknownItemKind.fill(lang, &[k])))?,
         ),
     };

@@ -183,6 +183,66 @@ pub const ETHNIC_GROUPS: [&str; 56] = [
     "基诺族",
 ];
 
+/// The 56 ethnic groups' English names, in the order of [`ETHNIC_GROUPS`].
+pub const ETHNIC_GROUPS_EN: [&str; 56] = [
+    "Han",
+    "Mongol",
+    "Hui",
+    "Tibetan",
+    "Uyghur",
+    "Miao",
+    "Yi",
+    "Zhuang",
+    "Bouyei",
+    "Korean",
+    "Manchu",
+    "Dong",
+    "Yao",
+    "Bai",
+    "Tujia",
+    "Hani",
+    "Kazakh",
+    "Dai",
+    "Li",
+    "Lisu",
+    "Va",
+    "She",
+    "Gaoshan",
+    "Lahu",
+    "Sui",
+    "Dongxiang",
+    "Naxi",
+    "Jingpo",
+    "Kyrgyz",
+    "Tu",
+    "Daur",
+    "Mulao",
+    "Qiang",
+    "Blang",
+    "Salar",
+    "Maonan",
+    "Gelao",
+    "Xibe",
+    "Achang",
+    "Pumi",
+    "Tajik",
+    "Nu",
+    "Uzbek",
+    "Russian",
+    "Evenki",
+    "De'ang",
+    "Bonan",
+    "Yugur",
+    "Gin",
+    "Tatar",
+    "Derung",
+    "Oroqen",
+    "Hezhen",
+    "Monba",
+    "Lhoba",
+    "Jino",
+];
+
 fn terms<T: Copy>(all: &[T], zh: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| zh(*v)).collect()
 }
@@ -197,6 +257,57 @@ fn post_slots() -> Vec<PostSlot> {
                 .map(move |&rank| PostSlot { level, rank })
         })
         .collect()
+}
+
+/// A leadership slot in English: `section (full) chief`.
+fn post_slot_en(p: PostSlot) -> String {
+    format!("{} {}", p.level.en(), p.rank.en())
+}
+
+/// A term of a closed vocabulary in the language asked for: a field's value is kept in
+/// its one written (Chinese) form, and an English interface shows and takes the English
+/// word. A value that is no term (free text, a date, a name) is returned as it is.
+pub fn term_word(term: &str, lang: Lang) -> String {
+    if lang == Lang::Zh {
+        return term.to_string();
+    }
+    fn en<T: Copy>(
+        all: &[T],
+        zh: fn(T) -> &'static str,
+        en: fn(T) -> &'static str,
+        t: &str,
+    ) -> Option<&'static str> {
+        all.iter().find(|v| zh(**v) == t).map(|v| en(*v))
+    }
+    let t = term.trim();
+    en(Sex::ALL, Sex::zh, Sex::en, t)
+        .or_else(|| {
+            en(
+                PoliticalStatus::ALL,
+                PoliticalStatus::zh,
+                PoliticalStatus::en,
+                t,
+            )
+        })
+        .or_else(|| en(FundingType::ALL, FundingType::zh, FundingType::en, t))
+        .or_else(|| en(EntryForm::ALL, EntryForm::zh, EntryForm::en, t))
+        .or_else(|| en(PostType::ALL, PostType::zh, PostType::en, t))
+        .or_else(|| en(Education::ALL, Education::zh, Education::en, t))
+        .or_else(|| en(Degree::ALL, Degree::zh, Degree::en, t))
+        .or_else(|| en(StaffingType::ALL, StaffingType::zh, StaffingType::en, t))
+        .or_else(|| en(Level::ALL, Level::zh, Level::en, t))
+        .or_else(|| en(Nature::ALL, Nature::zh, Nature::en, t))
+        .or_else(|| en(Category::ALL, Category::zh, Category::en, t))
+        .or_else(|| en(ExitKind::ALL, ExitKind::zh, ExitKind::en, t))
+        .map(String::from)
+        .or_else(|| {
+            ETHNIC_GROUPS
+                .iter()
+                .position(|g| *g == t)
+                .map(|i| ETHNIC_GROUPS_EN[i].to_string())
+        })
+        .or_else(|| parse_slot(t).map(post_slot_en))
+        .unwrap_or_else(|| term.to_string())
 }
 
 fn parse_slot(s: &str) -> Option<PostSlot> {
@@ -350,7 +461,22 @@ impl PersonField {
                 let english = match self {
                     PersonField::Ethnicity => {
                         let full = format!("{t}族");
-                        ETHNIC_GROUPS.iter().copied().find(|g| *g == full)
+                        ETHNIC_GROUPS
+                            .iter()
+                            .zip(ETHNIC_GROUPS_EN)
+                            .find(|(g, en)| **g == full || en.eq_ignore_ascii_case(t))
+                            .map(|(g, _)| *g)
+                    }
+                    PersonField::LeaderPost => {
+                        return post_slots()
+                            .into_iter()
+                            .find(|p| post_slot_en(*p).eq_ignore_ascii_case(t))
+                            .map(|p| p.to_string())
+                            .ok_or_else(|| Refusal::NotAChoice {
+                                given: t.into(),
+                                more: choices.len() > 12,
+                                choices: choices.into_iter().take(12).collect(),
+                            });
                     }
                     PersonField::Sex => Sex::parse(t).map(Sex::zh),
                     PersonField::PoliticalStatus => PoliticalStatus::parse(t).map(|v| v.zh()),

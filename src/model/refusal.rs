@@ -129,7 +129,11 @@ impl Refusal {
                 if zh {
                     format!("“{given}”不是可选值；可选：{}{more}", choices.join("、"))
                 } else {
-                    format!("{given} is not one of: {}{more}", choices.join(", "))
+                    let words: Vec<String> = choices
+                        .iter()
+                        .map(|c| super::edit::term_word(c, Lang::En))
+                        .collect();
+                    format!("{given} is not one of: {}{more}", words.join(", "))
                 }
             }
             R::BadDate { given } if zh => format!("“{given}”不是有效日期，应写作 YYYY-MM-DD"),
@@ -275,7 +279,11 @@ impl Refusal {
                 } else if zh {
                     format!("“{given}”不是减员方式；可选：{}", choices.join("、"))
                 } else {
-                    format!("{given} is not a way of leaving: {}", choices.join(", "))
+                    let words: Vec<String> = choices
+                        .iter()
+                        .map(|c| super::edit::term_word(c, Lang::En))
+                        .collect();
+                    format!("{given} is not a way of leaving: {}", words.join(", "))
                 }
             }
         }

@@ -19,6 +19,7 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+#[cfg(test)]
 fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
@@ -83,6 +84,26 @@ words! {
     Total => "合计", "Total";
     Funding => "经费形式", "Funding";
     LeaderPosts => "领导职数", "Leadership posts";
+    Warnings => "预警", "Warnings";
+    Kind => "类别", "Kind";
+    UnitId => "单位编号", "Unit ID";
+    Person => "人员", "Person";
+    Retires => "退休时间", "Retires";
+    Says => "说明", "Details";
+    Overview => "全局概况", "Overview";
+    Item => "项目", "Item";
+    Count => "人数/条数", "Count";
+    Retirements => "退休预报", "Retirements";
+    Units => "单位", "Units";
+    UnitsOver => "超编单位", "units over quota";
+    UnitsFull => "满编单位", "units full";
+    UnitsOverPosts => "超职数单位", "units over posts";
+    Ages => "年龄", "Age";
+    NotFilled => "未填", "not filled";
+    Inbox => "待审批", "Inbox";
+    Summary => "摘要", "Summary";
+    SubmittedOn => "提交日期", "Submitted";
+    SubmittedBy => "提交人", "Submitted by";
 }
 
 impl Word {
@@ -105,14 +126,6 @@ impl Word {
 
 fn words(lang: Lang, v: &[Word]) -> Vec<String> {
     v.iter().map(|w| w.get(lang).to_string()).collect()
-}
-
-/// A quota table's header: `lead`, the figure columns, `tail`.
-fn figure_header(lead: &[&str], tail: &[&str]) -> Vec<String> {
-    let mut h = strings(lead);
-    h.extend(strings(&FIGURE_COLUMNS));
-    h.extend(strings(tail));
-    h
 }
 
 /// The header of a unit-by-staffing-type quota table (the command line's `export
@@ -142,7 +155,14 @@ pub fn status_word(f: &QuotaFigure, lang: Lang) -> &'static str {
 }
 
 /// 核定, 实有, 已批未用, 空编, 超编, 可使用: the figure columns every quota table has.
-pub const FIGURE_COLUMNS: [&str; 6] = ["核定", "实有", "已批未用", "空编", "超编", "可使用"];
+pub const FIGURE_COLUMNS: [Word; 6] = [
+    Word::Approved,
+    Word::Actual,
+    Word::Reserved,
+    Word::Vacant,
+    Word::Over,
+    Word::Usable,
+];
 
 /// A quota figure's cells, in the order of [`FIGURE_COLUMNS`].
 pub fn figure_cells(q: &QuotaFigure) -> [String; 6] {
@@ -160,8 +180,8 @@ pub fn quota_lines(figures: &Figures) -> Vec<(Option<StaffingType>, QuotaFigure)
 }
 
 /// A staffing type's name in a table, `合计` for the total.
-pub fn staffing_word(t: Option<StaffingType>) -> &'static str {
-    t.map_or("合计", |t| t.zh())
+pub fn staffing_word(t: Option<StaffingType>, lang: Lang) -> &'static str {
+    t.map_or(Word::Total.get(lang), |t| t.label(lang))
 }
 
 fn quota_row(id: OrgId, path: &str, t: StaffingType, q: &QuotaFigure, lang: Lang) -> Vec<String> {
@@ -471,18 +491,29 @@ pub fn persons_table(conn: &Connection, root: OrgId, reveal: bool, lang: Lang) -
     })
 }
 
-/// Warnings as the warnings list shows them.
-pub fn warnings_table(conn: &Connection, filter: Filter) -> Result<Table> {
-    Ok(warning_list_table(&warnings::warnings(conn, filter)?))
+/// Warnings as the warnings list shows them; `say` words a warning's detail (the
+/// interface's words: the store keeps it typed beside its Chinese sentence).
+pub fn warnings_table(
+    conn: &Connection,
+    filter: Filter,
+    lang: Lang,
+    say: impl Fn(&Warning) -> String,
+) -> Result<Table> {
+    Ok(warning_list_table(
+        &warnings::warnings(conn, filter)?,
+        lang,
+        say,
+    ))
 }
 
 /// The warnings screen's table of a list already read.
-pub fn warning_list_table(list: &[Warning]) -> Table {
+pub fn warning_list_table(list: &[Warning], lang: Lang, say: impl Fn(&Warning) -> String) -> Table {
+    use Word::*;
     let rows = list
         .iter()
         .map(|w| {
             vec![
-                w.kind.zh().to_string(),
+                w.kind.label(lang).to_string(),
                 w.org_id.to_string(),
                 w.org_name.clone(),
                 w.person
@@ -490,70 +521,82 @@ pub fn warning_list_table(list: &[Warning]) -> Table {
                     .map(|p| p.name.clone())
                     .unwrap_or_default(),
                 w.retirement_date.map(|m| m.to_string()).unwrap_or_default(),
-                w.message.clone(),
+                say(w),
             ]
         })
         .collect();
     Table {
-        title: "预警".into(),
-        header: strings(&["类别", "单位编号", "单位", "人员", "退休时间", "说明"]),
+        title: Warnings.get(lang).into(),
+        header: words(lang, &[Kind, UnitId, Unit, Person, Retires, Says]),
         rows,
     }
 }
 
 /// The overview of the jurisdiction as one table: each figure the screen shows, quota
 /// totals with their columns, the rest as counts.
-pub fn overview_table(j: &crate::store::stats::Jurisdiction) -> Table {
+pub fn overview_table(j: &crate::store::stats::Jurisdiction, lang: Lang) -> Table {
+    use Word::*;
     let mut rows = Vec::new();
     let blank = || vec![String::new(); 6];
     for (t, q) in quota_lines(&j.totals) {
-        let mut r = vec!["编制".to_string(), staffing_word(t).to_string()];
+        let mut r = vec![
+            Quota.get(lang).to_string(),
+            staffing_word(t, lang).to_string(),
+        ];
         r.extend(figure_cells(&q));
         r.push(q.actual.to_string());
         rows.push(r);
     }
-    let mut count = |section: &str, label: String, n: i64| {
-        let mut r = vec![section.to_string(), label];
+    let mut count = |section: Word, label: String, n: i64| {
+        let mut r = vec![section.get(lang).to_string(), label];
         r.extend(blank());
         r.push(n.to_string());
         rows.push(r);
     };
     for (m, n) in &j.retirements {
-        count("退休预报", m.to_string(), *n);
+        count(Retirements, m.to_string(), *n);
     }
     for (k, n) in &j.warnings {
-        count("预警", k.zh().to_string(), *n as i64);
+        count(Warnings, k.label(lang).to_string(), *n as i64);
     }
-    count("单位", "超编单位".into(), j.units_over as i64);
-    count("单位", "满编单位".into(), j.units_full as i64);
-    count("单位", "超职数单位".into(), j.units_over_posts as i64);
+    count(Units, UnitsOver.get(lang).into(), j.units_over as i64);
+    count(Units, UnitsFull.get(lang).into(), j.units_full as i64);
+    count(
+        Units,
+        UnitsOverPosts.get(lang).into(),
+        j.units_over_posts as i64,
+    );
     for (b, n) in &j.age_bands {
-        count("年龄", b.label(Lang::Zh).to_string(), *n);
+        count(Ages, b.label(lang).to_string(), *n);
     }
     for (e, n) in &j.education {
         count(
-            "学历",
-            e.map_or("未填".to_string(), |e| e.zh().to_string()),
+            Education,
+            e.map_or(NotFilled.get(lang), |e| e.label(lang)).to_string(),
             *n,
         );
     }
     for (p, n) in &j.post_types {
-        count("岗位类型", p.zh().to_string(), *n);
+        count(PostType, p.label(lang).to_string(), *n);
     }
+    let mut header = words(lang, &[Kind, Item]);
+    header.extend(words(lang, &FIGURE_COLUMNS));
+    header.push(Count.get(lang).into());
     Table {
-        title: "全局概况".into(),
-        header: figure_header(&["类别", "项目"], &["人数/条数"]),
+        title: Overview.get(lang).into(),
+        header,
         rows,
     }
 }
 
 /// Open requests, oldest first.
-pub fn inbox_table(conn: &Connection) -> Result<Table> {
+pub fn inbox_table(conn: &Connection, lang: Lang) -> Result<Table> {
+    use Word::*;
     let mut rows = Vec::new();
     for a in queries::open_approvals(conn)? {
         rows.push(vec![
             a.id.to_string(),
-            a.kind.zh().to_string(),
+            a.kind.label(lang).to_string(),
             queries::path_text(conn, a.org_id)?,
             a.summary.clone(),
             a.submitted_on.to_string(),
@@ -561,8 +604,8 @@ pub fn inbox_table(conn: &Connection) -> Result<Table> {
         ]);
     }
     Ok(Table {
-        title: "待审批".into(),
-        header: strings(&["编号", "类别", "单位", "摘要", "提交日期", "提交人"]),
+        title: Inbox.get(lang).into(),
+        header: words(lang, &[Id, Kind, Unit, Summary, SubmittedOn, SubmittedBy]),
         rows,
     })
 }
@@ -630,12 +673,16 @@ fn write_private_with(
 }
 
 /// Columns of codes, not figures: ID numbers (身份证号), document numbers (文号),
-/// unified social credit codes (统一社会信用代码). Their cells are text in a workbook
-/// whatever they look like.
+/// unified social credit codes (统一社会信用代码), in either language's header. Their
+/// cells are text in a workbook whatever they look like.
 fn code_column(header: &str) -> bool {
+    let lower = header.to_lowercase();
     ["身份证", "证号", "文号", "代码"]
         .iter()
         .any(|k| header.contains(k))
+        || ["id number", "document", "code"]
+            .iter()
+            .any(|k| lower.contains(k))
 }
 
 /// A cell a spreadsheet may hold as a number: an integer of at most 15 digits (Excel

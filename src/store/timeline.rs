@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap};
 
-/// What kind of step an item is; the timeline filters on it.
+/// What kind of step an item is; the timeline filters on it. Typed: `tui` and `cli`
+/// word it (and read it back from a typed filter).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum ItemKind {
     Event(EventKind),
@@ -18,62 +19,88 @@ pub enum ItemKind {
     Ledger,
     /// 领导职数核定: an approved leadership-post change.
     Posts,
-    /// A line of the local audit log: `decide`, `reveal`, `export`, `sync` …
-    Audit(String),
+    /// A line of the local audit log.
+    Audit(AuditAction),
 }
 
 impl ItemKind {
-    pub fn label(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ItemKind::Event(k), l) => k.label(l).to_string(),
-            (ItemKind::Ledger, Lang::Zh) => "编制核定".into(),
-            (ItemKind::Ledger, Lang::En) => "quota".into(),
-            (ItemKind::Posts, Lang::Zh) => "职数核定".into(),
-            (ItemKind::Posts, Lang::En) => "posts".into(),
-            (ItemKind::Audit(a), l) => audit_label(a, l).to_string(),
-        }
-    }
-
-    /// Accepts what `label` prints in either language, the event kinds, and the raw
-    /// audit action names (`decide`); `台账`/`ledger` and `职数`/`posts` as short forms.
-    pub fn parse(s: &str) -> Option<ItemKind> {
-        let s = s.trim();
-        if let Some(k) = EventKind::parse(s) {
-            return Some(ItemKind::Event(k));
-        }
-        match s.to_lowercase().as_str() {
-            "编制核定" | "台账" | "编制台账" | "ledger" | "quota" => {
-                Some(ItemKind::Ledger)
-            }
-            "职数核定" | "职数" | "posts" => Some(ItemKind::Posts),
-            _ => AUDIT_ACTIONS
-                .iter()
-                .find(|(a, zh, en)| *a == s || *zh == s || en.eq_ignore_ascii_case(s))
-                .map(|(a, _, _)| ItemKind::Audit(a.to_string())),
-        }
+    /// Every kind a timeline can hold that has a word of its own (an audit action this
+    /// version does not know is said by its stored name).
+    pub fn known() -> Vec<ItemKind> {
+        EventKind::ALL
+            .iter()
+            .map(|k| ItemKind::Event(*k))
+            .chain([ItemKind::Ledger, ItemKind::Posts])
+            .chain(AuditAction::KNOWN.iter().cloned().map(ItemKind::Audit))
+            .collect()
     }
 }
 
-/// Audit action, Chinese, English.
-const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
-    ("decide", "审批", "decision"),
-    ("reveal", "查看证件", "reveal"),
-    ("export", "导出", "export"),
-    ("sync", "同步", "sync"),
-    ("demo", "示例数据", "demo data"),
-    ("import", "导入", "import"),
-    ("withdraw", "撤回", "withdrawal"),
-    ("repair", "修复", "repair"),
-];
+/// An action of the local audit log, by the name its writers store (`decide`,
+/// `reveal`, `export` …); a name this version does not know is kept as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuditAction {
+    Decide,
+    Reveal,
+    Export,
+    Sync,
+    Demo,
+    Import,
+    Withdraw,
+    Repair,
+    Edit,
+    Resolve,
+    Compare,
+    Other(String),
+}
 
-fn audit_label(action: &str, lang: Lang) -> &str {
-    AUDIT_ACTIONS
-        .iter()
-        .find(|(a, _, _)| *a == action)
-        .map_or(action, |(_, zh, en)| match lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        })
+impl AuditAction {
+    pub const KNOWN: [AuditAction; 11] = [
+        AuditAction::Decide,
+        AuditAction::Reveal,
+        AuditAction::Export,
+        AuditAction::Sync,
+        AuditAction::Demo,
+        AuditAction::Import,
+        AuditAction::Withdraw,
+        AuditAction::Repair,
+        AuditAction::Edit,
+        AuditAction::Resolve,
+        AuditAction::Compare,
+    ];
+
+    /// The name stored in the audit table.
+    pub fn key(&self) -> &str {
+        match self {
+            AuditAction::Decide => "decide",
+            AuditAction::Reveal => "reveal",
+            AuditAction::Export => "export",
+            AuditAction::Sync => "sync",
+            AuditAction::Demo => "demo",
+            AuditAction::Import => "import",
+            AuditAction::Withdraw => "withdraw",
+            AuditAction::Repair => "repair",
+            AuditAction::Edit => "edit",
+            AuditAction::Resolve => "resolve",
+            AuditAction::Compare => "compare",
+            AuditAction::Other(s) => s,
+        }
+    }
+
+    pub fn from_key(key: &str) -> AuditAction {
+        AuditAction::KNOWN
+            .iter()
+            .find(|a| a.key() == key)
+            .cloned()
+            .unwrap_or_else(|| AuditAction::Other(key.to_string()))
+    }
+}
+
+/// Written as its stored name (`"decide"`), as the JSON of `bianzhi history` had it.
+impl serde::Serialize for AuditAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
 }
 
 /// Where an item came from, with everything its detail shows.
@@ -312,7 +339,8 @@ fn parse_bound(s: &str, end: bool) -> Option<NaiveDate> {
 
 fn name_of(conn: &Connection, id: Option<OrgId>) -> Result<Option<String>> {
     Ok(match id {
-        Some(id) => Some(queries::org(conn, id)?.map_or_else(|| format!("单位{id}"), |o| o.name)),
+        // A unit no longer in the cache is named by its number.
+        Some(id) => Some(queries::org(conn, id)?.map_or_else(|| format!("#{id}"), |o| o.name)),
         None => None,
     })
 }
@@ -361,7 +389,7 @@ pub fn unit(conn: &Connection, org_id: OrgId) -> Result<Vec<Item>> {
                 date: entry.date,
                 kind: ItemKind::Ledger,
                 doc_no: Some(entry.doc_no.clone()),
-                summary: format!("{} {}", entry.staffing_type.zh(), entry.summary),
+                summary: entry.summary.clone(),
                 source: Source::Ledger {
                     total_after: *total,
                     entry,
@@ -380,7 +408,7 @@ pub fn unit(conn: &Connection, org_id: OrgId) -> Result<Vec<Item>> {
                 date: entry.date,
                 kind: ItemKind::Posts,
                 doc_no: Some(entry.doc_no.clone()),
-                summary: format!("{} {}", entry.slot, entry.summary),
+                summary: entry.summary.clone(),
                 source: Source::Posts {
                     total_after: *total,
                     entry,
@@ -487,7 +515,7 @@ pub fn audit(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
         };
         out.push(Item {
             date,
-            kind: ItemKind::Audit(action.clone()),
+            kind: ItemKind::Audit(AuditAction::from_key(&action)),
             doc_no,
             summary,
             source: Source::Audit {
@@ -591,17 +619,17 @@ mod tests {
     }
 
     #[test]
-    fn kinds_parse_in_either_language() {
+    fn an_audit_action_reads_back_from_its_stored_name() {
+        for a in AuditAction::KNOWN {
+            assert_eq!(AuditAction::from_key(a.key()), a);
+        }
         assert_eq!(
-            ItemKind::parse("更名"),
-            Some(ItemKind::Event(EventKind::Renamed))
+            AuditAction::from_key("later"),
+            AuditAction::Other("later".into())
         );
-        assert_eq!(ItemKind::parse("ledger"), Some(ItemKind::Ledger));
-        assert_eq!(ItemKind::parse("台账"), Some(ItemKind::Ledger));
         assert_eq!(
-            ItemKind::parse("审批"),
-            Some(ItemKind::Audit("decide".into()))
+            serde_json::to_string(&ItemKind::Audit(AuditAction::Decide)).unwrap(),
+            r#"{"Audit":"decide"}"#
         );
-        assert_eq!(ItemKind::parse("nothing"), None);
     }
 }

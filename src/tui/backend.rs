@@ -22,8 +22,8 @@ use std::io::{self, Write};
 
 use crossterm::cursor::{MoveTo, MoveToColumn};
 use crossterm::queue;
-use crossterm::style::{Attribute, Print, SetAttribute, SetBackgroundColor, SetForegroundColor};
-use ratatui::backend::{Backend, ClearType, CrosstermBackend, IntoCrossterm, WindowSize};
+use crossterm::style::{Attribute, Print, SetAttribute};
+use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
@@ -36,6 +36,9 @@ pub struct Lean<W: Write> {
     /// never drawn are blank, as after a clear). `None` after a partial clear, until
     /// the next full one: then nothing is assumed.
     shown: Shown,
+    /// Whether the terminal's cursor is hidden, when known: ratatui hides it before
+    /// every frame, and saying it again costs six bytes a key.
+    hidden: Option<bool>,
 }
 
 impl<W: Write> Lean<W> {
@@ -43,11 +46,12 @@ impl<W: Write> Lean<W> {
         Lean {
             inner: CrosstermBackend::new(writer),
             shown: Shown(Some(Vec::new())),
+            hidden: None,
         }
     }
 
     #[cfg(test)]
-    fn writer(&self) -> &W {
+    pub(crate) fn writer(&self) -> &W {
         self.inner.writer()
     }
 
@@ -168,17 +172,17 @@ fn reprint(
     (x == to).then_some(text)
 }
 
-/// The attributes crossterm can set, one per modifier bit.
-const ATTRIBUTES: [(Modifier, Attribute); 9] = [
-    (Modifier::BOLD, Attribute::Bold),
-    (Modifier::DIM, Attribute::Dim),
-    (Modifier::ITALIC, Attribute::Italic),
-    (Modifier::UNDERLINED, Attribute::Underlined),
-    (Modifier::SLOW_BLINK, Attribute::SlowBlink),
-    (Modifier::RAPID_BLINK, Attribute::RapidBlink),
-    (Modifier::REVERSED, Attribute::Reverse),
-    (Modifier::HIDDEN, Attribute::Hidden),
-    (Modifier::CROSSED_OUT, Attribute::CrossedOut),
+/// The modifiers, in the order of the SGR codes that set them (1 bold … 9 crossed out).
+const ATTRIBUTES: [Modifier; 9] = [
+    Modifier::BOLD,
+    Modifier::DIM,
+    Modifier::ITALIC,
+    Modifier::UNDERLINED,
+    Modifier::SLOW_BLINK,
+    Modifier::RAPID_BLINK,
+    Modifier::REVERSED,
+    Modifier::HIDDEN,
+    Modifier::CROSSED_OUT,
 ];
 
 /// The style the terminal is in, as far as this frame's output has set it.
@@ -205,33 +209,64 @@ impl Pen {
         cell.fg == self.fg && cell.bg == self.bg && cell.modifier == self.modifier
     }
 
-    /// Brings the terminal to `cell`'s style with as few sequences as it can.
+    /// Brings the terminal to `cell`'s style in one sequence, as short as it can be:
+    /// the sixteen colours by their own codes (`97` rather than `38;5;15`), which
+    /// every terminal and the Linux console know.
     fn take(&mut self, w: &mut impl Write, cell: &Cell) -> io::Result<()> {
+        let mut params: Vec<String> = Vec::new();
         if cell.modifier != self.modifier {
             if !(self.modifier - cell.modifier).is_empty() {
                 // Undoing attributes one by one has pitfalls (bold and dim share one
                 // reset); resetting all is shorter in the common case anyway.
-                queue!(w, SetAttribute(Attribute::Reset))?;
+                params.push("0".into());
                 *self = Pen::reset();
             }
-            for (m, a) in ATTRIBUTES {
+            for (bit, m) in ATTRIBUTES.into_iter().enumerate() {
                 if cell.modifier.contains(m) && !self.modifier.contains(m) {
-                    queue!(w, SetAttribute(a))?;
+                    params.push((bit + 1).to_string());
                 }
             }
             self.modifier = cell.modifier;
         }
         if cell.fg != self.fg {
-            let c: crossterm::style::Color = cell.fg.into_crossterm();
-            queue!(w, SetForegroundColor(c))?;
+            params.push(sgr_colour(cell.fg, false));
             self.fg = cell.fg;
         }
         if cell.bg != self.bg {
-            let c: crossterm::style::Color = cell.bg.into_crossterm();
-            queue!(w, SetBackgroundColor(c))?;
+            params.push(sgr_colour(cell.bg, true));
             self.bg = cell.bg;
         }
-        Ok(())
+        if params.is_empty() {
+            return Ok(());
+        }
+        queue!(w, Print(format!("\x1b[{}m", params.join(";"))))
+    }
+}
+
+/// The parameters of SGR that set `colour` as the foreground, or the background.
+fn sgr_colour(colour: Color, background: bool) -> String {
+    let base = |n: u8| (if background { n + 10 } else { n }).to_string();
+    let ext = if background { 48 } else { 38 };
+    match colour {
+        Color::Reset => base(39),
+        Color::Black => base(30),
+        Color::Red => base(31),
+        Color::Green => base(32),
+        Color::Yellow => base(33),
+        Color::Blue => base(34),
+        Color::Magenta => base(35),
+        Color::Cyan => base(36),
+        Color::Gray => base(37),
+        Color::DarkGray => base(90),
+        Color::LightRed => base(91),
+        Color::LightGreen => base(92),
+        Color::LightYellow => base(93),
+        Color::LightBlue => base(94),
+        Color::LightMagenta => base(95),
+        Color::LightCyan => base(96),
+        Color::White => base(97),
+        Color::Indexed(n) => format!("{ext};5;{n}"),
+        Color::Rgb(r, g, b) => format!("{ext};2;{r};{g};{b}"),
     }
 }
 
@@ -543,9 +578,17 @@ impl<W: Write> Backend for Lean<W> {
         self.inner.append_lines(n)
     }
     fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.hidden == Some(true) {
+            return Ok(());
+        }
+        self.hidden = Some(true);
         self.inner.hide_cursor()
     }
     fn show_cursor(&mut self) -> io::Result<()> {
+        if self.hidden == Some(false) {
+            return Ok(());
+        }
+        self.hidden = Some(false);
         self.inner.show_cursor()
     }
     fn get_cursor_position(&mut self) -> io::Result<Position> {
@@ -558,6 +601,9 @@ impl<W: Write> Backend for Lean<W> {
         self.clear_region(ClearType::All)
     }
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        // After a clear (a resize, a return from the shell) nothing about the
+        // terminal is assumed, its cursor included.
+        self.hidden = None;
         self.shown = Shown(match clear_type {
             ClearType::All => Some(Vec::new()),
             _ => None,

@@ -60,7 +60,12 @@ fn audits(h: &Harness, action: &str) -> Vec<String> {
     crate::store::timeline::audit(h.rt.store().conn(), 100)
         .unwrap()
         .into_iter()
-        .filter(|i| i.kind == crate::store::timeline::ItemKind::Audit(action.into()))
+        .filter(|i| {
+            i.kind
+                == crate::store::timeline::ItemKind::Audit(
+                    crate::store::timeline::AuditAction::from_key(action),
+                )
+        })
         .map(|i| i.summary)
         .collect()
 }

@@ -2,7 +2,9 @@
 //! with `--lang en`, each frame read at 80x24, and no Chinese left on it once the data's
 //! own values (names, document numbers, summaries, what a clerk typed) are taken out.
 //! The refusals include a refused decision (typed, as the server sends it) and a
-//! refused edit, so the reasons are said in English too.
+//! refused edit, so the reasons are said in English too. Every form is opened, each of
+//! its pick lists too: a form shows and takes the English word of a term and sends its
+//! one written (Chinese) form.
 
 use super::inbox_tests::inbox_dataset;
 use super::*;
@@ -32,21 +34,8 @@ fn data_values(d: &Dataset, typed: &[&str]) -> Vec<String> {
     }
     for p in &d.persons {
         add(&p.name);
-        add(&p.ethnicity);
-        // A form edits the vocabulary's terms as the protocol writes them (typed with
-        // pinyin initials): in the form they are values, not words of the interface.
-        let terms = [
-            Some(p.sex.zh()),
-            Some(p.post_type.zh()),
-            p.political_status.map(|v| v.zh()),
-            p.funding_type.map(|v| v.zh()),
-            p.entry_form.map(|v| v.zh()),
-            p.education.map(|v| v.zh()),
-            p.degree.map(|v| v.zh()),
-        ];
-        for t in terms.into_iter().flatten() {
-            add(t);
-        }
+        // The vocabulary's terms (男, 中共党员, 汉族, 行政编制 …) are words of the
+        // interface, on every screen and in every form: not data.
         for s in [&p.entry_doc, &p.post, &p.rank, &p.school, &p.major] {
             s.as_deref().map(&mut add);
         }
@@ -104,7 +93,16 @@ fn chinese_lines(h: &Harness, data: &[String]) -> Vec<String> {
                 let run: String = chars[start..i].iter().collect();
                 let after: String = chars[i..].iter().collect::<String>();
                 let cut = after.starts_with('…') || after.trim_start().starts_with('│');
-                if !(cut && data.iter().any(|v| v.starts_with(&run))) {
+                // A value covered on its left by a pick list's border: what shows from
+                // the border on ends a value.
+                let shown_tail = chars[..start]
+                    .iter()
+                    .rposition(|c| *c == '│')
+                    .map(|bar| chars[bar + 1..i].iter().collect::<String>());
+                let covered = shown_tail.is_some_and(|tail| {
+                    !tail.is_empty() && data.iter().any(|v| v.ends_with(&tail))
+                });
+                if !(cut && data.iter().any(|v| v.starts_with(&run)) || covered) {
                     return true;
                 }
             }
@@ -133,6 +131,32 @@ impl Walk {
             self.bad.push(format!("{screen}: {line}"));
         }
         self.seen += 1;
+    }
+    /// The form in front, then each of its pick lists (F4 on each row that has one);
+    /// Esc leaves the form, which nothing typed.
+    fn form(&mut self, name: &str, title: &str) {
+        self.at(name, title);
+        let rows = self.form_view().visible().len();
+        for row in 0..rows {
+            self.keys(&["<F4>"]);
+            if self.form_view().pick.is_some() {
+                self.at(&format!("{name}, pick list of row {row}"), "");
+                self.keys(&["<Esc>"]);
+            }
+            self.keys(&["<Down>"]);
+        }
+        self.keys(&["<Esc>"]);
+        assert!(
+            !matches!(self.h.state.stack.last(), Some(View::Form(_))),
+            "{name}: Esc leaves a form nothing was typed into\n{}",
+            self.h.text()
+        );
+    }
+    fn form_view(&self) -> &super::super::form::FormView {
+        match self.h.state.stack.last() {
+            Some(View::Form(f)) => f,
+            _ => panic!("no form in front:\n{}", self.h.text()),
+        }
     }
     fn keys(&mut self, keys: &[&str]) -> &mut Self {
         self.h.keys(keys);
@@ -360,4 +384,157 @@ fn a_timeline_detail_speaks_english() {
     let zh =
         crate::tui::i18n::timeline_field(crate::store::timeline::Field::ApprovedAfter, Lang::Zh);
     assert_eq!(zh, "核定累计");
+}
+
+/// Every form over a person and over a unit, in English, with each of its pick lists,
+/// and a value refused as no term of its list.
+#[test]
+fn every_form_speaks_english() {
+    use super::super::keymap::Cmd;
+    let mut data = inbox_dataset();
+    data.persons[0].id_number = "110101198001010010".into();
+    data.persons[6].status = PersonStatus::Former;
+    data.persons[6].exit_kind = Some(ExitKind::ALL[1]);
+    data.persons[6].exit_date = Some(d(2024, 6, 1));
+    data.persons[0].degree = Some(Degree::ALL[1]);
+    data.persons[0].leader_post = Some(PostSlot {
+        level: Level::SectionFull,
+        rank: PostRank::Chief,
+    });
+    let former = data.persons[6].id;
+    let mut w = Walk {
+        h: harness_with(store_with(&data), Lang::En, false, "default"),
+        data: data_values(&data, &["zzz"]),
+        bad: Vec::new(),
+        seen: 0,
+    };
+    w.h.index();
+    w.h.act(Action::Effect(Effect::LoadPerson(1)));
+    w.at("person", "male");
+    w.keys(&["e"]);
+    w.form("edit form", "Edit details");
+    w.keys(&["x"]);
+    w.form("exit form", "Record an exit");
+    w.keys(&["t"]);
+    w.form("transfer form", "");
+    w.h.act(Action::Effect(Effect::LoadPerson(former)));
+    w.keys(&["u"]);
+    w.form("restore form", "");
+    w.h.act(Action::Effect(Effect::LoadUnit(2)));
+    w.keys(&["+"]);
+    w.form("new person form", "");
+    for cmd in [
+        Cmd::EditUnit,
+        Cmd::MoveUnit,
+        Cmd::AbolishUnit,
+        Cmd::AddDept,
+        Cmd::LedgerEntry,
+        Cmd::PostsEntry,
+    ] {
+        w.h.act(Action::Run(cmd));
+        w.form(&format!("{cmd:?} form"), "");
+    }
+    // A value that is no term of the list is refused naming the terms in English.
+    w.h.act(Action::Effect(Effect::LoadPerson(1)));
+    w.keys(&["e", "<Down>", "<Down>", "<C-u>"]);
+    w.h.type_text("zzz");
+    w.keys(&["<Esc>"]);
+    w.at("a refused term", "zzz is not one of: male, fe");
+    w.keys(&["<Esc>", "y"]);
+
+    assert!(w.seen >= 30, "{} screens seen", w.seen);
+    assert!(
+        w.bad.is_empty(),
+        "Chinese outside the data on {} lines:\n{}",
+        w.bad.len(),
+        w.bad.join("\n")
+    );
+}
+
+/// An English form shows the English word, is unchanged until something is typed, takes
+/// the English word or the Chinese term alike, and sends the term's one written form.
+#[test]
+fn an_english_form_takes_either_word_and_sends_the_term() {
+    use super::super::form::Slot;
+    use crate::model::edit::{Edit, FieldChange, PersonField};
+    let mut data = dataset();
+    data.persons[0].id_number = "110101198001010010".into();
+    let mut h = harness_with(store_with(&data), Lang::En, false, "default");
+    h.index();
+    h.act(Action::Effect(Effect::LoadPerson(1)));
+    h.keys(&["e"]);
+    let form = |h: &Harness| match h.state.stack.last() {
+        Some(View::Form(f)) => f
+            .rows
+            .iter()
+            .map(|r| (r.slot, r.input.value().to_string()))
+            .collect::<Vec<_>>(),
+        _ => panic!("no form in front"),
+    };
+    let shown = form(&h);
+    let value = |f: PersonField| {
+        shown
+            .iter()
+            .find(|(s, _)| *s == Slot::Field(f))
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    assert_eq!(value(PersonField::Sex), "male");
+    assert_eq!(value(PersonField::Ethnicity), "Han");
+    assert_eq!(value(PersonField::PoliticalStatus), "CPC member");
+    assert_eq!(value(PersonField::PostType), "management");
+    assert_eq!(value(PersonField::Education), "postgraduate");
+    let to = |h: &mut Harness, f: PersonField| {
+        for _ in 0..40 {
+            if let Some(View::Form(v)) = h.state.stack.last()
+                && v.rows[v.focus].slot == Slot::Field(f)
+            {
+                return;
+            }
+            h.keys(&["<Down>"]);
+        }
+        panic!("{f:?} not reached");
+    };
+    // Typed in English, picked from the list by its English word, typed in Chinese.
+    to(&mut h, PersonField::PoliticalStatus);
+    h.keys(&["<C-u>"]);
+    h.type_text("masses");
+    h.keys(&["<Esc>"]);
+    to(&mut h, PersonField::Education);
+    h.keys(&["<C-u>"]);
+    h.type_text("bach");
+    let Some(View::Form(v)) = h.state.stack.last() else {
+        panic!("no form")
+    };
+    assert_eq!(
+        v.matches(),
+        vec!["bachelor".to_string()],
+        "the list speaks English"
+    );
+    h.keys(&["<Enter>"]);
+    to(&mut h, PersonField::Degree);
+    h.type_text("硕士");
+    h.keys(&["<Esc>"]);
+    h.keys(&["<Enter>"]);
+    let queued: Vec<Edit> = crate::store::outbox::entries(h.rt.store().conn())
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.edit.map(|i| i.edit))
+        .collect();
+    let change = |field: &str, from: &str, to: &str| FieldChange {
+        field: field.into(),
+        from: from.into(),
+        to: to.into(),
+    };
+    match &queued[..] {
+        [Edit::PersonEdit { changes, .. }] => assert_eq!(
+            changes,
+            &vec![
+                change("political_status", "中共党员", "群众"),
+                change("education", "研究生", "大学本科"),
+                change("degree", "", "硕士"),
+            ]
+        ),
+        other => panic!("{other:?}\n{}", h.text()),
+    }
 }

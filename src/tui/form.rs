@@ -360,6 +360,23 @@ impl FormView {
         }
     }
 
+    /// Sets the form's language: a choice row not yet typed into shows its value as
+    /// the interface says it (男 as `male` in English). The row's original stays the
+    /// value's one written form, which is what a change is compared with and sent.
+    pub fn set_lang(&mut self, lang: Lang) {
+        for r in &mut self.rows {
+            if r.input.value() == in_lang(r.slot, &r.original, self.lang) {
+                r.input = Input::new(in_lang(r.slot, &r.original, lang));
+            }
+        }
+        self.lang = lang;
+    }
+
+    /// The row shows the value it started with.
+    fn untouched(&self, r: &Row) -> bool {
+        r.input.value().trim() == in_lang(r.slot, r.original.trim(), self.lang)
+    }
+
     /// The values typed, row by row (what a draft keeps).
     pub fn values(&self) -> Draft {
         Draft {
@@ -445,10 +462,7 @@ impl FormView {
                         .iter()
                         .any(|r| r.slot == Slot::Doc && !r.input.value().trim().is_empty())
             }
-            _ => self
-                .rows
-                .iter()
-                .any(|r| r.input.value().trim() != r.original.trim()),
+            _ => self.rows.iter().any(|r| !self.untouched(r)),
         }
     }
 
@@ -540,7 +554,7 @@ impl FormView {
         }
         // A fault a unit's record already had does not stop another change (as the
         // server judges it).
-        if self.kind == FormKind::OrgEdit && r.input.value() == r.original {
+        if self.kind == FormKind::OrgEdit && self.untouched(r) {
             return None;
         }
         let text = r.input.value().trim();
@@ -603,18 +617,22 @@ impl FormView {
             return self.unit_hits().into_iter().map(|u| u.1).collect();
         }
         let all = choices(r.slot);
+        let word = |t: &String| in_lang(r.slot, t, self.lang);
         let q = r.input.value().trim().to_lowercase();
-        if q.is_empty() || all.iter().any(|c| c.to_lowercase() == q) {
-            return all;
+        if q.is_empty() || all.iter().any(|c| word(c).to_lowercase() == q) {
+            return all.iter().map(word).collect();
         }
-        all.into_iter()
+        // A term is found by its Chinese, its pinyin, its initials or its English word,
+        // whatever the interface's language.
+        all.iter()
             .filter(|term| {
                 let keys = crate::search::unit_keys(term);
                 term.to_lowercase().contains(&q)
                     || keys.initials().to_lowercase().starts_with(&q)
                     || keys.full_pinyin().to_lowercase().starts_with(&q)
-                    || english(r.slot, term).is_some_and(|e| e.to_lowercase().starts_with(&q))
+                    || in_lang(r.slot, term, Lang::En).to_lowercase().contains(&q)
             })
+            .map(word)
             .collect()
     }
 
@@ -1096,8 +1114,9 @@ impl FormView {
                     Slot::Field(fl) => {
                         let now = fl.normalize(r.input.value()).unwrap_or_default();
                         if now != r.original {
-                            if now != r.input.value().trim() {
-                                (format!("→ {now}"), theme.ok())
+                            let word = in_lang(r.slot, &now, lang);
+                            if word != r.input.value().trim() {
+                                (format!("→ {word}"), theme.ok())
                             } else {
                                 (M::FormChanged.get(lang).to_string(), theme.ok())
                             }
@@ -1265,11 +1284,14 @@ fn filled(slot: Slot, value: String) -> Row {
     row(slot, value, false)
 }
 
-/// The English word of a term, so `retire` finds 退休 in an English interface.
-fn english(slot: Slot, term: &str) -> Option<&'static str> {
-    match slot {
-        Slot::ExitKind => ExitKind::parse(term).map(ExitKind::en),
-        _ => None,
+/// A value as the form shows it: a choice's term in the interface's language (the
+/// display only: the form compares and sends the term's one written form, which the
+/// model's `normalize` reads back from either word); any other value as it is.
+fn in_lang(slot: Slot, value: &str, lang: Lang) -> String {
+    if lang == Lang::Zh || choices(slot).is_empty() {
+        value.to_string()
+    } else {
+        crate::model::edit::term_word(value, lang)
     }
 }
 

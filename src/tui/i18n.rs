@@ -21,15 +21,22 @@ macro_rules! messages {
 
 messages! {
     Tree => "机构", "Units";
+    KindLedger => "编制核定", "quota";
+    KindPosts => "职数核定", "posts";
+    AuditDecide => "审批", "decision";
+    AuditReveal => "查看证件", "reveal";
+    AuditExport => "导出", "export";
+    AuditSync => "同步", "sync";
+    AuditDemo => "示例数据", "demo data";
+    AuditImport => "导入", "import";
+    AuditWithdraw => "撤回", "withdrawal";
+    AuditRepair => "修复", "repair";
+    AuditEdit => "修改", "edit";
+    AuditResolve => "冲突处理", "conflict settled";
+    AuditCompare => "比对", "comparison";
     StQueued => "待上传", "queued";
     ProblemBadCreditCode => "统一社会信用代码校验不通过", "the unified credit code does not pass its check";
     ProblemDanglingParent => "上级单位不存在", "the parent unit does not exist";
-    WlKind => "类别", "Kind";
-    WlUnitId => "单位编号", "Unit ID";
-    WlUnit => "单位", "Unit";
-    WlPerson => "人员", "Person";
-    WlRetires => "退休时间", "Retires";
-    WlSays => "说明", "Details";
     HintConfirm => "确定", "confirm";
     HintCancel => "取消", "cancel";
     HintDetail => "详情", "detail";
@@ -567,6 +574,66 @@ pub fn persons_title(filter: crate::store::stats::PersonFilter, unit: &str, lang
     }
 }
 
+/// A timeline item's kind in words: an event by its vocabulary's name, the ledgers and
+/// the audit log's actions from this table (an action this version does not know by
+/// its stored name).
+pub fn item_kind(k: &crate::store::timeline::ItemKind, lang: Lang) -> String {
+    use crate::store::timeline::{AuditAction as A, ItemKind as K};
+    let m = match k {
+        K::Event(e) => return e.label(lang).to_string(),
+        K::Ledger => M::KindLedger,
+        K::Posts => M::KindPosts,
+        K::Audit(a) => match a {
+            A::Decide => M::AuditDecide,
+            A::Reveal => M::AuditReveal,
+            A::Export => M::AuditExport,
+            A::Sync => M::AuditSync,
+            A::Demo => M::AuditDemo,
+            A::Import => M::AuditImport,
+            A::Withdraw => M::AuditWithdraw,
+            A::Repair => M::AuditRepair,
+            A::Edit => M::AuditEdit,
+            A::Resolve => M::AuditResolve,
+            A::Compare => M::AuditCompare,
+            A::Other(name) => return name.clone(),
+        },
+    };
+    m.get(lang).to_string()
+}
+
+/// A kind as typed for a filter: what [`item_kind`] says in either language, an audit
+/// action's stored name (`decide`), or a short form (`台账`, `ledger`, `职数`).
+pub fn parse_item_kind(text: &str) -> Option<crate::store::timeline::ItemKind> {
+    use crate::store::timeline::ItemKind;
+    let t = text.trim();
+    match t.to_lowercase().as_str() {
+        "台账" | "编制台账" | "ledger" => return Some(ItemKind::Ledger),
+        "职数" => return Some(ItemKind::Posts),
+        _ => {}
+    }
+    if let Some(k) = crate::model::EventKind::parse(t) {
+        return Some(ItemKind::Event(k));
+    }
+    ItemKind::known().into_iter().find(|k| {
+        item_kind(k, Lang::Zh) == t
+            || item_kind(k, Lang::En).eq_ignore_ascii_case(t)
+            || matches!(k, ItemKind::Audit(a) if a.key() == t)
+    })
+}
+
+/// A timeline line's summary: a ledger entry's staffing type or a posts entry's slot
+/// said before the data's own summary.
+pub fn item_summary(item: &crate::store::timeline::Item, lang: Lang) -> String {
+    use crate::store::timeline::Source;
+    match &item.source {
+        Source::Ledger { entry, .. } => {
+            format!("{} {}", entry.staffing_type.label(lang), item.summary)
+        }
+        Source::Posts { entry, .. } => format!("{} {}", slot(entry.slot, lang), item.summary),
+        _ => item.summary.clone(),
+    }
+}
+
 /// A field of a timeline item's detail in words.
 pub fn timeline_field(f: crate::store::timeline::Field, lang: Lang) -> &'static str {
     use crate::store::timeline::Field as F;
@@ -597,7 +664,7 @@ pub fn timeline_value(v: &crate::store::timeline::Value, lang: Lang) -> String {
     use crate::store::timeline::Value as V;
     match v {
         V::Text(t) => t.clone(),
-        V::Kind(k) => k.label(lang),
+        V::Kind(k) => item_kind(k, lang),
         V::Staffing(t) => t.label(lang).to_string(),
         V::Funding(f) => f.label(lang).to_string(),
         V::Slot(s) => slot(*s, lang),
@@ -804,6 +871,29 @@ mod tests {
             assert!(!cjk(&en) && !en.is_empty(), "{e:?}: {en}");
             assert_eq!(sync_error(Lang::Zh, e), e.to_string());
         }
+    }
+
+    #[test]
+    fn timeline_kinds_are_worded_and_read_back_in_either_language() {
+        use crate::store::timeline::{AuditAction, ItemKind};
+        let known = ItemKind::known();
+        assert!(known.contains(&ItemKind::Audit(AuditAction::Compare)));
+        for k in known {
+            for lang in [Lang::Zh, Lang::En] {
+                let w = item_kind(&k, lang);
+                assert_eq!(parse_item_kind(&w), Some(k.clone()), "{lang:?}: {w}");
+            }
+            assert!(item_kind(&k, Lang::En).is_ascii(), "{k:?}");
+            assert!(!item_kind(&k, Lang::Zh).is_ascii(), "{k:?}");
+            if let ItemKind::Audit(a) = &k {
+                assert_eq!(parse_item_kind(a.key()), Some(k.clone()));
+            }
+        }
+        assert_eq!(parse_item_kind("台账"), Some(ItemKind::Ledger));
+        assert_eq!(parse_item_kind("更名"), parse_item_kind("renamed"));
+        assert_eq!(parse_item_kind("nothing"), None);
+        let later = ItemKind::Audit(AuditAction::Other("later".into()));
+        assert_eq!(item_kind(&later, Lang::En), "later");
     }
 
     #[test]

@@ -13,7 +13,8 @@ mod data;
 mod export;
 mod forecast;
 mod form;
-mod i18n;
+/// The interface's words; the command line takes the timeline's and the warnings' from here too.
+pub(crate) mod i18n;
 mod inbox;
 mod keymap;
 mod lookup;

@@ -141,7 +141,11 @@ impl PersonView {
                     |a| M::PAgeYears.get(lang).replace("{}", &a.to_string()),
                 ),
             ),
-            ("ethnicity", M::PEthnicity, p.ethnicity.clone()),
+            (
+                "ethnicity",
+                M::PEthnicity,
+                crate::model::edit::term_word(&p.ethnicity, lang),
+            ),
             (
                 "political_status",
                 M::PPolitical,

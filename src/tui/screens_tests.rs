@@ -209,7 +209,12 @@ fn exports_read_back_as_the_screen_rows_and_are_audited() {
         .unwrap()
         .into_iter()
         .rev()
-        .filter(|i| i.kind == crate::store::timeline::ItemKind::Audit("export".into()))
+        .filter(|i| {
+            i.kind
+                == crate::store::timeline::ItemKind::Audit(
+                    crate::store::timeline::AuditAction::Export,
+                )
+        })
         .map(|i| match i.source {
             crate::store::timeline::Source::Audit { rows, .. } => (i.summary, rows.unwrap_or(-1)),
             _ => unreachable!("an audit item"),

@@ -1091,7 +1091,7 @@ fn open_form(s: &mut State, cmd: Cmd) -> Option<Action> {
         _ => return None,
     };
     let mut form = form;
-    form.lang = lang;
+    form.set_lang(lang);
     let key = form.key();
     s.stack.push(View::Form(Box::new(form)));
     Some(Action::Effect(Effect::LoadDraft(key)))

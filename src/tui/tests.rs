@@ -301,6 +301,65 @@ fn the_single_root_opens_by_itself_and_arrows_walk_the_tree() {
     assert_eq!(h.selected_name(), "示例县");
 }
 
+/// Issue 19: the cursor marks the arrow and the name, so a move writes the two names
+/// again and nothing of their rows' figures (about what `less` writes for a line).
+#[test]
+fn a_cursor_move_in_the_tree_restyles_two_names_not_two_rows() {
+    use ratatui::{TerminalOptions, Viewport};
+    let mut h = harness();
+    let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+    let mut t = Terminal::with_options(
+        super::backend::Lean::new(Vec::new()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(area),
+        },
+    )
+    .unwrap();
+    t.draw(|f| view::render(&h.state, f)).unwrap();
+    let before = t.backend().writer().len();
+    let rows_text = h.text();
+    let row_of = |name: &str| {
+        rows_text
+            .lines()
+            .find(|l| l.contains(name) && l.contains('│'))
+            .unwrap_or_else(|| panic!("{name} on the screen"))
+            .to_string()
+    };
+    let (old, new) = (row_of("示例县 "), row_of("示例县教育局"));
+    h.keys(&["<Down>"]);
+    assert_eq!(h.selected_name(), "示例县教育局");
+    t.draw(|f| view::render(&h.state, f)).unwrap();
+    let all = t.backend().writer().clone();
+    let moved = String::from_utf8_lossy(&all[before..]).to_string();
+    assert!(moved.contains("示例县教育局"), "{moved:?}");
+    // The figures at the right of both rows are not written again.
+    for row in [&old, &new] {
+        let figures: Vec<&str> = row
+            .split_whitespace()
+            .filter(|w| w.chars().all(|c| c.is_ascii_digit()) && w.len() >= 2)
+            .collect();
+        assert!(!figures.is_empty(), "figures in {row:?}");
+        for f in figures {
+            assert!(!moved.contains(f), "{f} written again in {moved:?}");
+        }
+    }
+    // On the terminal, only the arrow and the name of the cursor's row are reversed.
+    let mut vt = vt100::Parser::new(24, 80, 0);
+    vt.process(&all);
+    let screen = vt.screen();
+    let reversed: Vec<(u16, u16)> = (0..24)
+        .flat_map(|y| (0..80).map(move |x| (y, x)))
+        .filter(|&(y, x)| screen.cell(y, x).is_some_and(|c| c.inverse()))
+        .collect();
+    let y = reversed.first().expect("a marked row").0;
+    assert!(reversed.iter().all(|c| c.0 == y), "one row marked");
+    let marked: String = reversed
+        .iter()
+        .filter_map(|&(y, x)| screen.cell(y, x).map(|c| c.contents().to_string()))
+        .collect();
+    assert_eq!(marked.trim(), "▸ 示例县教育局");
+}
+
 #[test]
 fn type_ahead_finds_by_hanzi_and_by_initials() {
     let mut h = harness();

@@ -120,7 +120,7 @@ impl Timeline {
         }
         let mut parts = Vec::new();
         if let Some(k) = &self.filter.kind {
-            parts.push(k.label(lang));
+            parts.push(super::i18n::item_kind(k, lang));
         }
         let range = self.filter.range_text();
         if !range.is_empty() {
@@ -263,9 +263,9 @@ impl Component for Timeline {
             let text = format!(
                 "{} {} {} {}{}",
                 pad(&item.when(), date_w, e),
-                pad(&item.kind.label(lang), 8, e),
+                pad(&super::i18n::item_kind(&item.kind, lang), 8, e),
                 pad(item.doc_no.as_deref().unwrap_or("—"), 16, e),
-                pad(&item.summary, summary_w, e),
+                pad(&super::i18n::item_summary(item, lang), summary_w, e),
                 figure
             );
             let mut line = Line::raw(pad(&text, w, e));

@@ -253,21 +253,24 @@ impl TreeState {
                 name.push_str(&super::i18n::paren(lang, M::FAbolished.get(lang)));
             }
             let name_w = w.saturating_sub(cols.width() + indent.len() + 2);
+            // The cursor marks the arrow and the name, not the row: a move then
+            // restyles two names, not two whole rows (issue 19: a move writes about
+            // what `less` writes scrolling a line).
+            let padded = pad(&name, name_w, theme.ellipsis());
+            let shown = padded.trim_end_matches(' ');
+            let rest = padded[shown.len()..].to_string();
+            let mark = if i == self.cursor.pos && focused {
+                theme.selected()
+            } else {
+                Style::new()
+            };
             let mut spans = vec![
                 Span::raw(indent),
-                Span::raw(arrow),
-                Span::raw(pad(&name, name_w, theme.ellipsis())),
+                Span::styled(format!("{arrow}{shown}"), mark),
+                Span::raw(rest),
             ];
             spans.extend(cols.figures(theme, &n.node));
-            let mut line = Line::from(spans);
-            if i == self.cursor.pos {
-                line = line.style(if focused {
-                    theme.selected()
-                } else {
-                    Style::new()
-                });
-            }
-            lines.push(line);
+            lines.push(Line::from(spans));
         }
         f.render_widget(Paragraph::new(lines), inner);
     }

@@ -636,7 +636,7 @@ impl Screen for JurisdictionScreen {
         ScreenRequest::Overview { lang: self.lang }
     }
     fn table(&self) -> Table {
-        crate::report::overview_table(&self.data)
+        crate::report::overview_table(&self.data, self.lang)
     }
     fn rows(&self) -> (Cursor, Vec<String>) {
         let keys = self.items.iter().map(|i| format!("{i:?}")).collect();

@@ -73,11 +73,11 @@ impl WarningsScreen {
             .filter(|w| kind.is_none_or(|k| w.kind == k))
             .cloned()
             .collect();
-        self.table = match self.lang {
-            // As exported by `bianzhi export warnings`.
-            Lang::Zh => crate::report::warning_list_table(&self.shown),
-            Lang::En => english_table(&self.shown),
-        };
+        // As exported by `bianzhi export warnings`.
+        let lang = self.lang;
+        self.table = crate::report::warning_list_table(&self.shown, lang, |w| {
+            crate::tui::i18n::warning_text(w, lang)
+        });
         if kind.is_some() {
             self.table.title = self.title(self.lang);
         }
@@ -103,41 +103,6 @@ impl WarningsScreen {
                 open: true,
             },
         }))
-    }
-}
-
-/// The list's table in English: the same columns as the export's, in words.
-fn english_table(list: &[Warning]) -> Table {
-    let lang = Lang::En;
-    Table {
-        title: M::WarningsTitle.get(lang).into(),
-        header: [
-            M::WlKind,
-            M::WlUnitId,
-            M::WlUnit,
-            M::WlPerson,
-            M::WlRetires,
-            M::WlSays,
-        ]
-        .iter()
-        .map(|m| m.get(lang).to_string())
-        .collect(),
-        rows: list
-            .iter()
-            .map(|w| {
-                vec![
-                    w.kind.label(lang).to_string(),
-                    w.org_id.to_string(),
-                    w.org_name.clone(),
-                    w.person
-                        .as_ref()
-                        .map(|p| p.name.clone())
-                        .unwrap_or_default(),
-                    w.retirement_date.map(|m| m.to_string()).unwrap_or_default(),
-                    crate::tui::i18n::warning_text(w, lang),
-                ]
-            })
-            .collect(),
     }
 }
 
