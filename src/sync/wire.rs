@@ -332,11 +332,11 @@ pub fn to_columns<T: Serialize>(rows: &[T]) -> Columns {
         }
         out.codecs[idc].push('c');
     }
-    for c in 0..n {
+    for (c, base) in bases.iter().enumerate() {
         if !out.codecs[c].is_empty() {
             continue;
         }
-        let (codec, dict) = code_column(&out.names[c], &mut out.columns[c], bases[c].as_ref());
+        let (codec, dict) = code_column(&out.names[c], &mut out.columns[c], base.as_ref());
         out.codecs[c] = codec;
         out.dicts[c] = dict;
     }
