@@ -562,17 +562,17 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|w| {
-            Ok(vec![
+            vec![
                 w.kind.label(ctx.lang).into(),
                 w.org_name.clone(),
                 w.person
                     .as_ref()
                     .map(|p| p.name.clone())
                     .unwrap_or_default(),
-                super::speak::warning_text(store.conn(), w, ctx.lang)?,
-            ])
+                crate::tui::i18n::warning_text(w, ctx.lang),
+            ]
         })
-        .collect::<Result<_>>()?;
+        .collect();
     let head = [W::Category, W::Unit, W::Person, W::Explanation].map(|w| ctx.w(w));
     out!("{}", render(&head, &rows))?;
     outln!("{}", ctx.f(W::WarningCount, &[&list.len()]))?;

@@ -174,6 +174,7 @@ messages! {
     PMajor => "专业", "Major";
     PStaffing => "占编类型", "Staffing";
     PLeaderPost => "领导职务", "Leadership post";
+    PPostLevel => "职数级别", "Post level";
     PStatus => "状态", "Status";
     PExit => "减员", "Exit";
     PUnit => "所在单位", "Unit";
@@ -764,6 +765,11 @@ pub fn problem_text(code: &str, message: &str, lang: Lang) -> String {
                 "入编时间" => M::PEntryDate.get(lang),
                 "学历" => M::PEducation.get(lang),
                 "身份证号" => M::PIdNumber.get(lang),
+                "单位全称" => M::FName.get(lang),
+                "统一社会信用代码" => M::FCreditCode.get(lang),
+                "人员" => M::PanelPeople.get(lang),
+                "编制类型" => M::StaffingType.get(lang),
+                "职数级别" => M::PPostLevel.get(lang),
                 other => other,
             };
             return M::ProblemMissingField.get(lang).replace("{}", field);
@@ -781,7 +787,8 @@ pub fn problem_text(code: &str, message: &str, lang: Lang) -> String {
 }
 
 /// A warning of the 预警 list in words: the store's sentence in Chinese, said from its
-/// typed detail in English.
+/// typed detail in English. The one wording of a warning: the 预警 screen, `bianzhi
+/// warnings` and the export all call it.
 pub fn warning_text(w: &crate::store::warnings::Warning, lang: Lang) -> String {
     use crate::store::warnings::{Detail, WarningKind};
     if lang == Lang::Zh {
@@ -894,6 +901,29 @@ mod tests {
         assert_eq!(parse_item_kind("nothing"), None);
         let later = ItemKind::Audit(AuditAction::Other("later".into()));
         assert_eq!(item_kind(&later, Lang::En), "later");
+    }
+
+    #[test]
+    fn every_missing_field_of_the_checks_is_said_in_english() {
+        use crate::model::checks::Problem;
+        let fields = [
+            "姓名",
+            "出生日期",
+            "入编时间",
+            "学历",
+            "身份证号",
+            "单位全称",
+            "统一社会信用代码",
+            "人员",
+            "编制类型",
+            "职数级别",
+        ];
+        for f in fields {
+            let p = Problem::MissingField(f);
+            let en = problem_text(p.code(), &p.message(), Lang::En);
+            assert!(en.is_ascii(), "{f}: {en}");
+            assert_eq!(problem_text(p.code(), &p.message(), Lang::Zh), p.message());
+        }
     }
 
     #[test]
