@@ -8,6 +8,8 @@ use super::words::W;
 use crate::model::quota::Figures;
 use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
+use crate::store::audit::AuditDetail;
+use crate::store::timeline::AuditAction;
 use crate::store::warnings::{self, WarningKind};
 use crate::store::{Store, queries, timeline};
 use anyhow::{Result, bail};
@@ -385,7 +387,11 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
     let store = ctx.store()?;
     let p = resolve_person(&store, &key, ctx.lang)?;
     if a.reveal_id {
-        store.audit("reveal", &format!("person {}", p.id), Some(1))?;
+        store.audit(
+            AuditAction::Reveal,
+            &AuditDetail::Revealed { person: p.id },
+            Some(1),
+        )?;
     }
     let out = person_out(store.conn(), &p, a.reveal_id)?;
     if a.json {
@@ -551,7 +557,13 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
     if a.json {
         if a.reveal_id {
             let persons = list.iter().filter(|w| w.person.is_some()).count();
-            store.audit("reveal", "warnings --json", Some(persons as i64))?;
+            store.audit(
+                AuditAction::Reveal,
+                &AuditDetail::RevealedWarnings {
+                    persons: persons as i64,
+                },
+                Some(persons as i64),
+            )?;
         }
         outln!(
             "{}",
