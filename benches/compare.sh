@@ -12,22 +12,33 @@
 #   cargo build --release && benches/compare.sh [path/to/bianzhi]
 #
 # Variables: ROWS (roster rows, 200000), SEED (the generated city's seed, 1),
-# PEERS=0 to skip the Python peers (about two minutes).
+# PEERS=0 to skip the Python peers (about two minutes), KEEP=DIR to keep the city and
+# rosters in DIR and reuse them in the next run (made only when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-${CARGO_TARGET_DIR:-target}/release/bianzhi}
 ROWS=${ROWS:-200000}
 SEED=${SEED:-1}
 PEERS=${PEERS:-1}
-work=$(mktemp -d /tmp/bianzhi-compare.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+if [ -n "${KEEP:-}" ]; then
+    # The city and rosters kept in KEEP and made only when missing (a second run, or
+    # another build, measures on the same files).
+    work=$KEEP
+    mkdir -p "$work"
+else
+    work=$(mktemp -d /tmp/bianzhi-compare.XXXXXX)
+    trap 'rm -rf "$work"' EXIT
+fi
 export BIANZHI_CONFIG=$work/config.toml BIANZHI_LOG_DIR=$work/log
-"$BIN" gen --scale city --seed "$SEED" --out "$work/city.snap" >/dev/null
-"$BIN" --cache "$work/city.db" import "$work/city.snap" >/dev/null
-python3 benches/compare_roster.py "$work/city.db" "$work/roster-gbk.csv" "$ROWS"
-python3 benches/compare_roster.py "$work/city.db" "$work/roster-utf8.csv" "$ROWS" utf-8
-"$BIN" --cache "$work/city.db" export persons --format xlsx --reveal-id \
-    --out "$work/roster.xlsx" >/dev/null
+if [ ! -e "$work/roster.xlsx" ]; then
+    rm -f "$work/city.db"
+    "$BIN" gen --scale city --seed "$SEED" --out "$work/city.snap" >/dev/null
+    "$BIN" --cache "$work/city.db" import "$work/city.snap" >/dev/null
+    python3 benches/compare_roster.py "$work/city.db" "$work/roster-gbk.csv" "$ROWS"
+    python3 benches/compare_roster.py "$work/city.db" "$work/roster-utf8.csv" "$ROWS" utf-8
+    "$BIN" --cache "$work/city.db" export persons --format xlsx --reveal-id \
+        --out "$work/roster.xlsx" >/dev/null
+fi
 ls -l "$work"/roster* | awk '{print $5, $9}'
 run() {
     local label=$1; shift

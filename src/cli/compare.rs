@@ -140,11 +140,7 @@ pub fn compare(ctx: &Ctx, a: CompareArgs) -> Result<()> {
         // A sheet at a time, each table dropped once written (constant memory).
         let sheets = (|| -> std::result::Result<usize, report::ExportError> {
             let mut book = report::XlsxBook::new(out)?;
-            let mut sheets = 0;
-            view.workbook(&result, |t| {
-                sheets += 1;
-                book.add(&t)
-            })?;
+            let sheets = view.workbook(&result, &mut book)?;
             book.save()?;
             Ok(sheets)
         })()
@@ -442,13 +438,14 @@ impl View<'_> {
         Ok(())
     }
 
-    /// A summary sheet, then one sheet per category (ID numbers masked), each handed to
-    /// `sheet` as it is made.
-    fn workbook<E>(
+    /// A summary sheet, then one sheet per category (ID numbers masked), added to `book`
+    /// a row at a time (never a category's rows together: 一致 is most of a city); the
+    /// number of sheets.
+    fn workbook(
         &self,
         c: &Comparison,
-        mut sheet: impl FnMut(Table) -> std::result::Result<(), E>,
-    ) -> std::result::Result<(), E> {
+        book: &mut report::XlsxBook,
+    ) -> std::result::Result<usize, report::ExportError> {
         let lang = self.lang;
         let mut summary: Vec<Vec<String>> = c
             .counts()
@@ -459,7 +456,7 @@ impl View<'_> {
             self.w(W::CmpRateCol).to_string(),
             format!("{:.1}%", c.match_rate() * 100.0),
         ]);
-        sheet(Table {
+        book.add(&Table {
             title: self.w(W::CmpSummary).to_string(),
             header: vec![self.w(W::CmpCategory).into(), self.w(W::CmpCount).into()],
             rows: summary,
@@ -479,35 +476,38 @@ impl View<'_> {
         .map(|w| self.w(*w).to_string())
         .collect();
         for cat in Category::ALL {
-            let rows = c
-                .entries
-                .iter()
-                .filter(|e| e.category == cat)
-                .map(|e| {
-                    let row = e.row.map(|r| &self.roster.rows[r]);
-                    let p = self.person(e);
-                    let (name, id) = self.who(e);
-                    vec![
-                        row.map(|r| r.line.to_string()).unwrap_or_default(),
-                        name,
-                        id,
-                        row.and_then(|r| r.unit.clone()).unwrap_or_default(),
-                        row.and_then(|r| r.staffing.clone()).unwrap_or_default(),
-                        p.map(|p| p.name.clone()).unwrap_or_default(),
-                        p.map(|p| self.unit_name(p.org_id)).unwrap_or_default(),
-                        p.map(|p| self.staffing(p.staffing_type))
-                            .unwrap_or_default(),
-                        self.detail(e),
-                    ]
-                })
-                .collect();
-            sheet(Table {
-                title: cat.label(lang).to_string(),
-                header: header.clone(),
-                rows,
-            })?;
+            let entries = || c.entries.iter().filter(move |e| e.category == cat);
+            // The columns are sized before the first row is written: the rows are made
+            // twice rather than held.
+            let mut widths = [0usize; 9];
+            for e in entries() {
+                for (w, cell) in widths.iter_mut().zip(self.sheet_row(e)) {
+                    *w = (*w).max(cell.width());
+                }
+            }
+            let rows = entries().map(|e| self.sheet_row(e));
+            book.add_rows(cat.label(lang), &header, &widths, rows)?;
         }
-        Ok(())
+        Ok(1 + Category::ALL.len())
+    }
+
+    /// One entry as a row of its category's sheet.
+    fn sheet_row(&self, e: &Entry) -> [String; 9] {
+        let row = e.row.map(|r| &self.roster.rows[r]);
+        let p = self.person(e);
+        let (name, id) = self.who(e);
+        [
+            row.map(|r| r.line.to_string()).unwrap_or_default(),
+            name,
+            id,
+            row.and_then(|r| r.unit.clone()).unwrap_or_default(),
+            row.and_then(|r| r.staffing.clone()).unwrap_or_default(),
+            p.map(|p| p.name.clone()).unwrap_or_default(),
+            p.map(|p| self.unit_name(p.org_id)).unwrap_or_default(),
+            p.map(|p| self.staffing(p.staffing_type))
+                .unwrap_or_default(),
+            self.detail(e),
+        ]
     }
 }
 

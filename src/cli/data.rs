@@ -6,7 +6,7 @@ use super::words::W;
 use crate::generate::generate;
 use crate::store::audit::AuditDetail;
 use crate::store::timeline::AuditAction;
-use crate::sync::wire::Snapshot;
+use crate::sync::wire::{WireError, snapshot_json, write_snapshot_json};
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
 
@@ -36,18 +36,21 @@ pub fn generate_snapshot(ctx: &Ctx, a: GenArgs) -> Result<()> {
     let scale = super::net::parse_scale(&a.scale, ctx.lang)?;
     let started = std::time::Instant::now();
     let data = generate(scale, a.seed);
-    Snapshot::new(&data, 0, None)
-        .write(&a.out)
-        .with_context(|| ctx.f(W::Writing, &[&a.out.display()]))?;
+    let (orgs, persons, rows) = (data.orgs.len(), data.persons.len(), data.row_count());
+    // The file's JSON made table by table; the rows dropped before it is compressed.
+    let json = snapshot_json(&data, 0, None);
+    drop(data);
+    write_snapshot_json(&json, &a.out).with_context(|| ctx.f(W::Writing, &[&a.out.display()]))?;
+    drop(json);
     let size = std::fs::metadata(&a.out).map(|m| m.len()).unwrap_or(0);
     outln!(
         "{}",
         ctx.f(
             W::Generated,
             &[
-                &data.orgs.len(),
-                &data.persons.len(),
-                &data.row_count(),
+                &orgs,
+                &persons,
+                &rows,
                 &a.out.display(),
                 &format!("{:.1}", size as f64 / 1e6),
                 &format!("{:.1}", started.elapsed().as_secs_f64()),
@@ -91,15 +94,24 @@ fn generate_province(ctx: &Ctx, a: GenArgs) -> Result<()> {
 }
 
 pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
-    let snap =
-        Snapshot::read(&a.file).with_context(|| ctx.f(W::ReadingSnapshot, &[&a.file.display()]))?;
-    let (cursor, scope_root) = (snap.cursor, snap.scope_root);
-    let data = snap
-        .data
-        .into_dataset()
-        .with_context(|| ctx.f(W::DecodingSnapshot, &[&a.file.display()]))?;
+    use crate::sync::apply::{ImportError, import_snapshot};
+    // A file that cannot be opened creates no cache.
+    std::fs::File::open(&a.file)
+        .with_context(|| ctx.f(W::ReadingSnapshot, &[&a.file.display()]))?;
     let mut store = ctx.store_or_create()?;
-    store.replace_all(&data)?;
+    // Streamed: the file is read, decoded and written table by table, chunk by chunk.
+    let imported = match import_snapshot(&mut store, &a.file) {
+        Ok(imported) => imported,
+        Err(ImportError::File(e)) => {
+            let what = match e {
+                WireError::Format(_) => W::DecodingSnapshot,
+                _ => W::ReadingSnapshot,
+            };
+            return Err(e).with_context(|| ctx.f(what, &[&a.file.display()]));
+        }
+        Err(ImportError::Store(e)) => return Err(e.into()),
+    };
+    let (cursor, scope_root) = (imported.head.cursor, imported.head.scope_root);
     // The lookup index kept ready (a failure costs only speed).
     let _ = crate::store::store_search_index(store.conn(), ctx.lang);
     store.set_meta("cursor", &cursor.to_string())?;
@@ -111,16 +123,16 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         &AuditDetail::Imported {
             file: a.file.display().to_string(),
         },
-        Some(data.row_count() as i64),
+        Some(imported.rows as i64),
     )?;
     outln!(
         "{}",
         ctx.f(
             W::Imported,
             &[
-                &data.orgs.len(),
-                &data.persons.len(),
-                &data.row_count(),
+                &imported.orgs,
+                &imported.persons,
+                &imported.rows,
                 &ctx.cache_path.display(),
             ]
         )

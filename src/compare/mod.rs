@@ -6,6 +6,7 @@
 
 mod matching;
 pub mod read;
+pub(crate) mod xlsx;
 
 pub use matching::{Books, Comparison, Entry, RosterStaffing, compare, normalize_unit};
 pub use read::{Roster, RosterRow, read_roster, read_table};

@@ -50,8 +50,127 @@ pub fn read_roster(bytes: &[u8], maps: &[(String, Field)]) -> Result<Roster> {
     {
         return Ok(roster);
     }
+    if !bytes.starts_with(b"PK\x03\x04")
+        && !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+    {
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(Error::Empty);
+        }
+        let (encoding, text) = decode_text(bytes)?;
+        return csv_roster(format!("CSV {encoding}"), &text, maps);
+    }
     let (format, table) = read_table(bytes)?;
     recognise(format, table, maps)
+}
+
+/// A roster from a CSV text, read a record at a time: the first rows are held to find
+/// the header, then only the mapped cells of each row are copied. The same outcome,
+/// errors included and in the same order, as [`csv_rows`], the check of every cell's
+/// length in [`read_table`], then [`recognise`].
+fn csv_roster(format: String, text: &str, maps: &[(String, Field)]) -> Result<Roster> {
+    let mut reader = csv_reader(text);
+    let mut rec = csv::StringRecord::new();
+    // A cell too long anywhere in the file is said first, whatever else is wrong.
+    let too_long = |line: usize, rec: &csv::StringRecord| -> Result<()> {
+        match rec.iter().position(|c| c.trim().len() > MAX_CELL_BYTES) {
+            Some(c) => Err(Error::CellTooLong {
+                line,
+                column: c + 1,
+                chars: rec[c].trim().chars().count(),
+            }),
+            None => Ok(()),
+        }
+    };
+    let mut read = |rec: &mut csv::StringRecord| -> Result<bool> {
+        reader
+            .read_record(rec)
+            .map_err(|e| Error::Csv(e.to_string()))
+    };
+    let mut head: Vec<Vec<String>> = Vec::new();
+    while head.len() < HEADER_SEARCH_ROWS && read(&mut rec)? {
+        too_long(head.len() + 1, &rec)?;
+        head.push(rec.iter().map(|c| c.trim().to_string()).collect());
+    }
+    let mut line = head.len();
+    let header = if head.iter().any(|r| filled(r)) {
+        find_header(&head, maps)
+    } else {
+        Err(Error::Empty)
+    };
+    let Header {
+        at,
+        headers,
+        columns,
+        unused,
+    } = match header {
+        Ok(h) => h,
+        Err(e) => {
+            // The rest of the file is read for a cell too long, which is said instead.
+            let mut content = false;
+            while read(&mut rec)? {
+                line += 1;
+                too_long(line, &rec)?;
+                content |= rec.iter().any(|c| !c.trim().is_empty());
+            }
+            // Blank first rows and content below them: the header is looked for where
+            // the whole table's would be, and said missing.
+            if matches!(e, Error::Empty) && content {
+                return Err(find_header(&head, maps).err().unwrap_or(Error::Empty));
+            }
+            return Err(e);
+        }
+    };
+    let col = |f: Field| columns.iter().find(|(g, _)| *g == f).map(|(_, i)| *i);
+    let (name, id) = (col(Field::Name), col(Field::IdNumber));
+    let (unit, staffing) = (col(Field::Unit), col(Field::StaffingType));
+    let mut rows: Vec<RosterRow> = Vec::with_capacity(text.len() / 64);
+    for (i, mut r) in head.into_iter().enumerate().skip(at + 1) {
+        if !filled(&r) {
+            continue;
+        }
+        let mut cell = |i: Option<usize>| -> String {
+            i.and_then(|i| r.get_mut(i))
+                .map(std::mem::take)
+                .unwrap_or_default()
+        };
+        rows.push(RosterRow {
+            line: i + 1,
+            name: cell(name),
+            id_number: cell(id),
+            unit: unit.map(|u| cell(Some(u))),
+            staffing: staffing.map(|s| cell(Some(s))),
+        });
+    }
+    while read(&mut rec)? {
+        line += 1;
+        too_long(line, &rec)?;
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |i: Option<usize>| -> String {
+            i.and_then(|i| rec.get(i))
+                .map(|c| c.trim().to_string())
+                .unwrap_or_default()
+        };
+        rows.push(RosterRow {
+            line,
+            name: cell(name),
+            id_number: cell(id),
+            unit: unit.map(|u| cell(Some(u))),
+            staffing: staffing.map(|s| cell(Some(s))),
+        });
+    }
+    if rows.is_empty() {
+        return Err(Error::Empty);
+    }
+    rows.shrink_to_fit();
+    Ok(Roster {
+        format,
+        headers,
+        columns,
+        unused,
+        rows,
+    })
 }
 
 /// Reads the cells of a spreadsheet's first sheet with any content, or of a CSV file, as
@@ -110,7 +229,7 @@ fn spreadsheet(bytes: &[u8]) -> Result<Vec<Vec<String>>> {
 }
 
 /// A spreadsheet cell as text, trimmed.
-fn cell_text(d: &calamine::Data) -> String {
+pub(super) fn cell_text(d: &calamine::Data) -> String {
     use calamine::Data;
     match d {
         Data::Empty => String::new(),
@@ -136,49 +255,24 @@ fn ref_text<'a>(d: &'a calamine::DataRef<'_>) -> std::borrow::Cow<'a, str> {
     }
 }
 
-/// A roster from an XLSX file, read as a stream of cells (calamine's cell reader over
-/// the sheet's XML, strings borrowed from the shared strings): the rows above and at
-/// the header are held whole to find it, then only the columns that map to a field are
-/// kept. The same outcome as [`read_table`] then [`recognise`] (line numbers counted
-/// from the first row with a cell, like a range), at a fraction of the copies. `None`
-/// whenever the general path should decide instead (not an XLSX calamine opens, a sheet
-/// it cannot read, no header among the first rows, a cell too long, no rows): that path
-/// reads the file again and says what is wrong.
+/// A roster from an XLSX file, read as a stream of cells: first with our own reader of
+/// the sheet's XML ([`super::xlsx`]), then, when that one declines (anything unusual),
+/// with calamine's cell reader. `None` whenever the general path should decide instead
+/// (not an XLSX, a sheet neither reads, no header among the first rows, a cell too
+/// long, no rows): that path reads the file again and says what is wrong.
 fn xlsx_roster(bytes: &[u8], maps: &[(String, Field)]) -> Option<Roster> {
+    super::xlsx::roster(bytes, maps).or_else(|| calamine_roster(bytes, maps))
+}
+
+/// A roster from an XLSX file read with calamine's cell reader (strings borrowed from the
+/// shared strings): the same outcome as [`read_table`] then [`recognise`].
+pub(super) fn calamine_roster(bytes: &[u8], maps: &[(String, Field)]) -> Option<Roster> {
     use calamine::{DataRef, Reader};
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).ok()?;
     let names = book.sheet_names();
     for name in names {
         let mut cells = book.worksheet_cells_reader(&name).ok()?;
-        // The rows above and at the header, as cells: (row, column, text).
-        let mut head: Vec<(u32, u32, String)> = Vec::new();
-        let mut first_row: Option<u32> = None;
-        // Once the header is known: the columns kept (absolute) and the rows.
-        let mut header: Option<(Header, Vec<(u32, Field)>)> = None;
-        let mut rows: Vec<RosterRow> = Vec::new();
-        // The data row being read: its row, whether it has content, its fields.
-        let mut current: Option<(u32, bool, [Option<String>; 4])> = None;
-        let flush = |current: &mut Option<(u32, bool, [Option<String>; 4])>,
-                     rows: &mut Vec<RosterRow>,
-                     first: u32,
-                     kept: &[(u32, Field)]| {
-            if let Some((row, filled, mut fields)) = current.take()
-                && filled
-            {
-                let has = |f: Field| kept.iter().any(|(_, g)| *g == f);
-                let mut take = |f: Field| fields[f as usize].take().unwrap_or_default();
-                let (name, id_number) = (take(Field::Name), take(Field::IdNumber));
-                let unit = take(Field::Unit);
-                let staffing = take(Field::StaffingType);
-                rows.push(RosterRow {
-                    line: (row - first) as usize + 1,
-                    name,
-                    id_number,
-                    unit: has(Field::Unit).then_some(unit),
-                    staffing: has(Field::StaffingType).then_some(staffing),
-                });
-            }
-        };
+        let mut stream = Stream::new(maps);
         loop {
             let cell = cells.next_cell().ok()?;
             let Some(cell) = cell else { break };
@@ -187,65 +281,145 @@ fn xlsx_roster(bytes: &[u8], maps: &[(String, Field)]) -> Option<Roster> {
             if matches!(value, DataRef::Empty) {
                 continue;
             }
-            let first = *first_row.get_or_insert(row);
-            if row < first {
-                return None;
-            }
-            let text = ref_text(value);
-            if text.len() > MAX_CELL_BYTES {
-                return None;
-            }
-            if header.is_none() {
-                if row < first + HEADER_SEARCH_ROWS as u32 {
-                    head.push((row, col, text.into_owned()));
-                    continue;
-                }
-                header = Some(head_header(&head, first, maps)?);
-                let (h, kept) = header.as_ref()?;
-                // Rows of the head under the header are data rows already.
-                head_rows(&head, first, h.at, kept, &mut rows);
-            }
-            let (_, kept) = header.as_ref()?;
-            match &current {
-                Some((r, _, _)) if *r == row => {}
-                Some((r, _, _)) if *r > row => return None,
-                _ => {
-                    flush(&mut current, &mut rows, first, kept);
-                    current = Some((row, false, Default::default()));
-                }
-            }
-            let (_, filled, fields) = current.as_mut()?;
-            *filled |= !text.is_empty();
-            if let Some((_, f)) = kept.iter().find(|(k, _)| *k == col) {
-                fields[*f as usize] = Some(text.into_owned());
-            }
+            stream.cell(row, col, &ref_text(value))?;
         }
-        let Some(first) = first_row else {
+        if stream.first.is_none() {
             // A sheet without any cell: the next one.
             continue;
-        };
-        let (h, kept) = match header {
+        }
+        return stream.finish();
+    }
+    None
+}
+
+/// A roster built from a sheet's cells as they come, row by row (every cell that is not
+/// empty, its text trimmed): the rows above and at the header are held whole to find
+/// it, then only the columns that map to a field are kept. The same outcome as
+/// [`read_table`] then [`recognise`] (line numbers counted from the first row with a
+/// cell, like a range), at a fraction of the copies.
+pub(super) struct Stream<'m> {
+    maps: &'m [(String, Field)],
+    /// The rows above and at the header, as cells: (row, column, text).
+    head: Vec<(u32, u32, String)>,
+    /// The first row with a cell.
+    pub(super) first: Option<u32>,
+    /// Once the header is known: the header and the columns kept (absolute).
+    header: Option<(Header, Vec<(u32, Field)>)>,
+    rows: Vec<RosterRow>,
+    /// The data row being read: its row, whether it has content, its fields.
+    current: Option<(u32, bool, [Option<String>; 4])>,
+}
+
+impl<'m> Stream<'m> {
+    pub(super) fn new(maps: &'m [(String, Field)]) -> Self {
+        Stream {
+            maps,
+            head: Vec::new(),
+            first: None,
+            header: None,
+            rows: Vec::new(),
+            current: None,
+        }
+    }
+
+    /// Whether the text of a cell in this column is kept (otherwise only whether it is
+    /// empty, and its length, count).
+    pub(super) fn wants(&self, col: u32) -> bool {
+        match &self.header {
+            None => true,
+            Some((_, kept)) => kept.iter().any(|(k, _)| *k == col),
+        }
+    }
+
+    /// Whether a cell at (row, column) can change nothing but by its length: the
+    /// header is known, the column is not kept, and its row already has content.
+    pub(super) fn settled(&self, row: u32, col: u32) -> bool {
+        matches!(&self.current, Some((r, true, _)) if *r == row) && !self.wants(col)
+    }
+
+    /// The next cell that is not empty, its text trimmed. `None`: give up (rows out of
+    /// order, a cell too long, no header).
+    pub(super) fn cell(&mut self, row: u32, col: u32, text: &str) -> Option<()> {
+        let first = *self.first.get_or_insert(row);
+        if row < first || text.len() > MAX_CELL_BYTES {
+            return None;
+        }
+        if self.header.is_none() {
+            if row < first + HEADER_SEARCH_ROWS as u32 {
+                self.head.push((row, col, text.to_string()));
+                return Some(());
+            }
+            let (h, kept) = head_header(&self.head, first, self.maps)?;
+            // Rows of the head under the header are data rows already.
+            head_rows(&self.head, first, h.at, &kept, &mut self.rows);
+            self.header = Some((h, kept));
+        }
+        let (_, kept) = self.header.as_ref()?;
+        match &self.current {
+            Some((r, _, _)) if *r == row => {}
+            Some((r, _, _)) if *r > row => return None,
+            _ => {
+                flush(&mut self.current, &mut self.rows, first, kept);
+                self.current = Some((row, false, Default::default()));
+            }
+        }
+        let (_, filled, fields) = self.current.as_mut()?;
+        *filled |= !text.is_empty();
+        if let Some((_, f)) = kept.iter().find(|(k, _)| *k == col) {
+            fields[*f as usize] = Some(text.to_string());
+        }
+        Some(())
+    }
+
+    /// The roster, once every cell of the sheet has been handed in.
+    pub(super) fn finish(mut self) -> Option<Roster> {
+        let first = self.first?;
+        let (h, kept) = match self.header {
             Some(h) => h,
             None => {
                 // The whole sheet fitted in the first rows.
-                let (h, kept) = head_header(&head, first, maps)?;
-                head_rows(&head, first, h.at, &kept, &mut rows);
+                let (h, kept) = head_header(&self.head, first, self.maps)?;
+                head_rows(&self.head, first, h.at, &kept, &mut self.rows);
                 (h, kept)
             }
         };
-        flush(&mut current, &mut rows, first, &kept);
-        if rows.is_empty() {
+        flush(&mut self.current, &mut self.rows, first, &kept);
+        if self.rows.is_empty() {
             return None;
         }
-        return Some(Roster {
+        Some(Roster {
             format: "XLSX".to_string(),
             headers: h.headers,
             columns: h.columns,
             unused: h.unused,
-            rows,
+            rows: self.rows,
+        })
+    }
+}
+
+/// The data row being read, if it has content, as a roster row.
+fn flush(
+    current: &mut Option<(u32, bool, [Option<String>; 4])>,
+    rows: &mut Vec<RosterRow>,
+    first: u32,
+    kept: &[(u32, Field)],
+) {
+    if let Some((row, filled, mut fields)) = current.take()
+        && filled
+    {
+        let has = |f: Field| kept.iter().any(|(_, g)| *g == f);
+        let mut take = |f: Field| fields[f as usize].take().unwrap_or_default();
+        let (name, id_number) = (take(Field::Name), take(Field::IdNumber));
+        let unit = take(Field::Unit);
+        let staffing = take(Field::StaffingType);
+        rows.push(RosterRow {
+            line: (row - first) as usize + 1,
+            name,
+            id_number,
+            unit: has(Field::Unit).then_some(unit),
+            staffing: has(Field::StaffingType).then_some(staffing),
         });
     }
-    None
 }
 
 /// The rows of the head under the header, as roster rows (those with content).
@@ -348,9 +522,20 @@ fn decode_text(bytes: &[u8]) -> Result<(&'static str, std::borrow::Cow<'_, str>)
     Err(Error::Encoding(guess.name()))
 }
 
-/// Rows of a CSV text: comma-separated, or tab-separated (Excel's "Unicode text")
-/// when the first line has more tabs than commas.
+/// Rows of a CSV text (see [`csv_reader`]), trimmed.
 fn csv_rows(text: &str) -> Result<Vec<Vec<String>>> {
+    let mut reader = csv_reader(text);
+    let mut rows = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| Error::Csv(e.to_string()))?;
+        rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
+    }
+    Ok(rows)
+}
+
+/// A reader of CSV records: comma-separated, or tab-separated (Excel's "Unicode text")
+/// when the first line has more tabs than commas.
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     let first = text.lines().next().unwrap_or("");
     let tabs = first.matches('\t').count();
     let delimiter = if tabs > first.matches(',').count() {
@@ -358,17 +543,11 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<String>>> {
     } else {
         b','
     };
-    let mut reader = csv::ReaderBuilder::new()
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for rec in reader.records() {
-        let rec = rec.map_err(|e| Error::Csv(e.to_string()))?;
-        rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
-    }
-    Ok(rows)
+        .from_reader(text.as_bytes())
 }
 
 /// The header row of a table and what its columns hold.
@@ -450,7 +629,11 @@ fn find_header(table: &[Vec<String>], maps: &[(String, Field)]) -> Result<Header
 }
 
 /// Finds the header row, recognises its columns and takes the rows under it.
-fn recognise(format: String, table: Vec<Vec<String>>, maps: &[(String, Field)]) -> Result<Roster> {
+pub(super) fn recognise(
+    format: String,
+    table: Vec<Vec<String>>,
+    maps: &[(String, Field)],
+) -> Result<Roster> {
     if !table.iter().any(|r| filled(r)) {
         return Err(Error::Empty);
     }

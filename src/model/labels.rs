@@ -248,6 +248,15 @@ vocabulary! {
     }
 }
 
+impl PersonStatus {
+    /// Whether a person of this status with this 占编类型 (None is 编外) counts toward
+    /// a unit's 实有: the rule of [`super::Person::occupies_quota`], for readers that
+    /// fetch only these columns.
+    pub fn occupies_quota(self, staffing_type: Option<StaffingType>) -> bool {
+        self == PersonStatus::Active && staffing_type.is_some()
+    }
+}
+
 vocabulary! {
     /// 减员方式
     ExitKind {

@@ -204,7 +204,7 @@ pub struct Person {
 impl Person {
     /// Counts toward a unit's 实有 of its staffing type.
     pub fn occupies_quota(&self) -> bool {
-        self.status == PersonStatus::Active && self.staffing_type.is_some()
+        self.status.occupies_quota(self.staffing_type)
     }
 
     /// On the books (在册) on `date`: entered on or before it (an unrecorded entry date

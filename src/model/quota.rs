@@ -270,13 +270,24 @@ impl UnitTally {
 
     /// A person of the unit, in any status: counted where the rules say so.
     pub fn person(&mut self, p: &Person) {
-        if p.occupies_quota()
-            && let Some(t) = p.staffing_type
+        self.counted(p.status, p.staffing_type, p.leader_post);
+    }
+
+    /// What [`UnitTally::person`] counts of a person, from the only three fields it
+    /// reads (for a reader that fetches just those columns).
+    pub fn counted(
+        &mut self,
+        status: PersonStatus,
+        staffing_type: Option<StaffingType>,
+        leader_post: Option<PostSlot>,
+    ) {
+        if status.occupies_quota(staffing_type)
+            && let Some(t) = staffing_type
         {
             self.quota.entry(t).or_default().1 += 1;
         }
-        if p.status == PersonStatus::Active
-            && let Some(slot) = p.leader_post
+        if status == PersonStatus::Active
+            && let Some(slot) = leader_post
         {
             self.posts.entry(slot).or_default().1 += 1;
         }

@@ -1,6 +1,6 @@
 //! What an audit line records, typed: the writers (the interface, the command line,
 //! the store's own decide, withdraw and repair) pass one of these; `tui::i18n` words it
-//! in the operator's language. Stored as JSON in the `typed` column (migration 007);
+//! in the operator's language. Stored as JSON in the `typed` column (migration 008);
 //! lines written before it keep their `detail` sentence. Never personal data: ids,
 //! counts, file names and the unit's name only.
 

@@ -37,7 +37,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_problem_other.sql"),
     include_str!("migrations/005_derived_dirty.sql"),
     include_str!("migrations/006_search_index.sql"),
-    include_str!("migrations/007_audit_detail.sql"),
+    include_str!("migrations/007_retire_cover.sql"),
+    include_str!("migrations/008_audit_detail.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -339,14 +340,23 @@ impl Store {
     /// Replaces everything the cache holds with a dataset, in one transaction, and
     /// refreshes the derived figures. Unsent actions and the audit log are kept.
     pub fn replace_all(&mut self, data: &Dataset) -> Result<()> {
+        self.replace_with(|tx| upsert_dataset(tx, data))
+    }
+
+    /// [`Store::replace_all`] with the rows written by `fill` (an import streamed from
+    /// a file, in chunks through [`upsert_dataset`]); nothing is kept if it fails.
+    pub fn replace_with<T, E: From<Error>>(
+        &mut self,
+        fill: impl FnOnce(&Transaction) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
         let saved = bulk_write_begin(&self.conn)?;
         let result = (|| {
-            let tx = self.conn.transaction()?;
+            let tx = self.conn.transaction().map_err(Error::from)?;
             clear_rows(&tx)?;
-            upsert_dataset(&tx, data)?;
+            let filled = fill(&tx)?;
             partial::refresh(&tx)?;
-            tx.commit()?;
-            Ok(())
+            tx.commit().map_err(Error::from)?;
+            Ok(filled)
         })();
         bulk_write_end(&self.conn, saved)?;
         result

@@ -124,10 +124,10 @@ pub enum Source {
     Audit {
         at: String,
         action: String,
-        /// The sentence as written (lines before migration 007), or the values alone.
+        /// The sentence as written (lines before migration 008), or the values alone.
         detail: String,
         rows: Option<i64>,
-        /// What was done, typed (None for lines written before migration 007): the
+        /// What was done, typed (None for lines written before migration 008): the
         /// reader words it, and then `Item::summary` holds only the subject's name.
         typed: Option<super::audit::AuditDetail>,
     },

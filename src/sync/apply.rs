@@ -150,6 +150,53 @@ fn apply_page_in_tx(
     Ok(true)
 }
 
+/// What an import brought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    pub head: super::wire::SnapshotHead,
+    pub orgs: usize,
+    pub persons: usize,
+    pub rows: usize,
+}
+
+/// Why an import failed: the file (unreadable, not a snapshot, another version,
+/// malformed) or the cache. Either way the cache is as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    File(#[from] super::wire::WireError),
+    #[error(transparent)]
+    Store(#[from] store::Error),
+}
+
+/// Rows written to the cache at a time while a snapshot streams in.
+const IMPORT_CHUNK: usize = 4096;
+
+/// Replaces the cache's rows with a snapshot file's, in one transaction, reading the
+/// file as a stream ([`super::wire::read_snapshot`]): one table's columns and a chunk
+/// of its rows in memory at a time, never the whole set. The derived figures are
+/// refreshed; the outbox and the audit log stay. The cursor and jurisdiction are the
+/// caller's to record (`Imported::head`).
+pub fn import_snapshot(store: &mut Store, path: &std::path::Path) -> Result<Imported, ImportError> {
+    store.replace_with(|tx| {
+        let (mut orgs, mut persons, mut rows) = (0, 0, 0);
+        let head = super::wire::read_snapshot(path, &mut |table, cols| {
+            super::wire::each_chunk(table, cols, IMPORT_CHUNK, &mut |chunk: &Dataset| {
+                orgs += chunk.orgs.len();
+                persons += chunk.persons.len();
+                rows += chunk.row_count();
+                store::upsert_dataset(tx, chunk).map_err(ImportError::from)
+            })
+        })?;
+        Ok(Imported {
+            head,
+            orgs,
+            persons,
+            rows,
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +229,74 @@ mod tests {
         s.conn()
             .query_row("SELECT COUNT(*) FROM subtree_quota", [], |r| r.get(0))
             .unwrap()
+    }
+
+    /// Everything a cache shows of its rows: the rows and the derived figures.
+    fn contents(s: &Store) -> (Dataset, Vec<String>) {
+        let mut figures = Vec::new();
+        for table in [
+            "unit_quota",
+            "subtree_quota",
+            "subtree_posts",
+            "problems",
+            "search_keys",
+        ] {
+            let mut st = s
+                .conn()
+                .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
+                .unwrap();
+            let n = st.column_count();
+            let rows = st
+                .query_map([], |r| {
+                    let cells: Vec<String> = (0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect();
+                    Ok(format!("{table}: {}", cells.join(" | ")))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .unwrap();
+            figures.extend(rows);
+        }
+        (s.dataset().unwrap(), figures)
+    }
+
+    #[test]
+    fn a_snapshot_imported_as_a_stream_equals_one_imported_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("county.snap");
+        let data = generate(Scale::County, 4);
+        crate::sync::wire::Snapshot::new(&data, 12, Some(3))
+            .write(&path)
+            .unwrap();
+        let mut whole = Store::open_in_memory().unwrap();
+        whole.replace_all(&data).unwrap();
+        // Over other rows, which it replaces.
+        let mut streamed = Store::open_in_memory().unwrap();
+        streamed.replace_all(&generate(Scale::Small, 9)).unwrap();
+        let imported = import_snapshot(&mut streamed, &path).unwrap();
+        assert_eq!(imported.head.cursor, 12);
+        assert_eq!(imported.head.scope_root, Some(3));
+        assert_eq!(imported.rows, data.row_count());
+        assert_eq!(imported.persons, data.persons.len());
+        assert!(
+            data.row_count() > 3 * IMPORT_CHUNK,
+            "several chunks a table"
+        );
+        let (rows, figures) = contents(&streamed);
+        assert_eq!(rows, data);
+        assert!(!figures.is_empty());
+        assert_eq!((rows, figures), contents(&whole));
+
+        // A file that breaks off leaves the cache as it was.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() * 2 / 3]).unwrap();
+        let before = contents(&streamed);
+        assert!(matches!(
+            import_snapshot(&mut streamed, &path),
+            Err(ImportError::File(_))
+        ));
+        assert_eq!(contents(&streamed), before);
     }
 
     #[test]

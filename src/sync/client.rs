@@ -350,7 +350,7 @@ impl Client {
             report.upserted += rows.row_count() as u64;
             report.deleted += page.deleted.len() as u64;
             report.cursor = page.cursor;
-            let count = page.row_count() as u64;
+            let count = (rows.row_count() + page.deleted.len()) as u64;
             let server = self.base.clone();
             let was_fresh = fresh;
             let from = req.cursor;
@@ -591,10 +591,11 @@ impl Client {
         }
         let decoded = tokio::task::spawn_blocking(move || -> Result<(SyncPage, Dataset)> {
             let json = proto::decode_body(encoding.as_deref(), &bytes, proto::MAX_PAGE_JSON)?;
-            let mut page = SyncPage::from_json(&json)?;
+            // The rows' columns held as compact text, not JSON values, then the rows
+            // made table by table, each table's text dropped as it goes.
+            let (page, data) = SyncPage::read(&json)?;
             drop(json);
-            // The columns go as their rows are made: one copy of the page at a time.
-            let rows = std::mem::take(&mut page.data).into_dataset()?;
+            let rows = data.into_dataset()?;
             Ok((page, rows))
         })
         .await

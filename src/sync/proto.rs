@@ -167,6 +167,58 @@ impl SyncPage {
     }
 }
 
+/// A page as the client reads it: [`SyncPage`] with its rows held as compact text
+/// columns ([`wire::TextDataset`]) rather than JSON values, a fraction of the memory.
+#[derive(Debug, Deserialize)]
+struct PageIn {
+    protocol: u32,
+    epoch: String,
+    scope_root: OrgId,
+    cursor: u64,
+    #[serde(default)]
+    more: bool,
+    #[serde(default)]
+    must_refetch: Option<String>,
+    server_time: String,
+    #[serde(default)]
+    answers: Vec<Answer>,
+    #[serde(default)]
+    data: wire::TextDataset,
+    #[serde(default)]
+    deleted: Deleted,
+}
+
+impl SyncPage {
+    /// Parses a (decompressed) page as the client does: the version checked first (see
+    /// [`SyncPage::from_json`]), the rows returned apart and the page's `data` left
+    /// empty.
+    pub fn read(bytes: &[u8]) -> wire::Result<(SyncPage, wire::TextDataset)> {
+        let found =
+            wire::version_of(bytes)?.ok_or_else(|| WireError::Format("缺少协议版本".into()))?;
+        if found != PROTOCOL_VERSION as u64 {
+            return Err(WireError::Version {
+                found: found as u32,
+                supported: PROTOCOL_VERSION,
+            });
+        }
+        let p: PageIn =
+            serde_json::from_slice(bytes).map_err(|e| WireError::Format(e.to_string()))?;
+        let page = SyncPage {
+            protocol: p.protocol,
+            epoch: p.epoch,
+            scope_root: p.scope_root,
+            cursor: p.cursor,
+            more: p.more,
+            must_refetch: p.must_refetch,
+            server_time: p.server_time,
+            answers: p.answers,
+            data: WireDataset::default(),
+            deleted: p.deleted,
+        };
+        Ok((page, p.data))
+    }
+}
+
 /// Who the token belongs to (`GET /v1/whoami`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WhoAmI {

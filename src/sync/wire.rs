@@ -229,83 +229,260 @@ pub fn to_columns<T: Serialize>(rows: &[T]) -> Columns {
     out
 }
 
+/// Writes the JSON of `to_columns(rows)` (exactly the bytes `serde_json` writes for
+/// it) without holding the table as JSON values: each row is made a value once and
+/// its cells kept as compact text ([`TextColumn`]), then each column is coded alone
+/// and written. A table costs a few bytes a cell instead of a [`Value`]'s 32 and its
+/// heap string.
+fn write_columns_json<T: Serialize>(rows: &[T], out: &mut Vec<u8>) {
+    let mut names: Vec<String> = Vec::new();
+    let mut cells: Vec<TextColumn> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let Ok(Value::Object(map)) = serde_json::to_value(row) else {
+            continue;
+        };
+        if i == 0 {
+            names = map.keys().cloned().collect();
+            cells = vec![TextColumn::default(); names.len()];
+        }
+        for (col, name) in cells.iter_mut().zip(&names) {
+            // A cell's text is its JSON: as long as the table's JSON, far below 4 GiB.
+            let _ = col.push(map.get(name).unwrap_or(&Value::Null));
+        }
+    }
+    let n = names.len();
+    let values = |col: &TextColumn| -> Vec<Value> {
+        (0..col.len())
+            .map(|i| col.value(i).unwrap_or(Value::Null))
+            .collect()
+    };
+    let mut codecs = vec![String::new(); n];
+    let mut dicts = vec![Vec::new(); n];
+    let pos = |name: &str| names.iter().position(|n| n == name);
+    let idc = pos("id_number");
+    let facts: Vec<Option<idcard::IdFacts>> = idc
+        .map(|c| values(&cells[c]).iter().map(id_facts).collect())
+        .unwrap_or_default();
+    let derived: Vec<(usize, bool)> = match idc {
+        Some(_) => [("birth_date", false), ("sex", true)]
+            .into_iter()
+            .filter_map(|(name, is_sex)| pos(name).map(|c| (c, is_sex)))
+            .collect(),
+        None => Vec::new(),
+    };
+    out.extend_from_slice(b"{\"names\":");
+    let _ = serde_json::to_writer(&mut *out, &names);
+    out.extend_from_slice(b",\"columns\":[");
+    for c in 0..n {
+        let mut col = values(&cells[c]);
+        cells[c] = TextColumn::default();
+        if let Some(&(_, is_sex)) = derived.iter().find(|(d, _)| *d == c) {
+            for (v, f) in col.iter_mut().zip(&facts) {
+                let Some(f) = f else { continue };
+                let said = if is_sex {
+                    serde_json::to_value(f.sex).unwrap_or(Value::Null)
+                } else {
+                    Value::from(f.birth_date.format("%Y-%m-%d").to_string())
+                };
+                if *v == said {
+                    *v = Value::from(0);
+                }
+            }
+            codecs[c].push('i');
+        } else if Some(c) == idc {
+            for v in col.iter_mut() {
+                if let Value::String(s) = v {
+                    *s = drop_check(s);
+                }
+            }
+            codecs[c].push('c');
+        } else {
+            let (codec, dict) = code_column(&names[c], &mut col);
+            codecs[c] = codec;
+            dicts[c] = dict;
+        }
+        if c > 0 {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut *out, &col);
+    }
+    out.push(b']');
+    if n > 0 {
+        out.extend_from_slice(b",\"codecs\":");
+        let _ = serde_json::to_writer(&mut *out, &codecs);
+    }
+    if dicts.iter().any(|d| !d.is_empty()) {
+        out.extend_from_slice(b",\"dicts\":");
+        let _ = serde_json::to_writer(&mut *out, &dicts);
+    }
+    out.push(b'}');
+}
+
+/// The JSON of `Snapshot::new(data, cursor, scope_root)`, byte for byte, written table
+/// by table (see [`write_columns_json`]): what `gen` writes without the whole city as
+/// JSON values in memory.
+pub fn snapshot_json(data: &Dataset, cursor: u64, scope_root: Option<OrgId>) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"{\"format\":");
+    let _ = serde_json::to_writer(&mut out, SNAPSHOT_FORMAT);
+    out.extend_from_slice(
+        format!(",\"protocol\":{PROTOCOL_VERSION},\"cursor\":{cursor},\"scope_root\":").as_bytes(),
+    );
+    let _ = serde_json::to_writer(&mut out, &scope_root);
+    out.extend_from_slice(b",\"data\":{");
+    for (i, name) in TABLES.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut out, name);
+        out.push(b':');
+        match i {
+            0 => write_columns_json(&data.orgs, &mut out),
+            1 => write_columns_json(&data.ledger, &mut out),
+            2 => write_columns_json(&data.posts, &mut out),
+            3 => write_columns_json(&data.persons, &mut out),
+            4 => write_columns_json(&data.events, &mut out),
+            _ => write_columns_json(&data.approvals, &mut out),
+        }
+    }
+    out.extend_from_slice(b"}}");
+    out
+}
+
+/// Writes a snapshot file from JSON made by [`snapshot_json`]: the same bytes as
+/// [`Snapshot::write`] of the same data, beside the target and renamed.
+pub fn write_snapshot_json(json: &[u8], path: &Path) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, compress(json, ZSTD_LEVEL))?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
 /// Transposes columns back into rows, rejecting anything malformed.
 pub fn from_columns<T: DeserializeOwned>(c: &Columns) -> Result<Vec<T>> {
     rows_of(c.clone())
 }
 
-/// Undoes the codecs of every column, in place.
-fn decode_columns(c: &mut Columns) -> Result<()> {
-    let n = c.names.len();
-    if c.codecs.len() != n || (!c.dicts.is_empty() && c.dicts.len() != n) {
-        return Err(WireError::Format("列编码与列数不符".into()));
+/// Undoes the codecs of a table row by row (see [`Columns`]): each row's cells go in
+/// as they travel and come out as the row's JSON object, so a table is decoded without
+/// a second copy of its columns.
+struct RowDecoder {
+    names: Vec<String>,
+    /// Each column's steps, in the order they are undone.
+    steps: Vec<Vec<char>>,
+    dicts: Vec<Vec<Value>>,
+    /// The running sum of each `d` step, per column and step.
+    sums: Vec<Vec<i64>>,
+    idc: Option<usize>,
+    /// Columns that may say `0` for what the ID number says: (column, is sex).
+    derived: Vec<(usize, bool)>,
+}
+
+impl RowDecoder {
+    fn new(names: Vec<String>, codecs: &[String], dicts: Vec<Vec<Value>>) -> Result<RowDecoder> {
+        let n = names.len();
+        let bad = |what: &str| WireError::Format(what.to_string());
+        if codecs.len() != n || (!dicts.is_empty() && dicts.len() != n) {
+            return Err(bad("列编码与列数不符"));
+        }
+        let pos = |name: &str| names.iter().position(|n| n == name);
+        let (idc, birth, sex) = (pos("id_number"), pos("birth_date"), pos("sex"));
+        let mut steps = Vec::with_capacity(n);
+        let mut derived = Vec::new();
+        for (i, codec) in codecs.iter().enumerate() {
+            for step in codec.chars() {
+                match step {
+                    'k' if dicts.get(i).is_none() => return Err(bad("缺少列字典")),
+                    'k' | 'd' | 't' => {}
+                    'c' if Some(i) == idc => {}
+                    'i' if Some(i) == birth || Some(i) == sex => {}
+                    _ => return Err(bad("未知的列编码")),
+                }
+            }
+            if codec.contains('i') {
+                derived.push((i, Some(i) == sex));
+            }
+            steps.push(codec.chars().rev().collect::<Vec<char>>());
+        }
+        let sums = steps.iter().map(|s| vec![0i64; s.len()]).collect();
+        Ok(RowDecoder {
+            names,
+            steps,
+            dicts,
+            sums,
+            idc,
+            derived,
+        })
     }
-    let bad = |what: &str| WireError::Format(what.to_string());
-    let pos = |name: &str| c.names.iter().position(|n| n == name);
-    let (idc, birth, sex) = (pos("id_number"), pos("birth_date"), pos("sex"));
-    for i in 0..n {
-        let codec = c.codecs[i].clone();
-        let col = &mut c.columns[i];
-        for step in codec.chars().rev() {
-            match step {
-                'k' => {
-                    let dict = c.dicts.get(i).ok_or_else(|| bad("缺少列字典"))?;
-                    for v in col.iter_mut() {
+
+    /// The next row, from its cells in column order (rows must come in order: deltas
+    /// run down the column).
+    fn row(&mut self, mut cell: impl FnMut(usize) -> Result<Value>) -> Result<Map<String, Value>> {
+        let bad = |what: &str| WireError::Format(what.to_string());
+        let mut values = Vec::with_capacity(self.names.len());
+        for c in 0..self.names.len() {
+            let mut v = cell(c)?;
+            for (s, step) in self.steps[c].iter().enumerate() {
+                match step {
+                    'k' => {
                         let k = v.as_u64().ok_or_else(|| bad("字典列含非整数"))?;
-                        *v = dict
+                        v = self.dicts[c]
                             .get(k as usize)
                             .cloned()
                             .ok_or_else(|| bad("字典序号越界"))?;
                     }
-                }
-                'd' => delta_decode(col)?,
-                't' => {
-                    for v in col.iter_mut().filter(|v| !v.is_null()) {
+                    'd' if !v.is_null() => {
+                        let d = v.as_i64().ok_or_else(|| bad("编号列含非整数"))?;
+                        let sum = &mut self.sums[c][s];
+                        *sum = sum.wrapping_add(d);
+                        v = Value::from(*sum);
+                    }
+                    't' if !v.is_null() => {
                         let d = v
                             .as_i64()
                             .and_then(|n| {
                                 epoch().checked_add_signed(chrono::TimeDelta::try_days(n)?)
                             })
                             .ok_or_else(|| bad("日期列含无效值"))?;
-                        *v = Value::from(d.format("%Y-%m-%d").to_string());
+                        v = Value::from(d.format("%Y-%m-%d").to_string());
                     }
-                }
-                'c' if Some(i) == idc => {
-                    for v in col.iter_mut() {
-                        if let Value::String(s) = v {
+                    'c' => {
+                        if let Value::String(s) = &mut v {
                             *s = add_check(s);
                         }
                     }
+                    _ => {}
                 }
-                'i' if Some(i) == birth || Some(i) == sex => {}
-                _ => return Err(bad("未知的列编码")),
             }
+            values.push(v);
         }
-    }
-    for (name, at) in [("birth_date", birth), ("sex", sex)] {
-        let Some(at) = at.filter(|&a| c.codecs[a].contains('i')) else {
-            continue;
-        };
-        let idc = idc.ok_or_else(|| bad("缺少身份证号列"))?;
-        for row in 0..c.columns[at].len() {
-            if c.columns[at][row].as_i64() != Some(0) {
+        for &(at, is_sex) in &self.derived {
+            if values[at].as_i64() != Some(0) {
                 continue;
             }
-            let f = c.columns[idc]
-                .get(row)
-                .and_then(id_facts)
-                .ok_or_else(|| bad("无法由身份证号推出"))?;
-            c.columns[at][row] = if name == "sex" {
+            let idc = self.idc.ok_or_else(|| bad("缺少身份证号列"))?;
+            let f = id_facts(&values[idc]).ok_or_else(|| bad("无法由身份证号推出"))?;
+            values[at] = if is_sex {
                 serde_json::to_value(f.sex).unwrap_or(Value::Null)
             } else {
                 Value::from(f.birth_date.format("%Y-%m-%d").to_string())
             };
         }
+        let mut map = Map::with_capacity(self.names.len());
+        for (name, v) in self.names.iter().zip(values) {
+            map.insert(name.clone(), v);
+        }
+        Ok(map)
     }
-    Ok(())
 }
 
-/// Transposes columns back into rows, consuming them column by column.
+/// A decoded row's object as the model's row.
+fn row_from<T: DeserializeOwned>(map: Map<String, Value>, i: usize) -> Result<T> {
+    serde_json::from_value(Value::Object(map))
+        .map_err(|e| WireError::Format(format!("第{}行：{e}", i + 1)))
+}
+
+/// Transposes columns back into rows, consuming them row by row.
 fn rows_of<T: DeserializeOwned>(mut c: Columns) -> Result<Vec<T>> {
     if c.names.len() != c.columns.len() {
         return Err(WireError::Format("列名与列数不符".into()));
@@ -314,18 +491,194 @@ fn rows_of<T: DeserializeOwned>(mut c: Columns) -> Result<Vec<T>> {
     if c.columns.iter().any(|col| col.len() != n) {
         return Err(WireError::Format("各列行数不一致".into()));
     }
-    decode_columns(&mut c)?;
+    let mut decoder = RowDecoder::new(std::mem::take(&mut c.names), &c.codecs, c.dicts)?;
     let mut rows = Vec::with_capacity(n);
     for i in 0..n {
-        let mut map = Map::with_capacity(c.names.len());
-        for (name, col) in c.names.iter().zip(&mut c.columns) {
-            map.insert(name.clone(), std::mem::take(&mut col[i]));
-        }
-        let row = serde_json::from_value(Value::Object(map))
-            .map_err(|e| WireError::Format(format!("第{}行：{e}", i + 1)))?;
-        rows.push(row);
+        let map = decoder.row(|col| Ok(std::mem::take(&mut c.columns[col][i])))?;
+        rows.push(row_from(map, i)?);
     }
     Ok(rows)
+}
+
+/// One column's cells as compact JSON text in one buffer: a few bytes a cell where a
+/// [`Value`] takes 32 and often a heap string besides. What a table is held as while it
+/// is read (a snapshot's, a page's), until its rows are made one by one.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TextColumn {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl TextColumn {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+    fn push(&mut self, v: &Value) -> std::result::Result<(), String> {
+        use std::fmt::Write as _;
+        let _ = write!(self.text, "{v}");
+        let end = u32::try_from(self.text.len()).map_err(|_| "列过大".to_string())?;
+        self.ends.push(end);
+        Ok(())
+    }
+    fn value(&self, i: usize) -> Result<Value> {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        serde_json::from_str(&self.text[start..self.ends[i] as usize])
+            .map_err(|e| WireError::Format(e.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for TextColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Cells;
+        impl<'de> serde::de::Visitor<'de> for Cells {
+            type Value = TextColumn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a column of values")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<TextColumn, A::Error> {
+                let mut col = TextColumn::default();
+                while let Some(v) = seq.next_element::<Value>()? {
+                    col.push(&v).map_err(serde::de::Error::custom)?;
+                }
+                Ok(col)
+            }
+        }
+        d.deserialize_seq(Cells)
+    }
+}
+
+/// A table as read, column by column in [`TextColumn`]s (the shape of [`Columns`]).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+pub struct TextColumns {
+    pub names: Vec<String>,
+    pub columns: Vec<TextColumn>,
+    #[serde(default)]
+    pub codecs: Vec<String>,
+    #[serde(default)]
+    pub dicts: Vec<Vec<Value>>,
+}
+
+impl TextColumns {
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, TextColumn::len)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Makes the rows one at a time, handing each to `each`: the table's rows are never
+    /// all in memory as rows. Stops at the first malformed row.
+    pub fn each_row<T: DeserializeOwned, E: From<WireError>>(
+        self,
+        mut each: impl FnMut(T) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        if self.names.len() != self.columns.len() {
+            return Err(WireError::Format("列名与列数不符".into()).into());
+        }
+        let n = self.len();
+        if self.columns.iter().any(|col| col.len() != n) {
+            return Err(WireError::Format("各列行数不一致".into()).into());
+        }
+        let mut decoder = RowDecoder::new(self.names, &self.codecs, self.dicts)?;
+        for i in 0..n {
+            let map = decoder.row(|c| self.columns[c].value(i))?;
+            each(row_from(map, i)?)?;
+        }
+        Ok(())
+    }
+
+    /// All the rows.
+    pub fn rows<T: DeserializeOwned>(self) -> Result<Vec<T>> {
+        let mut rows = Vec::with_capacity(self.len());
+        self.each_row(|r| {
+            rows.push(r);
+            Ok::<(), WireError>(())
+        })?;
+        Ok(rows)
+    }
+}
+
+/// The tables of a dataset as they travel, in this order (`WireDataset`'s fields).
+pub const TABLES: [&str; 6] = ["orgs", "ledger", "posts", "persons", "events", "approvals"];
+
+/// A dataset as read: one [`TextColumns`] per table, each missing one empty (a page's
+/// `data`, read by the client).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct TextDataset {
+    pub orgs: TextColumns,
+    pub ledger: TextColumns,
+    pub posts: TextColumns,
+    pub persons: TextColumns,
+    pub events: TextColumns,
+    pub approvals: TextColumns,
+}
+
+impl TextDataset {
+    pub fn row_count(&self) -> usize {
+        self.orgs.len()
+            + self.ledger.len()
+            + self.posts.len()
+            + self.persons.len()
+            + self.events.len()
+            + self.approvals.len()
+    }
+
+    /// The rows, each table's text dropped once its rows are made.
+    pub fn into_dataset(self) -> Result<Dataset> {
+        Ok(Dataset {
+            orgs: self.orgs.rows()?,
+            ledger: self.ledger.rows()?,
+            posts: self.posts.rows()?,
+            persons: self.persons.rows()?,
+            events: self.events.rows()?,
+            approvals: self.approvals.rows()?,
+        })
+    }
+}
+
+/// Hands a table's rows to `put` in chunks of at most `chunk` rows, each chunk a
+/// [`Dataset`] holding only that table's rows: what a stream of rows is written as.
+pub fn each_chunk<E: From<WireError>>(
+    table: usize,
+    cols: TextColumns,
+    chunk: usize,
+    put: &mut dyn FnMut(&Dataset) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    fn go<T: DeserializeOwned, E: From<WireError>>(
+        cols: TextColumns,
+        chunk: usize,
+        pick: fn(&mut Dataset) -> &mut Vec<T>,
+        put: &mut dyn FnMut(&Dataset) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut d = Dataset::default();
+        cols.each_row::<T, E>(|row| {
+            pick(&mut d).push(row);
+            if pick(&mut d).len() >= chunk {
+                put(&d)?;
+                pick(&mut d).clear();
+            }
+            Ok(())
+        })?;
+        if !pick(&mut d).is_empty() {
+            put(&d)?;
+        }
+        Ok(())
+    }
+    match table {
+        0 => go(cols, chunk, |d| &mut d.orgs, put),
+        1 => go(cols, chunk, |d| &mut d.ledger, put),
+        2 => go(cols, chunk, |d| &mut d.posts, put),
+        3 => go(cols, chunk, |d| &mut d.persons, put),
+        4 => go(cols, chunk, |d| &mut d.events, put),
+        _ => go(cols, chunk, |d| &mut d.approvals, put),
+    }
 }
 
 fn delta_encode(col: &mut [Value]) {
@@ -336,18 +689,6 @@ fn delta_encode(col: &mut [Value]) {
             prev = x;
         }
     }
-}
-
-fn delta_decode(col: &mut [Value]) -> Result<()> {
-    let mut prev = 0i64;
-    for v in col.iter_mut().filter(|v| !v.is_null()) {
-        let d = v
-            .as_i64()
-            .ok_or_else(|| WireError::Format("编号列含非整数".into()))?;
-        prev = prev.wrapping_add(d);
-        *v = Value::from(prev);
-    }
-    Ok(())
 }
 
 /// A dataset as it travels: one `Columns` per table.
@@ -510,6 +851,189 @@ impl Snapshot {
     }
 }
 
+/// What a snapshot file says besides its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotHead {
+    pub cursor: u64,
+    pub scope_root: Option<OrgId>,
+}
+
+/// Checks a snapshot's format and version (as [`Snapshot::from_bytes`] does).
+fn check_head(format: Option<&str>, protocol: Option<u64>) -> Result<()> {
+    if format != Some(SNAPSHOT_FORMAT) {
+        return Err(WireError::NotSnapshot);
+    }
+    let found = protocol.unwrap_or(0) as u32;
+    if found != PROTOCOL_VERSION {
+        return Err(WireError::Version {
+            found,
+            supported: PROTOCOL_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// Reads a snapshot file as a stream: decompressed and parsed as it is read, each table
+/// handed to `table` (its index in [`TABLES`] and its columns as text) as soon as it is
+/// in, then dropped. Memory holds one table's columns, compactly, never the file, its
+/// JSON or its rows; [`TextColumns::each_row`] makes the rows one at a time.
+///
+/// The format and version are checked before any table is handed on (a file written
+/// with them after its data has its tables held until the end, then checked).
+pub fn read_snapshot<E: From<WireError>>(
+    path: &Path,
+    table: &mut dyn FnMut(usize, TextColumns) -> std::result::Result<(), E>,
+) -> std::result::Result<SnapshotHead, E> {
+    use serde::de::DeserializeSeed;
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(WireError::Io)?;
+    let decoder = zstd::stream::read::Decoder::new(file).map_err(WireError::Decompress)?;
+    let reader = std::io::BufReader::with_capacity(1 << 16, decoder.take(MAX_BODY as u64 + 1));
+    let mut failed: Option<E> = None;
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let seed = SnapshotSeed {
+        table,
+        failed: &mut failed,
+    };
+    let read = seed
+        .deserialize(&mut de)
+        .and_then(|head| de.end().map(|_| head));
+    match (read, failed) {
+        (_, Some(e)) => Err(e),
+        (Ok(head), None) => Ok(head),
+        (Err(e), None) if e.is_io() => Err(WireError::Decompress(std::io::Error::other(e)).into()),
+        (Err(e), None) => Err(WireError::Format(e.to_string()).into()),
+    }
+}
+
+/// Reads the snapshot object, handing tables on (see [`read_snapshot`]). A failure of
+/// the sink or of the checks is kept in `failed` (serde's errors carry only text).
+struct SnapshotSeed<'a, E> {
+    table: &'a mut dyn FnMut(usize, TextColumns) -> std::result::Result<(), E>,
+    failed: &'a mut Option<E>,
+}
+
+impl<'de, E: From<WireError>> serde::de::DeserializeSeed<'de> for SnapshotSeed<'_, E> {
+    type Value = SnapshotHead;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<SnapshotHead, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, E: From<WireError>> serde::de::Visitor<'de> for SnapshotSeed<'_, E> {
+    type Value = SnapshotHead;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a bianzhi snapshot")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<SnapshotHead, A::Error> {
+        use serde::de::Error as _;
+        let (mut format, mut protocol, mut cursor, mut scope_root) = (None, None, None, None);
+        let mut held: Vec<(usize, TextColumns)> = Vec::new();
+        let mut data = false;
+        let fail = |failed: &mut Option<E>, e: E| {
+            *failed = Some(e);
+            A::Error::custom("snapshot")
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => format = map.next_value::<Option<String>>()?,
+                "protocol" => protocol = map.next_value::<Option<u64>>()?,
+                "cursor" => cursor = Some(map.next_value::<u64>()?),
+                "scope_root" => scope_root = map.next_value::<Option<OrgId>>()?,
+                "data" => {
+                    let head = check_head(format.as_deref(), protocol);
+                    let now = head.is_ok();
+                    if let Err(e) = head
+                        && format.is_some()
+                        && protocol.is_some()
+                    {
+                        return Err(fail(self.failed, e.into()));
+                    }
+                    let mut seen = [false; 6];
+                    map.next_value_seed(TablesSeed {
+                        each: &mut |i, cols| {
+                            seen[i] = true;
+                            if now {
+                                (self.table)(i, cols)
+                            } else {
+                                held.push((i, cols));
+                                Ok(())
+                            }
+                        },
+                        failed: &mut *self.failed,
+                    })?;
+                    if let Some(i) = seen.iter().position(|s| !s) {
+                        return Err(A::Error::missing_field(TABLES[i]));
+                    }
+                    data = true;
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if let Err(e) = check_head(format.as_deref(), protocol) {
+            return Err(fail(self.failed, e.into()));
+        }
+        let cursor = cursor.ok_or_else(|| A::Error::missing_field("cursor"))?;
+        if !data {
+            return Err(A::Error::missing_field("data"));
+        }
+        for (i, cols) in held {
+            if let Err(e) = (self.table)(i, cols) {
+                return Err(fail(self.failed, e));
+            }
+        }
+        Ok(SnapshotHead { cursor, scope_root })
+    }
+}
+
+/// Reads the `data` object, handing each table on as it is read.
+struct TablesSeed<'a, 'b, E> {
+    each: &'b mut dyn FnMut(usize, TextColumns) -> std::result::Result<(), E>,
+    failed: &'a mut Option<E>,
+}
+
+impl<'de, E> serde::de::DeserializeSeed<'de> for TablesSeed<'_, '_, E> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, E> serde::de::Visitor<'de> for TablesSeed<'_, '_, E> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("the tables of a dataset")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match TABLES.iter().position(|t| *t == key) {
+                Some(i) => {
+                    let cols = map.next_value::<TextColumns>()?;
+                    if let Err(e) = (self.each)(i, cols) {
+                        *self.failed = Some(e);
+                        return Err(serde::de::Error::custom("snapshot"));
+                    }
+                }
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -599,9 +1123,106 @@ mod tests {
             }
             let w = WireDataset::encode(&d);
             proptest::prop_assert_eq!(&w.decode().unwrap(), &d);
+            // Read as text columns (the client's pages), the same rows.
+            let text: TextDataset = serde_json::from_slice(&serde_json::to_vec(&w).unwrap()).unwrap();
+            proptest::prop_assert_eq!(&text.into_dataset().unwrap(), &d);
             let snap = Snapshot::new(&d, 7, Some(1));
-            proptest::prop_assert_eq!(Snapshot::from_bytes(&snap.to_bytes()).unwrap().data.into_dataset().unwrap(), d);
+            // Written table by table (`gen`), the same bytes.
+            proptest::prop_assert_eq!(snapshot_json(&d, 7, Some(1)), serde_json::to_vec(&snap).unwrap());
+            proptest::prop_assert_eq!(&Snapshot::from_bytes(&snap.to_bytes()).unwrap().data.into_dataset().unwrap(), &d);
+            // Read as a stream, table by table and row by row, the same rows.
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("s.snap");
+            snap.write(&path).unwrap();
+            let (head, back) = streamed(&path).unwrap();
+            proptest::prop_assert_eq!(head, SnapshotHead { cursor: 7, scope_root: Some(1) });
+            proptest::prop_assert_eq!(back, d);
         }
+    }
+
+    /// A snapshot file read with [`read_snapshot`], its rows made one at a time in
+    /// chunks of 100.
+    fn streamed(path: &Path) -> Result<(SnapshotHead, Dataset)> {
+        let mut d = Dataset::default();
+        let head = read_snapshot(path, &mut |t, cols| {
+            each_chunk(t, cols, 100, &mut |chunk: &Dataset| {
+                assert!(chunk.row_count() <= 100);
+                d.orgs.extend_from_slice(&chunk.orgs);
+                d.ledger.extend_from_slice(&chunk.ledger);
+                d.posts.extend_from_slice(&chunk.posts);
+                d.persons.extend_from_slice(&chunk.persons);
+                d.events.extend_from_slice(&chunk.events);
+                d.approvals.extend_from_slice(&chunk.approvals);
+                Ok::<(), WireError>(())
+            })
+        })?;
+        Ok((head, d))
+    }
+
+    #[test]
+    fn a_streamed_snapshot_refuses_what_the_whole_one_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.snap");
+        let put = |bytes: &[u8]| std::fs::write(&path, bytes).unwrap();
+        put(b"hello");
+        assert!(matches!(streamed(&path), Err(WireError::Decompress(_))));
+        put(&compress(
+            br#"{"format":"bianzhi-snapshot","protocol":1,"cursor":0,"data":{}}"#,
+            3,
+        ));
+        assert!(matches!(
+            streamed(&path),
+            Err(WireError::Version {
+                found: 1,
+                supported: 2
+            })
+        ));
+        put(&compress(
+            br#"{"format":"other","protocol":2,"cursor":0,"data":{}}"#,
+            3,
+        ));
+        assert!(matches!(streamed(&path), Err(WireError::NotSnapshot)));
+        // The version after the data: the tables are held, then refused.
+        let d = crate::generate::generate(crate::generate::Scale::Small, 2);
+        let late = format!(
+            r#"{{"data":{},"cursor":3,"format":"bianzhi-snapshot","protocol":1}}"#,
+            serde_json::to_string(&WireDataset::encode(&d)).unwrap()
+        );
+        put(&compress(late.as_bytes(), 3));
+        assert!(matches!(
+            streamed(&path),
+            Err(WireError::Version { found: 1, .. })
+        ));
+        let late = late.replace(r#""protocol":1"#, r#""protocol":2"#);
+        put(&compress(late.as_bytes(), 3));
+        assert_eq!(streamed(&path).unwrap().1, d);
+        // A table missing, a file cut short, a malformed row.
+        let snap = Snapshot::new(&d, 0, None);
+        let json = serde_json::to_string(&snap).unwrap();
+        put(&compress(
+            json.replace(r#""approvals":"#, r#""other":"#).as_bytes(),
+            3,
+        ));
+        assert!(matches!(streamed(&path), Err(WireError::Format(_))));
+        let bytes = snap.to_bytes();
+        put(&bytes[..bytes.len() / 2]);
+        assert!(streamed(&path).is_err());
+        put(&compress(
+            json.replacen(r#""codecs":[""#, r#""codecs":["z"#, 1)
+                .as_bytes(),
+            3,
+        ));
+        assert!(matches!(streamed(&path), Err(WireError::Format(_))));
+        // What the sink refuses stops the reading with its own error.
+        snap.write(&path).unwrap();
+        let mut tables = 0;
+        let e = read_snapshot(&path, &mut |_, _| {
+            tables += 1;
+            Err(WireError::NotSnapshot)
+        })
+        .unwrap_err();
+        assert!(matches!(e, WireError::NotSnapshot));
+        assert_eq!(tables, 1);
     }
 
     #[test]
