@@ -54,7 +54,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use memchr::memmem;
 
 pub use alias::unit_aliases;
-pub use index::SearchIndex;
+pub use index::{IndexBuilder, SearchIndex};
 pub use keys::{NameKeys, Readings, Syllables, name_keys, unit_keys};
 pub use searcher::{Searcher, search};
 

@@ -4,7 +4,7 @@
 use super::Result;
 use super::rows::{ORG_SUBJECT, PERSON_SUBJECT};
 use crate::model::PersonStatus;
-use crate::search::{Entry, EntryKind, NameKeys, SearchIndex, name_keys, unit_keys};
+use crate::search::{Entry, EntryKind, IndexBuilder, NameKeys, SearchIndex, name_keys, unit_keys};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
@@ -81,6 +81,17 @@ pub fn refresh_search_keys_of(conn: &Connection, orgs: &[i64], persons: &[i64]) 
 /// Every unit and every person on the books, with their unit path and precomputed keys;
 /// levels, posts' staffing types in `lang`.
 pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    each_search_entry(conn, lang, |e| out.push(e))?;
+    Ok(out)
+}
+
+/// [`search_entries`] handed to `out` one at a time, in the same order, none kept.
+fn each_search_entry(
+    conn: &Connection,
+    lang: crate::model::Lang,
+    mut out: impl FnMut(Entry),
+) -> Result<()> {
     // Path text of every unit, from the derived tree (short names where they exist).
     let mut names: HashMap<i64, String> = HashMap::new();
     let mut levels: HashMap<i64, String> = HashMap::new();
@@ -126,7 +137,6 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
                 }
             })
     };
-    let mut out = Vec::new();
     let mut st = conn.prepare(&format!(
         "SELECT o.id, o.name, o.parent_id, k.keys, o.short_name FROM orgs o \
          LEFT JOIN search_keys k ON k.kind = {ORG_SUBJECT} AND k.id = o.id \
@@ -147,7 +157,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             .and_then(|p| paths.get(&p).cloned())
             .unwrap_or_default();
         let keys = keys_of(ORG_SUBJECT, &name, keys);
-        out.push(Entry {
+        out(Entry {
             kind: EntryKind::Org,
             id,
             unit,
@@ -194,7 +204,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             _ => staffing.to_string(),
         };
         let keys = keys_of(PERSON_SUBJECT, &name, keys);
-        out.push(Entry {
+        out(Entry {
             kind: EntryKind::Person,
             id,
             unit: paths.get(&org).cloned().unwrap_or_default(),
@@ -205,7 +215,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             name,
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Format version of the stored index, as `search_index.format` records it.
@@ -241,7 +251,7 @@ pub fn search_index(conn: &Connection, lang: crate::model::Lang) -> Result<Searc
     if let Some(index) = stored {
         return Ok(index);
     }
-    let index = SearchIndex::build(search_entries(conn, lang)?);
+    let index = build_index(conn, lang)?;
     if let Err(e) = keep(conn, lang, &index) {
         tracing::debug!("lookup index not kept: {e}");
     }
@@ -251,14 +261,50 @@ pub fn search_index(conn: &Connection, lang: crate::model::Lang) -> Result<Searc
 /// Builds the lookup index and keeps it in the cache (after a sync or an import, so the
 /// interface and `bianzhi search` find it ready).
 pub fn store_search_index(conn: &Connection, lang: crate::model::Lang) -> Result<()> {
-    let index = SearchIndex::build(search_entries(conn, lang)?);
+    let index = build_index(conn, lang)?;
     keep(conn, lang, &index)
 }
 
-fn keep(conn: &Connection, lang: crate::model::Lang, index: &SearchIndex) -> Result<()> {
-    conn.execute(
-        "INSERT OR REPLACE INTO search_index (lang, format, bytes) VALUES (?, ?, ?)",
-        params![lang_code(lang), INDEX_FORMAT, index.to_bytes()],
+/// The index of [`search_entries`], built as the rows are read: the entries and their
+/// readings are never all held beside the index (a city's are some 200,000).
+pub fn build_index(conn: &Connection, lang: crate::model::Lang) -> Result<SearchIndex> {
+    let about: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM persons)",
+        [],
+        |r| r.get(0),
     )?;
+    let mut b = IndexBuilder::with_capacity(usize::try_from(about).unwrap_or(0));
+    each_search_entry(conn, lang, |e| b.push(e))?;
+    Ok(b.finish())
+}
+
+/// Keeps the index in the cache. Its bytes (tens of megabytes on a city) are written
+/// into the row's blob as they are made, with SQLite's incremental blob I/O, so
+/// neither they nor a copy SQLite would take of a bound value are held whole.
+fn keep(conn: &Connection, lang: crate::model::Lang, index: &SearchIndex) -> Result<()> {
+    let len = index.encoded_len();
+    conn.execute_batch("SAVEPOINT keep_search_index")?;
+    let written = (|| -> Result<()> {
+        conn.execute(
+            "INSERT OR REPLACE INTO search_index (lang, format, bytes) VALUES (?, ?, zeroblob(?))",
+            params![lang_code(lang), INDEX_FORMAT, len as i64],
+        )?;
+        let mut blob = conn.blob_open(
+            rusqlite::MAIN_DB,
+            c"search_index",
+            c"bytes",
+            lang_code(lang),
+            false,
+        )?;
+        index.write_to(std::io::BufWriter::with_capacity(1 << 16, &mut blob))?;
+        Ok(())
+    })();
+    match written {
+        Ok(()) => conn.execute_batch("RELEASE keep_search_index")?,
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO keep_search_index; RELEASE keep_search_index")?;
+            return Err(e);
+        }
+    }
     Ok(())
 }

@@ -243,3 +243,37 @@ fn lookup_entries_carry_unit_paths() {
         .unwrap();
     assert_eq!(n as usize, entries.len());
 }
+
+#[test]
+fn the_index_built_from_streamed_rows_and_kept_as_written_equals_the_whole_one() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.replace_all(&crate::generate::generate(crate::generate::Scale::Small, 1))
+        .unwrap();
+    for lang in [crate::model::Lang::Zh, crate::model::Lang::En] {
+        // The old way: every entry collected, then the index built from them.
+        let whole = crate::search::SearchIndex::build(search_entries(s.conn(), lang).unwrap());
+        let streamed = super::lookup::build_index(s.conn(), lang).unwrap();
+        let bytes = whole.to_bytes();
+        assert!(bytes.len() > 10_000, "{}", bytes.len());
+        assert_eq!(streamed.to_bytes(), bytes);
+        assert_eq!(streamed.encoded_len(), bytes.len());
+        // Kept by writing into the blob: the same bytes, read back by a reader.
+        store_search_index(s.conn(), lang).unwrap();
+        let kept: Vec<u8> = s
+            .conn()
+            .query_row(
+                "SELECT bytes FROM search_index WHERE lang = ?",
+                [matches!(lang, crate::model::Lang::En) as i64],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, bytes);
+        let read = search_index(s.conn(), lang).unwrap();
+        for q in ["zhang", "z", "财政", "jyj", "wang li", "xiao"] {
+            let a = crate::search::search(&whole, q, 50);
+            assert!(!a.is_empty() || q == "wang li", "{q}");
+            assert_eq!(crate::search::search(&streamed, q, 50), a, "{q}");
+            assert_eq!(crate::search::search(&read, q, 50), a, "{q}");
+        }
+    }
+}
