@@ -48,6 +48,9 @@ impl SearchIndex {
     /// pinyin work, only copying into flat arrays.
     pub fn build(entries: Vec<Entry>) -> SearchIndex {
         let mut b = IndexBuilder::with_capacity(entries.len());
+        // The entries handed over whole keep their readings (a caller may build
+        // another index of them).
+        b.keep_keys = true;
         for e in entries {
             b.push(e);
         }
@@ -210,10 +213,12 @@ impl SearchIndex {
 
 /// Builds a [`SearchIndex`] from entries handed over one at a time (from a query's
 /// rows), so the entries' readings are never all held at once: each entry's keys go
-/// into the flat arrays and the entry keeps none (as one read back from the cache).
+/// into the flat arrays and the entry keeps none (as one read back from the cache;
+/// [`SearchIndex::build`] keeps them).
 pub struct IndexBuilder {
     idx: SearchIndex,
     unit_ids: HashMap<String, u32>,
+    keep_keys: bool,
 }
 
 impl IndexBuilder {
@@ -250,6 +255,7 @@ impl IndexBuilder {
         IndexBuilder {
             idx,
             unit_ids: HashMap::new(),
+            keep_keys: false,
         }
     }
 
@@ -271,7 +277,9 @@ impl IndexBuilder {
             idx.parent_of.insert(e.id, e.parent);
         }
         // The flat arrays now hold the readings.
-        e.keys = NameKeys::default();
+        if !self.keep_keys {
+            e.keys = NameKeys::default();
+        }
         idx.entries.push(e);
     }
 

@@ -10,6 +10,10 @@ use super::*;
 /// builds the arrays changes.
 const MAGIC: &[u8; 8] = b"bzidx\0\0\x02";
 
+/// The first bytes of every index of this format (a kept one can be checked without
+/// reading it).
+pub const INDEX_MAGIC: &[u8; 8] = MAGIC;
+
 /// Where the bytes go: counted, gathered in memory, or written on (into the cache's
 /// blob, a chunk at a time) without ever being held whole.
 trait Sink {
@@ -251,7 +255,7 @@ impl SearchIndex {
         let nt = i.u32()? as usize;
         let mut texts = Vec::with_capacity(nt.min(b.len()));
         for _ in 0..nt {
-            texts.push(i.string()?);
+            texts.push(Arc::<str>::from(std::str::from_utf8(i.bytes()?).ok()?));
         }
         let ne = i.u32()? as usize;
         let mut entries = Vec::with_capacity(ne.min(b.len()));

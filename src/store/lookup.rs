@@ -7,6 +7,7 @@ use crate::model::PersonStatus;
 use crate::search::{Entry, EntryKind, IndexBuilder, NameKeys, SearchIndex, name_keys, unit_keys};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Computes keys for every unit and active person whose name has no current keys, and
 /// drops keys of rows that are gone.
@@ -94,7 +95,7 @@ fn each_search_entry(
 ) -> Result<()> {
     // Path text of every unit, from the derived tree (short names where they exist).
     let mut names: HashMap<i64, String> = HashMap::new();
-    let mut levels: HashMap<i64, String> = HashMap::new();
+    let mut levels: HashMap<i64, Arc<str>> = HashMap::new();
     {
         let mut st = conn.prepare("SELECT id, COALESCE(short_name, name), level FROM orgs")?;
         let rows = st.query_map([], |r| {
@@ -108,11 +109,11 @@ fn each_search_entry(
             let (id, name, level) = row?;
             names.insert(id, name);
             if let Some(l) = level.and_then(crate::model::Level::from_code) {
-                levels.insert(id, l.label(lang).to_string());
+                levels.insert(id, l.label(lang).into());
             }
         }
     }
-    let mut paths: HashMap<i64, String> = HashMap::new();
+    let mut paths: HashMap<i64, Arc<str>> = HashMap::new();
     {
         let mut st = conn.prepare("SELECT org_id, path FROM org_tree")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
@@ -123,7 +124,7 @@ fn each_search_entry(
                 .filter_map(|p| p.parse::<i64>().ok())
                 .filter_map(|a| names.get(&a).map(String::as_str))
                 .collect();
-            paths.insert(id, text.join(" › "));
+            paths.insert(id, text.join(" › ").into());
         }
     }
     let keys_of = |kind: i64, name: &str, stored: Option<String>| -> NameKeys {
@@ -155,13 +156,13 @@ fn each_search_entry(
         let (id, name, parent, keys, short) = row?;
         let unit = parent
             .and_then(|p| paths.get(&p).cloned())
-            .unwrap_or_default();
+            .unwrap_or_else(|| Arc::from(""));
         let keys = keys_of(ORG_SUBJECT, &name, keys);
         out(Entry {
             kind: EntryKind::Org,
             id,
             unit,
-            detail: levels.get(&id).cloned().unwrap_or_default(),
+            detail: levels.get(&id).cloned().unwrap_or_else(|| Arc::from("")),
             keys,
             // The names people say (short name, abbreviations): their keys are
             // computed when the index is built.
@@ -171,6 +172,7 @@ fn each_search_entry(
         });
     }
     // Those on the books and those about to enter (拟入编) can be looked up.
+    let mut details: std::collections::HashSet<Arc<str>> = std::collections::HashSet::new();
     let mut st = conn.prepare(&format!(
         "SELECT p.id, p.name, p.org_id, p.post, p.staffing_type, k.keys FROM persons p \
          LEFT JOIN search_keys k ON k.kind = {PERSON_SUBJECT} AND k.id = p.id \
@@ -203,11 +205,20 @@ fn each_search_entry(
             Some(p) if !p.is_empty() => format!("{p}{}{staffing}", crate::search::DETAIL_SEP),
             _ => staffing.to_string(),
         };
+        // One text for all who share it.
+        let detail = match details.get(detail.as_str()) {
+            Some(d) => d.clone(),
+            None => {
+                let d: Arc<str> = detail.into();
+                details.insert(d.clone());
+                d
+            }
+        };
         let keys = keys_of(PERSON_SUBJECT, &name, keys);
         out(Entry {
             kind: EntryKind::Person,
             id,
-            unit: paths.get(&org).cloned().unwrap_or_default(),
+            unit: paths.get(&org).cloned().unwrap_or_else(|| Arc::from("")),
             detail,
             keys,
             aliases: Vec::new(),
@@ -256,6 +267,30 @@ pub fn search_index(conn: &Connection, lang: crate::model::Lang) -> Result<Searc
         tracing::debug!("lookup index not kept: {e}");
     }
     Ok(index)
+}
+
+/// Keeps a current lookup index in the cache for `lang` (after a sync, so the interface
+/// and `bianzhi search` find it ready): builds and keeps one only if none is kept.
+/// Unlike [`search_index`] it never reads a kept one back (on a city that is its 37 MB
+/// of bytes and the index made of them, only to be dropped).
+pub fn ensure_search_index(conn: &Connection, lang: crate::model::Lang) -> Result<()> {
+    let kept: bool = conn
+        .query_row(
+            "SELECT substr(bytes, 1, ?) = ? FROM search_index WHERE lang = ? AND format = ?",
+            params![
+                crate::search::INDEX_MAGIC.len() as i64,
+                &crate::search::INDEX_MAGIC[..],
+                lang_code(lang),
+                INDEX_FORMAT
+            ],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false);
+    if kept {
+        return Ok(());
+    }
+    store_search_index(conn, lang)
 }
 
 /// Builds the lookup index and keeps it in the cache (after a sync or an import, so the
