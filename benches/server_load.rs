@@ -12,7 +12,9 @@
 //! `-- --pages N` for a different number of page-pulling clients). On a server database
 //! that is already seeded, SQLite file or PostgreSQL (a province: `bianzhi gen --scale
 //! province --out postgres://…`): `-- --db postgres://USER@HOST:PORT/DB --scope UNIT_ID`
-//! (an operator over that unit is added for the run).
+//! (an operator over that unit is added for the run). An empty database is seeded with
+//! the generated scale first: `-- county --db postgres://…/EMPTY` serves the same data
+//! as `-- county` on SQLite.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -147,8 +149,25 @@ fn main() {
     // A seeded database named on the command line, or a generated one.
     let (dir, target, token) = match str_arg("--db") {
         Some(db) => {
-            let scope: i64 = common::num_arg("--scope", 1i64);
             let backend = bianzhi::server::backend::open(&db).unwrap();
+            // An empty database is seeded with the generated scale first (the same data
+            // as the SQLite run of that scale: `-- county` against
+            // `-- county --db postgres://…/EMPTY`); scope: its root unless `--scope`.
+            let mut root = 1i64;
+            if backend.is_empty().unwrap() {
+                let t = Instant::now();
+                let data = bianzhi::generate::generate(common::scale_arg(), 1);
+                backend.seed(&data).unwrap();
+                root = data.orgs.iter().find(|o| o.parent_id.is_none()).unwrap().id;
+                println!(
+                    "{} units, {} persons, {} rows seeded into the empty database in {:.1} s",
+                    data.orgs.len(),
+                    data.persons.len(),
+                    data.row_count(),
+                    t.elapsed().as_secs_f64()
+                );
+            }
+            let scope: i64 = common::num_arg("--scope", root);
             let token = backend
                 .add_operator("负载测试", scope, bianzhi::model::edit::Role::Reviewer)
                 .unwrap();

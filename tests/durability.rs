@@ -45,8 +45,50 @@ fn sqlite3_shell(path: &Path, sql: &str) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn outside_look(path: &Path) {
-    let n = sqlite3_shell(path, "SELECT COUNT(*) FROM sqlite_master;");
+/// An administrator's `psql` (PostgreSQL 15 from Debian's packages, as CI installs it):
+/// another session on the server's database, opened, used, closed.
+fn psql(url: &str, sql: &str) -> String {
+    let bin = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .and_then(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).max())
+        .map(|p| p.join("bin/psql"))
+        .unwrap_or_else(|| "psql".into());
+    let o = Command::new(bin)
+        .args([
+            "-X",
+            "-q",
+            "-t",
+            "-A",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            sql,
+        ])
+        .output()
+        .expect("psql (apt-get install postgresql-client)");
+    assert!(o.status.success(), "{}", text(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The outside connection of the engine: `sqlite3` on the file, `psql` on a URL.
+fn outside_shell(db: &Path, sql: &str) -> String {
+    let target = db.to_string_lossy();
+    if bianzhi::server::backend::is_postgres(&target) {
+        psql(&target, sql)
+    } else {
+        sqlite3_shell(db, sql)
+    }
+}
+
+fn outside_look(db: &Path) {
+    let sql = if bianzhi::server::backend::is_postgres(&db.to_string_lossy()) {
+        "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema();"
+    } else {
+        "SELECT COUNT(*) FROM sqlite_master;"
+    };
+    let n = outside_shell(db, sql);
     assert!(n.trim().parse::<i64>().unwrap() > 0);
 }
 
@@ -59,87 +101,94 @@ fn pending(db: &ServerDb, n: usize) -> Vec<ApprovalId> {
         .collect()
 }
 
-#[test]
-fn decisions_the_server_accepted_survive_an_outside_connection_and_sigkill() {
-    let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("server.db");
-    let (token, other, ids) = {
-        let mut db = ServerDb::open(&db_path).unwrap();
-        db.seed(small()).unwrap();
-        let root = root_of(&db);
-        let ids = pending(&db, 4);
-        (
-            db.add_operator("甲", root).unwrap(),
-            db.add_operator("乙", root).unwrap(),
-            ids,
-        )
-    };
-    assert_eq!(ids.len(), 4);
-    let server = ServeProcess::start(&db_path, "127.0.0.1:0", &[], &[]);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let cache = dir.path().join("cache.db");
-    let client = Client::new(&server.url, &token).unwrap();
-    // Requests open the server's reader connections.
-    rt.block_on(sync(&client, &cache)).unwrap();
-    rt.block_on(sync(&Client::new(&server.url, &other).unwrap(), &cache))
-        .unwrap();
-
-    // An administrator looks at the file, and disables 乙 with the ordinary shell.
-    outside_look(&db_path);
-    sqlite3_shell(
-        &db_path,
-        "UPDATE operators SET disabled = 1 WHERE name = '乙';",
-    );
-
-    let mut queued = Vec::new();
-    for &id in &ids {
-        let store = Store::open(&cache).unwrap();
-        queued.push(outbox::queue(&store, id, Decision::Return, "材料不全").unwrap());
-    }
-    let report = rt.block_on(sync(&client, &cache)).unwrap();
-    assert_eq!((report.pushed, report.accepted), (4, 4), "{report:?}");
-    let refused = rt.block_on(sync(&Client::new(&server.url, &other).unwrap(), &cache));
-    assert!(
-        matches!(refused, Err(bianzhi::sync::client::Error::Unauthorized(_))),
-        "a disabled operator keeps access: {refused:?}"
-    );
-
-    server.kill();
-    let db = ServerDb::open(&db_path).unwrap();
-    for (id, client_id) in ids.iter().zip(&queued) {
-        let accepted: bool = db
-            .conn()
-            .query_row(
-                "SELECT accepted FROM applied_actions WHERE client_id = ?",
-                [client_id],
-                |r| r.get(0),
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decisions_the_server_accepted_survive_an_outside_connection_and_sigkill() {
+    each_engine(async || {
+        // The database of a world; `bianzhi serve` in a child process serves it.
+        let w = World::new(small()).await;
+        let (dir, db_path) = (&w.dir, w.db_path.clone());
+        let (token, other, ids) = {
+            let db = w.db();
+            let root = root_of(&db);
+            let ids = pending(&db, 4);
+            (
+                db.add_operator("甲", root).unwrap(),
+                db.add_operator("乙", root).unwrap(),
+                ids,
             )
-            .unwrap_or_else(|e| panic!("accepted decision on {id} lost: {e}"));
-        assert!(accepted);
-        let status: i64 = db
-            .conn()
-            .query_row("SELECT status FROM approvals WHERE id = ?", [id], |r| {
-                r.get(0)
-            })
+        };
+        assert_eq!(ids.len(), 4);
+        let server = ServeProcess::start(&db_path, "127.0.0.1:0", &[], &[]);
+        let cache = dir.path().join("cache.db");
+        let client = Client::new(&server.url, &token).unwrap();
+        // Requests open the server's reader connections.
+        sync(&client, &cache).await.unwrap();
+        sync(&Client::new(&server.url, &other).unwrap(), &cache)
+            .await
             .unwrap();
-        assert_eq!(
-            status,
-            ApprovalStatus::Returned.code() as i64,
-            "request {id}"
+
+        // An administrator looks at the database, and disables 乙 with the ordinary shell
+        // (sqlite3 on the file, psql on PostgreSQL).
+        outside_look(&db_path);
+        outside_shell(
+            &db_path,
+            &format!(
+                "UPDATE operators SET disabled = {} WHERE name = '乙';",
+                if w.is_pg() { "true" } else { "1" }
+            ),
         );
-    }
-    // Restarted, the server answers a resend of the same decisions without applying
-    // them again.
-    drop(db);
-    let server = ServeProcess::start(&db_path, "127.0.0.1:0", &[], &[]);
-    let again = dir.path().join("again.db");
-    rt.block_on(sync(&Client::new(&server.url, &token).unwrap(), &again))
-        .unwrap();
-    let still_open = pending_in(&again);
-    assert!(ids.iter().all(|id| !still_open.contains(id)));
-    drop(server);
-    let db = ServerDb::open(&db_path).unwrap();
-    decisions_exactly_once(&db, &[cache]);
+
+        let mut queued = Vec::new();
+        for &id in &ids {
+            let store = Store::open(&cache).unwrap();
+            queued.push(outbox::queue(&store, id, Decision::Return, "材料不全").unwrap());
+        }
+        let report = sync(&client, &cache).await.unwrap();
+        assert_eq!((report.pushed, report.accepted), (4, 4), "{report:?}");
+        let refused = sync(&Client::new(&server.url, &other).unwrap(), &cache).await;
+        assert!(
+            matches!(refused, Err(bianzhi::sync::client::Error::Unauthorized(_))),
+            "a disabled operator keeps access: {refused:?}"
+        );
+
+        server.kill();
+        let db = w.db();
+        for (id, client_id) in ids.iter().zip(&queued) {
+            let accepted: bool = db
+                .conn()
+                .query_row(
+                    "SELECT accepted FROM applied_actions WHERE client_id = ?",
+                    [client_id],
+                    |r| r.get(0),
+                )
+                .unwrap_or_else(|e| panic!("accepted decision on {id} lost: {e}"));
+            assert!(accepted);
+            let status: i64 = db
+                .conn()
+                .query_row("SELECT status FROM approvals WHERE id = ?", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(
+                status,
+                ApprovalStatus::Returned.code() as i64,
+                "request {id}"
+            );
+        }
+        // Restarted, the server answers a resend of the same decisions without applying
+        // them again.
+        drop(db);
+        let server = ServeProcess::start(&db_path, "127.0.0.1:0", &[], &[]);
+        let again = dir.path().join("again.db");
+        sync(&Client::new(&server.url, &token).unwrap(), &again)
+            .await
+            .unwrap();
+        let still_open = pending_in(&again);
+        assert!(ids.iter().all(|id| !still_open.contains(id)));
+        drop(server);
+        decisions_exactly_once(&w.db(), &[cache]);
+    })
+    .await;
 }
 
 #[test]

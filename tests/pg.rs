@@ -376,7 +376,7 @@ async fn serve_says_in_one_line_what_is_wrong_with_the_database() {
         ),
         (format!("postgres://nobody_bz@{host}/postgres"), "拒绝登录"),
         (format!("{head}/no_such_db_bz"), "没有数据库"),
-        (newer, "比本程序支持的版本 2 新"),
+        (newer, "比本程序支持的版本"),
         (foreign, "没有 bianzhi 的结构版本"),
     ];
     for (url, says) in cases {

@@ -4,7 +4,6 @@
 
 use crate::util::*;
 use bianzhi::model::*;
-use bianzhi::server::db::ServerDb;
 use bianzhi::store::Store;
 use bianzhi::sync::client::Error;
 use std::path::Path;
@@ -205,76 +204,76 @@ fn test_ca(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::Pa
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn https_trusting_the_intranet_ca_and_refusing_without_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let (ca, cert, key) = test_ca(dir.path());
-    let db_path = dir.path().join("server.db");
-    let mut db = ServerDb::open(&db_path).unwrap();
-    db.seed(small()).unwrap();
-    let root = root_of(&db);
-    let token = db.add_operator("全域", root).unwrap();
-    drop(db);
-    let srv = ServeProcess::start(
-        &db_path,
-        "127.0.0.1:0",
-        &[
-            "--tls-cert",
-            cert.to_str().unwrap(),
-            "--tls-key",
-            key.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert!(srv.url.starts_with("https://"), "{}", srv.url);
+    each_engine(async || {
+        // The database of a world; `bianzhi serve` in a child process serves it.
+        let w = World::new(small()).await;
+        let (dir, db_path) = (&w.dir, w.db_path.clone());
+        let (ca, cert, key) = test_ca(dir.path());
+        let root = root_of(&w.db());
+        let token = w.operator("全域", root);
+        let srv = ServeProcess::start(
+            &db_path,
+            "127.0.0.1:0",
+            &[
+                "--tls-cert",
+                cert.to_str().unwrap(),
+                "--tls-key",
+                key.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert!(srv.url.starts_with("https://"), "{}", srv.url);
 
-    // Trusting the CA: a whole sync over HTTPS.
-    let cache = dir.path().join("c.db");
-    let c = bianzhi::sync::Client::with_ca(&srv.url, &token, Some(&ca)).unwrap();
-    sync(&c, &cache).await.unwrap();
-    let db = ServerDb::open(&db_path).unwrap();
-    let (server, _) = bianzhi::server::db::scoped_dataset(db.conn(), root).unwrap();
-    assert_eq!(checksum(&cache_data(&cache)), checksum(&server));
+        // Trusting the CA: a whole sync over HTTPS.
+        let cache = dir.path().join("c.db");
+        let c = bianzhi::sync::Client::with_ca(&srv.url, &token, Some(&ca)).unwrap();
+        sync(&c, &cache).await.unwrap();
+        let (server, _) = w.scoped(root);
+        assert_eq!(checksum(&cache_data(&cache)), checksum(&server));
 
-    // Without it: refused at once, in words that name the fix, the cache untouched.
-    let before = fingerprint(&cache);
-    let c = bianzhi::sync::Client::new(&srv.url, &token).unwrap();
-    let err = sync(&c, &cache).await.unwrap_err();
-    assert!(matches!(err, Error::Certificate { .. }), "{err}");
-    assert!(!err.is_transient());
-    let msg = err.to_string();
-    assert!(
-        msg.contains("证书不受信任") && msg.contains("ca_cert"),
-        "{msg}"
-    );
-    assert!(!msg.contains(&token));
-    assert_eq!(fingerprint(&cache), before);
+        // Without it: refused at once, in words that name the fix, the cache untouched.
+        let before = fingerprint(&cache);
+        let c = bianzhi::sync::Client::new(&srv.url, &token).unwrap();
+        let err = sync(&c, &cache).await.unwrap_err();
+        assert!(matches!(err, Error::Certificate { .. }), "{err}");
+        assert!(!err.is_transient());
+        let msg = err.to_string();
+        assert!(
+            msg.contains("证书不受信任") && msg.contains("ca_cert"),
+            "{msg}"
+        );
+        assert!(!msg.contains(&token));
+        assert_eq!(fingerprint(&cache), before);
 
-    // The same from the command line, with the CA in the config file and without.
-    let home = dir.path();
-    let config = bianzhi::config::Config {
-        server: Some(srv.url.clone()),
-        token: Some(token.clone()),
-        ca_cert: Some(ca.clone()),
-        ..Default::default()
-    };
-    config.save(&home.join("config.toml")).unwrap();
-    let cli_cache = home.join("cli.db");
-    let out = ok(run(home, &cli_cache, &["sync"], &[]));
-    assert!(out.contains("同步完成"), "{out}");
-    let bianzhi::config::Config { ca_cert: _, .. } = config.clone();
-    bianzhi::config::Config {
-        ca_cert: None,
-        ..config
-    }
-    .save(&home.join("config.toml"))
-    .unwrap();
-    let out = run(home, &cli_cache, &["sync"], &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
-    assert!(
-        stderr.contains("证书不受信任") && stderr.contains("ca_cert"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains(&token));
+        // The same from the command line, with the CA in the config file and without.
+        let home = dir.path();
+        let config = bianzhi::config::Config {
+            server: Some(srv.url.clone()),
+            token: Some(token.clone()),
+            ca_cert: Some(ca.clone()),
+            ..Default::default()
+        };
+        config.save(&home.join("config.toml")).unwrap();
+        let cli_cache = home.join("cli.db");
+        let out = ok(run(home, &cli_cache, &["sync"], &[]));
+        assert!(out.contains("同步完成"), "{out}");
+        let bianzhi::config::Config { ca_cert: _, .. } = config.clone();
+        bianzhi::config::Config {
+            ca_cert: None,
+            ..config
+        }
+        .save(&home.join("config.toml"))
+        .unwrap();
+        let out = run(home, &cli_cache, &["sync"], &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(
+            stderr.contains("证书不受信任") && stderr.contains("ca_cert"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(&token));
+    })
+    .await;
 }
 
 #[test]
@@ -334,168 +333,165 @@ fn private_files_are_0600_and_a_readable_one_is_refused_with_the_fix() {
 /// decide, sync again, a wrong token — then every log and every stderr is searched for
 /// each token, ID number and birth date of the dataset, and every output that was not an
 /// explicit reveal for the ID numbers.
-#[test]
-fn a_full_session_at_trace_level_logs_no_token_and_no_personal_data() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path();
-    let db_path = home.join("server.db");
-    let mut db = ServerDb::open(&db_path).unwrap();
-    db.seed(small()).unwrap();
-    let root = root_of(&db);
-    let person = small()
-        .persons
-        .iter()
-        .find(|p| !p.id_number.is_empty())
-        .unwrap();
-    drop(db);
-    let server_logs = home.join("server-log");
-    let srv = ServeProcess::start(
-        &db_path,
-        "127.0.0.1:0",
-        &[],
-        &[
-            ("BIANZHI_LOG", "trace"),
-            ("BIANZHI_LOG_DIR", server_logs.to_str().unwrap()),
-        ],
-    );
-    let cache = home.join("cache.db");
-    // The operator's token, as an administrator gets it.
-    let out = ok(run(
-        home,
-        &cache,
-        &[
-            "operator",
-            "add",
-            "审批员",
-            "--scope",
-            &root.to_string(),
-            "--db",
-            db_path.to_str().unwrap(),
-        ],
-        &[],
-    ));
-    let token = out.lines().last().unwrap().trim().to_string();
-    assert!(token.starts_with("bz_"));
-    let with_token = [("BIANZHI_TOKEN", token.as_str())];
-    let pid = person.id.to_string();
-    let aid = bianzhi::store::queries::open_approvals(ServerDb::open(&db_path).unwrap().conn())
-        .unwrap()[0]
-        .id
-        .to_string();
-    let csv = home.join("persons.csv");
-    let mut shown = String::new();
-    let mut stderr = String::new();
-    // (arguments, environment, succeeds)
-    type Step<'a> = (Vec<&'a str>, &'a [(&'a str, &'a str)], bool);
-    let steps: Vec<Step> = vec![
-        (vec!["sync", "--server", &srv.url], &with_token, true),
-        (vec!["person", &pid, "--json"], &[], true),
-        (vec!["person", &pid], &[], true),
-        (vec!["search", &person.name, "--json"], &[], true),
-        (vec!["warnings", "--json"], &[], true),
-        (vec!["inbox", "--json"], &[], true),
-        (vec!["overview"], &[], true),
-        (
-            vec!["export", "persons", "--out", csv.to_str().unwrap()],
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_session_at_trace_level_logs_no_token_and_no_personal_data() {
+    each_engine(async || {
+        // The database of a world; `bianzhi serve` in a child process serves it at trace
+        // level (on PostgreSQL, with the database client's own logging).
+        let w = World::new(small()).await;
+        let home = w.dir.path();
+        let db_path = w.db_path.clone();
+        let root = root_of(&w.db());
+        let person = small()
+            .persons
+            .iter()
+            .find(|p| !p.id_number.is_empty())
+            .unwrap();
+        let server_logs = home.join("server-log");
+        let srv = ServeProcess::start(
+            &db_path,
+            "127.0.0.1:0",
             &[],
-            true,
-        ),
-        (
-            vec!["decide", &aid, "return", "--comment", "请补充材料"],
-            &[],
-            true,
-        ),
-        (vec!["sync", "--server", &srv.url], &with_token, true),
-        (vec!["status"], &[], true),
-        (
-            vec![
-                "sync",
-                "--server",
-                &srv.url,
-                "--token",
-                "bz_wrong_token_0123",
+            &[
+                ("BIANZHI_LOG", "trace"),
+                ("BIANZHI_LOG_DIR", server_logs.to_str().unwrap()),
+            ],
+        );
+        let cache = home.join("cache.db");
+        // The operator's token, as an administrator gets it.
+        let out = ok(run(
+            home,
+            &cache,
+            &[
+                "operator",
+                "add",
+                "审批员",
+                "--scope",
+                &root.to_string(),
+                "--db",
+                db_path.to_str().unwrap(),
             ],
             &[],
-            false,
-        ),
-    ];
-    for (args, env, succeeds) in &steps {
-        let out = run(home, &cache, args, env);
-        assert_eq!(
-            out.status.success(),
-            *succeeds,
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        shown.push_str(&String::from_utf8_lossy(&out.stdout));
-        stderr.push_str(&String::from_utf8_lossy(&out.stderr));
-    }
-    shown.push_str(&std::fs::read_to_string(&csv).unwrap());
-    // The reveal, on purpose: shown, and audited; the export audited too.
-    let revealed = ok(run(home, &cache, &["person", &pid, "--reveal-id"], &[]));
-    assert!(revealed.contains(&person.id_number));
-    let store = Store::open(&cache).unwrap();
-    let audited = |action: &str| -> i64 {
-        store
-            .conn()
-            .query_row(
-                "SELECT COUNT(*) FROM audit WHERE action = ?",
-                [action],
-                |r| r.get(0),
-            )
-            .unwrap()
-    };
-    assert_eq!(audited("reveal"), 1);
-    assert!(audited("export") >= 1);
-    drop(srv);
+        ));
+        let token = out.lines().last().unwrap().trim().to_string();
+        assert!(token.starts_with("bz_"));
+        let with_token = [("BIANZHI_TOKEN", token.as_str())];
+        let pid = person.id.to_string();
+        let aid = bianzhi::store::queries::open_approvals(w.db().conn())
+            .unwrap()[0]
+            .id
+            .to_string();
+        let csv = home.join("persons.csv");
+        let mut shown = String::new();
+        let mut stderr = String::new();
+        // (arguments, environment, succeeds)
+        type Step<'a> = (Vec<&'a str>, &'a [(&'a str, &'a str)], bool);
+        let steps: Vec<Step> = vec![
+            (vec!["sync", "--server", &srv.url], &with_token, true),
+            (vec!["person", &pid, "--json"], &[], true),
+            (vec!["person", &pid], &[], true),
+            (vec!["search", &person.name, "--json"], &[], true),
+            (vec!["warnings", "--json"], &[], true),
+            (vec!["inbox", "--json"], &[], true),
+            (vec!["overview"], &[], true),
+            (
+                vec!["export", "persons", "--out", csv.to_str().unwrap()],
+                &[],
+                true,
+            ),
+            (
+                vec!["decide", &aid, "return", "--comment", "请补充材料"],
+                &[],
+                true,
+            ),
+            (vec!["sync", "--server", &srv.url], &with_token, true),
+            (vec!["status"], &[], true),
+            (
+                vec![
+                    "sync",
+                    "--server",
+                    &srv.url,
+                    "--token",
+                    "bz_wrong_token_0123",
+                ],
+                &[],
+                false,
+            ),
+        ];
+        for (args, env, succeeds) in &steps {
+            let out = run(home, &cache, args, env);
+            assert_eq!(
+                out.status.success(),
+                *succeeds,
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            shown.push_str(&String::from_utf8_lossy(&out.stdout));
+            stderr.push_str(&String::from_utf8_lossy(&out.stderr));
+        }
+        shown.push_str(&std::fs::read_to_string(&csv).unwrap());
+        // The reveal, on purpose: shown, and audited; the export audited too.
+        let revealed = ok(run(home, &cache, &["person", &pid, "--reveal-id"], &[]));
+        assert!(revealed.contains(&person.id_number));
+        let store = Store::open(&cache).unwrap();
+        let audited = |action: &str| -> i64 {
+            store
+                .conn()
+                .query_row(
+                    "SELECT COUNT(*) FROM audit WHERE action = ?",
+                    [action],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        assert_eq!(audited("reveal"), 1);
+        assert!(audited("export") >= 1);
+        let server_stderr = std::fs::read_to_string(&srv.stderr).unwrap();
+        drop(srv);
 
-    let logs = all_text(&home.join("log")) + &all_text(&server_logs);
-    assert!(
-        logs.len() > 1000,
-        "trace logging produced {} bytes",
-        logs.len()
-    );
-    let server_stderr = std::fs::read_dir(home)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().contains("stderr"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect::<String>();
-    let everything = format!("{logs}{stderr}{server_stderr}");
-    for secret in [token.as_str(), "bz_wrong_token_0123"] {
+        let logs = all_text(&home.join("log")) + &all_text(&server_logs);
         assert!(
-            !everything.contains(secret),
-            "a token reached a log or stderr"
+            logs.len() > 1000,
+            "trace logging produced {} bytes",
+            logs.len()
         );
-    }
-    let mut checked = 0;
-    for p in &small().persons {
-        if p.id_number.len() >= 15 {
+        let everything = format!("{logs}{stderr}{server_stderr}");
+        for secret in [token.as_str(), "bz_wrong_token_0123"] {
             assert!(
-                !everything.contains(&p.id_number),
-                "ID number of person {} logged",
-                p.id
-            );
-            assert!(
-                !shown.contains(&p.id_number),
-                "ID number of person {} shown unmasked",
-                p.id
-            );
-            checked += 1;
-        }
-        if let Some(b) = p.birth_date {
-            let b = b.format("%Y-%m-%d").to_string();
-            assert!(
-                !everything.contains(&b),
-                "birth date of person {} logged",
-                p.id
+                !everything.contains(secret),
+                "a token reached a log or stderr"
             );
         }
-    }
-    assert!(checked > 500, "{checked}");
-    println!(
-        "security: {} B of trace logs and stderr searched for {} ID numbers, their birth dates and 2 tokens",
-        everything.len(),
-        checked
-    );
+        let mut checked = 0;
+        for p in &small().persons {
+            if p.id_number.len() >= 15 {
+                assert!(
+                    !everything.contains(&p.id_number),
+                    "ID number of person {} logged",
+                    p.id
+                );
+                assert!(
+                    !shown.contains(&p.id_number),
+                    "ID number of person {} shown unmasked",
+                    p.id
+                );
+                checked += 1;
+            }
+            if let Some(b) = p.birth_date {
+                let b = b.format("%Y-%m-%d").to_string();
+                assert!(
+                    !everything.contains(&b),
+                    "birth date of person {} logged",
+                    p.id
+                );
+            }
+        }
+        assert!(checked > 500, "{checked}");
+        println!(
+            "security: {} B of trace logs and stderr searched for {} ID numbers, their birth dates and 2 tokens",
+            everything.len(),
+            checked
+        );
+    })
+    .await;
 }

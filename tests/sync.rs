@@ -4,8 +4,8 @@
 use crate::util::*;
 use bianzhi::model::*;
 use bianzhi::server::db::ServerDb;
+use bianzhi::server::decide;
 use bianzhi::server::relay::Fault;
-use bianzhi::server::{decide, simulate};
 use bianzhi::store::Store;
 use bianzhi::store::outbox;
 use bianzhi::sync::client::Error;
@@ -113,40 +113,41 @@ async fn first_sync_equals_the_servers_scoped_data() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incremental_and_no_change_syncs_are_small() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let c = w.client(&w.operator("全域", root));
-    let cache = w.cache("c");
-    sync(&c, &cache).await.unwrap();
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let c = w.client(&w.operator("全域", root));
+        let cache = w.cache("c");
+        sync(&c, &cache).await.unwrap();
 
-    // A no-change sync: one round trip on one connection, under 1 KB each way on the wire.
-    w.relay.reset();
-    let r = sync(&c, &cache).await.unwrap();
-    let (up, down) = w.relay.bytes();
-    assert_eq!((r.round_trips, r.upserted, r.deleted), (1, 0, 0));
-    assert!(
-        up <= 1024 && down <= 1024,
-        "no-change sync took {up} B up, {down} B down"
-    );
-    assert!(w.relay.connections() <= 1);
+        // A no-change sync: one round trip on one connection, under 1 KB each way on the wire.
+        w.relay.reset();
+        let r = sync(&c, &cache).await.unwrap();
+        let (up, down) = w.relay.bytes();
+        assert_eq!((r.round_trips, r.upserted, r.deleted), (1, 0, 0));
+        assert!(
+            up <= 1024 && down <= 1024,
+            "no-change sync took {up} B up, {down} B down"
+        );
+        assert!(w.relay.connections() <= 1);
 
-    // Changes on the server travel as deltas: only the rows that changed.
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
-    let s = simulate::changes(
-        &mut w.sqlite_db(),
-        &mut rng,
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-        30,
-        0.0,
-    )
-    .unwrap();
-    assert!(s.total() > 10);
-    w.relay.reset();
-    let r = sync(&c, &cache).await.unwrap();
-    assert!(r.upserted > 0 && r.upserted < 120, "{r:?}");
-    assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
-    let (_, down) = w.relay.bytes();
-    assert!(down < 16 * 1024, "{down} B for {} rows", r.upserted);
+        // Changes on the server travel as deltas: only the rows that changed.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let s = w.db().simulate(
+            &mut rng,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            30,
+            0.0,
+        );
+        assert!(s.total() > 10);
+        w.relay.reset();
+        let r = sync(&c, &cache).await.unwrap();
+        assert!(r.upserted > 0 && r.upserted < 120, "{r:?}");
+        assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
+        let (_, down) = w.relay.bytes();
+        assert!(down < 16 * 1024, "{down} B for {} rows", r.upserted);
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -504,6 +505,56 @@ async fn the_same_request_decided_by_two_operators_is_accepted_once() {
     .await;
 }
 
+/// Two operators push decisions on the same requests at once, in opposite orders: the
+/// pushes take turns action by action (on PostgreSQL the write lock is per transaction,
+/// so another request's action may come between two of one request's), and each
+/// request is accepted exactly once, by whichever came first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_pushes_on_the_same_requests_accept_each_once() {
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let ids: Vec<ApprovalId> = {
+            let db = w.db();
+            bianzhi::store::queries::open_approvals(db.conn())
+                .unwrap()
+                .into_iter()
+                .map(|a| a.id)
+                .take(12)
+                .collect()
+        };
+        assert_eq!(ids.len(), 12);
+        let (a, b) = (
+            w.client(&w.operator("张主任", root)),
+            w.client(&w.operator("李科长", root)),
+        );
+        let (ka, kb) = (w.cache("a"), w.cache("b"));
+        sync(&a, &ka).await.unwrap();
+        sync(&b, &kb).await.unwrap();
+        for (cache, order) in [
+            (&ka, ids.clone()),
+            (&kb, ids.iter().rev().copied().collect()),
+        ] {
+            let store = Store::open(cache).unwrap();
+            for id in order {
+                outbox::queue(&store, id, Decision::Return, "材料不全，请补正").unwrap();
+            }
+        }
+        let (ra, rb) = tokio::join!(sync(&a, &ka), sync(&b, &kb));
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!((ra.pushed, rb.pushed), (12, 12));
+        assert_eq!(ra.accepted + rb.accepted, 12, "{ra:?} {rb:?}");
+        assert_eq!(ra.rejected + rb.rejected, 12, "{ra:?} {rb:?}");
+        let (answered, accepted) = decisions_exactly_once(&w.db(), &[ka.clone(), kb.clone()]);
+        assert_eq!((answered, accepted), (24, 12));
+        eprintln!(
+            "concurrent pushes: {} accepted for 张主任, {} for 李科长",
+            ra.accepted, rb.accepted
+        );
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approval_that_would_overdraw_is_refused_with_the_reason() {
     each_engine(async || {
@@ -632,66 +683,67 @@ async fn outside_the_jurisdiction_nothing_is_sent_nor_revealed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_response_leaves_the_cache_exactly_as_it_was() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let c = w.client(&w.operator("全域", root));
-    let cache = w.cache("c");
-    sync(&c, &cache).await.unwrap();
-    outbox::queue(&Store::open(&cache).unwrap(), 1, Decision::Return, "退回").unwrap();
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-    simulate::changes(
-        &mut w.sqlite_db(),
-        &mut rng,
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-        40,
-        0.0,
-    )
-    .unwrap();
-    let before = fingerprint(&cache);
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let c = w.client(&w.operator("全域", root));
+        let cache = w.cache("c");
+        sync(&c, &cache).await.unwrap();
+        outbox::queue(&Store::open(&cache).unwrap(), 1, Decision::Return, "退回").unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        w.db().simulate(
+            &mut rng,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            40,
+            0.0,
+        );
+        let before = fingerprint(&cache);
 
-    // Garbled in flight (after the headers).
-    w.relay.inject(Some(Fault::GarbleAfter(400)), true);
-    let err = sync(&c, &cache).await.unwrap_err();
-    assert!(matches!(err, Error::BadResponse(_)), "{err}");
-    assert!(err.to_string().contains("本地缓存未作任何改动"));
-    assert_eq!(fingerprint(&cache), before);
+        // Garbled in flight (after the headers).
+        w.relay.inject(Some(Fault::GarbleAfter(400)), true);
+        let err = sync(&c, &cache).await.unwrap_err();
+        assert!(matches!(err, Error::BadResponse(_)), "{err}");
+        assert!(err.to_string().contains("本地缓存未作任何改动"));
+        assert_eq!(fingerprint(&cache), before);
 
-    // Truncated: the connection drops before the page is complete, on every retry.
-    w.relay.inject(Some(Fault::CutAfter(300)), true);
-    let err = sync(&c, &cache).await.unwrap_err();
-    assert!(matches!(err, Error::Unreachable { .. }), "{err}");
-    assert_eq!(fingerprint(&cache), before);
-    w.relay.inject(None, false);
+        // Truncated: the connection drops before the page is complete, on every retry.
+        w.relay.inject(Some(Fault::CutAfter(300)), true);
+        let err = sync(&c, &cache).await.unwrap_err();
+        assert!(matches!(err, Error::Unreachable { .. }), "{err}");
+        assert_eq!(fingerprint(&cache), before);
+        w.relay.inject(None, false);
 
-    // Another protocol version: a server from the future.
-    let page = serde_json::json!({ "protocol": 3, "epoch": "x", "scope_root": root, "cursor": 999999, "server_time": "", "more": false });
-    let body = wire::compress(&serde_json::to_vec(&page).unwrap(), 3);
-    let app = axum::Router::new().route(
-        "/v1/sync",
-        axum::routing::post(move || {
-            let body = body.clone();
-            async move { ([("content-encoding", "zstd")], body) }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let future = tokio::spawn(async move { axum::serve(listener, app).await });
-    let other = bianzhi::sync::Client::new(&format!("http://{addr}"), "bz_x").unwrap();
-    let err = sync(&other, &cache).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::BadResponse(wire::WireError::Version { found: 3, .. })
-        ),
-        "{err}"
-    );
-    assert!(err.to_string().contains("协议版本"));
-    assert_eq!(fingerprint(&cache), before);
-    future.abort();
+        // Another protocol version: a server from the future.
+        let page = serde_json::json!({ "protocol": 3, "epoch": "x", "scope_root": root, "cursor": 999999, "server_time": "", "more": false });
+        let body = wire::compress(&serde_json::to_vec(&page).unwrap(), 3);
+        let app = axum::Router::new().route(
+            "/v1/sync",
+            axum::routing::post(move || {
+                let body = body.clone();
+                async move { ([("content-encoding", "zstd")], body) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let future = tokio::spawn(async move { axum::serve(listener, app).await });
+        let other = bianzhi::sync::Client::new(&format!("http://{addr}"), "bz_x").unwrap();
+        let err = sync(&other, &cache).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::BadResponse(wire::WireError::Version { found: 3, .. })
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("协议版本"));
+        assert_eq!(fingerprint(&cache), before);
+        future.abort();
 
-    // And the next good sync goes through.
-    sync(&c, &cache).await.unwrap();
-    assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
+        // And the next good sync goes through.
+        sync(&c, &cache).await.unwrap();
+        assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -734,106 +786,109 @@ async fn a_rebuilt_server_has_the_cache_start_over_keeping_its_outbox() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_snapshot_file_continues_with_deltas() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let c = w.client(&w.operator("全域", root));
-    let snap = wire::Snapshot::from_bytes(&c.snapshot().await.unwrap()).unwrap();
-    // What `bianzhi import` does.
-    let cache = w.cache("c");
-    let mut s = Store::create(&cache).unwrap();
-    s.replace_all(&snap.data.decode().unwrap()).unwrap();
-    s.set_meta("cursor", &snap.cursor.to_string()).unwrap();
-    s.set_meta("scope_root", &snap.scope_root.unwrap().to_string())
-        .unwrap();
-    drop(s);
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
-    simulate::changes(
-        &mut w.sqlite_db(),
-        &mut rng,
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-        10,
-        0.0,
-    )
-    .unwrap();
-    let r = sync(&c, &cache).await.unwrap();
-    assert!(
-        r.refetched.is_none() && r.upserted > 0 && r.upserted < 60,
-        "{r:?}"
-    );
-    assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let c = w.client(&w.operator("全域", root));
+        let snap = wire::Snapshot::from_bytes(&c.snapshot().await.unwrap()).unwrap();
+        // What `bianzhi import` does.
+        let cache = w.cache("c");
+        let mut s = Store::create(&cache).unwrap();
+        s.replace_all(&snap.data.decode().unwrap()).unwrap();
+        s.set_meta("cursor", &snap.cursor.to_string()).unwrap();
+        s.set_meta("scope_root", &snap.scope_root.unwrap().to_string())
+            .unwrap();
+        drop(s);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        w.db().simulate(
+            &mut rng,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            10,
+            0.0,
+        );
+        let r = sync(&c, &cache).await.unwrap();
+        assert!(
+            r.refetched.is_none() && r.upserted > 0 && r.upserted < 60,
+            "{r:?}"
+        );
+        assert_eq!(checksum(&cache_data(&cache)), checksum(&w.scoped(root).0));
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_requests_get_a_4xx_with_a_reason_and_the_server_stays_up() {
-    let w = World::new(small()).await;
-    let root = root_of(&w.db());
-    let token = w.operator("全域", root);
-    let url = format!("{}/v1/sync", w.server.url());
-    let http = reqwest::Client::new();
-    let post = |body: Vec<u8>, token: Option<&str>| {
-        let mut rb = http.post(&url).body(body);
-        if let Some(t) = token {
-            rb = rb.bearer_auth(t);
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let root = root_of(&w.db());
+        let token = w.operator("全域", root);
+        let url = format!("{}/v1/sync", w.server.url());
+        let http = reqwest::Client::new();
+        let post = |body: Vec<u8>, token: Option<&str>| {
+            let mut rb = http.post(&url).body(body);
+            if let Some(t) = token {
+                rb = rb.bearer_auth(t);
+            }
+            rb.send()
+        };
+        let ok = br#"{"protocol":2,"cursor":0,"limit":1}"#.to_vec();
+        let cases: Vec<(Vec<u8>, Option<&str>, u16, &str)> = vec![
+            (ok.clone(), None, 401, "unauthorized"),
+            (ok.clone(), Some("bz_wrong"), 401, "unauthorized"),
+            (b"{not json".to_vec(), Some(&token), 400, "bad_request"),
+            (br#"{"protocol":7,"cursor":0}"#.to_vec(), Some(&token), 400, "protocol"),
+            (br#"{"protocol":2,"cursor":-5}"#.to_vec(), Some(&token), 400, "bad_request"),
+            (
+                r#"{"protocol":2,"cursor":0,"push":[{"client_id":"../x y","approval_id":1,"decision":"同意","comment":""}]}"#.as_bytes().to_vec(),
+                Some(&token),
+                400,
+                "bad_request",
+            ),
+            (
+                br#"{"protocol":2,"cursor":0,"push":[{"client_id":"a","approval_id":1,"decision":"maybe","comment":""}]}"#.to_vec(),
+                Some(&token),
+                400,
+                "bad_request",
+            ),
+        ];
+        for (body, tok, status, code) in cases {
+            let resp = post(body.clone(), tok).await.unwrap();
+            assert_eq!(
+                resp.status().as_u16(),
+                status,
+                "{}",
+                String::from_utf8_lossy(&body)
+            );
+            let e: proto::ErrorBody = resp.json().await.unwrap();
+            assert_eq!(e.code, code);
+            assert!(!e.error.is_empty() && !e.error.contains(&token));
         }
-        rb.send()
-    };
-    let ok = br#"{"protocol":2,"cursor":0,"limit":1}"#.to_vec();
-    let cases: Vec<(Vec<u8>, Option<&str>, u16, &str)> = vec![
-        (ok.clone(), None, 401, "unauthorized"),
-        (ok.clone(), Some("bz_wrong"), 401, "unauthorized"),
-        (b"{not json".to_vec(), Some(&token), 400, "bad_request"),
-        (br#"{"protocol":7,"cursor":0}"#.to_vec(), Some(&token), 400, "protocol"),
-        (br#"{"protocol":2,"cursor":-5}"#.to_vec(), Some(&token), 400, "bad_request"),
-        (
-            r#"{"protocol":2,"cursor":0,"push":[{"client_id":"../x y","approval_id":1,"decision":"同意","comment":""}]}"#.as_bytes().to_vec(),
-            Some(&token),
-            400,
-            "bad_request",
-        ),
-        (
-            br#"{"protocol":2,"cursor":0,"push":[{"client_id":"a","approval_id":1,"decision":"maybe","comment":""}]}"#.to_vec(),
-            Some(&token),
-            400,
-            "bad_request",
-        ),
-    ];
-    for (body, tok, status, code) in cases {
-        let resp = post(body.clone(), tok).await.unwrap();
+        // Oversized bodies are refused before they are read.
+        let resp = post(vec![b' '; proto::MAX_REQUEST_BYTES + 10], Some(&token))
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 413);
+        // Nothing was written, and the server still answers.
         assert_eq!(
-            resp.status().as_u16(),
-            status,
-            "{}",
-            String::from_utf8_lossy(&body)
+            w.db()
+                .conn()
+                .query_row("SELECT COUNT(*) FROM applied_actions", [], |r| r
+                    .get::<_, i64>(0))
+                .unwrap(),
+            0
         );
-        let e: proto::ErrorBody = resp.json().await.unwrap();
-        assert_eq!(e.code, code);
-        assert!(!e.error.is_empty() && !e.error.contains(&token));
-    }
-    // Oversized bodies are refused before they are read.
-    let resp = post(vec![b' '; proto::MAX_REQUEST_BYTES + 10], Some(&token))
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 413);
-    // Nothing was written, and the server still answers.
-    assert_eq!(
-        w.db()
+        let resp = post(ok, Some(&token)).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        // The token is kept only as a hash.
+        let stored: Vec<u8> = w
+            .db()
             .conn()
-            .query_row("SELECT COUNT(*) FROM applied_actions", [], |r| r
-                .get::<_, i64>(0))
-            .unwrap(),
-        0
-    );
-    let resp = post(ok, Some(&token)).await.unwrap();
-    assert_eq!(resp.status(), 200);
-    // The token is kept only as a hash.
-    let stored: Vec<u8> = w
-        .db()
-        .conn()
-        .query_row("SELECT token_hash FROM operators LIMIT 1", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(stored.len(), 32);
-    let file = std::fs::read(&w.db_path).unwrap();
-    assert!(!file.windows(token.len()).any(|win| win == token.as_bytes()));
+            .query_row("SELECT token_hash FROM operators LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored.len(), 32);
+        assert!(!server_holds_text(&w, &token));
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -858,6 +913,39 @@ async fn a_wrong_token_or_no_server_gives_a_clear_error() {
         assert!(err.to_string().contains("仍可照常"));
     })
     .await;
+}
+
+/// Whether `text` appears anywhere in what the server stored: the bytes of its SQLite
+/// file, or every row of every table of its PostgreSQL database.
+fn server_holds_text(w: &World, text: &str) -> bool {
+    if !w.is_pg() {
+        let file = std::fs::read(&w.db_path).unwrap();
+        return file.windows(text.len()).any(|win| win == text.as_bytes());
+    }
+    let url = w.target();
+    let text = text.to_string();
+    blocking(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let tables: Vec<String> = c
+            .query(
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(tables.iter().any(|t| t == "operators"));
+        tables.iter().any(|t| {
+            c.query_one(
+                &format!("SELECT count(*) FROM {t} x WHERE strpos(x::text, $1) > 0"),
+                &[&text],
+            )
+            .unwrap()
+            .get::<_, i64>(0)
+                > 0
+        })
+    })
 }
 
 /// One page request, straight to the server: the raw body and the page it decodes to.
@@ -897,77 +985,132 @@ fn timeless(json: &[u8], page: &proto::SyncPage) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn same_scope_same_page_built_once_until_a_write() {
-    let w = World::new(small()).await;
-    let db = w.db();
-    let root = root_of(&db);
-    let (a, b) = (w.operator("甲", root), w.operator("乙", root));
-    let url = w.server.url();
-    let http = reqwest::Client::new();
-    let built = w.server.pages_built();
+    each_engine(async || {
+        let w = World::new(small()).await;
+        let db = w.db();
+        let root = root_of(&db);
+        let (a, b) = (w.operator("甲", root), w.operator("乙", root));
+        let url = w.server.url();
+        let http = reqwest::Client::new();
+        let built = w.server.pages_built();
 
-    // Two operators of one jurisdiction ask for the same first page at once, in every
-    // encoding: one build, the same page for all (only `server_time` differs).
-    let mut asks = Vec::new();
-    for i in 0..12 {
-        let (http, url) = (http.clone(), url.clone());
-        let token = if i % 2 == 0 { a.clone() } else { b.clone() };
-        let enc = ["zstd, gzip;q=0.5", "gzip", "identity"][i % 3];
-        asks.push(tokio::spawn(async move {
-            raw_page(&http, &url, &token, enc, 2000).await
-        }));
-    }
-    let mut pages = Vec::new();
-    for t in asks {
-        pages.push(t.await.unwrap());
-    }
-    assert_eq!(w.server.pages_built() - built, 1);
-    let first = timeless(&pages[0].0, &pages[0].1);
-    for (json, page) in &pages {
-        assert_eq!(timeless(json, page), first);
-    }
-    let before = pages[0].1.clone();
-    assert!(before.more && before.data.row_count() > 0);
-    // It is the page an uncached server builds: the feed itself.
-    let feed = bianzhi::server::db::feed(db.conn(), root, 0, 2000).unwrap();
-    assert_eq!(before.cursor, feed.cursor);
-    assert_eq!(
-        checksum(&before.data.decode().unwrap()),
-        checksum(&feed.data)
-    );
+        // Two operators of one jurisdiction ask for the same first page at once, in every
+        // encoding: one build, the same page for all (only `server_time` differs).
+        let mut asks = Vec::new();
+        for i in 0..12 {
+            let (http, url) = (http.clone(), url.clone());
+            let token = if i % 2 == 0 { a.clone() } else { b.clone() };
+            let enc = ["zstd, gzip;q=0.5", "gzip", "identity"][i % 3];
+            asks.push(tokio::spawn(async move {
+                raw_page(&http, &url, &token, enc, 2000).await
+            }));
+        }
+        let mut pages = Vec::new();
+        for t in asks {
+            pages.push(t.await.unwrap());
+        }
+        assert_eq!(w.server.pages_built() - built, 1);
+        let first = timeless(&pages[0].0, &pages[0].1);
+        for (json, page) in &pages {
+            assert_eq!(timeless(json, page), first);
+        }
+        let before = pages[0].1.clone();
+        assert!(before.more && before.data.row_count() > 0);
+        // It is the page an uncached server builds: the feed itself.
+        let feed = w.feed(root, 0, 2000);
+        assert_eq!(before.cursor, feed.cursor);
+        assert_eq!(
+            checksum(&before.data.decode().unwrap()),
+            checksum(&feed.data)
+        );
 
-    // A write in between: the same request gets a new page with the changed row.
-    let first_person = before.data.decode().unwrap().persons[0].clone();
-    let mut p = bianzhi::store::queries::person(db.conn(), first_person.id)
-        .unwrap()
-        .unwrap();
-    p.name = format!("{}改", p.name);
-    upsert(
-        &mut w.db(),
-        Dataset {
-            persons: vec![p.clone()],
+        // A write in between: the same request gets a new page with the changed row.
+        let first_person = before.data.decode().unwrap().persons[0].clone();
+        let mut p = bianzhi::store::queries::person(db.conn(), first_person.id)
+            .unwrap()
+            .unwrap();
+        p.name = format!("{}改", p.name);
+        upsert(
+            &mut w.db(),
+            Dataset {
+                persons: vec![p.clone()],
+                ..Default::default()
+            },
+        );
+        let (json, after) = raw_page(&http, &url, &b, "zstd", 2000).await;
+        assert_eq!(w.server.pages_built() - built, 2);
+        assert_ne!(timeless(&json, &after), first);
+        // The row moved to the newest version, so the first page no longer holds it and a
+        // later one does; the rows now carry the new name wherever they appear.
+        let feed = w.feed(root, 0, 2000);
+        assert_eq!(after.cursor, feed.cursor);
+        assert_eq!(
+            checksum(&after.data.decode().unwrap()),
+            checksum(&feed.data)
+        );
+        let (_, whole) = raw_page(&http, &url, &a, "zstd", 100_000).await;
+        let all = whole.data.decode().unwrap();
+        assert_eq!(
+            all.persons.iter().find(|q| q.id == p.id).unwrap().name,
+            p.name
+        );
+        assert_eq!(w.server.pages_built() - built, 3);
+
+        // Asked again with nothing written: served from memory.
+        raw_page(&http, &url, &a, "gzip", 100_000).await;
+        assert_eq!(w.server.pages_built() - built, 3);
+    })
+    .await;
+}
+
+/// `serve --simulate` on either engine: the living server's changes reach a client as
+/// deltas, and the cache then equals what the server holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_simulated_living_server_changes_and_the_client_follows() {
+    each_engine(async || {
+        let options = bianzhi::server::Options {
+            simulate: Some(std::time::Duration::from_millis(50)),
             ..Default::default()
-        },
-    );
-    let (json, after) = raw_page(&http, &url, &b, "zstd", 2000).await;
-    assert_eq!(w.server.pages_built() - built, 2);
-    assert_ne!(timeless(&json, &after), first);
-    // The row moved to the newest version, so the first page no longer holds it and a
-    // later one does; the rows now carry the new name wherever they appear.
-    let feed = bianzhi::server::db::feed(db.conn(), root, 0, 2000).unwrap();
-    assert_eq!(after.cursor, feed.cursor);
-    assert_eq!(
-        checksum(&after.data.decode().unwrap()),
-        checksum(&feed.data)
-    );
-    let (_, whole) = raw_page(&http, &url, &a, "zstd", 100_000).await;
-    let all = whole.data.decode().unwrap();
-    assert_eq!(
-        all.persons.iter().find(|q| q.id == p.id).unwrap().name,
-        p.name
-    );
-    assert_eq!(w.server.pages_built() - built, 3);
-
-    // Asked again with nothing written: served from memory.
-    raw_page(&http, &url, &a, "gzip", 100_000).await;
-    assert_eq!(w.server.pages_built() - built, 3);
+        };
+        let w = World::with_options(small(), options).await;
+        let root = root_of(&w.db());
+        let token = w.operator("全域", root);
+        let cache = w.cache("c");
+        sync(&w.client(&token), &cache).await.unwrap();
+        let cursor: u64 = meta(&cache, "cursor").unwrap().parse().unwrap();
+        // Waits (at most a minute, never expected) until the simulation has written.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while w.head().1 <= cursor {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the simulation wrote nothing"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let r = sync(&w.client(&token), &cache).await.unwrap();
+        assert!(r.refetched.is_none() && r.upserted > 0, "{r:?}");
+        // The simulation keeps writing: stopped, the same database served without it,
+        // one more sync leaves the cache equal to a fresh one.
+        let target = w.target();
+        let World { server, dir, .. } = w;
+        server.stop().await;
+        let still = bianzhi::server::spawn_on(&target, "127.0.0.1:0", Default::default())
+            .await
+            .unwrap();
+        let c = bianzhi::sync::Client::new(&still.url(), &token).unwrap();
+        let fresh = dir.path().join("fresh.db");
+        // A step of the simulation already running when it was stopped may still
+        // commit: both caches sync until they stand at the same cursor.
+        for _ in 0..5 {
+            let r = sync(&c, &cache).await.unwrap();
+            assert!(r.refetched.is_none(), "{r:?}");
+            sync(&c, &fresh).await.unwrap();
+            if meta(&cache, "cursor") == meta(&fresh, "cursor") {
+                break;
+            }
+        }
+        assert_eq!(meta(&cache, "cursor"), meta(&fresh, "cursor"));
+        assert_eq!(checksum(&cache_data(&cache)), checksum(&cache_data(&fresh)));
+    })
+    .await;
 }

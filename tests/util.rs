@@ -221,6 +221,21 @@ impl TestDb {
         })
     }
 
+    /// [`TestDb::open`] without the copy: for what asks the server itself
+    /// ([`TestDb::rows_up_to`], [`TestDb::changed_after`], writes); on PostgreSQL the
+    /// view is empty.
+    pub fn light(target: &str) -> TestDb {
+        if !server::backend::is_postgres(target) {
+            return TestDb::open(target);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        TestDb {
+            view: ServerDb::open(&dir.path().join("view.db")).unwrap(),
+            pg: Some(target.to_string()),
+            _dir: Some(dir),
+        }
+    }
+
     fn on_pg<T>(&self, f: impl FnOnce(&dyn server::Backend) -> T) -> Option<T> {
         let url = self.pg.as_ref()?;
         Some(blocking(|| f(&*server::backend::open(url).unwrap())))
@@ -252,6 +267,32 @@ impl TestDb {
         }
     }
 
+    /// The rows (table slot, id) the server changed after `cursor`, deleted or not.
+    pub fn changed_after(&self, cursor: i64) -> Vec<(i64, i64)> {
+        match &self.pg {
+            Some(url) => blocking(|| {
+                postgres::Client::connect(url, postgres::NoTls)
+                    .unwrap()
+                    .query("SELECT tbl, id FROM data_rows WHERE pos > $1", &[&cursor])
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r.get::<_, i16>(0) as i64, r.get(1)))
+                    .collect()
+            }),
+            None => {
+                let mut st = self
+                    .view
+                    .conn()
+                    .prepare("SELECT tbl, id FROM sync_rows WHERE ver > ?")
+                    .unwrap();
+                st.query_map([cursor], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+        }
+    }
+
     /// Writes rows and deletions as one change on the server's database.
     pub fn write(&mut self, change: &server::Change) -> server::Result<()> {
         match self.on_pg(|b| b.write(change)) {
@@ -266,6 +307,21 @@ impl TestDb {
             Some(r) => r,
             None => self.view.seed(data),
         }
+    }
+
+    /// A batch of the simulation's changes (`server::simulate`), planned on what the
+    /// server holds and written to it, whichever the engine.
+    pub fn simulate(
+        &mut self,
+        rng: &mut impl rand::Rng,
+        today: chrono::NaiveDate,
+        n: usize,
+        move_chance: f64,
+    ) -> server::simulate::Summary {
+        let (change, summary) =
+            server::simulate::plan(self.view.conn(), rng, today, n, move_chance).unwrap();
+        self.write(&change).unwrap();
+        summary
     }
 
     pub fn add_operator(&self, name: &str, root: OrgId) -> server::Result<String> {
@@ -392,6 +448,31 @@ impl World {
             server,
             relay,
         }
+    }
+
+    /// A page of the feed as the server's database answers it now (the page an
+    /// uncached server builds), on either engine.
+    pub fn feed(&self, root: OrgId, cursor: u64, limit: usize) -> server::backend::Feed {
+        let target = self.target();
+        blocking(move || {
+            server::backend::open(&target)
+                .unwrap()
+                .read()
+                .unwrap()
+                .feed(root, cursor, limit)
+                .unwrap()
+        })
+    }
+
+    /// The epoch and newest position the server's database answers now (what a
+    /// client that has everything holds).
+    pub fn head(&self) -> (String, u64) {
+        let target = self.target();
+        blocking(move || {
+            let b = server::backend::open(&target).unwrap();
+            let mut m = b.read().unwrap();
+            (m.epoch().unwrap(), m.seq().unwrap())
+        })
     }
 
     /// The database's path or URL.

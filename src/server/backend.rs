@@ -73,6 +73,17 @@ pub trait Backend: Send + Sync {
 
     /// Every unit's id, name and short name, by id (naming a jurisdiction).
     fn unit_names(&self) -> Result<Vec<(OrgId, String, Option<String>)>>;
+
+    /// One batch of a living server's simulation (`serve --simulate`, see
+    /// `simulate.rs`): `n` random changes planned on what this database holds and
+    /// written as one change.
+    fn simulate(
+        &self,
+        rng: &mut rand_chacha::ChaCha8Rng,
+        today: NaiveDate,
+        n: usize,
+        move_chance: f64,
+    ) -> Result<super::simulate::Summary>;
 }
 
 /// What one operator may see between two cursors: rows, tombstones, the new cursor.

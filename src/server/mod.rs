@@ -145,32 +145,23 @@ impl Drop for ServerHandle {
 pub async fn spawn(db_path: &Path, listen: &str, options: Options) -> Result<ServerHandle> {
     let db = ServerDb::open(db_path)?;
     let backend = sqlite::SqliteBackend::new(PathBuf::from(db_path), db);
-    let writer = backend.writer();
-    let simulate = options.simulate.map(|every| (writer, every));
-    serve(std::sync::Arc::new(backend), simulate, listen, options).await
+    serve(std::sync::Arc::new(backend), listen, options).await
 }
 
 /// Serves the database `db` names: a `postgres://` URL or an SQLite file's path.
-/// The simulation (`Options::simulate`) runs on SQLite only.
 pub async fn spawn_on(db: &str, listen: &str, options: Options) -> Result<ServerHandle> {
     if !backend::is_postgres(db) {
         return spawn(Path::new(db), listen, options).await;
-    }
-    if options.simulate.is_some() {
-        return Err(Error::BadRequest(
-            "模拟变化（--simulate）暂只支持 SQLite 数据库，请去掉 --simulate 或改用文件路径".into(),
-        ));
     }
     let url = db.to_string();
     let backend = tokio::task::spawn_blocking(move || backend::open(&url))
         .await
         .map_err(|e| Error::Postgres(e.to_string()))??;
-    serve(backend, None, listen, options).await
+    serve(backend, listen, options).await
 }
 
 async fn serve(
     backend: std::sync::Arc<dyn Backend>,
-    simulate: Option<(std::sync::Arc<std::sync::Mutex<ServerDb>>, Duration)>,
     listen: &str,
     options: Options,
 ) -> Result<ServerHandle> {
@@ -188,8 +179,10 @@ async fn serve(
     })?;
     let clock_offset = chrono::TimeDelta::seconds(options.clock_offset_secs);
     tracing::info!(engine = backend.engine(), "server database open");
+    let simulation = options
+        .simulate
+        .map(|every| simulate::spawn(backend.clone(), every, options.seed));
     let state = http::State::new(backend, clock_offset);
-    let simulation = simulate.map(|(writer, every)| simulate::spawn(writer, every, options.seed));
     let pages = state.pages();
     let snapshots = state.snapshots();
     let app = http::router(state);

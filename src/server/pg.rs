@@ -38,8 +38,8 @@ use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// The schema, one migration per entry; `bianzhi_schema.version` counts those applied.
 const MIGRATIONS: &[&str] = &[
@@ -98,14 +98,27 @@ CREATE TABLE applied_actions (
 -- Data maintenance: the detailed answer to a pushed edit (model::edit::Outcome, JSON).
 ALTER TABLE applied_actions ADD COLUMN outcome text;
 ",
+    "
+-- Writers take the write lock (see write_lock in pg.rs) for one transaction at a time
+-- and count themselves here: a push whose copy of the rows another writer has changed
+-- since sees the count move and reads them again.
+CREATE TABLE writes (n bigint NOT NULL);
+INSERT INTO writes (n) VALUES (0);
+",
 ];
 
 /// Bits of a position left for the ordinal of a row within its transaction.
 const ORD_BITS: u32 = 24;
 /// Most rows one writing transaction versions (a seed is split into chunks of this).
 const MAX_ORD: i64 = (1 << ORD_BITS) - 1;
-/// Most idle connections kept open.
-const IDLE: usize = 32;
+/// Most connections a server keeps to the database, unless `BIANZHI_PG_POOL` says
+/// otherwise: a request beyond them waits for one to come back instead of opening
+/// another (a backend process forked per request is what made 500 clients slow).
+/// Few, because the database's own cores are few; under `max_connections` with room
+/// for the operator's tools and a second server.
+const POOL: usize = 16;
+/// How long a request waits for a free connection before it is answered 503.
+const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 /// A writing transaction left open longer holds every feed back: the server ends it.
 const SESSION_SETUP: &str = "SET idle_in_transaction_session_timeout = '60s'";
 
@@ -114,7 +127,11 @@ const UNAVAILABLE: &str = "数据库暂时无法访问，本次请求未生效�
 /// The server's data in a PostgreSQL database.
 pub struct PgBackend {
     config: postgres::Config,
-    idle: Mutex<Vec<Client>>,
+    pool: Mutex<Pool>,
+    /// Signalled when a connection comes back or a slot frees.
+    returned: Condvar,
+    /// Most connections open at once (see [`POOL`]).
+    size: usize,
     /// The cluster's identity, part of the epoch (see the module's comment).
     cluster: String,
     /// [`LOST`] when the idle connections were last known good.
@@ -153,6 +170,21 @@ impl<T> PgResult<T> for std::result::Result<T, postgres::Error> {
     }
 }
 
+/// The connections of a server: idle ones, and how many are open (idle or in use).
+#[derive(Default)]
+struct Pool {
+    idle: Vec<Client>,
+    open: usize,
+}
+
+impl Pool {
+    /// Drops the idle connections (the database went away with them).
+    fn clear(&mut self) {
+        self.open -= self.idle.len();
+        self.idle.clear();
+    }
+}
+
 impl PgBackend {
     /// Connects, checks the schema and brings it up to date. Each way this can fail is
     /// said in one sentence naming what to check, never repeating a password.
@@ -162,9 +194,16 @@ impl PgBackend {
                 "PostgreSQL 地址无效：{e}。格式为 postgres://用户@主机:端口/数据库"
             ))
         })?;
+        let size = std::env::var("BIANZHI_PG_POOL")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(POOL);
         let mut backend = PgBackend {
             config,
-            idle: Mutex::new(Vec::new()),
+            pool: Mutex::new(Pool::default()),
+            returned: Condvar::new(),
+            size,
             cluster: String::new(),
             lost_seen: AtomicU64::new(LOST.load(Ordering::SeqCst)),
         };
@@ -178,6 +217,11 @@ impl PgBackend {
             .map(|r| r.get::<_, String>(0))
             .unwrap_or_default();
         backend.cluster = cluster;
+        backend
+            .pool
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .open += 1;
         backend.give_back(client);
         Ok(backend)
     }
@@ -224,26 +268,62 @@ impl PgBackend {
         })
     }
 
-    /// A connection: an idle one, else a new one.
+    /// A connection: an idle one, else a new one while fewer than the pool's size are
+    /// open, else the next one given back (waiting at most [`POOL_WAIT`]).
     fn client(&self) -> Result<Pooled<'_>> {
+        let busy = || Error::Unavailable(UNAVAILABLE.into());
+        let mut pool = self.pool.lock().map_err(|_| busy())?;
         let lost = LOST.load(Ordering::SeqCst);
-        if self.lost_seen.swap(lost, Ordering::SeqCst) != lost
-            && let Ok(mut p) = self.idle.lock()
-        {
-            p.clear();
+        if self.lost_seen.swap(lost, Ordering::SeqCst) != lost {
+            pool.clear();
         }
-        let idle = self.idle.lock().ok().and_then(|mut p| p.pop());
-        let client = match idle {
-            Some(c) if !c.is_closed() => c,
-            _ => self.open_client().map_err(|e| {
-                tracing::warn!("postgres connect: {e}");
-                Error::Unavailable(UNAVAILABLE.into())
-            })?,
-        };
-        Ok(Pooled {
+        let deadline = std::time::Instant::now() + POOL_WAIT;
+        loop {
+            while let Some(c) = pool.idle.pop() {
+                if !c.is_closed() {
+                    return Ok(self.pooled(c));
+                }
+                pool.open -= 1;
+            }
+            if pool.open < self.size {
+                pool.open += 1;
+                drop(pool);
+                return match self.open_client() {
+                    Ok(c) => Ok(self.pooled(c)),
+                    Err(e) => {
+                        tracing::warn!("postgres connect: {e}");
+                        self.release();
+                        Err(busy())
+                    }
+                };
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                tracing::warn!(size = self.size, "postgres: every pooled connection busy");
+                return Err(busy());
+            }
+            pool = self
+                .returned
+                .wait_timeout(pool, left)
+                .map_err(|_| busy())?
+                .0;
+        }
+    }
+
+    fn pooled(&self, client: Client) -> Pooled<'_> {
+        Pooled {
             client: Some(client),
             backend: self,
-        })
+        }
+    }
+
+    /// A connection that will not come back (broken, or closed for its state): its
+    /// slot is free.
+    fn release(&self) {
+        if let Ok(mut p) = self.pool.lock() {
+            p.open -= 1;
+        }
+        self.returned.notify_one();
     }
 
     /// A connection back to the pool. One found closed says the database went away
@@ -251,13 +331,16 @@ impl PgBackend {
     /// dropped too, so the next request connects afresh instead of failing on each of
     /// them in turn.
     fn give_back(&self, client: Client) {
-        let Ok(mut p) = self.idle.lock() else {
+        let Ok(mut p) = self.pool.lock() else {
             return;
         };
         if client.is_closed() {
             p.clear();
-        } else if p.len() < IDLE {
-            p.push(client);
+            p.open -= 1;
+            self.returned.notify_all();
+        } else {
+            p.idle.push(client);
+            self.returned.notify_one();
         }
     }
 }
@@ -267,7 +350,8 @@ impl Drop for PgBackend {
     /// tokio forbids on an async worker (where a stopping server drops its state): the
     /// idle connections are closed on a thread of their own.
     fn drop(&mut self) {
-        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let pool = self.pool.get_mut().unwrap_or_else(|e| e.into_inner());
+        let idle = std::mem::take(&mut pool.idle);
         if !idle.is_empty() {
             let _ = std::thread::Builder::new()
                 .name("pg-close".into())
@@ -297,8 +381,9 @@ impl std::ops::DerefMut for Pooled<'_> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        if let Some(c) = self.client.take() {
-            self.backend.give_back(c);
+        match self.client.take() {
+            Some(c) => self.backend.give_back(c),
+            None => self.backend.release(),
         }
     }
 }
@@ -369,24 +454,31 @@ fn new_epoch() -> String {
     hex::encode(rand::random::<[u8; 8]>())
 }
 
-/// The position every row of finished transactions lies below.
-fn visible_limit(c: &mut Client) -> Result<i64> {
-    let xmin: i64 = c
-        .query_one(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-            &[],
-        )
-        .pg()?
-        .get(0);
-    Ok(xmin << ORD_BITS)
-}
+/// Opens a read and learns, in the same round trip, what every sync asks first: the
+/// epoch, the horizon, the position every row of finished transactions lies below
+/// (see the module's comment) and the newest position under it. A no-change sync is
+/// thus this one exchange (and the `ROLLBACK`), in the simple query protocol: no
+/// statement to prepare, nothing kept in the session (fit for a pooler's transaction
+/// mode).
+const OPEN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
+    SELECT (SELECT value FROM meta WHERE key = 'epoch'), \
+           (SELECT value FROM meta WHERE key = 'horizon'), \
+           v.limit_pos, \
+           (SELECT COALESCE(MAX(pos), 0) FROM data_rows WHERE pos < v.limit_pos) \
+    FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 24 AS limit_pos) v";
+const _: () = assert!(ORD_BITS == 24, "OPEN_READ shifts by ORD_BITS");
 
-/// One read: a REPEATABLE READ READ ONLY transaction on a pooled connection.
+/// One read: a REPEATABLE READ READ ONLY transaction on a pooled connection, with what
+/// [`OPEN_READ`] learnt at its start.
 struct PgMoment<'a> {
     conn: Pooled<'a>,
     cluster: &'a str,
+    epoch: String,
+    horizon: u64,
     /// Rows below this position are final (see the module's comment).
-    limit: Option<i64>,
+    limit: i64,
+    /// The newest position below `limit`.
+    top: u64,
 }
 
 impl Drop for PgMoment<'_> {
@@ -398,58 +490,56 @@ impl Drop for PgMoment<'_> {
     }
 }
 
-impl PgMoment<'_> {
-    fn limit(&mut self) -> Result<i64> {
-        if let Some(l) = self.limit {
-            return Ok(l);
-        }
-        let l = visible_limit(&mut self.conn)?;
-        self.limit = Some(l);
-        Ok(l)
-    }
-
-    fn meta(&mut self, key: &str) -> Result<Option<String>> {
-        Ok(self
+impl<'a> PgMoment<'a> {
+    fn open(conn: Pooled<'a>, cluster: &'a str) -> Result<PgMoment<'a>> {
+        // Built first: a failure below rolls back (its drop) before the connection
+        // goes back to the pool.
+        let mut moment = PgMoment {
+            conn,
+            cluster,
+            epoch: String::new(),
+            horizon: 0,
+            limit: 0,
+            top: 0,
+        };
+        let row = moment
             .conn
-            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])
+            .simple_query(OPEN_READ)
             .pg()?
-            .map(|r| r.get(0)))
+            .into_iter()
+            .find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => Some(r),
+                _ => None,
+            });
+        let bad = || Error::Postgres("PostgreSQL：读取数据版本失败".into());
+        let row = row.ok_or_else(bad)?;
+        moment.epoch = row.get(0).unwrap_or_default().to_string();
+        moment.horizon = row.get(1).and_then(|h| h.parse().ok()).unwrap_or(0);
+        moment.limit = row.get(2).and_then(|l| l.parse().ok()).ok_or_else(bad)?;
+        moment.top = row.get(3).and_then(|t| t.parse().ok()).ok_or_else(bad)?;
+        Ok(moment)
     }
 }
 
 impl Moment for PgMoment<'_> {
     fn epoch(&mut self) -> Result<String> {
-        let e = self.meta("epoch")?.unwrap_or_default();
         Ok(if self.cluster.is_empty() {
-            e
+            self.epoch.clone()
         } else {
-            format!("{e}-{}", self.cluster)
+            format!("{}-{}", self.epoch, self.cluster)
         })
     }
 
     fn seq(&mut self) -> Result<u64> {
-        let limit = self.limit()?;
-        let top: i64 = self
-            .conn
-            .query_one(
-                "SELECT COALESCE(MAX(pos), 0) FROM data_rows WHERE pos < $1",
-                &[&limit],
-            )
-            .pg()?
-            .get(0);
-        Ok(top as u64)
+        Ok(self.top)
     }
 
     fn horizon(&mut self) -> Result<u64> {
-        Ok(self
-            .meta("horizon")?
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0))
+        Ok(self.horizon)
     }
 
     fn feed_ids(&mut self, root: OrgId, cursor: u64, limit: usize) -> Result<FeedIds> {
-        let top = self.seq()?;
-        let visible = self.limit()?;
+        let (top, visible) = (self.top, self.limit);
         let mut out = FeedIds {
             want: Default::default(),
             deleted: Deleted::default(),
@@ -542,28 +632,33 @@ impl Backend for PgBackend {
         "postgres"
     }
 
+    /// One round trip in the simple query protocol (every sync starts here).
     fn lookup_token(&self, token: &str) -> Result<Option<(Operator, bool)>> {
         use subtle::ConstantTimeEq;
         let hash = super::db::token_hash(token);
         let rows = self
             .client()?
-            .query(
-                "SELECT id, name, scope_root, token_hash, disabled, role FROM operators",
-                &[],
+            .simple_query(
+                "SELECT id, name, scope_root, encode(token_hash, 'hex'), disabled, role FROM operators",
             )
             .pg()?;
+        let bad = || Error::Postgres("PostgreSQL：操作员表无法读取".into());
         let mut found = None;
         // Every hash compared, each in constant time (as on SQLite).
-        for r in rows {
-            let stored: Vec<u8> = r.get(3);
+        for m in rows {
+            let postgres::SimpleQueryMessage::Row(r) = m else {
+                continue;
+            };
+            let stored = hex::decode(r.get(3).unwrap_or_default()).map_err(|_| bad())?;
             if stored.len() == hash.len() && bool::from(stored.ct_eq(&hash)) {
+                let int = |i: usize| r.get(i).and_then(|v| v.parse::<i64>().ok()).ok_or_else(bad);
                 let op = Operator {
-                    id: r.get(0),
-                    name: r.get(1),
-                    scope_root: r.get(2),
-                    role: Role::from_code(r.get::<_, i16>(5) as i64),
+                    id: int(0)?,
+                    name: r.get(1).unwrap_or_default().to_string(),
+                    scope_root: int(2)?,
+                    role: Role::from_code(int(5)?),
                 };
-                found = Some((op, r.get::<_, bool>(4)));
+                found = Some((op, r.get(4) == Some("t")));
             }
         }
         Ok(found)
@@ -581,14 +676,7 @@ impl Backend for PgBackend {
     }
 
     fn read(&self) -> Result<Box<dyn Moment + '_>> {
-        let mut conn = self.client()?;
-        conn.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .pg()?;
-        Ok(Box::new(PgMoment {
-            conn,
-            cluster: &self.cluster,
-            limit: None,
-        }))
+        Ok(Box::new(PgMoment::open(self.client()?, &self.cluster)?))
     }
 
     /// Decisions and edits are judged by the same rules as on SQLite (`decide::decide`,
@@ -607,15 +695,7 @@ impl Backend for PgBackend {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        // One pushing request at a time (as SQLite's one writer): the copy of the rows
-        // the actions read stays the database's own while this request writes.
-        c.batch_execute("SELECT pg_advisory_lock(18002)").pg()?;
-        let answers = push_locked(&mut c, op, &scope, actions, today);
-        if c.batch_execute("SELECT pg_advisory_unlock(18002)").is_err() {
-            // Not back to the pool holding the lock: closing the session releases it.
-            c.client = None;
-        }
-        answers
+        push_actions(&mut c, op, &scope, actions, today)
     }
 
     fn is_empty(&self) -> Result<bool> {
@@ -642,6 +722,7 @@ impl Backend for PgBackend {
     fn write(&self, change: &Change) -> Result<()> {
         let mut c = self.client()?;
         let mut tx = c.transaction().pg()?;
+        write_lock(&mut tx)?;
         write_in(&mut tx, change)?;
         tx.commit().pg()
     }
@@ -714,6 +795,65 @@ impl Backend for PgBackend {
                 )
             })
             .collect())
+    }
+
+    /// Planned on a sample of the database in memory (every unit, and a window of
+    /// quota entries and persons from a random id: what the simulation picks from),
+    /// new rows numbered above the whole database's, written under the write lock.
+    fn simulate(
+        &self,
+        rng: &mut rand_chacha::ChaCha8Rng,
+        today: NaiveDate,
+        n: usize,
+        move_chance: f64,
+    ) -> Result<super::simulate::Summary> {
+        use rand::Rng;
+        /// Rows of a window.
+        const WINDOW: i64 = 400;
+        let mut c = self.client()?;
+        let mut tx = c.transaction().pg()?;
+        write_lock(&mut tx)?;
+        let floor = id_floor(&mut tx)?;
+        let window = |tx: &mut Transaction<'_>, tbl: i64, rng: &mut rand_chacha::ChaCha8Rng| {
+            let from = rng.random_range(0..=floor[tbl as usize].max(0));
+            let ids: Vec<i64> = tx
+                .query(
+                    "SELECT id FROM data_rows WHERE tbl = $1 AND id >= $2 AND NOT deleted \
+                     ORDER BY id LIMIT $3",
+                    &[&(tbl as i16), &from, &WINDOW],
+                )
+                .pg()?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            Ok::<_, Error>(ids)
+        };
+        let ledger_ids = window(&mut tx, LEDGER, rng)?;
+        let person_ids = window(&mut tx, PERSONS, rng)?;
+        let org_ids: Vec<i64> = tx
+            .query(
+                "SELECT id FROM data_rows WHERE tbl = 0 AND NOT deleted",
+                &[],
+            )
+            .pg()?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let sample = Dataset {
+            orgs: bodies_in(&mut tx, ORGS, &org_ids)?,
+            ledger: bodies_in(&mut tx, LEDGER, &ledger_ids)?,
+            persons: bodies_in(&mut tx, PERSONS, &person_ids)?,
+            ..Default::default()
+        };
+        let dir = tempfile::tempdir().map_err(io_err)?;
+        let mut copy = super::db::ServerDb::open(&dir.path().join("sample.db"))?;
+        copy.seed(&sample)?;
+        let (change, summary) = super::decide::with_id_floor(floor, || {
+            super::simulate::plan(copy.conn(), rng, today, n, move_chance)
+        })?;
+        write_in(&mut tx, &change)?;
+        tx.commit().pg()?;
+        Ok(summary)
     }
 }
 
@@ -926,10 +1066,27 @@ fn seed_part(c: &mut Client, data: &Dataset, paths: &mut HashMap<OrgId, Vec<i64>
     Ok(())
 }
 
-/// Answers pushed actions under the push lock (see `Backend::push`): each action its
-/// own transaction with its remembered answer; new ones judged on one copy of the rows
-/// they read, kept up to date with what each accepted action wrote.
-fn push_locked(
+/// The write lock: one writing transaction at a time (as SQLite's one writer), held
+/// until it ends. Transaction-scoped (`pg_advisory_xact_lock`), so nothing outlives the
+/// transaction on the session: correct behind a pooler in transaction mode (PgBouncer),
+/// where a session lock could be taken on one server connection and never released.
+/// Returns the writers' count after this one (see the `writes` table).
+fn write_lock(tx: &mut Transaction<'_>) -> Result<i64> {
+    tx.simple_query("SELECT pg_advisory_xact_lock(18002); UPDATE writes SET n = n + 1 RETURNING n")
+        .pg()?
+        .into_iter()
+        .find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|n| n.parse().ok()),
+            _ => None,
+        })
+        .ok_or_else(|| Error::Postgres("PostgreSQL：写入计数无法读取".into()))
+}
+
+/// Answers pushed actions (see `Backend::push`): each action its own transaction under
+/// the write lock with its remembered answer; new ones judged on one copy of the rows
+/// they read, kept up to date with what each accepted action wrote, and read again when
+/// another writer got the lock between two of this request's actions.
+fn push_actions(
     c: &mut Client,
     op: &Operator,
     scope: &HashSet<OrgId>,
@@ -938,8 +1095,15 @@ fn push_locked(
 ) -> Result<Vec<Answer>> {
     let mut answers = Vec::with_capacity(actions.len());
     let mut copy: Option<WorkingCopy> = None;
+    let mut last_write = None;
     for action in actions {
         let mut tx = c.transaction().pg()?;
+        let count = write_lock(&mut tx)?;
+        if last_write != Some(count - 1) {
+            // Another writer came between (or this is the first action).
+            copy = None;
+        }
+        last_write = Some(count);
         let mut applied = None;
         let request = super::decide::request_hash(action);
         let known = tx

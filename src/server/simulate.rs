@@ -4,6 +4,7 @@
 //! decisions, so incremental sync always has something real to carry.
 
 use super::Result;
+use super::backend::Backend;
 use super::db::{Change, ServerDb};
 use super::decide::next_id;
 use crate::model::*;
@@ -11,7 +12,7 @@ use crate::store::{queries, rows};
 use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What one batch of simulated work changed.
@@ -31,9 +32,10 @@ impl Summary {
     }
 }
 
-/// Runs the simulation every `every` until the task is aborted.
+/// Runs the simulation every `every` until the task is aborted, on either engine
+/// (`Backend::simulate`).
 pub(crate) fn spawn(
-    writer: Arc<Mutex<ServerDb>>,
+    backend: Arc<dyn Backend>,
     every: Duration,
     seed: u64,
 ) -> tokio::task::JoinHandle<()> {
@@ -43,15 +45,12 @@ pub(crate) fn spawn(
         tick.tick().await;
         loop {
             tick.tick().await;
-            let w = writer.clone();
+            let b = backend.clone();
             let mut r = rng.clone();
             let done = tokio::task::spawn_blocking(move || {
-                let mut db = w
-                    .lock()
-                    .map_err(|_| super::Error::BadRequest("writer lock poisoned".into()))?;
                 let n = r.random_range(1..=4);
                 let today = chrono::Local::now().date_naive();
-                changes(&mut db, &mut r, today, n, 0.04).map(|s| (s, r))
+                b.simulate(&mut r, today, n, 0.04).map(|s| (s, r))
             })
             .await;
             match done {
@@ -107,7 +106,20 @@ pub fn changes(
     n: usize,
     move_chance: f64,
 ) -> Result<Summary> {
-    let conn = db.conn();
+    let (c, s) = plan(db.conn(), rng, today, n, move_chance)?;
+    db.write(&c)?;
+    Ok(s)
+}
+
+/// The change [`changes`] would write, read from the server tables of `conn` (the
+/// server's SQLite file, or a copy of a PostgreSQL server's rows), not written.
+pub fn plan(
+    conn: &Connection,
+    rng: &mut impl Rng,
+    today: NaiveDate,
+    n: usize,
+    move_chance: f64,
+) -> Result<(Change, Summary)> {
     let mut c = Change::default();
     let mut s = Summary::default();
     let mut next_person = next_id(conn, "persons")?;
@@ -320,8 +332,7 @@ pub fn changes(
         c.upsert.orgs.push(org);
         s.moves += 1;
     }
-    db.write(&c)?;
-    Ok(s)
+    Ok((c, s))
 }
 
 /// A public institution to move under another region's unit of the same kind, so it

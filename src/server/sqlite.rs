@@ -39,11 +39,6 @@ impl SqliteBackend {
         }
     }
 
-    /// The one writer (the simulation writes through it).
-    pub(crate) fn writer(&self) -> Arc<Mutex<ServerDb>> {
-        self.writer.clone()
-    }
-
     fn with_writer<T>(&self, f: impl FnOnce(&mut ServerDb) -> Result<T>) -> Result<T> {
         let mut w = self
             .writer
@@ -223,5 +218,15 @@ impl Backend for SqliteBackend {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    fn simulate(
+        &self,
+        rng: &mut rand_chacha::ChaCha8Rng,
+        today: NaiveDate,
+        n: usize,
+        move_chance: f64,
+    ) -> Result<super::simulate::Summary> {
+        self.with_writer(|db| super::simulate::changes(db, rng, today, n, move_chance))
     }
 }

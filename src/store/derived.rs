@@ -13,7 +13,7 @@ use crate::model::{
     StaffingType, YearMonth,
 };
 use chrono::Datelike;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Recomputes every derived table from the synced rows (the server's, a first sync's and
@@ -436,19 +436,52 @@ fn refresh_problems(
 /// The faults of every unit, in the table's order: its own record's (check_org), and a
 /// parent missing from the cache.
 pub(super) fn org_problems(conn: &Connection) -> Result<Vec<(OrgId, Problem)>> {
-    let mut st = conn.prepare(&format!("SELECT {} FROM orgs", super::rows::ORG_COLUMNS))?;
-    let orgs = st
-        .query_map([], super::rows::read_org)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let ids: std::collections::HashSet<OrgId> = orgs.iter().map(|o| o.id).collect();
+    org_problems_of(conn, None)
+}
+
+/// The problems of the unit records `only` names (all when `None`): a record's own
+/// faults, and a parent outside the cache. Whether a parent is outside depends on the
+/// whole tree, which is read as (id, parent) pairs; records are read whole only where
+/// they are checked.
+pub(super) fn org_problems_of(
+    conn: &Connection,
+    only: Option<&[OrgId]>,
+) -> Result<Vec<(OrgId, Problem)>> {
+    let tree: Vec<(OrgId, Option<OrgId>)> = conn
+        .prepare("SELECT id, parent_id FROM orgs")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let ids: std::collections::HashSet<OrgId> = tree.iter().map(|o| o.0).collect();
     let scope_root: Option<OrgId> =
         super::get_meta(conn, "scope_root")?.and_then(|s| s.parse().ok());
-    let orphans: Vec<OrgId> = orgs
+    let orphans: Vec<OrgId> = tree
         .iter()
-        .filter(|o| o.parent_id.is_some_and(|p| !ids.contains(&p)))
-        .map(|o| o.id)
+        .filter(|o| o.1.is_some_and(|p| !ids.contains(&p)))
+        .map(|o| o.0)
         .collect();
-    let has_root = orgs.iter().any(|o| o.parent_id.is_none());
+    let has_root = tree.iter().any(|o| o.1.is_none());
+    let orgs = match only {
+        None => conn
+            .prepare(&format!(
+                "SELECT {} FROM orgs ORDER BY id",
+                super::rows::ORG_COLUMNS
+            ))?
+            .query_map([], super::rows::read_org)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        Some(only) => {
+            let mut st = conn.prepare_cached(&format!(
+                "SELECT {} FROM orgs WHERE id = ?",
+                super::rows::ORG_COLUMNS
+            ))?;
+            let mut orgs = Vec::new();
+            for id in only {
+                if let Some(o) = st.query_row([id], super::rows::read_org).optional()? {
+                    orgs.push(o);
+                }
+            }
+            orgs
+        }
+    };
     let mut out = Vec::new();
     for o in &orgs {
         for problem in crate::model::checks::check_org(o) {

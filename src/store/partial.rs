@@ -574,13 +574,23 @@ fn refresh_changed(conn: &Connection) -> Result<()> {
     for id in recheck {
         person_problems(conn, id)?;
     }
-    conn.execute("DELETE FROM problems WHERE subject_kind = ?", [ORG_SUBJECT])?;
+    // Unit records: only those that changed (the tree did not, or the refresh would
+    // be a full one, so no other unit's parent went missing).
+    let orgs: Vec<OrgId> = conn
+        .prepare("SELECT id FROM dirty_orgs")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     {
+        let mut del =
+            conn.prepare_cached("DELETE FROM problems WHERE subject_kind = ? AND subject_id = ?")?;
+        for &id in &orgs {
+            del.execute(params![ORG_SUBJECT, id])?;
+        }
         let mut ins = conn.prepare_cached(
             "INSERT INTO problems (subject_kind, subject_id, code, message, other_id) \
              VALUES (?, ?, ?, ?, NULL)",
         )?;
-        for (id, p) in super::derived::org_problems(conn)? {
+        for (id, p) in super::derived::org_problems_of(conn, Some(&orgs))? {
             ins.execute(params![ORG_SUBJECT, id, p.code(), p.message()])?;
         }
     }
@@ -591,10 +601,6 @@ fn refresh_changed(conn: &Connection) -> Result<()> {
     )?;
 
     // Lookup keys of the rows that changed.
-    let orgs: Vec<OrgId> = conn
-        .prepare("SELECT id FROM dirty_orgs")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     super::lookup::refresh_search_keys_of(conn, &orgs, &persons)?;
     Ok(())
 }

@@ -26,14 +26,37 @@ pub(crate) fn opt_vocab<T: Vocabulary>(row: &Row, idx: usize) -> rusqlite::Resul
 }
 
 pub(crate) fn date(row: &Row, idx: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = row.get(idx)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+    let s = row.get_ref(idx)?.as_str()?;
+    parse_day(s)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
 }
 
 pub(crate) fn opt_date(row: &Row, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    let s: Option<String> = row.get(idx)?;
-    Ok(s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
+    Ok(row
+        .get_ref(idx)?
+        .as_str_or_null()?
+        .and_then(|s| parse_day(s).ok()))
+}
+
+/// A day as the cache stores it (`2021-03-05`): read without a format string in the
+/// common case (a city's persons carry a million dates; reading them was most of the
+/// time to load the books), by chrono's parser otherwise.
+fn parse_day(s: &str) -> chrono::ParseResult<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+        && let Some(day) = NaiveDate::from_ymd_opt(y as i32, m, d)
+    {
+        return Ok(day);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
 }
 
 fn d(date: NaiveDate) -> String {
@@ -353,4 +376,29 @@ pub fn upsert_sql(table: &str, columns: &str) -> String {
     let n = columns.split(',').count();
     let marks = vec!["?"; n].join(", ");
     format!("INSERT OR REPLACE INTO {table} ({columns}) VALUES ({marks})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_day;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The quick reading of a day gives what chrono's parser gives, for days as
+        /// stored and for anything else a damaged cache might hold.
+        #[test]
+        fn a_day_reads_as_chrono_reads_it(
+            s in prop_oneof![
+                "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+                "[0-9+-]{1,5}-[0-9]{1,2}-[0-9]{1,3}",
+                "\\PC{0,12}",
+            ]
+        ) {
+            prop_assert_eq!(
+                parse_day(&s).ok(),
+                NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+            );
+        }
+    }
 }

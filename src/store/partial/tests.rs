@@ -74,7 +74,7 @@ enum Change {
     Post(usize, usize, i8),
     DeletePost(usize),
     Approval(usize, usize),
-    RenameUnit(usize),
+    RenameUnit(usize, u8),
     Reparent(usize, usize),
 }
 
@@ -97,7 +97,7 @@ fn change() -> impl Strategy<Value = Change> {
         2 => (i(), i(), -3i8..3).prop_map(|(a, b, d)| Change::Post(a, b, d)),
         1 => i().prop_map(Change::DeletePost),
         2 => (i(), i()).prop_map(|(a, b)| Change::Approval(a, b)),
-        1 => i().prop_map(Change::RenameUnit),
+        2 => (i(), any::<u8>()).prop_map(|(a, b)| Change::RenameUnit(a, b)),
         1 => (i(), i()).prop_map(|(a, b)| Change::Reparent(a, b)),
     ]
 }
@@ -238,9 +238,22 @@ fn apply(s: &mut Store, changes: &[Change], next_id: &mut i64) {
                     up.approvals.push(a);
                 }
             }
-            Change::RenameUnit(o) => {
+            Change::RenameUnit(o, code) => {
+                // Renamed, and its credit code dropped, damaged, mended or kept: the
+                // unit record's own problems come and go.
                 let mut o = cur.orgs[o % cur.orgs.len()].clone();
                 o.name = format!("{}分部", o.name);
+                match code % 4 {
+                    0 => o.credit_code = None,
+                    1 => o.credit_code = Some("12345".into()),
+                    2 => {
+                        o.credit_code = cur
+                            .orgs
+                            .iter()
+                            .find_map(|u| u.credit_code.clone().filter(|c| c.len() == 18))
+                    }
+                    _ => {}
+                }
                 up.orgs.push(o);
             }
             Change::Reparent(o, p) => {
