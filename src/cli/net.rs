@@ -456,7 +456,7 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
         );
         // The lookup index kept ready for the interface and `bianzhi search` (built
         // only if the sync changed a unit or a person; a failure costs only speed).
-        let _ = crate::store::search_index(store.conn(), ctx.lang);
+        let _ = crate::store::ensure_search_index(store.conn(), ctx.lang);
     }
     outln!("{}", summary(&report, ctx.lang))?;
     Ok(())

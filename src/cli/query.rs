@@ -489,7 +489,7 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
             .map(|e| {
                 json!({
                     "kind": match e.kind { crate::search::EntryKind::Person => "person", crate::search::EntryKind::Org => "org" },
-                    "id": e.id, "name": e.name, "unit": e.unit, "detail": e.detail,
+                    "id": e.id, "name": e.name, "unit": &*e.unit, "detail": &*e.detail,
                 })
             })
             .collect();
@@ -511,8 +511,8 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
                 e.id.to_string(),
                 kind.into(),
                 e.name.clone(),
-                e.unit.clone(),
-                e.detail.clone(),
+                e.unit.to_string(),
+                e.detail.to_string(),
             ]
         })
         .collect();

@@ -23,7 +23,9 @@ pub mod warnings;
 pub use derived::refresh_derived;
 
 pub mod fault_hook;
-pub use lookup::{refresh_search_keys, search_entries, search_index, store_search_index};
+pub use lookup::{
+    ensure_search_index, refresh_search_keys, search_entries, search_index, store_search_index,
+};
 
 use crate::model::Dataset;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
