@@ -9,7 +9,8 @@
 //! before: the changes no longer noted, so the refresh is a full one), on the same
 //! cache in the same run.
 //!
-//! Run: `cargo bench --bench daily` (`-- county` for a quicker look).
+//! Run: `cargo bench --bench daily` (`-- county` for a quicker look, `-- seed=2` for
+//! another city and other days).
 
 use bianzhi::generate::{self, Scale};
 use bianzhi::model::{Dataset, ExitKind, PersonStatus};
@@ -90,8 +91,13 @@ fn main() {
         .iter()
         .find_map(|a| a.parse().ok())
         .unwrap_or(Scale::City);
+    // `seed=N`: another generated world and other days (1 by default).
+    let seed: u64 = args
+        .iter()
+        .find_map(|a| a.strip_prefix("seed=")?.parse().ok())
+        .unwrap_or(1);
     let t = Instant::now();
-    let mut data = generate::generate(scale, 1);
+    let mut data = generate::generate(scale, seed);
     let root = data
         .orgs
         .iter()
@@ -101,13 +107,13 @@ fn main() {
     let cache = dir.path().join("cache.db");
     Store::create(&cache).unwrap().replace_all(&data).unwrap();
     println!(
-        "scale {scale}: {} units, {} persons, cache filled in {:.1} s",
+        "scale {scale}, seed {seed}: {} units, {} persons, cache filled in {:.1} s",
         data.orgs.len(),
         data.persons.len(),
         t.elapsed().as_secs_f64()
     );
 
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(18 + seed);
     let mut next_id = 1_000_000_000;
     let (mut partial, mut full) = (Vec::new(), Vec::new());
     for d in 0..8u64 {

@@ -13,7 +13,9 @@ use crate::compare::{self, Books, Category, Comparison, Entry, Error, Field, Ros
 use crate::model::idcard::IdProblem;
 use crate::model::{Lang, Org, OrgId, Person, PersonStatus, StaffingType, mask_id};
 use crate::report::{self, Table};
+use crate::store::audit::AuditDetail;
 use crate::store::queries;
+use crate::store::timeline::AuditAction;
 use anyhow::{Context as _, Result};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -120,13 +122,18 @@ pub fn compare(ctx: &Ctx, a: CompareArgs) -> Result<()> {
     };
     // Personal data was read: who compared what, never whom.
     store.audit(
-        "compare",
-        &format!(
-            "比对名单 {}（{} 行）与 {scope_name}：一致 {}",
-            a.file.display(),
-            roster.rows.len(),
-            result.count(Category::Match)
-        ),
+        AuditAction::Compare,
+        &AuditDetail::Compared {
+            file: a.file.display().to_string(),
+            rows: roster.rows.len() as i64,
+            // The unit by its name; every unit: empty, worded by the reader.
+            scope: if a.org.is_some() {
+                scope_name.clone()
+            } else {
+                String::new()
+            },
+            matched: result.count(Category::Match) as i64,
+        },
         Some(roster.rows.len() as i64),
     )?;
     if let Some(out) = &a.out {

@@ -4,6 +4,8 @@ use super::Ctx;
 use super::out::outln;
 use super::words::W;
 use crate::generate::generate;
+use crate::store::audit::AuditDetail;
+use crate::store::timeline::AuditAction;
 use crate::sync::wire::{WireError, snapshot_json, write_snapshot_json};
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
@@ -117,8 +119,10 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         store.set_meta("scope_root", &root.to_string())?;
     }
     store.audit(
-        "import",
-        &a.file.display().to_string(),
+        AuditAction::Import,
+        &AuditDetail::Imported {
+            file: a.file.display().to_string(),
+        },
         Some(imported.rows as i64),
     )?;
     outln!(

@@ -5,6 +5,8 @@ use super::out::outln;
 use super::query::resolve_org;
 use super::words::W;
 use crate::report::{self, Table};
+use crate::store::audit::AuditDetail;
+use crate::store::timeline::AuditAction;
 use crate::store::{queries, warnings};
 use anyhow::{Context as _, Result, bail};
 use std::path::PathBuf;
@@ -85,14 +87,14 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         other => bail!(ctx.f(W::BadFormat, &[&other])),
     }
     .with_context(|| ctx.f(W::ExportingTo, &[&a.out.display()]))?;
-    let revealed = if a.reveal_id {
-        "，含完整身份证号"
-    } else {
-        ""
-    };
     store.audit(
-        "export",
-        &format!("{} {} → {}{revealed}", a.what, a.format, a.out.display()),
+        AuditAction::Export,
+        &AuditDetail::Exported {
+            what: a.what.to_string(),
+            format: a.format.to_string(),
+            path: a.out.display().to_string(),
+            full_ids: a.reveal_id,
+        },
         Some(table.rows.len() as i64),
     )?;
     outln!(

@@ -16,7 +16,9 @@ use crate::model::Lang;
 use crate::model::edit::{Edit, FieldError, Intent, PersonField};
 use crate::model::idcard::make_id;
 use crate::report::{self, Table};
+use crate::store::audit::AuditDetail;
 use crate::store::pending::{self, Batch};
+use crate::store::timeline::AuditAction;
 use anyhow::{Context as _, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -376,15 +378,14 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         pending::refresh_stale(store.conn())?;
     }
     store.audit(
-        "import",
-        &format!(
-            "增员导入 {} 至 {}（{} 行，记录 {} 人，{} 行有误）",
-            a.file.display(),
-            unit.name,
-            lines.len(),
-            queued,
-            bad.len()
-        ),
+        AuditAction::Import,
+        &AuditDetail::ImportedEntries {
+            file: a.file.display().to_string(),
+            unit: unit.name.clone(),
+            lines: lines.len() as i64,
+            queued: queued as i64,
+            bad: bad.len() as i64,
+        },
         Some(queued as i64),
     )?;
     let say_errors = || -> Result<()> {

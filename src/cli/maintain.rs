@@ -10,6 +10,8 @@ use super::words::W;
 use crate::model::edit::{self, Edit, FieldChange, Intent, OrgField, PersonField, Target};
 use crate::model::refusal::Refusal;
 use crate::model::*;
+use crate::store::audit::AuditDetail;
+use crate::store::timeline::AuditAction;
 use crate::store::{self, Store, pending};
 use anyhow::{Result, bail};
 
@@ -235,8 +237,14 @@ fn queue(ctx: &Ctx, store: &Store, intent: Intent, json: bool) -> Result<()> {
             // The figures follow in their own transaction (the edit is already safe).
             pending::refresh_stale(store.conn())?;
             store.audit(
-                "edit",
-                &format!("修改 {} {}", entry.seq, intent.edit.what()),
+                AuditAction::Edit,
+                &AuditDetail::Edited {
+                    seq: entry.seq,
+                    op: serde_json::to_value(&intent.edit)?["op"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                },
                 Some(1),
             )?;
             if json {

@@ -8,6 +8,8 @@ use crate::generate::{self, Scale};
 use crate::model::Lang;
 use crate::server::{self, ServerDb};
 use crate::store::Store;
+use crate::store::audit::AuditDetail;
+use crate::store::timeline::AuditAction;
 use crate::sync::{Client, Progress, client};
 use anyhow::{Context as _, Result};
 use std::io::Write;
@@ -443,13 +445,18 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
     if let Ok(store) = ctx.store() {
         // The audit log is kept in one language.
         let _ = store.audit(
-            "sync",
-            &summary(&report, Lang::Zh),
+            AuditAction::Sync,
+            &AuditDetail::Synced {
+                pushed: report.pushed as i64,
+                accepted: report.accepted as i64,
+                rejected: report.rejected as i64,
+                upserted: report.upserted as i64,
+            },
             Some(report.upserted as i64),
         );
         // The lookup index kept ready for the interface and `bianzhi search` (built
         // only if the sync changed a unit or a person; a failure costs only speed).
-        let _ = crate::store::search_index(store.conn(), ctx.lang);
+        let _ = crate::store::ensure_search_index(store.conn(), ctx.lang);
     }
     outln!("{}", summary(&report, ctx.lang))?;
     Ok(())

@@ -5,7 +5,9 @@ use super::Ctx;
 use super::out::{out, outln};
 use super::words::W;
 use crate::model::Lang;
+use crate::store::audit::AuditDetail;
 use crate::store::outbox::{self, State};
+use crate::store::timeline::AuditAction;
 use crate::store::{self, queries};
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -97,8 +99,11 @@ fn resolve(ctx: &Ctx, seq: i64, take: &str, fields: &[String]) -> Result<()> {
         }
         Ok(Some(e)) => {
             store.audit(
-                "resolve",
-                &format!("修改 {seq} 冲突处理，重新记录为 {}", e.seq),
+                AuditAction::Resolve,
+                &AuditDetail::Resolved {
+                    seq,
+                    requeued_as: Some(e.seq),
+                },
                 Some(1),
             )?;
             outln!("{}", ctx.f(W::Resolved, &[&seq, &e.seq]))?;
@@ -106,8 +111,11 @@ fn resolve(ctx: &Ctx, seq: i64, take: &str, fields: &[String]) -> Result<()> {
         }
         Ok(None) => {
             store.audit(
-                "resolve",
-                &format!("修改 {seq} 冲突处理，采用服务器现值"),
+                AuditAction::Resolve,
+                &AuditDetail::Resolved {
+                    seq,
+                    requeued_as: None,
+                },
                 Some(1),
             )?;
             outln!("{}", ctx.f(W::ResolvedServer, &[&seq]))?;
@@ -165,7 +173,11 @@ fn withdraw_edit(ctx: &Ctx, seq: i64) -> Result<()> {
         bail!(ctx.f(W::EditAlreadySent, &[&seq]));
     }
     store::pending::refresh_stale(conn)?;
-    store.audit("withdraw", &format!("修改 {seq} 撤回"), Some(1))?;
+    store.audit(
+        AuditAction::Withdraw,
+        &AuditDetail::EditWithdrawn { seq },
+        Some(1),
+    )?;
     outln!("{}", ctx.f(W::EditWithdrawn, &[&seq, &what]))?;
     Ok(())
 }

@@ -8,6 +8,8 @@ use super::words::W;
 use crate::model::quota::Figures;
 use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
+use crate::store::audit::AuditDetail;
+use crate::store::timeline::AuditAction;
 use crate::store::warnings::{self, WarningKind};
 use crate::store::{Store, queries, timeline};
 use anyhow::{Result, bail};
@@ -385,7 +387,11 @@ pub fn person(ctx: &Ctx, a: PersonArgs) -> Result<()> {
     let store = ctx.store()?;
     let p = resolve_person(&store, &key, ctx.lang)?;
     if a.reveal_id {
-        store.audit("reveal", &format!("person {}", p.id), Some(1))?;
+        store.audit(
+            AuditAction::Reveal,
+            &AuditDetail::Revealed { person: p.id },
+            Some(1),
+        )?;
     }
     let out = person_out(store.conn(), &p, a.reveal_id)?;
     if a.json {
@@ -483,7 +489,7 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
             .map(|e| {
                 json!({
                     "kind": match e.kind { crate::search::EntryKind::Person => "person", crate::search::EntryKind::Org => "org" },
-                    "id": e.id, "name": e.name, "unit": e.unit, "detail": e.detail,
+                    "id": e.id, "name": e.name, "unit": &*e.unit, "detail": &*e.detail,
                 })
             })
             .collect();
@@ -505,8 +511,8 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
                 e.id.to_string(),
                 kind.into(),
                 e.name.clone(),
-                e.unit.clone(),
-                e.detail.clone(),
+                e.unit.to_string(),
+                e.detail.to_string(),
             ]
         })
         .collect();
@@ -551,7 +557,13 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
     if a.json {
         if a.reveal_id {
             let persons = list.iter().filter(|w| w.person.is_some()).count();
-            store.audit("reveal", "warnings --json", Some(persons as i64))?;
+            store.audit(
+                AuditAction::Reveal,
+                &AuditDetail::RevealedWarnings {
+                    persons: persons as i64,
+                },
+                Some(persons as i64),
+            )?;
         }
         outln!(
             "{}",
@@ -562,17 +574,17 @@ pub fn warnings(ctx: &Ctx, a: WarningsArgs) -> Result<()> {
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|w| {
-            Ok(vec![
+            vec![
                 w.kind.label(ctx.lang).into(),
                 w.org_name.clone(),
                 w.person
                     .as_ref()
                     .map(|p| p.name.clone())
                     .unwrap_or_default(),
-                super::speak::warning_text(store.conn(), w, ctx.lang)?,
-            ])
+                crate::tui::i18n::warning_text(w, ctx.lang),
+            ]
         })
-        .collect::<Result<_>>()?;
+        .collect();
     let head = [W::Category, W::Unit, W::Person, W::Explanation].map(|w| ctx.w(w));
     out!("{}", render(&head, &rows))?;
     outln!("{}", ctx.f(W::WarningCount, &[&list.len()]))?;

@@ -8,7 +8,9 @@ use super::query::resolve_org;
 use super::words::W;
 use crate::report::standard::{self, Kind, Params, Report};
 use crate::report::{self, Table};
+use crate::store::audit::AuditDetail;
 use crate::store::queries;
+use crate::store::timeline::AuditAction;
 use anyhow::{Context as _, Result, bail};
 use chrono::{Datelike, NaiveDate};
 use std::path::PathBuf;
@@ -114,8 +116,12 @@ pub fn report(ctx: &Ctx, a: ReportArgs) -> Result<()> {
     }
     .with_context(|| ctx.f(W::ExportingTo, &[&out.display()]))?;
     store.audit(
-        "export",
-        &format!("report {} {} → {}", kind.name(), a.format, out.display()),
+        AuditAction::Export,
+        &AuditDetail::Reported {
+            report: kind.name().to_string(),
+            format: a.format.to_string(),
+            path: out.display().to_string(),
+        },
         Some(r.rows.len() as i64),
     )?;
     outln!(

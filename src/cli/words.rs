@@ -143,19 +143,6 @@ words! {
     OverviewHead => "{}：{} 个单位，在职 {} 人，待审批 {} 件", "{}: {} units, {} active staff, {} open requests";
     EmptyCache => "缓存中还没有数据。请先执行 bianzhi sync（或 bianzhi demo 体验示例数据）。", "The cache holds no data yet. Run bianzhi sync first (or bianzhi demo to try generated data).";
     // Warnings, in words (the store's own messages are Chinese).
-    WOverQuota => "{}核定{}名，实有{}名，超编{}名", "{}: {} approved, {} actual, {} over quota";
-    WFull => "{}核定{}名，实有{}名，满编，用编已冻结", "{}: {} approved, {} actual; full, new staffing frozen";
-    WOverPosts => "{}核定{}名，实配{}名，超职数{}名", "{}: {} approved, {} filled, {} over the posts";
-    WRetirement => "{} 将于{}达到法定退休年龄", "{} reaches the statutory retirement age in {}";
-    WOverage => "{} 已于{}达到法定退休年龄，仍在职", "{} reached the statutory retirement age in {} and is still active";
-    PMissingField => "缺少必填项：{}", "a required field is empty: {}";
-    PBadId => "身份证号无效", "the ID number is not valid";
-    PBirthMismatch => "出生日期与身份证号不符", "the birth date does not match the ID number";
-    PSexMismatch => "性别与身份证号不符", "the sex does not match the ID number";
-    PCountedTwice => "一人多编：同一身份证号另有在编记录", "on the books twice: another active record has the same ID number";
-    PNoQuotaOfType => "人编不对应：单位无此类编制", "the unit has no quota of this person's staffing type";
-    PBadCreditCode => "统一社会信用代码校验不通过", "the unified credit code does not pass its check";
-    PDanglingParent => "上级单位不存在", "the parent unit does not exist";
     OverdrawsMark => "⚠ 超出编制", "! over quota";
     OverPostsMark => "⚠ 超职数", "! over posts";
     StQueued => "待上传（{}）", "queued ({})";

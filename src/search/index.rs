@@ -47,54 +47,14 @@ impl SearchIndex {
     /// Builds the index from entries whose keys are already computed. Cheap: no
     /// pinyin work, only copying into flat arrays.
     pub fn build(entries: Vec<Entry>) -> SearchIndex {
-        let n = entries.len();
-        let mut idx = SearchIndex {
-            blob: Vec::with_capacity(n * 20),
-            blob_off: Vec::with_capacity(n + 1),
-            ublob: Vec::with_capacity(n * 12),
-            ublob_off: Vec::with_capacity(n + 1),
-            mask: Vec::with_capacity(n),
-            umask: Vec::with_capacity(n),
-            prim: Vec::with_capacity(n * 10),
-            prim_off: Vec::with_capacity(n + 1),
-            names: Vec::with_capacity(n * 10),
-            name_off: Vec::with_capacity(n + 1),
-            nchars: Vec::with_capacity(n),
-            shape: Vec::with_capacity(n),
-            head4: Vec::with_capacity(n),
-            head7: Vec::with_capacity(n),
-            units: Vec::new(),
-            unit_of: Vec::with_capacity(n),
-            units_have_alnum: false,
-            slot_entry: Vec::with_capacity(n),
-            slot_alias: Vec::with_capacity(n),
-            common: Vec::with_capacity(n),
-            parent_of: HashMap::new(),
-            entries: Vec::new(),
-        };
-        let mut unit_ids: HashMap<String, u32> = HashMap::new();
-        idx.blob_off.push(0);
-        idx.ublob_off.push(0);
-        idx.prim_off.push(0);
-        idx.name_off.push(0);
-        for (ei, e) in entries.iter().enumerate() {
-            idx.push_slot(&mut unit_ids, &e.name, &e.keys, &e.unit, ei as u32, false);
-            idx.common.push(match e.kind {
-                EntryKind::Person => alias::common_name_bonus(&e.name),
-                EntryKind::Org => 0,
-            });
-            for a in &e.aliases {
-                let keys = unit_keys(a);
-                idx.push_slot(&mut unit_ids, a, &keys, &e.unit, ei as u32, true);
-                idx.common.push(0);
-            }
-            if e.kind == EntryKind::Org {
-                idx.parent_of.insert(e.id, e.parent);
-            }
+        let mut b = IndexBuilder::with_capacity(entries.len());
+        // The entries handed over whole keep their readings (a caller may build
+        // another index of them).
+        b.keep_keys = true;
+        for e in entries {
+            b.push(e);
         }
-        drop(unit_ids);
-        idx.entries = entries;
-        idx
+        b.finish()
     }
 
     /// Appends one slot: `name` read by `keys`, found under `unit`, standing for
@@ -248,6 +208,84 @@ impl SearchIndex {
     pub(super) fn name_str(&self, i: usize) -> &str {
         // Built from `String`s, cut at their boundaries; ASCII lowercasing keeps UTF-8.
         std::str::from_utf8(self.name(i)).unwrap_or("")
+    }
+}
+
+/// Builds a [`SearchIndex`] from entries handed over one at a time (from a query's
+/// rows), so the entries' readings are never all held at once: each entry's keys go
+/// into the flat arrays and the entry keeps none (as one read back from the cache;
+/// [`SearchIndex::build`] keeps them).
+pub struct IndexBuilder {
+    idx: SearchIndex,
+    unit_ids: HashMap<String, u32>,
+    keep_keys: bool,
+}
+
+impl IndexBuilder {
+    /// A builder expecting about `n` entries.
+    pub fn with_capacity(n: usize) -> IndexBuilder {
+        let mut idx = SearchIndex {
+            blob: Vec::with_capacity(n * 20),
+            blob_off: Vec::with_capacity(n + 1),
+            ublob: Vec::with_capacity(n * 12),
+            ublob_off: Vec::with_capacity(n + 1),
+            mask: Vec::with_capacity(n),
+            umask: Vec::with_capacity(n),
+            prim: Vec::with_capacity(n * 10),
+            prim_off: Vec::with_capacity(n + 1),
+            names: Vec::with_capacity(n * 10),
+            name_off: Vec::with_capacity(n + 1),
+            nchars: Vec::with_capacity(n),
+            shape: Vec::with_capacity(n),
+            head4: Vec::with_capacity(n),
+            head7: Vec::with_capacity(n),
+            units: Vec::new(),
+            unit_of: Vec::with_capacity(n),
+            units_have_alnum: false,
+            slot_entry: Vec::with_capacity(n),
+            slot_alias: Vec::with_capacity(n),
+            common: Vec::with_capacity(n),
+            parent_of: HashMap::new(),
+            entries: Vec::with_capacity(n),
+        };
+        idx.blob_off.push(0);
+        idx.ublob_off.push(0);
+        idx.prim_off.push(0);
+        idx.name_off.push(0);
+        IndexBuilder {
+            idx,
+            unit_ids: HashMap::new(),
+            keep_keys: false,
+        }
+    }
+
+    /// Adds the next entry (its slots: the name, then each alias).
+    pub fn push(&mut self, mut e: Entry) {
+        let idx = &mut self.idx;
+        let ei = idx.entries.len() as u32;
+        idx.push_slot(&mut self.unit_ids, &e.name, &e.keys, &e.unit, ei, false);
+        idx.common.push(match e.kind {
+            EntryKind::Person => alias::common_name_bonus(&e.name),
+            EntryKind::Org => 0,
+        });
+        for a in &e.aliases {
+            let keys = unit_keys(a);
+            idx.push_slot(&mut self.unit_ids, a, &keys, &e.unit, ei, true);
+            idx.common.push(0);
+        }
+        if e.kind == EntryKind::Org {
+            idx.parent_of.insert(e.id, e.parent);
+        }
+        // The flat arrays now hold the readings.
+        if !self.keep_keys {
+            e.keys = NameKeys::default();
+        }
+        idx.entries.push(e);
+    }
+
+    /// The index of the entries pushed, in their order.
+    pub fn finish(self) -> SearchIndex {
+        self.idx
     }
 }
 

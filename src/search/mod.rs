@@ -54,8 +54,9 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use memchr::memmem;
 
 pub use alias::unit_aliases;
-pub use index::SearchIndex;
+pub use index::{IndexBuilder, SearchIndex};
 pub use keys::{NameKeys, Readings, Syllables, name_keys, unit_keys};
+pub use persist::INDEX_MAGIC;
 pub use searcher::{Searcher, search};
 
 use highlight::*;
@@ -107,13 +108,15 @@ pub struct Entry {
     pub kind: EntryKind,
     pub id: i64,
     pub name: String,
-    /// Unit path text for persons, parent path for institutions.
-    pub unit: String,
+    /// Unit path text for persons, parent path for institutions: shared by the
+    /// entries of a unit (a city's 200,000 persons have 7,000 units between them).
+    pub unit: Arc<str>,
     /// Post and staffing type for persons (joined by [`DETAIL_SEP`], the post left out
-    /// when there is none), level for institutions.
-    pub detail: String,
+    /// when there is none), level for institutions. Shared like `unit`: few distinct.
+    pub detail: Arc<str>,
     /// The readings the index is built from. An index read back from the cache
-    /// (`SearchIndex::from_bytes`) leaves them empty: its flat arrays hold them.
+    /// (`SearchIndex::from_bytes`) or built by an [`IndexBuilder`] leaves them
+    /// empty: its flat arrays hold them.
     pub keys: NameKeys,
     /// Other names the entry is found by, as whole names (units: [`unit_aliases`]:
     /// the short name, the name without its region, abbreviations). A hit on one
@@ -131,8 +134,8 @@ impl Entry {
         kind: EntryKind,
         id: i64,
         name: impl Into<String>,
-        unit: impl Into<String>,
-        detail: impl Into<String>,
+        unit: impl Into<Arc<str>>,
+        detail: impl Into<Arc<str>>,
     ) -> Entry {
         let name = name.into();
         let (keys, aliases) = match kind {

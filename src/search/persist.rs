@@ -10,26 +10,75 @@ use super::*;
 /// builds the arrays changes.
 const MAGIC: &[u8; 8] = b"bzidx\0\0\x02";
 
-struct Out(Vec<u8>);
+/// The first bytes of every index of this format (a kept one can be checked without
+/// reading it).
+pub const INDEX_MAGIC: &[u8; 8] = MAGIC;
 
-impl Out {
+/// Where the bytes go: counted, gathered in memory, or written on (into the cache's
+/// blob, a chunk at a time) without ever being held whole.
+trait Sink {
+    fn put(&mut self, b: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
+    }
+}
+
+/// Counts the bytes (the blob's size, before it is written).
+struct Count(usize);
+
+impl Sink for Count {
+    fn put(&mut self, b: &[u8]) {
+        self.0 += b.len();
+    }
+}
+
+/// Writes on to `W`, keeping the first error (later bytes are dropped).
+struct WriteOn<W> {
+    w: W,
+    err: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> Sink for WriteOn<W> {
+    fn put(&mut self, b: &[u8]) {
+        if self.err.is_none()
+            && let Err(e) = self.w.write_all(b)
+        {
+            self.err = Some(e);
+        }
+    }
+}
+
+struct Out<'a, S>(&'a mut S);
+
+impl<S: Sink> Out<'_, S> {
+    fn raw(&mut self, b: &[u8]) {
+        self.0.put(b);
+    }
     fn u8(&mut self, v: u8) {
-        self.0.push(v);
+        self.0.put(&[v]);
     }
     fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
+        self.0.put(&v.to_le_bytes());
     }
     fn i64(&mut self, v: i64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
+        self.0.put(&v.to_le_bytes());
     }
     fn bytes(&mut self, b: &[u8]) {
         self.u32(b.len() as u32);
-        self.0.extend_from_slice(b);
+        self.0.put(b);
     }
     fn u32s(&mut self, v: &[u32]) {
         self.u32(v.len() as u32);
-        for x in v {
-            self.u32(*x);
+        // In runs, not a call a number.
+        let mut buf = [0u8; 4096];
+        for chunk in v.chunks(buf.len() / 4) {
+            for (x, c) in chunk.iter().zip(buf.chunks_exact_mut(4)) {
+                c.copy_from_slice(&x.to_le_bytes());
+            }
+            self.0.put(&buf[..chunk.len() * 4]);
         }
     }
 }
@@ -95,16 +144,41 @@ impl SearchIndex {
     /// The index as bytes (see the module's comment); [`SearchIndex::from_bytes`]
     /// reads them back.
     pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut v);
+        v
+    }
+
+    /// The length of [`SearchIndex::to_bytes`], without making them.
+    pub fn encoded_len(&self) -> usize {
+        let mut c = Count(0);
+        self.encode(&mut c);
+        c.0
+    }
+
+    /// Writes [`SearchIndex::to_bytes`]'s bytes to `w` as they are made (the whole
+    /// never held: the cache's blob is written so, a buffer at a time).
+    pub fn write_to(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        let mut s = WriteOn { w, err: None };
+        self.encode(&mut s);
+        match s.err {
+            Some(e) => Err(e),
+            None => {
+                let mut w = s.w;
+                w.flush()
+            }
+        }
+    }
+
+    fn encode<S: Sink>(&self, sink: &mut S) {
         let mut texts = Texts::default();
         let refs: Vec<(u32, u32)> = self
             .entries
             .iter()
             .map(|e| (texts.id(&e.unit), texts.id(&e.detail)))
             .collect();
-        let mut o = Out(Vec::with_capacity(
-            self.blob.len() * 4 + self.entries.len() * 64,
-        ));
-        o.0.extend_from_slice(MAGIC);
+        let mut o = Out(sink);
+        o.raw(MAGIC);
         o.u32(texts.list.len() as u32);
         for t in &texts.list {
             o.bytes(t.as_bytes());
@@ -161,12 +235,14 @@ impl SearchIndex {
         o.u32s(&self.unit_of);
         o.u8(self.units_have_alnum.into());
         o.u32s(&self.slot_entry);
-        o.bytes(&self.slot_alias.iter().map(|&a| a as u8).collect::<Vec<_>>());
+        o.u32(self.slot_alias.len() as u32);
+        for a in self.slot_alias.chunks(4096) {
+            o.raw(&a.iter().map(|&a| a as u8).collect::<Vec<_>>());
+        }
         o.u32(self.common.len() as u32);
         for c in &self.common {
-            o.0.extend_from_slice(&c.to_le_bytes());
+            o.raw(&c.to_le_bytes());
         }
-        o.0
     }
 
     /// Reads [`SearchIndex::to_bytes`]'s bytes; `None` for another format version or
@@ -179,7 +255,7 @@ impl SearchIndex {
         let nt = i.u32()? as usize;
         let mut texts = Vec::with_capacity(nt.min(b.len()));
         for _ in 0..nt {
-            texts.push(i.string()?);
+            texts.push(Arc::<str>::from(std::str::from_utf8(i.bytes()?).ok()?));
         }
         let ne = i.u32()? as usize;
         let mut entries = Vec::with_capacity(ne.min(b.len()));

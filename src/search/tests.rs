@@ -810,7 +810,7 @@ fn rule_same_short_name_told_apart_by_parent() {
         .map(|h| idx.entry(h.index))
         .filter(|e| e.kind == EntryKind::Org)
         .take(2)
-        .map(|e| (e.name.as_str(), e.unit.as_str()))
+        .map(|e| (e.name.as_str(), e.unit.as_ref()))
         .collect();
     assert_eq!(
         units,

@@ -7,8 +7,10 @@
 //! `store::outbox`, which the sync client pushes from, so what is queued here is
 //! exactly what is sent.
 
+use super::audit::AuditDetail;
 use super::outbox::{self, State};
 use super::rows::*;
+use super::timeline::AuditAction;
 use super::{Result, Store, queries};
 use crate::model::approval::Effect;
 use crate::model::quota::{Figures, PostFigure, QuotaFigure};
@@ -450,7 +452,14 @@ pub fn decide_checked(
         Check::Written => check_written(conn)?,
     }
     outbox::queue(store, id, decision, comment)?;
-    store.audit("decide", &format!("申请{} {}", id, decision.zh()), Some(1))?;
+    store.audit(
+        AuditAction::Decide,
+        &AuditDetail::Decided {
+            request: id,
+            decision,
+        },
+        Some(1),
+    )?;
     Ok(Ok(one(conn, id, today)?.unwrap_or(item)))
 }
 
@@ -463,8 +472,11 @@ pub fn withdraw(
     let done = outbox::withdraw(store.conn(), id)?;
     if let Ok(e) = &done {
         store.audit(
-            "withdraw",
-            &format!("申请{} 撤回{}", id, e.verdict().zh()),
+            AuditAction::Withdraw,
+            &AuditDetail::Withdrawn {
+                request: id,
+                decision: e.verdict(),
+            },
             Some(1),
         )?;
     }

@@ -4,9 +4,10 @@
 use super::Result;
 use super::rows::{ORG_SUBJECT, PERSON_SUBJECT};
 use crate::model::PersonStatus;
-use crate::search::{Entry, EntryKind, NameKeys, SearchIndex, name_keys, unit_keys};
+use crate::search::{Entry, EntryKind, IndexBuilder, NameKeys, SearchIndex, name_keys, unit_keys};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Computes keys for every unit and active person whose name has no current keys, and
 /// drops keys of rows that are gone.
@@ -81,9 +82,20 @@ pub fn refresh_search_keys_of(conn: &Connection, orgs: &[i64], persons: &[i64]) 
 /// Every unit and every person on the books, with their unit path and precomputed keys;
 /// levels, posts' staffing types in `lang`.
 pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    each_search_entry(conn, lang, |e| out.push(e))?;
+    Ok(out)
+}
+
+/// [`search_entries`] handed to `out` one at a time, in the same order, none kept.
+fn each_search_entry(
+    conn: &Connection,
+    lang: crate::model::Lang,
+    mut out: impl FnMut(Entry),
+) -> Result<()> {
     // Path text of every unit, from the derived tree (short names where they exist).
     let mut names: HashMap<i64, String> = HashMap::new();
-    let mut levels: HashMap<i64, String> = HashMap::new();
+    let mut levels: HashMap<i64, Arc<str>> = HashMap::new();
     {
         let mut st = conn.prepare("SELECT id, COALESCE(short_name, name), level FROM orgs")?;
         let rows = st.query_map([], |r| {
@@ -97,11 +109,11 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             let (id, name, level) = row?;
             names.insert(id, name);
             if let Some(l) = level.and_then(crate::model::Level::from_code) {
-                levels.insert(id, l.label(lang).to_string());
+                levels.insert(id, l.label(lang).into());
             }
         }
     }
-    let mut paths: HashMap<i64, String> = HashMap::new();
+    let mut paths: HashMap<i64, Arc<str>> = HashMap::new();
     {
         let mut st = conn.prepare("SELECT org_id, path FROM org_tree")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
@@ -112,7 +124,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
                 .filter_map(|p| p.parse::<i64>().ok())
                 .filter_map(|a| names.get(&a).map(String::as_str))
                 .collect();
-            paths.insert(id, text.join(" › "));
+            paths.insert(id, text.join(" › ").into());
         }
     }
     let keys_of = |kind: i64, name: &str, stored: Option<String>| -> NameKeys {
@@ -126,7 +138,6 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
                 }
             })
     };
-    let mut out = Vec::new();
     let mut st = conn.prepare(&format!(
         "SELECT o.id, o.name, o.parent_id, k.keys, o.short_name FROM orgs o \
          LEFT JOIN search_keys k ON k.kind = {ORG_SUBJECT} AND k.id = o.id \
@@ -145,13 +156,13 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
         let (id, name, parent, keys, short) = row?;
         let unit = parent
             .and_then(|p| paths.get(&p).cloned())
-            .unwrap_or_default();
+            .unwrap_or_else(|| Arc::from(""));
         let keys = keys_of(ORG_SUBJECT, &name, keys);
-        out.push(Entry {
+        out(Entry {
             kind: EntryKind::Org,
             id,
             unit,
-            detail: levels.get(&id).cloned().unwrap_or_default(),
+            detail: levels.get(&id).cloned().unwrap_or_else(|| Arc::from("")),
             keys,
             // The names people say (short name, abbreviations): their keys are
             // computed when the index is built.
@@ -161,6 +172,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
         });
     }
     // Those on the books and those about to enter (拟入编) can be looked up.
+    let mut details: std::collections::HashSet<Arc<str>> = std::collections::HashSet::new();
     let mut st = conn.prepare(&format!(
         "SELECT p.id, p.name, p.org_id, p.post, p.staffing_type, k.keys FROM persons p \
          LEFT JOIN search_keys k ON k.kind = {PERSON_SUBJECT} AND k.id = p.id \
@@ -193,11 +205,20 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             Some(p) if !p.is_empty() => format!("{p}{}{staffing}", crate::search::DETAIL_SEP),
             _ => staffing.to_string(),
         };
+        // One text for all who share it.
+        let detail = match details.get(detail.as_str()) {
+            Some(d) => d.clone(),
+            None => {
+                let d: Arc<str> = detail.into();
+                details.insert(d.clone());
+                d
+            }
+        };
         let keys = keys_of(PERSON_SUBJECT, &name, keys);
-        out.push(Entry {
+        out(Entry {
             kind: EntryKind::Person,
             id,
-            unit: paths.get(&org).cloned().unwrap_or_default(),
+            unit: paths.get(&org).cloned().unwrap_or_else(|| Arc::from("")),
             detail,
             keys,
             aliases: Vec::new(),
@@ -205,7 +226,7 @@ pub fn search_entries(conn: &Connection, lang: crate::model::Lang) -> Result<Vec
             name,
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Format version of the stored index, as `search_index.format` records it.
@@ -241,24 +262,84 @@ pub fn search_index(conn: &Connection, lang: crate::model::Lang) -> Result<Searc
     if let Some(index) = stored {
         return Ok(index);
     }
-    let index = SearchIndex::build(search_entries(conn, lang)?);
+    let index = build_index(conn, lang)?;
     if let Err(e) = keep(conn, lang, &index) {
         tracing::debug!("lookup index not kept: {e}");
     }
     Ok(index)
 }
 
+/// Keeps a current lookup index in the cache for `lang` (after a sync, so the interface
+/// and `bianzhi search` find it ready): builds and keeps one only if none is kept.
+/// Unlike [`search_index`] it never reads a kept one back (on a city that is its 37 MB
+/// of bytes and the index made of them, only to be dropped).
+pub fn ensure_search_index(conn: &Connection, lang: crate::model::Lang) -> Result<()> {
+    let kept: bool = conn
+        .query_row(
+            "SELECT substr(bytes, 1, ?) = ? FROM search_index WHERE lang = ? AND format = ?",
+            params![
+                crate::search::INDEX_MAGIC.len() as i64,
+                &crate::search::INDEX_MAGIC[..],
+                lang_code(lang),
+                INDEX_FORMAT
+            ],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false);
+    if kept {
+        return Ok(());
+    }
+    store_search_index(conn, lang)
+}
+
 /// Builds the lookup index and keeps it in the cache (after a sync or an import, so the
 /// interface and `bianzhi search` find it ready).
 pub fn store_search_index(conn: &Connection, lang: crate::model::Lang) -> Result<()> {
-    let index = SearchIndex::build(search_entries(conn, lang)?);
+    let index = build_index(conn, lang)?;
     keep(conn, lang, &index)
 }
 
-fn keep(conn: &Connection, lang: crate::model::Lang, index: &SearchIndex) -> Result<()> {
-    conn.execute(
-        "INSERT OR REPLACE INTO search_index (lang, format, bytes) VALUES (?, ?, ?)",
-        params![lang_code(lang), INDEX_FORMAT, index.to_bytes()],
+/// The index of [`search_entries`], built as the rows are read: the entries and their
+/// readings are never all held beside the index (a city's are some 200,000).
+pub fn build_index(conn: &Connection, lang: crate::model::Lang) -> Result<SearchIndex> {
+    let about: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM persons)",
+        [],
+        |r| r.get(0),
     )?;
+    let mut b = IndexBuilder::with_capacity(usize::try_from(about).unwrap_or(0));
+    each_search_entry(conn, lang, |e| b.push(e))?;
+    Ok(b.finish())
+}
+
+/// Keeps the index in the cache. Its bytes (tens of megabytes on a city) are written
+/// into the row's blob as they are made, with SQLite's incremental blob I/O, so
+/// neither they nor a copy SQLite would take of a bound value are held whole.
+fn keep(conn: &Connection, lang: crate::model::Lang, index: &SearchIndex) -> Result<()> {
+    let len = index.encoded_len();
+    conn.execute_batch("SAVEPOINT keep_search_index")?;
+    let written = (|| -> Result<()> {
+        conn.execute(
+            "INSERT OR REPLACE INTO search_index (lang, format, bytes) VALUES (?, ?, zeroblob(?))",
+            params![lang_code(lang), INDEX_FORMAT, len as i64],
+        )?;
+        let mut blob = conn.blob_open(
+            rusqlite::MAIN_DB,
+            c"search_index",
+            c"bytes",
+            lang_code(lang),
+            false,
+        )?;
+        index.write_to(std::io::BufWriter::with_capacity(1 << 16, &mut blob))?;
+        Ok(())
+    })();
+    match written {
+        Ok(()) => conn.execute_batch("RELEASE keep_search_index")?,
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO keep_search_index; RELEASE keep_search_index")?;
+            return Err(e);
+        }
+    }
     Ok(())
 }

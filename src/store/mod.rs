@@ -2,6 +2,7 @@
 //! by versioned migrations compiled into the binary, one writer. The reference server
 //! keeps its authoritative data in the same tables.
 
+pub mod audit;
 pub mod books;
 mod derived;
 pub mod drafts;
@@ -22,7 +23,9 @@ pub mod warnings;
 pub use derived::refresh_derived;
 
 pub mod fault_hook;
-pub use lookup::{refresh_search_keys, search_entries, search_index, store_search_index};
+pub use lookup::{
+    ensure_search_index, refresh_search_keys, search_entries, search_index, store_search_index,
+};
 
 use crate::model::Dataset;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
@@ -37,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_derived_dirty.sql"),
     include_str!("migrations/006_search_index.sql"),
     include_str!("migrations/007_retire_cover.sql"),
+    include_str!("migrations/008_audit_detail.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -368,15 +372,22 @@ impl Store {
         set_meta(&self.conn, key, value)
     }
 
-    /// Appends to this operator's local audit log (reveals, exports, decisions, syncs).
-    pub fn audit(&self, action: &str, detail: &str, rows: Option<i64>) -> Result<()> {
+    /// Appends to this operator's local audit log (reveals, exports, decisions, syncs):
+    /// the detail typed (worded by the reader), its values alone in `detail`.
+    pub fn audit(
+        &self,
+        action: timeline::AuditAction,
+        detail: &audit::AuditDetail,
+        rows: Option<i64>,
+    ) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO audit (at, action, detail, rows) VALUES (?, ?, ?, ?)",
+            "INSERT INTO audit (at, action, detail, rows, typed) VALUES (?, ?, ?, ?, ?)",
             params![
                 chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
-                action,
-                detail,
-                rows
+                action.key(),
+                detail.values(),
+                rows,
+                serde_json::to_string(detail).ok()
             ],
         )?;
         Ok(())

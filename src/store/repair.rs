@@ -116,14 +116,13 @@ fn rebuild(path: &Path) -> Result<Repaired> {
         report.unsent = super::outbox::unsent(&tx)?.len();
         tx.commit()?;
         fresh.audit(
-            "repair",
-            &format!(
-                "损坏的缓存移至 {}；转入未发送 {} 个、操作日志 {} 条，无法读取 {} 条",
-                moved_to.display(),
-                report.unsent,
-                report.audit,
-                report.lost
-            ),
+            super::timeline::AuditAction::Repair,
+            &super::audit::AuditDetail::Repaired {
+                moved_to: moved_to.display().to_string(),
+                unsent: report.unsent as i64,
+                audit: report.audit as i64,
+                lost: report.lost as i64,
+            },
             Some(report.outbox as i64),
         )?;
     }

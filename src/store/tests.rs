@@ -231,7 +231,7 @@ fn lookup_entries_carry_unit_paths() {
     s.replace_all(&sample()).unwrap();
     let entries = search_entries(s.conn(), crate::model::Lang::Zh).unwrap();
     let p = entries.iter().find(|e| e.name == "张10").unwrap();
-    assert_eq!(p.unit, "示例县 › 示例县教育局");
+    assert_eq!(&*p.unit, "示例县 › 示例县教育局");
     assert!(p.detail.contains("行政编制"));
     // The interface in English gets the staffing type in English.
     let en = search_entries(s.conn(), crate::model::Lang::En).unwrap();
@@ -242,4 +242,65 @@ fn lookup_entries_carry_unit_paths() {
         .query_row("SELECT COUNT(*) FROM search_keys", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n as usize, entries.len());
+}
+
+#[test]
+fn the_index_built_from_streamed_rows_and_kept_as_written_equals_the_whole_one() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.replace_all(&crate::generate::generate(crate::generate::Scale::Small, 1))
+        .unwrap();
+    for lang in [crate::model::Lang::Zh, crate::model::Lang::En] {
+        // The old way: every entry collected, then the index built from them.
+        let whole = crate::search::SearchIndex::build(search_entries(s.conn(), lang).unwrap());
+        let streamed = super::lookup::build_index(s.conn(), lang).unwrap();
+        let bytes = whole.to_bytes();
+        assert!(bytes.len() > 10_000, "{}", bytes.len());
+        assert_eq!(streamed.to_bytes(), bytes);
+        assert_eq!(streamed.encoded_len(), bytes.len());
+        // Kept by writing into the blob: the same bytes, read back by a reader.
+        store_search_index(s.conn(), lang).unwrap();
+        let kept: Vec<u8> = s
+            .conn()
+            .query_row(
+                "SELECT bytes FROM search_index WHERE lang = ?",
+                [matches!(lang, crate::model::Lang::En) as i64],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, bytes);
+        // Kept only where none (or a damaged one) is.
+        let code = matches!(lang, crate::model::Lang::En) as i64;
+        let kept_bytes = |s: &Store| -> Vec<u8> {
+            s.conn()
+                .query_row(
+                    "SELECT bytes FROM search_index WHERE lang = ?",
+                    [code],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        s.conn()
+            .execute(
+                "UPDATE search_index SET format = format WHERE lang = ?",
+                [code],
+            )
+            .unwrap();
+        ensure_search_index(s.conn(), lang).unwrap();
+        assert_eq!(kept_bytes(&s), bytes);
+        s.conn()
+            .execute(
+                "UPDATE search_index SET bytes = x'00' WHERE lang = ?",
+                [code],
+            )
+            .unwrap();
+        ensure_search_index(s.conn(), lang).unwrap();
+        assert_eq!(kept_bytes(&s), bytes, "a damaged one is built again");
+        let read = search_index(s.conn(), lang).unwrap();
+        for q in ["zhang", "z", "财政", "jyj", "wang li", "xiao"] {
+            let a = crate::search::search(&whole, q, 50);
+            assert!(!a.is_empty() || q == "wang li", "{q}");
+            assert_eq!(crate::search::search(&streamed, q, 50), a, "{q}");
+            assert_eq!(crate::search::search(&read, q, 50), a, "{q}");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! loader serves the interface and `bianzhi history`, so both tell the same story.
 
 use super::Result;
+use super::audit::AuditDetail;
 use super::queries;
 use crate::model::*;
 use chrono::NaiveDate;
@@ -123,8 +124,12 @@ pub enum Source {
     Audit {
         at: String,
         action: String,
+        /// The sentence as written (lines before migration 008), or the values alone.
         detail: String,
         rows: Option<i64>,
+        /// What was done, typed (None for lines written before migration 008): the
+        /// reader words it, and then `Item::summary` holds only the subject's name.
+        typed: Option<super::audit::AuditDetail>,
     },
 }
 
@@ -161,6 +166,8 @@ pub enum Value {
     Slot(PostSlot),
     /// A flag that is set (特殊编制: 是).
     Yes,
+    /// What an audit line records.
+    Audit(super::audit::AuditDetail),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -217,10 +224,17 @@ impl Item {
                 out.push((Field::ChangeSummary, text(&entry.summary)));
             }
             Source::Audit {
-                at, detail, rows, ..
+                at,
+                detail,
+                rows,
+                typed,
+                ..
             } => {
                 out.push((Field::At, text(at)));
-                out.push((Field::Detail, text(detail)));
+                match typed {
+                    Some(d) => out.push((Field::Detail, Value::Audit(d.clone()))),
+                    None => out.push((Field::Detail, text(detail))),
+                }
                 if let Some(n) = rows {
                     out.push((Field::Rows, Value::Text(n.to_string())));
                 }
@@ -432,8 +446,9 @@ pub fn person(conn: &Connection, id: PersonId) -> Result<Vec<Item>> {
 /// summary, its document number in `doc_no`), resolved with one query per kind of
 /// subject whatever the number of lines.
 pub fn audit(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
-    let mut st =
-        conn.prepare_cached("SELECT at, action, detail, rows FROM audit ORDER BY id DESC LIMIT ?")?;
+    let mut st = conn.prepare_cached(
+        "SELECT at, action, detail, rows, typed FROM audit ORDER BY id DESC LIMIT ?",
+    )?;
     let rows = st
         .query_map([limit as i64], |r| {
             Ok((
@@ -441,31 +456,41 @@ pub fn audit(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<String>>(4)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // A typed detail that does not read (written by a later program) falls back to
+    // the values written beside it.
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|(at, action, detail, n, typed)| {
+            let typed = typed.and_then(|t| serde_json::from_str::<AuditDetail>(&t).ok());
+            (at, action, detail, n, typed)
+        })
+        .collect();
     let subjects: Vec<AuditSubject> = rows
         .iter()
-        .map(|(_, action, detail, _)| AuditSubject::of(action, detail))
+        .map(|(_, action, detail, _, typed)| match typed {
+            Some(d) => match (d.person(), d.request()) {
+                (Some(p), _) => AuditSubject::Person(p),
+                (_, Some(r)) => AuditSubject::Request(r, String::new()),
+                _ => AuditSubject::Other,
+            },
+            None => AuditSubject::of(action, detail),
+        })
         .collect();
     let ids = |want: fn(&AuditSubject) -> Option<i64>| -> String {
         let v: Vec<i64> = subjects.iter().filter_map(want).collect();
         serde_json::to_string(&v).unwrap_or_else(|_| "[]".into())
     };
-    let persons: HashMap<PersonId, String> = conn
+    let persons: HashMap<PersonId, (String, Option<String>)> = conn
         .prepare_cached(
             "SELECT p.id, p.name, o.name FROM persons p LEFT JOIN orgs o ON o.id = p.org_id \
              WHERE p.id IN (SELECT value FROM json_each(?))",
         )?
         .query_map([ids(|s| s.person())], |r| {
-            let name: String = r.get(1)?;
-            Ok((
-                r.get(0)?,
-                match r.get::<_, Option<String>>(2)? {
-                    Some(unit) => format!("{name}（{unit}）"),
-                    None => name,
-                },
-            ))
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let requests: HashMap<ApprovalId, (String, Option<String>)> = conn
@@ -494,24 +519,34 @@ pub fn audit(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::with_capacity(rows.len());
-    for ((at, action, detail, n), subject) in rows.into_iter().zip(subjects) {
+    for ((at, action, detail, n, typed), subject) in rows.into_iter().zip(subjects) {
         let date = at
             .get(..10)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .unwrap_or_default();
-        // A subject no longer in the cache keeps the words that were written.
+        // A subject no longer in the cache keeps the words that were written; a typed
+        // line keeps only the subject's name (the reader words what was done).
+        let written = if typed.is_some() {
+            String::new()
+        } else {
+            detail.clone()
+        };
         let (summary, doc_no) = match subject {
+            // The person and their unit: in the sentence's brackets on a line written
+            // as a sentence, apart (`·`, in no language) on a typed one.
             AuditSubject::Person(id) => match persons.get(&id) {
-                Some(name) => (name.clone(), None),
-                None => (detail.clone(), None),
+                Some((name, None)) => (name.clone(), None),
+                Some((name, Some(unit))) if typed.is_some() => (format!("{name} · {unit}"), None),
+                Some((name, Some(unit))) => (format!("{name}（{unit}）"), None),
+                None => (written.clone(), None),
             },
             AuditSubject::Request(id, rest) => match requests.get(&id) {
                 // What was done first: the request's summary may be cut on a narrow screen.
                 Some((text, doc)) if rest.is_empty() => (text.clone(), doc.clone()),
                 Some((text, doc)) => (format!("{rest} · {text}"), doc.clone()),
-                None => (detail.clone(), None),
+                None => (written.clone(), None),
             },
-            AuditSubject::Other => (detail.clone(), None),
+            AuditSubject::Other => (written, None),
         };
         out.push(Item {
             date,
@@ -523,6 +558,7 @@ pub fn audit(conn: &Connection, limit: usize) -> Result<Vec<Item>> {
                 action,
                 detail,
                 rows: n,
+                typed,
             },
         });
     }

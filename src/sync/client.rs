@@ -414,7 +414,7 @@ impl Client {
         // Failing costs only speed: the next reader builds it.
         if report.upserted + report.deleted > 0 {
             let kept = with_store(cache, |s| {
-                store::search_index(s.conn(), crate::model::Lang::Zh).map(|_| ())
+                store::ensure_search_index(s.conn(), crate::model::Lang::Zh)
             })
             .await;
             if let Err(e) = kept {

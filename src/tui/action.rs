@@ -127,8 +127,8 @@ pub enum Effect {
     FindUnit(String),
     /// One line in the local audit log. Never personal data: ids and actions only.
     Audit {
-        action: &'static str,
-        detail: String,
+        action: crate::store::timeline::AuditAction,
+        detail: crate::store::audit::AuditDetail,
         rows: Option<i64>,
     },
     Sync,

@@ -59,6 +59,8 @@ pub struct CompareScreen {
     pub failed: Option<String>,
     /// The first line: file, format, rows, scope, persons on the books.
     head: String,
+    /// The unit compared with (its name), empty for every unit: for the audit log.
+    scope: String,
     pub rows_read: usize,
     pub counts: Vec<(Category, usize)>,
     pub matched: usize,
@@ -140,6 +142,7 @@ pub fn load(
         root,
         failed: None,
         head: String::new(),
+        scope: String::new(),
         rows_read: 0,
         counts: Vec::new(),
         matched: 0,
@@ -189,6 +192,9 @@ pub fn load(
         || path.display().to_string(),
         |f| f.to_string_lossy().into(),
     );
+    if root.is_some() {
+        screen.scope = scope_name.clone();
+    }
     screen.head = fill(
         M::CompareHead.get(lang),
         &[
@@ -352,18 +358,17 @@ impl CompareScreen {
     }
 
     /// The audit log's line for this comparison: the file and the counts, never whom.
-    pub fn audit_line(&self) -> Option<(String, i64)> {
+    pub fn audit_line(&self) -> Option<(crate::store::audit::AuditDetail, i64)> {
         if self.failed.is_some() {
             return None;
         }
         Some((
-            format!(
-                "比对名单 {}（{} 行）：{}；一致 {}",
-                self.path.display(),
-                self.rows_read,
-                self.head,
-                self.matched
-            ),
+            crate::store::audit::AuditDetail::Compared {
+                file: self.path.display().to_string(),
+                rows: self.rows_read as i64,
+                scope: self.scope.clone(),
+                matched: self.matched as i64,
+            },
             self.rows_read as i64,
         ))
     }

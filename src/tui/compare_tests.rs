@@ -66,7 +66,7 @@ fn audits(h: &Harness, action: &str) -> Vec<String> {
                     crate::store::timeline::AuditAction::from_key(action),
                 )
         })
-        .map(|i| i.summary)
+        .map(|i| crate::tui::i18n::item_summary(&i, Lang::Zh))
         .collect()
 }
 

@@ -74,6 +74,22 @@ fn chinese_lines(h: &Harness, data: &[String]) -> Vec<String> {
         .lines()
         .filter(|line| {
             let mut rest = line.to_string();
+            // A value cut by the frame goes first, by what shows of it before `…`: a
+            // shorter value inside it (a name in a request's summary) would leave a piece.
+            if let Some(at) = rest.find('…') {
+                let head: Vec<char> = rest[..at].chars().collect();
+                for start in 0..head.len() {
+                    let tail: String = head[start..].iter().collect();
+                    if tail.chars().any(is_cjk) && data.iter().any(|v| v.starts_with(&tail)) {
+                        rest = format!(
+                            "{}{}",
+                            head[..start].iter().collect::<String>(),
+                            &rest[at..]
+                        );
+                        break;
+                    }
+                }
+            }
             for value in data {
                 if rest.chars().any(is_cjk) {
                     rest = rest.replace(value.as_str(), "");
@@ -164,6 +180,63 @@ impl Walk {
     }
 }
 
+/// An audit line written typed is said in the interface's language, an older line
+/// (its sentence only) as it was written.
+#[test]
+fn the_audit_log_words_a_typed_line_in_either_language_and_an_old_one_as_written() {
+    use crate::store::timeline::{self, Source};
+    let data = inbox_dataset();
+    let store = store_with(&data);
+    let lines = crate::store::audit::examples(&data.orgs[1].name, data.approvals[0].id, 1);
+    for (action, detail) in &lines {
+        store.audit(action.clone(), detail, None).unwrap();
+    }
+    store
+        .conn()
+        .execute(
+            "INSERT INTO audit (at, action, detail, rows) VALUES \
+             ('2025-03-05 10:29:59', 'withdraw', '修改 3 撤回', 1)",
+            [],
+        )
+        .unwrap();
+    let items = timeline::audit(store.conn(), 100).unwrap();
+    assert_eq!(items.len(), lines.len() + 1);
+    let values = data_values(&data, &[]);
+    let cjk_outside_data = |s: &str| {
+        let mut rest = s.to_string();
+        for v in &values {
+            rest = rest.replace(v.as_str(), "");
+        }
+        rest.chars().any(is_cjk)
+    };
+    // Newest first: the old line, then the typed ones in the reverse of their writing.
+    let old = &items[0];
+    assert!(matches!(&old.source, Source::Audit { typed: None, .. }));
+    for lang in [Lang::Zh, Lang::En] {
+        assert_eq!(crate::tui::i18n::item_summary(old, lang), "修改 3 撤回");
+    }
+    for (item, (_, detail)) in items[1..].iter().zip(lines.iter().rev()) {
+        match &item.source {
+            Source::Audit { typed: Some(d), .. } => assert_eq!(d, detail),
+            other => panic!("not typed: {other:?}"),
+        }
+        let en = crate::tui::i18n::item_summary(item, Lang::En);
+        let zh = crate::tui::i18n::item_summary(item, Lang::Zh);
+        assert!(!cjk_outside_data(&en), "{detail:?}: {en}");
+        if matches!(detail, crate::store::audit::AuditDetail::Revealed { .. }) {
+            // A reveal is said by whom it showed: the person's name.
+            assert_eq!((&en, &zh), (&item.summary, &item.summary));
+            assert!(!item.summary.is_empty());
+        } else {
+            assert!(cjk_outside_data(&zh), "{detail:?}: {zh}");
+            assert_ne!(en, zh, "{detail:?}");
+        }
+    }
+    // A decision names the request, as the older sentence did.
+    let decided = crate::tui::i18n::item_summary(items.last().unwrap(), Lang::Zh);
+    assert!(decided.starts_with("同意 · "), "{decided}");
+}
+
 #[test]
 fn every_screen_speaks_english() {
     let data = inbox_dataset();
@@ -229,9 +302,26 @@ fn every_screen_speaks_english() {
     w.at("reports", "");
     w.keys(&["<Esc>", "<F9>"]);
     w.at("forecast", "");
+    // The audit log with a line of every kind its writers record, worded in English.
+    for (action, detail) in
+        crate::store::audit::examples(&data.orgs[1].name, data.approvals[0].id, 1)
+    {
+        w.h.rt.store().audit(action, &detail, Some(1)).unwrap();
+    }
     w.keys(&["<Esc>", "g", "l"]);
-    w.at("audit log", "");
-    w.keys(&["<Esc>"]);
+    w.at("audit log", "approve ·");
+    w.at("audit log", "roster all.csv (3 rows)");
+    w.at("audit log", "pushed 2, accepted 1");
+    w.at("audit log", "edit 7: exit");
+    w.keys(&["<Enter>"]);
+    w.at("audit line", "Detail: roster all.csv (3 rows)");
+    // Down to the oldest lines: the reveal, the withdrawal, the decision.
+    for _ in 0..20 {
+        w.keys(&["<Down>"]);
+    }
+    w.at("audit log, its oldest lines", "approve ·");
+    w.at("audit log, its oldest lines", "reject withdrawn ·");
+    w.keys(&["<Esc>", "<Esc>"]);
 
     // The inbox, a request, the decision dialog and its confirmation; the decision
     // queued, then refused by the server (typed), and an edit refused too.

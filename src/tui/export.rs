@@ -137,13 +137,13 @@ pub fn write(store: &Store, job: &ExportJob, stamp: &str) -> Result<(PathBuf, St
     };
     store
         .audit(
-            "export",
-            &format!(
-                "{} {} → {}",
-                job.table.title,
-                job.format.ext(),
-                path.display()
-            ),
+            crate::store::timeline::AuditAction::Export,
+            &crate::store::audit::AuditDetail::Exported {
+                what: job.table.title.clone(),
+                format: job.format.ext().to_string(),
+                path: path.display().to_string(),
+                full_ids: false,
+            },
             Some(rows as i64),
         )
         .map_err(|e| e.to_string())?;

@@ -34,6 +34,36 @@ messages! {
     AuditEdit => "修改", "edit";
     AuditResolve => "冲突处理", "conflict settled";
     AuditCompare => "比对", "comparison";
+    // An audit line's detail (store::audit::AuditDetail), `{}` filled in order.
+    AdDecided => "{} · {}", "{} · {}";
+    AdRequest => "申请{}", "request {}";
+    AdWithdrawn => "撤回{} · {}", "{} withdrawn · {}";
+    AdPerson => "人员{}", "person {}";
+    AdRevealedWarnings => "预警清单（JSON）含完整身份证号 {} 人", "warnings as JSON with {} whole ID numbers";
+    AdExported => "{} {} → {}", "{} {} → {}";
+    AdFullIds => "，含完整身份证号", ", whole ID numbers";
+    AdReported => "报表 {} {} → {}", "report {} {} → {}";
+    AdSynced => "推送{} 接受{} 拒绝{} 更新{}", "pushed {}, accepted {}, refused {}, updated {}";
+    AdImported => "导入 {}", "read {}";
+    AdImportedEntries => "增员导入 {} 至 {}（{} 行，记录 {} 人，{} 行有误）", "new staff from {} into {}: {} lines, {} recorded, {} with errors";
+    AdRepaired => "损坏的缓存移至 {}；转入未发送 {} 个、操作日志 {} 条，无法读取 {} 条", "damaged cache moved to {}; {} unsent and {} audit lines carried over, {} unreadable";
+    AdEdited => "修改 {} {}", "edit {}: {}";
+    AdEditWithdrawn => "修改 {} 撤回", "edit {} withdrawn";
+    AdResolvedAgain => "修改 {} 冲突处理，重新记录为 {}", "conflict on edit {} settled, recorded again as {}";
+    AdResolvedServer => "修改 {} 冲突处理，采用服务器现值", "conflict on edit {} settled, the server's value kept";
+    AdCompared => "比对名单 {}（{} 行）与 {}：一致 {}", "roster {} ({} rows) compared with {}: {} match";
+    AdEveryUnit => "全部单位", "every unit";
+    OpPersonAdd => "增员登记", "new person";
+    OpPersonEdit => "信息变更", "details changed";
+    OpPersonExit => "减员", "exit";
+    OpPersonTransfer => "调动", "transfer";
+    OpPersonRestore => "恢复在编", "back on the books";
+    OpOrgEdit => "机构信息变更", "unit details changed";
+    OpOrgMove => "隶属调整", "unit moved";
+    OpOrgAbolish => "撤销机构", "unit abolished";
+    OpOrgAddDept => "增设内设机构", "department added";
+    OpLedgerAdd => "台账登记", "quota entry";
+    OpPostsAdd => "领导职数登记", "posts entry";
     StQueued => "待上传", "queued";
     ProblemBadCreditCode => "统一社会信用代码校验不通过", "the unified credit code does not pass its check";
     ProblemDanglingParent => "上级单位不存在", "the parent unit does not exist";
@@ -174,6 +204,7 @@ messages! {
     PMajor => "专业", "Major";
     PStaffing => "占编类型", "Staffing";
     PLeaderPost => "领导职务", "Leadership post";
+    PPostLevel => "职数级别", "Post level";
     PStatus => "状态", "Status";
     PExit => "减员", "Exit";
     PUnit => "所在单位", "Unit";
@@ -626,11 +657,136 @@ pub fn parse_item_kind(text: &str) -> Option<crate::store::timeline::ItemKind> {
 pub fn item_summary(item: &crate::store::timeline::Item, lang: Lang) -> String {
     use crate::store::timeline::Source;
     match &item.source {
+        Source::Audit { typed: Some(d), .. } => audit_detail(d, &item.summary, lang),
         Source::Ledger { entry, .. } => {
             format!("{} {}", entry.staffing_type.label(lang), item.summary)
         }
         Source::Posts { entry, .. } => format!("{} {}", slot(entry.slot, lang), item.summary),
         _ => item.summary.clone(),
+    }
+}
+
+/// `{}` in `template` filled in order.
+fn fill(template: M, lang: Lang, args: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::new();
+    let mut rest = template.get(lang);
+    for a in args {
+        match rest.split_once("{}") {
+            Some((before, after)) => {
+                out.push_str(before);
+                out.push_str(&a.to_string());
+                rest = after;
+            }
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What an audit line records, in words; `subject` is the person's or the request's
+/// name as the store resolved it (empty when it is not in the cache, or has none).
+pub fn audit_detail(d: &crate::store::audit::AuditDetail, subject: &str, lang: Lang) -> String {
+    use crate::store::audit::AuditDetail as D;
+    let request = |id: &i64| {
+        if subject.is_empty() {
+            fill(M::AdRequest, lang, &[id])
+        } else {
+            subject.to_string()
+        }
+    };
+    match d {
+        D::Decided {
+            request: id,
+            decision,
+        } => fill(M::AdDecided, lang, &[&decision.label(lang), &request(id)]),
+        D::Withdrawn {
+            request: id,
+            decision,
+        } => fill(M::AdWithdrawn, lang, &[&decision.label(lang), &request(id)]),
+        D::Revealed { person } if subject.is_empty() => fill(M::AdPerson, lang, &[person]),
+        D::Revealed { .. } => subject.to_string(),
+        D::RevealedWarnings { persons } => fill(M::AdRevealedWarnings, lang, &[persons]),
+        D::Exported {
+            what,
+            format,
+            path,
+            full_ids,
+        } => {
+            let mut s = fill(M::AdExported, lang, &[what, format, path]);
+            if *full_ids {
+                s.push_str(M::AdFullIds.get(lang));
+            }
+            s
+        }
+        D::Reported {
+            report,
+            format,
+            path,
+        } => fill(M::AdReported, lang, &[report, format, path]),
+        D::Synced {
+            pushed,
+            accepted,
+            rejected,
+            upserted,
+        } => fill(M::AdSynced, lang, &[pushed, accepted, rejected, upserted]),
+        D::Imported { file } => fill(M::AdImported, lang, &[file]),
+        D::ImportedEntries {
+            file,
+            unit,
+            lines,
+            queued,
+            bad,
+        } => fill(
+            M::AdImportedEntries,
+            lang,
+            &[file, unit, lines, queued, bad],
+        ),
+        D::Repaired {
+            moved_to,
+            unsent,
+            audit,
+            lost,
+        } => fill(M::AdRepaired, lang, &[moved_to, unsent, audit, lost]),
+        D::Edited { seq, op } => {
+            let op = match op.as_str() {
+                "person_add" => M::OpPersonAdd.get(lang),
+                "person_edit" => M::OpPersonEdit.get(lang),
+                "person_exit" => M::OpPersonExit.get(lang),
+                "person_transfer" => M::OpPersonTransfer.get(lang),
+                "person_restore" => M::OpPersonRestore.get(lang),
+                "org_edit" => M::OpOrgEdit.get(lang),
+                "org_move" => M::OpOrgMove.get(lang),
+                "org_abolish" => M::OpOrgAbolish.get(lang),
+                "org_add_dept" => M::OpOrgAddDept.get(lang),
+                "ledger_add" => M::OpLedgerAdd.get(lang),
+                "posts_add" => M::OpPostsAdd.get(lang),
+                other => other,
+            };
+            fill(M::AdEdited, lang, &[seq, &op])
+        }
+        D::EditWithdrawn { seq } => fill(M::AdEditWithdrawn, lang, &[seq]),
+        D::Resolved {
+            seq,
+            requeued_as: Some(n),
+        } => fill(M::AdResolvedAgain, lang, &[seq, n]),
+        D::Resolved {
+            seq,
+            requeued_as: None,
+        } => fill(M::AdResolvedServer, lang, &[seq]),
+        D::Compared {
+            file,
+            rows,
+            scope,
+            matched,
+        } => {
+            let scope = if scope.is_empty() {
+                M::AdEveryUnit.get(lang)
+            } else {
+                scope.as_str()
+            };
+            fill(M::AdCompared, lang, &[file, rows, &scope, matched])
+        }
     }
 }
 
@@ -664,6 +820,7 @@ pub fn timeline_value(v: &crate::store::timeline::Value, lang: Lang) -> String {
     use crate::store::timeline::Value as V;
     match v {
         V::Text(t) => t.clone(),
+        V::Audit(d) => audit_detail(d, "", lang),
         V::Kind(k) => item_kind(k, lang),
         V::Staffing(t) => t.label(lang).to_string(),
         V::Funding(f) => f.label(lang).to_string(),
@@ -764,6 +921,11 @@ pub fn problem_text(code: &str, message: &str, lang: Lang) -> String {
                 "入编时间" => M::PEntryDate.get(lang),
                 "学历" => M::PEducation.get(lang),
                 "身份证号" => M::PIdNumber.get(lang),
+                "单位全称" => M::FName.get(lang),
+                "统一社会信用代码" => M::FCreditCode.get(lang),
+                "人员" => M::PanelPeople.get(lang),
+                "编制类型" => M::StaffingType.get(lang),
+                "职数级别" => M::PPostLevel.get(lang),
                 other => other,
             };
             return M::ProblemMissingField.get(lang).replace("{}", field);
@@ -781,7 +943,8 @@ pub fn problem_text(code: &str, message: &str, lang: Lang) -> String {
 }
 
 /// A warning of the 预警 list in words: the store's sentence in Chinese, said from its
-/// typed detail in English.
+/// typed detail in English. The one wording of a warning: the 预警 screen, `bianzhi
+/// warnings` and the export all call it.
 pub fn warning_text(w: &crate::store::warnings::Warning, lang: Lang) -> String {
     use crate::store::warnings::{Detail, WarningKind};
     if lang == Lang::Zh {
@@ -894,6 +1057,29 @@ mod tests {
         assert_eq!(parse_item_kind("nothing"), None);
         let later = ItemKind::Audit(AuditAction::Other("later".into()));
         assert_eq!(item_kind(&later, Lang::En), "later");
+    }
+
+    #[test]
+    fn every_missing_field_of_the_checks_is_said_in_english() {
+        use crate::model::checks::Problem;
+        let fields = [
+            "姓名",
+            "出生日期",
+            "入编时间",
+            "学历",
+            "身份证号",
+            "单位全称",
+            "统一社会信用代码",
+            "人员",
+            "编制类型",
+            "职数级别",
+        ];
+        for f in fields {
+            let p = Problem::MissingField(f);
+            let en = problem_text(p.code(), &p.message(), Lang::En);
+            assert!(en.is_ascii(), "{f}: {en}");
+            assert_eq!(problem_text(p.code(), &p.message(), Lang::Zh), p.message());
+        }
     }
 
     #[test]

@@ -141,8 +141,8 @@ impl SearchState {
                     kind: e.kind,
                     id: e.id,
                     name: e.name.clone(),
-                    unit: e.unit.clone(),
-                    detail: e.detail.clone(),
+                    unit: e.unit.to_string(),
+                    detail: e.detail.to_string(),
                 }
             })
             .collect();

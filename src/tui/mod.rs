@@ -517,7 +517,7 @@ impl Runtime {
                     let mut out = vec![Action::Screen(Box::new(screen))];
                     if let Some((detail, rows)) = audit {
                         out.push(Action::Effect(Effect::Audit {
-                            action: "compare",
+                            action: crate::store::timeline::AuditAction::Compare,
                             detail,
                             rows: Some(rows),
                         }));
@@ -880,12 +880,14 @@ async fn sync_worker(
             matches!(&result, Ok(r) if r.upserted + r.deleted > 0 || r.refetched.is_some());
         if let Ok(r) = &result {
             // Syncs belong in the operator's audit log, from the screen as from `bianzhi sync`.
-            let detail = format!(
-                "推送{} 接受{} 拒绝{} 更新{}",
-                r.pushed, r.accepted, r.rejected, r.upserted
-            );
+            let detail = crate::store::audit::AuditDetail::Synced {
+                pushed: r.pushed as i64,
+                accepted: r.accepted as i64,
+                rejected: r.rejected as i64,
+                upserted: r.upserted as i64,
+            };
             let _ = tx.send(Action::Effect(Effect::Audit {
-                action: "sync",
+                action: crate::store::timeline::AuditAction::Sync,
                 detail,
                 rows: Some(r.upserted as i64),
             }));

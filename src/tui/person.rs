@@ -323,8 +323,10 @@ impl Component for PersonView {
                 self.revealed = true;
                 // The audit line names the record, never the number itself.
                 Some(Action::Effect(Effect::Audit {
-                    action: "reveal",
-                    detail: format!("person:{}", self.data.person.id),
+                    action: crate::store::timeline::AuditAction::Reveal,
+                    detail: crate::store::audit::AuditDetail::Revealed {
+                        person: self.data.person.id,
+                    },
                     rows: None,
                 }))
             }

@@ -216,7 +216,10 @@ fn exports_read_back_as_the_screen_rows_and_are_audited() {
                 )
         })
         .map(|i| match i.source {
-            crate::store::timeline::Source::Audit { rows, .. } => (i.summary, rows.unwrap_or(-1)),
+            crate::store::timeline::Source::Audit { rows, .. } => (
+                crate::tui::i18n::item_summary(&i, Lang::Zh),
+                rows.unwrap_or(-1),
+            ),
             _ => unreachable!("an audit item"),
         })
         .collect();

@@ -474,7 +474,8 @@ fn reveal_is_audited_and_refused_in_read_only_mode() {
         h.rt.store()
             .conn()
             .query_row(
-                "SELECT COUNT(*) FROM audit WHERE action = 'reveal' AND detail = 'person:1'",
+                "SELECT COUNT(*) FROM audit WHERE action = 'reveal' \
+                 AND typed = '{\"kind\":\"revealed\",\"person\":1}'",
                 [],
                 |r| r.get(0),
             )

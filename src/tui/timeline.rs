@@ -328,6 +328,7 @@ mod tests {
                 action: String::new(),
                 detail: String::new(),
                 rows: None,
+                typed: None,
             },
         }
     }
