@@ -119,7 +119,8 @@ fn a_cache_from_before_the_counts_is_derived_when_opened() {
         s.replace_all(small()).unwrap();
         s.conn()
             .execute_batch(
-                "DROP TABLE overview_counts; ALTER TABLE problems DROP COLUMN other_id; \
+                "DROP TABLE overview_counts; DROP INDEX problems_other; \
+                 ALTER TABLE problems DROP COLUMN other_id; \
                  PRAGMA user_version = 2;",
             )
             .unwrap();
