@@ -22,6 +22,22 @@ use std::path::Path;
 /// left out where it is the row's date's (`y`).
 pub const PROTOCOL_VERSION: u32 = 3;
 
+/// The oldest snapshot file this program reads: protocol 3 only added codings, so a
+/// file written at protocol 2 decodes as it is (a server and client, which choose
+/// codings for each other, must still speak the same version).
+pub const OLDEST_SNAPSHOT: u32 = 2;
+
+/// Whether a snapshot file written at protocol `found` can be read here.
+fn snapshot_readable(found: u32) -> Result<()> {
+    if (OLDEST_SNAPSHOT..=PROTOCOL_VERSION).contains(&found) {
+        return Ok(());
+    }
+    Err(WireError::Version {
+        found,
+        supported: PROTOCOL_VERSION,
+    })
+}
+
 /// What can go wrong reading what came over the wire or out of a file.
 #[derive(Debug, thiserror::Error)]
 pub enum WireError {
@@ -990,13 +1006,7 @@ impl Snapshot {
         if head.format.as_deref() != Some(SNAPSHOT_FORMAT) {
             return Err(WireError::NotSnapshot);
         }
-        let found = head.protocol.unwrap_or(0) as u32;
-        if found != PROTOCOL_VERSION {
-            return Err(WireError::Version {
-                found,
-                supported: PROTOCOL_VERSION,
-            });
-        }
+        snapshot_readable(head.protocol.unwrap_or(0) as u32)?;
         serde_json::from_slice(&json).map_err(|e| WireError::Format(e.to_string()))
     }
 
@@ -1025,14 +1035,7 @@ fn check_head(format: Option<&str>, protocol: Option<u64>) -> Result<()> {
     if format != Some(SNAPSHOT_FORMAT) {
         return Err(WireError::NotSnapshot);
     }
-    let found = protocol.unwrap_or(0) as u32;
-    if found != PROTOCOL_VERSION {
-        return Err(WireError::Version {
-            found,
-            supported: PROTOCOL_VERSION,
-        });
-    }
-    Ok(())
+    snapshot_readable(protocol.unwrap_or(0) as u32)
 }
 
 /// Reads a snapshot file as a stream: decompressed and parsed as it is read, each table
@@ -1365,16 +1368,22 @@ mod tests {
         put(b"hello");
         assert!(matches!(streamed(&path), Err(WireError::Decompress(_))));
         put(&compress(
-            br#"{"format":"bianzhi-snapshot","protocol":2,"cursor":0,"data":{}}"#,
+            br#"{"format":"bianzhi-snapshot","protocol":1,"cursor":0,"data":{}}"#,
             3,
         ));
         assert!(matches!(
             streamed(&path),
             Err(WireError::Version {
-                found: 2,
+                found: 1,
                 supported: 3
             })
         ));
+        // A file of the previous version reads as today's.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        assert_eq!(
+            streamed(&root.join("small-v2.snap")).unwrap().1,
+            streamed(&root.join("small.snap")).unwrap().1
+        );
         put(&compress(
             br#"{"format":"other","protocol":3,"cursor":0,"data":{}}"#,
             3,
@@ -1445,19 +1454,31 @@ mod tests {
 
     #[test]
     fn an_older_version_is_refused_in_words() {
-        let v2 = compress(
-            br#"{"format":"bianzhi-snapshot","protocol":2,"cursor":0,"data":{}}"#,
+        let v1 = compress(
+            br#"{"format":"bianzhi-snapshot","protocol":1,"cursor":0,"data":{}}"#,
             3,
         );
-        let e = Snapshot::from_bytes(&v2).unwrap_err();
+        let e = Snapshot::from_bytes(&v1).unwrap_err();
         assert!(matches!(
             e,
             WireError::Version {
-                found: 2,
+                found: 1,
                 supported: 3
             }
         ));
         assert!(e.to_string().contains("请升级"), "{e}");
+    }
+
+    /// A snapshot file written by the previous version (protocol 2, before the `r` and
+    /// `y` codings) is read, whole and as a stream, as the same rows as today's file.
+    #[test]
+    fn a_snapshot_written_at_protocol_2_reads_as_the_same_rows() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let old = Snapshot::read(&root.join("small-v2.snap")).unwrap();
+        let new = Snapshot::read(&root.join("small.snap")).unwrap();
+        assert_eq!(old.protocol, 2);
+        assert_eq!(new.protocol, PROTOCOL_VERSION);
+        assert_eq!(old.data.decode().unwrap(), new.data.decode().unwrap());
     }
 
     #[test]
