@@ -155,16 +155,22 @@ impl SyncPage {
     pub fn from_json(bytes: &[u8]) -> wire::Result<SyncPage> {
         // The version alone first (the rest is skipped, not built), then the page
         // straight from the bytes: no tree of JSON values in between.
-        let found =
-            wire::version_of(bytes)?.ok_or_else(|| WireError::Format("缺少协议版本".into()))?;
-        if found != PROTOCOL_VERSION as u64 {
-            return Err(WireError::Version {
-                found: found as u32,
-                supported: PROTOCOL_VERSION,
-            });
-        }
+        check_page_version(bytes)?;
         serde_json::from_slice(bytes).map_err(|e| WireError::Format(e.to_string()))
     }
+}
+
+/// A page's protocol version, read before anything else (the rest is skipped, not
+/// built), so that another version reads as such rather than as garbage.
+fn check_page_version(bytes: &[u8]) -> wire::Result<()> {
+    let found = wire::version_of(bytes)?.ok_or_else(|| WireError::Format("缺少协议版本".into()))?;
+    if found != PROTOCOL_VERSION as u64 {
+        return Err(WireError::Version {
+            found: found as u32,
+            supported: PROTOCOL_VERSION,
+        });
+    }
+    Ok(())
 }
 
 /// A page as the client reads it: [`SyncPage`] with its rows held as compact text
@@ -193,14 +199,7 @@ impl SyncPage {
     /// [`SyncPage::from_json`]), the rows returned apart and the page's `data` left
     /// empty.
     pub fn read(bytes: &[u8]) -> wire::Result<(SyncPage, wire::TextDataset)> {
-        let found =
-            wire::version_of(bytes)?.ok_or_else(|| WireError::Format("缺少协议版本".into()))?;
-        if found != PROTOCOL_VERSION as u64 {
-            return Err(WireError::Version {
-                found: found as u32,
-                supported: PROTOCOL_VERSION,
-            });
-        }
+        check_page_version(bytes)?;
         let p: PageIn =
             serde_json::from_slice(bytes).map_err(|e| WireError::Format(e.to_string()))?;
         let page = SyncPage {
