@@ -683,10 +683,13 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
     .into_iter()
     .filter(|i| filter.accepts(i))
     .collect();
-    let events: Vec<&Event> = items
+    // Each event with its words in the chosen language.
+    let events: Vec<(&Event, String)> = items
         .iter()
         .filter_map(|i| match &i.source {
-            timeline::Source::Event { event, .. } => Some(event),
+            timeline::Source::Event { event, .. } => {
+                Some((event, crate::tui::i18n::item_summary(i, lang)))
+            }
             _ => None,
         })
         .collect();
@@ -704,9 +707,9 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
         // An event's `summary` is its words in the chosen language; `detail` stays typed.
         let events: Vec<serde_json::Value> = events
             .iter()
-            .map(|e| {
+            .map(|(e, said)| {
                 let mut v = json!(e);
-                v["summary"] = json!(crate::tui::i18n::event_text(e, lang));
+                v["summary"] = json!(said);
                 v
             })
             .collect();
@@ -724,8 +727,8 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
                     .iter()
                     .map(|i| {
                         let mut v = json!(i);
-                        if let timeline::Source::Event { event, .. } = &i.source {
-                            v["summary"] = json!(crate::tui::i18n::event_text(event, lang));
+                        if let timeline::Source::Event { .. } = &i.source {
+                            v["summary"] = json!(crate::tui::i18n::item_summary(i, lang));
                         }
                         v
                     })
@@ -736,12 +739,12 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
     }
     let rows: Vec<Vec<String>> = events
         .iter()
-        .map(|e| {
+        .map(|(e, said)| {
             vec![
                 e.date.to_string(),
                 e.kind.label(lang).into(),
                 e.doc_no.clone().unwrap_or_default(),
-                crate::tui::i18n::event_text(e, lang),
+                said.clone(),
             ]
         })
         .collect();

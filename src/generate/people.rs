@@ -869,9 +869,9 @@ impl Gen {
             } else {
                 None
             };
-        let (entry_org, entry_short) = match transfer_from {
-            Some(o) => (self.units[o].org, self.units[o].short.clone()),
-            None => (org, short.clone()),
+        let entry_org = match transfer_from {
+            Some(o) => self.units[o].org,
+            None => org,
         };
         self.person_events.push(Ev {
             subject: Subject::Person(pid),
@@ -880,7 +880,7 @@ impl Gen {
             doc_no: entry_doc,
             detail: Detail::Entered {
                 form,
-                unit: entry_short.clone(),
+                unit: None,
                 staffing: Some(st),
             },
             from_org: None,
@@ -897,8 +897,8 @@ impl Gen {
                 date: d,
                 doc_no: Some(doc),
                 detail: Detail::TransferredIn {
-                    from: Some(entry_short.clone()),
-                    to: short.clone(),
+                    from: None,
+                    to: None,
                 },
                 from_org: Some(from),
                 to_org: Some(org),
@@ -948,7 +948,7 @@ impl Gen {
                 doc_no: Some(doc),
                 detail: Detail::Exited {
                     exit: kind,
-                    unit: Some(short.clone()),
+                    unit: None,
                 },
                 from_org: Some(org),
                 to_org: None,

@@ -1471,7 +1471,7 @@ pub fn effect(
     let doc = doc_no.map(str::to_string);
     match edit {
         Edit::PersonAdd { org_id, values } => {
-            let unit = before.org.ok_or_else(no_org)?;
+            before.org.ok_or_else(no_org)?;
             let (mut p, errors) = new_person(new_id, *org_id, values, today);
             if !errors.is_empty() {
                 return Err(errors);
@@ -1484,7 +1484,7 @@ pub fn effect(
                 kind: EventKind::Entry,
                 detail: Detail::Entered {
                     form: p.entry_form,
-                    unit: unit.name,
+                    unit: None,
                     staffing: p.staffing_type,
                 },
                 from_org: None,
@@ -1537,12 +1537,14 @@ pub fn effect(
             if p.entry_date.is_some_and(|e| *date < e) {
                 return Err(err("date", "日期", Refusal::BeforeEntry));
             }
-            let unit = before.org.map(|o| o.name);
             p.leave(*kind, *date);
             after.traces.push(Trace {
                 subject: Subject::Person(p.id),
                 kind: EventKind::Exit,
-                detail: Detail::Exited { exit: *kind, unit },
+                detail: Detail::Exited {
+                    exit: *kind,
+                    unit: None,
+                },
                 from_org: Some(p.org_id),
                 to_org: None,
             });
@@ -1550,7 +1552,7 @@ pub fn effect(
         }
         Edit::PersonTransfer { to_org, .. } => {
             let mut p = before.person.ok_or_else(no_person)?;
-            let to = before.to_org.ok_or_else(no_org)?;
+            before.to_org.as_ref().ok_or_else(no_org)?;
             if p.status != PersonStatus::Active {
                 return Err(err(
                     "person",
@@ -1572,7 +1574,7 @@ pub fn effect(
                 kind: EventKind::Transfer,
                 detail: Detail::TransferredIn {
                     from: None,
-                    to: to.name,
+                    to: None,
                 },
                 from_org: Some(from),
                 to_org: Some(*to_org),

@@ -4,6 +4,10 @@
 //!
 //! An event recorded before events were typed (or entered by hand elsewhere) has no
 //! detail and keeps its sentence in `Event::summary`.
+//!
+//! A person's event names no unit the event's `from_org` / `to_org` already points to
+//! (`None` below): a city's 200,000 entries would otherwise each carry a name on the
+//! wire. The interface says that unit's name.
 
 use super::{EntryForm, ExitKind, Level, PostSlot, StaffingType};
 use serde::{Deserialize, Serialize};
@@ -22,22 +26,25 @@ pub struct FieldChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "k", rename_all = "snake_case")]
 pub enum Detail {
-    /// 入编 a unit, with the way in when it is known (考试录用, 公开招聘 …).
+    /// 入编 a unit (`None`: the event's `to_org`), with the way in when it is known
+    /// (考试录用, 公开招聘 …).
     Entered {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         form: Option<EntryForm>,
-        unit: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
         /// None is 编外.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         staffing: Option<StaffingType>,
     },
-    /// 调入 a unit, from another when it is named.
+    /// 调入 a unit from another (`None`: the event's `from_org`, `to_org`).
     TransferredIn {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         from: Option<String>,
-        to: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
     },
-    /// 出编: how, and from which unit when it is named.
+    /// 出编: how, and from which unit (`None`: the event's `from_org`, if any).
     Exited {
         exit: ExitKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,8 +134,8 @@ impl Detail {
             s.as_deref().into_iter().collect()
         }
         match self {
-            Detail::Entered { unit, .. } => vec![unit.as_str()],
-            Detail::TransferredIn { from, to } => [opt(from), vec![to.as_str()]].concat(),
+            Detail::Entered { unit, .. } => opt(unit),
+            Detail::TransferredIn { from, to } => [opt(from), opt(to)].concat(),
             Detail::Exited { unit, .. } => opt(unit),
             Detail::Restored | Detail::LeaderPost { .. } | Detail::LevelChanged { .. } => {
                 Vec::new()

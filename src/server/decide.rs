@@ -326,7 +326,7 @@ fn effects(
                 EventKind::Entry,
                 Detail::Entered {
                     form: p.entry_form,
-                    unit: unit.name.clone(),
+                    unit: None,
                     staffing: a.staffing_type,
                 },
                 from,
@@ -368,7 +368,7 @@ fn effects(
                 EventKind::Exit,
                 Detail::Exited {
                     exit: kind,
-                    unit: Some(unit.name.clone()),
+                    unit: None,
                 },
                 Some(p.org_id),
                 None,

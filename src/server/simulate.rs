@@ -197,15 +197,12 @@ pub fn plan(
                     ..tpl
                 };
                 next_person += 1;
-                let org = queries::org(conn, unit.org_id)?
-                    .map(|o| o.name)
-                    .unwrap_or_default();
                 c.upsert.events.push(event(
                     Subject::Person(p.id),
                     EventKind::Entry,
                     Detail::Entered {
                         form: Some(EntryForm::OpenRecruitment),
-                        unit: org,
+                        unit: None,
                         staffing: p.staffing_type,
                     },
                     None,
@@ -253,14 +250,14 @@ pub fn plan(
                 p.org_id = unit.org_id;
                 p.staffing_type = Some(unit.staffing_type);
                 p.leader_post = None;
-                let to = queries::org(conn, unit.org_id)?
-                    .map(|o| o.name)
-                    .unwrap_or_default();
                 let d = doc(rng, "组");
                 c.upsert.events.push(event(
                     Subject::Person(p.id),
                     EventKind::Transfer,
-                    Detail::TransferredIn { from: None, to },
+                    Detail::TransferredIn {
+                        from: None,
+                        to: None,
+                    },
                     Some(from),
                     Some(unit.org_id),
                     Some(d),

@@ -168,8 +168,13 @@ pub enum Value {
     Yes,
     /// What an audit line records.
     Audit(super::audit::AuditDetail),
-    /// What a history event records: its typed detail, or its sentence.
-    History(Box<Event>),
+    /// What a history event records (its typed detail, or its sentence), with the names
+    /// of the units it points to.
+    History {
+        event: Box<Event>,
+        from: Option<String>,
+        to: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -198,7 +203,14 @@ impl Item {
                 from_name,
                 to_name,
             } => {
-                out.push((Field::Summary, Value::History(Box::new(event.clone()))));
+                out.push((
+                    Field::Summary,
+                    Value::History {
+                        event: Box::new(event.clone()),
+                        from: from_name.clone(),
+                        to: to_name.clone(),
+                    },
+                ));
                 if let Some(n) = from_name {
                     out.push((Field::From, text(n)));
                 }

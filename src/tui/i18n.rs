@@ -687,7 +687,11 @@ pub fn item_summary(item: &crate::store::timeline::Item, lang: Lang) -> String {
     use crate::store::timeline::Source;
     match &item.source {
         Source::Audit { typed: Some(d), .. } => audit_detail(d, &item.summary, lang),
-        Source::Event { event, .. } => event_text(event, lang),
+        Source::Event {
+            event,
+            from_name,
+            to_name,
+        } => event_text(event, from_name.as_deref(), to_name.as_deref(), lang),
         Source::Ledger { entry, .. } => {
             format!("{} {}", entry.staffing_type.label(lang), item.summary)
         }
@@ -821,17 +825,32 @@ pub fn audit_detail(d: &crate::store::audit::AuditDetail, subject: &str, lang: L
 }
 
 /// What a history event records, in words: its typed detail worded, or the sentence
-/// recorded before events were typed.
-pub fn event_text(e: &crate::model::Event, lang: Lang) -> String {
+/// recorded before events were typed. `from` and `to` name the event's `from_org` and
+/// `to_org` (the units a person's event points to rather than names).
+pub fn event_text(
+    e: &crate::model::Event,
+    from: Option<&str>,
+    to: Option<&str>,
+    lang: Lang,
+) -> String {
     match &e.detail {
-        Some(d) => history_text(d, lang),
+        Some(d) => history_text(d, from, to, lang),
         None => e.summary.clone(),
     }
 }
 
-/// A history event's detail in words. Names, ranks, titles and notes are the data's.
-pub fn history_text(d: &crate::model::history::Detail, lang: Lang) -> String {
+/// A history event's detail in words, `from` and `to` naming the event's units. Names,
+/// ranks, titles and notes are the data's.
+pub fn history_text(
+    d: &crate::model::history::Detail,
+    from: Option<&str>,
+    to: Option<&str>,
+    lang: Lang,
+) -> String {
     use crate::model::history::Detail as D;
+    let or = |named: &Option<String>, unit: Option<&str>| -> Option<String> {
+        named.clone().or(unit.map(str::to_string))
+    };
     let staffing = |t: &Option<crate::model::StaffingType>| {
         t.map_or(M::HOffQuota.get(lang), |t| t.label(lang))
     };
@@ -853,22 +872,27 @@ pub fn history_text(d: &crate::model::history::Detail, lang: Lang) -> String {
     };
     match d {
         D::Entered {
-            form: Some(f),
+            form,
             unit,
             staffing: t,
-        } => fill(M::HEnteredAs, lang, &[&f.label(lang), unit, &staffing(t)]),
-        D::Entered {
-            form: None,
-            unit,
-            staffing: t,
-        } => fill(M::HEntered, lang, &[unit, &staffing(t)]),
-        D::TransferredIn { from: Some(f), to } => fill(M::HTransferredFrom, lang, &[f, to]),
-        D::TransferredIn { from: None, to } => fill(M::HTransferredTo, lang, &[to]),
-        D::Exited {
-            exit,
-            unit: Some(u),
-        } => fill(M::HExitedFrom, lang, &[&exit.label(lang), u]),
-        D::Exited { exit, unit: None } => fill(M::HExited, lang, &[&exit.label(lang)]),
+        } => {
+            let unit = or(unit, to).unwrap_or_default();
+            match form {
+                Some(f) => fill(M::HEnteredAs, lang, &[&f.label(lang), &unit, &staffing(t)]),
+                None => fill(M::HEntered, lang, &[&unit, &staffing(t)]),
+            }
+        }
+        D::TransferredIn { from: f, to: t } => {
+            let t = or(t, to).unwrap_or_default();
+            match or(f, from) {
+                Some(f) => fill(M::HTransferredFrom, lang, &[&f, &t]),
+                None => fill(M::HTransferredTo, lang, &[&t]),
+            }
+        }
+        D::Exited { exit, unit } => match or(unit, from) {
+            Some(u) => fill(M::HExitedFrom, lang, &[&exit.label(lang), &u]),
+            None => fill(M::HExited, lang, &[&exit.label(lang)]),
+        },
         D::Restored => M::HRestored.get(lang).to_string(),
         D::Promoted { rank } => fill(M::HPromoted, lang, &[rank]),
         D::Appointed { unit, title } => fill(M::HAppointed, lang, &[unit, title]),
@@ -955,7 +979,7 @@ pub fn timeline_value(v: &crate::store::timeline::Value, lang: Lang) -> String {
     match v {
         V::Text(t) => t.clone(),
         V::Audit(d) => audit_detail(d, "", lang),
-        V::History(e) => event_text(e, lang),
+        V::History { event, from, to } => event_text(event, from.as_deref(), to.as_deref(), lang),
         V::Kind(k) => item_kind(k, lang),
         V::Staffing(t) => t.label(lang).to_string(),
         V::Funding(f) => f.label(lang).to_string(),
@@ -1160,21 +1184,21 @@ mod tests {
         vec![
             D::Entered {
                 form: Some(EntryForm::Exam),
-                unit: s("县财政局"),
+                unit: Some(s("县财政局")),
                 staffing: Some(StaffingType::Administrative),
             },
             D::Entered {
                 form: None,
-                unit: s("县财政局"),
+                unit: Some(s("县财政局")),
                 staffing: None,
             },
             D::TransferredIn {
                 from: Some(s("县教育局")),
-                to: s("县财政局"),
+                to: Some(s("县财政局")),
             },
             D::TransferredIn {
                 from: None,
-                to: s("县财政局"),
+                to: Some(s("县财政局")),
             },
             D::Exited {
                 exit: ExitKind::Retirement,
@@ -1262,8 +1286,8 @@ mod tests {
         let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || "，（）：；".contains(c);
         let mut seen = std::collections::HashSet::new();
         for d in every_detail() {
-            let en = history_text(&d, Lang::En);
-            let zh = history_text(&d, Lang::Zh);
+            let en = history_text(&d, None, None, Lang::En);
+            let zh = history_text(&d, None, None, Lang::Zh);
             // English: nothing Chinese once the data's own values are taken out.
             let mut rest = en.clone();
             let mut values = d.data_values();
@@ -1278,7 +1302,7 @@ mod tests {
             assert!(seen.insert(zh.clone()), "{d:?} said like another: {zh}");
         }
         // The sentences offices wrote before events were typed read the same.
-        let said = |i: usize| history_text(&every_detail()[i], Lang::Zh);
+        let said = |i: usize| history_text(&every_detail()[i], None, None, Lang::Zh);
         assert_eq!(said(0), "考试录用，入编县财政局（行政编制）");
         assert_eq!(said(2), "由县教育局调入县财政局");
         assert_eq!(said(11), "职务：（空） → 科员；职级职称：科员 → （空）");
@@ -1287,8 +1311,31 @@ mod tests {
         assert_eq!(said(22), "机构规格由副科级调整为正科级");
         assert_eq!(said(24), "事业编制 -2（精简收回）");
         assert_eq!(
-            history_text(&every_detail()[11], Lang::En),
+            history_text(&every_detail()[11], None, None, Lang::En),
             "post: (empty) → 科员; rank or title: 科员 → (empty)"
+        );
+        // A person's event names its units by the event's own `from_org` / `to_org`.
+        use crate::model::history::Detail as D;
+        let by_ids = |d: &D| history_text(d, Some("县教育局"), Some("县财政局"), Lang::Zh);
+        let entered = D::Entered {
+            form: Some(crate::model::EntryForm::Exam),
+            unit: None,
+            staffing: Some(crate::model::StaffingType::Administrative),
+        };
+        assert_eq!(by_ids(&entered), said(0));
+        let moved = D::TransferredIn {
+            from: None,
+            to: None,
+        };
+        assert_eq!(by_ids(&moved), said(2));
+        let left = D::Exited {
+            exit: crate::model::ExitKind::Retirement,
+            unit: None,
+        };
+        assert_eq!(by_ids(&left), "退休，出编县教育局");
+        assert_eq!(
+            history_text(&left, None, None, Lang::En),
+            "retirement: left the establishment"
         );
     }
 
