@@ -41,6 +41,7 @@ A city cache: `bianzhi gen --scale city --out city.snap && bianzhi --cache city.
 """
 
 import argparse
+import atexit
 import fcntl
 import os
 import pty
@@ -585,6 +586,8 @@ def main():
     needles = [c[:4] for c in children]
 
     home = tempfile.mkdtemp(prefix="bianzhi-tui-bench-")
+    # The throw-away home holds a copy of the cache for the latency run: gone at exit.
+    atexit.register(shutil.rmtree, home, True)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": home,
