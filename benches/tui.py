@@ -9,12 +9,20 @@ standard library (`pty`, `os`, `select`, `fcntl`, `termios`):
 - cold start: from spawn until the bytes written so far show the tree (the name of one
   of the root's children has been drawn); the median of --runs starts and the first one;
 - terminal bytes: after each key, everything the process writes until it has been
-  quiet for QUIET seconds; a cursor move in the tree (Down, the default keymap's
-  cursor_down: `j` there is type-ahead) within the screen, and one that scrolls the
-  tree by a line (the cursor on the last row: the moves after the first screenful),
-  and each keystroke typed into the lookup (`/` then the query); beside it `less` on
-  the same pty size scrolling one line (`j`, less's own key for it) through a file of
-  the lookup's lines;
+  quiet for QUIET seconds, once the start-up has settled (the start-up note gone from
+  the hint line); a cursor move in the tree (Down, the default keymap's cursor_down:
+  `j` there is type-ahead) within the screen, and one that scrolls the tree by a line,
+  first down the jurisdiction's own units, then (Right to expand) among the units of a
+  unit two levels down with the most children, whose names are the longest; which
+  moves scroll is known from a model of the tree (the cache's rows in the interface's
+  order and its cursor), checked against the output (a scroll region set or not);
+  with --variants in Chinese and English (`--lang en`), in colour and monochrome
+  (NO_COLOR=1); and each keystroke typed into the lookup (`/` then the query); beside
+  it `less` on the same pty size scrolling one line (`j`, less's own key for it)
+  through a file of the lookup's lines. Before anything, every key the bench presses
+  is checked against the keymap in force (`bianzhi keymap --print` with the same
+  options): the run stops if one runs another command than the one it is measured
+  for;
 - peak memory: VmHWM of the process (/proc/PID/status) after opening the lookup and
   typing, before quitting;
 - key latency (issue 13): on every screen (tree, unit tabs, the 沿革 timeline, the audit
@@ -28,10 +36,12 @@ standard library (`pty`, `os`, `select`, `fcntl`, `termios`):
   a form (增员登记, `+` on the tree): text, digits, Tab, a pick list filtered by initials.
 
 Run: python3 benches/tui.py --cache CITY.db [--bin target/release/bianzhi] [--runs 5]
+     python3 benches/tui.py --cache CITY.db --only-moves --variants   # the tree's moves alone
 A city cache: `bianzhi gen --scale city --out city.snap && bianzhi --cache city.db import city.snap`.
 """
 
 import argparse
+import atexit
 import fcntl
 import os
 import pty
@@ -42,6 +52,7 @@ import signal
 import sqlite3
 import statistics
 import struct
+import subprocess
 import tempfile
 import termios
 import time
@@ -122,6 +133,7 @@ KEYS = {
     "down": b"\x1b[B",
     "up": b"\x1b[A",
     "right": b"\x1b[C",
+    "home": b"\x1b[H",
     "tab": b"\t",
     "enter": b"\r",
     "esc": b"\x1b",
@@ -129,6 +141,245 @@ KEYS = {
     "f3": b"\x1bOR",
     "f4": b"\x1bOS",
 }
+
+
+# The keys this bench presses and the command each must run in the keymap in force
+# (mode, key as `keymap --print` writes it, command): a key that runs something else
+# (the first version's `j`, type-ahead in the default keymap) measures something else.
+EXPECTED_KEYS = [
+    ("tree", "<Down>", "cursor_down"),
+    ("tree", "<Up>", "cursor_up"),
+    ("tree", "<Right>", "expand"),
+    ("tree", "<Home>", "cursor_top"),
+    ("tree", "<Enter>", "open"),
+    ("tree", "/", "search"),
+    ("tree", "+", "add_person"),
+    ("tree", "q", "quit"),
+    ("tree", "<F2>", "inbox"),
+    ("tree", "<F3>", "overview"),
+    ("tree", "<F4>", "warnings"),
+    ("tree", "g l", "audit_log"),
+    ("unit", "<Tab>", "next_panel"),
+    ("unit", "<Down>", "cursor_down"),
+    ("unit", "<Esc>", "back"),
+    ("inbox", "<Down>", "cursor_down"),
+    ("inbox", "a", "approve"),
+    ("inbox", "<Enter>", "open"),
+    ("inbox", "<Esc>", "back"),
+    ("search", "<Backspace>", "delete_char"),
+    ("search", "<Esc>", "close"),
+]
+# Modes whose unbound keys fall to the global section (tui::keymap::Mode::falls_back_to_global).
+FALLS_BACK = {"tree", "unit", "person", "inbox"}
+
+
+def check_keymap(argv, env):
+    """Stops the run unless every key of EXPECTED_KEYS runs its command in the keymap
+    that `argv` starts with (the same binary, cache and options)."""
+    out = subprocess.run(argv + ["keymap", "--print"], env=env, capture_output=True, text=True, timeout=60)
+    modes = {}
+    for line in out.stdout.splitlines():
+        m = re.match(r"(\S+)\s+(.+?)\s{2,}(\S+)", line)
+        if m:
+            modes.setdefault(m[1], []).append((m[2].split(), m[3]))
+    wrong = []
+    for mode, key, cmd in EXPECTED_KEYS:
+        seq = key.split()
+        # As tui::keymap::Keymap::candidates: the mode's own bindings that begin with
+        # the keys pressed, else (where the mode falls back) the global ones.
+        own = [b for b in modes.get(mode, []) if b[0][: len(seq)] == seq]
+        if not own and mode in FALLS_BACK:
+            own = [b for b in modes.get("global", []) if b[0][: len(seq)] == seq]
+        got = next((c for k, c in own if k == seq), None)
+        if got != cmd:
+            wrong.append(f"{mode} {key}: {got} (the bench needs {cmd})")
+    if out.returncode != 0 or wrong:
+        raise SystemExit(f"the keymap in force does not run what the bench measures: {wrong or out.stderr}")
+    return len(EXPECTED_KEYS)
+
+
+# The height the tree's cursor keeps within (tui::state::State::list_height): the
+# screen less the title, status and hint lines, the block's borders and a header
+# line, and one more (the tree shows one row more than that below the cursor).
+TREE_HEIGHT = ROWS - 3 - 4
+
+
+class TreeModel:
+    """The tree as the interface shows it: the cache's units in its order
+    (store::queries::roots and children, ORDER BY sort, id), a single root expanded
+    by itself (tui::tree::TreeState::set_roots) and its cursor (tui::widgets::Cursor):
+    which row a key leaves and whether the list scrolls."""
+
+    def __init__(self, db):
+        self.db = db
+        self.kids = {}
+        self.names = {}
+        self.roots = self.ids(
+            "SELECT id, name FROM orgs WHERE parent_id IS NULL OR parent_id NOT IN (SELECT id FROM orgs) "
+            "ORDER BY sort, id"
+        )
+        self.expanded = set()
+        if len(self.roots) == 1 and self.children(self.roots[0]):
+            self.expanded.add(self.roots[0])
+        self.pos = self.offset = 0
+        self.rebuild()
+
+    def ids(self, sql, *params):
+        out = []
+        for i, name in self.db.execute(sql, params):
+            self.names[i] = name
+            out.append(i)
+        return out
+
+    def children(self, i):
+        if i not in self.kids:
+            self.kids[i] = self.ids("SELECT id, name FROM orgs WHERE parent_id = ? ORDER BY sort, id", i)
+        return self.kids[i]
+
+    def rebuild(self):
+        rows, stack = [], [(r, 0) for r in reversed(self.roots)]
+        while stack:
+            i, d = stack.pop()
+            rows.append((i, d))
+            if i in self.expanded:
+                stack.extend((c, d + 1) for c in reversed(self.children(i)))
+        self.rows = rows
+
+    def selected(self):
+        return self.rows[self.pos]
+
+    def depth(self, i):
+        return next(d for r, d in self.rows if r == i)
+
+    def move(self, step):
+        """Cursor down (1) or up (-1); returns whether the list scrolled."""
+        pos = min(max(self.pos + step, 0), len(self.rows) - 1)
+        offset = self.offset
+        if pos < offset:
+            offset = pos
+        elif pos >= offset + TREE_HEIGHT:
+            offset = pos + 1 - TREE_HEIGHT
+        offset = min(offset, max(len(self.rows) - TREE_HEIGHT, 0))
+        scrolled = offset != self.offset
+        self.pos, self.offset = pos, offset
+        return scrolled
+
+    def expand(self):
+        i = self.selected()[0]
+        if self.children(i):
+            self.expanded.add(i)
+            self.rebuild()
+
+    def deep_target(self):
+        """A unit two levels under a root with the most children (then the longest
+        names among them), and its parent: where the longest names are."""
+        best = None
+        for r in self.roots:
+            for d in self.children(r):
+                for p in self.children(d):
+                    kids = self.children(p)
+                    if not kids:
+                        continue
+                    score = (min(len(kids), 25), sum(len(self.names[k]) for k in kids) / len(kids))
+                    if best is None or score > best[0]:
+                        best = (score, d, p)
+        return best and best[1:]
+
+
+DECSTBM = re.compile(rb"\x1b\[\d+;\d+r")
+
+
+def settle(fd, needles, t0, note=6.0):
+    """Reads until the tree shows, then until the start-up has settled: its note on the
+    hint line lasts five ticks (tui::state, `Message::ttl`), so at least `note` seconds
+    from the spawn and one quiet second after it."""
+    read_until(fd, needles)
+    while time.perf_counter() - t0 < note:
+        read_for(fd, 0.2)
+    read_until_quiet(fd, 1.0, 10.0)
+
+
+def tree_moves(argv, env, db_path, needles, moves, label, verbose=False):
+    """Down through the tree and records each move's bytes: within the screen or
+    scrolling the list by a line, by the model of the tree. Returns (within, scrolls)."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    tree = TreeModel(db)
+    pid, fd, t0 = spawn(argv, env)
+    settle(fd, needles, t0)
+    within, scrolls, disagree, silent, log = [], [], 0, 0, []
+
+    def press(name, step=0):
+        nonlocal disagree, silent
+        before = tree.selected()
+        scrolled = tree.move(step) if step else False
+        os.write(fd, KEYS[name])
+        out = read_until_quiet(fd)
+        if not out:
+            silent += 1
+        if step:
+            # A scroll sets a scroll region (or, when the backend judged it would not
+            # pay, writes most rows); a move within the screen never sets one.
+            if bool(DECSTBM.search(out)) and not scrolled:
+                disagree += 1
+                if verbose:
+                    print(f"    unexpected scroll region: {tree.names[before[0]]} -> {out[:200]!r}")
+            (scrolls if scrolled else within).append(len(out))
+            after = tree.selected()
+            log.append((len(out), scrolled, before, after))
+        return out
+
+    # The jurisdiction's own units: a screenful and `moves` more.
+    for _ in range(TREE_HEIGHT + moves):
+        press("down", 1)
+    # Two levels down, where the names are longest: go to the unit's parent and expand
+    # it; go a screenful past the unit and back up to it (so that it is on the first
+    # row), expand it, then down through its units and past them.
+    target = tree.deep_target()
+
+    def go(at):
+        while tree.pos != at:
+            press("down" if at > tree.pos else "up", 1 if at > tree.pos else -1)
+
+    def expand():
+        tree.expand()
+        os.write(fd, KEYS["right"])
+        read_until_quiet(fd, 0.5)
+
+    if target:
+        parent, unit = target
+        go(tree.rows.index((parent, tree.depth(parent))))
+        expand()
+        at = tree.rows.index((unit, tree.depth(unit)))
+        go(min(at + TREE_HEIGHT - 1, len(tree.rows) - 1))
+        go(at)
+        expand()
+        for _ in range(min(len(tree.children(unit)), TREE_HEIGHT - 1) + 3):
+            press("down", 1)
+    os.write(fd, b"q")
+    read_until_quiet(fd, 0.2, 2.0)
+    finish(pid, fd)
+    db.close()
+
+    def line(what, v):
+        if not v:
+            return f"TREE [{label}] {what}: none"
+        return (
+            f"TREE [{label}] {what} x{len(v)}: bytes written median {statistics.median(v):.0f}, "
+            f"p90 {pct(v, 0.9)}, max {max(v)}"
+        )
+
+    print(line("cursor move (Down/Up) within the screen", within))
+    print(line("scrolled by one line (Down/Up on the last/first row)", scrolls))
+    if disagree or silent:
+        print(f"  !! {disagree} moves set a scroll region the model did not expect; {silent} keys wrote nothing")
+    if verbose:
+        names = tree.names
+        for kind in (False, True):
+            costly = sorted((e for e in log if e[1] == kind), key=lambda e: -e[0])[:5]
+            for n, _, (a, da), (b, db_) in costly:
+                what = "scroll" if kind else "move"
+                print(f"    {n:5} B {what:6} {names[a]} (depth {da}) -> {names[b]} (depth {db_})")
+    return within, scrolls
 
 
 def key_latency(fd, key, quiet=QUIET):
@@ -313,6 +564,11 @@ def main():
     ap.add_argument("--query", default="zhangwei")
     ap.add_argument("--only-latency", action="store_true")
     ap.add_argument("--no-latency", action="store_true", help="skip the key latency run")
+    ap.add_argument("--only-moves", action="store_true", help="the tree's moves and less alone")
+    ap.add_argument("--variants", action="store_true", help="the tree's moves in zh/en, colour/monochrome")
+    ap.add_argument("--lang", default="zh", help="the interface's language (zh or en)")
+    ap.add_argument("--mono", action="store_true", help="NO_COLOR=1")
+    ap.add_argument("--verbose", action="store_true", help="the costliest moves, with their units")
     ap.add_argument("--settle", type=float, default=0.0)
     args = ap.parse_args()
 
@@ -330,6 +586,8 @@ def main():
     needles = [c[:4] for c in children]
 
     home = tempfile.mkdtemp(prefix="bianzhi-tui-bench-")
+    # The throw-away home holds a copy of the cache for the latency run: gone at exit.
+    atexit.register(shutil.rmtree, home, True)
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": home,
@@ -342,21 +600,77 @@ def main():
         "LESS": "",
         "LESSHISTFILE": "-",
     }
-    argv = [os.path.abspath(args.bin), "--cache", os.path.abspath(args.cache), "--default-keys"]
+    if args.mono:
+        env["NO_COLOR"] = "1"
+    lang = ["--lang", args.lang] if args.lang != "zh" else []
+    argv = [os.path.abspath(args.bin), "--cache", os.path.abspath(args.cache), "--default-keys"] + lang
     print(f"binary {argv[0]} on {args.cache}, pty {COLS}x{ROWS} TERM=xterm-256color; tree shown when one of {needles} is drawn")
+    n = check_keymap(argv, env)
+    print(f"keymap in force: the {n} keys the bench presses run the commands it measures")
 
     # The latency run decides a request: on a copy of the cache.
-    copy = os.path.join(home, "cache.db")
-    for suffix in ("", "-wal"):
-        if os.path.exists(args.cache + suffix):
-            shutil.copyfile(args.cache + suffix, copy + suffix)
-            os.chmod(copy + suffix, 0o600)
-    if not args.no_latency:
+    if not args.no_latency and not args.only_moves:
+        copy = os.path.join(home, "cache.db")
+        for suffix in ("", "-wal"):
+            if os.path.exists(args.cache + suffix):
+                shutil.copyfile(args.cache + suffix, copy + suffix)
+                os.chmod(copy + suffix, 0o600)
         latencies(argv[:2] + [copy] + argv[3:], env, needles, args.moves, args.settle)
     if args.only_latency:
         return
 
-    # Cold start.
+    # The tree's moves: as asked, or in both languages, in colour and monochrome.
+    variants = [(args.lang, args.mono)]
+    if args.variants:
+        variants = [("zh", False), ("zh", True), ("en", False), ("en", True)]
+    moves = scrolls = []
+    for vlang, mono in variants:
+        venv = dict(env)
+        venv.pop("NO_COLOR", None)
+        if mono:
+            venv["NO_COLOR"] = "1"
+        vargv = argv[:4] + (["--lang", vlang] if vlang != "zh" else [])
+        check_keymap(vargv, venv)
+        label = f"{vlang}, {'monochrome' if mono else 'colour'}"
+        within, scrolled = tree_moves(vargv, venv, args.cache, needles, args.moves, label, args.verbose)
+        if not moves:
+            moves, scrolls = within, scrolled
+
+    if not args.only_moves:
+        cold_start_lookup_memory(args, argv, env, needles)
+
+    # The peer: less scrolling one line, on the same pty, over the lookup's lines.
+    lines = os.path.join(home, "lines.txt")
+    db = sqlite3.connect(f"file:{args.cache}?mode=ro", uri=True)
+    with open(lines, "w") as f:
+        for (name, keys_) in db.execute("SELECT name, keys FROM search_keys ORDER BY kind, id"):
+            f.write(f"{name}\t{keys_}\n")
+    db.close()
+    less = "/usr/bin/less"
+    if os.path.exists(less):
+        pid, fd, t0 = spawn([less, "-S", lines], env)
+        read_until_quiet(fd, 0.5, 5.0)
+        scroll = []
+        for _ in range(args.moves):
+            os.write(fd, b"j")
+            scroll.append(len(read_until_quiet(fd)))
+        os.write(fd, b"q")
+        read_until_quiet(fd, 0.2, 2.0)
+        finish(pid, fd)
+        m = statistics.median(scroll)
+        print(
+            f"LESS scrolling one line (j) x{len(scroll)}: bytes written median {m:.0f}, p90 {pct(scroll, 0.9)}, "
+            f"max {max(scroll)}; bianzhi/less (first variant, medians): tree move "
+            f"{statistics.median(moves) / max(m, 1):.2f}x (max {max(moves) / max(m, 1):.2f}x), "
+            f"tree scroll {statistics.median(scrolls) / max(m, 1):.2f}x"
+        )
+    else:
+        print("less: not installed")
+
+
+def cold_start_lookup_memory(args, argv, env, needles):
+    """Cold start (--runs starts), then one session: idle bytes, lookup keystrokes and
+    the peak memory."""
     starts = []
     first_screen_bytes = 0
     for i in range(args.runs):
@@ -374,35 +688,16 @@ def main():
         finish(pid, fd)
     if not starts:
         raise SystemExit("the interface never showed the tree; see the output above")
-    if starts:
-        print(
-            f"COLD START to the tree: median {statistics.median(starts):.0f} ms, first {starts[0]:.0f} ms, "
-            f"max {max(starts):.0f} ms over {len(starts)} starts; first screen {first_screen_bytes} bytes"
-        )
+    print(
+        f"COLD START to the tree: median {statistics.median(starts):.0f} ms, first {starts[0]:.0f} ms, "
+        f"max {max(starts):.0f} ms over {len(starts)} starts; first screen {first_screen_bytes} bytes"
+    )
 
-    # Keys and memory, one session.
+    # Idle, the lookup and memory, one session.
     pid, fd, t0 = spawn(argv, env)
-    read_until(fd, needles)
-    read_until_quiet(fd, 0.5, 5.0)
+    settle(fd, needles, t0)
     idle = read_for(fd, 2.0)
     print(f"idle: {len(idle)} bytes written in 2 s with no key")
-    moves, scrolls = [], []
-    # Down until the cursor has gone a screenful and as many rows again: the first
-    # moves stay on the screen, the rest scroll the tree by one line each. A move that
-    # set a scroll region (DECSTBM) or whose cursor was on the last row scrolled.
-    decstbm = re.compile(rb"\x1b\[\d+;\d+r")
-    for i in range(ROWS + args.moves):
-        os.write(fd, KEYS["down"])
-        out = read_until_quiet(fd)
-        (scrolls if decstbm.search(out) or i >= ROWS else moves).append(len(out))
-    print(
-        f"TREE cursor move (Down) x{len(moves)}: bytes written median {statistics.median(moves):.0f}, "
-        f"p90 {pct(moves, 0.9)}, max {max(moves)}"
-    )
-    print(
-        f"TREE scrolled by one line (Down on the last row) x{len(scrolls)}: bytes written median "
-        f"{statistics.median(scrolls):.0f}, p90 {pct(scrolls, 0.9)}, max {max(scrolls)}"
-    )
     os.write(fd, b"/")
     opened = len(read_until_quiet(fd, 0.5))
     # The index builds in the background from start-up: probe with one key until the
@@ -413,7 +708,7 @@ def main():
         probe = ANSI.sub(b"", read_until_quiet(fd, 0.3)).decode("utf-8", "replace")
         os.write(fd, b"\x7f")
         read_until_quiet(fd, 0.3)
-        if "条" in probe:
+        if "条" in probe or "results" in probe:
             ready = True
             break
         time.sleep(0.5)
@@ -437,33 +732,6 @@ def main():
     os.write(fd, b"q")
     read_until_quiet(fd, 0.2, 2.0)
     finish(pid, fd)
-
-    # The peer: less scrolling one line, on the same pty, over the lookup's lines.
-    lines = os.path.join(home, "lines.txt")
-    db = sqlite3.connect(f"file:{args.cache}?mode=ro", uri=True)
-    with open(lines, "w") as f:
-        for (name, keys_) in db.execute("SELECT name, keys FROM search_keys ORDER BY kind, id"):
-            f.write(f"{name}\t{keys_}\n")
-    db.close()
-    less = "/usr/bin/less"
-    if os.path.exists(less):
-        pid, fd, t0 = spawn([less, "-S", lines], env)
-        read_until_quiet(fd, 0.5, 5.0)
-        scroll = []
-        for _ in range(args.moves):
-            os.write(fd, b"j")
-            scroll.append(len(read_until_quiet(fd)))
-        os.write(fd, b"q")
-        read_until_quiet(fd, 0.2, 2.0)
-        finish(pid, fd)
-        m = statistics.median(scroll)
-        print(
-            f"LESS scrolling one line (j) x{len(scroll)}: bytes written median {m:.0f}, max {max(scroll)}; "
-            f"bianzhi/less: tree move {statistics.median(moves) / max(m, 1):.2f}x, "
-            f"tree scroll {statistics.median(scrolls) / max(m, 1):.2f}x, lookup key {statistics.median(keys) / max(m, 1):.2f}x"
-        )
-    else:
-        print("less: not installed")
 
 
 if __name__ == "__main__":

@@ -304,8 +304,11 @@ fn the_single_root_opens_by_itself_and_arrows_walk_the_tree() {
 
 /// Issue 19: the cursor marks the arrow and the name, so a move writes the two names
 /// again and nothing of their rows' figures (about what `less` writes for a line).
+/// Issue 19: a cursor move writes no more than `less` scrolling a line. The cursor is a
+/// bar from the tree's edge to the name (the indent and the arrow, reversed in
+/// monochrome): a move writes the two bars again, never the rows' names or figures.
 #[test]
-fn a_cursor_move_in_the_tree_restyles_two_names_not_two_rows() {
+fn a_cursor_move_in_the_tree_writes_two_bars_not_the_names() {
     use ratatui::{TerminalOptions, Viewport};
     let mut h = harness();
     let area = ratatui::layout::Rect::new(0, 0, 80, 24);
@@ -326,25 +329,46 @@ fn a_cursor_move_in_the_tree_restyles_two_names_not_two_rows() {
             .unwrap_or_else(|| panic!("{name} on the screen"))
             .to_string()
     };
-    let (old, new) = (row_of("示例县 "), row_of("示例县教育局"));
-    h.keys(&["<Down>"]);
-    assert_eq!(h.selected_name(), "示例县教育局");
-    t.draw(|f| view::render(&h.state, f)).unwrap();
-    let all = t.backend().writer().clone();
-    let moved = String::from_utf8_lossy(&all[before..]).to_string();
-    assert!(moved.contains("示例县教育局"), "{moved:?}");
-    // The figures at the right of both rows are not written again.
-    for row in [&old, &new] {
-        let figures: Vec<&str> = row
-            .split_whitespace()
-            .filter(|w| w.chars().all(|c| c.is_ascii_digit()) && w.len() >= 2)
-            .collect();
-        assert!(!figures.is_empty(), "figures in {row:?}");
-        for f in figures {
-            assert!(!moved.contains(f), "{f} written again in {moved:?}");
+    let (old, new) = (row_of("▾ 示例县 "), row_of("示例县教育局"));
+    // Down; then, the unit expanded, down to a row two levels deep.
+    for (keys, name) in [
+        (&["<Down>"][..], "示例县教育局"),
+        (&["<Right>", "<Down>"], "办公室"),
+    ] {
+        if keys.len() > 1 {
+            h.keys(&keys[..1]);
+            t.draw(|f| view::render(&h.state, f)).unwrap();
+        }
+        let at = t.backend().writer().len();
+        h.keys(&keys[keys.len() - 1..]);
+        assert_eq!(h.selected_name(), name);
+        t.draw(|f| view::render(&h.state, f)).unwrap();
+        let moved = String::from_utf8_lossy(&t.backend().writer()[at..]).to_string();
+        // Neither row's name is written again but in the title's path (县教育局 there,
+        // its short form; 办公室 as it is), nor the figures at the right of either row.
+        let text = h.text();
+        let title = text.lines().next().unwrap_or_default();
+        for gone in ["示例县教育局", "办公室"] {
+            assert!(
+                moved.matches(gone).count() <= title.matches(gone).count(),
+                "{gone} written again in {moved:?}"
+            );
+        }
+        for row in [&old, &new] {
+            let figures: Vec<&str> = row
+                .split_whitespace()
+                .filter(|w| w.chars().all(|c| c.is_ascii_digit()) && w.len() >= 2)
+                .collect();
+            assert!(!figures.is_empty(), "figures in {row:?}");
+            for f in figures {
+                assert!(!moved.contains(f), "{f} written again in {moved:?}");
+            }
         }
     }
-    // On the terminal, only the arrow and the name of the cursor's row are reversed.
+    // On the terminal, one stretch is reversed: from the tree's left edge up to the
+    // name of the cursor's unit, which follows it unmarked.
+    let all = t.backend().writer().clone();
+    assert!(all.len() > before);
     let mut vt = vt100::Parser::new(24, 80, 0);
     vt.process(&all);
     let screen = vt.screen();
@@ -353,12 +377,23 @@ fn a_cursor_move_in_the_tree_restyles_two_names_not_two_rows() {
         .filter(|&(y, x)| screen.cell(y, x).is_some_and(|c| c.inverse()))
         .collect();
     let y = reversed.first().expect("a marked row").0;
-    assert!(reversed.iter().all(|c| c.0 == y), "one row marked");
-    let marked: String = reversed
-        .iter()
-        .filter_map(|&(y, x)| screen.cell(y, x).map(|c| c.contents().to_string()))
-        .collect();
-    assert_eq!(marked.trim(), "▸ 示例县教育局");
+    assert!(
+        reversed.iter().all(|c| c.0 == y),
+        "one row marked: {reversed:?}"
+    );
+    let columns: Vec<u16> = reversed.iter().map(|c| c.1).collect();
+    let row = screen.contents_between(y, 0, y, 80);
+    let name_at = row
+        .find("办公室")
+        .map(|b| row[..b].chars().count() as u16)
+        .expect("the cursor's unit on the marked row");
+    // `│`, then depth 2: four blanks of indent and the leaf's two blank cells.
+    assert_eq!(columns, (1..name_at).collect::<Vec<_>>(), "{row:?}");
+    assert_eq!(name_at, 7);
+    assert!(
+        !screen.cell(y, name_at).unwrap().inverse(),
+        "the name itself is not marked"
+    );
 }
 
 #[test]

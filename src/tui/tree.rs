@@ -253,21 +253,19 @@ impl TreeState {
                 name.push_str(&super::i18n::paren(lang, M::FAbolished.get(lang)));
             }
             let name_w = w.saturating_sub(cols.width() + indent.len() + 2);
-            // The cursor marks the arrow and the name, not the row: a move then
-            // restyles two names, not two whole rows (issue 19: a move writes about
-            // what `less` writes scrolling a line).
-            let padded = pad(&name, name_w, theme.ellipsis());
-            let shown = padded.trim_end_matches(' ');
-            let rest = padded[shown.len()..].to_string();
+            // The cursor is a bar from the tree's left edge to the name: the row's
+            // indent and arrow marked, the name itself as on every row. A move then
+            // writes again two bars of blanks and an arrow (a few bytes each), never
+            // the names, however long (issue 19: a move writes no more than `less`
+            // scrolling a line; marking the name cost six bytes a hanzi, twice).
             let mark = if i == self.cursor.pos && focused {
                 theme.selected()
             } else {
                 Style::new()
             };
             let mut spans = vec![
-                Span::raw(indent),
-                Span::styled(format!("{arrow}{shown}"), mark),
-                Span::raw(rest),
+                Span::styled(format!("{indent}{arrow}"), mark),
+                Span::raw(pad(&name, name_w, theme.ellipsis())),
             ];
             spans.extend(cols.figures(theme, &n.node));
             lines.push(Line::from(spans));
