@@ -219,6 +219,10 @@ pub struct IndexBuilder {
     idx: SearchIndex,
     unit_ids: HashMap<String, u32>,
     keep_keys: bool,
+    /// Entries pushed so far.
+    count: u32,
+    /// For [`IndexBuilder::for_keeping`]: the entries as bytes, not kept as values.
+    bytes: Option<super::persist::EntryBytes>,
 }
 
 impl IndexBuilder {
@@ -256,13 +260,59 @@ impl IndexBuilder {
             idx,
             unit_ids: HashMap::new(),
             keep_keys: false,
+            count: 0,
+            bytes: None,
+        }
+    }
+
+    /// A builder of the bytes the cache keeps ([`IndexBuilder::finish_bytes`]), for
+    /// about `n` entries: each entry is written as bytes when pushed and never held as
+    /// an [`Entry`], so keeping a city's index after a sync or an import costs the flat
+    /// arrays and those bytes only (issue 19 item 3).
+    pub fn for_keeping(n: usize) -> IndexBuilder {
+        let mut b = IndexBuilder::with_capacity(n);
+        b.idx.entries = Vec::new();
+        b.bytes = Some(Default::default());
+        b
+    }
+
+    /// Makes room for `n` more slots of one name each (the persons, once the units
+    /// with their aliases are in), so the arrays are not doubled past the end: on a
+    /// city a doubling of every per-slot array near the end cost more memory than
+    /// the arrays themselves (issue 19 item 3).
+    pub fn reserve_names(&mut self, n: usize) {
+        let idx = &mut self.idx;
+        idx.blob.reserve(n * 20);
+        idx.blob_off.reserve_exact(n);
+        idx.ublob.reserve(n * 12);
+        idx.ublob_off.reserve_exact(n);
+        idx.mask.reserve_exact(n);
+        idx.umask.reserve_exact(n);
+        idx.prim.reserve(n * 10);
+        idx.prim_off.reserve_exact(n);
+        idx.names.reserve(n * 10);
+        idx.name_off.reserve_exact(n);
+        idx.nchars.reserve_exact(n);
+        idx.shape.reserve_exact(n);
+        idx.head4.reserve_exact(n);
+        idx.head7.reserve_exact(n);
+        idx.unit_of.reserve_exact(n);
+        idx.slot_entry.reserve_exact(n);
+        idx.slot_alias.reserve_exact(n);
+        idx.common.reserve_exact(n);
+        match &mut self.bytes {
+            // An entry of a person: kind, id, a name of three characters, its texts, no
+            // alias, its unit.
+            Some(b) => b.reserve(n * 44),
+            None => idx.entries.reserve_exact(n),
         }
     }
 
     /// Adds the next entry (its slots: the name, then each alias).
     pub fn push(&mut self, mut e: Entry) {
         let idx = &mut self.idx;
-        let ei = idx.entries.len() as u32;
+        let ei = self.count;
+        self.count += 1;
         idx.push_slot(&mut self.unit_ids, &e.name, &e.keys, &e.unit, ei, false);
         idx.common.push(match e.kind {
             EntryKind::Person => alias::common_name_bonus(&e.name),
@@ -276,6 +326,10 @@ impl IndexBuilder {
         if e.kind == EntryKind::Org {
             idx.parent_of.insert(e.id, e.parent);
         }
+        if let Some(bytes) = &mut self.bytes {
+            bytes.push(&e);
+            return;
+        }
         // The flat arrays now hold the readings.
         if !self.keep_keys {
             e.keys = NameKeys::default();
@@ -283,9 +337,19 @@ impl IndexBuilder {
         idx.entries.push(e);
     }
 
-    /// The index of the entries pushed, in their order.
+    /// The index of the entries pushed, in their order (for a builder made by
+    /// [`IndexBuilder::for_keeping`], an index without entries: use
+    /// [`IndexBuilder::finish_bytes`]).
     pub fn finish(self) -> SearchIndex {
         self.idx
+    }
+
+    /// The bytes of the index of the entries pushed (see [`IndexBytes`]).
+    pub fn finish_bytes(self) -> IndexBytes {
+        IndexBytes {
+            arrays: self.idx,
+            entries: self.bytes.unwrap_or_default(),
+        }
     }
 }
 

@@ -56,7 +56,7 @@ use memchr::memmem;
 pub use alias::unit_aliases;
 pub use index::{IndexBuilder, SearchIndex};
 pub use keys::{NameKeys, Readings, Syllables, name_keys, unit_keys};
-pub use persist::INDEX_MAGIC;
+pub use persist::{INDEX_MAGIC, IndexBytes};
 pub use searcher::{Searcher, search};
 
 use highlight::*;

@@ -140,6 +140,120 @@ impl<'a> Texts<'a> {
     }
 }
 
+/// Writes the bytes `encode` makes to `w` as they are made.
+fn write_with<W: std::io::Write>(
+    w: W,
+    encode: impl FnOnce(&mut WriteOn<W>),
+) -> std::io::Result<()> {
+    let mut s = WriteOn { w, err: None };
+    encode(&mut s);
+    match s.err {
+        Some(e) => Err(e),
+        None => {
+            let mut w = s.w;
+            w.flush()
+        }
+    }
+}
+
+/// One entry's bytes; `unit` and `detail` name its texts.
+fn encode_entry<S: Sink>(o: &mut Out<'_, S>, e: &Entry, unit: u32, detail: u32) {
+    o.u8(match e.kind {
+        EntryKind::Person => 0,
+        EntryKind::Org => 1,
+    });
+    o.i64(e.id);
+    o.bytes(e.name.as_bytes());
+    o.u32(unit);
+    o.u32(detail);
+    o.u32(e.aliases.len() as u32);
+    for a in &e.aliases {
+        o.bytes(a.as_bytes());
+    }
+    match e.parent {
+        Some(p) => {
+            o.u8(1);
+            o.i64(p);
+        }
+        None => o.u8(0),
+    }
+}
+
+/// The entries' part of an index's bytes, made as the entries are pushed (an
+/// [`IndexBuilder::for_keeping`]): their texts numbered in the order
+/// [`SearchIndex::to_bytes`] numbers them, each entry's bytes appended. A city's
+/// 190,000 entries are some 9 MB so, where as [`Entry`] values they were 33 MB.
+#[derive(Default)]
+pub(super) struct EntryBytes {
+    ids: HashMap<Arc<str>, u32>,
+    list: Vec<Arc<str>>,
+    bytes: Vec<u8>,
+    count: u32,
+}
+
+impl EntryBytes {
+    fn text(&mut self, t: &Arc<str>) -> u32 {
+        let next = self.list.len() as u32;
+        *self.ids.entry(t.clone()).or_insert_with(|| {
+            self.list.push(t.clone());
+            next
+        })
+    }
+
+    pub(super) fn reserve(&mut self, bytes: usize) {
+        self.bytes.reserve(bytes);
+    }
+
+    pub(super) fn push(&mut self, e: &Entry) {
+        let unit = self.text(&e.unit);
+        let detail = self.text(&e.detail);
+        encode_entry(&mut Out(&mut self.bytes), e, unit, detail);
+        self.count += 1;
+    }
+}
+
+/// A lookup index as the bytes the cache keeps, made without holding its entries
+/// ([`IndexBuilder::for_keeping`]): the same bytes as [`SearchIndex::to_bytes`] of
+/// the index built from the same entries.
+pub struct IndexBytes {
+    /// The flat arrays (no entries).
+    pub(super) arrays: SearchIndex,
+    pub(super) entries: EntryBytes,
+}
+
+impl IndexBytes {
+    /// The number of bytes [`IndexBytes::write_to`] writes.
+    pub fn encoded_len(&self) -> usize {
+        let mut c = Count(0);
+        self.encode(&mut c);
+        c.0
+    }
+
+    /// Writes the bytes to `w` as they are made.
+    pub fn write_to(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        write_with(w, |s| self.encode(s))
+    }
+
+    /// The bytes, gathered (for tests).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.encoded_len());
+        self.encode(&mut v);
+        v
+    }
+
+    fn encode<S: Sink>(&self, sink: &mut S) {
+        let mut o = Out(sink);
+        o.raw(MAGIC);
+        o.u32(self.entries.list.len() as u32);
+        for t in &self.entries.list {
+            o.bytes(t.as_bytes());
+        }
+        o.u32(self.entries.count);
+        o.raw(&self.entries.bytes);
+        self.arrays.encode_arrays(&mut o);
+    }
+}
+
 impl SearchIndex {
     /// The index as bytes (see the module's comment); [`SearchIndex::from_bytes`]
     /// reads them back.
@@ -159,15 +273,7 @@ impl SearchIndex {
     /// Writes [`SearchIndex::to_bytes`]'s bytes to `w` as they are made (the whole
     /// never held: the cache's blob is written so, a buffer at a time).
     pub fn write_to(&self, w: impl std::io::Write) -> std::io::Result<()> {
-        let mut s = WriteOn { w, err: None };
-        self.encode(&mut s);
-        match s.err {
-            Some(e) => Err(e),
-            None => {
-                let mut w = s.w;
-                w.flush()
-            }
-        }
+        write_with(w, |s| self.encode(s))
     }
 
     fn encode<S: Sink>(&self, sink: &mut S) {
@@ -185,26 +291,13 @@ impl SearchIndex {
         }
         o.u32(self.entries.len() as u32);
         for (e, (unit, detail)) in self.entries.iter().zip(refs) {
-            o.u8(match e.kind {
-                EntryKind::Person => 0,
-                EntryKind::Org => 1,
-            });
-            o.i64(e.id);
-            o.bytes(e.name.as_bytes());
-            o.u32(unit);
-            o.u32(detail);
-            o.u32(e.aliases.len() as u32);
-            for a in &e.aliases {
-                o.bytes(a.as_bytes());
-            }
-            match e.parent {
-                Some(p) => {
-                    o.u8(1);
-                    o.i64(p);
-                }
-                None => o.u8(0),
-            }
+            encode_entry(&mut o, e, unit, detail);
         }
+        self.encode_arrays(&mut o);
+    }
+
+    /// The flat arrays' part of the bytes, after the entries.
+    fn encode_arrays<S: Sink>(&self, o: &mut Out<'_, S>) {
         o.bytes(&self.blob);
         o.u32s(&self.blob_off);
         o.bytes(&self.ublob);

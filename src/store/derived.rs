@@ -26,6 +26,7 @@ pub fn refresh_derived(conn: &Connection) -> Result<()> {
     // The month the retirement forecast's units are counted for: the overview asked for
     // in another month counts them from the index instead (`warnings::summary`).
     let anchor = YearMonth::of(chrono::Local::now().date_naive());
+    lower_page_cache(conn)?;
     let paths = refresh_tree(conn)?;
     let mut active = ActivePersons::scan(conn, anchor)?;
     let tallies = unit_tallies(conn, std::mem::take(&mut active.tallies))?;
@@ -36,6 +37,29 @@ pub fn refresh_derived(conn: &Connection) -> Result<()> {
     super::lookup::refresh_search_keys(conn)?;
     // Everything is current: what changed before this refresh is accounted for.
     super::partial::forget_changes(conn)?;
+    Ok(())
+}
+
+/// SQLite's page cache during a full refresh, at most, in KiB. A first sync's last page
+/// and an import come here with a 64 MiB cache full of the pages they wrote
+/// (`store::bulk_write_begin`); the refresh reads the persons once, in order, and writes
+/// small tables, so it needs no more than this, and what the cache gives back is the
+/// memory the refresh and the lookup index built after it reuse (issue 19 item 3).
+const REFRESH_CACHE_KIB: i64 = 8 * 1024;
+
+/// Lowers the connection's page cache to [`REFRESH_CACHE_KIB`] if it is larger, and has
+/// SQLite free what it no longer needs. The caller that raised it puts back its own
+/// setting afterwards (`store::bulk_write_end`); a connection with a smaller cache
+/// keeps it. Dirty pages over the limit are written to the WAL early, not lost.
+fn lower_page_cache(conn: &Connection) -> Result<()> {
+    let size: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    // Negative: KiB; positive: pages (of 4 KiB by default).
+    let kib = if size < 0 { -size } else { size * 4 };
+    if kib > REFRESH_CACHE_KIB {
+        conn.pragma_update(None, "cache_size", -REFRESH_CACHE_KIB)?;
+        conn.query_row("PRAGMA shrink_memory", [], |_| Ok(()))
+            .optional()?;
+    }
     Ok(())
 }
 
@@ -177,8 +201,11 @@ struct ActivePersons {
     faults: Vec<(i64, Problem)>,
     /// Persons holding a staffing type, in the table's order: (id, unit, type).
     holding: Vec<(i64, OrgId, StaffingType)>,
-    /// ID number → persons holding a staffing type under it, in the table's order.
-    by_id_number: HashMap<Box<str>, Vec<i64>>,
+    /// Persons holding a staffing type under an ID number: (a hash of the number, the
+    /// person), in the table's order. Persons whose hashes meet have their numbers read
+    /// again and compared (`counted_twice`): a city's 190,000 numbers kept as text
+    /// were 20 MB of the refresh.
+    by_id_number: Vec<(u64, i64)>,
     /// The overview's counts.
     counts: Counts,
 }
@@ -202,10 +229,7 @@ impl ActivePersons {
             {
                 out.holding.push((p.id, p.org_id, t));
                 if !p.id_number.is_empty() {
-                    out.by_id_number
-                        .entry(p.id_number.as_str().into())
-                        .or_default()
-                        .push(p.id);
+                    out.by_id_number.push((id_number_hash(&p.id_number), p.id));
                 }
             }
             for problem in check_person(&p) {
@@ -406,13 +430,7 @@ fn refresh_problems(
     }
     // 一人一编: the same ID number active in more than one record holding a staffing type.
     // Each pair both ways, ordered as the persons table is (by id).
-    let mut twice: Vec<(i64, i64)> = Vec::new();
-    for ids in active.by_id_number.values().filter(|ids| ids.len() > 1) {
-        for &a in ids {
-            twice.extend(ids.iter().filter(|&&b| b != a).map(|&b| (a, b)));
-        }
-    }
-    twice.sort_unstable();
+    let twice = counted_twice(conn, std::mem::take(&mut active.by_id_number))?;
     for (a, b) in twice {
         put(
             PERSON_SUBJECT,
@@ -431,6 +449,36 @@ fn refresh_problems(
     }
     active.counts.warnings[WarningSlot::Data as usize].0 = written;
     Ok(())
+}
+
+fn id_number_hash(n: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    n.hash(&mut h);
+    h.finish()
+}
+
+/// The pairs of persons sharing an ID number, each pair both ways, sorted, from
+/// (hash of the number, person) pairs: persons whose hashes meet are grouped by their
+/// numbers read again, so a collision of hashes never makes a pair.
+fn counted_twice(conn: &Connection, mut by_hash: Vec<(u64, i64)>) -> Result<Vec<(i64, i64)>> {
+    by_hash.sort_unstable();
+    let mut number_of = conn.prepare_cached("SELECT id_number FROM persons WHERE id = ?")?;
+    let mut twice: Vec<(i64, i64)> = Vec::new();
+    for group in by_hash.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let mut numbered: Vec<(String, i64)> = Vec::with_capacity(group.len());
+        for &(_, id) in group {
+            numbered.push((number_of.query_row([id], |r| r.get(0))?, id));
+        }
+        numbered.sort_unstable();
+        for ids in numbered.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            for (_, a) in ids {
+                twice.extend(ids.iter().filter(|(_, b)| b != a).map(|(_, b)| (*a, *b)));
+            }
+        }
+    }
+    twice.sort_unstable();
+    Ok(twice)
 }
 
 /// The faults of every unit, in the table's order: its own record's (check_org), and a
@@ -494,4 +542,63 @@ pub(super) fn org_problems_of(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 一人一编 from hashes of the numbers: persons whose hashes meet are paired only if
+    /// their numbers are the same, each pair both ways and sorted.
+    #[test]
+    fn counted_twice_pairs_equal_numbers_not_equal_hashes() {
+        let mut s = super::super::Store::open_in_memory().unwrap();
+        s.replace_all(&crate::generate::generate(crate::generate::Scale::Small, 1))
+            .unwrap();
+        let conn = s.conn();
+        let ids: Vec<i64> = conn
+            .prepare("SELECT id FROM persons ORDER BY id LIMIT 4")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let (a, b, c, d) = (ids[0], ids[1], ids[2], ids[3]);
+        let number = |id: i64| -> String {
+            conn.query_row("SELECT id_number FROM persons WHERE id = ?", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        // c and a share a number; b and d have numbers of their own.
+        conn.execute(
+            "UPDATE persons SET id_number = ? WHERE id = ?",
+            params![number(a), c],
+        )
+        .unwrap();
+        assert_ne!(number(a), number(b));
+        assert_ne!(number(b), number(d));
+        let real = |id: i64| id_number_hash(&number(id));
+        assert_eq!(real(a), real(c));
+        // The real hashes, in any order.
+        let pairs = counted_twice(conn, vec![(real(c), c), (real(b), b), (real(a), a)]).unwrap();
+        assert_eq!(pairs, vec![(a, c), (c, a)]);
+        // All four made to collide: only a and c are the same person.
+        let pairs = counted_twice(conn, vec![(7, d), (7, c), (7, b), (7, a)]).unwrap();
+        assert_eq!(pairs, vec![(a, c), (c, a)]);
+        // b and d made to share a number too: two pairs, sorted.
+        conn.execute(
+            "UPDATE persons SET id_number = ? WHERE id = ?",
+            params![number(b), d],
+        )
+        .unwrap();
+        let pairs = counted_twice(conn, vec![(7, d), (7, c), (7, b), (7, a)]).unwrap();
+        assert_eq!(pairs, vec![(a, c), (b, d), (c, a), (d, b)]);
+        // No pair without a shared number.
+        assert!(
+            counted_twice(conn, vec![(1, a), (2, b)])
+                .unwrap()
+                .is_empty()
+        );
+    }
 }

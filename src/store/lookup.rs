@@ -17,29 +17,39 @@ pub fn refresh_search_keys(conn: &Connection) -> Result<()> {
          OR (kind = ? AND id NOT IN (SELECT id FROM persons))",
         [ORG_SUBJECT, PERSON_SUBJECT],
     )?;
-    let mut missing: Vec<(i64, i64, String)> = Vec::new();
+    // A chunk of names at a time, in id order: a first sync's or an import's are a
+    // city's 200,000, and held all at once they were 14 MB of the refresh.
+    let mut ins = conn
+        .prepare("INSERT OR REPLACE INTO search_keys (kind, id, name, keys) VALUES (?, ?, ?, ?)")?;
     for (kind, table) in [(ORG_SUBJECT, "orgs"), (PERSON_SUBJECT, "persons")] {
         let mut st = conn.prepare(&format!(
             "SELECT t.id, t.name FROM {table} t LEFT JOIN search_keys k ON k.kind = {kind} AND k.id = t.id \
-             WHERE k.name IS NULL OR k.name <> t.name"
+             WHERE (k.name IS NULL OR k.name <> t.name) AND t.id > ? ORDER BY t.id LIMIT {KEYS_CHUNK}"
         ))?;
-        let rows = st.query_map([], |r| Ok((kind, r.get(0)?, r.get(1)?)))?;
-        for row in rows {
-            missing.push(row?);
+        let mut after = i64::MIN;
+        loop {
+            let missing: Vec<(i64, String)> = st
+                .query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let Some(&(last, _)) = missing.last() else {
+                break;
+            };
+            for (id, name) in missing {
+                let keys = if kind == ORG_SUBJECT {
+                    unit_keys(&name)
+                } else {
+                    name_keys(&name)
+                };
+                ins.execute(params![kind, id, name, keys.encode()])?;
+            }
+            after = last;
         }
-    }
-    let mut ins = conn
-        .prepare("INSERT OR REPLACE INTO search_keys (kind, id, name, keys) VALUES (?, ?, ?, ?)")?;
-    for (kind, id, name) in missing {
-        let keys = if kind == ORG_SUBJECT {
-            unit_keys(&name)
-        } else {
-            name_keys(&name)
-        };
-        ins.execute(params![kind, id, name, keys.encode()])?;
     }
     Ok(())
 }
+
+/// Names whose keys [`refresh_search_keys`] computes at a time.
+const KEYS_CHUNK: usize = 4096;
 
 /// [`refresh_search_keys`] for the given units and persons only (a partial refresh):
 /// keys computed where the name has none or changed, dropped where the row is gone.
@@ -263,7 +273,7 @@ pub fn search_index(conn: &Connection, lang: crate::model::Lang) -> Result<Searc
         return Ok(index);
     }
     let index = build_index(conn, lang)?;
-    if let Err(e) = keep(conn, lang, &index) {
+    if let Err(e) = keep(conn, lang, index.encoded_len(), |w| index.write_to(w)) {
         tracing::debug!("lookup index not kept: {e}");
     }
     Ok(index)
@@ -296,28 +306,63 @@ pub fn ensure_search_index(conn: &Connection, lang: crate::model::Lang) -> Resul
 /// Builds the lookup index and keeps it in the cache (after a sync or an import, so the
 /// interface and `bianzhi search` find it ready).
 pub fn store_search_index(conn: &Connection, lang: crate::model::Lang) -> Result<()> {
-    let index = build_index(conn, lang)?;
-    keep(conn, lang, &index)
+    // Only its bytes are needed: the entries are written as bytes as they are read,
+    // never held as values (the peak of a city's first sync, issue 19 item 3).
+    let (units, persons) = entries_about(conn)?;
+    let mut b = IndexBuilder::for_keeping(units);
+    each_search_entry(conn, lang, reserving(&mut b, persons))?;
+    let bytes = b.finish_bytes();
+    keep(conn, lang, bytes.encoded_len(), |w| bytes.write_to(w))
+}
+
+/// How many entries to expect: the units, and the persons on the books or about to
+/// enter.
+fn entries_about(conn: &Connection) -> Result<(usize, usize)> {
+    let (units, persons): (i64, i64) = conn.query_row(
+        &format!(
+            "SELECT (SELECT count(*) FROM orgs WHERE abolished = 0), \
+             (SELECT count(*) FROM persons WHERE status IN ({}, {}))",
+            PersonStatus::Active.code(),
+            PersonStatus::Pending.code()
+        ),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let n = |c: i64| usize::try_from(c).unwrap_or(0);
+    Ok((n(units), n(persons)))
+}
+
+/// Pushes entries into `b`, making room for the `persons` once the first person comes
+/// (the units come first, each with its aliases: their slots are not known before).
+fn reserving(b: &mut IndexBuilder, persons: usize) -> impl FnMut(Entry) + '_ {
+    let mut reserved = false;
+    move |e| {
+        if e.kind == EntryKind::Person && !reserved {
+            b.reserve_names(persons);
+            reserved = true;
+        }
+        b.push(e)
+    }
 }
 
 /// The index of [`search_entries`], built as the rows are read: the entries and their
 /// readings are never all held beside the index (a city's are some 200,000).
 pub fn build_index(conn: &Connection, lang: crate::model::Lang) -> Result<SearchIndex> {
-    let about: i64 = conn.query_row(
-        "SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM persons)",
-        [],
-        |r| r.get(0),
-    )?;
-    let mut b = IndexBuilder::with_capacity(usize::try_from(about).unwrap_or(0));
-    each_search_entry(conn, lang, |e| b.push(e))?;
+    let (units, persons) = entries_about(conn)?;
+    let mut b = IndexBuilder::with_capacity(units);
+    each_search_entry(conn, lang, reserving(&mut b, persons))?;
     Ok(b.finish())
 }
 
 /// Keeps the index in the cache. Its bytes (tens of megabytes on a city) are written
 /// into the row's blob as they are made, with SQLite's incremental blob I/O, so
 /// neither they nor a copy SQLite would take of a bound value are held whole.
-fn keep(conn: &Connection, lang: crate::model::Lang, index: &SearchIndex) -> Result<()> {
-    let len = index.encoded_len();
+fn keep(
+    conn: &Connection,
+    lang: crate::model::Lang,
+    len: usize,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
     conn.execute_batch("SAVEPOINT keep_search_index")?;
     let written = (|| -> Result<()> {
         conn.execute(
@@ -331,7 +376,7 @@ fn keep(conn: &Connection, lang: crate::model::Lang, index: &SearchIndex) -> Res
             lang_code(lang),
             false,
         )?;
-        index.write_to(std::io::BufWriter::with_capacity(1 << 16, &mut blob))?;
+        write(&mut std::io::BufWriter::with_capacity(1 << 16, &mut blob))?;
         Ok(())
     })();
     match written {

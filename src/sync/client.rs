@@ -253,17 +253,20 @@ impl Client {
             on_progress,
         };
         let mut report = Report::default();
+        let workers = Workers::start(cache)?;
+        let work = &workers;
         // The outbox goes up in batches the server accepts, the first with the cursor.
         // Each batch is marked sent before it leaves; the next is taken once the page
         // carrying the answers to this one is written, so a sync killed between batches
         // resends only what was never answered.
-        let (state, batch) = with_store(cache, |s| {
-            Ok((
-                apply::state(s.conn())?,
-                outbox::claim(s.conn(), 0, proto::MAX_PUSH_DECISIONS)?,
-            ))
-        })
-        .await?;
+        let (state, batch) = work
+            .with_store(|s| {
+                Ok((
+                    apply::state(s.conn())?,
+                    outbox::claim(s.conn(), 0, proto::MAX_PUSH_DECISIONS)?,
+                ))
+            })
+            .await?;
         report.pushed = batch.actions.len() as u64;
         let mut pushed_to = batch.last;
         let mut fresh = state.cursor == 0;
@@ -276,7 +279,7 @@ impl Client {
             push: batch.actions,
         };
         let mut fetched = self
-            .push_exchange(cache, &req, batch.newly_sent, &meter)
+            .push_exchange(work, &req, batch.newly_sent, &meter)
             .await?;
         report.round_trips += 1;
         let mut refetches = 0;
@@ -300,24 +303,25 @@ impl Client {
                 }
                 let server = self.base.clone();
                 let from = req.cursor;
-                let applied = with_store(cache, move |s| {
-                    apply::apply_page_from(
-                        s,
-                        Some(from),
-                        &page,
-                        &Dataset::default(),
-                        false,
-                        &server,
-                    )
-                })
-                .await?;
+                let applied = work
+                    .with_store(move |s| {
+                        apply::apply_page_from(
+                            s,
+                            Some(from),
+                            &page,
+                            &Dataset::default(),
+                            false,
+                            &server,
+                        )
+                    })
+                    .await?;
                 if !applied {
                     return Err(Error::Concurrent);
                 }
                 report.refetched = Some(reason);
                 fresh = true;
                 let batch = if more_to_push {
-                    self.next_batch(cache, pushed_to).await?
+                    self.next_batch(work, pushed_to).await?
                 } else {
                     outbox::Batch {
                         last: pushed_to,
@@ -333,7 +337,7 @@ impl Client {
                     ..Default::default()
                 };
                 fetched = self
-                    .push_exchange(cache, &req, batch.newly_sent, &meter)
+                    .push_exchange(work, &req, batch.newly_sent, &meter)
                     .await?;
                 report.round_trips += 1;
                 continue;
@@ -355,12 +359,13 @@ impl Client {
             let was_fresh = fresh;
             let from = req.cursor;
             let apply = async move {
-                let (applied, took) = with_store(cache, move |s| {
-                    let t = Instant::now();
-                    apply::apply_page_from(s, Some(from), &page, &rows, was_fresh, &server)
-                        .map(|applied| (applied, t.elapsed()))
-                })
-                .await?;
+                let (applied, took) = work
+                    .with_store(move |s| {
+                        let t = Instant::now();
+                        apply::apply_page_from(s, Some(from), &page, &rows, was_fresh, &server)
+                            .map(|applied| (applied, t.elapsed()))
+                    })
+                    .await?;
                 if applied {
                     Ok(took)
                 } else {
@@ -377,7 +382,7 @@ impl Client {
                 report.apply_time += apply.await?;
                 done(&meter);
                 fresh = false;
-                let batch = self.next_batch(cache, pushed_to).await?;
+                let batch = self.next_batch(work, pushed_to).await?;
                 pushed_to = batch.last;
                 if batch.actions.is_empty() && !more_pages {
                     break;
@@ -388,13 +393,14 @@ impl Client {
                     ..follow
                 };
                 fetched = self
-                    .push_exchange(cache, &req, batch.newly_sent, &meter)
+                    .push_exchange(work, &req, batch.newly_sent, &meter)
                     .await?;
                 report.round_trips += 1;
                 continue;
             }
             if more_pages {
-                let (applied, following) = tokio::join!(apply, self.exchange(&follow, &meter));
+                let (applied, following) =
+                    tokio::join!(apply, self.exchange(work, &follow, &meter));
                 report.apply_time += applied?;
                 done(&meter);
                 fresh = false;
@@ -413,10 +419,9 @@ impl Client {
         // interface's language builds its own at its first lookup if it is another.
         // Failing costs only speed: the next reader builds it.
         if report.upserted + report.deleted > 0 {
-            let kept = with_store(cache, |s| {
-                store::ensure_search_index(s.conn(), crate::model::Lang::Zh)
-            })
-            .await;
+            let kept = work
+                .with_store(|s| store::ensure_search_index(s.conn(), crate::model::Lang::Zh))
+                .await;
             if let Err(e) = kept {
                 tracing::debug!("lookup index not kept after the sync: {e}");
             }
@@ -429,8 +434,8 @@ impl Client {
     }
 
     /// The outbox's next batch after `seq` (see [`outbox::claim`]).
-    async fn next_batch(&self, cache: &Path, after: i64) -> Result<outbox::Batch> {
-        with_store(cache, move |s| {
+    async fn next_batch(&self, work: &Workers, after: i64) -> Result<outbox::Batch> {
+        work.with_store(move |s| {
             // The fault tests kill the process here: a batch answered, the next not sent.
             store::fault_hook::pause("push");
             outbox::claim(s.conn(), after, proto::MAX_PUSH_DECISIONS)
@@ -443,18 +448,16 @@ impl Client {
     /// are queued again, so an operator offline can still withdraw them.
     async fn push_exchange(
         &self,
-        cache: &Path,
+        work: &Workers,
         req: &SyncRequest,
         newly_sent: Vec<i64>,
         meter: &Meter<'_>,
     ) -> Result<(SyncPage, Dataset)> {
         meter.reached.store(false, Ordering::Relaxed);
-        match self.exchange(req, meter).await {
+        match self.exchange(work, req, meter).await {
             Err(e) if !newly_sent.is_empty() && !meter.reached.load(Ordering::Relaxed) => {
-                with_store(cache, move |s| {
-                    store::outbox::unclaim(s.conn(), &newly_sent)
-                })
-                .await?;
+                work.with_store(move |s| store::outbox::unclaim(s.conn(), &newly_sent))
+                    .await?;
                 Err(e)
             }
             other => other,
@@ -539,10 +542,15 @@ impl Client {
     }
 
     /// One request and its page, retried while the failure is transient.
-    async fn exchange(&self, req: &SyncRequest, meter: &Meter<'_>) -> Result<(SyncPage, Dataset)> {
+    async fn exchange(
+        &self,
+        work: &Workers,
+        req: &SyncRequest,
+        meter: &Meter<'_>,
+    ) -> Result<(SyncPage, Dataset)> {
         let mut attempt = 0;
         loop {
-            let result = self.try_exchange(req, meter).await;
+            let result = self.try_exchange(work, req, meter).await;
             if !result.as_ref().is_err_and(Error::never_left) {
                 meter.reached.store(true, Ordering::Relaxed);
             }
@@ -560,6 +568,7 @@ impl Client {
 
     async fn try_exchange(
         &self,
+        work: &Workers,
         req: &SyncRequest,
         meter: &Meter<'_>,
     ) -> Result<(SyncPage, Dataset)> {
@@ -589,35 +598,93 @@ impl Client {
             meter.down.fetch_add(chunk.len() as u64, Ordering::Relaxed);
             meter.tell();
         }
-        let decoded = tokio::task::spawn_blocking(move || -> Result<(SyncPage, Dataset)> {
-            let json = proto::decode_body(encoding.as_deref(), &bytes, proto::MAX_PAGE_JSON)?;
-            // The rows' columns held as compact text, not JSON values, then the rows
-            // made table by table, each table's text dropped as it goes.
-            let (page, data) = SyncPage::read(&json)?;
-            drop(json);
-            let rows = data.into_dataset()?;
-            Ok((page, rows))
-        })
-        .await
-        .map_err(|e| Error::Other(e.to_string()))??;
+        let decoded = work
+            .decode
+            .run(move || -> Result<(SyncPage, Dataset)> {
+                let json = proto::decode_body(encoding.as_deref(), &bytes, proto::MAX_PAGE_JSON)?;
+                // The rows' columns held as compact text, not JSON values, then the rows
+                // made table by table, each table's text dropped as it goes.
+                let (page, data) = SyncPage::read(&json)?;
+                drop(json);
+                let rows = data.into_dataset()?;
+                Ok((page, rows))
+            })
+            .await??;
         Ok(decoded)
     }
 }
 
-/// Runs cache work on the blocking pool with a connection of its own.
-async fn with_store<T, F>(cache: &Path, f: F) -> Result<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut Store) -> store::Result<T> + Send + 'static,
-{
-    let path: PathBuf = cache.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let mut s = Store::create(&path)?;
-        f(&mut s)
-    })
-    .await
-    .map_err(|e| Error::Other(e.to_string()))?
-    .map_err(Error::Store)
+/// A thread of its own for one kind of work during a sync: the cache's (every page
+/// applied, the derived figures, the lookup index) or the pages' decoding. Work of a kind
+/// always on the same thread keeps its memory in one of the allocator's arenas, so what a
+/// page's transaction frees (SQLite's 64 MiB page cache) is what the derived refresh
+/// and the index built after it reuse. On tokio's blocking pool each job ran on
+/// whichever thread was idle, every thread's arena grew to the largest job it had
+/// run, and a city's first sync peaked at the sum of them (issue 19 item 3). The thread
+/// ends when its worker is dropped, after the job it is running.
+struct Worker {
+    jobs: std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>,
+}
+
+impl Worker {
+    fn start(name: &str) -> Result<Worker> {
+        let (jobs, rx) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                for job in rx {
+                    job();
+                }
+            })
+            .map_err(|e| Error::Other(format!("无法启动同步线程：{e}")))?;
+        Ok(Worker { jobs })
+    }
+
+    /// Runs `f` on the worker's thread and waits for it without blocking the runtime.
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .map_err(|_| Error::Other("同步线程已结束".into()))?;
+        // A job that panicked drops its sender.
+        rx.await
+            .map_err(|_| Error::Other("同步线程意外结束".into()))
+    }
+}
+
+/// The two workers of one sync.
+struct Workers {
+    cache: PathBuf,
+    store: Worker,
+    decode: Worker,
+}
+
+impl Workers {
+    fn start(cache: &Path) -> Result<Workers> {
+        Ok(Workers {
+            cache: cache.to_path_buf(),
+            store: Worker::start("bianzhi-sync-cache")?,
+            decode: Worker::start("bianzhi-sync-decode")?,
+        })
+    }
+
+    /// Runs cache work on the cache's thread with a connection of its own.
+    async fn with_store<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> store::Result<T> + Send + 'static,
+    {
+        let path = self.cache.clone();
+        self.store
+            .run(move || {
+                let mut s = Store::create(&path)?;
+                f(&mut s)
+            })
+            .await?
+            .map_err(Error::Store)
+    }
 }
 
 /// The cache's sync bookkeeping, for `bianzhi status` and the interface.
