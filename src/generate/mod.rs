@@ -357,11 +357,20 @@ impl Gen {
             orgs,
             ledger,
             posts,
+            persons,
             org_events,
             person_events,
             mut approvals,
+            regions,
+            units,
+            used_ids,
+            used_codes,
+            marked,
             ..
         } = self;
+        // What only the generating needed (the ID numbers used, above all) is freed
+        // before the events are made.
+        drop((persons, regions, units, used_ids, used_codes, marked));
         let mut events = Vec::with_capacity(CHUNK);
         for (i, e) in org_events.into_iter().chain(person_events).enumerate() {
             let operator = {
