@@ -20,11 +20,14 @@ use std::path::Path;
 /// number's check character dropped (docs/PROTOCOL.md).
 /// 3: a person's entry date relative to its work start (`r`), a document number's year
 /// left out where it is the row's date's (`y`).
-pub const PROTOCOL_VERSION: u32 = 3;
+/// 4: a history event carries its typed `detail` (`model::history::Detail`, a JSON
+/// object), its `summary` then empty: a client of protocol 3 would show blank history.
+pub const PROTOCOL_VERSION: u32 = 4;
 
-/// The oldest snapshot file this program reads: protocol 3 only added codings, so a
-/// file written at protocol 2 decodes as it is (a server and client, which choose
-/// codings for each other, must still speak the same version).
+/// The oldest snapshot file this program reads: protocol 3 only added codings, and an
+/// event of a file written before protocol 4 has no detail and keeps its sentence, so
+/// older files decode as they are (a server and client, which choose codings for each
+/// other, must still speak the same version).
 pub const OLDEST_SNAPSHOT: u32 = 2;
 
 /// Whether a snapshot file written at protocol `found` can be read here.
@@ -1539,14 +1542,14 @@ mod tests {
             streamed(&path),
             Err(WireError::Version {
                 found: 1,
-                supported: 3
+                supported: PROTOCOL_VERSION
             })
         ));
         // A file of the previous version reads as today's.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
         assert_eq!(
             streamed(&root.join("small-v2.snap")).unwrap().1,
-            streamed(&root.join("small.snap")).unwrap().1
+            streamed(&root.join("small-v3.snap")).unwrap().1
         );
         put(&compress(
             br#"{"format":"other","protocol":3,"cursor":0,"data":{}}"#,
@@ -1627,7 +1630,7 @@ mod tests {
             e,
             WireError::Version {
                 found: 1,
-                supported: 3
+                supported: PROTOCOL_VERSION
             }
         ));
         assert!(e.to_string().contains("请升级"), "{e}");
@@ -1636,13 +1639,29 @@ mod tests {
     /// A snapshot file written by the previous version (protocol 2, before the `r` and
     /// `y` codings) is read, whole and as a stream, as the same rows as today's file.
     #[test]
-    fn a_snapshot_written_at_protocol_2_reads_as_the_same_rows() {
+    fn snapshots_written_at_protocols_2_and_3_read_as_the_same_rows() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-        let old = Snapshot::read(&root.join("small-v2.snap")).unwrap();
-        let new = Snapshot::read(&root.join("small.snap")).unwrap();
-        assert_eq!(old.protocol, 2);
-        assert_eq!(new.protocol, PROTOCOL_VERSION);
-        assert_eq!(old.data.decode().unwrap(), new.data.decode().unwrap());
+        let v2 = Snapshot::read(&root.join("small-v2.snap")).unwrap();
+        let v3 = Snapshot::read(&root.join("small-v3.snap")).unwrap();
+        assert_eq!((v2.protocol, v3.protocol), (2, 3));
+        let (v2, v3) = (v2.data.decode().unwrap(), v3.data.decode().unwrap());
+        assert_eq!(v2, v3);
+        // Their events were written before events were typed: each keeps its sentence.
+        assert!(!v3.events.is_empty());
+        assert!(
+            v3.events
+                .iter()
+                .all(|e| e.detail.is_none() && !e.summary.is_empty())
+        );
+        // Today's file: every event typed, on the same reading path.
+        let now = Snapshot::read(&root.join("small.snap")).unwrap();
+        assert_eq!(now.protocol, PROTOCOL_VERSION);
+        let now = now.data.decode().unwrap();
+        assert!(
+            now.events
+                .iter()
+                .all(|e| e.detail.is_some() && e.summary.is_empty())
+        );
     }
 
     #[test]
