@@ -3,10 +3,10 @@
 use super::Ctx;
 use super::out::outln;
 use super::words::W;
-use crate::generate::generate;
+use crate::generate::generate_into;
 use crate::store::audit::AuditDetail;
 use crate::store::timeline::AuditAction;
-use crate::sync::wire::{WireError, snapshot_json, write_snapshot_json};
+use crate::sync::wire::{SnapshotWriter, WireError, write_snapshot_json};
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;
 
@@ -35,11 +35,18 @@ pub fn generate_snapshot(ctx: &Ctx, a: GenArgs) -> Result<()> {
     }
     let scale = super::net::parse_scale(&a.scale, ctx.lang)?;
     let started = std::time::Instant::now();
-    let data = generate(scale, a.seed);
-    let (orgs, persons, rows) = (data.orgs.len(), data.persons.len(), data.row_count());
-    // The file's JSON made table by table; the rows dropped before it is compressed.
-    let json = snapshot_json(&data, 0, None);
-    drop(data);
+    // The rows go into the file's columns as the generator hands them over (a city
+    // region by region), so the city is never whole in memory as rows; the columns are
+    // dropped before the JSON is compressed.
+    let mut writer = SnapshotWriter::default();
+    let (mut orgs, mut persons, mut rows) = (0, 0, 0);
+    generate_into(scale, a.seed, |part| {
+        orgs += part.orgs.len();
+        persons += part.persons.len();
+        rows += part.row_count();
+        writer.push(&part);
+    });
+    let json = writer.json(0, None);
     write_snapshot_json(&json, &a.out).with_context(|| ctx.f(W::Writing, &[&a.out.display()]))?;
     drop(json);
     let size = std::fs::metadata(&a.out).map(|m| m.len()).unwrap_or(0);

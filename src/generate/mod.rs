@@ -76,45 +76,124 @@ pub const AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 1) {
 
 /// Generates the world of a scale. Same scale and seed, same dataset.
 pub fn generate(scale: Scale, seed: u64) -> Dataset {
+    let mut world = Dataset::default();
+    generate_into(scale, seed, |part| {
+        let Dataset {
+            orgs,
+            ledger,
+            posts,
+            persons,
+            events,
+            approvals,
+        } = part;
+        world.orgs.extend(orgs);
+        world.ledger.extend(ledger);
+        world.posts.extend(posts);
+        world.persons.extend(persons);
+        world.events.extend(events);
+        world.approvals.extend(approvals);
+    });
+    world
+}
+
+/// Generates the world of a scale and hands it to `part` in pieces as its rows become
+/// final: each region's persons once the region is done, then the events a chunk at a
+/// time, then the units, ledgers, posts and requests. Each table's rows, concatenated
+/// over the parts in the order given, are the table of [`generate`]'s world; `bianzhi
+/// gen` writes them into the snapshot's columns as they come, so that a city is never
+/// whole in memory as rows.
+pub fn generate_into(scale: Scale, seed: u64, mut part: impl FnMut(Dataset)) {
     let mut g = Gen::new(seed);
+    let mut region = |g: &mut Gen,
+                      parent: Option<OrgId>,
+                      kind: RegionKind,
+                      (name, prefix, area): (&str, &str, &str),
+                      profile: Profile| {
+        let org = g.build_region(parent, kind, name, prefix, area, profile);
+        part(Dataset {
+            persons: g.persons.hand_over(),
+            ..Dataset::default()
+        });
+        org
+    };
     match scale {
         Scale::Small | Scale::County => {
-            let (name, prefix, area) = data::COUNTIES[0];
             let profile = if scale == Scale::Small {
                 Profile::small()
             } else {
                 Profile::county()
             };
-            g.build_region(None, RegionKind::County, name, prefix, area, profile);
+            region(&mut g, None, RegionKind::County, data::COUNTIES[0], profile);
         }
         Scale::City => {
-            let root = g.build_region(
+            let root = region(
+                &mut g,
                 None,
                 RegionKind::City,
-                "示例市",
-                "示",
-                "990100",
+                ("示例市", "示", "990100"),
                 Profile::city(),
             );
-            for (i, &(name, prefix, area)) in data::DISTRICTS.iter().enumerate() {
+            for (i, &district) in data::DISTRICTS.iter().enumerate() {
                 let mut p = Profile::county();
                 p.towns = 13 + i * 2;
                 p.mult = 1.5;
                 p.big = 1.6;
-                g.build_region(Some(root), RegionKind::District, name, prefix, area, p);
+                region(&mut g, Some(root), RegionKind::District, district, p);
             }
-            for (i, &(name, prefix, area)) in data::COUNTIES.iter().enumerate() {
+            for (i, &county) in data::COUNTIES.iter().enumerate() {
                 let mut p = Profile::county();
                 p.towns = 16 + (i * 5) % 6;
                 let f = 0.9 + (i % 4) as f64 * 0.08;
                 p.mult *= f;
                 p.big *= f;
                 p.town *= f;
-                g.build_region(Some(root), RegionKind::County, name, prefix, area, p);
+                region(&mut g, Some(root), RegionKind::County, county, p);
             }
         }
     }
-    g.finish()
+    g.finish(part);
+}
+
+/// The rows of a table being generated, counted from the world's first: those of the
+/// regions done are handed over ([`Held::hand_over`]) and no longer held, and an index
+/// is the row's place in the whole table. Nothing reaches back into a region done.
+pub(crate) struct Held<T> {
+    handed: usize,
+    rows: Vec<T>,
+}
+
+impl<T> Held<T> {
+    fn new() -> Self {
+        Held {
+            handed: 0,
+            rows: Vec::new(),
+        }
+    }
+    /// The rows so far, handed over or held.
+    pub fn len(&self) -> usize {
+        self.handed + self.rows.len()
+    }
+    pub fn push(&mut self, row: T) {
+        self.rows.push(row);
+    }
+    /// The rows held, handed over: the next ones keep counting after them.
+    fn hand_over(&mut self) -> Vec<T> {
+        self.handed += self.rows.len();
+        std::mem::take(&mut self.rows)
+    }
+}
+
+impl<T> std::ops::Index<usize> for Held<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.rows[i - self.handed]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Held<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.rows[i - self.handed]
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,7 +311,8 @@ pub(crate) struct Gen {
     pub orgs: Vec<Org>,
     pub ledger: Vec<LedgerEntry>,
     pub posts: Vec<PostEntry>,
-    pub persons: Vec<Person>,
+    /// The persons of the region being generated (those before it handed over).
+    pub persons: Held<Person>,
     pub org_events: Vec<Ev>,
     pub person_events: Vec<Ev>,
     pub approvals: Vec<Approval>,
@@ -257,7 +337,7 @@ impl Gen {
             orgs: Vec::new(),
             ledger: Vec::new(),
             posts: Vec::new(),
-            persons: Vec::new(),
+            persons: Held::new(),
             org_events: Vec::new(),
             person_events: Vec::new(),
             approvals: Vec::new(),
@@ -270,14 +350,30 @@ impl Gen {
         }
     }
 
-    fn finish(mut self) -> Dataset {
-        let mut events = Vec::with_capacity(self.org_events.len() + self.person_events.len());
-        for (i, e) in self
-            .org_events
-            .drain(..)
-            .chain(self.person_events.drain(..))
-            .enumerate()
-        {
+    /// Hands over the events (ids and operators given in their final order, a chunk at
+    /// a time, dropped as they go), then the units, ledgers, posts and requests.
+    fn finish(self, mut part: impl FnMut(Dataset)) {
+        const CHUNK: usize = 4096;
+        let Gen {
+            orgs,
+            ledger,
+            posts,
+            persons,
+            org_events,
+            person_events,
+            mut approvals,
+            regions,
+            units,
+            used_ids,
+            used_codes,
+            marked,
+            ..
+        } = self;
+        // What only the generating needed (the ID numbers used, above all) is freed
+        // before the events are made.
+        drop((persons, regions, units, used_ids, used_codes, marked));
+        let mut events = Vec::with_capacity(CHUNK);
+        for (i, e) in org_events.into_iter().chain(person_events).enumerate() {
             let operator = {
                 let k = (i * 7 + e.date.ordinal() as usize) % data::OPERATORS.len();
                 data::OPERATORS[k].to_string()
@@ -294,17 +390,23 @@ impl Gen {
                 from_org: e.from_org,
                 to_org: e.to_org,
             });
+            if events.len() == CHUNK {
+                part(Dataset {
+                    events: std::mem::replace(&mut events, Vec::with_capacity(CHUNK)),
+                    ..Dataset::default()
+                });
+            }
         }
-        for (i, a) in self.approvals.iter_mut().enumerate() {
+        for (i, a) in approvals.iter_mut().enumerate() {
             a.id = i as i64 + 1;
         }
-        Dataset {
-            orgs: self.orgs,
-            ledger: self.ledger,
-            posts: self.posts,
-            persons: self.persons,
+        part(Dataset {
+            orgs,
+            ledger,
+            posts,
+            persons: Vec::new(),
             events,
-            approvals: self.approvals,
-        }
+            approvals,
+        });
     }
 }

@@ -765,3 +765,36 @@ fn other_seeds_hold_every_situation_too() {
         names_cover_rare_surnames_and_polyphones_in(&ds);
     }
 }
+
+/// The world handed over in parts (what `bianzhi gen` writes as it comes): the region's
+/// persons once it is done, before anything else, then the events in order a chunk at
+/// a time, then the rest; the parts together are the world.
+#[test]
+fn a_world_handed_over_in_parts_is_the_world() {
+    let mut parts = Vec::new();
+    generate_into(Scale::County, 1, |part| parts.push(part));
+    let world = county();
+    assert!(parts.len() > 2, "{} parts", parts.len());
+    let first = &parts[0];
+    assert_eq!(first.persons.len(), world.persons.len());
+    assert_eq!(first.row_count(), first.persons.len());
+    assert!(parts[1..].iter().all(|p| p.persons.is_empty()));
+    assert!(parts.iter().all(|p| p.events.len() <= 4096));
+    let mut whole = Dataset::default();
+    for p in parts {
+        whole.orgs.extend(p.orgs);
+        whole.ledger.extend(p.ledger);
+        whole.posts.extend(p.posts);
+        whole.persons.extend(p.persons);
+        whole.events.extend(p.events);
+        whole.approvals.extend(p.approvals);
+    }
+    assert!(
+        whole
+            .events
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.id == i as i64 + 1)
+    );
+    assert_eq!(&whole, world);
+}

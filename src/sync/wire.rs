@@ -365,100 +365,267 @@ pub fn to_columns<T: Serialize>(rows: &[T]) -> Columns {
     out
 }
 
-/// Writes the JSON of `to_columns(rows)` (exactly the bytes `serde_json` writes for
-/// it) without holding the table as JSON values: each row is made a value once and
-/// its cells kept as compact text ([`TextColumn`]), then each column is coded alone
-/// and written. A table costs a few bytes a cell instead of a [`Value`]'s 32 and its
-/// heap string.
-fn write_columns_json<T: Serialize>(rows: &[T], out: &mut Vec<u8>) {
-    let mut names: Vec<String> = Vec::new();
-    let mut cells: Vec<TextColumn> = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let Ok(Value::Object(map)) = serde_json::to_value(row) else {
-            continue;
-        };
-        if i == 0 {
-            names = map.keys().cloned().collect();
-            cells = vec![TextColumn::default(); names.len()];
-        }
-        for (col, name) in cells.iter_mut().zip(&names) {
-            // A cell's text is its JSON: as long as the table's JSON, far below 4 GiB.
-            let _ = col.push(map.get(name).unwrap_or(&Value::Null));
-        }
-    }
-    let n = names.len();
-    let values = |col: &TextColumn| -> Vec<Value> {
-        (0..col.len())
-            .map(|i| col.value(i).unwrap_or(Value::Null))
-            .collect()
-    };
-    let mut codecs = vec![String::new(); n];
-    let mut dicts = vec![Vec::new(); n];
-    let bases = bases_of(&names, |i| values(&cells[i]));
-    let pos = |name: &str| names.iter().position(|n| n == name);
-    let idc = pos("id_number");
-    let facts: Vec<Option<idcard::IdFacts>> = idc
-        .map(|c| values(&cells[c]).iter().map(id_facts).collect())
-        .unwrap_or_default();
-    let derived: Vec<(usize, bool)> = match idc {
-        Some(_) => [("birth_date", false), ("sex", true)]
-            .into_iter()
-            .filter_map(|(name, is_sex)| pos(name).map(|c| (c, is_sex)))
-            .collect(),
-        None => Vec::new(),
-    };
-    out.extend_from_slice(b"{\"names\":");
-    let _ = serde_json::to_writer(&mut *out, &names);
-    out.extend_from_slice(b",\"columns\":[");
-    for c in 0..n {
-        let mut col = values(&cells[c]);
-        cells[c] = TextColumn::default();
-        if let Some(&(_, is_sex)) = derived.iter().find(|(d, _)| *d == c) {
-            for (v, f) in col.iter_mut().zip(&facts) {
-                let Some(f) = f else { continue };
-                let said = if is_sex {
-                    serde_json::to_value(f.sex).unwrap_or(Value::Null)
-                } else {
-                    Value::from(f.birth_date.format("%Y-%m-%d").to_string())
-                };
-                if *v == said {
-                    *v = Value::from(0);
-                }
-            }
-            codecs[c].push('i');
-        } else if Some(c) == idc {
-            for v in col.iter_mut() {
-                if let Value::String(s) = v {
-                    *s = drop_check(s);
-                }
-            }
-            codecs[c].push('c');
-        } else {
-            let (codec, dict) = code_column(&names[c], &mut col, bases[c].as_ref());
-            codecs[c] = codec;
-            dicts[c] = dict;
-        }
-        if c > 0 {
-            out.push(b',');
-        }
-        let _ = serde_json::to_writer(&mut *out, &col);
-    }
-    out.push(b']');
-    if n > 0 {
-        out.extend_from_slice(b",\"codecs\":");
-        let _ = serde_json::to_writer(&mut *out, &codecs);
-    }
-    if dicts.iter().any(|d| !d.is_empty()) {
-        out.extend_from_slice(b",\"dicts\":");
-        let _ = serde_json::to_writer(&mut *out, &dicts);
-    }
-    out.push(b'}');
+/// One column's cells as compact JSON text, each distinct text kept once
+/// ([`TextColumn`]) and each cell an index into them: 4 bytes a cell for a column of
+/// few values (units, vocabularies, dates), where every row's text would be kept
+/// otherwise. What [`TableWriter`] gathers a table in.
+#[derive(Debug, Default)]
+struct CellColumn {
+    distinct: TextColumn,
+    /// A text's hash → its place in `distinct` (a text whose hash is taken by another
+    /// is kept again: only memory, never a cell, depends on the hash).
+    seen: HashMap<u64, u32>,
+    cells: Vec<u32>,
 }
 
-/// The JSON of `Snapshot::new(data, cursor, scope_root)`, byte for byte, written table
-/// by table (see [`write_columns_json`]): what `gen` writes without the whole city as
-/// JSON values in memory.
-pub fn snapshot_json(data: &Dataset, cursor: u64, scope_root: Option<OrgId>) -> Vec<u8> {
+impl CellColumn {
+    fn push(&mut self, v: &Value) {
+        use std::hash::{Hash, Hasher};
+        let text = v.to_string();
+        let mut h = std::hash::DefaultHasher::new();
+        text.hash(&mut h);
+        let hash = h.finish();
+        let known = self
+            .seen
+            .get(&hash)
+            .copied()
+            .filter(|&i| self.distinct.text(i as usize) == text);
+        let at = match known {
+            Some(i) => i,
+            None => {
+                let i = self.distinct.len() as u32;
+                self.distinct.push_text(&text);
+                self.seen.entry(hash).or_insert(i);
+                i
+            }
+        };
+        self.cells.push(at);
+    }
+
+    /// Whether [`code_column`] would leave the column as it is because it holds
+    /// objects or arrays (an event's subject), which are no dates, years or integers,
+    /// and too many distinct ones for a dictionary: then its cells are written as their
+    /// text ([`CellColumn::write_cells`]), never made values, where each object would
+    /// take a tree node of hundreds of bytes.
+    fn stays_text(&self) -> bool {
+        let texts = || (0..self.distinct.len()).map(|i| self.distinct.text(i));
+        if !texts().any(|t| t.starts_with(['{', '['])) {
+            return false;
+        }
+        let distinct: std::collections::HashSet<&str> = texts().collect();
+        distinct.len() * 4 > self.cells.len() + 64
+    }
+
+    fn has_objects(&self) -> bool {
+        (0..self.distinct.len()).any(|i| self.distinct.text(i).starts_with(['{', '[']))
+    }
+
+    /// Each cell as a string of its JSON text.
+    fn texts(&self) -> Vec<Value> {
+        self.cells
+            .iter()
+            .map(|&i| Value::String(self.distinct.text(i as usize).to_string()))
+            .collect()
+    }
+
+    /// The column as a JSON array of its cells, as `serde_json` writes their values.
+    fn write_cells(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (k, &i) in self.cells.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(self.distinct.text(i as usize).as_bytes());
+        }
+        out.push(b']');
+    }
+
+    /// The column's cells as values, each distinct text read once.
+    fn values(&self) -> Vec<Value> {
+        let distinct: Vec<Value> = (0..self.distinct.len())
+            .map(|i| self.distinct.value(i).unwrap_or(Value::Null))
+            .collect();
+        self.cells
+            .iter()
+            .map(|&i| distinct[i as usize].clone())
+            .collect()
+    }
+}
+
+/// A table of a snapshot gathered row by row, so that the rows can be handed over in
+/// pieces and dropped (`bianzhi gen` takes a city region by region) and written as the
+/// JSON of `to_columns` of all of them, byte for byte ([`TableWriter::write_json`]).
+/// Each row is made a JSON value once and its cells kept as compact text
+/// ([`CellColumn`]); the columns are coded only when the table is written, since a
+/// column's coding depends on all its cells.
+#[derive(Debug, Default)]
+pub struct TableWriter {
+    names: Vec<String>,
+    cells: Vec<CellColumn>,
+    rows: usize,
+}
+
+impl TableWriter {
+    pub fn push<T: Serialize>(&mut self, row: &T) {
+        let first = self.rows == 0;
+        self.rows += 1;
+        let Ok(Value::Object(map)) = serde_json::to_value(row) else {
+            return;
+        };
+        if first {
+            self.names = map.keys().cloned().collect();
+            self.cells = (0..self.names.len())
+                .map(|_| CellColumn::default())
+                .collect();
+        }
+        for (col, name) in self.cells.iter_mut().zip(&self.names) {
+            col.push(map.get(name).unwrap_or(&Value::Null));
+        }
+    }
+
+    pub fn extend<T: Serialize>(&mut self, rows: &[T]) {
+        for row in rows {
+            self.push(row);
+        }
+    }
+
+    /// Writes the JSON of `to_columns` of the rows pushed (exactly the bytes
+    /// `serde_json` writes for it), each column made values, coded and dropped in turn.
+    pub fn write_json(self, out: &mut Vec<u8>) {
+        let TableWriter {
+            names, mut cells, ..
+        } = self;
+        let n = names.len();
+        let mut codecs = vec![String::new(); n];
+        let mut dicts = vec![Vec::new(); n];
+        let bases = bases_of(&names, |i| cells[i].values());
+        let pos = |name: &str| names.iter().position(|n| n == name);
+        let idc = pos("id_number");
+        let facts: Vec<Option<idcard::IdFacts>> = idc
+            .map(|c| cells[c].values().iter().map(id_facts).collect())
+            .unwrap_or_default();
+        let derived: Vec<(usize, bool)> = match idc {
+            Some(_) => [("birth_date", false), ("sex", true)]
+                .into_iter()
+                .filter_map(|(name, is_sex)| pos(name).map(|c| (c, is_sex)))
+                .collect(),
+            None => Vec::new(),
+        };
+        out.extend_from_slice(b"{\"names\":");
+        let _ = serde_json::to_writer(&mut *out, &names);
+        out.extend_from_slice(b",\"columns\":[");
+        for c in 0..n {
+            if c > 0 {
+                out.push(b',');
+            }
+            let plain = Some(c) != idc && !derived.iter().any(|(d, _)| *d == c);
+            if plain && cells[c].stays_text() {
+                cells[c].write_cells(out);
+                cells[c] = CellColumn::default();
+                continue;
+            }
+            if plain && bases[c].is_none() && cells[c].has_objects() {
+                // A column of objects (an event's detail) that a dictionary pays for:
+                // coded as its cells' texts, which give the same indices (a cell's text
+                // is the value, and such a column is no dates, years or integers), and
+                // only the dictionary's entries made values.
+                let mut texts = cells[c].texts();
+                let (codec, dict) = code_column(&names[c], &mut texts, None);
+                if dict.is_empty() {
+                    // Left as it is (never, when `stays_text` said no).
+                    cells[c].write_cells(out);
+                } else {
+                    let _ = serde_json::to_writer(&mut *out, &texts);
+                }
+                cells[c] = CellColumn::default();
+                dicts[c] = dict
+                    .iter()
+                    .map(|t| {
+                        t.as_str()
+                            .and_then(|t| serde_json::from_str(t).ok())
+                            .unwrap_or(Value::Null)
+                    })
+                    .collect();
+                codecs[c] = codec;
+                continue;
+            }
+            let mut col = cells[c].values();
+            cells[c] = CellColumn::default();
+            if let Some(&(_, is_sex)) = derived.iter().find(|(d, _)| *d == c) {
+                for (v, f) in col.iter_mut().zip(&facts) {
+                    let Some(f) = f else { continue };
+                    let said = if is_sex {
+                        serde_json::to_value(f.sex).unwrap_or(Value::Null)
+                    } else {
+                        Value::from(f.birth_date.format("%Y-%m-%d").to_string())
+                    };
+                    if *v == said {
+                        *v = Value::from(0);
+                    }
+                }
+                codecs[c].push('i');
+            } else if Some(c) == idc {
+                for v in col.iter_mut() {
+                    if let Value::String(s) = v {
+                        *s = drop_check(s);
+                    }
+                }
+                codecs[c].push('c');
+            } else {
+                let (codec, dict) = code_column(&names[c], &mut col, bases[c].as_ref());
+                codecs[c] = codec;
+                dicts[c] = dict;
+            }
+            let _ = serde_json::to_writer(&mut *out, &col);
+        }
+        out.push(b']');
+        if n > 0 {
+            out.extend_from_slice(b",\"codecs\":");
+            let _ = serde_json::to_writer(&mut *out, &codecs);
+        }
+        if dicts.iter().any(|d| !d.is_empty()) {
+            out.extend_from_slice(b",\"dicts\":");
+            let _ = serde_json::to_writer(&mut *out, &dicts);
+        }
+        out.push(b'}');
+    }
+}
+
+/// The tables of a snapshot gathered in pieces ([`TableWriter`]), in the order of
+/// [`TABLES`]: `bianzhi gen` pushes a city's rows as the generator hands them over and
+/// writes the JSON of [`Snapshot::new`] of all of them ([`SnapshotWriter::json`]).
+#[derive(Debug, Default)]
+pub struct SnapshotWriter {
+    tables: [TableWriter; 6],
+}
+
+impl SnapshotWriter {
+    /// Appends a part of the dataset: each table's rows after those pushed before.
+    pub fn push(&mut self, part: &Dataset) {
+        let [orgs, ledger, posts, persons, events, approvals] = &mut self.tables;
+        orgs.extend(&part.orgs);
+        ledger.extend(&part.ledger);
+        posts.extend(&part.posts);
+        persons.extend(&part.persons);
+        events.extend(&part.events);
+        approvals.extend(&part.approvals);
+    }
+
+    /// The JSON of `Snapshot::new` of all the rows pushed, byte for byte; each table
+    /// dropped once written.
+    pub fn json(self, cursor: u64, scope_root: Option<OrgId>) -> Vec<u8> {
+        let mut tables = self.tables.into_iter();
+        snapshot_json_of(cursor, scope_root, |_| tables.next().unwrap_or_default())
+    }
+}
+
+/// The JSON of a snapshot whose `i`th table ([`TABLES`]) is `table(i)`, asked for and
+/// written one after the other.
+fn snapshot_json_of(
+    cursor: u64,
+    scope_root: Option<OrgId>,
+    mut table: impl FnMut(usize) -> TableWriter,
+) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(b"{\"format\":");
     let _ = serde_json::to_writer(&mut out, SNAPSHOT_FORMAT);
@@ -473,17 +640,27 @@ pub fn snapshot_json(data: &Dataset, cursor: u64, scope_root: Option<OrgId>) -> 
         }
         let _ = serde_json::to_writer(&mut out, name);
         out.push(b':');
-        match i {
-            0 => write_columns_json(&data.orgs, &mut out),
-            1 => write_columns_json(&data.ledger, &mut out),
-            2 => write_columns_json(&data.posts, &mut out),
-            3 => write_columns_json(&data.persons, &mut out),
-            4 => write_columns_json(&data.events, &mut out),
-            _ => write_columns_json(&data.approvals, &mut out),
-        }
+        table(i).write_json(&mut out);
     }
     out.extend_from_slice(b"}}");
     out
+}
+
+/// The JSON of `Snapshot::new(data, cursor, scope_root)`, byte for byte, written table
+/// by table (see [`TableWriter`]): without the whole dataset as JSON values in memory.
+pub fn snapshot_json(data: &Dataset, cursor: u64, scope_root: Option<OrgId>) -> Vec<u8> {
+    snapshot_json_of(cursor, scope_root, |i| {
+        let mut t = TableWriter::default();
+        match i {
+            0 => t.extend(&data.orgs),
+            1 => t.extend(&data.ledger),
+            2 => t.extend(&data.posts),
+            3 => t.extend(&data.persons),
+            4 => t.extend(&data.events),
+            _ => t.extend(&data.approvals),
+        }
+        t
+    })
 }
 
 /// Writes a snapshot file from JSON made by [`snapshot_json`]: the same bytes as
@@ -705,9 +882,19 @@ impl TextColumn {
         Ok(())
     }
     fn value(&self, i: usize) -> Result<Value> {
+        serde_json::from_str(self.text(i)).map_err(|e| WireError::Format(e.to_string()))
+    }
+    /// Cell `i`'s JSON text.
+    fn text(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        serde_json::from_str(&self.text[start..self.ends[i] as usize])
-            .map_err(|e| WireError::Format(e.to_string()))
+        &self.text[start..self.ends[i] as usize]
+    }
+    /// Appends a cell given as its JSON text (what [`TextColumn::push`] writes).
+    fn push_text(&mut self, text: &str) {
+        self.text.push_str(text);
+        // A column's text is its table's JSON, far below 4 GiB.
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
     }
 }
 
@@ -1333,6 +1520,21 @@ mod tests {
             let snap = Snapshot::new(&d, 7, Some(1));
             // Written table by table (`gen`), the same bytes.
             proptest::prop_assert_eq!(snapshot_json(&d, 7, Some(1)), serde_json::to_vec(&snap).unwrap());
+            // Handed over in pieces (`gen` takes a city region by region), the same bytes.
+            let mut writer = SnapshotWriter::default();
+            let cut = |n: usize, k: usize| (n * k / 3).min(n);
+            for k in 0..3 {
+                let piece = |n: usize| cut(n, k)..cut(n, k + 1);
+                writer.push(&Dataset {
+                    orgs: d.orgs[piece(d.orgs.len())].to_vec(),
+                    ledger: d.ledger[piece(d.ledger.len())].to_vec(),
+                    posts: d.posts[piece(d.posts.len())].to_vec(),
+                    persons: d.persons[piece(d.persons.len())].to_vec(),
+                    events: d.events[piece(d.events.len())].to_vec(),
+                    approvals: d.approvals[piece(d.approvals.len())].to_vec(),
+                });
+            }
+            proptest::prop_assert_eq!(writer.json(7, Some(1)), serde_json::to_vec(&snap).unwrap());
             proptest::prop_assert_eq!(&Snapshot::from_bytes(&snap.to_bytes()).unwrap().data.into_dataset().unwrap(), &d);
             // Read as a stream, table by table and row by row, the same rows.
             let dir = tempfile::tempdir().unwrap();
@@ -1453,6 +1655,23 @@ mod tests {
                 .iter()
                 .all(|v| v.as_str().is_some_and(|s| s.len() <= 18))
         );
+    }
+
+    /// `bianzhi gen`'s way: the world pushed into the writer as the generator hands it
+    /// over (the persons first, the events in chunks) gives the file's JSON of the
+    /// whole world, byte for byte.
+    #[test]
+    fn a_county_written_as_it_is_generated_is_the_snapshot_of_the_whole() {
+        use crate::generate::{Scale, generate, generate_into};
+        let mut writer = SnapshotWriter::default();
+        let mut parts = 0;
+        generate_into(Scale::County, 1, |part| {
+            parts += 1;
+            writer.push(&part);
+        });
+        assert!(parts > 2);
+        let whole = Snapshot::new(&generate(Scale::County, 1), 0, None);
+        assert!(writer.json(0, None) == serde_json::to_vec(&whole).unwrap());
     }
 
     #[test]
