@@ -656,7 +656,7 @@ async fn outside_the_jurisdiction_nothing_is_sent_nor_revealed() {
 
     // Claiming another jurisdiction in the request changes nothing: the token decides.
     let http = reqwest::Client::new();
-    let body = serde_json::json!({ "protocol": 3, "cursor": 0, "scope_root": x });
+    let body = serde_json::json!({ "protocol": 4, "cursor": 0, "scope_root": x });
     let resp = http
         .post(format!("{}/v1/sync", w.server.url()))
         .bearer_auth(&token)
@@ -831,21 +831,21 @@ async fn malformed_requests_get_a_4xx_with_a_reason_and_the_server_stays_up() {
             }
             rb.send()
         };
-        let ok = br#"{"protocol":3,"cursor":0,"limit":1}"#.to_vec();
+        let ok = br#"{"protocol":4,"cursor":0,"limit":1}"#.to_vec();
         let cases: Vec<(Vec<u8>, Option<&str>, u16, &str)> = vec![
             (ok.clone(), None, 401, "unauthorized"),
             (ok.clone(), Some("bz_wrong"), 401, "unauthorized"),
             (b"{not json".to_vec(), Some(&token), 400, "bad_request"),
             (br#"{"protocol":7,"cursor":0}"#.to_vec(), Some(&token), 400, "protocol"),
-            (br#"{"protocol":3,"cursor":-5}"#.to_vec(), Some(&token), 400, "bad_request"),
+            (br#"{"protocol":4,"cursor":-5}"#.to_vec(), Some(&token), 400, "bad_request"),
             (
-                r#"{"protocol":3,"cursor":0,"push":[{"client_id":"../x y","approval_id":1,"decision":"同意","comment":""}]}"#.as_bytes().to_vec(),
+                r#"{"protocol":4,"cursor":0,"push":[{"client_id":"../x y","approval_id":1,"decision":"同意","comment":""}]}"#.as_bytes().to_vec(),
                 Some(&token),
                 400,
                 "bad_request",
             ),
             (
-                br#"{"protocol":3,"cursor":0,"push":[{"client_id":"a","approval_id":1,"decision":"maybe","comment":""}]}"#.to_vec(),
+                br#"{"protocol":4,"cursor":0,"push":[{"client_id":"a","approval_id":1,"decision":"maybe","comment":""}]}"#.to_vec(),
                 Some(&token),
                 400,
                 "bad_request",
@@ -956,7 +956,7 @@ async fn raw_page(
     encoding: &str,
     limit: u32,
 ) -> (Vec<u8>, proto::SyncPage) {
-    let body = serde_json::json!({ "protocol": 3, "cursor": 0, "limit": limit });
+    let body = serde_json::json!({ "protocol": 4, "cursor": 0, "limit": limit });
     let resp = http
         .post(format!("{url}/v1/sync"))
         .bearer_auth(token)
