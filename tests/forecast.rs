@@ -430,6 +430,7 @@ fn as_of_a_past_day_equals_a_recount_with_a_transfer_and_a_unit_move_between() {
         date: day(MOVED_ON),
         doc_no: None,
         summary: "测试".into(),
+        detail: None,
         operator: "测试".into(),
         from_org: Some(from),
         to_org: Some(to),

@@ -332,7 +332,7 @@ async fn the_server_answers_malformed_oversized_and_out_of_order_requests_with_4
         (any::<u64>(), any::<Option<u32>>(), "[0-9a-f]{0,16}").prop_map(
             |(cursor, limit, epoch)| {
                 serde_json::to_vec(&serde_json::json!({
-                    "protocol": 4, "cursor": cursor, "limit": limit, "epoch": epoch,
+                    "protocol": bianzhi::sync::wire::PROTOCOL_VERSION, "cursor": cursor, "limit": limit, "epoch": epoch,
                 }))
                 .unwrap()
             }

@@ -149,7 +149,7 @@ async fn a_person_entered_offline_and_edited_reaches_the_server_and_a_second_ope
             .quota_of(t);
         assert_eq!(now.actual, before.actual + 1);
         let history = ok(&a, &["history", &temp.to_string(), "--json"]);
-        assert!(history.contains("增员登记"), "{history}");
+        assert!(history.contains("入编"), "{history}");
 
         let r = sync(&w.client(&a_token), &a).await.unwrap();
         assert_eq!((r.pushed, r.accepted, r.rejected), (2, 2, 0), "{r:?}");
@@ -191,10 +191,16 @@ async fn a_person_entered_offline_and_edited_reaches_the_server_and_a_second_ope
             .find(|e| e.kind == EventKind::InfoChanged)
             .unwrap();
         assert_eq!(change.operator, "甲");
+        // 职务 from nothing to 科员, typed: the interface words it.
+        let Some(bianzhi::model::history::Detail::PersonChanged { changes }) = &change.detail
+        else {
+            panic!("{change:?}")
+        };
         assert!(
-            change.summary.contains("职务：（空） → 科员"),
-            "{}",
-            change.summary
+            changes
+                .iter()
+                .any(|c| c.field == "post" && c.from.is_empty() && c.to == "科员"),
+            "{changes:?}"
         );
     })
     .await;

@@ -95,7 +95,7 @@ async fn outside_the_jurisdiction_every_endpoint_answers_as_for_nothing() {
     // that exists elsewhere, the other one that exists nowhere. Byte for byte the same.
     let decide = |token: &str, aid: ApprovalId| {
         let body = serde_json::json!({
-            "protocol": 4, "cursor": cursor, "epoch": epoch, "scope_root": dept,
+            "protocol": bianzhi::sync::wire::PROTOCOL_VERSION, "cursor": cursor, "epoch": epoch, "scope_root": dept,
             "push": [{"client_id": "probe-1", "approval_id": aid, "decision": "同意", "comment": "越权"}],
         });
         http.post(format!("{url}/v1/sync"))
@@ -119,7 +119,7 @@ async fn outside_the_jurisdiction_every_endpoint_answers_as_for_nothing() {
     let page = observe(
         http.post(format!("{url}/v1/sync"))
             .bearer_auth(&t1)
-            .json(&serde_json::json!({"protocol": 4, "cursor": 0, "scope_root": root})),
+            .json(&serde_json::json!({"protocol": bianzhi::sync::wire::PROTOCOL_VERSION, "cursor": 0, "scope_root": root})),
     )
     .await;
     assert!(page.starts_with("200"));

@@ -343,7 +343,7 @@ async fn raw(addr: std::net::SocketAddr, head: String, body: Vec<u8>) -> String 
 
 /// Pushes decisions raw; returns the answers.
 async fn push(url: &str, token: &str, actions: serde_json::Value) -> Vec<serde_json::Value> {
-    let body = serde_json::json!({"protocol": 4, "cursor": 0, "limit": 1, "push": actions});
+    let body = serde_json::json!({"protocol": bianzhi::sync::wire::PROTOCOL_VERSION, "cursor": 0, "limit": 1, "push": actions});
     let v: serde_json::Value = reqwest::Client::new()
         .post(format!("{url}/v1/sync"))
         .bearer_auth(token)
@@ -624,7 +624,7 @@ async fn a_forged_cursor_costs_no_more_than_a_first_sync() {
             let page: bianzhi::sync::proto::SyncPage = http
                 .post(format!("{}/v1/sync", w.server.url()))
                 .bearer_auth(&token)
-                .json(&serde_json::json!({"protocol": 4, "cursor": cursor, "epoch": epoch, "scope_root": dept}))
+                .json(&serde_json::json!({"protocol": bianzhi::sync::wire::PROTOCOL_VERSION, "cursor": cursor, "epoch": epoch, "scope_root": dept}))
                 .send()
                 .await
                 .unwrap()

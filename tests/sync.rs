@@ -656,7 +656,7 @@ async fn outside_the_jurisdiction_nothing_is_sent_nor_revealed() {
 
     // Claiming another jurisdiction in the request changes nothing: the token decides.
     let http = reqwest::Client::new();
-    let body = serde_json::json!({ "protocol": 4, "cursor": 0, "scope_root": x });
+    let body = serde_json::json!({ "protocol": bianzhi::sync::wire::PROTOCOL_VERSION, "cursor": 0, "scope_root": x });
     let resp = http
         .post(format!("{}/v1/sync", w.server.url()))
         .bearer_auth(&token)
@@ -714,8 +714,7 @@ async fn a_bad_response_leaves_the_cache_exactly_as_it_was() {
         w.relay.inject(None, false);
 
         // Another protocol version: a server from the future.
-        let future_version = wire::PROTOCOL_VERSION + 1;
-        let page = serde_json::json!({ "protocol": future_version, "epoch": "x", "scope_root": root, "cursor": 999999, "server_time": "", "more": false });
+        let page = serde_json::json!({ "protocol": bianzhi::sync::wire::PROTOCOL_VERSION + 1, "epoch": "x", "scope_root": root, "cursor": 999999, "server_time": "", "more": false });
         let body = wire::compress(&serde_json::to_vec(&page).unwrap(), 3);
         let app = axum::Router::new().route(
             "/v1/sync",
@@ -732,7 +731,8 @@ async fn a_bad_response_leaves_the_cache_exactly_as_it_was() {
         assert!(
             matches!(
                 err,
-                Error::BadResponse(wire::WireError::Version { found, .. }) if found == future_version
+                Error::BadResponse(wire::WireError::Version { found, .. })
+                    if found == wire::PROTOCOL_VERSION + 1
             ),
             "{err}"
         );
@@ -957,7 +957,7 @@ async fn raw_page(
     encoding: &str,
     limit: u32,
 ) -> (Vec<u8>, proto::SyncPage) {
-    let body = serde_json::json!({ "protocol": 4, "cursor": 0, "limit": limit });
+    let body = serde_json::json!({ "protocol": bianzhi::sync::wire::PROTOCOL_VERSION, "cursor": 0, "limit": limit });
     let resp = http
         .post(format!("{url}/v1/sync"))
         .bearer_auth(token)

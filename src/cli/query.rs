@@ -701,6 +701,15 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
         })
         .collect();
     if a.json {
+        // An event's `summary` is its words in the chosen language; `detail` stays typed.
+        let events: Vec<serde_json::Value> = events
+            .iter()
+            .map(|e| {
+                let mut v = json!(e);
+                v["summary"] = json!(crate::tui::i18n::event_text(e, lang));
+                v
+            })
+            .collect();
         let ledger_out: Vec<_> = ledger
             .iter()
             .map(|(e, total)| json!({ "entry": e, "running_total": total }))
@@ -711,7 +720,16 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
                 "subject": subject,
                 "events": events,
                 "ledger": ledger_out,
-                "timeline": items,
+                "timeline": items
+                    .iter()
+                    .map(|i| {
+                        let mut v = json!(i);
+                        if let timeline::Source::Event { event, .. } = &i.source {
+                            v["summary"] = json!(crate::tui::i18n::event_text(event, lang));
+                        }
+                        v
+                    })
+                    .collect::<Vec<_>>(),
             }))?
         )?;
         return Ok(());
@@ -723,7 +741,7 @@ pub fn history(ctx: &Ctx, a: HistoryArgs) -> Result<()> {
                 e.date.to_string(),
                 e.kind.label(lang).into(),
                 e.doc_no.clone().unwrap_or_default(),
-                e.summary.clone(),
+                crate::tui::i18n::event_text(e, lang),
             ]
         })
         .collect();

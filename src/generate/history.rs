@@ -13,13 +13,16 @@ impl Gen {
         // 设立 for every org of the region built so far.
         for i in first_org..self.orgs.len() {
             let o = &self.orgs[i];
-            let summary = format!("设立{}", o.name);
+            let detail = Detail::Founded {
+                unit: o.name.clone(),
+                dept_of: None,
+            };
             let ev = Ev {
                 subject: Subject::Org(o.id),
                 kind: EventKind::Founded,
                 date: o.founding_date.unwrap_or(ymd(1950, 1, 1)),
                 doc_no: o.founding_doc.clone(),
-                summary,
+                detail,
                 from_org: None,
                 to_org: o.parent_id,
             };
@@ -65,7 +68,10 @@ impl Gen {
                     kind: EventKind::Founded,
                     date: fd,
                     doc_no: Some(fdoc),
-                    summary: format!("设立{full}"),
+                    detail: Detail::Founded {
+                        unit: full.clone(),
+                        dept_of: None,
+                    },
                     from_org: None,
                     to_org: Some(rorg),
                 });
@@ -74,7 +80,10 @@ impl Gen {
                     kind: EventKind::Abolished,
                     date,
                     doc_no: Some(doc.clone()),
-                    summary: format!("撤销{full}，职责划入{name}自然资源和规划局"),
+                    detail: Detail::Abolished {
+                        unit: full.clone(),
+                        duties_to: Some(format!("{name}自然资源和规划局")),
+                    },
                     from_org: Some(id),
                     to_org: Some(natres),
                 });
@@ -86,7 +95,10 @@ impl Gen {
                     kind: EventKind::Merged,
                     date,
                     doc_no: Some(doc.clone()),
-                    summary: format!("{full}并入{name}自然资源和规划局"),
+                    detail: Detail::Merged {
+                        unit: full.clone(),
+                        into: format!("{name}自然资源和规划局"),
+                    },
                     from_org: Some(*id),
                     to_org: Some(natres),
                 });
@@ -105,10 +117,10 @@ impl Gen {
                     kind: EventKind::Moved,
                     date: d,
                     doc_no: Some(doc),
-                    summary: format!(
-                        "由{}调整为{name}自然资源和规划局所属事业单位",
-                        abolished[0].1
-                    ),
+                    detail: Detail::Moved {
+                        from: Some(abolished[0].1.clone()),
+                        under: format!("{name}自然资源和规划局"),
+                    },
                     from_org: Some(abolished[0].0),
                     to_org: Some(natres),
                 });
@@ -122,7 +134,10 @@ impl Gen {
                 kind: EventKind::Split,
                 date,
                 doc_no: Some(doc),
-                summary: format!("从{name}人力资源和社会保障局分设，组建{name}医疗保障局"),
+                detail: Detail::Split {
+                    from: format!("{name}人力资源和社会保障局"),
+                    new: format!("{name}医疗保障局"),
+                },
                 from_org: Some(hrss),
                 to_org: Some(medins),
             });
@@ -137,7 +152,10 @@ impl Gen {
                     kind: EventKind::Renamed,
                     date,
                     doc_no: Some(doc),
-                    summary: format!("{name}{old}更名为{new}"),
+                    detail: Detail::Renamed {
+                        old: format!("{name}{old}"),
+                        new,
+                    },
                     from_org: None,
                     to_org: None,
                 });
@@ -159,7 +177,10 @@ impl Gen {
                 kind: EventKind::Moved,
                 date: d,
                 doc_no: Some(doc),
-                summary: format!("由{from}调整为中共{name}委宣传部所属事业单位"),
+                detail: Detail::Moved {
+                    from: Some(from),
+                    under: format!("中共{name}委宣传部"),
+                },
                 from_org: Some(culture),
                 to_org: Some(publicity),
             });
@@ -181,7 +202,10 @@ impl Gen {
                     kind: EventKind::LevelChanged,
                     date: d,
                     doc_no: Some(doc),
-                    summary: format!("机构规格由{}调整为{}", old.zh(), level.zh()),
+                    detail: Detail::LevelChanged {
+                        from: Some(old),
+                        to: level,
+                    },
                     from_org: None,
                     to_org: None,
                 });
@@ -198,7 +222,7 @@ impl Gen {
                     kind: EventKind::Renamed,
                     date: d,
                     doc_no: Some(doc),
-                    summary: format!("{old}更名为{new}"),
+                    detail: Detail::Renamed { old, new },
                     from_org: None,
                     to_org: None,
                 });

@@ -18,6 +18,7 @@ mod situations;
 mod tests;
 mod tree;
 
+use crate::model::history::Detail;
 use crate::model::idcard::make_credit_code;
 use crate::model::*;
 use chrono::{Datelike, NaiveDate};
@@ -221,7 +222,7 @@ pub(crate) struct Ev {
     kind: EventKind,
     date: NaiveDate,
     doc_no: Option<String>,
-    summary: String,
+    detail: Detail,
     from_org: Option<OrgId>,
     to_org: Option<OrgId>,
 }
@@ -287,7 +288,8 @@ impl Gen {
                 kind: e.kind,
                 date: e.date,
                 doc_no: e.doc_no,
-                summary: e.summary,
+                summary: String::new(),
+                detail: Some(e.detail),
                 operator,
                 from_org: e.from_org,
                 to_org: e.to_org,

@@ -2,6 +2,7 @@
 
 use super::data::{self, Prof};
 use super::{AS_OF, Ev, Gen, ymd};
+use crate::model::history::Detail;
 use crate::model::retirement::{Rule, retirement_month};
 use crate::model::*;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -842,7 +843,7 @@ impl Gen {
         let prefix = self.regions[ri].prefix.clone();
         let short = self.units[ui].short.clone();
         let st = p.staffing_type.expect("checked");
-        let form = p.entry_form.map(|f| f.zh()).unwrap_or("入编");
+        let form = p.entry_form;
         let status = p.status;
         let exit = p.exit_date.zip(p.exit_kind);
         let leader = p.leader_post.zip(p.post.clone());
@@ -877,7 +878,11 @@ impl Gen {
             kind: EventKind::Entry,
             date: entry,
             doc_no: entry_doc,
-            summary: format!("{form}，入编{entry_short}（{}）", st.zh()),
+            detail: Detail::Entered {
+                form,
+                unit: entry_short.clone(),
+                staffing: Some(st),
+            },
             from_org: None,
             to_org: Some(entry_org),
         });
@@ -891,7 +896,10 @@ impl Gen {
                 kind: EventKind::Transfer,
                 date: d,
                 doc_no: Some(doc),
-                summary: format!("由{entry_short}调入{short}"),
+                detail: Detail::TransferredIn {
+                    from: Some(entry_short.clone()),
+                    to: short.clone(),
+                },
                 from_org: Some(from),
                 to_org: Some(org),
             });
@@ -910,7 +918,7 @@ impl Gen {
                 kind: EventKind::RankChange,
                 date: d,
                 doc_no: Some(doc),
-                summary: format!("晋升为{rank}"),
+                detail: Detail::Promoted { rank: rank.clone() },
                 from_org: None,
                 to_org: None,
             });
@@ -923,24 +931,25 @@ impl Gen {
                 kind: EventKind::PostChange,
                 date: d,
                 doc_no: Some(doc),
-                summary: format!("任{short}{title}"),
+                detail: Detail::Appointed {
+                    unit: short.clone(),
+                    title: title.to_string(),
+                },
                 from_org: None,
                 to_org: None,
             });
         }
         if let Some((d, kind)) = exit {
             let doc = self.doc(&prefix, "人社", d.year());
-            let summary = match kind {
-                ExitKind::Retirement => "到龄退休，减员出编".to_string(),
-                ExitKind::TransferOut => format!("调出{short}，减员出编"),
-                k => format!("{}，减员出编", k.zh()),
-            };
             self.person_events.push(Ev {
                 subject: Subject::Person(pid),
                 kind: EventKind::Exit,
                 date: d,
                 doc_no: Some(doc),
-                summary,
+                detail: Detail::Exited {
+                    exit: kind,
+                    unit: Some(short.clone()),
+                },
                 from_org: Some(org),
                 to_org: None,
             });

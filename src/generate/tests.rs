@@ -189,7 +189,7 @@ fn check_integrity(ds: &Dataset) {
             Subject::Person(p) => assert!(person_ok(p) && !e.kind.is_org_event()),
         }
         assert!(e.from_org.is_none_or(org_ok) && e.to_org.is_none_or(org_ok));
-        assert!(e.date <= AS_OF && !e.operator.is_empty() && !e.summary.is_empty());
+        assert!(e.date <= AS_OF && !e.operator.is_empty() && e.detail.is_some());
     }
     for a in &ds.approvals {
         assert!(org_ok(a.org_id));

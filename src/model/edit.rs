@@ -8,6 +8,7 @@
 //! `YYYY-MM-DD`, an empty string for "none"), so before and after read the same
 //! everywhere: in the outbox, in a conflict, in the history.
 
+use super::history::Detail;
 use super::idcard::{IdProblem, normalize_id};
 use super::quota::Figures;
 use super::refusal::Refusal;
@@ -1406,7 +1407,7 @@ pub struct Before {
 pub struct Trace {
     pub subject: Subject,
     pub kind: EventKind,
-    pub summary: String,
+    pub detail: Detail,
     pub from_org: Option<OrgId>,
     pub to_org: Option<OrgId>,
 }
@@ -1422,14 +1423,6 @@ pub struct After {
     pub traces: Vec<Trace>,
 }
 
-/// How a field's change reads in the history: personal data stays masked.
-fn said(field: &str, v: &str) -> String {
-    if v.is_empty() {
-        return "（空）".into();
-    }
-    masked(field, v)
-}
-
 /// A field's value as it may be shown anywhere (history, requests, conflicts): the ID
 /// number and the birth date masked.
 pub fn masked(field: &str, v: &str) -> String {
@@ -1440,19 +1433,25 @@ pub fn masked(field: &str, v: &str) -> String {
     }
 }
 
-fn change_summary(changes: &[FieldChange], label: impl Fn(&str) -> String) -> String {
+/// The changes as the history keeps them: personal data masked.
+fn history_changes(changes: &[FieldChange]) -> Vec<history::FieldChange> {
     changes
         .iter()
         .map(|c| {
-            format!(
-                "{}：{} → {}",
-                label(&c.field),
-                said(&c.field, &c.from),
-                said(&c.field, &c.to)
-            )
+            let said = |v: &str| {
+                if v.is_empty() {
+                    String::new()
+                } else {
+                    masked(&c.field, v)
+                }
+            };
+            history::FieldChange {
+                field: c.field.clone(),
+                from: said(&c.from),
+                to: said(&c.to),
+            }
         })
-        .collect::<Vec<_>>()
-        .join("；")
+        .collect()
 }
 
 /// Applies `edit` to the records it reads. Errors are the edit's own (a value that is
@@ -1480,11 +1479,14 @@ pub fn effect(
             if p.entry_doc.is_none() {
                 p.entry_doc = doc.clone();
             }
-            let t = p.staffing_type.map_or("编外", StaffingType::zh);
             after.traces.push(Trace {
                 subject: Subject::Person(p.id),
                 kind: EventKind::Entry,
-                summary: format!("增员登记，入编{}（{t}）", unit.name),
+                detail: Detail::Entered {
+                    form: p.entry_form,
+                    unit: unit.name,
+                    staffing: p.staffing_type,
+                },
                 from_org: None,
                 to_org: Some(*org_id),
             });
@@ -1509,9 +1511,9 @@ pub fn effect(
             after.traces.push(Trace {
                 subject: Subject::Person(p.id),
                 kind: EventKind::InfoChanged,
-                summary: change_summary(changes, |f| {
-                    PersonField::parse(f).map_or(f.to_string(), |f| f.zh().to_string())
-                }),
+                detail: Detail::PersonChanged {
+                    changes: history_changes(changes),
+                },
                 from_org: None,
                 to_org: None,
             });
@@ -1535,12 +1537,12 @@ pub fn effect(
             if p.entry_date.is_some_and(|e| *date < e) {
                 return Err(err("date", "日期", Refusal::BeforeEntry));
             }
-            let unit = before.org.map(|o| o.name).unwrap_or_default();
+            let unit = before.org.map(|o| o.name);
             p.leave(*kind, *date);
             after.traces.push(Trace {
                 subject: Subject::Person(p.id),
                 kind: EventKind::Exit,
-                summary: format!("{}，出编{unit}", kind.zh()),
+                detail: Detail::Exited { exit: *kind, unit },
                 from_org: Some(p.org_id),
                 to_org: None,
             });
@@ -1568,7 +1570,10 @@ pub fn effect(
             after.traces.push(Trace {
                 subject: Subject::Person(p.id),
                 kind: EventKind::Transfer,
-                summary: format!("调入{}", to.name),
+                detail: Detail::TransferredIn {
+                    from: None,
+                    to: to.name,
+                },
                 from_org: Some(from),
                 to_org: Some(*to_org),
             });
@@ -1589,7 +1594,7 @@ pub fn effect(
             after.traces.push(Trace {
                 subject: Subject::Person(p.id),
                 kind: EventKind::Restored,
-                summary: "误减恢复，重新在编".into(),
+                detail: Detail::Restored,
                 from_org: None,
                 to_org: Some(p.org_id),
             });
@@ -1611,9 +1616,9 @@ pub fn effect(
                 } else {
                     EventKind::OrgInfoChanged
                 },
-                summary: change_summary(changes, |f| {
-                    OrgField::parse(f).map_or(f.to_string(), |f| f.zh().to_string())
-                }),
+                detail: Detail::OrgChanged {
+                    changes: history_changes(changes),
+                },
                 from_org: None,
                 to_org: None,
             });
@@ -1628,7 +1633,10 @@ pub fn effect(
             after.traces.push(Trace {
                 subject: Subject::Org(o.id),
                 kind: EventKind::Moved,
-                summary: format!("隶属调整至{}", to.name),
+                detail: Detail::Moved {
+                    from: None,
+                    under: to.name,
+                },
                 from_org: o.parent_id,
                 to_org: Some(*to_parent),
             });
@@ -1644,7 +1652,10 @@ pub fn effect(
             after.traces.push(Trace {
                 subject: Subject::Org(o.id),
                 kind: EventKind::Abolished,
-                summary: format!("撤销{}", o.name),
+                detail: Detail::Abolished {
+                    unit: o.name.clone(),
+                    duties_to: None,
+                },
                 from_org: None,
                 to_org: None,
             });
@@ -1678,7 +1689,10 @@ pub fn effect(
             after.traces.push(Trace {
                 subject: Subject::Org(o.id),
                 kind: EventKind::Founded,
-                summary: format!("设立{}（{}内设机构）", o.name, parent.name),
+                detail: Detail::Founded {
+                    unit: o.name.clone(),
+                    dept_of: Some(parent.name),
+                },
                 from_org: None,
                 to_org: Some(*parent_id),
             });
@@ -1713,7 +1727,11 @@ pub fn effect(
             after.traces.push(Trace {
                 subject: Subject::Org(*org_id),
                 kind: EventKind::QuotaChanged,
-                summary: format!("{}编制 {:+}（{summary}）", staffing_type.zh(), delta),
+                detail: Detail::QuotaChanged {
+                    staffing: *staffing_type,
+                    delta: *delta,
+                    note: summary.clone(),
+                },
                 from_org: None,
                 to_org: None,
             });
@@ -1741,7 +1759,11 @@ pub fn effect(
             after.traces.push(Trace {
                 subject: Subject::Org(*org_id),
                 kind: EventKind::QuotaChanged,
-                summary: format!("{slot}领导职数 {delta:+}（{summary}）"),
+                detail: Detail::PostsChanged {
+                    slot: *slot,
+                    delta: *delta,
+                    note: summary.clone(),
+                },
                 from_org: None,
                 to_org: None,
             });

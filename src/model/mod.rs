@@ -5,6 +5,7 @@ pub mod approval;
 pub mod checks;
 pub mod edit;
 pub mod forecast;
+pub mod history;
 pub mod idcard;
 mod labels;
 pub mod placement;
@@ -270,7 +271,12 @@ pub struct Event {
     pub kind: EventKind,
     pub date: NaiveDate,
     pub doc_no: Option<String>,
+    /// The sentence as recorded, for an event without a typed [`Event::detail`] (one
+    /// recorded before events were typed); empty otherwise.
     pub summary: String,
+    /// What happened, typed; the interface words it.
+    #[serde(default)]
+    pub detail: Option<history::Detail>,
     /// Who recorded it (历史操作留痕).
     pub operator: String,
     /// For moves and transfers: the unit before and after.

@@ -62,6 +62,7 @@ mod tests {
             date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
             doc_no: None,
             summary: String::new(),
+            detail: None,
             operator: String::new(),
             from_org: Some(from),
             to_org: Some(to),

@@ -4,6 +4,7 @@ use super::Result;
 use super::db::{self, Change, Operator};
 use crate::model::approval::{Context, Warning, move_allowed, preview};
 use crate::model::edit::Outcome;
+use crate::model::history::Detail;
 use crate::model::refusal::DecisionRefusal;
 use crate::model::*;
 use crate::store::{queries, rows};
@@ -283,7 +284,7 @@ fn effects(
     let mut next_event = next_id(tx, "events")?;
     let mut event = |subject: Subject,
                      kind: EventKind,
-                     summary: String,
+                     detail: Detail,
                      from_org: Option<OrgId>,
                      to_org: Option<OrgId>| {
         let e = Event {
@@ -292,7 +293,8 @@ fn effects(
             kind,
             date: today,
             doc_no: a.doc_no.clone(),
-            summary,
+            summary: String::new(),
+            detail: Some(detail),
             operator: op.name.clone(),
             from_org,
             to_org,
@@ -319,11 +321,14 @@ fn effects(
             }
             p.exit_kind = None;
             p.exit_date = None;
-            let t = a.staffing_type.map(|t| t.zh()).unwrap_or("编外");
             change.upsert.events.push(event(
                 Subject::Person(p.id),
                 EventKind::Entry,
-                format!("入编{}（{t}）", unit.name),
+                Detail::Entered {
+                    form: p.entry_form,
+                    unit: unit.name.clone(),
+                    staffing: a.staffing_type,
+                },
                 from,
                 Some(a.org_id),
             ));
@@ -361,7 +366,10 @@ fn effects(
             change.upsert.events.push(event(
                 Subject::Person(p.id),
                 EventKind::Exit,
-                format!("{}，出编{}", kind.zh(), unit.name),
+                Detail::Exited {
+                    exit: kind,
+                    unit: Some(unit.name.clone()),
+                },
                 Some(p.org_id),
                 None,
             ));
@@ -372,11 +380,10 @@ fn effects(
                 return Ok(Err(DecisionRefusal::NoPerson { kind: a.kind }));
             };
             p.leader_post = a.post;
-            let what = a.post.map(|s| s.to_string()).unwrap_or_default();
             change.upsert.events.push(event(
                 Subject::Person(p.id),
                 EventKind::PostChange,
-                format!("使用{what}领导职数"),
+                Detail::LeaderPost { slot: a.post },
                 None,
                 None,
             ));
@@ -388,18 +395,23 @@ fn effects(
                 change.upsert.events.push(event(
                     Subject::Org(org.id),
                     EventKind::Renamed,
-                    format!("{}更名为{name}", org.name),
+                    Detail::Renamed {
+                        old: org.name.clone(),
+                        new: name.clone(),
+                    },
                     None,
                     None,
                 ));
                 org.name = name.clone();
             }
             if let Some(level) = a.new_level {
-                let old = org.level.map(|l| l.zh()).unwrap_or("无");
                 change.upsert.events.push(event(
                     Subject::Org(org.id),
                     EventKind::LevelChanged,
-                    format!("机构规格由{old}调整为{}", level.zh()),
+                    Detail::LevelChanged {
+                        from: org.level,
+                        to: level,
+                    },
                     None,
                     None,
                 ));
@@ -415,7 +427,10 @@ fn effects(
                 change.upsert.events.push(event(
                     Subject::Org(org.id),
                     EventKind::Moved,
-                    format!("隶属调整至{to}"),
+                    Detail::Moved {
+                        from: None,
+                        under: to,
+                    },
                     org.parent_id,
                     Some(parent),
                 ));

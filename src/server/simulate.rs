@@ -7,6 +7,7 @@ use super::Result;
 use super::backend::Backend;
 use super::db::{Change, ServerDb};
 use super::decide::next_id;
+use crate::model::history::Detail;
 use crate::model::*;
 use crate::store::{queries, rows};
 use chrono::NaiveDate;
@@ -131,14 +132,15 @@ pub fn plan(
         format!("示{kind}〔{year}〕{}号", rng.random_range(1..=99))
     };
     let mut touched: std::collections::HashSet<PersonId> = Default::default();
-    let mut event = |subject, kind, summary: String, from_org, to_org, doc_no| {
+    let mut event = |subject, kind, detail: Detail, from_org, to_org, doc_no| {
         let e = Event {
             id: next_event,
             subject,
             kind,
             date: today,
             doc_no,
-            summary,
+            summary: String::new(),
+            detail: Some(detail),
             operator: "编办-模拟".into(),
             from_org,
             to_org,
@@ -201,7 +203,11 @@ pub fn plan(
                 c.upsert.events.push(event(
                     Subject::Person(p.id),
                     EventKind::Entry,
-                    format!("公开招聘入编{org}"),
+                    Detail::Entered {
+                        form: Some(EntryForm::OpenRecruitment),
+                        unit: org,
+                        staffing: p.staffing_type,
+                    },
                     None,
                     Some(unit.org_id),
                     Some(entry_doc),
@@ -223,7 +229,10 @@ pub fn plan(
                 c.upsert.events.push(event(
                     Subject::Person(p.id),
                     EventKind::Exit,
-                    kind.zh().to_string(),
+                    Detail::Exited {
+                        exit: kind,
+                        unit: None,
+                    },
                     Some(p.org_id),
                     None,
                     None,
@@ -251,7 +260,7 @@ pub fn plan(
                 c.upsert.events.push(event(
                     Subject::Person(p.id),
                     EventKind::Transfer,
-                    format!("调入{to}"),
+                    Detail::TransferredIn { from: None, to },
                     Some(from),
                     Some(unit.org_id),
                     Some(d),
@@ -320,11 +329,13 @@ pub fn plan(
     {
         let from = org.parent_id;
         org.parent_id = Some(to.id);
-        let summary = format!("隶属调整至{}", to.name);
         c.upsert.events.push(event(
             Subject::Org(org.id),
             EventKind::Moved,
-            summary,
+            Detail::Moved {
+                from: None,
+                under: to.name,
+            },
             from,
             Some(to.id),
             None,

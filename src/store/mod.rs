@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_retire_cover.sql"),
     include_str!("migrations/008_audit_detail.sql"),
     include_str!("migrations/009_problem_other_index.sql"),
+    include_str!("migrations/010_event_detail.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -31,6 +31,19 @@ pub(crate) fn date(row: &Row, idx: usize) -> rusqlite::Result<NaiveDate> {
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
 }
 
+/// A typed value kept as JSON; absent when NULL.
+pub(crate) fn json_opt<T: serde::de::DeserializeOwned>(
+    row: &Row,
+    idx: usize,
+) -> rusqlite::Result<Option<T>> {
+    let Some(s) = row.get_ref(idx)?.as_str_or_null()? else {
+        return Ok(None);
+    };
+    serde_json::from_str(s)
+        .map(Some)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
 pub(crate) fn opt_date(row: &Row, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
     Ok(row
         .get_ref(idx)?
@@ -250,7 +263,7 @@ pub fn write_person(st: &mut Statement, p: &Person) -> rusqlite::Result<usize> {
 }
 
 pub const EVENT_COLUMNS: &str =
-    "id, subject_kind, subject_id, kind, date, doc_no, summary, operator, from_org, to_org";
+    "id, subject_kind, subject_id, kind, date, doc_no, summary, operator, from_org, to_org, detail";
 
 /// `subject_kind` of `events` and `problems`, `kind` of `search_keys`: which table the
 /// row's id points into.
@@ -281,6 +294,7 @@ pub fn read_event(r: &Row) -> rusqlite::Result<Event> {
         operator: r.get(7)?,
         from_org: r.get(8)?,
         to_org: r.get(9)?,
+        detail: json_opt(r, 10)?,
     })
 }
 
@@ -296,7 +310,10 @@ pub fn write_event(st: &mut Statement, e: &Event) -> rusqlite::Result<usize> {
         e.summary,
         e.operator,
         e.from_org,
-        e.to_org
+        e.to_org,
+        e.detail
+            .as_ref()
+            .and_then(|d| serde_json::to_string(d).ok())
     ])
 }
 

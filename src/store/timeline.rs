@@ -168,6 +168,8 @@ pub enum Value {
     Yes,
     /// What an audit line records.
     Audit(super::audit::AuditDetail),
+    /// What a history event records: its typed detail, or its sentence.
+    History(Box<Event>),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -196,7 +198,7 @@ impl Item {
                 from_name,
                 to_name,
             } => {
-                out.push((Field::Summary, text(&event.summary)));
+                out.push((Field::Summary, Value::History(Box::new(event.clone()))));
                 if let Some(n) = from_name {
                     out.push((Field::From, text(n)));
                 }

@@ -20,13 +20,16 @@ use std::path::Path;
 /// number's check character dropped (docs/PROTOCOL.md).
 /// 3: a person's entry date relative to its work start (`r`), a document number's year
 /// left out where it is the row's date's (`y`).
-/// 4: an event's cells that repeat its person's entry (date, document number, unit) as
+/// 4: a history event carries its typed `detail` (`model::history::Detail`, a JSON
+/// object), its `summary` then empty: a client of protocol 3 would show blank history.
+/// 5: an event's cells that repeat its person's entry (date, document number, unit) as
 /// `true` where that person travels in the same page (`s`).
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
-/// The oldest snapshot file this program reads: protocols 3 and 4 only added codings,
-/// so a file written at protocol 2 or 3 decodes as it is (a server and client, which
-/// choose codings for each other, must still speak the same version).
+/// The oldest snapshot file this program reads: protocols 3 and 5 only added codings
+/// (and a snapshot never carries `s`), and an event of a file written before protocol 4
+/// has no detail and keeps its sentence, so older files decode as they are (a server
+/// and client, which choose codings for each other, must still speak the same version).
 pub const OLDEST_SNAPSHOT: u32 = 2;
 
 /// Whether a snapshot file written at protocol `found` can be read here.
@@ -1631,7 +1634,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
         assert_eq!(
             streamed(&root.join("small-v2.snap")).unwrap().1,
-            streamed(&root.join("small.snap")).unwrap().1
+            streamed(&root.join("small-v3.snap")).unwrap().1
         );
         put(&compress(
             br#"{"format":"other","protocol":3,"cursor":0,"data":{}}"#,
@@ -1725,17 +1728,35 @@ mod tests {
     fn snapshots_written_at_protocols_2_and_3_read_as_the_same_rows() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
         let v2 = Snapshot::read(&root.join("small-v2.snap")).unwrap();
-        let v3 = Snapshot::read(&root.join("small.snap")).unwrap();
+        let v3 = Snapshot::read(&root.join("small-v3.snap")).unwrap();
         assert_eq!((v2.protocol, v3.protocol), (2, 3));
-        let rows = v3.data.decode().unwrap();
-        assert_eq!(v2.data.decode().unwrap(), rows);
-        let now = Snapshot::new(&rows, v3.cursor, v3.scope_root);
+        let (v2, v3) = (v2.data.decode().unwrap(), v3.data.decode().unwrap());
+        assert_eq!(v2, v3);
+        // Their events were written before events were typed: each keeps its sentence.
+        assert!(!v3.events.is_empty());
+        assert!(
+            v3.events
+                .iter()
+                .all(|e| e.detail.is_none() && !e.summary.is_empty())
+        );
+        // Today's file: every event typed, on the same reading path.
+        let now = Snapshot::read(&root.join("small.snap")).unwrap();
         assert_eq!(now.protocol, PROTOCOL_VERSION);
+        let now = now.data.decode().unwrap();
+        assert!(
+            now.events
+                .iter()
+                .all(|e| e.detail.is_some() && e.summary.is_empty())
+        );
+        // Written again today (protocol 5, no `s` in a snapshot): the same rows, whole
+        // and as a stream.
+        let again = Snapshot::new(&now, 3, Some(1));
+        assert_eq!(again.protocol, PROTOCOL_VERSION);
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("now.snap");
-        now.write(&path).unwrap();
-        assert_eq!(streamed(&path).unwrap().1, rows);
-        assert_eq!(streamed(&root.join("small.snap")).unwrap().1, rows);
+        let path = dir.path().join("again.snap");
+        again.write(&path).unwrap();
+        assert_eq!(streamed(&path).unwrap().1, now);
+        assert_eq!(streamed(&root.join("small.snap")).unwrap().1, now);
     }
 
     #[test]

@@ -42,6 +42,9 @@ fn data_values(d: &Dataset, typed: &[&str]) -> Vec<String> {
     }
     for e in &d.events {
         add(&e.summary);
+        for v in e.detail.iter().flat_map(|d| d.data_values()) {
+            add(v);
+        }
         add(&e.operator);
         e.doc_no.as_deref().map(&mut add);
     }

@@ -53,6 +53,35 @@ messages! {
     AdResolvedServer => "修改 {} 冲突处理，采用服务器现值", "conflict on edit {} settled, the server's value kept";
     AdCompared => "比对名单 {}（{} 行）与 {}：一致 {}", "roster {} ({} rows) compared with {}: {} match";
     AdEveryUnit => "全部单位", "every unit";
+    // A history event's detail (model::history::Detail), `{}` filled in order.
+    HEnteredAs => "{}，入编{}（{}）", "{}: entered {} ({})";
+    HEntered => "入编{}（{}）", "entered {} ({})";
+    HOffQuota => "编外", "off quota";
+    HTransferredFrom => "由{}调入{}", "transferred from {} to {}";
+    HTransferredTo => "调入{}", "transferred to {}";
+    HExitedFrom => "{}，出编{}", "{}: left {}";
+    HExited => "{}，减员出编", "{}: left the establishment";
+    HRestored => "误减恢复，重新在编", "exit reversed: back on the books";
+    HPromoted => "晋升为{}", "promoted to {}";
+    HAppointed => "任{}{}", "appointed in {}: {}";
+    HLeaderPost => "使用{}领导职数", "took a leadership post: {}";
+    HLeaderPostAny => "使用领导职数", "took a leadership post";
+    HChange => "{}：{} → {}", "{}: {} → {}";
+    HChangeSep => "；", "; ";
+    HEmpty => "（空）", "(empty)";
+    HFounded => "设立{}", "{} founded";
+    HFoundedDept => "设立{}（{}内设机构）", "{} founded (a department of {})";
+    HAbolished => "撤销{}", "{} abolished";
+    HAbolishedDuties => "撤销{}，职责划入{}", "{} abolished, its duties to {}";
+    HMerged => "{}并入{}", "{} merged into {}";
+    HSplit => "从{}分设，组建{}", "split from {}: {} set up";
+    HRenamed => "{}更名为{}", "{} renamed {}";
+    HMovedUnder => "隶属调整至{}", "moved under {}";
+    HMovedFrom => "由{}调整为{}所属事业单位", "moved from {} to under {}";
+    HLevel => "机构规格由{}调整为{}", "level changed from {} to {}";
+    HNoLevel => "无", "none";
+    HQuota => "{} {}（{}）", "{} {} ({})";
+    HPosts => "{}领导职数 {}（{}）", "{} leadership posts {} ({})";
     OpPersonAdd => "增员登记", "new person";
     OpPersonEdit => "信息变更", "details changed";
     OpPersonExit => "减员", "exit";
@@ -652,12 +681,13 @@ pub fn parse_item_kind(text: &str) -> Option<crate::store::timeline::ItemKind> {
     })
 }
 
-/// A timeline line's summary: a ledger entry's staffing type or a posts entry's slot
-/// said before the data's own summary.
+/// A timeline line's summary: a typed event or audit line worded, a ledger entry's
+/// staffing type or a posts entry's slot said before the data's own summary.
 pub fn item_summary(item: &crate::store::timeline::Item, lang: Lang) -> String {
     use crate::store::timeline::Source;
     match &item.source {
         Source::Audit { typed: Some(d), .. } => audit_detail(d, &item.summary, lang),
+        Source::Event { event, .. } => event_text(event, lang),
         Source::Ledger { entry, .. } => {
             format!("{} {}", entry.staffing_type.label(lang), item.summary)
         }
@@ -790,6 +820,110 @@ pub fn audit_detail(d: &crate::store::audit::AuditDetail, subject: &str, lang: L
     }
 }
 
+/// What a history event records, in words: its typed detail worded, or the sentence
+/// recorded before events were typed.
+pub fn event_text(e: &crate::model::Event, lang: Lang) -> String {
+    match &e.detail {
+        Some(d) => history_text(d, lang),
+        None => e.summary.clone(),
+    }
+}
+
+/// A history event's detail in words. Names, ranks, titles and notes are the data's.
+pub fn history_text(d: &crate::model::history::Detail, lang: Lang) -> String {
+    use crate::model::history::Detail as D;
+    let staffing = |t: &Option<crate::model::StaffingType>| {
+        t.map_or(M::HOffQuota.get(lang), |t| t.label(lang))
+    };
+    let changes = |cs: &[crate::model::history::FieldChange]| {
+        let said = |v: &str| {
+            if v.is_empty() {
+                M::HEmpty.get(lang).to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        cs.iter()
+            .map(|c| {
+                let label = crate::model::edit::field_label(&c.field, lang);
+                fill(M::HChange, lang, &[&label, &said(&c.from), &said(&c.to)])
+            })
+            .collect::<Vec<_>>()
+            .join(M::HChangeSep.get(lang))
+    };
+    match d {
+        D::Entered {
+            form: Some(f),
+            unit,
+            staffing: t,
+        } => fill(M::HEnteredAs, lang, &[&f.label(lang), unit, &staffing(t)]),
+        D::Entered {
+            form: None,
+            unit,
+            staffing: t,
+        } => fill(M::HEntered, lang, &[unit, &staffing(t)]),
+        D::TransferredIn { from: Some(f), to } => fill(M::HTransferredFrom, lang, &[f, to]),
+        D::TransferredIn { from: None, to } => fill(M::HTransferredTo, lang, &[to]),
+        D::Exited {
+            exit,
+            unit: Some(u),
+        } => fill(M::HExitedFrom, lang, &[&exit.label(lang), u]),
+        D::Exited { exit, unit: None } => fill(M::HExited, lang, &[&exit.label(lang)]),
+        D::Restored => M::HRestored.get(lang).to_string(),
+        D::Promoted { rank } => fill(M::HPromoted, lang, &[rank]),
+        D::Appointed { unit, title } => fill(M::HAppointed, lang, &[unit, title]),
+        D::LeaderPost { slot: Some(s) } => fill(M::HLeaderPost, lang, &[&slot(*s, lang)]),
+        D::LeaderPost { slot: None } => M::HLeaderPostAny.get(lang).to_string(),
+        D::PersonChanged { changes: cs } | D::OrgChanged { changes: cs } => changes(cs),
+        D::Founded {
+            unit,
+            dept_of: Some(p),
+        } => fill(M::HFoundedDept, lang, &[unit, p]),
+        D::Founded {
+            unit,
+            dept_of: None,
+        } => fill(M::HFounded, lang, &[unit]),
+        D::Abolished {
+            unit,
+            duties_to: Some(to),
+        } => fill(M::HAbolishedDuties, lang, &[unit, to]),
+        D::Abolished {
+            unit,
+            duties_to: None,
+        } => fill(M::HAbolished, lang, &[unit]),
+        D::Merged { unit, into } => fill(M::HMerged, lang, &[unit, into]),
+        D::Split { from, new } => fill(M::HSplit, lang, &[from, new]),
+        D::Renamed { old, new } => fill(M::HRenamed, lang, &[old, new]),
+        D::Moved {
+            from: Some(f),
+            under,
+        } => fill(M::HMovedFrom, lang, &[f, under]),
+        D::Moved { from: None, under } => fill(M::HMovedUnder, lang, &[under]),
+        D::LevelChanged { from, to } => {
+            let from = from.map_or(M::HNoLevel.get(lang), |l| l.label(lang));
+            fill(M::HLevel, lang, &[&from, &to.label(lang)])
+        }
+        D::QuotaChanged {
+            staffing: t,
+            delta,
+            note,
+        } => fill(
+            M::HQuota,
+            lang,
+            &[&t.label(lang), &format!("{delta:+}"), note],
+        ),
+        D::PostsChanged {
+            slot: s,
+            delta,
+            note,
+        } => fill(
+            M::HPosts,
+            lang,
+            &[&slot(*s, lang), &format!("{delta:+}"), note],
+        ),
+    }
+}
+
 /// A field of a timeline item's detail in words.
 pub fn timeline_field(f: crate::store::timeline::Field, lang: Lang) -> &'static str {
     use crate::store::timeline::Field as F;
@@ -821,6 +955,7 @@ pub fn timeline_value(v: &crate::store::timeline::Value, lang: Lang) -> String {
     match v {
         V::Text(t) => t.clone(),
         V::Audit(d) => audit_detail(d, "", lang),
+        V::History(e) => event_text(e, lang),
         V::Kind(k) => item_kind(k, lang),
         V::Staffing(t) => t.label(lang).to_string(),
         V::Funding(f) => f.label(lang).to_string(),
@@ -1007,6 +1142,155 @@ pub fn mode_name(lang: Lang, mode: super::keymap::Mode) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One detail of every kind, with Chinese data values.
+    fn every_detail() -> Vec<crate::model::history::Detail> {
+        use crate::model::history::{Detail as D, FieldChange};
+        use crate::model::*;
+        let s = |t: &str| t.to_string();
+        let slot = PostSlot {
+            level: Level::SectionFull,
+            rank: PostRank::Deputy,
+        };
+        let change = |field: &str, from: &str, to: &str| FieldChange {
+            field: s(field),
+            from: s(from),
+            to: s(to),
+        };
+        vec![
+            D::Entered {
+                form: Some(EntryForm::Exam),
+                unit: s("县财政局"),
+                staffing: Some(StaffingType::Administrative),
+            },
+            D::Entered {
+                form: None,
+                unit: s("县财政局"),
+                staffing: None,
+            },
+            D::TransferredIn {
+                from: Some(s("县教育局")),
+                to: s("县财政局"),
+            },
+            D::TransferredIn {
+                from: None,
+                to: s("县财政局"),
+            },
+            D::Exited {
+                exit: ExitKind::Retirement,
+                unit: Some(s("县财政局")),
+            },
+            D::Exited {
+                exit: ExitKind::Dismissal,
+                unit: None,
+            },
+            D::Restored,
+            D::Promoted {
+                rank: s("二级主任科员"),
+            },
+            D::Appointed {
+                unit: s("县财政局"),
+                title: s("副局长"),
+            },
+            D::LeaderPost { slot: Some(slot) },
+            D::LeaderPost { slot: None },
+            D::PersonChanged {
+                changes: vec![change("post", "", "科员"), change("rank", "科员", "")],
+            },
+            D::OrgChanged {
+                changes: vec![change("name", "县文化馆", "县文化和旅游馆")],
+            },
+            D::Founded {
+                unit: s("综合股"),
+                dept_of: Some(s("县财政局")),
+            },
+            D::Founded {
+                unit: s("县财政局"),
+                dept_of: None,
+            },
+            D::Abolished {
+                unit: s("县国土资源局"),
+                duties_to: Some(s("县自然资源和规划局")),
+            },
+            D::Abolished {
+                unit: s("县国土资源局"),
+                duties_to: None,
+            },
+            D::Merged {
+                unit: s("县国土资源局"),
+                into: s("县自然资源和规划局"),
+            },
+            D::Split {
+                from: s("县人社局"),
+                new: s("县医保局"),
+            },
+            D::Renamed {
+                old: s("县环保局"),
+                new: s("县生态环境局"),
+            },
+            D::Moved {
+                from: Some(s("县文旅局")),
+                under: s("县委宣传部"),
+            },
+            D::Moved {
+                from: None,
+                under: s("县委宣传部"),
+            },
+            D::LevelChanged {
+                from: Some(Level::SectionDeputy),
+                to: Level::SectionFull,
+            },
+            D::LevelChanged {
+                from: None,
+                to: Level::SectionFull,
+            },
+            D::QuotaChanged {
+                staffing: StaffingType::PublicInstitution,
+                delta: -2,
+                note: s("精简收回"),
+            },
+            D::PostsChanged {
+                slot,
+                delta: 1,
+                note: s("核增职数"),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_kind_of_history_is_worded_in_either_language() {
+        let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || "，（）：；".contains(c);
+        let mut seen = std::collections::HashSet::new();
+        for d in every_detail() {
+            let en = history_text(&d, Lang::En);
+            let zh = history_text(&d, Lang::Zh);
+            // English: nothing Chinese once the data's own values are taken out.
+            let mut rest = en.clone();
+            let mut values = d.data_values();
+            values.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
+            for v in values {
+                rest = rest.replace(v, "");
+            }
+            assert!(!rest.chars().any(cjk), "{d:?}: {en}");
+            // Chinese: no English word of the interface.
+            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{d:?}: {zh}");
+            // Each detail says something of its own.
+            assert!(seen.insert(zh.clone()), "{d:?} said like another: {zh}");
+        }
+        // The sentences offices wrote before events were typed read the same.
+        let said = |i: usize| history_text(&every_detail()[i], Lang::Zh);
+        assert_eq!(said(0), "考试录用，入编县财政局（行政编制）");
+        assert_eq!(said(2), "由县教育局调入县财政局");
+        assert_eq!(said(11), "职务：（空） → 科员；职级职称：科员 → （空）");
+        assert_eq!(said(15), "撤销县国土资源局，职责划入县自然资源和规划局");
+        assert_eq!(said(19), "县环保局更名为县生态环境局");
+        assert_eq!(said(22), "机构规格由副科级调整为正科级");
+        assert_eq!(said(24), "事业编制 -2（精简收回）");
+        assert_eq!(
+            history_text(&every_detail()[11], Lang::En),
+            "post: (empty) → 科员; rank or title: 科员 → (empty)"
+        );
+    }
 
     #[test]
     fn a_failed_sync_is_said_in_english_without_the_servers_chinese() {

@@ -76,6 +76,7 @@ pub(super) fn inbox_dataset() -> Dataset {
         date: d(2019, 3, 1),
         doc_no: Some("示编〔2019〕7号".into()),
         summary: "由示例县教育体育局更名".into(),
+        detail: None,
         operator: "编办".into(),
         from_org: None,
         to_org: None,

@@ -142,6 +142,7 @@ pub fn dataset() -> Dataset {
         date: d(2010, 3, 1),
         doc_no: Some("示编〔2010〕1号".into()),
         summary: "设立示例县教育局".into(),
+        detail: None,
         operator: "编办".into(),
         from_org: None,
         to_org: None,

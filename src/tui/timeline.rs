@@ -46,7 +46,10 @@ impl Timeline {
     /// The items read again (after a sync): the filter stays, and the cursor on the
     /// same entry where it is still there.
     pub fn set_items(&mut self, items: Vec<Item>) {
-        let key = |i: &Item| (i.date, i.doc_no.clone(), i.summary.clone());
+        let key = |i: &Item| {
+            let said = super::i18n::item_summary(i, crate::model::Lang::Zh);
+            (i.date, i.doc_no.clone(), said)
+        };
         let was = self.selected().map(key);
         let cursor = self.cursor;
         self.items = items;
