@@ -159,7 +159,7 @@ async fn outside_the_jurisdiction_every_endpoint_answers_as_for_nothing() {
             if let Some(t) = token {
                 rb = rb.bearer_auth(t);
             }
-            let seen = observe(rb.body(r#"{"protocol":4,"cursor":0}"#)).await;
+            let seen = observe(rb.body(r#"{"protocol":5,"cursor":0}"#)).await;
             assert!(seen.starts_with("401"), "{seen}");
             assert!(!seen.contains(&t1) && !seen.contains("bz_0000"));
             // Without any token the sentence starts 缺少令牌; otherwise all the same.

@@ -246,7 +246,7 @@ async fn every_error_answer_has_the_documented_form() {
                 http.post(&sync_url)
                     .bearer_auth(&token)
                     .header("content-type", "text/plain")
-                    .body(r#"{"protocol":4,"cursor":0}"#),
+                    .body(r#"{"protocol":5,"cursor":0}"#),
                 415,
                 "unsupported_media_type",
             ),

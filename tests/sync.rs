@@ -832,21 +832,21 @@ async fn malformed_requests_get_a_4xx_with_a_reason_and_the_server_stays_up() {
             }
             rb.send()
         };
-        let ok = br#"{"protocol":4,"cursor":0,"limit":1}"#.to_vec();
+        let ok = br#"{"protocol":5,"cursor":0,"limit":1}"#.to_vec();
         let cases: Vec<(Vec<u8>, Option<&str>, u16, &str)> = vec![
             (ok.clone(), None, 401, "unauthorized"),
             (ok.clone(), Some("bz_wrong"), 401, "unauthorized"),
             (b"{not json".to_vec(), Some(&token), 400, "bad_request"),
             (br#"{"protocol":7,"cursor":0}"#.to_vec(), Some(&token), 400, "protocol"),
-            (br#"{"protocol":4,"cursor":-5}"#.to_vec(), Some(&token), 400, "bad_request"),
+            (br#"{"protocol":5,"cursor":-5}"#.to_vec(), Some(&token), 400, "bad_request"),
             (
-                r#"{"protocol":4,"cursor":0,"push":[{"client_id":"../x y","approval_id":1,"decision":"同意","comment":""}]}"#.as_bytes().to_vec(),
+                r#"{"protocol":5,"cursor":0,"push":[{"client_id":"../x y","approval_id":1,"decision":"同意","comment":""}]}"#.as_bytes().to_vec(),
                 Some(&token),
                 400,
                 "bad_request",
             ),
             (
-                br#"{"protocol":4,"cursor":0,"push":[{"client_id":"a","approval_id":1,"decision":"maybe","comment":""}]}"#.to_vec(),
+                br#"{"protocol":5,"cursor":0,"push":[{"client_id":"a","approval_id":1,"decision":"maybe","comment":""}]}"#.to_vec(),
                 Some(&token),
                 400,
                 "bad_request",

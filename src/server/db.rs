@@ -177,29 +177,42 @@ impl ServerDb {
         tx.execute_batch("DELETE FROM sync_rows; DELETE FROM sync_moves;")?;
         let mut ver: i64 = 0;
         // Tables in order and each by id, so a first sync's pages are runs of ids that
-        // delta-encode to ones and compress well.
-        let scoped: [(i64, &str); 6] = [
-            (ORGS, "SELECT id, id FROM orgs ORDER BY id"),
-            (LEDGER, "SELECT id, org_id FROM ledger ORDER BY id"),
-            (POSTS, "SELECT id, org_id FROM posts ORDER BY id"),
-            (PERSONS, "SELECT id, org_id FROM persons ORDER BY id"),
-            (
-                EVENTS,
-                "SELECT e.id, CASE e.subject_kind WHEN 1 THEN e.subject_id ELSE COALESCE(p.org_id, -1) END \
-                 FROM events e LEFT JOIN persons p ON e.subject_kind = 2 AND p.id = e.subject_id ORDER BY e.id",
+        // delta-encode to ones and compress well; but each person followed by its
+        // events (units' events before the persons), so that a page holds a person with
+        // its events, which refer to it (wire codec `s`).
+        let (org_ev, person_ev) = (store::rows::ORG_SUBJECT, store::rows::PERSON_SUBJECT);
+        let scoped: [String; 5] = [
+            format!("SELECT {ORGS}, id, id FROM orgs ORDER BY id"),
+            format!("SELECT {LEDGER}, id, org_id FROM ledger ORDER BY id"),
+            format!("SELECT {POSTS}, id, org_id FROM posts ORDER BY id"),
+            format!(
+                "SELECT tbl, id, org FROM ( \
+                   SELECT {EVENTS} AS tbl, id, subject_id AS org, -1 AS who FROM events \
+                     WHERE subject_kind = {org_ev} \
+                   UNION ALL SELECT {PERSONS}, id, org_id, id FROM persons \
+                   UNION ALL SELECT {EVENTS}, e.id, COALESCE(p.org_id, -1), e.subject_id \
+                     FROM events e LEFT JOIN persons p ON p.id = e.subject_id \
+                     WHERE e.subject_kind = {person_ev} \
+                 ) ORDER BY who, tbl, id"
             ),
-            (APPROVALS, "SELECT id, org_id FROM approvals ORDER BY id"),
+            format!("SELECT {APPROVALS}, id, org_id FROM approvals ORDER BY id"),
         ];
         {
             let mut ins = tx.prepare(
                 "INSERT INTO sync_rows (tbl, id, ver, scope_org, deleted) VALUES (?, ?, ?, ?, 0)",
             )?;
-            for (tbl, sql) in scoped {
+            for sql in &scoped {
                 let mut st = tx.prepare(sql)?;
                 let ids = st
-                    .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+                    .query_map([], |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, i64>(1)?,
+                            r.get::<_, i64>(2)?,
+                        ))
+                    })?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
-                for (id, org) in ids {
+                for (tbl, id, org) in ids {
                     ver += 1;
                     ins.execute(params![tbl, id, ver, org])?;
                 }

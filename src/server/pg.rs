@@ -981,6 +981,32 @@ fn seed_part(c: &mut Client, data: &Dataset, paths: &mut HashMap<OrgId, Vec<i64>
             body: json(e)?,
         });
     }
+    // Units' events first, then each person followed by its events: a first sync's
+    // page holds a person with its events, which refer to it (wire codec `s`).
+    let event_row = |e: &crate::model::Event| -> Result<SeedRow> {
+        let (scope, person) = match e.subject {
+            Subject::Org(id) => (id, None),
+            Subject::Person(pid) => (person_org.get(&pid).copied().unwrap_or(-1), Some(pid)),
+        };
+        Ok(SeedRow {
+            tbl: EVENTS,
+            id: e.id,
+            scope,
+            person,
+            body: json(e)?,
+        })
+    };
+    let mut of_person: HashMap<i64, Vec<&crate::model::Event>> = HashMap::new();
+    let mut strays = Vec::new();
+    for e in &data.events {
+        match e.subject {
+            Subject::Org(_) => rows.push(event_row(e)?),
+            Subject::Person(pid) if person_org.contains_key(&pid) => {
+                of_person.entry(pid).or_default().push(e)
+            }
+            Subject::Person(_) => strays.push(e),
+        }
+    }
     for p in &data.persons {
         rows.push(SeedRow {
             tbl: PERSONS,
@@ -989,19 +1015,12 @@ fn seed_part(c: &mut Client, data: &Dataset, paths: &mut HashMap<OrgId, Vec<i64>
             person: None,
             body: json(p)?,
         });
+        for e in of_person.remove(&p.id).unwrap_or_default() {
+            rows.push(event_row(e)?);
+        }
     }
-    for e in &data.events {
-        let (scope, person) = match e.subject {
-            Subject::Org(id) => (id, None),
-            Subject::Person(pid) => (person_org.get(&pid).copied().unwrap_or(-1), Some(pid)),
-        };
-        rows.push(SeedRow {
-            tbl: EVENTS,
-            id: e.id,
-            scope,
-            person,
-            body: json(e)?,
-        });
+    for e in strays {
+        rows.push(event_row(e)?);
     }
     for a in &data.approvals {
         rows.push(SeedRow {

@@ -22,12 +22,14 @@ use std::path::Path;
 /// left out where it is the row's date's (`y`).
 /// 4: a history event carries its typed `detail` (`model::history::Detail`, a JSON
 /// object), its `summary` then empty: a client of protocol 3 would show blank history.
-pub const PROTOCOL_VERSION: u32 = 4;
+/// 5: an event's cells that repeat its person's entry (date, document number, unit) as
+/// `true` where that person travels in the same page (`s`).
+pub const PROTOCOL_VERSION: u32 = 5;
 
-/// The oldest snapshot file this program reads: protocol 3 only added codings, and an
-/// event of a file written before protocol 4 has no detail and keeps its sentence, so
-/// older files decode as they are (a server and client, which choose codings for each
-/// other, must still speak the same version).
+/// The oldest snapshot file this program reads: protocols 3 and 5 only added codings
+/// (and a snapshot never carries `s`), and an event of a file written before protocol 4
+/// has no detail and keeps its sentence, so older files decode as they are (a server
+/// and client, which choose codings for each other, must still speak the same version).
 pub const OLDEST_SNAPSHOT: u32 = 2;
 
 /// Whether a snapshot file written at protocol `found` can be read here.
@@ -75,7 +77,11 @@ pub type Result<T> = std::result::Result<T, WireError>;
 ///   alone;
 /// - `y`: a text whose first `〔YYYY〕` is the year of the same row's date column
 ///   ([`YEAR_OF`]: a document number, `…〔2015〕12号`) travels with `〔〕` there; a text
-///   that has `〔〕` already or starts with `~` gets a `~` in front.
+///   that has `〔〕` already or starts with `~` gets a `~` in front;
+/// - `s`: `true` stands for the same column of the person the row's `subject` names
+///   ([`OF_SUBJECT`]: an event's date as its person's entry date), that person being a
+///   row of the same dataset (a page); applied first, so the other steps pass `true`
+///   by. Pages only: a snapshot, read table by table, never carries it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Columns {
     pub names: Vec<String>,
@@ -99,6 +105,95 @@ impl Columns {
 pub const ROW_BASE: [(&str, &str); 1] = [("entry_date", "work_start")];
 /// Text columns coded `y`: (column, date column whose year the text repeats).
 pub const YEAR_OF: [(&str, &str); 2] = [("doc_no", "date"), ("entry_doc", "entry_date")];
+
+/// Columns coded `s`: (column of a table with `subject`, column of the subject person's
+/// row it repeats). A person's entry event says the person's entry date, document
+/// number and unit; the person travels in the same page (the server versions a person
+/// and its events together), so the event need not say them again.
+pub const OF_SUBJECT: [(&str, &str); 4] = [
+    ("date", "entry_date"),
+    ("doc_no", "entry_doc"),
+    ("to_org", "org_id"),
+    ("from_org", "org_id"),
+];
+
+/// The person a `subject` cell names (`{"type": "person", "id": N}`).
+fn subject_person(v: &Value) -> Option<i64> {
+    (v.get("type")?.as_str()? == "person")
+        .then(|| v.get("id")?.as_i64())
+        .flatten()
+}
+
+/// The persons of a dataset as the `s` columns of its events refer to them: each
+/// person's cells of the columns [`OF_SUBJECT`] names, by person id, as compact text.
+/// What a page's reader keeps while it reads one page's events (a few dozen bytes a
+/// person), never across pages.
+#[derive(Debug, Default)]
+pub struct Subjects {
+    at: HashMap<i64, u32>,
+    cells: Vec<TextColumn>,
+}
+
+impl Subjects {
+    /// Keeps what the events may refer to of one person's row (its JSON object).
+    fn keep(&mut self, row: &Map<String, Value>) -> Result<()> {
+        let Some(id) = row.get("id").and_then(Value::as_i64) else {
+            return Ok(());
+        };
+        if self.cells.is_empty() {
+            self.cells = vec![TextColumn::default(); OF_SUBJECT.len()];
+        }
+        let at =
+            u32::try_from(self.cells[0].len()).map_err(|_| WireError::Format("人员过多".into()))?;
+        for (col, (_, of)) in self.cells.iter_mut().zip(OF_SUBJECT) {
+            col.push(row.get(of).unwrap_or(&Value::Null))
+                .map_err(WireError::Format)?;
+        }
+        self.at.insert(id, at);
+        Ok(())
+    }
+
+    /// Of persons' rows (the encoder's side).
+    fn of_rows<T: Serialize>(rows: &[T]) -> Result<Subjects> {
+        let mut out = Subjects::default();
+        for row in rows {
+            if let Ok(Value::Object(map)) = serde_json::to_value(row) {
+                out.keep(&map)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The cell of `OF_SUBJECT[k]` of the person `subject` names, if it is here.
+    fn cell(&self, subject: &Value, k: usize) -> Option<Value> {
+        let at = *self.at.get(&subject_person(subject)?)?;
+        self.cells.get(k)?.value(at as usize).ok()
+    }
+
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+}
+
+/// Codes a column `s` against the persons its rows' subjects name: a cell equal to the
+/// subject's becomes `true`. Whether it did (never on a column that holds booleans of
+/// its own, where `true` would be ambiguous).
+fn code_subject(col: &mut [Value], k: usize, subjects: &[Value], persons: &Subjects) -> bool {
+    if col.iter().any(Value::is_boolean) {
+        return false;
+    }
+    let mut any = false;
+    for (v, s) in col.iter_mut().zip(subjects) {
+        if persons.cell(s, k).is_some_and(|same| same == *v) {
+            *v = Value::Bool(true);
+            any = true;
+        }
+    }
+    any
+}
 
 /// What an `r` or `y` column is coded against, per row.
 enum Base {
@@ -229,10 +324,20 @@ fn delta_pays(col: &[Value]) -> bool {
 }
 
 /// Codes one column (see [`Columns`]), a date column against its `base` if it has one;
-/// returns its codec and dictionary.
-fn code_column(name: &str, col: &mut [Value], base: Option<&Base>) -> (String, Vec<Value>) {
+/// returns its codec and dictionary. `marked`: the column is coded `s` already, its
+/// `true`s pass every other step by.
+fn code_column(
+    name: &str,
+    col: &mut [Value],
+    base: Option<&Base>,
+    marked: bool,
+) -> (String, Vec<Value>) {
     let mut codec = String::new();
-    let present = || col.iter().filter(|v| !v.is_null());
+    if marked {
+        codec.push('s');
+    }
+    let passes = |v: &Value| v.is_null() || (marked && v.is_boolean());
+    let present = || col.iter().filter(|v| !passes(v));
     if present().count() > 0 && present().all(|v| as_date(v).is_some()) {
         for v in col.iter_mut() {
             if let Some(d) = as_date(v) {
@@ -257,7 +362,7 @@ fn code_column(name: &str, col: &mut [Value], base: Option<&Base>) -> (String, V
         }
     }
     if let Some(Base::Year(years)) = base
-        && col.iter().all(|v| v.is_null() || v.is_string())
+        && col.iter().all(|v| passes(v) || v.is_string())
     {
         for (v, y) in col.iter_mut().zip(years) {
             if let Value::String(s) = v {
@@ -266,8 +371,8 @@ fn code_column(name: &str, col: &mut [Value], base: Option<&Base>) -> (String, V
         }
         codec.push('y');
     }
-    let present = || col.iter().filter(|v| !v.is_null());
-    if present().all(|v| v.as_i64().is_some()) {
+    let present = || col.iter().filter(|v| !passes(v));
+    if present().all(|v| v.as_i64().is_some()) && (present().count() > 0 || !marked) {
         if name == "id" || delta_pays(col) {
             delta_encode(col);
             codec.push('d');
@@ -308,6 +413,12 @@ fn code_column(name: &str, col: &mut [Value], base: Option<&Base>) -> (String, V
 
 /// Transposes rows into columns, each coded (see [`Columns`]).
 pub fn to_columns<T: Serialize>(rows: &[T]) -> Columns {
+    to_columns_with(rows, None)
+}
+
+/// [`to_columns`], the columns [`OF_SUBJECT`] names coded `s` against `persons` (the
+/// persons travelling with these rows) where that leaves anything out.
+pub fn to_columns_with<T: Serialize>(rows: &[T], persons: Option<&Subjects>) -> Columns {
     let mut out = Columns::default();
     for (i, row) in rows.iter().enumerate() {
         let Ok(Value::Object(map)) = serde_json::to_value(row) else {
@@ -351,11 +462,22 @@ pub fn to_columns<T: Serialize>(rows: &[T]) -> Columns {
         }
         out.codecs[idc].push('c');
     }
+    // What the subject's row says already is not sent again.
+    let subjects: Option<Vec<Value>> = pos("subject")
+        .filter(|_| persons.is_some_and(|p| !p.is_empty()))
+        .map(|c| out.columns[c].clone());
     for (c, base) in bases.iter().enumerate() {
         if !out.codecs[c].is_empty() {
             continue;
         }
-        let (codec, dict) = code_column(&out.names[c], &mut out.columns[c], base.as_ref());
+        let of = OF_SUBJECT.iter().position(|(n, _)| *n == out.names[c]);
+        let marked = match (of, &subjects, persons) {
+            (Some(k), Some(subjects), Some(persons)) => {
+                code_subject(&mut out.columns[c], k, subjects, persons)
+            }
+            _ => false,
+        };
+        let (codec, dict) = code_column(&out.names[c], &mut out.columns[c], base.as_ref(), marked);
         out.codecs[c] = codec;
         out.dicts[c] = dict;
     }
@@ -530,7 +652,7 @@ impl TableWriter {
                 // is the value, and such a column is no dates, years or integers), and
                 // only the dictionary's entries made values.
                 let mut texts = cells[c].texts();
-                let (codec, dict) = code_column(&names[c], &mut texts, None);
+                let (codec, dict) = code_column(&names[c], &mut texts, None, false);
                 if dict.is_empty() {
                     // Left as it is (never, when `stays_text` said no).
                     cells[c].write_cells(out);
@@ -572,7 +694,7 @@ impl TableWriter {
                 }
                 codecs[c].push('c');
             } else {
-                let (codec, dict) = code_column(&names[c], &mut col, bases[c].as_ref());
+                let (codec, dict) = code_column(&names[c], &mut col, bases[c].as_ref(), false);
                 codecs[c] = codec;
                 dicts[c] = dict;
             }
@@ -674,13 +796,13 @@ pub fn write_snapshot_json(json: &[u8], path: &Path) -> Result<()> {
 
 /// Transposes columns back into rows, rejecting anything malformed.
 pub fn from_columns<T: DeserializeOwned>(c: &Columns) -> Result<Vec<T>> {
-    rows_of(c.clone())
+    rows_of(c.clone(), None, None)
 }
 
 /// Undoes the codecs of a table row by row (see [`Columns`]): each row's cells go in
 /// as they travel and come out as the row's JSON object, so a table is decoded without
 /// a second copy of its columns.
-struct RowDecoder {
+struct RowDecoder<'a> {
     names: Vec<String>,
     /// Each column's steps, in the order they are undone.
     steps: Vec<Vec<char>>,
@@ -692,12 +814,22 @@ struct RowDecoder {
     derived: Vec<(usize, bool)>,
     /// Each `r` or `y` column's base column.
     base: Vec<Option<usize>>,
-    /// The columns in the order they are undone: those coded against another after it.
+    /// Columns coded `s`: their `true`s pass the other steps by.
+    marked: Vec<bool>,
+    /// The `subject` column, and the persons an `s` column's `true` refers to.
+    subject: Option<usize>,
+    persons: Option<&'a Subjects>,
+    /// The columns in the order they are undone: each after those it is coded against.
     order: Vec<usize>,
 }
 
-impl RowDecoder {
-    fn new(names: Vec<String>, codecs: &[String], dicts: Vec<Vec<Value>>) -> Result<RowDecoder> {
+impl<'a> RowDecoder<'a> {
+    fn new(
+        names: Vec<String>,
+        codecs: &[String],
+        dicts: Vec<Vec<Value>>,
+        persons: Option<&'a Subjects>,
+    ) -> Result<RowDecoder<'a>> {
         let n = names.len();
         let bad = |what: &str| WireError::Format(what.to_string());
         if codecs.len() != n || (!dicts.is_empty() && dicts.len() != n) {
@@ -705,9 +837,12 @@ impl RowDecoder {
         }
         let pos = |name: &str| names.iter().position(|n| n == name);
         let (idc, birth, sex) = (pos("id_number"), pos("birth_date"), pos("sex"));
+        let subject = pos("subject");
         let mut steps = Vec::with_capacity(n);
         let mut derived = Vec::new();
         let mut base = vec![None; n];
+        let mut marked = vec![false; n];
+        let mut deps: Vec<Vec<usize>> = vec![Vec::new(); n];
         let based = |table: &[(&str, &str)], i: usize| {
             table
                 .iter()
@@ -723,28 +858,41 @@ impl RowDecoder {
                     'i' if Some(i) == birth || Some(i) == sex => {}
                     'r' if based(&ROW_BASE, i).is_some() => base[i] = based(&ROW_BASE, i),
                     'y' if based(&YEAR_OF, i).is_some() => base[i] = based(&YEAR_OF, i),
+                    's' if subject.is_some()
+                        && subject != Some(i)
+                        && OF_SUBJECT.iter().any(|(c, _)| *c == names[i]) =>
+                    {
+                        if persons.is_none() {
+                            return Err(bad("引用了未随数据发送的人员"));
+                        }
+                        marked[i] = true;
+                        deps[i].extend(subject);
+                    }
                     _ => return Err(bad("未知的列编码")),
                 }
             }
+            deps[i].extend(base[i]);
             if codec.contains('i') {
                 derived.push((i, Some(i) == sex));
             }
             steps.push(codec.chars().rev().collect::<Vec<char>>());
         }
-        // A base is undone before what is coded against it: columns without a base,
-        // then those whose base has none, then those whose base's base has none.
-        let depth = |c: usize| match base[c] {
-            None => Some(0),
-            Some(b) => match base[b] {
-                None => Some(1),
-                Some(bb) => base[bb].is_none().then_some(2),
-            },
-        };
-        if (0..n).any(|c| depth(c).is_none()) {
-            return Err(bad("列编码的依赖过深"));
+        // Each column after those it is coded against (`entry_doc` after `entry_date`
+        // after `work_start`; an event's `doc_no` after its `date` after `subject`).
+        let mut order: Vec<usize> = Vec::with_capacity(n);
+        let mut done = vec![false; n];
+        while order.len() < n {
+            let ready: Vec<usize> = (0..n)
+                .filter(|&c| !done[c] && deps[c].iter().all(|&d| done[d]))
+                .collect();
+            if ready.is_empty() {
+                return Err(bad("列编码的依赖成环"));
+            }
+            for c in ready {
+                done[c] = true;
+                order.push(c);
+            }
         }
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_key(|&c| depth(c));
         let sums = steps.iter().map(|s| vec![0i64; s.len()]).collect();
         Ok(RowDecoder {
             names,
@@ -754,6 +902,9 @@ impl RowDecoder {
             idc,
             derived,
             base,
+            marked,
+            subject,
+            persons,
             order,
         })
     }
@@ -765,6 +916,7 @@ impl RowDecoder {
         let mut values = vec![Value::Null; self.names.len()];
         for &c in &self.order {
             let mut v = cell(c)?;
+            let passes = |v: &Value| v.is_null() || (self.marked[c] && v.is_boolean());
             for (s, step) in self.steps[c].iter().enumerate() {
                 match step {
                     'k' => {
@@ -774,13 +926,13 @@ impl RowDecoder {
                             .cloned()
                             .ok_or_else(|| bad("字典序号越界"))?;
                     }
-                    'd' if !v.is_null() => {
+                    'd' if !passes(&v) => {
                         let d = v.as_i64().ok_or_else(|| bad("编号列含非整数"))?;
                         let sum = &mut self.sums[c][s];
                         *sum = sum.wrapping_add(d);
                         v = Value::from(*sum);
                     }
-                    't' if !v.is_null() => {
+                    't' if !passes(&v) => {
                         let d = v
                             .as_i64()
                             .and_then(|n| {
@@ -794,7 +946,7 @@ impl RowDecoder {
                             *s = add_check(s);
                         }
                     }
-                    'r' if !v.is_null() => {
+                    'r' if !passes(&v) => {
                         let x = v.as_i64().ok_or_else(|| bad("日期列含无效值"))?;
                         let b = self.base[c].and_then(|b| as_date(&values[b]));
                         if let Some(b) = b {
@@ -808,6 +960,17 @@ impl RowDecoder {
                                 .map(|d| d.year());
                             v = Value::from(add_year(s, year).ok_or_else(|| bad("文号缺年份"))?);
                         }
+                    }
+                    's' if v == Value::Bool(true) => {
+                        let k = OF_SUBJECT
+                            .iter()
+                            .position(|(n, _)| *n == self.names[c])
+                            .ok_or_else(|| bad("未知的列编码"))?;
+                        let subject = self.subject.map_or(&Value::Null, |s| &values[s]);
+                        v = self
+                            .persons
+                            .and_then(|p| p.cell(subject, k))
+                            .ok_or_else(|| bad("引用了未随数据发送的人员"))?;
                     }
                     _ => {}
                 }
@@ -840,8 +1003,14 @@ fn row_from<T: DeserializeOwned>(map: Map<String, Value>, i: usize) -> Result<T>
         .map_err(|e| WireError::Format(format!("第{}行：{e}", i + 1)))
 }
 
-/// Transposes columns back into rows, consuming them row by row.
-fn rows_of<T: DeserializeOwned>(mut c: Columns) -> Result<Vec<T>> {
+/// Transposes columns back into rows, consuming them row by row; an `s` column's
+/// persons from `persons`, and each row kept in `keep` (a page's persons, for its
+/// events).
+fn rows_of<T: DeserializeOwned>(
+    mut c: Columns,
+    persons: Option<&Subjects>,
+    mut keep: Option<&mut Subjects>,
+) -> Result<Vec<T>> {
     if c.names.len() != c.columns.len() {
         return Err(WireError::Format("列名与列数不符".into()));
     }
@@ -849,10 +1018,13 @@ fn rows_of<T: DeserializeOwned>(mut c: Columns) -> Result<Vec<T>> {
     if c.columns.iter().any(|col| col.len() != n) {
         return Err(WireError::Format("各列行数不一致".into()));
     }
-    let mut decoder = RowDecoder::new(std::mem::take(&mut c.names), &c.codecs, c.dicts)?;
+    let mut decoder = RowDecoder::new(std::mem::take(&mut c.names), &c.codecs, c.dicts, persons)?;
     let mut rows = Vec::with_capacity(n);
     for i in 0..n {
         let map = decoder.row(|col| Ok(std::mem::take(&mut c.columns[col][i])))?;
+        if let Some(keep) = keep.as_deref_mut() {
+            keep.keep(&map)?;
+        }
         rows.push(row_from(map, i)?);
     }
     Ok(rows)
@@ -944,6 +1116,17 @@ impl TextColumns {
     /// all in memory as rows. Stops at the first malformed row.
     pub fn each_row<T: DeserializeOwned, E: From<WireError>>(
         self,
+        each: impl FnMut(T) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        self.each_row_with(None, None, each)
+    }
+
+    /// [`Self::each_row`], an `s` column's persons from `persons`, each row kept in
+    /// `keep` (see [`rows_of`]).
+    fn each_row_with<T: DeserializeOwned, E: From<WireError>>(
+        self,
+        persons: Option<&Subjects>,
+        mut keep: Option<&mut Subjects>,
         mut each: impl FnMut(T) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         if self.names.len() != self.columns.len() {
@@ -953,9 +1136,12 @@ impl TextColumns {
         if self.columns.iter().any(|col| col.len() != n) {
             return Err(WireError::Format("各列行数不一致".into()).into());
         }
-        let mut decoder = RowDecoder::new(self.names, &self.codecs, self.dicts)?;
+        let mut decoder = RowDecoder::new(self.names, &self.codecs, self.dicts, persons)?;
         for i in 0..n {
             let map = decoder.row(|c| self.columns[c].value(i))?;
+            if let Some(keep) = keep.as_deref_mut() {
+                keep.keep(&map)?;
+            }
             each(row_from(map, i)?)?;
         }
         Ok(())
@@ -963,8 +1149,16 @@ impl TextColumns {
 
     /// All the rows.
     pub fn rows<T: DeserializeOwned>(self) -> Result<Vec<T>> {
+        self.rows_with(None, None)
+    }
+
+    fn rows_with<T: DeserializeOwned>(
+        self,
+        persons: Option<&Subjects>,
+        keep: Option<&mut Subjects>,
+    ) -> Result<Vec<T>> {
         let mut rows = Vec::with_capacity(self.len());
-        self.each_row(|r| {
+        self.each_row_with(persons, keep, |r| {
             rows.push(r);
             Ok::<(), WireError>(())
         })?;
@@ -998,14 +1192,21 @@ impl TextDataset {
             + self.approvals.len()
     }
 
-    /// The rows, each table's text dropped once its rows are made.
+    /// The rows, each table's text dropped once its rows are made. Where the events
+    /// refer to their persons (`s`), what they refer to of the persons is kept while
+    /// the events are made ([`Subjects`]).
     pub fn into_dataset(self) -> Result<Dataset> {
+        let refer = self.events.codecs.iter().any(|c| c.contains('s'));
+        let mut subjects = Subjects::default();
+        let persons = self
+            .persons
+            .rows_with(None, refer.then_some(&mut subjects))?;
         Ok(Dataset {
             orgs: self.orgs.rows()?,
             ledger: self.ledger.rows()?,
             posts: self.posts.rows()?,
-            persons: self.persons.rows()?,
-            events: self.events.rows()?,
+            persons,
+            events: self.events.rows_with(refer.then_some(&subjects), None)?,
             approvals: self.approvals.rows()?,
         })
     }
@@ -1071,7 +1272,17 @@ pub struct WireDataset {
 }
 
 impl WireDataset {
+    /// A page's rows: the events refer to the persons travelling with them (`s`).
     pub fn encode(d: &Dataset) -> WireDataset {
+        let persons = Subjects::of_rows(&d.persons).unwrap_or_default();
+        WireDataset {
+            events: to_columns_with(&d.events, Some(&persons)),
+            ..WireDataset::encode_apart(d)
+        }
+    }
+
+    /// Each table coded alone (snapshots, read table by table).
+    pub fn encode_apart(d: &Dataset) -> WireDataset {
         WireDataset {
             orgs: to_columns(&d.orgs),
             ledger: to_columns(&d.ledger),
@@ -1086,15 +1297,19 @@ impl WireDataset {
         self.clone().into_dataset()
     }
 
-    /// Decodes, dropping each table's columns as soon as its rows are made.
+    /// Decodes, dropping each table's columns as soon as its rows are made (the
+    /// events after the persons they refer to, see [`TextDataset::into_dataset`]).
     pub fn into_dataset(self) -> Result<Dataset> {
+        let refer = self.events.codecs.iter().any(|c| c.contains('s'));
+        let mut subjects = Subjects::default();
+        let persons = rows_of(self.persons, None, refer.then_some(&mut subjects))?;
         Ok(Dataset {
-            orgs: rows_of(self.orgs)?,
-            ledger: rows_of(self.ledger)?,
-            posts: rows_of(self.posts)?,
-            persons: rows_of(self.persons)?,
-            events: rows_of(self.events)?,
-            approvals: rows_of(self.approvals)?,
+            orgs: rows_of(self.orgs, None, None)?,
+            ledger: rows_of(self.ledger, None, None)?,
+            posts: rows_of(self.posts, None, None)?,
+            persons,
+            events: rows_of(self.events, refer.then_some(&subjects), None)?,
+            approvals: rows_of(self.approvals, None, None)?,
         })
     }
 
@@ -1174,7 +1389,7 @@ impl Snapshot {
             protocol: PROTOCOL_VERSION,
             cursor,
             scope_root,
-            data: WireDataset::encode(data),
+            data: WireDataset::encode_apart(data),
         }
     }
 
@@ -1503,6 +1718,26 @@ mod tests {
             if let Some(e) = d.events.get_mut(2) {
                 e.doc_no = Some("戊〔1900〕6号".into());
             }
+            // Entry events that say other than their person, a person with no entry
+            // document and an event with none, and an event of a person not among the
+            // rows.
+            let mut entries = d.events.iter_mut().filter(|e| e.kind == EventKind::Entry);
+            if let Some(e) = entries.next() {
+                e.date = e.date.succ_opt().unwrap();
+                e.doc_no = Some("己〔2001〕9号".into());
+                e.to_org = Some(-7);
+            }
+            if let Some(e) = entries.next() {
+                e.doc_no = None;
+                e.from_org = e.to_org;
+                let Subject::Person(p) = e.subject else { unreachable!() };
+                if let Some(p) = d.persons.iter_mut().find(|x| x.id == p) {
+                    p.entry_doc = None;
+                }
+            }
+            if let Some(e) = d.events.iter_mut().rev().find(|e| e.kind == EventKind::Entry) {
+                e.subject = Subject::Person(i64::MAX);
+            }
             let w = WireDataset::encode(&d);
             // The dates are coded against their bases.
             let codec = |c: &Columns, name: &str| {
@@ -1510,10 +1745,24 @@ mod tests {
             };
             let entry_date = codec(&w.persons, "entry_date");
             proptest::prop_assert_eq!(entry_date.as_deref(), Some("tr"));
-            for (c, name) in [(&w.persons, "entry_doc"), (&w.events, "doc_no")] {
-                proptest::prop_assert!(codec(c, name).is_some_and(|k| k.starts_with('y')), "{name}");
+            proptest::prop_assert!(codec(&w.persons, "entry_doc").is_some_and(|k| k.starts_with('y')));
+            proptest::prop_assert!(codec(&w.events, "doc_no").is_some_and(|k| k.starts_with("sy")));
+            // An event repeats its person's entry: `true` where it does.
+            for name in ["date", "doc_no", "to_org"] {
+                proptest::prop_assert!(codec(&w.events, name).is_some_and(|k| k.starts_with('s')), "{name}");
             }
+            let refs = w.events.columns[w.events.names.iter().position(|n| n == "date").unwrap()]
+                .iter()
+                .filter(|v| **v == Value::Bool(true))
+                .count();
+            proptest::prop_assert!(refs * 2 > d.events.len(), "{refs} of {}", d.events.len());
             proptest::prop_assert_eq!(&w.decode().unwrap(), &d);
+            // Without the persons, the events cannot be read; with each table alone
+            // (a snapshot's), they can.
+            proptest::prop_assert!(matches!(from_columns::<Event>(&w.events), Err(WireError::Format(_))));
+            let apart = WireDataset::encode_apart(&d);
+            proptest::prop_assert!(apart.events.codecs.iter().all(|k| !k.contains('s')));
+            proptest::prop_assert_eq!(&apart.decode().unwrap(), &d);
             // Read as text columns (the client's pages), the same rows.
             let text: TextDataset = serde_json::from_slice(&serde_json::to_vec(&w).unwrap()).unwrap();
             proptest::prop_assert_eq!(&text.into_dataset().unwrap(), &d);
@@ -1598,14 +1847,14 @@ mod tests {
         let d = crate::generate::generate(crate::generate::Scale::Small, 2);
         let late = format!(
             r#"{{"data":{},"cursor":3,"format":"bianzhi-snapshot","protocol":1}}"#,
-            serde_json::to_string(&WireDataset::encode(&d)).unwrap()
+            serde_json::to_string(&WireDataset::encode_apart(&d)).unwrap()
         );
         put(&compress(late.as_bytes(), 3));
         assert!(matches!(
             streamed(&path),
             Err(WireError::Version { found: 1, .. })
         ));
-        let late = late.replace(r#""protocol":1"#, r#""protocol":3"#);
+        let late = late.replace(r#""protocol":1"#, r#""protocol":4"#);
         put(&compress(late.as_bytes(), 3));
         assert_eq!(streamed(&path).unwrap().1, d);
         // A table missing, a file cut short, a malformed row.
@@ -1691,8 +1940,9 @@ mod tests {
         assert!(e.to_string().contains("请升级"), "{e}");
     }
 
-    /// A snapshot file written by the previous version (protocol 2, before the `r` and
-    /// `y` codings) is read, whole and as a stream, as the same rows as today's file.
+    /// Snapshot files written by the previous versions (protocol 2, before the `r` and
+    /// `y` codings; protocol 3, `testdata/small.snap`) are read, whole and as a stream,
+    /// as the same rows, and as the rows of a file written today.
     #[test]
     fn snapshots_written_at_protocols_2_and_3_read_as_the_same_rows() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
@@ -1708,15 +1958,25 @@ mod tests {
                 .iter()
                 .all(|e| e.detail.is_none() && !e.summary.is_empty())
         );
-        // Today's file: every event typed, on the same reading path.
+        // The file of protocol 4 (`s`, protocol 5, is never in a snapshot): every event
+        // typed, on the same reading path.
         let now = Snapshot::read(&root.join("small.snap")).unwrap();
-        assert_eq!(now.protocol, PROTOCOL_VERSION);
+        assert_eq!(now.protocol, 4);
         let now = now.data.decode().unwrap();
         assert!(
             now.events
                 .iter()
                 .all(|e| e.detail.is_some() && e.summary.is_empty())
         );
+        // Written again today (protocol 5, no `s` in a snapshot): the same rows, whole
+        // and as a stream.
+        let again = Snapshot::new(&now, 3, Some(1));
+        assert_eq!(again.protocol, PROTOCOL_VERSION);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("again.snap");
+        again.write(&path).unwrap();
+        assert_eq!(streamed(&path).unwrap().1, now);
+        assert_eq!(streamed(&root.join("small.snap")).unwrap().1, now);
     }
 
     #[test]
@@ -1755,6 +2015,24 @@ mod tests {
         c.columns[date][0] = Value::Null;
         let err = from_columns::<Person>(&c).unwrap_err().to_string();
         assert!(err.contains("文号"), "{err}");
+        // `s` on a column no column of the subject's answers, or a `true` whose
+        // person is not among the rows.
+        let persons = Subjects::of_rows(&d.persons).unwrap();
+        let mut c = w.events.clone();
+        let i = at(&c, "summary");
+        c.codecs[i] = "s".into();
+        assert!(rows_of::<Event>(c, Some(&persons), None).is_err());
+        let mut c = w.events.clone();
+        let (date, subject) = (at(&c, "date"), at(&c, "subject"));
+        let r = c.columns[date]
+            .iter()
+            .position(|v| *v == Value::Bool(true))
+            .unwrap();
+        c.columns[subject][r] = serde_json::json!({"type": "person", "id": 999_999_999});
+        let err = rows_of::<Event>(c, Some(&persons), None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("人员"), "{err}");
         // Without the coding, the same rows come back other than they were.
         let mut c = w.persons.clone();
         let date = at(&c, "entry_date");
