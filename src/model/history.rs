@@ -12,15 +12,9 @@
 use super::{EntryForm, ExitKind, Level, PostSlot, StaffingType};
 use serde::{Deserialize, Serialize};
 
-/// One field's change, as the history shows it: personal data already masked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldChange {
-    /// The field's key (`edit::PersonField` or `edit::OrgField`).
-    pub field: String,
-    /// Empty when the field had no value.
-    pub from: String,
-    pub to: String,
-}
+/// One field's change, as the history keeps it: the edit's own change, with personal
+/// data already masked and an empty value for none.
+pub use super::edit::FieldChange;
 
 /// What happened, with the values the sentence needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
